@@ -1,0 +1,191 @@
+"""The database tables: one per upload kind family, plus the upload log and saved templates.
+
+Every data row carries the upload that brought it (`upload_id`), a natural key hash (`nk`), a hash
+of its content (`row_hash`) and an `active` flag. A later upload that brings a new version of a row
+(same natural key, other content, e.g. a case now closed) deactivates the old version and records
+that in `supersessions`, so undoing the later upload restores exactly the earlier state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+uploads = Table(
+    "uploads",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("uploaded_by", String(200)),
+    Column("filename", String(500), nullable=False),
+    Column("sha256", String(64), nullable=False, index=True),
+    Column("kind", String(40), nullable=False),
+    Column("sheet", String(200)),
+    Column("rows_imported", Integer, nullable=False, default=0),
+    Column("rows_held", Integer, nullable=False, default=0),
+    Column("rows_duplicate", Integer, nullable=False, default=0),
+    Column("rows_superseded", Integer, nullable=False, default=0),
+    Column("mapping_json", Text),
+    Column("undone_at", DateTime),
+)
+
+
+def _row_columns() -> list[Column]:
+    """Bookkeeping columns shared by every data table."""
+    return [
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("upload_id", Integer, ForeignKey("uploads.id"), nullable=False, index=True),
+        Column("nk", String(40), nullable=False),
+        Column("row_hash", String(40), nullable=False),
+        Column("active", Boolean, nullable=False, default=True),
+        Column("excel_row", Integer),
+    ]
+
+
+survey_responses = Table(
+    "survey_responses",
+    metadata,
+    *_row_columns(),
+    Column("kind", String(40), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("response_date", DateTime),
+    Column("course", String(300)),
+    Column("course_key", String(300)),
+    Column("company", String(300)),
+    Column("overall", Float),
+    # Overall score used by the KPIs: the overall question, else the mean of the items (derived at ingest).
+    Column("score", Float),
+    Column("scale_max", Float, nullable=False),
+    Column("items_json", Text),
+    Column("comments", Text),
+    Index("ix_survey_kind_year", "kind", "year", "active"),
+)
+
+survey_questions = Table(
+    "survey_questions",
+    metadata,
+    Column("upload_id", Integer, ForeignKey("uploads.id"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("text", String(1000), nullable=False),
+)
+
+enrolments = Table(
+    "enrolments",
+    metadata,
+    *_row_columns(),
+    Column("trainee_id", String(40)),
+    Column("course", String(300), nullable=False),
+    Column("course_key", String(300), nullable=False),
+    Column("cohort", String(100)),
+    Column("start_date", Date),
+    Column("end_date", Date, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("completed", Boolean, nullable=False),
+    Index("ix_enrol_year", "year", "active"),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    *_row_columns(),
+    Column("case_type", String(40), nullable=False),
+    Column("ref", String(200)),
+    Column("title", String(1000)),
+    Column("received", Date, nullable=False),
+    Column("completed", Date),
+    Column("interim", Date),
+    Column("year", Integer, nullable=False),
+    Index("ix_cases_type_year", "case_type", "year", "active"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    *_row_columns(),
+    Column("event_type", String(40), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("title", String(1000)),
+    Column("participants", Integer),
+    Column("year", Integer, nullable=False),
+    Index("ix_events_year", "year", "active"),
+)
+
+postings = Table(
+    "postings",
+    metadata,
+    *_row_columns(),
+    Column("company", String(300), nullable=False),
+    Column("product", String(500)),
+    Column("posted_from", Date, nullable=False),
+    Column("posted_to", Date),
+    Column("year", Integer, nullable=False),
+    Index("ix_postings_year", "year", "active"),
+)
+
+calls = Table(
+    "calls",
+    metadata,
+    *_row_columns(),
+    Column("call_time", DateTime, nullable=False),
+    Column("rings", Float, nullable=False),
+    Column("year", Integer, nullable=False),
+    Index("ix_calls_year", "year", "active"),
+)
+
+supersessions = Table(
+    "supersessions",
+    metadata,
+    Column("upload_id", Integer, ForeignKey("uploads.id"), primary_key=True),
+    Column("table_name", String(40), primary_key=True),
+    Column("row_id", Integer, primary_key=True),
+)
+
+templates = Table(
+    "templates",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("signature", String(64), nullable=False, index=True),
+    Column("mapping_json", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class KindTable:
+    """Where an upload kind is stored and which columns identify one of its rows."""
+
+    table: Table
+    natural_key: tuple[str, ...]
+
+
+# Natural keys: the columns that say "this is the same thing" across uploads. Surveys have no
+# stable identity, so a response is the same only when every answer and its time are the same.
+KIND_TABLES: dict[str, KindTable] = {
+    "exhibitor_survey": KindTable(survey_responses, ("kind", "response_date", "company", "overall", "items_json", "comments", "year")),
+    "trainee_survey": KindTable(survey_responses, ("kind", "response_date", "course", "overall", "items_json", "comments", "year")),
+    "future_talent_survey": KindTable(survey_responses, ("kind", "response_date", "course", "overall", "items_json", "comments", "year")),
+    "attendance": KindTable(enrolments, ("trainee_id", "course_key", "cohort", "end_date")),
+    "cases": KindTable(cases, ("case_type", "ref", "received", "title")),
+    "events": KindTable(events, ("event_type", "date", "title")),
+    "postings": KindTable(postings, ("company", "product", "year")),
+    "calls": KindTable(calls, ("call_time",)),
+}
+
+DATA_TABLES = (survey_responses, enrolments, cases, events, postings, calls)
