@@ -1,0 +1,159 @@
+"""Command line: ingest, uploads, undo, demo, scorecard. Errors become one line and a non-zero exit."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from metrics.contract import KIND_NAMES
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m metrics", description="고객헌장 이행 대시보드 core / Service Charter Dashboard core")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    ing = sub.add_parser("ingest", help="import a spreadsheet / 파일 가져오기")
+    ing.add_argument("file", type=Path)
+    ing.add_argument("--kind", choices=KIND_NAMES)
+    ing.add_argument("--sheet")
+    ing.add_argument("--mapping", type=Path, help="JSON file {header: role}, or a saved template name")
+    ing.add_argument("--year", type=int)
+    ing.add_argument("--case-type")
+    ing.add_argument("--event-type")
+    ing.add_argument("--scale", type=float)
+    ing.add_argument("--dry-run", action="store_true")
+    ing.add_argument("--json", action="store_true")
+
+    up = sub.add_parser("uploads", help="list uploads / 업로드 목록")
+    up.add_argument("--json", action="store_true")
+
+    undo = sub.add_parser("undo", help="undo an upload / 업로드 취소")
+    undo.add_argument("upload_id", type=int)
+
+    demo = sub.add_parser("demo", help="write demo data / 데모 데이터")
+    demo.add_argument("--if-empty", action="store_true", help="only when the database holds no upload yet")
+    demo.add_argument("--today", type=date.fromisoformat)
+
+    sc = sub.add_parser("scorecard", help="the charter scorecard / 헌장 이행 점검표")
+    sc.add_argument("--year", type=int)
+    sc.add_argument("--json", action="store_true")
+    sub.add_parser("contract-doc", help="print docs/data-contract.md from the contract")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the exit status."""
+    args = _parser().parse_args(argv)
+    handler = {"ingest": _ingest, "uploads": _uploads, "undo": _undo, "demo": _demo, "scorecard": _scorecard,
+               "contract-doc": _contract_doc}[args.command]
+    try:
+        return handler(args)
+    except (OSError, ValueError, KeyError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        print(f"error: {message}", file=sys.stderr)
+        return 2
+
+
+def _engine():
+    from metrics.store import get_engine
+
+    return get_engine()
+
+
+def _load_mapping(engine, value: Path | None) -> dict | None:
+    if value is None:
+        return None
+    if value.exists():
+        return json.loads(value.read_text(encoding="utf-8"))
+    from metrics.templates import load_template
+
+    template = load_template(engine, str(value))
+    if template is None:
+        raise ValueError(f"매핑 파일이나 템플릿 '{value}'이(가) 없습니다 / no mapping file or template '{value}'")
+    return template.mapping
+
+
+def _ingest(args) -> int:
+    from metrics.ingest import ingest_file
+
+    engine = _engine()
+    report = ingest_file(
+        engine,
+        args.file.read_bytes(),
+        args.file.name,
+        kind=args.kind,
+        sheet=args.sheet,
+        mapping=_load_mapping(engine, args.mapping),
+        year=args.year,
+        case_type=args.case_type,
+        event_type=args.event_type,
+        scale=args.scale,
+        dry_run=args.dry_run,
+    )
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        stream = sys.stdout if report.ok else sys.stderr
+        print(("" if report.ok else "error: ") + report.message, file=stream)
+        for note in report.notes:
+            print(f"note: {note}", file=stream)
+        for issue in report.issues[:20]:
+            print(f"  {issue.sheet}!{issue.column} row {issue.row}: {issue.message_ko} / {issue.message_en} [{issue.value}]", file=stream)
+        if len(report.issues) > 20:
+            print(f"  ... {len(report.issues) - 20} more (use --json)", file=stream)
+    return 0 if report.ok else 1
+
+
+def _uploads(args) -> int:
+    from metrics.store import list_uploads
+
+    frame = list_uploads(_engine())
+    if args.json:
+        print(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
+    else:
+        print(frame.to_string(index=False) if not frame.empty else "(no uploads / 업로드 없음)")
+    return 0
+
+
+def _undo(args) -> int:
+    from metrics.store import UnknownUploadError, undo_upload
+
+    try:
+        undo_upload(_engine(), args.upload_id)
+    except UnknownUploadError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"업로드 #{args.upload_id}을(를) 취소했습니다 / upload #{args.upload_id} undone")
+    return 0
+
+
+def _demo(args) -> int:
+    from metrics.demo import run_demo
+
+    reports = run_demo(_engine(), today=args.today, if_empty=args.if_empty)
+    for r in reports:
+        print(getattr(r, "message", r))
+    return 0 if all(getattr(r, "ok", True) for r in reports) else 1
+
+
+def _scorecard(args) -> int:
+    from metrics.scorecard import compute_scorecard, result_to_dict
+
+    results = compute_scorecard(_engine(), args.year)
+    if args.json:
+        print(json.dumps([result_to_dict(r) for r in results], ensure_ascii=False, indent=2, default=str))
+        return 0
+    for r in results:
+        value = "—" if r.value is None else f"{r.value:g}"
+        print(f"{r.id:26} {r.status:9} {value:>10} {r.unit or '':6} {r.title_ko}")
+    return 0
+
+
+def _contract_doc(_args) -> int:
+    from metrics.contract_doc import render
+
+    sys.stdout.write(render())
+    return 0

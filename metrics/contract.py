@@ -1,0 +1,118 @@
+"""The data contract (config/contract.toml) as typed objects: upload kinds, their column roles, enums."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from metrics.settings import CONFIG_DIR
+
+CONTRACT_FILE = CONFIG_DIR / "contract.toml"
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One role a column of an uploaded sheet can play."""
+
+    role: str
+    ko: str
+    en: str
+    type: str
+    required: bool = False
+    multiple: bool = False
+    aliases: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+    @property
+    def enum(self) -> str | None:
+        """The enum name for `enum:<name>` types."""
+        return self.type.split(":", 1)[1] if self.type.startswith("enum:") else None
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """An upload kind: what it is called and which columns it has."""
+
+    name: str
+    ko: str
+    en: str
+    year_rule: str
+    columns: tuple[ColumnSpec, ...]
+    detect_words: tuple[str, ...] = ()
+    default_scale: float | None = None
+
+    def column(self, role: str) -> ColumnSpec | None:
+        """The spec of `role`, or None when this kind has no such role."""
+        return next((c for c in self.columns if c.role == role), None)
+
+    @property
+    def is_survey(self) -> bool:
+        return self.name.endswith("_survey")
+
+
+@dataclass(frozen=True)
+class Contract:
+    """All upload kinds plus the enum labels."""
+
+    kinds: dict[str, KindSpec]
+    enums: dict[str, dict[str, tuple[str, ...]]]
+
+    def kind(self, name: str) -> KindSpec:
+        """The kind called `name`; a clear error listing the known ones otherwise."""
+        if name not in self.kinds:
+            known = ", ".join(self.kinds)
+            raise KeyError(f"알 수 없는 업로드 종류 '{name}' / unknown upload kind '{name}' (known: {known})")
+        return self.kinds[name]
+
+
+def _column(raw: dict) -> ColumnSpec:
+    return ColumnSpec(
+        role=raw["role"],
+        ko=raw["ko"],
+        en=raw["en"],
+        type=raw["type"],
+        required=bool(raw.get("required", False)),
+        multiple=bool(raw.get("multiple", False)),
+        aliases=tuple(raw.get("aliases", ())),
+        keywords=tuple(raw.get("keywords", ())),
+    )
+
+
+def parse_contract(raw: dict) -> Contract:
+    """Build the contract from the parsed TOML; `same_as` copies another kind's columns."""
+    kinds: dict[str, KindSpec] = {}
+    raw_kinds = raw["kinds"]
+    for name, spec in raw_kinds.items():
+        source = raw_kinds[spec["same_as"]] if "same_as" in spec else spec
+        kinds[name] = KindSpec(
+            name=name,
+            ko=spec["ko"],
+            en=spec["en"],
+            year_rule=spec["year_rule"],
+            columns=tuple(_column(c) for c in source.get("columns", ())),
+            detect_words=tuple(spec.get("detect_words", ())),
+            default_scale=spec.get("default_scale", source.get("default_scale")),
+        )
+    enums = {name: {key: tuple(labels) for key, labels in table.items()} for name, table in raw.get("enums", {}).items()}
+    return Contract(kinds=kinds, enums=enums)
+
+
+@cache
+def load_contract(path: Path = CONTRACT_FILE) -> Contract:
+    """The contract from `path` (cached: it is read once per process)."""
+    with open(path, "rb") as fh:
+        return parse_contract(tomllib.load(fh))
+
+
+KIND_NAMES = (
+    "exhibitor_survey",
+    "trainee_survey",
+    "future_talent_survey",
+    "attendance",
+    "cases",
+    "events",
+    "postings",
+    "calls",
+)

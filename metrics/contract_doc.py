@@ -1,0 +1,63 @@
+"""docs/data-contract.md rendered from config/contract.toml, so the document cannot drift from the code."""
+
+from __future__ import annotations
+
+import io
+
+from metrics.contract import Contract, load_contract
+
+TYPE_WORDS = {
+    "text": "텍스트 / text",
+    "date": "날짜 / date",
+    "datetime": "날짜·시각 / date and time",
+    "int": "정수 / integer",
+    "number": "숫자 / number",
+    "rating": "점수 또는 리커트 응답 / rating or Likert answer",
+    "yesno": "예·아니오 (Y/N, 수료/미수료, O/X) / yes or no",
+    "personal": "개인정보: 저장하지 않고 가명 ID로만 / personal: never stored, pseudonymised",
+}
+
+INTRO = """# 데이터 계약 / Data contract
+
+*Generated from `metrics/config/contract.toml` by `python -m metrics contract-doc`; edit the TOML, not this file.*
+
+Each upload kind below lists the columns the dashboard understands. Headers are matched without spaces,
+brackets or case, through the aliases (exact) and keywords (contained) given here, so the association's own
+sheets usually map without help; the upload wizard shows the mapping and lets a person correct it, and a
+corrected mapping can be saved as a named template for the next file of the same shape.
+
+Values are read as people write them: dates as Excel dates or serials, `2026-03-15`, `2026.03.15`,
+`2026. 3. 15.`, `2026/3/15`, `2026년 3월 15일`, Google Forms `2026. 3. 15 오후 2:30:15`; Likert answers as numbers
+or words (`매우 만족` … `매우 불만족`, `매우 그렇다` … `전혀 그렇지 않다`, see `metrics/config/likert.toml`);
+numbers with thousands separators; `-` for missing. Title rows, notes, merged and multi-row headers, subtotal and
+totals rows (소계, 합계, 계, TOTAL) and footnotes (※ …) are recognised and skipped.
+
+A row with a problem (a date that is not a date, a rating outside the scale, a completion before the receipt,
+an unknown type, a missing required value, a duplicate within the file) is held back and reported with its
+Excel row number; the valid rows can be imported while the others wait for a corrected file.
+"""
+
+
+def render(contract: Contract | None = None) -> str:
+    """The markdown document for `contract`."""
+    contract = contract or load_contract()
+    out = io.StringIO()
+    out.write(INTRO)
+    for kind in contract.kinds.values():
+        out.write(f"\n## `{kind.name}` — {kind.ko} / {kind.en}\n\n")
+        out.write(f"- **연도 / year of a row:** {kind.year_rule}\n")
+        if kind.default_scale:
+            out.write(f"- **척도 / scale:** {kind.default_scale:g}점 by default (another scale can be chosen at upload)\n")
+        out.write("\n| role | 한국어 헤더 | English header | type | required | also matched |\n|---|---|---|---|---|---|\n")
+        for c in kind.columns:
+            kind_type = TYPE_WORDS.get(c.type, c.type)
+            if c.enum:
+                kind_type = f"구분 / one of the `{c.enum}` labels below"
+            required = "필수 / required" if c.required else ("여러 열 / several" if c.multiple else "선택 / optional")
+            also = ", ".join(c.aliases[:6] + tuple(f"…{k}…" for k in c.keywords[:4]))
+            out.write(f"| `{c.role}` | {c.ko} | {c.en} | {kind_type} | {required} | {also} |\n")
+    for enum, labels in contract.enums.items():
+        out.write(f"\n## `{enum}` labels\n\n| value | accepted labels |\n|---|---|\n")
+        for key, names in labels.items():
+            out.write(f"| `{key}` | {', '.join(names)} |\n")
+    return out.getvalue()

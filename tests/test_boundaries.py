@@ -1,0 +1,39 @@
+"""House rules the tree can check: the core stays free of the UI, documents stay true to their sources."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_metrics_core_never_imports_streamlit():
+    offenders = [p.name for p in (ROOT / "metrics").rglob("*.py") if "streamlit" in _imports(p)]
+    assert offenders == []
+
+
+def test_data_contract_document_matches_the_contract_file():
+    from metrics.contract_doc import render
+
+    written = (ROOT / "docs" / "data-contract.md").read_text(encoding="utf-8")
+    assert written == render(), "run: .venv/bin/python -m metrics contract-doc > docs/data-contract.md"
+
+
+def test_every_required_column_has_a_korean_and_english_header():
+    from metrics.contract import load_contract
+
+    for kind in load_contract().kinds.values():
+        for col in kind.columns:
+            assert col.ko.strip() and col.en.strip(), f"{kind.name}.{col.role}"

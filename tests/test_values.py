@@ -1,0 +1,456 @@
+"""Parsing raw spreadsheet cells into typed columns: metrics/values.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from metrics.values import (
+    clean_text,
+    load_likert,
+    load_yes_no,
+    normalise_key,
+    parse_dates,
+    parse_ints,
+    parse_numbers,
+    parse_ratings,
+    parse_yes_no,
+)
+
+
+def cells(*values: object) -> pd.Series:
+    """A raw column as a spreadsheet reader gives it."""
+    return pd.Series(list(values), dtype=object)
+
+
+def one_date(value: object, *, with_time: bool = True) -> tuple[object, bool]:
+    """The parsed value and bad flag of a single cell."""
+    parsed = parse_dates(cells(value), with_time=with_time)
+    return parsed.values.iloc[0], bool(parsed.bad.iloc[0])
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+MARCH_15 = dt.datetime(2026, 3, 15)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-03-15", MARCH_15),
+        ("2026-03-15 14:30:15", dt.datetime(2026, 3, 15, 14, 30, 15)),
+        ("2026-03-15T14:30:15", dt.datetime(2026, 3, 15, 14, 30, 15)),
+        ("2026-03-15 14:30:15.25", dt.datetime(2026, 3, 15, 14, 30, 15, 250000)),
+        ("2026.03.15", MARCH_15),
+        ("2026. 3. 15.", MARCH_15),
+        ("2026. 3. 15", MARCH_15),
+        ("2026/3/15", MARCH_15),
+        ("20260315", MARCH_15),
+        ("2026년 3월 15일", MARCH_15),
+        ("2026년 3월 15일 (일)", MARCH_15),
+        ("26.03.15", MARCH_15),
+        ("3/15/2026", MARCH_15),
+        ("4/5/2026", dt.datetime(2026, 4, 5)),  # a/b/yyyy is always month/day
+        # Google Forms (Korean locale)
+        ("2026. 3. 15 오후 2:30:15", dt.datetime(2026, 3, 15, 14, 30, 15)),
+        ("2026. 3. 15. 오전 9:05:00", dt.datetime(2026, 3, 15, 9, 5, 0)),
+        # Naver Form, SurveyMonkey, Qualtrics, Microsoft Forms
+        ("2026.03.15 14:30", dt.datetime(2026, 3, 15, 14, 30)),
+        ("03/15/2026 02:30:15 PM", dt.datetime(2026, 3, 15, 14, 30, 15)),
+        ("03/15/2026 02:30:15 pm", dt.datetime(2026, 3, 15, 14, 30, 15)),
+        ("2017-07-18 08:28:09", dt.datetime(2017, 7, 18, 8, 28, 9)),
+        ("3/15/26 14:30:15", dt.datetime(2026, 3, 15, 14, 30, 15)),
+        # Stripped: a leading TAB (KMA exports), an Excel text apostrophe, ideographic spaces
+        ("\t1907-10-01", dt.datetime(1907, 10, 1)),
+        ("'2026-03-15", MARCH_15),
+        ("\u3000 2026-03-15 \u3000", MARCH_15),
+        ("２０２６－０３－１５", MARCH_15),  # full-width, via NFKC
+    ],
+)
+def test_date_text_forms_parse_to_the_exact_datetime(text, expected):
+    assert one_date(text) == (pd.Timestamp(expected), False)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_hour"),
+    [
+        ("2026. 3. 15 오전 12:00:00", 0),
+        ("2026. 3. 15 오전 12:59:59", 0),
+        ("2026. 3. 15 오전 1:00:00", 1),
+        ("2026. 3. 15 오전 11:59:59", 11),
+        ("2026. 3. 15 오후 12:00:00", 12),
+        ("2026. 3. 15 오후 12:30:00", 12),
+        ("2026. 3. 15 오후 1:00:00", 13),
+        ("2026. 3. 15 오후 11:59:59", 23),
+        ("03/15/2026 12:10:00 AM", 0),
+        ("03/15/2026 12:10:00 PM", 12),
+    ],
+)
+def test_twelve_hour_clock_edges(text, expected_hour):
+    value, bad = one_date(text)
+    assert not bad
+    assert value.hour == expected_hour
+    assert value.date() == dt.date(2026, 3, 15)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-02-30",
+        "2025-02-29",  # not a leap year
+        "2026-13-01",
+        "2026-00-10",
+        "2026-04-31",
+        "2026. 3. 32.",
+        "20261301",
+        "2026-03-15 24:00",
+        "2026-03-15 14:60",
+        "2026. 3. 15 오후 13:00:00",  # 12-hour clock past 12
+        "3/32/2026",
+        "15/3/2026",  # day/month is not accepted: the slash form is month/day
+        "yesterday",
+        "2026-03-15+09:00",
+    ],
+)
+def test_impossible_or_unknown_dates_are_bad(text):
+    value, bad = one_date(text)
+    assert bad
+    assert pd.isna(value)
+
+
+def test_leap_day_in_a_leap_year_is_fine():
+    assert one_date("2024-02-29") == (pd.Timestamp(2024, 2, 29), False)
+
+
+def test_excel_serial_numbers_count_days_from_1899_12_30():
+    expected = dt.datetime(1899, 12, 30) + dt.timedelta(days=45000)
+    assert expected == dt.datetime(2023, 3, 15)
+    for serial in (45000, 45000.0, "45000", np.int64(45000)):
+        assert one_date(serial) == (pd.Timestamp(expected), False)
+
+
+def test_excel_serial_fraction_is_the_time_of_day():
+    # 14:30:15 is 52215 s of 86400; the float is inexact, the parsed time is not.
+    value, bad = one_date(45000 + 52215 / 86400)
+    assert (value, bad) == (pd.Timestamp(2023, 3, 15, 14, 30, 15), False)
+
+
+@pytest.mark.parametrize("number", [100, 19999, 80001, -1, 3.5])
+def test_numbers_outside_the_serial_range_are_bad(number):
+    assert one_date(number)[1]
+
+
+def test_eight_digit_numbers_are_compact_dates():
+    assert one_date(20260315) == (pd.Timestamp(MARCH_15), False)
+
+
+def test_date_objects_from_excel_pass_through():
+    raw = cells(
+        dt.datetime(2026, 3, 15, 14, 30, 15),
+        dt.date(2026, 3, 16),
+        pd.Timestamp("2026-03-17 08:00"),
+        np.datetime64("2026-03-18T09:00"),
+    )
+    parsed = parse_dates(raw, with_time=True)
+    assert parsed.values.tolist() == [
+        pd.Timestamp(2026, 3, 15, 14, 30, 15),
+        pd.Timestamp(2026, 3, 16),
+        pd.Timestamp(2026, 3, 17, 8),
+        pd.Timestamp(2026, 3, 18, 9),
+    ]
+    assert not parsed.bad.any()
+
+
+def test_dates_are_normalised_to_midnight_unless_with_time():
+    raw = cells("2026. 3. 15 오후 2:30:15", dt.datetime(2026, 3, 15, 9, 5), 45000.5)
+    parsed = parse_dates(raw)
+    assert parsed.values.tolist() == [pd.Timestamp(2026, 3, 15), pd.Timestamp(2026, 3, 15), pd.Timestamp(2023, 3, 15)]
+    assert str(parsed.values.dtype) == "datetime64[us]"
+
+
+@pytest.mark.parametrize("empty", [None, np.nan, pd.NaT, "", "   ", "\u3000", "-", "–", "—", "N/A", "n/a", "NA",
+                                   "해당없음", "해당 없음", "없음"])
+def test_empty_date_cells_are_missing_not_bad(empty):
+    value, bad = one_date(empty)
+    assert pd.isna(value)
+    assert not bad
+
+
+@pytest.mark.parametrize("other", [True, False, dt.time(14, 30), dt.timedelta(days=1), "x", "12"])
+def test_cells_without_a_date_are_bad(other):
+    assert one_date(other)[1]
+
+
+def test_date_results_keep_the_index_and_name():
+    raw = pd.Series(["2026-03-15", "nope", None], index=[10, 11, 12], name="응답일시", dtype=object)
+    parsed = parse_dates(raw)
+    assert parsed.values.index.tolist() == [10, 11, 12]
+    assert parsed.values.name == "응답일시"
+    assert parsed.bad.tolist() == [False, True, False]
+
+
+def test_repeated_values_parse_the_same_in_every_row():
+    raw = cells(*(["2026-03-15", "2026-02-30", None] * 1000))
+    parsed = parse_dates(raw)
+    assert parsed.values.iloc[::3].eq(pd.Timestamp(MARCH_15)).all()
+    assert parsed.bad.tolist() == [False, True, False] * 1000
+
+
+def test_datetime64_columns_are_taken_as_they_are():
+    raw = pd.Series(pd.to_datetime(["2026-03-15 14:30", None]))
+    parsed = parse_dates(raw, with_time=True)
+    assert parsed.values.iloc[0] == pd.Timestamp(2026, 3, 15, 14, 30)
+    assert parsed.bad.tolist() == [False, False]
+
+
+@given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31)),
+       st.sampled_from(["korean dots", "padded dots", "iso"]))
+def test_formatted_dates_parse_back_to_themselves(day, style):
+    text = {
+        "korean dots": f"{day.year}. {day.month}. {day.day}.",  # %Y. %-m. %-d.
+        "padded dots": day.strftime("%Y.%m.%d"),
+        "iso": day.isoformat(),
+    }[style]
+    assert one_date(text, with_time=False) == (pd.Timestamp(day), False)
+
+
+@given(st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2100, 12, 31)))
+def test_google_forms_timestamps_parse_back_to_themselves(moment):
+    moment = moment.replace(microsecond=0)
+    marker = "오후" if moment.hour >= 12 else "오전"
+    text = f"{moment.year}. {moment.month}. {moment.day} {marker} {moment.hour % 12 or 12}:{moment:%M:%S}"
+    assert one_date(text) == (pd.Timestamp(moment), False)
+
+
+# --- numbers and ints ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1,395", 1395.0),
+        ("1,234,567.5", 1234567.5),
+        ("  12 ", 12.0),
+        ("\u300012\u3000", 12.0),
+        ("12%", 12.0),  # the number as written, not 0.12
+        ("１２３", 123.0),
+        ("-3.5", -3.5),
+        ("\u22123", -3.0),  # U+2212 MINUS SIGN
+        ("'1395", 1395.0),
+        ("3건", 3.0),
+        (7, 7.0),
+        (2.25, 2.25),
+    ],
+)
+def test_numbers_parse_from_numbers_and_numeric_text(raw, expected):
+    parsed = parse_numbers(cells(raw))
+    assert parsed.values.tolist() == [expected]
+    assert not parsed.bad.any()
+
+
+@pytest.mark.parametrize("empty", [None, np.nan, "", " ", "-", "N/A", "해당없음", "없음"])
+def test_dash_and_other_empty_words_are_missing_numbers_not_bad(empty):
+    parsed = parse_numbers(cells(empty))
+    assert parsed.values.isna().all()
+    assert not parsed.bad.any()
+
+
+@pytest.mark.parametrize("raw", ["abc", "3,5", "1,2345", "12 34", True, dt.date(2026, 3, 15), float("inf"), "1e999"])
+def test_unreadable_numbers_are_bad(raw):
+    parsed = parse_numbers(cells(raw))
+    assert parsed.bad.tolist() == [True]
+    assert parsed.values.isna().all()
+
+
+def test_number_columns_are_float64():
+    parsed = parse_numbers(cells("1", None, 2))
+    assert parsed.values.dtype == np.float64
+
+
+def test_ints_accept_separators_units_and_whole_floats():
+    parsed = parse_ints(cells("3,000", "2026년", 3.0, "7", -2, None, "-"))
+    assert parsed.values.dtype == "Int64"
+    assert parsed.values.tolist() == [3000, 2026, 3, 7, -2, pd.NA, pd.NA]
+    assert not parsed.bad.any()
+
+
+@pytest.mark.parametrize("raw", [3.5, "3.5", "x", True, 2**60])
+def test_ints_reject_fractions_and_non_numbers(raw):
+    parsed = parse_ints(cells(raw))
+    assert parsed.bad.tolist() == [True]
+    assert parsed.values.isna().all()
+
+
+@given(st.integers(min_value=-(10**12), max_value=10**12))
+def test_numbers_with_thousands_separators_parse_back(number):
+    assert parse_ints(cells(f"{number:,}")).values.tolist() == [number]
+    assert parse_numbers(cells(f"{number:,}")).values.tolist() == [float(number)]
+
+
+# --- ratings -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("wording", ["매우만족", "매우 만족", " 매우 만족 ", "매우\u3000만족", "매우 만족함", "Very Satisfied"])
+def test_likert_wordings_match_with_or_without_spaces(wording):
+    parsed = parse_ratings(cells(wording))
+    assert parsed.values.tolist() == [5.0]
+    assert not parsed.bad.any()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (5, 5.0),
+        ("5", 5.0),
+        ("4.5", 4.5),
+        ("5점", 5.0),
+        ("5 점", 5.0),
+        ("5 - 매우 만족", 5.0),
+        ("4. 만족", 4.0),
+        ("①", 1.0),
+        ("④", 4.0),
+        ("⑩", 10.0),
+        ("❹", 4.0),
+        ("④ 만족", 4.0),
+        (9, 9.0),  # out of a 5-point scale, but checking the scale is the validator's job
+        ("보통", 3.0),
+        ("전혀 그렇지 않다", 1.0),
+    ],
+)
+def test_ratings_read_numbers_circled_digits_and_wordings(raw, expected):
+    parsed = parse_ratings(cells(raw))
+    assert parsed.values.tolist() == [expected]
+    assert not parsed.bad.any()
+
+
+@pytest.mark.parametrize("raw", ["모름", "매우 좋아요", "10점 만점에 8", "3/5", True])
+def test_unknown_rating_text_is_bad(raw):
+    parsed = parse_ratings(cells(raw))
+    assert parsed.bad.tolist() == [True]
+    assert parsed.values.isna().all()
+
+
+def test_empty_ratings_are_missing_not_bad():
+    parsed = parse_ratings(cells(None, "", "-", "해당없음"))
+    assert parsed.values.isna().all()
+    assert not parsed.bad.any()
+
+
+def test_a_given_likert_map_is_matched_by_key():
+    parsed = parse_ratings(cells("아주 좋음", "아주좋음", "만족"), likert={"아주 좋음": 10})
+    assert parsed.values.tolist()[:2] == [10.0, 10.0]
+    assert parsed.bad.tolist() == [False, False, True]
+
+
+# --- yes / no ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Y", True), ("y", True), ("N", False), ("수료", True), ("미수료", False), ("O", True), ("X", False),
+        ("○", True), ("×", False), ("예", True), ("아니오", False), (1, True), (0, False), ("1", True),
+        ("0", False), (1.0, True), (True, True), (False, False), (" 수 료 ", True), ("YES", True),
+    ],
+)
+def test_yes_no_variants(raw, expected):
+    yes, no = load_yes_no()
+    parsed = parse_yes_no(cells(raw), yes, no)
+    assert parsed.values.tolist() == [expected]
+    assert not parsed.bad.any()
+
+
+def test_yes_no_keeps_booleans_and_numbers_apart_in_one_column():
+    # True == 1 and hash alike; the parser must still read each cell on its own.
+    parsed = parse_yes_no(cells(True, 1, 0, False, "2"), yes=["true", "1"], no=["false", "0"])
+    assert parsed.values.tolist()[:4] == [True, True, False, False]
+    assert parsed.bad.tolist() == [False, False, False, False, True]
+    assert parsed.values.dtype == "boolean"
+
+
+def test_yes_no_unknown_is_bad_and_blank_is_missing():
+    parsed = parse_yes_no(cells("maybe", None, "", "-"), yes=["y"], no=["n"])
+    assert parsed.bad.tolist() == [True, False, False, False]
+    assert parsed.values.isna().all()
+
+
+def test_yes_no_word_lists_win_over_empty_words():
+    parsed = parse_yes_no(cells("없음"), yes=["있음"], no=["없음"])
+    assert parsed.values.tolist() == [False]
+
+
+def test_a_word_on_both_yes_and_no_lists_is_refused():
+    with pytest.raises(ValueError, match="both"):
+        parse_yes_no(cells("Y"), yes=["Y", "예"], no=["y"])
+
+
+# --- text and keys -------------------------------------------------------------------------------
+
+def test_clean_text_strips_and_collapses_whitespace():
+    raw = cells("  수질  분석\u3000과정 ", "a\tb\nc", "x\u200by", "-", "없음")
+    assert clean_text(raw).tolist() == ["수질 분석 과정", "a b c", "xy", "-", "없음"]
+
+
+def test_clean_text_blank_cells_are_missing():
+    result = clean_text(cells(None, np.nan, "", "   ", "\u3000"))
+    assert result.isna().all()
+    assert pd.api.types.is_string_dtype(result)
+
+
+def test_clean_text_writes_whole_numbers_without_decimals():
+    raw = cells(3.0, 3.5, 12, 2026.0, True, dt.date(2026, 3, 15), dt.datetime(2026, 3, 15), dt.datetime(2026, 3, 15, 9, 5))
+    assert clean_text(raw).tolist() == ["3", "3.5", "12", "2026", "True", "2026-03-15", "2026-03-15",
+                                        "2026-03-15 09:05:00"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("매우 만족", "매우만족"),
+        ("「수질 분석」 과정(기초)", "수질분석과정기초"),
+        ("[상수도] 관망·관리 - 실무/심화", "상수도관망관리실무심화"),
+        ("『A』【B】{C}<D>《E》", "abcde"),
+        ("ＷＡＴＥＲ　Korea", "waterkorea"),
+        ("수_질.분,석・과정", "수질분석과정"),
+        ("○ ×", "○×"),
+    ],
+)
+def test_normalise_key_drops_spaces_brackets_punctuation_and_case(text, expected):
+    assert normalise_key(text) == expected
+
+
+@given(st.text())
+def test_normalise_key_is_idempotent(text):
+    assert normalise_key(normalise_key(text)) == normalise_key(text)
+
+
+# --- configuration -------------------------------------------------------------------------------
+
+def test_load_likert_normalises_the_wordings():
+    points = load_likert()
+    assert points["매우만족"] == 5.0
+    assert points["neitheragreenordisagree"] == 3.0
+    assert all(key == normalise_key(key) for key in points)
+
+
+def test_load_yes_no_normalises_the_words():
+    yes, no = load_yes_no()
+    assert {"y", "수료", "○", "1"} <= yes
+    assert {"n", "미수료", "×", "0"} <= no
+    assert not yes & no
+
+
+def test_likert_wordings_that_collide_with_other_points_are_refused(tmp_path):
+    path = tmp_path / "likert.toml"
+    path.write_text('[five_point]\n"매우 만족" = 5\n"매우만족" = 4\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="매우만족"):
+        load_likert(path)
+
+
+def test_likert_file_can_be_given(tmp_path):
+    path = tmp_path / "likert.toml"
+    path.write_text('[five_point]\n"참 좋음" = 5\n[yes_no]\nyes = ["응"]\nno = ["아니"]\n', encoding="utf-8")
+    assert load_likert(path) == {"참좋음": 5.0}
+    assert load_yes_no(path) == (frozenset({"응"}), frozenset({"아니"}))
