@@ -58,6 +58,7 @@ class Contract:
 
     kinds: dict[str, KindSpec]
     enums: dict[str, dict[str, tuple[str, ...]]]
+    ignored_headers: tuple[str, ...] = ()
 
     def kind(self, name: str) -> KindSpec:
         """The kind called `name`; a clear error listing the known ones otherwise."""
@@ -96,7 +97,8 @@ def parse_contract(raw: dict) -> Contract:
             default_scale=spec.get("default_scale", source.get("default_scale")),
         )
     enums = {name: {key: tuple(labels) for key, labels in table.items()} for name, table in raw.get("enums", {}).items()}
-    return Contract(kinds=kinds, enums=enums)
+    ignored = tuple(raw.get("ignore", {}).get("headers", ()))
+    return Contract(kinds=kinds, enums=enums, ignored_headers=ignored)
 
 
 @cache

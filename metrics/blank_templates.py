@@ -1,0 +1,28 @@
+"""Blank upload templates: one xlsx per kind with the contract's Korean headers, for managers to fill in."""
+
+from __future__ import annotations
+
+import io
+
+import xlsxwriter
+
+from metrics.contract import load_contract
+
+
+def blank_template(kind: str) -> bytes:
+    """An xlsx with one header row (Korean names) and a note row explaining the required columns."""
+    spec = load_contract().kind(kind)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book.set_properties({"title": spec.ko, "created": None})
+    sheet = book.add_worksheet(spec.ko[:31].replace("/", "·"))
+    bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    columns = [c for c in spec.columns if not c.multiple] + [c for c in spec.columns if c.multiple]
+    for i, col in enumerate(columns):
+        header = col.ko if not col.multiple else f"{col.ko}1"
+        sheet.write(0, i, header, bold)
+        sheet.set_column(i, i, max(12, len(header) * 2))
+        if col.required:
+            sheet.write_comment(0, i, "필수 / required")
+    book.close()
+    return buffer.getvalue()

@@ -1,0 +1,253 @@
+"""Stored data for analysts: one dataset per upload kind, filtered by year, course, type, dates and timeliness.
+
+The datasets are declared in one table (DATASETS); `load` reads the active rows of one and applies
+the filters; what it returns is exactly what the page shows and what the export writes.
+Cases are classified late or on time by the same deadline rules as the KPIs (registry.toml).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, text
+
+from metrics import store
+from metrics.measures_cases import classify_cases
+from metrics.registry import load_registry
+
+TIMELINESS = ("on_time", "late", "pending", "no_deadline")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A table analysts can browse: where it is stored, what it shows, which filters apply."""
+
+    name: str
+    table: str
+    date_column: str
+    columns: tuple[str, ...]
+    kind: str | None = None  # survey_responses holds three kinds
+    type_column: str | None = None  # case_type / event_type
+    course_column: str | None = None
+    has_questions: bool = False
+    has_timeliness: bool = False
+    dates: tuple[str, ...] = ()  # read back as datetimes, whatever the driver returns
+
+
+DATASETS: tuple[Dataset, ...] = (
+    Dataset("exhibitor_survey", "survey_responses", "response_date",
+            ("year", "response_date", "company", "overall", "score", "scale_max", "comments"),
+            kind="exhibitor_survey", has_questions=True, dates=("response_date",)),
+    Dataset("trainee_survey", "survey_responses", "response_date",
+            ("year", "response_date", "course", "overall", "score", "scale_max", "comments"),
+            kind="trainee_survey", course_column="course", has_questions=True, dates=("response_date",)),
+    Dataset("future_talent_survey", "survey_responses", "response_date",
+            ("year", "response_date", "course", "overall", "score", "scale_max", "comments"),
+            kind="future_talent_survey", course_column="course", has_questions=True,
+            dates=("response_date",)),
+    Dataset("attendance", "enrolments", "end_date",
+            ("year", "course", "cohort", "start_date", "end_date", "completed", "trainee_id"),
+            course_column="course", dates=("start_date", "end_date")),
+    Dataset("cases", "cases", "received",
+            ("year", "case_type", "ref", "title", "received", "completed", "interim"),
+            type_column="case_type", has_timeliness=True, dates=("received", "completed", "interim")),
+    Dataset("events", "events", "date", ("year", "event_type", "date", "title", "participants"),
+            type_column="event_type", dates=("date",)),
+    Dataset("postings", "postings", "posted_from", ("year", "company", "product", "posted_from", "posted_to"),
+            dates=("posted_from", "posted_to")),
+    Dataset("calls", "calls", "call_time", ("year", "call_time", "rings"), dates=("call_time",)),
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What to keep; an empty tuple or None means "no filter on this"."""
+
+    years: tuple[int, ...] = ()
+    courses: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    timeliness: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The values a dataset's filters can take, for the widgets."""
+
+    years: tuple[int, ...]
+    courses: tuple[str, ...]
+    types: tuple[str, ...]
+
+
+def datasets() -> list[Dataset]:
+    """Every dataset, in menu order."""
+    return list(DATASETS)
+
+
+def dataset(name: str) -> Dataset:
+    """The dataset called `name`; KeyError naming the known ones otherwise."""
+    for d in DATASETS:
+        if d.name == name:
+            return d
+    raise KeyError(f"unknown dataset {name!r}; known: {', '.join(d.name for d in DATASETS)}")
+
+
+def _base_where(ds: Dataset) -> tuple[str, dict]:
+    return ("kind = :kind", {"kind": ds.kind}) if ds.kind else ("", {})
+
+
+def choices(engine: Engine, name: str) -> Choices:
+    """Years, courses and types present in the stored rows of a dataset."""
+    ds = dataset(name)
+    where, params = _base_where(ds)
+    wanted = ["year"] + [c for c in (ds.course_column, ds.type_column) if c]
+    frame = store.read_active(engine, ds.table, where, params, columns=f"DISTINCT {', '.join(wanted)}")
+    years = tuple(sorted({int(y) for y in frame["year"].dropna()}, reverse=True))
+    courses = tuple(sorted({str(c) for c in frame[ds.course_column].dropna()})) if ds.course_column else ()
+    types = tuple(sorted({str(c) for c in frame[ds.type_column].dropna()})) if ds.type_column else ()
+    return Choices(years, courses, types)
+
+
+def load(engine: Engine, name: str, filters: Filters | None = None, today: date | None = None) -> pd.DataFrame:
+    """The dataset's active rows that pass `filters`, oldest first, with derived columns added."""
+    ds = dataset(name)
+    filters = filters or Filters()
+    frame = _read(engine, ds, filters)
+    frame = _by_dates(frame, ds.date_column, filters.date_from, filters.date_to)
+    if ds.course_column and filters.courses:
+        frame = frame[frame[ds.course_column].isin(filters.courses)]
+    if ds.has_timeliness:
+        frame = with_timeliness(frame, today or date.today())
+        if filters.timeliness:
+            frame = frame[frame["timeliness"].isin(filters.timeliness)]
+    if ds.has_questions:
+        frame = with_questions(engine, frame)
+    frame = frame.sort_values([ds.date_column, "id"], kind="stable", na_position="last")
+    return frame.drop(columns=[c for c in ("id", "upload_id", "items_json") if c in frame.columns]).reset_index(drop=True)
+
+
+def _read(engine: Engine, ds: Dataset, filters: Filters) -> pd.DataFrame:
+    """Active rows from SQL, with the year and type filters applied in the query (they are indexed)."""
+    where, params = _base_where(ds)
+    clauses = [where] if where else []
+    if filters.years:
+        names = _bind("y", filters.years, params)
+        clauses.append(f"year IN ({names})")
+    if ds.type_column and filters.types:
+        names = _bind("t", filters.types, params)
+        clauses.append(f"{ds.type_column} IN ({names})")
+    extra = ["id", "upload_id"] + (["items_json"] if ds.has_questions else [])
+    columns = ", ".join(list(ds.columns) + extra)
+    frame = store.read_active(engine, ds.table, " AND ".join(clauses), params, columns=columns)
+    return _typed(frame, ds)
+
+
+def _bind(prefix: str, values: tuple, params: dict) -> str:
+    """Named bind parameters for an IN list (values never enter the SQL text)."""
+    names = []
+    for i, value in enumerate(values):
+        params[f"{prefix}{i}"] = value
+        names.append(f":{prefix}{i}")
+    return ", ".join(names)
+
+
+def _typed(frame: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
+    """Dates as datetimes and flags as booleans whatever the database driver returned."""
+    out = frame.copy()
+    for name in ds.dates:
+        out[name] = pd.to_datetime(out[name]).astype("datetime64[us]")
+    if ds.name == "attendance":
+        out["completed"] = out["completed"].astype(bool)
+    if "year" in out.columns:
+        out["year"] = out["year"].astype("int64")
+    return out
+
+
+def _by_dates(frame: pd.DataFrame, column: str, start: date | None, end: date | None) -> pd.DataFrame:
+    """Rows whose date falls in [start, end], both days included (times within `end` count)."""
+    keep = pd.Series(True, index=frame.index)
+    when = frame[column]
+    if start is not None:
+        keep &= when >= pd.Timestamp(start)
+    if end is not None:
+        keep &= when < pd.Timestamp(end) + pd.Timedelta(days=1)
+    return frame[keep]
+
+
+def deadline_rules() -> dict[str, dict]:
+    """case_type -> {days, day_mode, interim_counts} from the registry's deadline KPIs."""
+    rules = {}
+    for kpi in load_registry():
+        if kpi.measure != "deadline_share":
+            continue
+        for case_type in kpi.filter.get("case_type", ()):
+            rules[case_type] = {
+                "days": int(kpi.params["days"]),
+                "day_mode": kpi.params["day_mode"],
+                "interim_counts": bool(kpi.params.get("interim_counts", False)),
+            }
+    return rules
+
+
+def with_timeliness(cases: pd.DataFrame, today: date) -> pd.DataFrame:
+    """Cases with deadline, days_taken, days_over and timeliness (on_time/late/pending/no_deadline).
+
+    An open case past its deadline (judged on its year's end, or today while the year runs) is late,
+    as the KPI counts it; a type without a deadline KPI (e.g. technical support) has none.
+    """
+    out = cases.copy()
+    out["deadline"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[us]")
+    out["days_taken"] = np.nan
+    out["days_over"] = np.nan
+    out["timeliness"] = pd.Series("no_deadline", index=out.index, dtype="str")
+    for case_type, rule in deadline_rules().items():
+        for year, part in out[out["case_type"] == case_type].groupby("year"):
+            as_of = min(date(int(year), 12, 31), today)
+            cls = classify_cases(part, rule["days"], rule["day_mode"], as_of, rule["interim_counts"])
+            out.loc[part.index, "deadline"] = pd.to_datetime(cls["deadline"]).astype("datetime64[us]")
+            out.loc[part.index, "days_taken"] = cls["days_taken"].to_numpy()
+            out.loc[part.index, "days_over"] = cls["days_over"].to_numpy()
+            out.loc[part.index, "timeliness"] = cls["state"].map(_STATE_TO_TIMELINESS).to_numpy()
+    return out
+
+
+# The KPI's five states folded into what an analyst filters on; invalid rows are never stored
+# (validation holds them back), so they read as pending rather than vanish.
+_STATE_TO_TIMELINESS = {"met": "on_time", "late": "late", "overdue": "late", "pending": "pending", "invalid": "pending"}
+
+
+def with_questions(engine: Engine, responses: pd.DataFrame) -> pd.DataFrame:
+    """Survey responses with one column per question (its text as header), from items_json."""
+    if responses.empty:
+        return responses
+    questions = _questions(engine, sorted({int(u) for u in responses["upload_id"]}))
+    values: dict[str, list] = {}
+    for position, (upload_id, items) in enumerate(zip(responses["upload_id"], responses["items_json"], strict=True)):
+        names = questions.get(int(upload_id), [])
+        for i, value in enumerate(json.loads(items) if isinstance(items, str) else []):
+            header = names[i] if i < len(names) else f"Q{i + 1}"
+            values.setdefault(header, [None] * len(responses))[position] = value
+    extra = pd.DataFrame({h: pd.to_numeric(pd.Series(v, dtype="object")) for h, v in values.items()}, index=responses.index)
+    clash = [h for h in extra.columns if h in responses.columns]
+    extra = extra.rename(columns={h: f"{h} (Q)" for h in clash})
+    return pd.concat([responses, extra], axis=1)
+
+
+def _questions(engine: Engine, upload_ids: list[int]) -> dict[int, list[str]]:
+    """upload id -> its question texts in sheet order."""
+    if not upload_ids:
+        return {}
+    params: dict = {}
+    names = _bind("u", tuple(upload_ids), params)
+    sql = f"SELECT upload_id, position, text FROM survey_questions WHERE upload_id IN ({names}) ORDER BY upload_id, position"
+    with engine.connect() as conn:
+        rows = conn.execute(text(sql), params).all()
+    out: dict[int, list[str]] = {}
+    for upload_id, _position, question in rows:
+        out.setdefault(int(upload_id), []).append(question)
+    return out

@@ -1,0 +1,369 @@
+"""Checks that run on an upload's bytes before any parser sees them, and the one error they raise.
+
+A spreadsheet is a container that can promise far more than it weighs: a zip member that inflates to
+gigabytes, an ODS row "repeated" a billion times, an encrypted package that parsers only call
+"unknown format". Each check here reads headers and directories only (or streams with a cap), so a
+hostile file is refused in milliseconds instead of taking the server's memory with it.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from xml.parsers import expat
+
+MiB = 1024 * 1024
+MAX_UNZIPPED_BYTES = 500 * MiB  # all members together, as declared and as actually inflated
+MAX_MEMBER_RATIO = 200  # deflate tops out near 1032:1; real sheet XML stays well under 100:1
+RATIO_CHECK_FROM = 10 * MiB  # small members may compress absurdly well without harm
+MAX_CELLS = 20_000_000  # dense grid a parser would allocate (calamine keeps about 32 bytes a cell)
+
+CFB_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+# key -> (code, Korean, English). One row per thing that can be wrong with an upload.
+_MESSAGES: dict[str, tuple[str, str, str]] = {
+    "too_large": (
+        "too_large",
+        "파일이 너무 큽니다({size_mb:.1f} MB, 한도 {limit_mb:.0f} MB). 기간을 나누어 올려 주세요.",
+        "The file is too large ({size_mb:.1f} MB; the limit is {limit_mb:.0f} MB). Upload it in parts.",
+    ),
+    "too_many_rows": (
+        "too_large",
+        "행이 너무 많습니다({rows:,}행, 한도 {limit:,}행). 기간을 나누어 올려 주세요.",
+        "The sheet has too many rows ({rows:,}; the limit is {limit:,}). Upload it in parts.",
+    ),
+    "too_many_cells": (
+        "bomb",
+        "시트가 선언한 칸 수가 너무 많아({cells:,}칸) 열지 않았습니다. 엑셀에서 빈 행·열을 지우고 다시 저장해 주세요.",
+        "The sheet declares too many cells ({cells:,}) to open safely. Delete empty rows and columns in "
+        "Excel and save it again.",
+    ),
+    "zip_bomb": (
+        "bomb",
+        "압축을 풀면 비정상적으로 커지는 파일이라 열지 않았습니다({detail}).",
+        "The file would inflate to an abnormal size when unpacked, so it was not opened ({detail}).",
+    ),
+    "encrypted": (
+        "encrypted",
+        "암호가 걸린 파일입니다. 엑셀에서 암호를 해제하고 다시 저장한 뒤 올려 주세요.",
+        "The file is password-protected. Remove the password in Excel, save it, and upload it again.",
+    ),
+    "corrupt": (
+        "corrupt",
+        "파일이 손상되어 읽을 수 없습니다({detail}). 엑셀에서 열어 다른 이름으로 저장한 뒤 다시 올려 주세요.",
+        "The file is damaged and cannot be read ({detail}). Open it in Excel, save a new copy, and upload that.",
+    ),
+    "empty_file": (
+        "empty",
+        "빈 파일입니다. 내용이 있는 파일을 올려 주세요.",
+        "The file is empty. Upload a file with data in it.",
+    ),
+    "empty_sheet": (
+        "empty",
+        "'{sheet}' 시트에 데이터가 없습니다.",
+        "Sheet '{sheet}' has no data.",
+    ),
+    "no_sheets": (
+        "no_sheets",
+        "통합 문서에 워크시트가 하나도 없습니다.",
+        "The workbook has no worksheets.",
+    ),
+    "no_such_sheet": (
+        "no_such_sheet",
+        "'{sheet}' 시트가 없습니다. 있는 시트: {available}",
+        "There is no sheet named '{sheet}'. Sheets in the file: {available}",
+    ),
+    "not_spreadsheet": (
+        "not_spreadsheet",
+        "엑셀(xlsx, xls), ODS 또는 CSV 파일이 아닙니다({detail}).",
+        "This is not an Excel (xlsx, xls), ODS or CSV file ({detail}).",
+    ),
+    "html_as_excel": (
+        "not_spreadsheet",
+        "엑셀 확장자이지만 실제로는 웹 페이지(HTML/XML) 파일입니다. 엑셀에서 열어 'Excel 통합 문서(*.xlsx)'로 "
+        "다시 저장해 주세요.",
+        "The file has an Excel name but is really a web page (HTML/XML). Open it in Excel and save it as "
+        "'Excel Workbook (*.xlsx)'.",
+    ),
+    "hwp": (
+        "not_spreadsheet",
+        "한글(HWP) 문서입니다. 표를 엑셀로 옮겨 xlsx로 저장한 뒤 올려 주세요.",
+        "This is a Hangul (HWP) document. Copy the table into Excel, save it as xlsx, and upload that.",
+    ),
+}
+
+
+class UnreadableFileError(Exception):
+    """An upload that cannot be read, with one reason code and a message in Korean and English."""
+
+    def __init__(self, code: str, message_ko: str, message_en: str) -> None:
+        super().__init__(f"{message_ko} / {message_en}")
+        self.code = code
+        self.message_ko = message_ko
+        self.message_en = message_en
+
+    def __str__(self) -> str:
+        return f"{self.message_ko} / {self.message_en}"
+
+
+def unreadable(key: str, **values: object) -> UnreadableFileError:
+    """The error for a message key of the table above, its placeholders filled from `values`."""
+    code, ko, en = _MESSAGES[key]
+    return UnreadableFileError(code, ko.format(**values), en.format(**values))
+
+
+def check_size(data: bytes, max_bytes: int) -> None:
+    """Refuse an upload over `max_bytes` and one with no bytes at all."""
+    if len(data) > max_bytes:
+        raise unreadable("too_large", size_mb=len(data) / MiB, limit_mb=max_bytes / MiB)
+    if not data.strip():
+        raise unreadable("empty_file")
+
+
+# ---------------------------------------------------------------- zip containers (xlsx, xlsm, xlsb, ods)
+
+
+def inspect_zip(
+    data: bytes,
+    *,
+    max_total: int = MAX_UNZIPPED_BYTES,
+    max_ratio: float = MAX_MEMBER_RATIO,
+    max_cells: int = MAX_CELLS,
+) -> str:
+    """The kind of a zip upload ("xlsx", "xlsb" or "ods") once it has proved safe to hand to a parser."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+        if any(info.flag_bits & 0x1 for info in members):
+            raise unreadable("encrypted")
+        _check_declared_sizes(members, max_total, max_ratio)
+        for info in members:
+            _check_actual_size(data, info)
+        kind = _zip_kind(archive, {info.filename for info in members})
+        if kind == "ods":
+            check_ods_extent(archive, max_cells=max_cells)
+        return kind
+    except UnreadableFileError:
+        raise
+    # zipfile reports damage in many ways: BadZipFile, NotImplementedError for a garbled version
+    # field, RuntimeError, struct.error, EOFError... all of them mean the same thing to the user.
+    except Exception as exc:
+        raise unreadable("corrupt", detail=f"zip: {type(exc).__name__}: {str(exc)[:120]}") from None
+
+
+def _check_declared_sizes(members: list[zipfile.ZipInfo], max_total: int, max_ratio: float) -> None:
+    total = sum(info.file_size for info in members)
+    if total > max_total:
+        raise unreadable("zip_bomb", detail=f"{total / MiB:,.0f} MB > {max_total / MiB:,.0f} MB")
+    for info in members:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size >= RATIO_CHECK_FROM and ratio > max_ratio:
+            raise unreadable("zip_bomb", detail=f"{info.filename}: {ratio:,.0f}:1")
+
+
+def _check_actual_size(data: bytes, info: zipfile.ZipInfo) -> None:
+    """Inflate a member with a cap: the central directory's sizes are only a claim."""
+    start = _member_data_offset(data, info)
+    raw = data[start : start + info.compress_size]
+    if info.compress_type == zipfile.ZIP_STORED:
+        if len(raw) != info.file_size:
+            raise unreadable("corrupt", detail=f"{info.filename}: size mismatch")
+        return
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise unreadable("corrupt", detail=f"{info.filename}: compression method {info.compress_type}")
+    inflater = zlib.decompressobj(-15)
+    produced = 0
+    try:
+        chunk = inflater.decompress(raw, MiB)
+        while chunk:
+            produced += len(chunk)
+            if produced > info.file_size:
+                raise unreadable("zip_bomb", detail=f"{info.filename}: more data than declared")
+            chunk = inflater.decompress(inflater.unconsumed_tail, MiB)
+    except zlib.error as exc:
+        raise unreadable("corrupt", detail=f"{info.filename}: {exc}") from None
+
+
+def _member_data_offset(data: bytes, info: zipfile.ZipInfo) -> int:
+    header = data[info.header_offset : info.header_offset + 30]
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise unreadable("corrupt", detail=f"{info.filename}: bad local header")
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    return info.header_offset + 30 + name_len + extra_len
+
+
+def _zip_kind(archive: zipfile.ZipFile, names: set[str]) -> str:
+    if "mimetype" in names:
+        mimetype = archive.read("mimetype").strip()
+        if mimetype.startswith(ODS_MIMETYPE):
+            return "ods"
+        raise unreadable("not_spreadsheet", detail=mimetype.decode("ascii", "replace")[:60])
+    lowered = {name.lower() for name in names}
+    if any(name.startswith("xl/") and name.endswith(".xml") and "workbook" in name for name in lowered):
+        return "xlsx"
+    if "xl/workbook.bin" in lowered:
+        return "xlsb"
+    if "content.xml" in lowered:
+        return "ods"
+    if "word/document.xml" in lowered:
+        raise unreadable("not_spreadsheet", detail="Word docx")
+    raise unreadable("not_spreadsheet", detail="zip 안에 통합 문서 없음 / zip without a workbook")
+
+
+# ---------------------------------------------------------------- ODS: repeated rows and columns
+
+_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_TABLE = f"{_TABLE_NS} table"
+_ROW = f"{_TABLE_NS} table-row"
+_CELLS = {f"{_TABLE_NS} table-cell", f"{_TABLE_NS} covered-table-cell"}
+_ROWS_REPEATED = f"{_TABLE_NS} number-rows-repeated"
+_COLS_REPEATED = f"{_TABLE_NS} number-columns-repeated"
+_VALUE_TYPE = f"{_OFFICE_NS} value-type"
+
+
+class _OdsExtent:
+    """Tracks, while content.xml streams past, the dense grid each table would need."""
+
+    def __init__(self, max_cells: int) -> None:
+        self.max_cells = max_cells
+        self.cells_before = 0  # grids of the tables already closed
+        self.row = self.col = 0
+        self.max_row = self.max_col = -1
+        self.rows_repeated = 1
+        self.cell: tuple[int, bool] | None = None  # (columns repeated, has content) of the open cell
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        if name == _TABLE:
+            if self.cell is not None:  # sub-tables belong to text documents; counting them is guesswork
+                raise unreadable("corrupt", detail="ODS table inside a cell")
+            self.row, self.max_row, self.max_col = 0, -1, -1
+        elif name == _ROW:
+            self.rows_repeated, self.col = _count(attrs.get(_ROWS_REPEATED)), 0
+        elif name in _CELLS:
+            self.cell = (_count(attrs.get(_COLS_REPEATED)), _VALUE_TYPE in attrs)
+        elif self.cell is not None:
+            self.cell = (self.cell[0], True)  # a child element (text:p) means the cell shows something
+
+    def end(self, name: str) -> None:
+        if name in _CELLS and self.cell is not None:
+            repeated, has_content = self.cell
+            if has_content:
+                self.max_col = max(self.max_col, self.col + repeated - 1)
+                self.max_row = self.row + self.rows_repeated - 1
+            self.col += repeated
+            self.cell = None
+        elif name == _ROW:
+            self.row += self.rows_repeated
+            self._refuse_if_too_big()
+        elif name == _TABLE:
+            self.cells_before += self._grid()
+            self.max_row = self.max_col = -1
+
+    def _grid(self) -> int:
+        return (self.max_row + 1) * (self.max_col + 1) if self.max_row >= 0 else 0
+
+    def _refuse_if_too_big(self) -> None:
+        cells = self.cells_before + self._grid()
+        if cells > self.max_cells:
+            raise unreadable("too_many_cells", cells=cells)
+
+
+def _count(text: str | None) -> int:
+    if text is None:
+        return 1
+    try:
+        return max(int(text), 1)
+    except ValueError:
+        raise unreadable("corrupt", detail=f"ODS repeat count {text[:20]!r}") from None
+
+
+def check_ods_extent(archive: zipfile.ZipFile, *, max_cells: int = MAX_CELLS) -> None:
+    """Stream content.xml and refuse when its repeat counts would make a grid over `max_cells`."""
+    try:
+        stream = archive.open("content.xml")
+    except KeyError:
+        raise unreadable("corrupt", detail="ODS without content.xml") from None
+    extent = _OdsExtent(max_cells)
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = extent.start
+    parser.EndElementHandler = extent.end
+    parser.StartDoctypeDeclHandler = _refuse_doctype  # no DTD, so no entity tricks
+    try:
+        with stream:
+            while chunk := stream.read(MiB):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except (expat.ExpatError, zipfile.BadZipFile, zlib.error, OSError) as exc:
+        raise unreadable("corrupt", detail=f"content.xml: {exc}") from None
+
+
+def _refuse_doctype(*_args: object) -> None:
+    raise unreadable("corrupt", detail="content.xml declares a DTD")
+
+
+# ---------------------------------------------------------------- OLE/CFB containers (xls, encrypted OOXML)
+
+
+def inspect_cfb(data: bytes) -> str:
+    """ "xls" for a BIFF workbook in an OLE container; refuse encrypted workbooks and other documents."""
+    names = _cfb_stream_names(data)
+    if {"EncryptionInfo", "EncryptedPackage"} & names.keys():
+        raise unreadable("encrypted")
+    workbook = names.get("Workbook") or names.get("Book")
+    if workbook is None:
+        if "FileHeader" in names and ("BodyText" in names or "HwpSummaryInformation" in names):
+            raise unreadable("hwp")
+        raise unreadable("not_spreadsheet", detail="OLE 문서 / OLE document")
+    if _biff_is_encrypted(data, workbook):
+        raise unreadable("encrypted")
+    return "xls"
+
+
+def _cfb_stream_names(data: bytes) -> dict[str, tuple[int, int]]:
+    """Names of the directory entries, each with (start sector, size), found by scanning the entries.
+
+    Entries sit on 128-byte boundaries after the header; reading them this way needs no FAT walk, which
+    keeps a damaged sector chain from stopping the check (the parser reports that damage itself).
+    """
+    if len(data) < 512:
+        raise unreadable("corrupt", detail="OLE header too short")
+    sector_size = 1 << struct.unpack_from("<H", data, 30)[0]
+    if sector_size not in (512, 4096):
+        raise unreadable("corrupt", detail="OLE sector size")
+    found: dict[str, tuple[int, int]] = {}
+    for offset in range(sector_size, len(data) - 127, 128):
+        name_len = struct.unpack_from("<H", data, offset + 64)[0]
+        kind = data[offset + 66]
+        if not (2 <= name_len <= 64 and name_len % 2 == 0 and kind in (1, 2, 5)):
+            continue
+        raw = data[offset : offset + name_len - 2]
+        if data[offset + name_len - 2 : offset + name_len] != b"\0\0":
+            continue
+        name = raw.decode("utf-16-le", "replace").lstrip("\x01\x05\x06")
+        if name.isprintable() and name:
+            start, size = struct.unpack_from("<II", data, offset + 116)
+            found.setdefault(name, (start, size))
+    return found
+
+
+def _biff_is_encrypted(data: bytes, workbook: tuple[int, int]) -> bool:
+    """True when a FILEPASS record follows the first BOF of the workbook stream (RC4 or XOR password)."""
+    start_sector, size = workbook
+    sector_size = 1 << struct.unpack_from("<H", data, 30)[0]
+    if size < 4096:  # a small stream lives in the mini-stream; the parser will report on it
+        return False
+    position = (start_sector + 1) * sector_size
+    end = min(position + sector_size, len(data))
+    for _ in range(24):
+        if position + 4 > end:
+            return False
+        record_type, length = struct.unpack_from("<HH", data, position)
+        if record_type == 0x002F:
+            return True
+        position += 4 + length
+    return False

@@ -1,0 +1,294 @@
+"""The whole road for one file: read -> find the table -> map -> validate -> store.
+
+`prepare` does everything but the write (the upload wizard shows its result and lets the person
+adjust the mapping); `ingest_file` is prepare + store, as the command line uses it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from metrics import store
+from metrics.canonical import MappedTable, UploadOptions, build
+from metrics.contract import KindSpec, load_contract
+from metrics.issues import Issue, issues_frame
+from metrics.layout import Table, locate_table
+from metrics.mapping import detect_kind, duplicate_roles, missing_required, suggest_mapping
+from metrics.reading import UnreadableFileError, read_all_sheets, read_sheet
+from metrics.settings import load_settings
+from metrics.templates import find_template
+
+# Below this, a detected kind is a guess too weak to import without the person choosing it.
+MIN_KIND_SCORE = 3.0
+
+
+class RejectedFileError(Exception):
+    """The file cannot be imported as asked; the message says why and what to do (Korean / English)."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A file read, its table found, mapped and validated, not yet stored."""
+
+    filename: str
+    sha256: str
+    kind: str
+    table: Table
+    mapping: dict[str, str]
+    options: UploadOptions
+    rows: pd.DataFrame
+    issues: list[Issue]
+    questions: tuple[str, ...]
+    notes: list[str]
+    template: str | None = None
+
+    @property
+    def rows_held(self) -> int:
+        return len({i.row for i in self.issues})
+
+    def issues_frame(self) -> pd.DataFrame:
+        return issues_frame(self.issues)
+
+
+@dataclass
+class IngestReport:
+    """What happened to a file, for people (message) and machines (to_dict)."""
+
+    filename: str
+    status: str  # imported | dry_run | rejected
+    message: str
+    kind: str | None = None
+    sheet: str | None = None
+    rows_total: int = 0
+    rows_valid: int = 0
+    rows_held: int = 0
+    upload_id: int | None = None
+    rows_imported: int = 0
+    rows_duplicate: int = 0
+    rows_superseded: int = 0
+    mapping: dict[str, str] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("imported", "dry_run")
+
+    def to_dict(self) -> dict:
+        d = {k: v for k, v in self.__dict__.items() if k != "issues"}
+        d["issues"] = [i.as_dict() for i in self.issues]
+        return d
+
+
+def prepare(
+    engine: Engine | None,
+    data: bytes,
+    filename: str,
+    *,
+    kind: str | None = None,
+    sheet: str | None = None,
+    mapping: dict[str, str] | None = None,
+    options: UploadOptions | None = None,
+) -> Prepared:
+    """Read, locate, map and validate a file; raises UnreadableFileError or RejectedFileError."""
+    settings = load_settings()
+    options = options or UploadOptions(seconds_per_ring=settings.seconds_per_ring)
+    contract = load_contract()
+    if kind is not None:
+        contract.kind(kind)  # unknown kind -> clear KeyError message
+    table, kind = _choose_table(data, filename, sheet, kind)
+    if len(table.frame) > settings.max_rows:
+        raise RejectedFileError(
+            f"행이 너무 많습니다 ({len(table.frame):,}행, 한도 {settings.max_rows:,}행). 파일을 나누어 올리세요. / "
+            f"Too many rows ({len(table.frame):,}; limit {settings.max_rows:,}). Split the file."
+        )
+    spec = contract.kind(kind)
+    template_name = None
+    if mapping is None and engine is not None:
+        template = find_template(engine, table.headers)
+        if template and template.kind == kind:
+            mapping, template_name = template.mapping, template.name
+            options = _merge_template_options(options, template.options)
+    mapping = _complete_mapping(table, mapping if mapping is not None else suggest_mapping(table.frame, spec))
+    _check_mapping(mapping, spec, options, table)
+
+    built = build(MappedTable(table.frame, mapping, table.excel_rows, table.sheet), spec, options, contract)
+    valid = built.rows.loc[~built.log.held].reset_index(drop=True)
+    return Prepared(
+        filename=filename,
+        sha256=store.file_sha256(data),
+        kind=kind,
+        table=table,
+        mapping=mapping,
+        options=options,
+        rows=valid,
+        issues=built.log.issues,
+        questions=built.questions,
+        notes=built.notes,
+        template=template_name,
+    )
+
+
+def _choose_table(data: bytes, filename: str, sheet: str | None, kind: str | None) -> tuple[Table, str]:
+    """The sheet's table and its kind: the named sheet, else the sheet that best fits a kind."""
+    sheets = [read_sheet(data, filename, sheet)] if sheet else read_all_sheets(data, filename)
+    best: tuple[float, Table, str] | None = None
+    first_error: UnreadableFileError | None = None
+    for raw in sheets:
+        try:
+            table = locate_table(raw)
+        except UnreadableFileError as exc:
+            first_error = first_error or exc
+            continue
+        context = " ".join([filename, raw.name, _text_above_header(raw, table)])
+        guesses = detect_kind(table.frame, context)
+        guess = next(g for g in guesses if g.kind == kind) if kind else guesses[0]
+        if best is None or guess.score > best[0]:
+            best = (guess.score, table, guess.kind)
+    if best is None:
+        raise first_error or UnreadableFileError("empty", "표를 찾을 수 없습니다.", "No table found in the file.")
+    score, table, chosen = best
+    if kind is None and score < MIN_KIND_SCORE:
+        kinds = ", ".join(load_contract().kinds)
+        raise RejectedFileError(
+            f"어떤 자료인지 알아낼 수 없습니다. 업로드 종류를 직접 고르세요 ({kinds}). 찾은 열: {', '.join(table.headers[:12])} / "
+            f"Could not tell what kind of data this is; choose the kind ({kinds})."
+        )
+    return table, chosen
+
+
+def _text_above_header(raw, table: Table) -> str:
+    """Title and note text above the header: often says what the sheet is (e.g. 참가기업 만족도)."""
+    first_header = min(table.header_rows) if table.header_rows else 1
+    cells = [c for row in raw.rows[: max(0, first_header - 1)] for c in row if isinstance(c, str)]
+    return " ".join(cells)[:500]
+
+
+def _merge_template_options(options: UploadOptions, saved: dict) -> UploadOptions:
+    fields = {k: v for k, v in saved.items() if k in UploadOptions.__dataclass_fields__ and getattr(options, k) in (None, 3.0)}
+    return replace(options, **fields)
+
+
+def _complete_mapping(table: Table, mapping: dict[str, str]) -> dict[str, str]:
+    """Every header of the table in the mapping (unmapped ones as ""), and no header it does not have."""
+    unknown = [h for h in mapping if h not in table.headers]
+    if unknown:
+        raise RejectedFileError(
+            f"매핑에 있는 열이 파일에 없습니다: {', '.join(unknown)} / The mapping names columns the file lacks: {', '.join(unknown)}"
+        )
+    return {h: mapping.get(h, "") or "" for h in table.headers}
+
+
+def _check_mapping(mapping: dict[str, str], spec: KindSpec, options: UploadOptions, table: Table) -> None:
+    given = set()
+    if options.case_type:
+        given.add("case_type")
+    if options.event_type:
+        given.add("event_type")
+    if options.year is not None:
+        given.add("exhibition_year")
+    if spec.name == "calls" and "answer_seconds" in mapping.values():
+        given.add("rings")
+    missing = missing_required(mapping, spec, given)
+    if spec.is_survey and not ({"item", "overall"} & set(mapping.values())):
+        missing_text = "평가 문항 또는 종합 만족도 / a rating question or the overall question"
+    elif spec.name == "calls" and not ({"rings", "answer_seconds"} & set(mapping.values())):
+        missing_text = "벨 울린 횟수 또는 응답시간(초) / rings or seconds to answer"
+    elif missing:
+        missing_text = ", ".join(f"{c.ko} ({c.en})" for c in missing)
+    else:
+        missing_text = ""
+    if missing_text:
+        raise RejectedFileError(
+            f"필수 열이 없습니다: {missing_text}. 파일의 열: {', '.join(table.headers[:15])}. 열을 연결(매핑)하거나 템플릿을 쓰세요. / "
+            f"Required columns are missing: {missing_text}. Map them or use the blank template."
+        )
+    doubled = duplicate_roles(mapping, spec)
+    if doubled:
+        raise RejectedFileError(
+            f"한 역할에 여러 열이 연결되었습니다: {', '.join(doubled)} / Several columns are mapped to: {', '.join(doubled)}"
+        )
+
+
+def commit(engine: Engine, prepared: Prepared, *, uploaded_by: str | None = None) -> store.UploadResult:
+    """Store the valid rows of a prepared file as one upload (all or nothing)."""
+    meta = store.UploadMeta(
+        filename=prepared.filename,
+        sha256=prepared.sha256,
+        kind=prepared.kind,
+        sheet=prepared.table.sheet,
+        uploaded_by=uploaded_by,
+        rows_held=prepared.rows_held,
+        mapping={"columns": prepared.mapping, "options": prepared.options.__dict__},
+        questions=prepared.questions,
+    )
+    return store.import_rows(engine, meta, prepared.rows)
+
+
+def ingest_file(
+    engine: Engine,
+    data: bytes,
+    filename: str,
+    *,
+    kind: str | None = None,
+    sheet: str | None = None,
+    mapping: dict[str, str] | None = None,
+    year: int | None = None,
+    case_type: str | None = None,
+    event_type: str | None = None,
+    scale: float | None = None,
+    uploaded_by: str | None = None,
+    dry_run: bool = False,
+) -> IngestReport:
+    """Prepare and (unless dry_run) store a file; every failure becomes a report, never an exception."""
+    options = UploadOptions(year=year, case_type=case_type, event_type=event_type, scale=scale,
+                            seconds_per_ring=load_settings().seconds_per_ring)
+    try:
+        prepared = prepare(engine, data, filename, kind=kind, sheet=sheet, mapping=mapping, options=options)
+    except (UnreadableFileError, RejectedFileError, KeyError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) else str(exc)
+        return IngestReport(filename, "rejected", message, kind=kind)
+    report = IngestReport(
+        filename=filename,
+        status="dry_run",
+        message="",
+        kind=prepared.kind,
+        sheet=prepared.table.sheet,
+        rows_total=len(prepared.table.frame),
+        rows_valid=len(prepared.rows),
+        rows_held=prepared.rows_held,
+        mapping=prepared.mapping,
+        issues=prepared.issues,
+        notes=prepared.notes,
+    )
+    if prepared.rows.empty:
+        report.status = "rejected"
+        report.message = (f"가져올 수 있는 행이 없습니다 (문제 {len(prepared.issues)}건). / "
+                          f"No valid rows to import ({len(prepared.issues)} problems).")
+        return report
+    if dry_run:
+        report.message = _summary(report, imported=False)
+        return report
+    try:
+        result = commit(engine, prepared, uploaded_by=uploaded_by)
+    except store.DuplicateFileError as exc:
+        report.status, report.message = "rejected", str(exc)
+        return report
+    report.status = "imported"
+    report.upload_id = result.upload_id
+    report.rows_imported = result.rows_imported
+    report.rows_duplicate = result.rows_duplicate
+    report.rows_superseded = result.rows_superseded
+    report.message = _summary(report, imported=True)
+    return report
+
+
+def _summary(r: IngestReport, *, imported: bool) -> str:
+    if imported:
+        return (f"{r.rows_imported:,}행을 가져왔습니다 (이미 있던 행 {r.rows_duplicate:,}, 보류 {r.rows_held:,}). / "
+                f"Imported {r.rows_imported:,} rows ({r.rows_duplicate:,} already stored, {r.rows_held:,} held back).")
+    return (f"가져올 수 있는 행 {r.rows_valid:,}, 보류 {r.rows_held:,} (저장하지 않음). / "
+            f"{r.rows_valid:,} rows valid, {r.rows_held:,} held back (nothing stored).")

@@ -1,0 +1,424 @@
+"""Raw sheet -> one table: find the header among titles and notes, join stacked header rows, drop totals.
+
+Public-data exports and survey tools put things around the table that a person skips without
+thinking: a title, "(단위: 명)", a 3-row header with the group label repeated or merged, a 합계 row,
+"※ 자료: ..." under it. This module does that skipping, and remembers the Excel row number of
+every row it keeps so that later messages can say "row 57" and mean the row the user sees.
+
+Only the first rows are looked at cell by cell (to find the header); the rest of the sheet is
+handled with whole-array operations plus one short pass for totals and footnotes.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+import numpy as np
+import pandas as pd
+
+from metrics.filesafety import unreadable
+from metrics.reading import RawSheet
+
+HEADER_WINDOW = 30  # rows searched for the header
+MAX_HEADER_ROWS = 5
+LEADING_LABELS = 3  # how many leading label cells may carry a total's name (KOSIS: 전국 | 소계 | ...)
+
+# Compared after removing spaces (incl. U+3000), colons and brackets, casefolded.
+TOTAL_LABELS = frozenset(
+    {"소계", "합계", "계", "총계", "총합계", "누계", "평균", "전체합계", "합", "총합", "중계"}
+    | {"total", "totals", "subtotal", "sub-total", "grandtotal", "sum", "average", "합계금액"}
+)
+_NOTE = re.compile(
+    r"^\s*(※|\*|주\s*\d*\s*[:)：]|자료\s*[:：]|출처\s*[:：]|\(?\s*단위\s*[:：]|source\s*[:：]|notes?\s*[:：\d]"
+    r"|기준\s*일?\s*[:：]|작성\s*일?\s*[:：])",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?([.,]\d+)?\s*%?$")
+_DATE = re.compile(r"^\d{4}\s*[-./년]\s*\d{1,2}(\s*[-./월]\s*\d{1,2}\s*일?)?([ T]\d{1,2}:\d{2}(:\d{2})?)?$")
+_TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
+_YEAR = re.compile(r"^(19|20)\d{2}\s*년?$")
+_MISSING = {"-", "—", ".", "…"}
+_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
+_TOTAL_NOISE = re.compile(r"[\s:：()\[\]<>·]")
+_IMPORT_ID = '{"importid"'
+
+
+@dataclass(frozen=True)
+class Table:
+    """The table found in a sheet: unique headers, raw data rows, and where each row sits in Excel."""
+
+    sheet: str
+    headers: list[str]
+    frame: pd.DataFrame
+    excel_rows: np.ndarray
+    header_rows: tuple[int, ...]
+    skipped: tuple[tuple[int, str], ...]
+
+
+def locate_table(sheet: RawSheet, *, header_hint: Callable[[str], float] | None = None) -> Table:
+    """Find the header, keep the data rows under it, and record every row left out and why."""
+    grid = _grid(sheet.rows)
+    filled = ~pd.isna(grid) & (grid != "")
+    counts = filled.sum(axis=1)
+    window_rows = range(min(len(grid), HEADER_WINDOW + MAX_HEADER_ROWS + 4))
+    window = [_row_info(grid[i], np.flatnonzero(filled[i]), header_hint) for i in window_rows]
+    width = max([info.filled for info in window if info.kind == "row"], default=1)
+    for info in window:
+        if info.kind == "row" and info.filled == 1 and width > 1:
+            info.kind = "title"  # one cell across a wide sheet
+    header = _find_header(window, width, sheet.merged, grid)
+    reasons = np.full(len(grid), "", dtype=object)
+    for i in range(header.first_data):
+        reasons[i] = _above_data_reason(i, header, window)
+    data = np.arange(header.first_data, len(grid))
+    reasons[data[counts[data] == 0]] = "blank"
+    _mark_whitespace_rows(grid, counts, data, reasons)
+    _mark_totals(grid, filled, data, reasons)
+    _mark_footnotes(grid, filled, counts, data, reasons)
+    kept = data[reasons[data] == ""]
+    named = np.zeros(grid.shape[1], dtype=bool)
+    for r in header.text_rows:
+        named |= np.array([bool(text) for text in window[r].texts])
+    columns = np.flatnonzero(filled[kept].any(axis=0) | named)
+    headers = _unique([header.names[c] for c in columns])
+    if not len(kept) and len(headers) < 2:  # a lone title or a single word is not a table
+        raise unreadable("empty_sheet", sheet=sheet.name)
+    frame = pd.DataFrame(grid[np.ix_(kept, columns)], columns=headers, dtype=object)
+    skipped = tuple((int(i) + 1, str(reasons[i])) for i in np.flatnonzero(reasons != ""))
+    return Table(
+        sheet=sheet.name,
+        headers=headers,
+        frame=frame,
+        excel_rows=kept.astype(np.int64) + 1,
+        header_rows=tuple(i + 1 for i in header.text_rows),
+        skipped=skipped,
+    )
+
+
+# ---------------------------------------------------------------- the grid and its empty cells
+
+
+def _grid(rows: list[list[object]]) -> np.ndarray:
+    width = max((len(row) for row in rows), default=0)
+    if rows and all(len(row) == width for row in rows) and width:
+        return np.array(rows, dtype=object)
+    grid = np.full((len(rows), max(width, 1)), None, dtype=object)
+    for i, row in enumerate(rows):  # ragged CSV rows: pad on the right
+        grid[i, : len(row)] = row
+    return grid
+
+
+def _is_blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _mark_whitespace_rows(
+    grid: np.ndarray, counts: np.ndarray, data: np.ndarray, reasons: np.ndarray
+) -> None:
+    """A row whose only cell is spaces is blank too (checked on the few one-cell rows only)."""
+    for i in data[counts[data] == 1]:
+        if all(_is_blank(v) for v in grid[i]):
+            reasons[i] = "blank"
+
+
+# ---------------------------------------------------------------- what each of the first rows looks like
+
+
+def _kind_of_text(value: object) -> str:
+    """ "label", "year", "value" or "missing" for one non-empty cell."""
+    if isinstance(value, bool):
+        return "value"
+    if isinstance(value, int | float):
+        return "year" if float(value).is_integer() and 1900 <= value <= 2100 else "value"
+    if not isinstance(value, str):
+        return "value"  # dates, times, durations
+    text = value.strip()
+    if text in _MISSING:
+        return "missing"
+    if _YEAR.match(text):
+        return "year"
+    if _NUMBER.match(text) and any(ch.isdigit() for ch in text) or _DATE.match(text) or _TIME.match(text):
+        return "value"
+    return "label"
+
+
+@dataclass
+class _RowInfo:
+    kind: str  # "blank", "note", "row"; "title" once the table width is known
+    filled: int
+    score: float
+    label_share: float
+    all_text: bool
+    first_col: int
+    first_text: str
+    texts: list[str]
+
+
+def _row_info(row: np.ndarray, filled: np.ndarray, header_hint: Callable[[str], float] | None) -> _RowInfo:
+    """What one of the first rows looks like; `filled` holds the columns of its non-empty cells."""
+    cells = [(int(c), row[c]) for c in filled if not _is_blank(row[c])]
+    texts = [""] * len(row)
+    for c, v in cells:
+        texts[c] = clean_header_text(v)
+    if not cells:
+        return _RowInfo("blank", 0, 0.0, 0.0, False, -1, "", texts)
+    notes = [c for c, v in cells if isinstance(v, str) and _NOTE.match(v)]
+    content = [(c, v) for c, v in cells if c not in notes]
+    first_col = cells[0][0]
+    first_text = texts[first_col]
+    all_text = all(isinstance(v, str) for _, v in cells)
+    if not content or (notes and notes[0] == first_col and len(cells) <= 2):
+        return _RowInfo("note", len(cells), 0.0, 0.0, all_text, first_col, first_text, texts)
+    kinds = [_kind_of_text(v) for _, v in content]
+    share = (kinds.count("label") + 0.5 * kinds.count("year")) / len(content)
+    labels = [texts[c] for (c, _), k in zip(content, kinds, strict=True) if k == "label"]
+    distinct = len(set(labels)) / len(labels) if labels else 0.0
+    hint = (
+        sum(min(max(header_hint(t), 0.0), 1.0) for t in labels) / len(labels)
+        if header_hint and labels
+        else 0.0
+    )
+    score = share * (0.5 + 0.5 * distinct) + hint  # fill is applied once the table width is known
+    return _RowInfo("row", len(content), score, share, all_text, first_col, first_text, texts)
+
+
+# ---------------------------------------------------------------- the header
+
+
+@dataclass
+class _Header:
+    top: int
+    bottom: int  # last row belonging to the header block (incl. a Qualtrics ImportId row)
+    text_rows: list[int]
+    names: list[str]
+
+    @property
+    def first_data(self) -> int:
+        return self.bottom + 1
+
+
+def _find_header(window: list[_RowInfo], width: int, merged: tuple, grid: np.ndarray) -> _Header:
+    n_cols = grid.shape[1]
+    scores = [
+        info.score * min(info.filled / width, 1.0)
+        if info.kind == "row" and info.label_share >= 0.5 and (info.filled >= 2 or width == 1)
+        else -1.0
+        for info in window[:HEADER_WINDOW]
+    ]
+    best = max(scores, default=-1.0)
+    if best <= 0:
+        first = next((i for i, info in enumerate(window) if info.kind == "row"), 0)
+        return _Header(first, first - 1, [], [f"열 {_letter(c)}" for c in range(n_cols)])
+    top = bottom = next(i for i, s in enumerate(scores) if s >= 0.75 * best)
+    top, bottom = _extend_by_merges(top, bottom, merged, len(window) - 1)
+    while top > 0 and bottom - top + 1 < MAX_HEADER_ROWS and _continues_upward(window[top - 1], window[top]):
+        top -= 1
+    text_rows = list(range(top, bottom + 1))
+    while bottom + 1 < len(window) and len(text_rows) < MAX_HEADER_ROWS:
+        below = window[bottom + 1]
+        if _is_import_id_row(below):  # Qualtrics: tags / question text / {"ImportId":...}
+            text_rows = text_rows[-1:] if len(text_rows) > 1 else text_rows
+            bottom += 1
+            break
+        if bottom + 2 < len(window) and _is_import_id_row(window[bottom + 2]) and below.all_text:
+            text_rows, bottom = [bottom + 1], bottom + 2
+            break
+        if not _continues_downward(below, window, text_rows, bottom + 1):
+            break
+        bottom += 1
+        text_rows.append(bottom)
+        top, bottom = _extend_by_merges(top, bottom, merged, len(window) - 1)
+        text_rows = sorted(set(text_rows) | set(range(text_rows[0], bottom + 1)))
+    names = _header_names(grid, text_rows, merged, n_cols)
+    return _Header(top, bottom, text_rows, names)
+
+
+def _extend_by_merges(top: int, bottom: int, merged: tuple, last_row: int) -> tuple[int, int]:
+    """Grow the header block to cover cells merged vertically across it (A1:A5 next to B1:B4...)."""
+    changed = True
+    while changed:
+        changed = False
+        for r0, _c0, r1, _c1 in merged:
+            if r1 > r0 and r0 <= bottom and r1 >= top and r1 - r0 < MAX_HEADER_ROWS:
+                new_top, new_bottom = min(top, r0), min(max(bottom, r1), last_row)
+                if (new_top, new_bottom) != (top, bottom) and new_bottom - new_top < MAX_HEADER_ROWS:
+                    top, bottom, changed = new_top, new_bottom, True
+    return top, bottom
+
+
+def _continues_upward(above: _RowInfo, header: _RowInfo) -> bool:
+    """A group row right above the header: repeated stub labels, or fewer text cells spanning groups."""
+    if above.kind != "row" or not above.all_text:
+        return False
+    if _same_stub(above, header) or "Response" in header.texts:  # SurveyMonkey: question above options
+        return True
+    return above.filled < header.filled and above.first_col >= header.first_col
+
+
+def _continues_downward(below: _RowInfo, window: list[_RowInfo], text_rows: list[int], index: int) -> bool:
+    if below.kind == "blank" or below.kind == "note" or not below.all_text:
+        return False
+    last = window[text_rows[-1]]
+    if _same_stub(window[text_rows[0]], below):
+        return True
+    if "Response" in below.texts:  # SurveyMonkey: row 2 holds "Response" or the option texts
+        return True
+    group_like = _has_gaps(last) or len(set(filter(None, last.texts))) < last.filled
+    below_that = [info.label_share for info in window[index + 1 : index + 6] if info.kind in ("row", "title")]
+    following = below_that[:3]  # the rows under a header continuation read as data, not labels
+    contrast = bool(following) and sum(following) / len(following) <= below.label_share - 0.3
+    return group_like and below.label_share >= 0.8 and contrast
+
+
+def _same_stub(upper: _RowInfo, lower: _RowInfo) -> bool:
+    """Both rows start with the same label in the same column (Seoul, KOSIS: 기간 | 기간 | 기간)."""
+    wide = upper.filled >= 2 and lower.filled >= 2
+    return wide and upper.first_col == lower.first_col >= 0 and upper.first_text == lower.first_text != ""
+
+
+def _has_gaps(info: _RowInfo) -> bool:
+    used = [c for c, text in enumerate(info.texts) if text]
+    return bool(used) and len(used) < used[-1] - used[0] + 1
+
+
+def _is_import_id_row(info: _RowInfo) -> bool:
+    texts = [t for t in info.texts if t]
+    return bool(texts) and sum(t.lower().startswith(_IMPORT_ID) for t in texts) >= 0.5 * len(texts)
+
+
+def _header_names(grid: np.ndarray, text_rows: list[int], merged: tuple, n_cols: int) -> list[str]:
+    """One name per column: the parts of the stacked header rows joined with " / ", repeats skipped."""
+    parts = [[clean_header_text(v) for v in grid[r]] for r in text_rows]
+    for r0, c0, r1, c1 in merged:  # a merged cell shows its value over the whole area
+        value = clean_header_text(grid[r0, c0]) if r0 < len(grid) and c0 < n_cols else ""
+        for k, r in enumerate(text_rows):
+            if r0 <= r <= r1 and r0 >= text_rows[0]:
+                for c in range(c0, min(c1, n_cols - 1) + 1):
+                    parts[k][c] = parts[k][c] or value
+    if not merged:  # without merge information, a group label covers the blanks to its right
+        for row in parts[:-1]:
+            _fill_groups_right(row)
+    names = []
+    for c in range(n_cols):
+        column: list[str] = []
+        for row in parts:
+            if row[c] and (not column or column[-1] != row[c]):
+                column.append(row[c])
+        if len(column) > 1 and column[-1] == "Response":
+            column.pop()
+        names.append(" / ".join(column) or f"열 {_letter(c)}")
+    return names
+
+
+def _fill_groups_right(row: list[str]) -> None:
+    """Forward-fill group labels; when the groups so far are equally wide, the last one is no wider."""
+    starts = [c for c, text in enumerate(row) if text]
+    spans = {b - a for a, b in zip(starts, starts[1:], strict=False)}
+    last_span = spans.pop() if len(spans) == 1 else len(row)
+    for c in range(1, len(row)):
+        if not row[c] and (not starts or c < starts[-1] + last_span):
+            row[c] = row[c - 1]
+
+
+def clean_header_text(value: object) -> str:
+    """Header text as a person reads it: no HTML tags, no line breaks, single spaces, no U+3000."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    elif isinstance(value, datetime):
+        text = value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    elif isinstance(value, date | time):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    if "&" in text:
+        text = html.unescape(text)
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    return " ".join(text.split())
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    result = []
+    for name in names:
+        candidate, n = name, 1
+        while candidate in seen:
+            n += 1
+            candidate = f"{name} ({n})"
+        seen.add(candidate)
+        result.append(candidate)
+    return result
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# ---------------------------------------------------------------- rows that are not data
+
+
+def _above_data_reason(i: int, header: _Header, window: list[_RowInfo]) -> str:
+    """Why a row above the data is left out; "" for the rows that give the header its names."""
+    if header.top <= i <= header.bottom:
+        return "" if i in header.text_rows else "header"
+    kind = window[i].kind if i < len(window) else "row"
+    return {"blank": "blank", "note": "note"}.get(kind, "title")
+
+
+def _mark_totals(grid: np.ndarray, filled: np.ndarray, data: np.ndarray, reasons: np.ndarray) -> None:
+    """소계/합계/TOTAL rows: one of the first label cells names a total (Seoul: 2017.1/4 | 합계 | ...).
+
+    Labels repeat down a column, so each distinct value is judged once and the verdicts spread back
+    to the rows through the factorized codes.
+    """
+    rows = data[reasons[data] == ""]
+    if not len(rows):
+        return
+    order = np.cumsum(filled[rows], axis=1, dtype=np.int16)  # Excel rows are at most 16,384 wide
+    still_labels = np.ones(len(rows), dtype=bool)  # every cell before this one was text
+    is_total = np.zeros(len(rows), dtype=bool)
+    for k in range(1, LEADING_LABELS + 1):
+        if not still_labels.any():
+            break
+        present = order[:, -1] >= k
+        values = grid[rows, np.argmax(order >= k, axis=1)]
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)  # code -1 picks the trailing False
+        text = np.array([isinstance(u, str) for u in uniques] + [False], dtype=bool)
+        total = np.array([isinstance(u, str) and _names_total(u) for u in uniques] + [False], dtype=bool)
+        is_total |= still_labels & present & total[codes]
+        still_labels &= present & text[codes]
+    reasons[rows[is_total]] = "total"
+
+
+def _names_total(text: str) -> bool:
+    return len(text) <= 16 and _TOTAL_NOISE.sub("", text).casefold() in TOTAL_LABELS
+
+
+def _mark_footnotes(
+    grid: np.ndarray, filled: np.ndarray, counts: np.ndarray, data: np.ndarray, reasons: np.ndarray
+) -> None:
+    """Notes under the table (※, *, 주), 자료:, 출처, Source): walk up from the bottom until real data."""
+    for i in data[::-1]:
+        if reasons[i] == "blank":
+            continue
+        first = grid[i, int(np.argmax(filled[i]))]
+        if counts[i] <= 2 and isinstance(first, str) and _NOTE.match(first):
+            reasons[i] = "footnote"
+            continue
+        break

@@ -1,0 +1,148 @@
+"""Which column plays which role: header aliases and keywords, the values in the column, and the kind.
+
+A mapping is a plain dict {header: role}; a header mapped to "" is ignored. The roles come from the
+contract (config/contract.toml), so a new alias is a line in that file, not code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from metrics.contract import ColumnSpec, KindSpec, load_contract
+from metrics.values import load_likert, normalise_key, parse_ratings
+
+ALIAS_SCORE = 1.0
+KEYWORD_SCORE = 0.6
+MIN_SCORE = 0.5
+# A column is a rating question when most of its answers read as ratings.
+RATING_SHARE = 0.8
+SAMPLE_ROWS = 300
+MAX_RATING = 10
+
+
+@dataclass(frozen=True)
+class KindGuess:
+    """A candidate kind for a table and how strongly the table looks like it."""
+
+    kind: str
+    score: float
+    reasons: tuple[str, ...] = field(default=())
+
+
+def header_score(header: str, spec: ColumnSpec) -> float:
+    """How well `header` names `spec`: 1 for an alias, 0.6 (+ a little for longer words) for a keyword."""
+    key = normalise_key(header)
+    if not key:
+        return 0.0
+    if key in {normalise_key(a) for a in spec.aliases}:
+        return ALIAS_SCORE
+    hits = [w for w in (normalise_key(k) for k in spec.keywords) if w and w in key]
+    if not hits:
+        return 0.0
+    return KEYWORD_SCORE + min(0.3, 0.03 * max(len(w) for w in hits))
+
+
+def rating_share(column: pd.Series) -> float:
+    """Share of a column's non-empty sampled answers that read as ratings (numbers 0–10 or Likert words)."""
+    sample = column.head(SAMPLE_ROWS)
+    sample = sample[sample.map(lambda v: v is not None and str(v).strip() not in ("", "-"))]
+    if sample.empty:
+        return 0.0
+    parsed = parse_ratings(sample.astype("object"), load_likert())
+    # A row number or an id is numeric too, but runs past any rating scale.
+    ok = parsed.values.between(0, MAX_RATING) & ~parsed.bad
+    return float(ok.mean())
+
+
+def suggest_mapping(frame: pd.DataFrame, kind: KindSpec) -> dict[str, str]:
+    """Best guess of {header: role} for `frame` read as `kind`; unknown headers map to ""."""
+    headers = list(frame.columns)
+    mapping = dict.fromkeys(headers, "")
+    singles = [c for c in kind.columns if not c.multiple]
+    rating_cols = _rating_columns(frame, kind)
+
+    candidates = []
+    for spec in singles:
+        for h in headers:
+            score = header_score(h, spec)
+            if spec.type == "rating" and h not in rating_cols:
+                score = 0.0  # an "overall" header over free text is a comment, not the rating
+            if score >= MIN_SCORE:
+                candidates.append((score, spec.role, h))
+    taken_roles: set[str] = set()
+    for _score, role, h in sorted(candidates, key=lambda t: -t[0]):
+        if role in taken_roles or mapping[h]:
+            continue
+        mapping[h] = role
+        taken_roles.add(role)
+
+    for spec in (c for c in kind.columns if c.multiple):
+        for h in headers:
+            if mapping[h]:
+                continue
+            if spec.type == "rating" and h in rating_cols:
+                mapping[h] = spec.role
+            elif spec.type == "text" and header_score(h, spec) >= MIN_SCORE:
+                mapping[h] = spec.role
+    return mapping
+
+
+def _rating_columns(frame: pd.DataFrame, kind: KindSpec) -> set[str]:
+    if not kind.is_survey:
+        return set()
+    ignored = {normalise_key(h) for h in load_contract().ignored_headers}
+    return {h for h in frame.columns if normalise_key(h) not in ignored and rating_share(frame[h]) >= RATING_SHARE}
+
+
+def detect_kind(frame: pd.DataFrame, context: str = "") -> list[KindGuess]:
+    """Kinds ranked by how well the table fits them; `context` is file name, sheet name and title text."""
+    contract = load_contract()
+    context_key = normalise_key(context)
+    header_keys = " ".join(normalise_key(h) for h in frame.columns)
+    n_ratings = None
+    guesses = []
+    for kind in contract.kinds.values():
+        score, reasons = 0.0, []
+        for spec in kind.columns:
+            if spec.multiple:
+                continue
+            best = max((header_score(h, spec) for h in frame.columns), default=0.0)
+            if best >= MIN_SCORE:
+                score += best * (2.0 if spec.required else 1.0)
+                reasons.append(spec.role)
+        words = [w for w in kind.detect_words if normalise_key(w) in context_key or normalise_key(w) in header_keys]
+        score += 1.5 * len(words)
+        if kind.is_survey:
+            if n_ratings is None:
+                n_ratings = len(_rating_columns(frame, kind))
+            score += 3.0 if n_ratings >= 3 else (1.0 if n_ratings >= 1 else -5.0)
+        else:
+            missing = [c.role for c in kind.columns if c.required and c.role not in reasons]
+            score -= 1.5 * len(missing)
+        guesses.append(KindGuess(kind.name, round(score, 2), tuple(reasons + words)))
+    return sorted(guesses, key=lambda g: -g.score)
+
+
+def missing_required(mapping: dict[str, str], kind: KindSpec, given: set[str] = frozenset()) -> list[ColumnSpec]:
+    """Required roles that no column plays and no upload option supplies."""
+    played = set(mapping.values())
+    return [c for c in kind.columns if c.required and c.role not in played and c.role not in given]
+
+
+def duplicate_roles(mapping: dict[str, str], kind: KindSpec) -> list[str]:
+    """Single roles given to more than one column (a mapping mistake to report)."""
+    counts: dict[str, int] = {}
+    for role in mapping.values():
+        if role:
+            counts[role] = counts.get(role, 0) + 1
+    return [r for r, n in counts.items() if n > 1 and not (kind.column(r) and kind.column(r).multiple)]
+
+
+def shape_signature(headers: list[str]) -> str:
+    """The shape of a sheet for template reuse: its normalised headers in order."""
+    import hashlib
+
+    joined = "\x1f".join(normalise_key(h) for h in headers)
+    return hashlib.sha1(joined.encode("utf-8")).hexdigest()

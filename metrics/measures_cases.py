@@ -1,0 +1,105 @@
+"""Measures over case logs (cases table): deadline shares and days taken.
+
+A case belongs to the year it was received. A case with a completion date is judged by the days
+it took; a case still open on the day the year is judged (its end, or today while it runs) is
+late ("overdue") once its deadline has passed and pending before that. Pending cases are left
+out of the share and reported beside it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from metrics.measures_base import MeasureResult, Period, dates64, settings_get, share_result
+from metrics.workdays import days_taken, deadline_dates
+
+STATES = ("met", "late", "overdue", "pending", "invalid")
+
+
+def done_dates(rows: pd.DataFrame, interim_counts: bool) -> np.ndarray:
+    """The day a case counts as answered: completion, or an earlier interim notice when allowed."""
+    done = dates64(rows["completed"])
+    if interim_counts and "interim" in rows.columns:
+        # The charter lets a web inquiry be answered by a notice of the reason and progress.
+        done = np.fmin(done, dates64(rows["interim"]))
+    return done
+
+
+def classify_cases(
+    rows: pd.DataFrame, days: int, day_mode: str, as_of, interim_counts: bool = False
+) -> pd.DataFrame:
+    """Each case with done_on, days_taken, deadline, state (met/late/overdue/pending/invalid), days_over."""
+    received = dates64(rows["received"])
+    done = done_dates(rows, interim_counts)
+    as_of64 = np.datetime64(as_of, "D")
+    taken = days_taken(received, done, day_mode)
+    deadline = deadline_dates(received, days, day_mode)
+    is_done = ~np.isnat(done)
+    # How far past the deadline an open case is, counted the same way as a closed one.
+    so_far = np.full(received.shape, np.nan)
+    if (~is_done).any():
+        so_far[~is_done] = days_taken(received[~is_done], np.full((~is_done).sum(), as_of64), day_mode)
+    state = np.select(
+        [
+            is_done & np.isnan(taken),
+            is_done & (taken <= days),
+            is_done,
+            ~is_done & (as_of64 > deadline),
+        ],
+        ["invalid", "met", "late", "overdue"],
+        default="pending",
+    )
+    days_over = np.where(state == "late", taken - days, np.where(state == "overdue", so_far - days, np.nan))
+    out = rows.copy()
+    out["done_on"] = done
+    out["days_taken"] = taken
+    out["deadline"] = deadline
+    out["state"] = pd.Series(state, index=rows.index, dtype="str")
+    out["days_over"] = days_over
+    return out
+
+
+def deadline_share(rows: pd.DataFrame, params: dict, period: Period, frames: dict) -> MeasureResult:
+    """Share of the year's cases answered within the deadline; pending ones left out and counted."""
+    days = int(params["days"])
+    cls = classify_cases(
+        rows, days, params["day_mode"], period.as_of, bool(settings_get(params, "interim_counts", False))
+    )
+    counts = cls["state"].value_counts().reindex(STATES, fill_value=0)
+    met = int(counts["met"])
+    missed = int(counts["late"] + counts["overdue"])
+    notes = []
+    if counts["pending"]:
+        notes.append(f"처리 중 {counts['pending']}건 제외 / {counts['pending']} pending, left out")
+    if counts["overdue"]:
+        notes.append(f"기한 경과 미처리 {counts['overdue']}건 포함 / {counts['overdue']} open past deadline, counted late")
+    if counts["invalid"]:
+        notes.append(
+            f"처리일이 접수일보다 빠른 {counts['invalid']}건 제외 / {counts['invalid']} completed before received, left out"
+        )
+    extra = {
+        "late": int(counts["late"]),
+        "overdue": int(counts["overdue"]),
+        "invalid": int(counts["invalid"]),
+        "days": days,
+        "day_mode": params["day_mode"],
+    }
+    return share_result(met, met + missed, int(counts["pending"]), tuple(notes), extra)
+
+
+def median_days(rows: pd.DataFrame, params: dict, period: Period, frames: dict) -> MeasureResult:
+    """Median days from request to completion over completed cases; open ones counted beside."""
+    day_mode = settings_get(params, "day_mode", "calendar")
+    received = dates64(rows["received"])
+    done = dates64(rows["completed"])
+    taken = days_taken(received, done, day_mode)
+    valid = taken[~np.isnan(taken)]
+    open_count = int(np.isnat(done).sum())
+    notes = (f"미완료 {open_count}건 제외 / {open_count} still open, left out",) if open_count else ()
+    if valid.size == 0:
+        return MeasureResult(value=None, n=0, pending=open_count, notes=notes)
+    extra = {"mean": float(valid.mean()), "max": float(valid.max()), "day_mode": day_mode}
+    return MeasureResult(
+        value=float(np.median(valid)), n=int(valid.size), pending=open_count, notes=notes, extra=extra
+    )

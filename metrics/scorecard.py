@@ -1,0 +1,224 @@
+"""The scorecard: every KPI of the registry measured for one year and judged against its target.
+
+Status is one of: met, not_met (a finished year, or a current-year share or mean to date),
+on_track, at_risk (a count target of the running year, judged on its year-end projection),
+tracked (no target), no_data (no upload of the source kind covers the year, or nothing to measure).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from metrics.frames import YearFrames, default_year, load_year_frames
+from metrics.measures_base import MeasureResult, Period
+from metrics.registry import Kpi, Registry, load_contract, load_registry
+from metrics.stats import SMALL_SAMPLE, compare, interval_conclusive, paced_projection
+
+STATUSES = ("met", "not_met", "on_track", "at_risk", "tracked", "no_data")
+
+
+@dataclass(frozen=True)
+class KpiResult:
+    """One KPI's line on the scorecard; shares are fractions 0-1 (unit 'share')."""
+
+    id: str
+    area: str
+    area_id: str
+    title_ko: str
+    title_en: str
+    year: int
+    value: float | None
+    unit: str
+    target: float | None
+    comparator: str | None
+    status: str
+    conclusive: bool | None  # None when there is no verdict to be sure of (tracked, paced, no data)
+    n: int
+    ci_low: float | None
+    ci_high: float | None
+    ytd: bool
+    projection: float | None
+    numerator: float | None
+    denominator: float | None
+    pending: int | None
+    note: str
+    small_sample: bool
+    source: str
+    measure: str
+    clause: str
+    definition_ko: str
+    definition_en: str
+    extra: dict = field(default_factory=dict, compare=False)
+
+
+def compute_scorecard(
+    engine: Engine, year: int | None = None, *, today: date | None = None, registry: Registry | None = None
+) -> list[KpiResult]:
+    """Read the year's rows from the store and compute every KPI (default year: latest with data)."""
+    registry = registry or load_registry()
+    today = today or date.today()
+    year = year or default_year(engine, today)
+    frames = load_year_frames(engine, year, registry.kinds(), today=today)
+    return compute_from_frames(frames, year, today, registry)
+
+
+def compute_from_frames(
+    frames: YearFrames, year: int | None = None, today: date | None = None, registry: Registry | None = None
+) -> list[KpiResult]:
+    """Every KPI of `registry` from frames already in memory (the warm path, and tests)."""
+    registry = registry or load_registry()
+    period = Period(year or frames.year, today or date.today())
+    return [evaluate_kpi(kpi, frames, period) for kpi in registry]
+
+
+def filter_rows(frame: pd.DataFrame, flt: dict) -> pd.DataFrame:
+    """Rows whose filter columns hold one of the accepted values."""
+    if not flt or frame.empty:
+        return frame
+    mask = np.ones(len(frame), dtype=bool)
+    for column, values in flt.items():
+        mask &= frame[column].isin(values).to_numpy()
+    return frame[mask]
+
+
+@lru_cache(maxsize=1)
+def _contract():
+    return load_contract()
+
+
+def type_label(column: str, value: str) -> str:
+    """The Korean label of a case or event type (its first label in contract.toml)."""
+    labels = _contract().enums.get(column, {}).get(value, ())
+    return labels[0] if labels else value
+
+
+def evaluate_kpi(kpi: Kpi, frames: YearFrames, period: Period) -> KpiResult:
+    """Measure one KPI on the year's frames and judge it."""
+    missing = [k for k in kpi.kinds_needed() if not frames.covers(k)]
+    if missing:
+        names = _contract().kinds
+        notes = [
+            f"{names.get(k, {}).get('ko', k)} 업로드 없음 ({period.year}) / no {names.get(k, {}).get('en', k)} upload covers {period.year}"
+            for k in missing
+        ]
+        return _result(kpi, period, MeasureResult(value=None), "no_data", None, None, notes, {"missing_kinds": missing})
+    rows = filter_rows(frames.frame(kpi.source), kpi.filter)
+    measured = kpi.spec.fn(rows, kpi.params, period, frames.data)
+    notes = list(measured.notes)
+    if measured.value is None:
+        if rows.empty:
+            label = ", ".join(type_label(c, v) for c, values in kpi.filter.items() for v in values) or kpi.source
+            notes.insert(0, f"해당 연도 {label} 0건 / no cases of this type in the year")
+        elif measured.pending:
+            notes.insert(0, f"모두 처리 중 / all {measured.pending} still pending")
+        return _result(kpi, period, measured, "no_data", None, None, notes, {})
+    return _judged(kpi, frames, period, measured, notes)
+
+
+def _judged(kpi: Kpi, frames: YearFrames, period: Period, measured: MeasureResult, notes: list[str]) -> KpiResult:
+    target, extra, projection = kpi.target, {}, None
+    if target is None:
+        status, conclusive = "tracked", None
+    elif kpi.spec.paced and period.is_current:
+        proj = paced_projection(measured.value, _history_for(kpi, frames), period.today)
+        projection = proj.value
+        status = "on_track" if compare(proj.value, target.comparator, target.value) else "at_risk"
+        conclusive = None
+        extra = {"projection_method": proj.method, "reached_share": proj.reached_share, "history_years": list(proj.history_years)}
+        notes.append(_projection_note(proj.method, proj.value))
+    else:
+        status = "met" if compare(measured.value, target.comparator, target.value) else "not_met"
+        conclusive = interval_conclusive(measured.ci, target.comparator, target.value) if kpi.spec.sample else True
+    if kpi.spec.sample and measured.n < SMALL_SAMPLE:
+        notes.append(f"표본 {measured.n}건(30건 미만) / small sample: {measured.n} responses (under 30)")
+    if period.is_current:
+        notes.append(f"{period.as_of:%Y-%m-%d}까지 / year to date")
+    return _result(kpi, period, measured, status, conclusive, projection, notes, extra)
+
+
+def _projection_note(method: str, value: float) -> str:
+    how = {
+        "history": "예년 같은 날까지의 달성 비율로 연말 추정 / projected from the share earlier years had reached by this day",
+        "history_additive": "예년에는 이 날 이후에 실적 발생: 예년 평균을 더해 추정 / earlier years had nothing by this day: their mean added",
+        "linear": "과거 자료 없음: 경과 일수 비례 추정 / no history: projected linearly",
+    }[method]
+    return f"연말 추정 {value:,.1f} — {how}"
+
+
+def _history_for(kpi: Kpi, frames: YearFrames) -> pd.DataFrame | None:
+    history = frames.history.get(kpi.source)
+    if history is None or history.empty:
+        return None
+    for values in kpi.filter.values():
+        history = history[history["key"].isin(values)]
+    return history
+
+
+def _result(
+    kpi: Kpi, period: Period, m: MeasureResult, status: str, conclusive, projection, notes: list[str], extra: dict
+) -> KpiResult:
+    target = kpi.target
+    ci = m.ci if m.value is not None else None
+    return KpiResult(
+        id=kpi.id, area=kpi.area, area_id=kpi.area_id, title_ko=kpi.title_ko, title_en=kpi.title_en,
+        year=period.year, value=m.value, unit=kpi.unit,
+        target=None if target is None else target.value, comparator=None if target is None else target.comparator,
+        status=status, conclusive=conclusive, n=int(m.n),
+        ci_low=None if ci is None else float(ci[0]), ci_high=None if ci is None else float(ci[1]),
+        ytd=period.is_current, projection=projection,
+        numerator=m.numerator, denominator=m.denominator, pending=m.pending,
+        note="; ".join(notes), small_sample=bool(kpi.spec.sample and m.value is not None and m.n < SMALL_SAMPLE),
+        source=kpi.source, measure=kpi.measure, clause=kpi.clause,
+        definition_ko=kpi.definition_ko, definition_en=kpi.definition_en,
+        extra={**m.extra, **extra},
+    )
+
+
+def _plain(value):
+    """JSON-friendly: numpy scalars to Python, NaN to None."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def result_to_dict(result: KpiResult) -> dict:
+    """A KpiResult as a plain dict, ready for JSON."""
+    return _plain(asdict(result))
+
+
+def scorecard_json(results: list[KpiResult]) -> str:
+    """The scorecard as a JSON list (UTF-8 Korean kept readable)."""
+    return json.dumps([result_to_dict(r) for r in results], ensure_ascii=False, indent=2)
+
+
+def scorecard_frame(results: list[KpiResult]) -> pd.DataFrame:
+    """The scorecard as a table, one row per KPI (extra left out)."""
+    rows = [{k: v for k, v in result_to_dict(r).items() if k != "extra"} for r in results]
+    return pd.DataFrame(rows)
+
+
+def format_value(value: float | None, unit: str) -> str:
+    """A value as people read it: 98.5%, 3,120, 7.82, 12일; '–' when missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if unit == "share":
+        return f"{value * 100:.1f}%"
+    if unit == "count":
+        return f"{value:,.0f}"
+    if unit == "days":
+        return f"{value:g}일"
+    return f"{value:.2f}"

@@ -1,0 +1,115 @@
+"""Intervals, verdicts and pacing: thin wrappers over scipy that return named results."""
+
+from __future__ import annotations
+
+import math
+import operator
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from scipy import stats as sps
+
+CONFIDENCE = 0.95
+SMALL_SAMPLE = 30  # below this many responses an interval is shown but flagged
+
+COMPARATORS = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "==": operator.eq,
+}
+
+
+def compare(value: float, comparator: str, target: float) -> bool:
+    """Whether `value comparator target` holds, with a little slack for float rounding."""
+    eps = 1e-9
+    if comparator == ">=":
+        return value >= target - eps
+    if comparator == "<=":
+        return value <= target + eps
+    if comparator == "==":
+        return abs(value - target) <= eps
+    return COMPARATORS[comparator](value, target)
+
+
+def wilson_interval(successes: int, n: int, confidence: float = CONFIDENCE) -> tuple[float, float] | None:
+    """Wilson score interval for a share of successes out of n; None when n is 0."""
+    if n <= 0:
+        return None
+    z = float(sps.norm.ppf(1 - (1 - confidence) / 2))
+    p = successes / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def t_interval(mean: float, sd: float, n: int, confidence: float = CONFIDENCE) -> tuple[float, float] | None:
+    """Student t interval for a mean; None for fewer than 2 values.
+
+    When every value is the same (sd = 0) the interval collapses to the mean itself: the data
+    give no spread to widen it, and the small-sample flag is what warns the reader.
+    """
+    if n < 2 or sd is None or math.isnan(sd):
+        return None
+    half = float(sps.t.ppf(1 - (1 - confidence) / 2, n - 1)) * sd / math.sqrt(n)
+    return mean - half, mean + half
+
+
+def interval_conclusive(ci: tuple[float, float] | None, comparator: str, target: float) -> bool:
+    """True when the whole interval lies on one side of the target (both ends give one verdict)."""
+    if ci is None:
+        return False
+    return compare(ci[0], comparator, target) == compare(ci[1], comparator, target)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A year-end projection for a count and how it was made."""
+
+    value: float
+    method: str  # "history" | "history_additive" | "linear"
+    reached_share: float | None
+    history_years: tuple[int, ...]
+
+
+def _month_day(dates: pd.Series) -> pd.Series:
+    # Comparing month*100 + day, not day-of-year, keeps 1 March the same day in leap years.
+    return dates.dt.month * 100 + dates.dt.day
+
+
+def history_share(history: pd.DataFrame, today: date) -> tuple[float | None, float, tuple[int, ...]]:
+    """From earlier years' (year, date, n): share reached by today's month-day, mean yearly total, years.
+
+    The share pools the years (total reached / total of the years), so a busy year weighs more.
+    """
+    if history is None or history.empty:
+        return None, 0.0, ()
+    totals = history.groupby("year")["n"].sum()
+    totals = totals[totals > 0]
+    if totals.empty:
+        return None, 0.0, ()
+    hist = history[history["year"].isin(totals.index)]
+    reached = hist.loc[_month_day(pd.to_datetime(hist["date"])) <= today.month * 100 + today.day, "n"].sum()
+    years = tuple(int(y) for y in totals.index)
+    return float(reached) / float(totals.sum()), float(totals.mean()), years
+
+
+def paced_projection(current: float, history: pd.DataFrame | None, today: date) -> Projection:
+    """Year-end projection of a count: current / share that earlier years had reached by today.
+
+    No history: linear (current / elapsed fraction of the year). History with nothing reached
+    by today (say the event is always in December): current + the earlier years' mean total,
+    since dividing by zero says nothing.
+    """
+    share, mean_total, years = history_share(history, today)
+    if share is None:
+        start = date(today.year, 1, 1)
+        days_in_year = (date(today.year + 1, 1, 1) - start).days
+        elapsed = ((today - start).days + 1) / days_in_year
+        return Projection(current / elapsed, "linear", elapsed, ())
+    if share <= 0:
+        return Projection(current + mean_total, "history_additive", 0.0, years)
+    return Projection(current / share, "history", share, years)

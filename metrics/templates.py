@@ -1,0 +1,66 @@
+"""Saved mappings: a named template is reused when a sheet of the same shape comes again."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, delete, select
+
+from metrics import schema
+from metrics.mapping import shape_signature
+
+
+@dataclass(frozen=True)
+class Template:
+    """A saved mapping: kind, {header: role} and upload options (scale, year, type)."""
+
+    name: str
+    kind: str
+    mapping: dict[str, str]
+    options: dict
+
+
+def save_template(engine: Engine, name: str, kind: str, headers: list[str], mapping: dict[str, str], options: dict | None = None) -> Template:
+    """Save (or replace) the template `name` for sheets with these headers."""
+    payload = json.dumps({"mapping": mapping, "options": options or {}}, ensure_ascii=False)
+    with engine.begin() as conn:
+        conn.execute(delete(schema.templates).where(schema.templates.c.name == name))
+        conn.execute(
+            schema.templates.insert().values(
+                name=name, kind=kind, signature=shape_signature(headers), mapping_json=payload, created_at=datetime.now()
+            )
+        )
+    return Template(name, kind, dict(mapping), dict(options or {}))
+
+
+def find_template(engine: Engine, headers: list[str]) -> Template | None:
+    """The newest template saved for a sheet with exactly these (normalised) headers."""
+    t = schema.templates.c
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(t.name, t.kind, t.mapping_json).where(t.signature == shape_signature(headers)).order_by(t.created_at.desc())
+        ).first()
+    return _template(row) if row else None
+
+
+def list_templates(engine: Engine) -> list[Template]:
+    """Every saved template, by name."""
+    t = schema.templates.c
+    with engine.connect() as conn:
+        rows = conn.execute(select(t.name, t.kind, t.mapping_json).order_by(t.name)).all()
+    return [_template(r) for r in rows]
+
+
+def load_template(engine: Engine, name: str) -> Template | None:
+    """The template called `name`, if any."""
+    t = schema.templates.c
+    with engine.connect() as conn:
+        row = conn.execute(select(t.name, t.kind, t.mapping_json).where(t.name == name)).first()
+    return _template(row) if row else None
+
+
+def _template(row) -> Template:
+    payload = json.loads(row.mapping_json)
+    return Template(row.name, row.kind, payload.get("mapping", {}), payload.get("options", {}))

@@ -1,0 +1,138 @@
+"""Helpers shared by the app tests and the browser scripts: a demo database, a running app, a headless Chromium."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+# Flags that let Debian's chromium run headless in a container (see STACK.md).
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+
+
+def build_demo_db(folder: Path, today: date | None = None) -> str:
+    """A SQLite database in `folder` filled by metrics.demo through the pipeline; returns its URL."""
+    from metrics import demo, store
+
+    folder.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{folder / 'demo.db'}"
+    engine = store.get_engine(url)
+    demo.run_demo(engine, today=today, out_dir=folder / "samples")
+    engine.dispose()
+    store._engines.pop(url, None)
+    return url
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_healthy(base: str, timeout: float = 30.0) -> None:
+    """Poll Streamlit's health endpoint until it answers ok."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as response:
+                if response.status == 200:
+                    return
+        time.sleep(0.1)
+    raise TimeoutError(f"the app at {base} did not become healthy in {timeout:.0f} s")
+
+
+@contextlib.contextmanager
+def running_app(database_url: str, env: dict | None = None) -> Iterator[str]:
+    """`streamlit run app.py` on a free localhost port against `database_url`; yields the base URL."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), f"--server.port={port}",
+        "--server.address=127.0.0.1", "--server.headless=true", "--browser.gatherUsageStats=false",
+        "--server.fileWatcherType=none",
+    ]
+    environment = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
+    process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(base)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def browser_missing_reason() -> str | None:
+    """Why no headless browser can be had here, or None when one can."""
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError as exc:
+        return f"playwright cannot be imported: {exc}"
+    return None
+
+
+@contextlib.contextmanager
+def browser_page(profile: Path, width: int = 1400, height: int = 1000, lang: str = "ko-KR"):
+    """A Playwright page in headless Debian Chromium (no `playwright install` needed)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, locale=lang,
+            viewport={"width": width, "height": height},
+        )
+        try:
+            yield context.pages[0] if context.pages else context.new_page()
+        finally:
+            context.close()
+
+
+SNAPSHOT_JS = """() => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    if (!main) return null;
+    const plots = [...main.querySelectorAll('[data-testid="stPlotlyChart"]')];
+    return {
+        running: !!document.querySelector('[data-testid="stStatusWidgetRunningIcon"], [data-testid="stSkeleton"], [data-stale="true"]'),
+        title: !!main.querySelector('h1'),
+        shape: [main.scrollHeight, main.querySelectorAll('*').length, plots.filter(p => p.querySelector('.main-svg')).length,
+                plots.length].join('/'),
+    };
+}"""
+
+
+def wait_drawn(page, timeout_s: float = 30.0, quiet_s: float = 0.6) -> float:
+    """Wait until the page is drawn and has stopped changing; returns the time.monotonic() of the last change.
+
+    Streamlit shows its running indicator only after a short delay, so "not running" alone can be
+    seen before a fast run has even started: the page must also hold still for `quiet_s`.
+    """
+    deadline = time.monotonic() + timeout_s
+    last_shape, last_change = None, time.monotonic()
+    while time.monotonic() < deadline:
+        snap = page.evaluate(SNAPSHOT_JS)
+        now = time.monotonic()
+        if snap is None or snap["running"] or not snap["title"] or snap["shape"] != last_shape:
+            last_shape = None if snap is None else snap["shape"]
+            last_change = now
+        elif now - last_change >= quiet_s:
+            return last_change
+        time.sleep(0.05)
+    raise TimeoutError(f"the page did not finish drawing in {timeout_s:.0f} s")

@@ -1,0 +1,160 @@
+"""The analysts' explorer: each filter keeps exactly the rows worked out by hand, and the export holds them."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from metrics import explore, store
+from metrics.export import to_csv_bytes, to_xlsx_bytes
+
+
+def _import(engine, kind: str, rows: pd.DataFrame, name: str, questions: tuple[str, ...] = ()) -> int:
+    meta = store.UploadMeta(filename=name, sha256=name.ljust(64, "0"), kind=kind, questions=questions)
+    return store.import_rows(engine, meta, rows.assign(excel_row=range(2, len(rows) + 2))).upload_id
+
+
+def _day(text: str | None):
+    return pd.Timestamp(text) if text else pd.NaT
+
+
+def _cases(rows: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["case_type", "ref", "received", "completed", "interim"])
+    for col in ("received", "completed", "interim"):
+        frame[col] = pd.to_datetime(frame[col].map(_day)).astype("datetime64[us]")
+    frame["title"] = "t-" + frame["ref"]
+    frame["year"] = frame["received"].dt.year
+    return frame
+
+
+# 2025-04-07 is a Monday and April 2025 has no public holiday: its 15th working day is Friday 25 April.
+CASES = [
+    ("cert_review", "A-on-time-boundary", "2025-04-07", "2025-04-25", None),
+    ("cert_review", "B-late-by-one", "2025-04-07", "2025-04-28", None),
+    ("cert_review", "C-open-past-deadline", "2025-12-01", None, None),
+    ("cert_review", "D-open-in-time", "2026-01-05", None, None),
+    ("web_inquiry", "E-interim-in-time", "2025-04-07", "2025-05-30", "2025-04-09"),
+    ("tech_support", "F-no-deadline", "2025-06-02", "2025-07-01", None),
+]
+TODAY = date(2026, 1, 9)
+
+
+@pytest.fixture
+def cases_db(engine):
+    _import(engine, "cases", _cases(CASES), "cases.xlsx")
+    return engine
+
+
+def _refs(frame: pd.DataFrame) -> list[str]:
+    return sorted(frame["ref"])
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (explore.Filters(), ["A-on-time-boundary", "B-late-by-one", "C-open-past-deadline", "D-open-in-time",
+                             "E-interim-in-time", "F-no-deadline"]),
+        (explore.Filters(years=(2026,)), ["D-open-in-time"]),
+        (explore.Filters(types=("web_inquiry", "tech_support")), ["E-interim-in-time", "F-no-deadline"]),
+        (explore.Filters(timeliness=("late",)), ["B-late-by-one", "C-open-past-deadline"]),
+        (explore.Filters(timeliness=("on_time",)), ["A-on-time-boundary", "E-interim-in-time"]),
+        (explore.Filters(timeliness=("pending",)), ["D-open-in-time"]),
+        (explore.Filters(timeliness=("no_deadline",)), ["F-no-deadline"]),
+        (explore.Filters(date_from=date(2025, 4, 7), date_to=date(2025, 6, 1)),
+         ["A-on-time-boundary", "B-late-by-one", "E-interim-in-time"]),
+        (explore.Filters(years=(2025,), types=("cert_review",), timeliness=("late",)),
+         ["B-late-by-one", "C-open-past-deadline"]),
+    ],
+)
+def test_case_filters_keep_exactly_the_expected_rows(cases_db, filters, expected):
+    assert _refs(explore.load(cases_db, "cases", filters, today=TODAY)) == expected
+
+
+def test_late_cases_carry_their_deadline_and_days_over(cases_db):
+    frame = explore.load(cases_db, "cases", explore.Filters(timeliness=("late",)), today=TODAY).set_index("ref")
+    assert frame.loc["B-late-by-one", "deadline"] == pd.Timestamp("2025-04-25")
+    assert frame.loc["B-late-by-one", "days_taken"] == 16
+    assert frame.loc["B-late-by-one", "days_over"] == 1
+    # Open at the end of 2025: judged on 31 December, as the KPI judges it.
+    assert frame.loc["C-open-past-deadline", "completed"] is pd.NaT
+
+
+def test_choices_list_what_is_stored(cases_db):
+    found = explore.choices(cases_db, "cases")
+    assert found.years == (2026, 2025)
+    assert found.types == ("cert_review", "tech_support", "web_inquiry")
+    assert found.courses == ()
+
+
+def _survey(rows: list[tuple], kind: str = "trainee_survey") -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["course", "response_date", "items_json", "overall"])
+    frame["response_date"] = pd.to_datetime(frame["response_date"]).astype("datetime64[us]")
+    frame["kind"] = kind
+    frame["year"] = frame["response_date"].dt.year
+    frame["course_key"] = frame["course"]
+    frame["company"] = None
+    frame["score"] = frame["overall"]
+    frame["scale_max"] = 5.0
+    frame["comments"] = None
+    return frame
+
+
+def test_survey_questions_become_columns_and_course_filter_applies(engine):
+    rows = [
+        ("정수처리 기초", "2025-05-02 10:00", "[5,4]", 5.0),
+        ("정수처리 기초", "2025-05-02 11:00", "[3,null]", 3.0),
+        ("하수처리 심화", "2025-06-10 09:00", "[4,4]", 4.0),
+    ]
+    _import(engine, "trainee_survey", _survey(rows), "survey.xlsx", questions=("강사는 친절했다", "교재가 유익했다"))
+    _import(engine, "future_talent_survey", _survey([("미래", "2025-06-10 09:00", "[1]", 1.0)], "future_talent_survey"),
+            "future.xlsx", questions=("다른 설문",))
+    frame = explore.load(engine, "trainee_survey", explore.Filters(courses=("정수처리 기초",)))
+    assert list(frame["course"]) == ["정수처리 기초", "정수처리 기초"]
+    assert list(frame["강사는 친절했다"]) == [5, 3]
+    assert frame["교재가 유익했다"].iloc[0] == 4 and pd.isna(frame["교재가 유익했다"].iloc[1])
+    assert "다른 설문" not in frame.columns  # another kind's questions never leak in
+    assert {"items_json", "upload_id", "id"}.isdisjoint(frame.columns)
+
+
+def test_undone_upload_disappears_from_the_explorer(engine):
+    upload = _import(engine, "cases", _cases(CASES[:2]), "two.xlsx")
+    assert len(explore.load(engine, "cases", today=TODAY)) == 2
+    store.undo_upload(engine, upload)
+    assert explore.load(engine, "cases", today=TODAY).empty
+
+
+def test_attendance_shows_only_the_pseudonym_and_filters_by_course(engine):
+    frame = pd.DataFrame({
+        "trainee_id": ["p1", "p2", "p3"],
+        "course": ["가", "가", "나"],
+        "course_key": ["가", "가", "나"],
+        "cohort": ["1", "1", "2"],
+        "start_date": pd.to_datetime(["2025-03-01"] * 3),
+        "end_date": pd.to_datetime(["2025-03-05", "2025-03-05", "2025-09-05"]),
+        "year": [2025, 2025, 2025],
+        "completed": [True, False, True],
+    })
+    _import(engine, "attendance", frame, "att.xlsx")
+    shown = explore.load(engine, "attendance", explore.Filters(courses=("가",)))
+    assert list(shown["trainee_id"]) == ["p1", "p2"]
+    assert list(shown["completed"]) == [True, False]
+    assert not {"name", "birth_date", "phone"} & set(shown.columns)
+
+
+def test_export_holds_exactly_the_filtered_rows(cases_db):
+    shown = explore.load(cases_db, "cases", explore.Filters(timeliness=("late",)), today=TODAY)
+    from_csv = pd.read_csv(io.BytesIO(to_csv_bytes(shown)), encoding="utf-8-sig")
+    assert sorted(from_csv["ref"]) == _refs(shown) == ["B-late-by-one", "C-open-past-deadline"]
+    assert list(from_csv.columns) == list(shown.columns)
+    from_xlsx = pd.read_excel(io.BytesIO(to_xlsx_bytes(shown)), engine="calamine")
+    assert sorted(from_xlsx["ref"]) == _refs(shown)
+    assert len(from_xlsx) == len(shown)
+
+
+def test_every_dataset_loads_on_an_empty_database(engine):
+    for ds in explore.datasets():
+        assert explore.load(engine, ds.name).empty
+        assert explore.choices(engine, ds.name).years == ()

@@ -1,0 +1,158 @@
+"""Deadline KPIs on hand-made case logs, every expected count worked out in the comments."""
+
+from datetime import date
+
+import pandas as pd
+
+from metrics.frames import frames_from_dict
+from metrics.registry import load_registry
+from metrics.scorecard import compute_from_frames
+
+REGISTRY = load_registry()
+
+
+def cases(*rows) -> pd.DataFrame:
+    """Rows of (case_type, received, completed, interim)."""
+    return pd.DataFrame(list(rows), columns=["case_type", "received", "completed", "interim"])
+
+
+def result(kpi_id: str, year: int, today: date, **frames):
+    [r] = compute_from_frames(frames_from_dict(year, frames), year, today, REGISTRY.only(kpi_id))
+    return r
+
+
+def test_review_share_counts_business_days_across_seollal_and_judges_open_cases_today():
+    log = cases(
+        # 15 working days from Mon 9 Feb 2026: 9-13 (5), 설날 16-18, 19-20 (7), 23-27 (12),
+        # 2 Mar substitute holiday, 3-5 Mar (15). Done Thu 5 Mar = 15: met.
+        ("cert_review", "2026-02-09", "2026-03-05", None),
+        # Done Fri 6 Mar = 16: late.
+        ("cert_review", "2026-02-09", "2026-03-06", None),
+        # Received Sat 14 Feb: day 1 is Thu 19 Feb; 19-20 (2), 23-27 (7), 3-6 Mar (11): met.
+        ("cert_review", "2026-02-14", "2026-03-06", None),
+        # Open, received Fri 20 Nov: deadline Thu 10 Dec is after today (27 Nov): pending.
+        ("cert_review", "2026-11-20", None, None),
+        # Open, received Thu 1 Oct: 1-2 (2), 5 Oct substitute for 개천절, 6-8 (5), 9 한글날,
+        # 12-16 (10), 19-23 (15): deadline 23 Oct has passed: late.
+        ("cert_review", "2026-10-01", None, None),
+        ("web_inquiry", "2026-03-02", "2026-03-03", None),  # another type: not counted
+    )
+    r = result("cert.review_15d", 2026, date(2026, 11, 27), cases=log)
+    # met: 2 (first and third); decided: 4 (two met, one late, one overdue); pending 1 -> 2/4.
+    assert (r.value, r.numerator, r.denominator, r.pending, r.n) == (0.5, 2, 4, 1, 4)
+    assert (r.status, r.conclusive, r.ytd) == ("not_met", True, True)
+    assert r.ci_low is None and r.ci_high is None  # a census: no interval
+    assert "1 pending" in r.note and "1 open past deadline" in r.note
+    assert (r.extra["late"], r.extra["overdue"]) == (1, 1)
+
+
+def test_a_finished_year_judges_open_cases_on_31_december_and_closed_ones_on_their_dates():
+    log = cases(
+        # Open, received Wed 24 Dec 2025: 24 (1), 25 Christmas, 26 (2), 29-31 (5), 1 Jan, 2 Jan (6),
+        # 5-9 (11), 12-15 (15): deadline 15 Jan 2026 is after 31 Dec 2025: pending for 2025.
+        ("cert_review", "2025-12-24", None, None),
+        # Open, received Mon 3 Nov 2025: deadline long before 31 Dec: late.
+        ("cert_review", "2025-11-03", None, None),
+        # Received Mon 22 Dec, done Mon 5 Jan 2026: 22-24 (3), 26 (4), 29-31 (7), 2 Jan (8), 5 Jan (9): met.
+        ("cert_review", "2025-12-22", "2026-01-05", None),
+    )
+    r = result("cert.review_15d", 2025, date(2026, 11, 27), cases=log)
+    # decided 2 (one met, one overdue), pending 1 -> 1/2.
+    assert (r.value, r.pending, r.status, r.ytd) == (0.5, 1, "not_met", False)
+
+
+def test_all_cases_met_is_met():
+    log = cases(("cert_complaint", "2025-05-07", "2025-05-08", None))
+    # Wed 7 - Thu 8 May 2025 = 2 working days <= 30.
+    r = result("cert.complaint_30d", 2025, date(2026, 1, 5), cases=log)
+    assert (r.value, r.status, r.conclusive, r.target, r.comparator) == (1.0, "met", True, 1.0, ">=")
+
+
+def test_notice_uses_calendar_days_and_counts_29_february():
+    log = cases(
+        # 24 Feb -> 2 Mar 2024 = 5 days to 29 Feb + 2 = 7: met.
+        ("regulation_notice", "2024-02-24", "2024-03-02", None),
+        # 24 Feb -> 3 Mar 2024 = 8 (in 2023 the same dates would have been 7): late.
+        ("regulation_notice", "2024-02-24", "2024-03-03", None),
+        # Weekends do not matter in calendar mode: Fri 27 Dec -> Fri 3 Jan 2025 = 7: met.
+        ("regulation_notice", "2024-12-27", "2025-01-03", None),
+    )
+    r = result("cert.notice_7d", 2024, date(2026, 1, 5), cases=log)
+    # 2 met of 3 -> 0.6667
+    assert (r.numerator, r.denominator) == (2, 3)
+    assert r.status == "not_met"
+
+
+def test_evaluation_report_allows_ninety_calendar_days():
+    log = cases(
+        # 15 Oct 2025 -> 13 Jan 2026: 16 (rest of Oct) + 30 + 31 + 13 = 90: met.
+        ("eval_report", "2025-10-15", "2026-01-13", None),
+        # -> 14 Jan = 91: late.
+        ("eval_report", "2025-10-15", "2026-01-14", None),
+    )
+    r = result("eval.report_90d", 2025, date(2026, 11, 27), cases=log)
+    assert (r.value, r.numerator, r.denominator) == (0.5, 1, 2)
+
+
+def test_web_inquiry_counts_an_interim_notice_as_an_answer():
+    log = cases(
+        # Mon 2 Jun 2025; 3 Jun election day; interim Thu 5 Jun: 2 (1), 4 (2), 5 (3): met despite late answer.
+        ("web_inquiry", "2025-06-02", "2025-06-20", "2025-06-05"),
+        # Interim Fri 13 Jun: 2 (1), 4-5 (3), 6 현충일, 9-13 (8) > 7, no answer yet but judged 31 Dec: late.
+        ("web_inquiry", "2025-06-02", None, "2025-06-13"),
+        # Answered Wed 11 Jun: 2, 4, 5, 9, 10, 11 = 6: met.
+        ("web_inquiry", "2025-06-02", "2025-06-11", None),
+    )
+    r = result("cs.web_inquiry_7d", 2025, date(2026, 1, 10), cases=log)
+    assert (r.numerator, r.denominator, r.pending) == (2, 3, 0)
+
+
+def test_service_complaint_ignores_interim_notices():
+    log = cases(("service_complaint", "2025-06-02", "2025-06-20", "2025-06-05"))
+    # Only the completion counts: 2, 4, 5, 9-13, 16-20 = 13 working days > 7.
+    r = result("cs.complaint_7d", 2025, date(2026, 1, 10), cases=log)
+    assert (r.value, r.status) == (0.0, "not_met")
+
+
+def test_tech_support_is_the_median_of_completed_requests_and_tracked():
+    log = cases(
+        ("tech_support", "2025-03-01", "2025-03-04", None),  # 3 days
+        ("tech_support", "2025-04-01", "2025-04-11", None),  # 10 days
+        ("tech_support", "2025-05-01", "2025-05-06", None),  # 5 days
+        ("tech_support", "2025-06-01", None, None),  # open
+    )
+    r = result("eval.tech_support", 2025, date(2026, 1, 10), cases=log)
+    # median of 3, 5, 10 = 5
+    assert (r.value, r.n, r.pending, r.unit) == (5.0, 3, 1, "days")
+    assert (r.status, r.conclusive, r.target) == ("tracked", None, None)
+
+
+def test_no_case_of_the_type_in_a_covered_year_is_no_data_with_a_note():
+    log = cases(("cert_review", "2025-03-10", "2025-03-11", None))
+    r = result("cert.complaint_30d", 2025, date(2026, 1, 10), cases=log)
+    assert (r.status, r.value) == ("no_data", None)
+    assert "해당 연도 인증 관련 민원 0건 / no cases of this type in the year" in r.note
+
+
+def test_no_cases_upload_for_the_year_is_no_data_naming_the_upload():
+    r = result("cert.review_15d", 2025, date(2026, 1, 10))
+    assert r.status == "no_data"
+    assert "처리기한 업무 기록 업로드 없음 (2025)" in r.note
+    assert r.extra["missing_kinds"] == ["cases"]
+
+
+def test_only_pending_cases_leave_no_share_to_report():
+    log = cases(("cert_review", "2026-11-25", None, None))
+    r = result("cert.review_15d", 2026, date(2026, 11, 27), cases=log)
+    assert (r.status, r.value, r.pending) == ("no_data", None, 1)
+    assert "all 1 still pending" in r.note
+
+
+def test_a_completion_before_receipt_is_left_out_and_reported():
+    log = cases(
+        ("cert_review", "2025-03-10", "2025-03-07", None),  # completed before received
+        ("cert_review", "2025-03-10", "2025-03-12", None),  # 3 working days: met
+    )
+    r = result("cert.review_15d", 2025, date(2026, 1, 10), cases=log)
+    assert (r.value, r.denominator) == (1.0, 1)
+    assert "1 completed before received" in r.note

@@ -1,0 +1,123 @@
+"""Count and census KPIs: events, trainees, postings and calls, with current-year pacing."""
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from metrics.frames import frames_from_dict
+from metrics.registry import load_registry
+from metrics.scorecard import compute_from_frames
+
+REGISTRY = load_registry()
+
+
+def results(year: int, today: date, ids, history=None, **frames) -> dict:
+    out = compute_from_frames(frames_from_dict(year, frames, history), year, today, REGISTRY.only(*ids))
+    return {r.id: r for r in out}
+
+
+def events(*rows) -> pd.DataFrame:
+    return pd.DataFrame(list(rows), columns=["event_type", "date", "participants"])
+
+
+def test_events_of_a_finished_year_are_counted_and_a_missing_type_is_zero_not_no_data():
+    ev = events(("exhibitor_briefing", "2025-04-10", 40), ("workshop", "2025-09-01", 80), ("workshop", "2025-11-03", 50))
+    r = results(2025, date(2026, 11, 27), ["wk.briefing", "eval.workshop", "ft.committee"], events=ev)
+    assert (r["wk.briefing"].value, r["wk.briefing"].status) == (1.0, "met")
+    assert (r["eval.workshop"].value, r["eval.workshop"].extra["participants"]) == (2.0, 130)  # 80 + 50
+    # The events upload covers 2025 but holds no committee meeting: 0 meetings, not met.
+    assert (r["ft.committee"].value, r["ft.committee"].status, r["ft.committee"].conclusive) == (0.0, "not_met", True)
+
+
+def test_no_events_upload_for_the_year_is_no_data():
+    r = results(2025, date(2026, 11, 27), ["ft.committee"])
+    assert r["ft.committee"].status == "no_data"
+    assert "연간 행사 기록 업로드 없음" in r["ft.committee"].note
+
+
+def history(rows) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["year", "key", "date", "n"])
+
+
+def test_current_year_events_are_paced_against_earlier_years():
+    ev = events(("workshop", "2026-06-01", 30), ("steering_committee", "2026-12-15", None))
+    hist = history([
+        (2024, "exhibitor_briefing", "2024-03-10", 1), (2025, "exhibitor_briefing", "2025-03-12", 1),
+        (2024, "steering_committee", "2024-12-10", 1), (2025, "steering_committee", "2025-12-05", 1),
+    ])
+    ids = ["wk.briefing", "ft.committee", "eval.workshop", "ft.demand_survey"]
+    r = results(2026, date(2026, 11, 27), ids, history={"events": hist}, events=ev)
+    # Briefings: earlier years had all (2 of 2) by 27 Nov -> share 1.0; 0 so far / 1.0 = 0 < 1: at risk.
+    assert (r["wk.briefing"].projection, r["wk.briefing"].status) == (0.0, "at_risk")
+    # Committee: earlier years had none by 27 Nov; the one on 15 Dec 2026 is scheduled, not held.
+    # Projection = 0 + mean yearly total 1 = 1 >= 1: on track.
+    assert (r["ft.committee"].value, r["ft.committee"].projection, r["ft.committee"].status) == (0.0, 1.0, "on_track")
+    assert "1 scheduled later" in r["ft.committee"].note
+    # Workshop: no history -> linear: 1 / (331/365) = 1.103 >= 1: on track (27 Nov is day 331).
+    assert r["eval.workshop"].projection == pytest.approx(365 / 331)
+    assert r["eval.workshop"].status == "on_track"
+    assert r["eval.workshop"].extra["projection_method"] == "linear"
+    # Demand survey: none and no history -> linear 0: at risk.
+    assert r["ft.demand_survey"].status == "at_risk"
+    assert all(x.ytd and x.conclusive is None for x in r.values())
+
+
+def attendance(rows) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["trainee_id", "course", "course_key", "end_date", "completed"])
+
+
+def test_trainees_count_completed_enrolments_with_unique_trainees_beside():
+    att = attendance([
+        ("t1", "수질분석", "수질분석", "2025-03-14", True),
+        ("t1", "관로관리", "관로관리", "2025-06-20", True),  # same person, second course: counted again
+        ("t2", "수질분석", "수질분석", "2025-03-14", True),
+        ("t3", "수질분석", "수질분석", "2025-03-14", False),  # did not complete
+        (None, "관로관리", "관로관리", "2025-06-20", True),  # completed, no id
+    ])
+    r = results(2025, date(2026, 11, 27), ["edu.trainees"], attendance=att)["edu.trainees"]
+    # completed = 4 (t1 twice, t2, no-id); unique ids among them = t1, t2 = 2.
+    assert (r.value, r.n, r.status) == (4.0, 4, "not_met")
+    assert r.extra["unique_trainees"] == 2 and r.extra["without_id"] == 1
+    assert "2 unique trainees" in r.note
+
+
+def test_trainees_of_the_current_year_are_paced_from_earlier_years():
+    n = 900
+    att = attendance(
+        [(f"t{i}", "수질분석", "수질분석", "2026-05-15", True) for i in range(n)]
+        + [("x", "관로관리", "관로관리", "2026-08-01", False)]  # ends after today: not yet counted
+    )
+    hist = history([(2025, "", "2025-04-30", 1000), (2025, "", "2025-10-31", 3000)])
+    r = results(2026, date(2026, 6, 30), ["edu.trainees"], history={"attendance": hist}, attendance=att)["edu.trainees"]
+    # 2025 had 1000 of 4000 by 30 June -> share 0.25; 900 / 0.25 = 3600 >= 3000: on track.
+    assert (r.value, r.projection, r.status) == (900.0, 3600.0, "on_track")
+    assert r.extra["reached_share"] == 0.25 and r.extra["history_years"] == [2025]
+
+
+def test_postings_need_five_calendar_months_and_open_ones_are_pending():
+    posts = pd.DataFrame(
+        [
+            ("A", "p1", "2025-03-10", "2025-08-10"),  # reaches 10 Aug exactly: met
+            ("B", "p2", "2025-03-10", "2025-08-09"),  # one day short: missed
+            ("C", "p3", "2025-01-31", "2025-06-30"),  # 31 Jan + 5 months clips to 30 Jun: met
+            ("D", "p4", "2025-09-01", None),  # still online, 31 Dec < 1 Feb 2026: pending
+            ("E", "p5", "2025-05-01", None),  # still online, reached 1 Oct: met
+        ],
+        columns=["company", "product", "posted_from", "posted_to"],
+    )
+    r = results(2025, date(2026, 11, 27), ["wk.posting_5m"], postings=posts)["wk.posting_5m"]
+    # met 3 (A, C, E) of decided 4; pending 1
+    assert (r.value, r.numerator, r.denominator, r.pending) == (0.75, 3, 4, 1)
+
+
+def test_calls_within_two_rings():
+    calls = pd.DataFrame({
+        "call_time": ["2025-02-03 09:00", "2025-02-03 10:00", "2025-02-04 11:00", "2025-02-05 14:00", "2025-02-06 15:00"],
+        "rings": [1, 2, 3, 2, np.nan],
+    })
+    r = results(2025, date(2026, 11, 27), ["cs.phone_3_rings"], calls=calls)["cs.phone_3_rings"]
+    # within 2 rings: 1, 2, 2 = 3 of 4 with a ring count; the call without one is left out.
+    assert (r.value, r.numerator, r.denominator) == (0.75, 3, 4)
+    assert "1 calls without rings" in r.note

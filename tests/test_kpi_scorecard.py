@@ -1,0 +1,155 @@
+"""The scorecard read from a real (SQLite) store: JSON shape, year filters, pacing history, undo."""
+
+import json
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+
+from metrics.frames import default_year, load_year_frames
+from metrics.registry import load_registry
+from metrics.scorecard import (
+    compute_from_frames,
+    compute_scorecard,
+    format_value,
+    result_to_dict,
+    scorecard_json,
+)
+from metrics.store import UploadMeta, file_sha256, get_engine, import_rows, undo_upload
+
+JSON_FIELDS = {
+    "id", "area", "title_ko", "title_en", "value", "unit", "target", "comparator", "status", "conclusive", "n",
+    "ci_low", "ci_high", "year", "ytd", "projection", "numerator", "denominator", "pending", "note",
+}
+
+
+@pytest.fixture
+def engine(tmp_path):
+    return get_engine(f"sqlite:///{tmp_path / 'charter.db'}")
+
+
+def put(engine, kind: str, rows: pd.DataFrame, name: str) -> int:
+    meta = UploadMeta(filename=name, sha256=file_sha256(name.encode()), kind=kind)
+    return import_rows(engine, meta, rows).upload_id
+
+
+def cases(rows) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["case_type", "ref", "received", "completed"])
+    for col in ("received", "completed"):
+        frame[col] = pd.to_datetime(frame[col])
+    frame["interim"] = pd.NaT
+    frame["title"] = frame["ref"]
+    frame["year"] = frame["received"].dt.year
+    return frame
+
+
+def events(rows) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["event_type", "date", "title"])
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame["year"] = frame["date"].dt.year
+    return frame
+
+
+def enrolments(rows) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["trainee_id", "course", "end_date", "completed"])
+    frame["course_key"] = frame["course"]
+    frame["cohort"] = "1"
+    frame["end_date"] = pd.to_datetime(frame["end_date"])
+    frame["year"] = frame["end_date"].dt.year
+    return frame
+
+
+def responses(kind: str, year: int, scores, scale: float = 5.0, course=None) -> pd.DataFrame:
+    n = len(scores)
+    return pd.DataFrame({
+        "kind": kind, "year": year,
+        "response_date": [datetime(year, 5, 1 + i % 28, 9, i % 60) for i in range(n)],
+        "course": course, "course_key": course, "company": None,
+        "overall": [float(s) for s in scores], "score": [float(s) for s in scores], "scale_max": scale,
+        "items_json": [f"[{s},{s}]" for s in scores], "comments": None,
+    })
+
+
+def test_an_empty_store_gives_no_data_for_every_kpi_with_all_json_fields(engine):
+    results = compute_scorecard(engine, 2025, today=date(2026, 11, 27))
+    assert [r.id for r in results] == [k.id for k in load_registry()]
+    assert {r.status for r in results} == {"no_data"}
+    rows = json.loads(scorecard_json(results))
+    assert all(JSON_FIELDS <= set(row) for row in rows)
+    assert all("업로드 없음" in row["note"] for row in rows)
+
+
+def test_the_store_path_reads_only_the_year_and_agrees_with_hand_counts(engine):
+    put(engine, "cases", cases([
+        ("cert_review", "a", "2025-03-10", "2025-03-12"),  # Mon-Wed: 3 working days, met
+        ("cert_review", "b", "2025-03-10", "2025-04-30"),  # far past 15 working days: late
+        ("cert_review", "c", "2024-03-11", "2024-03-12"),  # another year: not counted
+    ]), "cases.xlsx")
+    put(engine, "events", events([("workshop", "2025-09-01", "워크숍"), ("workshop", "2024-09-02", "워크숍")]), "events.xlsx")
+    put(engine, "attendance", enrolments([
+        ("t1", "수질분석", "2025-03-14", True), ("t2", "수질분석", "2025-03-14", True), ("t3", "수질분석", "2025-03-14", False),
+    ]), "att.xlsx")
+    put(engine, "trainee_survey", responses("trainee_survey", 2025, [5, 4, 3, 4], course="수질 분석"), "survey.xlsx")
+    results = {r.id: r for r in compute_scorecard(engine, 2025, today=date(2026, 11, 27))}
+    assert (results["cert.review_15d"].value, results["cert.review_15d"].denominator) == (0.5, 2)  # 1 of 2
+    assert (results["eval.workshop"].value, results["eval.workshop"].status) == (1.0, "met")
+    assert (results["edu.trainees"].value, results["edu.trainees"].extra["unique_trainees"]) == (2.0, 2)
+    assert results["edu.satisfaction"].value == 0.75  # 5, 4, 4 of 5, 4, 3, 4
+    assert results["edu.feedback_per_course"].value == 1.0  # 수질분석 = 수질 분석 after normalising
+    assert results["ft.committee"].status == "not_met"  # events uploaded for 2025, no committee
+    assert results["cs.phone_3_rings"].status == "no_data"
+
+
+def test_store_and_frames_paths_give_the_same_scorecard(engine):
+    put(engine, "exhibitor_survey", responses("exhibitor_survey", 2025, [8, 9, 7, 6, 10], 10.0), "expo.xlsx")
+    put(engine, "cases", cases([("web_inquiry", "w1", "2025-06-02", "2025-06-05")]), "web.xlsx")
+    today = date(2026, 11, 27)
+    from_store = [result_to_dict(r) for r in compute_scorecard(engine, 2025, today=today)]
+    frames = load_year_frames(engine, 2025, today=today)
+    from_frames = [result_to_dict(r) for r in compute_from_frames(frames, 2025, today)]
+    assert from_store == from_frames
+    expo = next(r for r in from_store if r["id"] == "wk.exhibitor_score")
+    assert expo["value"] == pytest.approx(8.0)  # (8 + 9 + 7 + 6 + 10) / 5
+
+
+def test_current_year_counts_are_paced_from_history_aggregated_in_sql(engine):
+    put(engine, "events", events([
+        ("steering_committee", "2024-12-10", "운영위"), ("steering_committee", "2025-12-05", "운영위"),
+        ("workshop", "2026-03-02", "워크숍"),
+    ]), "events.xlsx")
+    put(engine, "attendance", enrolments([
+        ("a", "과정", "2025-03-01", True), ("b", "과정", "2025-03-01", True),
+        ("c", "과정", "2025-10-01", True), ("d", "과정", "2025-10-01", True),
+        ("e", "과정", "2025-10-01", False),  # not completed: not in the history
+        ("x", "과정", "2026-04-01", True), ("y", "과정", "2026-04-01", True), ("z", "과정", "2026-04-01", True),
+    ]), "att.xlsx")
+    results = {r.id: r for r in compute_scorecard(engine, 2026, today=date(2026, 6, 30))}
+    # Committee: earlier years had none by 30 June, mean total 1 -> 0 + 1 = 1 >= 1: on track.
+    assert (results["ft.committee"].projection, results["ft.committee"].status) == (1.0, "on_track")
+    # Trainees: 2025 had 2 of 4 completions by 30 June -> 0.5; 3 / 0.5 = 6 < 3000: at risk.
+    assert (results["edu.trainees"].projection, results["edu.trainees"].status) == (6.0, "at_risk")
+    assert results["edu.trainees"].extra["history_years"] == [2025]
+
+
+def test_an_undone_upload_no_longer_counts(engine):
+    first = put(engine, "events", events([("workshop", "2025-09-01", "워크숍")]), "one.xlsx")
+    put(engine, "events", events([("exhibitor_briefing", "2025-04-01", "설명회")]), "two.xlsx")
+    undo_upload(engine, first)
+    results = {r.id: r for r in compute_scorecard(engine, 2025, today=date(2026, 1, 10))}
+    assert (results["eval.workshop"].value, results["eval.workshop"].status) == (0.0, "not_met")
+    assert results["wk.briefing"].value == 1.0
+
+
+def test_default_year_is_the_latest_year_with_data_that_has_begun(engine):
+    assert default_year(engine, date(2026, 11, 27)) == 2026  # nothing stored: this year
+    put(engine, "events", events([("workshop", "2025-09-01", "w"), ("workshop", "2027-03-01", "planned")]), "e.xlsx")
+    assert default_year(engine, date(2026, 11, 27)) == 2025
+    assert compute_scorecard(engine, today=date(2026, 11, 27))[0].year == 2025
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [(0.985, "share", "98.5%"), (3120.0, "count", "3,120"), (7.826, "points", "7.83"), (5.0, "days", "5일"), (None, "share", "–")],
+)
+def test_values_are_formatted_for_people(value, unit, shown):
+    assert format_value(value, unit) == shown
