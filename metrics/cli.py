@@ -135,7 +135,9 @@ def _demo(args) -> int:
 
     reports = run_demo(_engine(), today=args.today, if_empty=args.if_empty)
     for r in reports:
-        print(getattr(r, "message", r))
+        print(f"{r.filename}: {r.message}" if hasattr(r, "filename") else r)
+    if not reports:
+        print("데이터베이스에 이미 업로드가 있어 데모를 건너뜁니다 / the database already holds uploads; demo skipped")
     return 0 if all(getattr(r, "ok", True) for r in reports) else 1
 
 

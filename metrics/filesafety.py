@@ -2,16 +2,20 @@
 
 A spreadsheet is a container that can promise far more than it weighs: a zip member that inflates to
 gigabytes, an ODS row "repeated" a billion times, an encrypted package that parsers only call
-"unknown format". Each check here reads headers and directories only (or streams with a cap), so a
-hostile file is refused in milliseconds instead of taking the server's memory with it.
+"unknown format", a single cell typed at XFD1048576. calamine allocates the dense grid between the
+first and last cell, and a Rust allocation failure aborts the whole server process, so every format
+is bounded here first: zip sizes from the directory and by inflating with a cap, ODS repeat counts,
+xlsx cell references, and BIFF cell records. Hostile files are refused before a parser sees them.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 import zlib
+from array import array
 from xml.parsers import expat
 
 MiB = 1024 * 1024
@@ -19,6 +23,7 @@ MAX_UNZIPPED_BYTES = 500 * MiB  # all members together, as declared and as actua
 MAX_MEMBER_RATIO = 200  # deflate tops out near 1032:1; real sheet XML stays well under 100:1
 RATIO_CHECK_FROM = 10 * MiB  # small members may compress absurdly well without harm
 MAX_CELLS = 20_000_000  # dense grid a parser would allocate (calamine keeps about 32 bytes a cell)
+QUICK_XLSX_CELLS = 30_000_000  # a quick upper bound under this passes (about 1 GB in calamine at worst)
 
 CFB_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -89,6 +94,11 @@ _MESSAGES: dict[str, tuple[str, str, str]] = {
         "The file has an Excel name but is really a web page (HTML/XML). Open it in Excel and save it as "
         "'Excel Workbook (*.xlsx)'.",
     ),
+    "xlsb": (
+        "not_spreadsheet",
+        "엑셀 바이너리 통합 문서(xlsb)는 받지 않습니다. 엑셀에서 'Excel 통합 문서(*.xlsx)'로 저장해 주세요.",
+        "Excel binary workbooks (xlsb) are not accepted. Save the file as 'Excel Workbook (*.xlsx)'.",
+    ),
     "hwp": (
         "not_spreadsheet",
         "한글(HWP) 문서입니다. 표를 엑셀로 옮겨 xlsx로 저장한 뒤 올려 주세요.",
@@ -134,16 +144,18 @@ def inspect_zip(
     max_ratio: float = MAX_MEMBER_RATIO,
     max_cells: int = MAX_CELLS,
 ) -> str:
-    """The kind of a zip upload ("xlsx", "xlsb" or "ods") once it has proved safe to hand to a parser."""
+    """The kind of a zip upload ("xlsx" or "ods") once it has proved safe to hand to a parser."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
         if any(info.flag_bits & 0x1 for info in members):
             raise unreadable("encrypted")
         _check_declared_sizes(members, max_total, max_ratio)
-        for info in members:
-            _check_actual_size(data, info)
         kind = _zip_kind(archive, {info.filename for info in members})
+        for info in members:
+            content = _inflate_capped(data, info)
+            if kind == "xlsx" and b"sheetData" in content:  # wherever the workbook's rels point
+                check_sheet_xml_extent(content, max_cells=max_cells)
         if kind == "ods":
             check_ods_extent(archive, max_cells=max_cells)
         return kind
@@ -165,27 +177,29 @@ def _check_declared_sizes(members: list[zipfile.ZipInfo], max_total: int, max_ra
             raise unreadable("zip_bomb", detail=f"{info.filename}: {ratio:,.0f}:1")
 
 
-def _check_actual_size(data: bytes, info: zipfile.ZipInfo) -> None:
-    """Inflate a member with a cap: the central directory's sizes are only a claim."""
+def _inflate_capped(data: bytes, info: zipfile.ZipInfo) -> bytes:
+    """A member's bytes, inflated with a cap: the central directory's sizes are only a claim."""
     start = _member_data_offset(data, info)
     raw = data[start : start + info.compress_size]
     if info.compress_type == zipfile.ZIP_STORED:
         if len(raw) != info.file_size:
             raise unreadable("corrupt", detail=f"{info.filename}: size mismatch")
-        return
+        return raw
     if info.compress_type != zipfile.ZIP_DEFLATED:
         raise unreadable("corrupt", detail=f"{info.filename}: compression method {info.compress_type}")
     inflater = zlib.decompressobj(-15)
-    produced = 0
+    chunks, produced = [], 0
     try:
         chunk = inflater.decompress(raw, MiB)
         while chunk:
             produced += len(chunk)
             if produced > info.file_size:
                 raise unreadable("zip_bomb", detail=f"{info.filename}: more data than declared")
+            chunks.append(chunk)
             chunk = inflater.decompress(inflater.unconsumed_tail, MiB)
     except zlib.error as exc:
         raise unreadable("corrupt", detail=f"{info.filename}: {exc}") from None
+    return b"".join(chunks)
 
 
 def _member_data_offset(data: bytes, info: zipfile.ZipInfo) -> int:
@@ -206,12 +220,86 @@ def _zip_kind(archive: zipfile.ZipFile, names: set[str]) -> str:
     if any(name.startswith("xl/") and name.endswith(".xml") and "workbook" in name for name in lowered):
         return "xlsx"
     if "xl/workbook.bin" in lowered:
-        return "xlsb"
+        raise unreadable("xlsb")
     if "content.xml" in lowered:
         return "ods"
     if "word/document.xml" in lowered:
         raise unreadable("not_spreadsheet", detail="Word docx")
     raise unreadable("not_spreadsheet", detail="zip 안에 통합 문서 없음 / zip without a workbook")
+
+
+# ---------------------------------------------------------------- xlsx: cell references
+
+
+# Letters -> "A", digits -> "0", quotes and whitespace unified, so that reference shapes can be found
+# with fixed-string searches (C speed) instead of a regex over millions of cells.
+_REF_SHAPE = bytes.maketrans(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'\t\n\r>", b"A" * 26 + b"0" * 10 + b'"' + b" " * 4
+)
+_TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
+_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]*)([0-9]*)["']""")
+_EXCEL_ROWS = 1_048_576
+
+
+def check_sheet_xml_extent(xml: bytes, *, max_cells: int = MAX_CELLS) -> None:
+    """Refuse a worksheet whose cell positions span a grid over `max_cells` (A1 plus XFD1048576)."""
+    quick = _quick_extent(xml.translate(_REF_SHAPE))
+    if quick is not None and quick <= max(QUICK_XLSX_CELLS, max_cells):
+        return  # small enough for calamine; the reader checks the real size before converting
+    cells = _exact_extent(xml)
+    if cells > max_cells:
+        raise unreadable("too_many_cells", cells=cells)
+
+
+def _quick_extent(shape: bytes) -> int | None:
+    """An upper bound from the longest column letters and row digits seen; None if cells lack refs."""
+    if b":c " in shape or b":row " in shape or shape.count(b"<c ") != shape.count(b'<c r="A'):
+        return None  # prefixed tags or cells placed by counting: only the exact walk knows
+    letters = 3 if b' r="AAA' in shape else 2 if b' r="AA' in shape else 1
+    digits = next(
+        (
+            d
+            for d in range(7, 0, -1)
+            if any(b' r="' + b"A" * n + b"0" * d + b'"' in shape for n in range(1, letters + 1))
+        ),
+        1,
+    )
+    return {1: 26, 2: 702, 3: 16_384}[letters] * min(10**digits, _EXCEL_ROWS)
+
+
+def _exact_extent(xml: bytes) -> int:
+    """Walk row and cell tags the way calamine places cells, and size the grid they span."""
+    row = col = 0
+    top, left, bottom, right = _EXCEL_ROWS, 16_384, -1, -1
+    for tag in _TAG.finditer(xml):
+        closing, name, attrs = tag.groups()
+        if attrs.endswith(b"/"):
+            continue  # <c/> and <row/> hold nothing and move nothing
+        ref = _REF.search(attrs)
+        if name == b"row":
+            if closing:
+                row, col = row + 1, 0
+            elif ref and ref[2]:
+                row = int(ref[2]) - 1
+            continue
+        if closing:
+            continue
+        at_row, at_col = (int(ref[2]) - 1, _column_index(ref[1])) if ref and ref[1] and ref[2] else (row, col)
+        col = at_col + 1
+        top, left, bottom, right = (
+            min(top, at_row),
+            min(left, at_col),
+            max(bottom, at_row),
+            max(right, at_col),
+        )
+    return (bottom - top + 1) * (right - left + 1) if bottom >= 0 else 0
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for letter in letters.upper():
+        index = index * 26 + letter - 64
+    return index - 1
 
 
 # ---------------------------------------------------------------- ODS: repeated rows and columns
@@ -308,27 +396,39 @@ def _refuse_doctype(*_args: object) -> None:
 
 # ---------------------------------------------------------------- OLE/CFB containers (xls, encrypted OOXML)
 
+_END_OF_CHAIN = 0xFFFFFFFE
+# BIFF records that put a value at (row u16, col u16): Formula, Number, Label, BoolErr, RK, LabelSst, RString
+_CELL_RECORDS = frozenset({0x0006, 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x00D6})
+_MULRK, _DIMENSIONS, _BOUNDSHEET, _SST, _FILEPASS, _EOF = 0x00BD, 0x0200, 0x0085, 0x00FC, 0x002F, 0x000A
 
-def inspect_cfb(data: bytes) -> str:
-    """ "xls" for a BIFF workbook in an OLE container; refuse encrypted workbooks and other documents."""
-    names = _cfb_stream_names(data)
-    if {"EncryptionInfo", "EncryptedPackage"} & names.keys():
-        raise unreadable("encrypted")
-    workbook = names.get("Workbook") or names.get("Book")
-    if workbook is None:
-        if "FileHeader" in names and ("BodyText" in names or "HwpSummaryInformation" in names):
-            raise unreadable("hwp")
-        raise unreadable("not_spreadsheet", detail="OLE 문서 / OLE document")
-    if _biff_is_encrypted(data, workbook):
-        raise unreadable("encrypted")
-    return "xls"
+
+def inspect_cfb(data: bytes, *, max_cells: int = MAX_CELLS) -> str:
+    """ "xls" for a BIFF workbook in an OLE container; refuse encrypted, oversized and other documents."""
+    try:
+        names = _cfb_stream_names(data)
+        if {"EncryptionInfo", "EncryptedPackage"} & names.keys():
+            raise unreadable("encrypted")
+        workbook = names.get("Workbook") or names.get("Book")
+        if workbook is None:
+            if "FileHeader" in names and ("BodyText" in names or "HwpSummaryInformation" in names):
+                raise unreadable("hwp")
+            raise unreadable("not_spreadsheet", detail="OLE 문서 / OLE document")
+        stream = _cfb_stream(data, names, *workbook)
+        if _biff_is_encrypted(stream):
+            raise unreadable("encrypted")
+        check_biff_extent(stream, max_cells=max_cells)
+        return "xls"
+    except UnreadableFileError:
+        raise
+    except (struct.error, IndexError, ValueError, OverflowError) as exc:
+        raise unreadable("corrupt", detail=f"OLE: {type(exc).__name__}") from None
 
 
 def _cfb_stream_names(data: bytes) -> dict[str, tuple[int, int]]:
     """Names of the directory entries, each with (start sector, size), found by scanning the entries.
 
-    Entries sit on 128-byte boundaries after the header; reading them this way needs no FAT walk, which
-    keeps a damaged sector chain from stopping the check (the parser reports that damage itself).
+    Entries sit on 128-byte boundaries after the header; reading them this way needs no directory
+    chain, so a damaged one does not stop the encryption check.
     """
     if len(data) < 512:
         raise unreadable("corrupt", detail="OLE header too short")
@@ -341,29 +441,135 @@ def _cfb_stream_names(data: bytes) -> dict[str, tuple[int, int]]:
         kind = data[offset + 66]
         if not (2 <= name_len <= 64 and name_len % 2 == 0 and kind in (1, 2, 5)):
             continue
-        raw = data[offset : offset + name_len - 2]
         if data[offset + name_len - 2 : offset + name_len] != b"\0\0":
             continue
-        name = raw.decode("utf-16-le", "replace").lstrip("\x01\x05\x06")
+        name = data[offset : offset + name_len - 2].decode("utf-16-le", "replace").lstrip("\x01\x05\x06")
         if name.isprintable() and name:
             start, size = struct.unpack_from("<II", data, offset + 116)
             found.setdefault(name, (start, size))
     return found
 
 
-def _biff_is_encrypted(data: bytes, workbook: tuple[int, int]) -> bool:
+def _cfb_stream(data: bytes, names: dict[str, tuple[int, int]], start: int, size: int) -> bytes:
+    """A stream's bytes, following the FAT (or, for small streams, the mini FAT) from its first sector."""
+    sector_shift, mini_shift = struct.unpack_from("<HH", data, 30)
+    sector_size = 1 << sector_shift
+    cutoff, first_mini_fat = struct.unpack_from("<II", data, 56)
+    fat = _fat(data, sector_size)
+
+    def sector(index: int) -> bytes:
+        return data[(index + 1) * sector_size : (index + 2) * sector_size]
+
+    if size >= cutoff:
+        return b"".join(sector(i) for i in _chain(fat, start))[:size]
+    root_start, root_size = names.get("Root Entry", (_END_OF_CHAIN, 0))
+    mini_stream = b"".join(sector(i) for i in _chain(fat, root_start))[:root_size]
+    mini_fat = array("I", b"".join(sector(i) for i in _chain(fat, first_mini_fat)))
+    mini = 1 << mini_shift
+    return b"".join(mini_stream[i * mini : (i + 1) * mini] for i in _chain(mini_fat, start))[:size]
+
+
+def _fat(data: bytes, sector_size: int) -> array:
+    per_sector = sector_size // 4
+    difat = list(struct.unpack_from("<109I", data, 76))
+    next_difat, count = struct.unpack_from("<II", data, 68)
+    for _ in range(min(count, len(data) // sector_size)):
+        if next_difat >= _END_OF_CHAIN:
+            break
+        entries = struct.unpack_from(f"<{per_sector}I", data, (next_difat + 1) * sector_size)
+        difat.extend(entries[:-1])
+        next_difat = entries[-1]
+    sectors = [i for i in difat if i < _END_OF_CHAIN and (i + 2) * sector_size <= len(data)]
+    return array("I", b"".join(data[(i + 1) * sector_size : (i + 2) * sector_size] for i in sectors))
+
+
+def _chain(fat: array, start: int) -> list[int]:
+    """Sector numbers from `start` to the end of its chain; stops at a loop or a number out of range."""
+    chain: list[int] = []
+    seen: set[int] = set()
+    while start < len(fat) and start not in seen:
+        seen.add(start)
+        chain.append(start)
+        start = fat[start]
+    return chain
+
+
+def _biff_is_encrypted(stream: bytes) -> bool:
     """True when a FILEPASS record follows the first BOF of the workbook stream (RC4 or XOR password)."""
-    start_sector, size = workbook
-    sector_size = 1 << struct.unpack_from("<H", data, 30)[0]
-    if size < 4096:  # a small stream lives in the mini-stream; the parser will report on it
-        return False
-    position = (start_sector + 1) * sector_size
-    end = min(position + sector_size, len(data))
+    position = 0
     for _ in range(24):
-        if position + 4 > end:
+        if position + 6 > len(stream):
             return False
-        record_type, length = struct.unpack_from("<HH", data, position)
-        if record_type == 0x002F:
+        record_type, length = struct.unpack_from("<HH", stream, position)
+        if record_type == _FILEPASS:
             return True
         position += 4 + length
     return False
+
+
+def check_biff_extent(stream: bytes, *, max_cells: int = MAX_CELLS) -> None:
+    """Refuse a BIFF workbook whose sheets would make calamine allocate more than `max_cells` cells.
+
+    calamine reads every sheet when the file is opened, reserving what DIMENSIONS declares and then
+    a dense grid from the first to the last cell record, so all sheets count together.
+    """
+    sheet_starts, position = [], 0
+    while position + 4 <= len(stream):
+        record_type, length = struct.unpack_from("<HH", stream, position)
+        body, position = position + 4, position + 4 + length
+        if record_type == _BOUNDSHEET and length >= 4:
+            sheet_starts.append(struct.unpack_from("<I", stream, body)[0])
+        elif record_type == _SST and length >= 8:
+            count = struct.unpack_from("<i", stream, body + 4)[0]
+            if not 0 <= count <= len(stream) // 3:  # each string takes at least 3 bytes
+                raise unreadable("corrupt", detail=f"SST count {count:,}")
+        elif record_type == _EOF:
+            break
+    total = 0
+    for start in sheet_starts:
+        total += _biff_sheet_cells(stream, start, max_cells)
+        if total > max_cells:
+            raise unreadable("too_many_cells", cells=total)
+
+
+def _biff_sheet_cells(stream: bytes, position: int, max_cells: int) -> int:
+    top = left = 1 << 32
+    bottom = right = -1
+    has_formulas = False
+    unpack = struct.unpack_from
+    while position + 4 <= len(stream):
+        record_type, length = unpack("<HH", stream, position)
+        body, position = position + 4, position + 4 + length
+        if record_type in _CELL_RECORDS and length >= 4 and body + 4 <= len(stream):
+            row, first = unpack("<HH", stream, body)
+            last = first
+            has_formulas |= record_type == 0x0006
+        elif record_type == _MULRK and length >= 6 and position <= len(stream):
+            row, first = unpack("<HH", stream, body)
+            last = unpack("<H", stream, position - 2)[0]
+        elif record_type == _DIMENSIONS and position <= len(stream):
+            _check_dimensions(stream[body:position], max_cells)
+            continue
+        elif record_type == _EOF:
+            break
+        else:
+            continue
+        top, bottom = min(top, row), max(bottom, row)
+        left, right = min(left, first), max(right, last)
+    cells = (bottom - top + 1) * (right - left + 1) if bottom >= 0 and right >= left else 0
+    return cells * 2 if has_formulas else cells  # formulas get a grid of their own
+
+
+def _check_dimensions(body: bytes, max_cells: int) -> None:
+    """DIMENSIONS sizes a reservation; a reversed or huge range would wrap or exhaust memory."""
+    if len(body) == 14:
+        first_row, end_row, first_col, end_col = struct.unpack_from("<IIHH", body)
+    elif len(body) == 10:
+        first_row, end_row, first_col, end_col = struct.unpack_from("<HHHH", body)
+    else:
+        return  # calamine refuses other lengths itself
+    if end_row >= 1 and end_col >= 1:
+        if end_row < first_row or end_col < first_col:
+            raise unreadable("corrupt", detail="BIFF DIMENSIONS")
+        if (end_row - first_row) * (end_col - first_col) > max_cells:
+            raise unreadable("too_many_cells", cells=(end_row - first_row) * (end_col - first_col))

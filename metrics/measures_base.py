@@ -32,6 +32,15 @@ class Period:
         return min(self.end, self.today)
 
     @property
+    def open_items_as_of(self) -> date:
+        """The day a still-open case or a still-online posting is judged on: today, even for a past year.
+
+        A December case still open in March is late however the year ended, and a posting of an
+        October show still online has by now been online for as long as it has.
+        """
+        return self.today
+
+    @property
     def is_current(self) -> bool:
         """True while the year is unfinished (today falls inside it)."""
         return self.year == self.today.year

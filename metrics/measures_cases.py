@@ -64,7 +64,7 @@ def deadline_share(rows: pd.DataFrame, params: dict, period: Period, frames: dic
     """Share of the year's cases answered within the deadline; pending ones left out and counted."""
     days = int(params["days"])
     cls = classify_cases(
-        rows, days, params["day_mode"], period.as_of, bool(settings_get(params, "interim_counts", False))
+        rows, days, params["day_mode"], period.open_items_as_of, bool(settings_get(params, "interim_counts", False))
     )
     counts = cls["state"].value_counts().reindex(STATES, fill_value=0)
     met = int(counts["met"])

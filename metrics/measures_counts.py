@@ -46,14 +46,17 @@ def distinct_count(values: pd.Series, mask: np.ndarray) -> tuple[int, int]:
     return int(chosen.nunique(dropna=True)), int(chosen.isna().sum())
 
 
-def posting_status(rows: pd.DataFrame, months: int, as_of) -> pd.DataFrame:
-    """Each posting with online_until, reached (the day it reaches `months`) and state met/missed/pending."""
+def posting_status(rows: pd.DataFrame, months: int, as_of, today=None) -> pd.DataFrame:
+    """Each posting with online_until, reached_on (the day it reaches `months`) and state met/missed/pending.
+
+    A posting taken down by `today` is judged on its real dates, even when that was after the
+    year ended (like a case completed in January). One still online (no end date, or an end
+    still to come) is measured up to `as_of` and is pending while short of `months`.
+    """
     start = pd.to_datetime(rows["posted_from"])
     stop = pd.to_datetime(rows["posted_to"])
-    as_of_ts = pd.Timestamp(as_of)
-    still_online = stop.isna() | (stop > as_of_ts)
-    # A posting still online is measured up to the day the year is judged.
-    until = stop.where(~still_online, as_of_ts)
+    still_online = stop.isna() | (stop > pd.Timestamp(today or as_of))
+    until = stop.where(~still_online, pd.Timestamp(as_of))
     reached = start + pd.DateOffset(months=months)
     met = until >= reached
     state = np.select([met.to_numpy(), still_online.to_numpy()], ["met", "pending"], default="missed")
@@ -68,7 +71,7 @@ def posting_status(rows: pd.DataFrame, months: int, as_of) -> pd.DataFrame:
 def posting_duration_share(rows: pd.DataFrame, params: dict, period: Period, frames: dict) -> MeasureResult:
     """Share of the exhibition year's postings online at least `months` calendar months."""
     months = int(params["months"])
-    states = posting_status(rows, months, period.as_of)["state"].value_counts()
+    states = posting_status(rows, months, period.open_items_as_of, period.today)["state"].value_counts()
     met, missed, pending = (int(states.get(k, 0)) for k in ("met", "missed", "pending"))
     notes = (f"게시 중 {months}개월 미도달 {pending}건 제외 / {pending} still online, not yet {months} months",) if pending else ()
     return share_result(met, met + missed, pending, notes, {"months": months})

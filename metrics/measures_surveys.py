@@ -82,8 +82,11 @@ def survey_satisfied_share(rows: pd.DataFrame, params: dict, period: Period, fra
     if n == 0:
         return MeasureResult(value=None, n=0, sample=True, notes=("점수 있는 응답 없음 / no scored responses",))
     satisfied = int((values >= satisfied_at - EPS).sum())
+    s100 = score_100(rows)
     notes = conversion_note(own, scale)
-    extra = {"score_100": score_100(rows), "satisfied_at": satisfied_at, "scale": scale}
+    if s100 is not None:
+        notes += (f"100점 환산 {s100:.1f}점 / 100-point score {s100:.1f}",)
+    extra = {"score_100": s100, "satisfied_at": satisfied_at, "scale": scale}
     return MeasureResult(
         value=satisfied / n, n=n, numerator=satisfied, denominator=n,
         ci=wilson_interval(satisfied, n), sample=True, notes=notes, extra=extra,

@@ -130,7 +130,10 @@ def _judged(kpi: Kpi, frames: YearFrames, period: Period, measured: MeasureResul
     elif kpi.spec.paced and period.is_current:
         proj = paced_projection(measured.value, _history_for(kpi, frames), period.today)
         projection = proj.value
-        status = "on_track" if compare(proj.value, target.comparator, target.value) else "at_risk"
+        if target.comparator in (">=", ">") and compare(measured.value, target.comparator, target.value):
+            status = "met"  # a yearly count already reached cannot be lost before the year ends
+        else:
+            status = "on_track" if compare(proj.value, target.comparator, target.value) else "at_risk"
         conclusive = None
         extra = {"projection_method": proj.method, "reached_share": proj.reached_share, "history_years": list(proj.history_years)}
         notes.append(_projection_note(proj.method, proj.value))

@@ -77,7 +77,7 @@ def case_list(kpi: Kpi, frames: YearFrames, today: date, states=("late", "overdu
     if kpi.measure != "deadline_share" or rows.empty:
         return pd.DataFrame(columns=["ref", "title", "received", "done_on", "deadline", "days_taken", "state", "days_over"])
     period = Period(frames.year, today)
-    cls = classify_cases(rows, int(kpi.params["days"]), kpi.params["day_mode"], period.as_of,
+    cls = classify_cases(rows, int(kpi.params["days"]), kpi.params["day_mode"], period.open_items_as_of,
                          bool(kpi.params.get("interim_counts", False)))
     cls = cls[cls["state"].isin(states)]
     keep = [c for c in ("ref", "title", "case_type", "received", "completed", "interim", "done_on", "deadline",
@@ -92,7 +92,7 @@ def days_histogram(kpi: Kpi, frames: YearFrames, today: date) -> pd.DataFrame:
         return pd.DataFrame(columns=["days", "count", "within"])
     days = int(kpi.params.get("days", 0))
     mode = kpi.params.get("day_mode", "calendar")
-    cls = classify_cases(rows, max(days, 1), mode, Period(frames.year, today).as_of,
+    cls = classify_cases(rows, max(days, 1), mode, Period(frames.year, today).open_items_as_of,
                          bool(kpi.params.get("interim_counts", False)))
     taken = cls["days_taken"].dropna().astype("int64")
     counts = taken.value_counts().sort_index()
@@ -112,7 +112,7 @@ def case_type_summary(frames: YearFrames, today: date, registry: Registry | None
         if kpi.measure != "deadline_share" or cases.empty:
             continue
         cls = classify_cases(filter_rows(cases, kpi.filter), int(kpi.params["days"]), kpi.params["day_mode"],
-                             period.as_of, bool(kpi.params.get("interim_counts", False)))
+                             period.open_items_as_of, bool(kpi.params.get("interim_counts", False)))
         counts = cls["state"].value_counts()
         met, late, overdue = (int(counts.get(s, 0)) for s in ("met", "late", "overdue"))
         decided = met + late + overdue
@@ -180,7 +180,7 @@ def breakdown(kpi: Kpi, frames: YearFrames, today: date, registry: Registry | No
         rows = frames.frame("postings")
         if rows.empty:
             return pd.DataFrame(columns=["company", "product", "posted_from", "online_until", "reached_on", "state"])
-        status = posting_status(rows, int(kpi.params["months"]), Period(frames.year, today).as_of)
+        status = posting_status(rows, int(kpi.params["months"]), Period(frames.year, today).open_items_as_of, today)
         return status.sort_values(["state", "posted_from"]).reset_index(drop=True)
     if m == "calls_within_rings":
         return _calls_by_hour(kpi, frames)

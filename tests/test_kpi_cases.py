@@ -46,19 +46,22 @@ def test_review_share_counts_business_days_across_seollal_and_judges_open_cases_
     assert (r.extra["late"], r.extra["overdue"]) == (1, 1)
 
 
-def test_a_finished_year_judges_open_cases_on_31_december_and_closed_ones_on_their_dates():
+def test_a_finished_year_judges_open_cases_today_and_closed_ones_on_their_dates():
     log = cases(
         # Open, received Wed 24 Dec 2025: 24 (1), 25 Christmas, 26 (2), 29-31 (5), 1 Jan, 2 Jan (6),
-        # 5-9 (11), 12-15 (15): deadline 15 Jan 2026 is after 31 Dec 2025: pending for 2025.
+        # 5-9 (11), 12-15 (15): deadline 15 Jan 2026, long past on 27 Nov 2026 and still open: overdue.
         ("cert_review", "2025-12-24", None, None),
-        # Open, received Mon 3 Nov 2025: deadline long before 31 Dec: late.
+        # Open, received Mon 3 Nov 2025: deadline long before today: overdue.
         ("cert_review", "2025-11-03", None, None),
         # Received Mon 22 Dec, done Mon 5 Jan 2026: 22-24 (3), 26 (4), 29-31 (7), 2 Jan (8), 5 Jan (9): met.
         ("cert_review", "2025-12-22", "2026-01-05", None),
     )
     r = result("cert.review_15d", 2025, date(2026, 11, 27), cases=log)
-    # decided 2 (one met, one overdue), pending 1 -> 1/2.
-    assert (r.value, r.pending, r.status, r.ytd) == (0.5, 1, "not_met", False)
+    # decided 3 (one met, two overdue), pending 0 -> 1/3.
+    assert (r.value, r.pending, r.status, r.ytd) == (1 / 3, 0, "not_met", False)
+    # Seen on 10 Jan 2026, the December case is still inside its deadline: pending, 1 of 2 decided.
+    early = result("cert.review_15d", 2025, date(2026, 1, 10), cases=log)
+    assert (early.value, early.pending) == (0.5, 1)
 
 
 def test_all_cases_met_is_met():

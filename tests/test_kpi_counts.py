@@ -55,9 +55,10 @@ def test_current_year_events_are_paced_against_earlier_years():
     # Projection = 0 + mean yearly total 1 = 1 >= 1: on track.
     assert (r["ft.committee"].value, r["ft.committee"].projection, r["ft.committee"].status) == (0.0, 1.0, "on_track")
     assert "1 scheduled later" in r["ft.committee"].note
-    # Workshop: no history -> linear: 1 / (331/365) = 1.103 >= 1: on track (27 Nov is day 331).
+    # Workshop: no history -> linear: 1 / (331/365) = 1.103 (27 Nov is day 331); the one already held
+    # reaches the yearly target of 1, which the rest of the year cannot undo: met.
     assert r["eval.workshop"].projection == pytest.approx(365 / 331)
-    assert r["eval.workshop"].status == "on_track"
+    assert r["eval.workshop"].status == "met"
     assert r["eval.workshop"].extra["projection_method"] == "linear"
     # Demand survey: none and no history -> linear 0: at risk.
     assert r["ft.demand_survey"].status == "at_risk"
@@ -96,20 +97,26 @@ def test_trainees_of_the_current_year_are_paced_from_earlier_years():
     assert r.extra["reached_share"] == 0.25 and r.extra["history_years"] == [2025]
 
 
-def test_postings_need_five_calendar_months_and_open_ones_are_pending():
+def test_postings_need_five_calendar_months_and_open_ones_are_judged_today():
     posts = pd.DataFrame(
         [
             ("A", "p1", "2025-03-10", "2025-08-10"),  # reaches 10 Aug exactly: met
             ("B", "p2", "2025-03-10", "2025-08-09"),  # one day short: missed
             ("C", "p3", "2025-01-31", "2025-06-30"),  # 31 Jan + 5 months clips to 30 Jun: met
-            ("D", "p4", "2025-09-01", None),  # still online, 31 Dec < 1 Feb 2026: pending
+            ("D", "p4", "2025-09-01", None),  # still online today, reached 1 Feb 2026: met
             ("E", "p5", "2025-05-01", None),  # still online, reached 1 Oct: met
+            # Taken down 20 Apr 2026, before today: judged on its real dates, 8 months: met.
+            ("F", "p6", "2025-08-20", "2026-04-20"),
+            # Removal planned for 2027, so still online; reached 1 Apr 2026, before today: met.
+            ("G", "p7", "2025-11-01", "2027-01-31"),
+            # Posted late (July 2026), still online, reaches 1 Dec 2026, after today: pending.
+            ("H", "p8", "2026-07-01", None),
         ],
         columns=["company", "product", "posted_from", "posted_to"],
     )
     r = results(2025, date(2026, 11, 27), ["wk.posting_5m"], postings=posts)["wk.posting_5m"]
-    # met 3 (A, C, E) of decided 4; pending 1
-    assert (r.value, r.numerator, r.denominator, r.pending) == (0.75, 3, 4, 1)
+    # met 6 (A, C, D, E, F, G) of decided 7 (B missed); pending 1 (H)
+    assert (r.value, r.numerator, r.denominator, r.pending) == (6 / 7, 6, 7, 1)
 
 
 def test_calls_within_two_rings():

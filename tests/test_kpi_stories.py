@@ -20,6 +20,8 @@ from metrics.stories_surveys import course_breakdown, likert_distribution, quest
 
 REGISTRY = load_registry()
 TODAY = date(2026, 11, 27)
+# Judging 2025 on 10 January 2026, before r4's deadline (19 Jan): r4 is still pending.
+EARLY_2026 = date(2026, 1, 10)
 
 
 def case_frames():
@@ -28,7 +30,7 @@ def case_frames():
             ("r1", "cert_review", "2025-03-10", "2025-03-12", None),  # Mon-Wed: 3 days, met (March)
             ("r2", "cert_review", "2025-03-17", "2025-04-08", None),  # 17-21 (5), 24-28 (10), 31-4 Apr (15), 7-8 (17): late by 2
             ("r3", "cert_review", "2025-05-07", "2025-05-07", None),  # 1 day, met (May)
-            ("r4", "cert_review", "2025-12-29", None, None),  # deadline in January 2026: pending on 31 Dec
+            ("r4", "cert_review", "2025-12-29", None, None),  # deadline 19 Jan 2026: pending on 10 Jan 2026
             ("r5", "cert_review", "2025-11-03", None, None),  # open past its deadline: overdue
         ],
         columns=["ref", "case_type", "received", "completed", "interim"],
@@ -37,7 +39,7 @@ def case_frames():
 
 
 def test_monthly_series_measures_each_month_of_receipt():
-    months = monthly_series(REGISTRY.get("cert.review_15d"), case_frames(), TODAY).set_index("month")
+    months = monthly_series(REGISTRY.get("cert.review_15d"), case_frames(), EARLY_2026).set_index("month")
     # March: r1 met, r2 late -> 1/2; May: r3 met -> 1/1; November: r5 overdue -> 0/1; December: r4 pending only.
     assert months.loc[3, "value"] == 0.5 and months.loc[5, "value"] == 1.0 and months.loc[11, "value"] == 0.0
     assert pd.isna(months.loc[12, "value"]) and months.loc[12, "pending"] == 1
@@ -53,7 +55,7 @@ def test_monthly_series_of_a_count_accumulates():
 
 
 def test_case_list_shows_late_overdue_and_pending_with_days_over():
-    listed = case_list(REGISTRY.get("cert.review_15d"), case_frames(), TODAY).set_index("ref")
+    listed = case_list(REGISTRY.get("cert.review_15d"), case_frames(), EARLY_2026).set_index("ref")
     assert sorted(listed.index) == ["r2", "r4", "r5"]
     assert listed.loc["r2", "state"] == "late" and listed.loc["r2", "days_over"] == 2  # 17 - 15
     # r4: Mon 29 Dec (1), 30, 31 (3), 1 Jan holiday, 2 Jan (4), 5-9 (9), 12-16 (14), Mon 19 Jan (15).
@@ -61,8 +63,14 @@ def test_case_list_shows_late_overdue_and_pending_with_days_over():
     assert listed.loc["r5", "state"] == "overdue"
 
 
+def test_a_past_case_still_open_after_its_deadline_is_overdue_when_judged_later():
+    listed = case_list(REGISTRY.get("cert.review_15d"), case_frames(), TODAY).set_index("ref")
+    # r4's deadline (19 Jan 2026) has passed by 27 Nov 2026 and it is still open.
+    assert listed.loc["r4", "state"] == "overdue"
+
+
 def test_days_histogram_counts_completed_cases_by_days_taken():
-    hist = days_histogram(REGISTRY.get("cert.review_15d"), case_frames(), TODAY)
+    hist = days_histogram(REGISTRY.get("cert.review_15d"), case_frames(), EARLY_2026)
     # r3 took 1, r1 took 3, r2 took 17; open cases have no days yet.
     assert hist.to_dict("list") == {"days": [1, 3, 17], "count": [1, 1, 1], "within": [True, True, False]}
     assert hist.attrs["deadline"] == 15
@@ -122,7 +130,7 @@ def test_unmatched_courses_lists_both_sides():
 
 
 def test_a_story_from_frames_fills_only_the_parts_that_apply():
-    story = story_from_frames(REGISTRY.get("cert.review_15d"), case_frames(), TODAY)
+    story = story_from_frames(REGISTRY.get("cert.review_15d"), case_frames(), EARLY_2026)
     assert story.result.value == pytest.approx(2 / 4)  # r1, r3 met; r2 late; r5 overdue
     assert len(story.cases) == 3 and story.questions.empty and story.likert.empty
     assert "cert.review_15d" in story.breakdown["id"].tolist()

@@ -5,6 +5,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from metrics.workdays import (
     add_business_days,
@@ -103,3 +105,16 @@ def test_is_working_day_marks_weekends_and_holidays():
 def test_day_mode_must_be_known():
     with pytest.raises(ValueError, match="business"):
         deadline_dates(["2025-01-02"], 3, "weekdays")
+
+
+@given(
+    received=st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)),
+    extra=st.integers(min_value=0, max_value=200),
+    days=st.integers(min_value=1, max_value=90),
+)
+@settings(max_examples=300, deadline=None)
+def test_completing_on_a_working_day_meets_the_deadline_exactly_when_not_after_the_deadline_date(received, extra, days):
+    completed = np.datetime64(received, "D") + np.timedelta64(extra, "D")
+    assume(is_working_day([completed])[0])
+    within = business_days_inclusive([received], [completed])[0] <= days
+    assert within == (completed <= deadline_dates([received], days, "business")[0])

@@ -1,0 +1,402 @@
+"""Who may do what: roles, local accounts (argon2 hashes), login with lockout, sessions, OIDC role mapping.
+
+Every failed login gets the same message and the same work (one argon2 verification, against a dummy
+hash for an unknown name), so neither the text nor the time tells a guesser which part was wrong.
+Times are naive local datetimes like the rest of the store; every function takes `now` for tests.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Engine, func, select
+
+from metrics import audit
+from metrics.security_schema import ensure_tables, users
+from metrics.settings import CONFIG_DIR
+
+ROLES = ("viewer", "manager", "analyst", "admin")
+ROLES_PATH = CONFIG_DIR / "roles.toml"
+GENERIC_FAILURE = (
+    "아이디 또는 비밀번호가 맞지 않거나 지금은 로그인할 수 없습니다. "
+    "/ Wrong username or password, or this account cannot sign in now."
+)
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,99}$")
+LOCAL_MODE_NAME = "local"
+
+
+class AccountError(ValueError):
+    """An account change was refused; the message says why, in Korean and English."""
+
+
+@dataclass(frozen=True)
+class User:
+    """Someone signed in: a local account, an identity-provider user, or the local-mode operator."""
+
+    name: str  # username or e-mail: what the audit log records as the actor
+    roles: frozenset[str]
+    source: str  # "account", "oidc" or "local"
+
+    def has(self, role: str) -> bool:
+        """Whether the user holds `role`: admin holds every role, any role includes viewing."""
+        return has_role(self.roles, role)
+
+
+def has_role(roles: frozenset[str] | set[str], role: str) -> bool:
+    """Whether `roles` grant `role` (admin can grant itself anything, so it holds everything)."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; known: {', '.join(ROLES)}")
+    return "admin" in roles or role in roles or (role == "viewer" and bool(roles & set(ROLES)))
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Lockout, session and password rules; each has an environment variable."""
+
+    max_failures: int = 5
+    lock_minutes: float = 15
+    idle_minutes: float = 120
+    max_hours: float = 8
+    min_password_length: int = 10
+
+    @classmethod
+    def from_env(cls) -> Policy:
+        """LOGIN_MAX_FAILURES, LOGIN_LOCK_MINUTES, SESSION_IDLE_MINUTES, SESSION_MAX_HOURS, PASSWORD_MIN_LENGTH."""
+        env, d = os.environ.get, cls()
+        return cls(
+            max_failures=int(env("LOGIN_MAX_FAILURES", d.max_failures)),
+            lock_minutes=float(env("LOGIN_LOCK_MINUTES", d.lock_minutes)),
+            idle_minutes=float(env("SESSION_IDLE_MINUTES", d.idle_minutes)),
+            max_hours=float(env("SESSION_MAX_HOURS", d.max_hours)),
+            min_password_length=int(env("PASSWORD_MIN_LENGTH", d.min_password_length)),
+        )
+
+
+# ---- passwords -------------------------------------------------------------------------------
+
+@cache
+def _hasher() -> PasswordHasher:
+    return PasswordHasher()  # argon2id with the library's current recommended parameters
+
+
+@cache
+def _dummy_hash() -> str:
+    return _hasher().hash("not a password: timing equaliser for unknown names")
+
+
+def hash_password(password: str) -> str:
+    """The argon2id encoded hash of `password` (salted: the same password hashes differently each time)."""
+    return _hasher().hash(password)
+
+
+def verify_password(encoded: str, password: str) -> bool:
+    """Whether `password` matches the argon2 hash `encoded`."""
+    try:
+        return _hasher().verify(encoded, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def normalise_username(name: str) -> str:
+    """The stored form of a username: trimmed and lower-case; AccountError if it has odd characters."""
+    clean = (name or "").strip().lower()
+    if not USERNAME_PATTERN.match(clean):
+        raise AccountError(
+            "아이디는 영문 소문자·숫자·. _ @ - 로 2~100자 / a username is 2-100 of a-z 0-9 . _ @ -"
+        )
+    return clean
+
+
+def check_password(username: str, password: str, policy: Policy) -> None:
+    """AccountError when a new password is too short or is the username."""
+    if len(password) < policy.min_password_length:
+        raise AccountError(
+            f"비밀번호는 {policy.min_password_length}자 이상 / a password needs at least {policy.min_password_length} characters"
+        )
+    if password.strip().lower() == username:
+        raise AccountError("비밀번호가 아이디와 같습니다 / the password must differ from the username")
+
+
+def clean_roles(roles) -> frozenset[str]:
+    """The roles as a set, each a known role and at least one; AccountError otherwise."""
+    found = frozenset(r.strip().lower() for r in roles if r and r.strip())
+    unknown = sorted(found - set(ROLES))
+    if unknown or not found:
+        raise AccountError(f"역할은 {', '.join(ROLES)} 중에서 / roles must be among {', '.join(ROLES)}: {unknown or 'none given'}")
+    return found
+
+
+def _roles_text(roles: frozenset[str]) -> str:
+    return " ".join(r for r in ROLES if r in roles)
+
+
+# ---- accounts --------------------------------------------------------------------------------
+
+def account_count(engine: Engine) -> int:
+    """How many local accounts exist, disabled ones included (they still close local mode)."""
+    ensure_tables(engine)
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(users)).scalar_one())
+
+
+def access_mode(engine: Engine, oidc_configured: bool) -> str:
+    """"oidc" with an identity provider, else "accounts" once any account exists, else "local"."""
+    if oidc_configured:
+        return "oidc"
+    return "accounts" if account_count(engine) else "local"
+
+
+def add_user(engine: Engine, username: str, password: str, roles, *, actor: str,
+             now: datetime | None = None, policy: Policy | None = None) -> str:
+    """Create a local account; returns the stored username. AccountError if it exists or is invalid."""
+    ensure_tables(engine)
+    name, role_set = normalise_username(username), clean_roles(roles)
+    check_password(name, password, policy or Policy.from_env())
+    now = now or datetime.now()
+    with engine.begin() as conn:
+        if conn.execute(select(users.c.id).where(users.c.username == name)).first():
+            raise AccountError(f"이미 있는 아이디입니다 / the account '{name}' already exists")
+        conn.execute(users.insert().values(
+            username=name, password_hash=hash_password(password), roles=_roles_text(role_set), disabled=False,
+            failed_count=0, created_at=now, password_changed_at=now,
+        ))
+        audit.record_in(conn, actor, "account_add", {"username": name, "roles": _roles_text(role_set)}, now=now)
+    return name
+
+
+def list_users(engine: Engine) -> pd.DataFrame:
+    """Every account without its hash: username, roles, disabled, locked_until, created and last login."""
+    ensure_tables(engine)
+    c = users.c
+    query = select(c.username, c.roles, c.disabled, c.locked_until, c.created_at, c.last_login_at).order_by(c.username)
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=[col.name for col in query.selected_columns])
+
+
+def set_roles(engine: Engine, username: str, roles, *, actor: str, now: datetime | None = None) -> None:
+    """Replace an account's roles (refused when it would leave no active admin)."""
+    role_set = clean_roles(roles)
+    with engine.begin() as conn:
+        row = _account(conn, username)
+        if "admin" not in role_set:
+            _keep_an_admin(conn, row)
+        conn.execute(users.update().where(users.c.id == row.id).values(roles=_roles_text(role_set)))
+        audit.record_in(conn, actor, "account_roles", {"username": row.username, "roles": _roles_text(role_set)}, now=now)
+
+
+def set_disabled(engine: Engine, username: str, disabled: bool, *, actor: str, now: datetime | None = None) -> None:
+    """Disable or re-enable an account (disabling the last active admin is refused)."""
+    with engine.begin() as conn:
+        row = _account(conn, username)
+        if disabled:
+            _keep_an_admin(conn, row)
+        conn.execute(users.update().where(users.c.id == row.id).values(disabled=disabled, failed_count=0, locked_until=None))
+        action = "account_disable" if disabled else "account_enable"
+        audit.record_in(conn, actor, action, {"username": row.username}, now=now)
+
+
+def set_password(engine: Engine, username: str, password: str, *, actor: str,
+                 now: datetime | None = None, policy: Policy | None = None) -> None:
+    """Set a new password (a reset by an admin or the CLI); also lifts a lockout."""
+    now = now or datetime.now()
+    with engine.begin() as conn:
+        row = _account(conn, username)
+        check_password(row.username, password, policy or Policy.from_env())
+        conn.execute(users.update().where(users.c.id == row.id).values(
+            password_hash=hash_password(password), password_changed_at=now, failed_count=0, locked_until=None,
+        ))
+        audit.record_in(conn, actor, "account_password", {"username": row.username}, now=now)
+
+
+def _account(conn, username: str):
+    ensure_tables(conn.engine)
+    row = conn.execute(select(users).where(users.c.username == (username or "").strip().lower())).first()
+    if row is None:
+        raise AccountError(f"없는 아이디입니다 / no account '{username}'")
+    return row
+
+
+def _keep_an_admin(conn, leaving) -> None:
+    """Refuse a change that leaves no enabled admin account: nobody could manage accounts any more."""
+    if leaving.disabled or "admin" not in leaving.roles.split():
+        return
+    others = conn.execute(
+        select(users.c.roles).where(users.c.id != leaving.id, users.c.disabled.is_(False))
+    ).scalars()
+    if not any("admin" in roles.split() for roles in others):
+        raise AccountError("마지막 관리자 계정입니다 / this is the last enabled admin account: make another admin first")
+
+
+# ---- login -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LoginResult:
+    """The outcome of a login attempt: the user, or None and the one message every failure gets."""
+
+    user: User | None
+    message: str = ""
+
+
+def authenticate(engine: Engine, username: str, password: str, *,
+                 now: datetime | None = None, policy: Policy | None = None) -> LoginResult:
+    """Check a local login, count failures and lock after too many; every attempt goes in the audit log."""
+    ensure_tables(engine)
+    now, policy = now or datetime.now(), policy or Policy.from_env()
+    name = (username or "").strip().lower()
+    with engine.connect() as conn:
+        row = conn.execute(select(users).where(users.c.username == name)).first()
+    if row is None:
+        verify_password(_dummy_hash(), password)  # the same work as a real check
+        audit.record(engine, "(unknown)", "login_failed", {"known": False}, now=now)
+        return LoginResult(None, GENERIC_FAILURE)
+    matches = verify_password(row.password_hash, password)
+    locked = row.locked_until is not None and row.locked_until > now
+    if matches and not locked and not row.disabled:
+        return LoginResult(_succeed(engine, row, password, now))
+    reason = "disabled" if row.disabled else "locked" if locked else "password"
+    if reason == "password":
+        _count_failure(engine, row.id, now, policy)
+    audit.record(engine, row.username, "login_failed", {"known": True, "reason": reason}, now=now)
+    return LoginResult(None, GENERIC_FAILURE)
+
+
+def _succeed(engine: Engine, row, password: str, now: datetime) -> User:
+    values = {"failed_count": 0, "locked_until": None, "last_login_at": now}
+    if _hasher().check_needs_rehash(row.password_hash):  # parameters were raised since it was hashed
+        values["password_hash"] = hash_password(password)
+    with engine.begin() as conn:
+        conn.execute(users.update().where(users.c.id == row.id).values(**values))
+        audit.record_in(conn, row.username, "login", {"source": "account"}, now=now)
+    return User(row.username, frozenset(row.roles.split()), "account")
+
+
+def _count_failure(engine: Engine, user_id: int, now: datetime, policy: Policy) -> None:
+    with engine.begin() as conn:
+        conn.execute(users.update().where(users.c.id == user_id).values(failed_count=users.c.failed_count + 1))
+        count = conn.execute(select(users.c.failed_count).where(users.c.id == user_id)).scalar_one()
+        if count >= policy.max_failures:
+            # The count restarts, so after the lock the person gets a full set of attempts again.
+            until = now + timedelta(minutes=policy.lock_minutes)
+            conn.execute(users.update().where(users.c.id == user_id).values(failed_count=0, locked_until=until))
+
+
+# ---- sessions --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Session:
+    """A signed-in browser session, kept server-side: whose, since when, last seen when."""
+
+    user: User
+    started_at: datetime
+    last_seen: datetime
+
+
+def start_session(user: User, now: datetime | None = None, started_at: datetime | None = None) -> Session:
+    """A new session for `user` (started_at: when the identity provider says they signed in)."""
+    now = now or datetime.now()
+    return Session(user, started_at or now, now)
+
+
+def session_expired(session: Session, now: datetime, policy: Policy) -> bool:
+    """Whether the session has been idle too long or has lasted longer than allowed."""
+    idle = now - session.last_seen > timedelta(minutes=policy.idle_minutes)
+    too_old = now - session.started_at > timedelta(hours=policy.max_hours)
+    return idle or too_old
+
+
+def refresh_session(engine: Engine, session: Session, *, now: datetime | None = None,
+                    policy: Policy | None = None) -> Session | None:
+    """The session touched and its account re-read (roles, disabled), or None once it is over."""
+    now, policy = now or datetime.now(), policy or Policy.from_env()
+    if session_expired(session, now, policy):
+        return None
+    user = session.user
+    if user.source == "account":
+        # An admin's change (roles, disable) takes effect at the person's next click, not next login.
+        ensure_tables(engine)
+        with engine.connect() as conn:
+            row = conn.execute(select(users.c.roles, users.c.disabled).where(users.c.username == user.name)).first()
+        if row is None or row.disabled:
+            return None
+        user = replace(user, roles=frozenset(row.roles.split()))
+    return replace(session, user=user, last_seen=now)
+
+
+# ---- identity provider (OIDC) ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RoleMap:
+    """roles.toml: roles by e-mail address, by group claim and by e-mail domain."""
+
+    emails: dict[str, frozenset[str]]
+    groups: dict[str, frozenset[str]]
+    domains: dict[str, frozenset[str]]
+    groups_claim: str = "groups"
+
+
+def load_role_map(path: Path | None = None) -> RoleMap:
+    """roles.toml read and checked (ROLES_FILE, else metrics/config/roles.toml); AccountError lists problems."""
+    path = path or Path(os.environ.get("ROLES_FILE") or ROLES_PATH)
+    with open(path, "rb") as fh:
+        return role_map_from_dict(tomllib.load(fh))
+
+
+def role_map_from_dict(data: dict) -> RoleMap:
+    """A RoleMap from parsed TOML; every entry must name known roles."""
+    problems: list[str] = []
+
+    def table(section: str) -> dict[str, frozenset[str]]:
+        out = {}
+        for key, roles in (data.get(section) or {}).items():
+            roles = [roles] if isinstance(roles, str) else roles
+            unknown = [r for r in roles if r not in ROLES]
+            if unknown:
+                problems.append(f"[{section}] \"{key}\": unknown role {unknown}; use {', '.join(ROLES)}")
+            out[key.strip().lower() if section != "groups" else key] = frozenset(r for r in roles if r in ROLES)
+        return out
+
+    role_map = RoleMap(table("emails"), table("groups"), table("domains"), str(data.get("groups_claim", "groups")))
+    if problems:
+        raise AccountError("roles.toml 오류 / roles.toml problems:\n- " + "\n- ".join(problems))
+    return role_map
+
+
+def roles_for_claims(claims: dict, role_map: RoleMap) -> frozenset[str]:
+    """The roles an identity-provider user gets from their e-mail, its domain and their groups."""
+    roles: set[str] = set()
+    email = str(claims.get("email") or "").strip().lower()
+    # An address the provider has not verified could be anyone's: it grants nothing.
+    if email and claims.get("email_verified", True) is not False:
+        roles |= role_map.emails.get(email, frozenset())
+        roles |= role_map.domains.get(email.rpartition("@")[2], frozenset())
+    groups = claims.get(role_map.groups_claim) or []
+    for group in [groups] if isinstance(groups, str) else groups:
+        roles |= role_map.groups.get(str(group), frozenset())
+    return frozenset(roles)
+
+
+def oidc_user(claims: dict, role_map: RoleMap) -> User:
+    """The User for an identity-provider login (roles may be empty: signed in but allowed nothing)."""
+    name = str(claims.get("email") or claims.get("preferred_username") or claims.get("sub") or "?").lower()
+    return User(name, roles_for_claims(claims, role_map), "oidc")
+
+
+def oidc_started_at(claims: dict) -> datetime | None:
+    """When the provider issued the identity (the `iat` claim), so a 30-day cookie cannot outlive a session."""
+    issued = claims.get("auth_time") or claims.get("iat")
+    return datetime.fromtimestamp(issued) if isinstance(issued, int | float) and not isinstance(issued, bool) else None
+
+
+def local_mode_user() -> User:
+    """The operator of a fresh install with no account: every role, on 127.0.0.1 only."""
+    return User(LOCAL_MODE_NAME, frozenset(ROLES), "local")

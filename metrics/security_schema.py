@@ -1,0 +1,68 @@
+"""The tables of access control: local accounts, the audit log and the history of target changes.
+
+They live on the same `schema.metadata` as the data tables, so `store.get_engine` creates them
+once this module is imported; `ensure_tables` covers an engine made before that import.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+from sqlalchemy import Boolean, Column, Date, DateTime, Engine, Float, Index, Integer, String, Table, Text
+
+from metrics.schema import metadata
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(200), nullable=False, unique=True),
+    # argon2id encoded hash ($argon2id$v=19$m=...,t=...,p=...$salt$hash): never the password itself.
+    Column("password_hash", String(300), nullable=False),
+    Column("roles", String(200), nullable=False, default=""),  # space-separated role names
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("failed_count", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime),
+    Column("created_at", DateTime, nullable=False),
+    Column("password_changed_at", DateTime, nullable=False),
+    Column("last_login_at", DateTime),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False, index=True),
+    Column("actor", String(320), nullable=False),  # a staff username or e-mail, never a trainee
+    Column("action", String(40), nullable=False),
+    Column("detail_json", Text, nullable=False, default="{}"),
+    Index("ix_audit_action_at", "action", "at"),
+)
+
+target_changes = Table(
+    "target_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kpi_id", String(100), nullable=False),
+    Column("comparator", String(4), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("unit", String(20), nullable=False),
+    Column("old_comparator", String(4)),  # the target in force just before, None when there was none
+    Column("old_value", Float),
+    Column("effective_from", Date, nullable=False),
+    Column("changed_at", DateTime, nullable=False),
+    Column("changed_by", String(320), nullable=False),
+    Column("reason", Text, nullable=False),
+    Index("ix_target_kpi_from", "kpi_id", "effective_from"),
+)
+
+SECURITY_TABLES = (users, audit_log, target_changes)
+_ready: weakref.WeakSet = weakref.WeakSet()
+
+
+def ensure_tables(engine: Engine) -> None:
+    """Create the security tables on `engine` if missing (once per engine and process)."""
+    if engine in _ready:
+        return
+    metadata.create_all(engine, tables=list(SECURITY_TABLES), checkfirst=True)
+    _ready.add(engine)

@@ -1,0 +1,66 @@
+"""The command line: exit status 0 on success, non-zero with one line on rejected input, JSON on request."""
+
+from __future__ import annotations
+
+import json
+
+from metrics.cli import main
+from tests.sheets import xlsx
+
+
+def _write(tmp_path, name, rows):
+    path = tmp_path / name
+    path.write_bytes(xlsx(rows))
+    return path
+
+
+EVENTS = [["행사구분", "개최일", "참석인원"], ["워크숍", "2026-06-10", 41], ["설명회", "2026-02-03", 120]]
+
+
+def test_ingest_then_uploads_then_undo(tmp_path, capsys):
+    path = _write(tmp_path, "events.xlsx", EVENTS)
+    assert main(["ingest", str(path), "--kind", "events"]) == 0
+    assert "Imported 2 rows" in capsys.readouterr().out
+    assert main(["uploads", "--json"]) == 0
+    (upload,) = json.loads(capsys.readouterr().out)
+    assert (upload["id"], upload["filename"], upload["rows_imported"]) == (1, "events.xlsx", 2)
+    assert main(["undo", "1"]) == 0
+    assert main(["undo", "1"]) == 1
+    assert "already undone" in capsys.readouterr().err
+
+
+def test_rejected_input_exits_non_zero_with_one_line(tmp_path, capsys):
+    path = _write(tmp_path, "att.xlsx", [["성명", "교육과정명"], ["홍길동", "정수처리"]])
+    assert main(["ingest", str(path), "--kind", "attendance"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: 필수 열이 없습니다")
+
+
+def test_json_report_lists_every_issue_with_its_row(tmp_path, capsys):
+    rows = EVENTS + [["출장", "2026-07-01", 3]]
+    path = _write(tmp_path, "events.xlsx", rows)
+    assert main(["ingest", str(path), "--kind", "events", "--dry-run", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["status"] == "dry_run" and report["rows_valid"] == 2
+    assert [(i["row"], i["code"]) for i in report["issues"]] == [(4, "unknown_type")]
+
+
+def test_a_missing_file_is_one_line_not_a_traceback(tmp_path, capsys):
+    assert main(["ingest", str(tmp_path / "nope.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and "Traceback" not in err
+
+
+def test_scorecard_json_has_every_registry_kpi_and_the_contract_fields(tmp_path, capsys):
+    import tomllib
+
+    from metrics.settings import CONFIG_DIR
+
+    assert main(["scorecard", "--year", "2026", "--json"]) == 0
+    cards = json.loads(capsys.readouterr().out)
+    registry = tomllib.loads((CONFIG_DIR / "registry.toml").read_text(encoding="utf-8"))
+    assert [c["id"] for c in cards] == [k["id"] for k in registry["kpi"]]
+    required = {"id", "area", "title_ko", "title_en", "value", "unit", "target", "comparator", "status", "conclusive",
+                "n", "ci_low", "ci_high", "year", "ytd", "projection", "numerator", "denominator", "pending", "note"}
+    assert all(required <= set(c) for c in cards)
+    assert {c["status"] for c in cards} == {"no_data"}  # an empty database
