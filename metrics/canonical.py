@@ -6,6 +6,7 @@ what it cannot accept; the rows flagged are held back, the others imported.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -144,7 +145,8 @@ def build_survey(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: 
     items = np.column_stack([ratings(h).to_numpy(dtype=float) for h in item_headers]) if item_headers else np.empty((len(t), 0))
     overall_header, _ = t.raw("overall")
     overall = ratings(overall_header) if overall_header else pd.Series(np.nan, index=t.frame.index)
-    with np.errstate(all="ignore"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a response with no item answered has no mean
         item_mean = np.nanmean(items, axis=1) if items.shape[1] else np.full(len(t), np.nan)
     score = overall.where(overall.notna(), pd.Series(item_mean, index=t.frame.index))
     log.flag(score.isna().to_numpy() & ~log.held, overall_header or "", None, "no_answer")

@@ -5,25 +5,33 @@ gigabytes, an ODS row "repeated" a billion times, an encrypted package that pars
 "unknown format", a single cell typed at XFD1048576. calamine allocates the dense grid between the
 first and last cell, and a Rust allocation failure aborts the whole server process, so every format
 is bounded here first: zip sizes from the directory and by inflating with a cap, ODS repeat counts,
-xlsx cell references, and BIFF cell records. Hostile files are refused before a parser sees them.
+xlsx cell references and BIFF cell records (the last three in `gridsize`). Hostile files are refused
+before a parser sees them.
 """
 
 from __future__ import annotations
 
 import io
-import re
 import struct
 import zipfile
 import zlib
 from array import array
-from xml.parsers import expat
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from metrics.gridsize import (
+    MAX_CELLS,
+    GridCorrupt,
+    GridTooLarge,
+    check_biff_extent,
+    check_ods_extent,
+    check_sheet_xml_extent,
+)
 
 MiB = 1024 * 1024
 MAX_UNZIPPED_BYTES = 500 * MiB  # all members together, as declared and as actually inflated
 MAX_MEMBER_RATIO = 200  # deflate tops out near 1032:1; real sheet XML stays well under 100:1
 RATIO_CHECK_FROM = 10 * MiB  # small members may compress absurdly well without harm
-MAX_CELLS = 20_000_000  # dense grid a parser would allocate (calamine keeps about 32 bytes a cell)
-QUICK_XLSX_CELLS = 30_000_000  # a quick upper bound under this passes (about 1 GB in calamine at worst)
 
 CFB_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -126,6 +134,17 @@ def unreadable(key: str, **values: object) -> UnreadableFileError:
     return UnreadableFileError(code, ko.format(**values), en.format(**values))
 
 
+@contextmanager
+def _grid_errors() -> Iterator[None]:
+    """The grid checks' findings as messages."""
+    try:
+        yield
+    except GridTooLarge as exc:
+        raise unreadable("too_many_cells", cells=exc.cells) from None
+    except GridCorrupt as exc:
+        raise unreadable("corrupt", detail=str(exc)) from None
+
+
 def check_size(data: bytes, max_bytes: int) -> None:
     """Refuse an upload over `max_bytes` and one with no bytes at all."""
     if len(data) > max_bytes:
@@ -152,12 +171,14 @@ def inspect_zip(
             raise unreadable("encrypted")
         _check_declared_sizes(members, max_total, max_ratio)
         kind = _zip_kind(archive, {info.filename for info in members})
-        for info in members:
-            content = _inflate_capped(data, info)
-            if kind == "xlsx" and b"sheetData" in content:  # wherever the workbook's rels point
-                check_sheet_xml_extent(content, max_cells=max_cells)
-        if kind == "ods":
-            check_ods_extent(archive, max_cells=max_cells)
+        with _grid_errors():
+            for info in members:
+                content = _inflate_capped(data, info)
+                if kind == "xlsx" and b"sheetData" in content:  # wherever the workbook's rels point
+                    check_sheet_xml_extent(content, max_cells=max_cells)
+            if kind == "ods":
+                with archive.open("content.xml") as content_xml:
+                    check_ods_extent(content_xml, max_cells=max_cells)
         return kind
     except UnreadableFileError:
         raise
@@ -182,8 +203,8 @@ def _inflate_capped(data: bytes, info: zipfile.ZipInfo) -> bytes:
     start = _member_data_offset(data, info)
     raw = data[start : start + info.compress_size]
     if info.compress_type == zipfile.ZIP_STORED:
-        if len(raw) != info.file_size:
-            raise unreadable("corrupt", detail=f"{info.filename}: size mismatch")
+        if len(raw) != info.file_size or zlib.crc32(raw) != info.CRC:
+            raise unreadable("corrupt", detail=f"{info.filename}: size or CRC mismatch")
         return raw
     if info.compress_type != zipfile.ZIP_DEFLATED:
         raise unreadable("corrupt", detail=f"{info.filename}: compression method {info.compress_type}")
@@ -199,7 +220,10 @@ def _inflate_capped(data: bytes, info: zipfile.ZipInfo) -> bytes:
             chunk = inflater.decompress(inflater.unconsumed_tail, MiB)
     except zlib.error as exc:
         raise unreadable("corrupt", detail=f"{info.filename}: {exc}") from None
-    return b"".join(chunks)
+    content = b"".join(chunks)
+    if zlib.crc32(content) != info.CRC:
+        raise unreadable("corrupt", detail=f"{info.filename}: CRC")
+    return content
 
 
 def _member_data_offset(data: bytes, info: zipfile.ZipInfo) -> int:
@@ -228,178 +252,10 @@ def _zip_kind(archive: zipfile.ZipFile, names: set[str]) -> str:
     raise unreadable("not_spreadsheet", detail="zip 안에 통합 문서 없음 / zip without a workbook")
 
 
-# ---------------------------------------------------------------- xlsx: cell references
-
-
-# Letters -> "A", digits -> "0", quotes and whitespace unified, so that reference shapes can be found
-# with fixed-string searches (C speed) instead of a regex over millions of cells.
-_REF_SHAPE = bytes.maketrans(
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'\t\n\r>", b"A" * 26 + b"0" * 10 + b'"' + b" " * 4
-)
-_TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
-_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]*)([0-9]*)["']""")
-_EXCEL_ROWS = 1_048_576
-
-
-def check_sheet_xml_extent(xml: bytes, *, max_cells: int = MAX_CELLS) -> None:
-    """Refuse a worksheet whose cell positions span a grid over `max_cells` (A1 plus XFD1048576)."""
-    quick = _quick_extent(xml.translate(_REF_SHAPE))
-    if quick is not None and quick <= max(QUICK_XLSX_CELLS, max_cells):
-        return  # small enough for calamine; the reader checks the real size before converting
-    cells = _exact_extent(xml)
-    if cells > max_cells:
-        raise unreadable("too_many_cells", cells=cells)
-
-
-def _quick_extent(shape: bytes) -> int | None:
-    """An upper bound from the longest column letters and row digits seen; None if cells lack refs."""
-    if b":c " in shape or b":row " in shape or shape.count(b"<c ") != shape.count(b'<c r="A'):
-        return None  # prefixed tags or cells placed by counting: only the exact walk knows
-    letters = 3 if b' r="AAA' in shape else 2 if b' r="AA' in shape else 1
-    digits = next(
-        (
-            d
-            for d in range(7, 0, -1)
-            if any(b' r="' + b"A" * n + b"0" * d + b'"' in shape for n in range(1, letters + 1))
-        ),
-        1,
-    )
-    return {1: 26, 2: 702, 3: 16_384}[letters] * min(10**digits, _EXCEL_ROWS)
-
-
-def _exact_extent(xml: bytes) -> int:
-    """Walk row and cell tags the way calamine places cells, and size the grid they span."""
-    row = col = 0
-    top, left, bottom, right = _EXCEL_ROWS, 16_384, -1, -1
-    for tag in _TAG.finditer(xml):
-        closing, name, attrs = tag.groups()
-        if attrs.endswith(b"/"):
-            continue  # <c/> and <row/> hold nothing and move nothing
-        ref = _REF.search(attrs)
-        if name == b"row":
-            if closing:
-                row, col = row + 1, 0
-            elif ref and ref[2]:
-                row = int(ref[2]) - 1
-            continue
-        if closing:
-            continue
-        at_row, at_col = (int(ref[2]) - 1, _column_index(ref[1])) if ref and ref[1] and ref[2] else (row, col)
-        col = at_col + 1
-        top, left, bottom, right = (
-            min(top, at_row),
-            min(left, at_col),
-            max(bottom, at_row),
-            max(right, at_col),
-        )
-    return (bottom - top + 1) * (right - left + 1) if bottom >= 0 else 0
-
-
-def _column_index(letters: bytes) -> int:
-    index = 0
-    for letter in letters.upper():
-        index = index * 26 + letter - 64
-    return index - 1
-
-
-# ---------------------------------------------------------------- ODS: repeated rows and columns
-
-_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-_OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-_TABLE = f"{_TABLE_NS} table"
-_ROW = f"{_TABLE_NS} table-row"
-_CELLS = {f"{_TABLE_NS} table-cell", f"{_TABLE_NS} covered-table-cell"}
-_ROWS_REPEATED = f"{_TABLE_NS} number-rows-repeated"
-_COLS_REPEATED = f"{_TABLE_NS} number-columns-repeated"
-_VALUE_TYPE = f"{_OFFICE_NS} value-type"
-
-
-class _OdsExtent:
-    """Tracks, while content.xml streams past, the dense grid each table would need."""
-
-    def __init__(self, max_cells: int) -> None:
-        self.max_cells = max_cells
-        self.cells_before = 0  # grids of the tables already closed
-        self.row = self.col = 0
-        self.max_row = self.max_col = -1
-        self.rows_repeated = 1
-        self.cell: tuple[int, bool] | None = None  # (columns repeated, has content) of the open cell
-
-    def start(self, name: str, attrs: dict[str, str]) -> None:
-        if name == _TABLE:
-            if self.cell is not None:  # sub-tables belong to text documents; counting them is guesswork
-                raise unreadable("corrupt", detail="ODS table inside a cell")
-            self.row, self.max_row, self.max_col = 0, -1, -1
-        elif name == _ROW:
-            self.rows_repeated, self.col = _count(attrs.get(_ROWS_REPEATED)), 0
-        elif name in _CELLS:
-            self.cell = (_count(attrs.get(_COLS_REPEATED)), _VALUE_TYPE in attrs)
-        elif self.cell is not None:
-            self.cell = (self.cell[0], True)  # a child element (text:p) means the cell shows something
-
-    def end(self, name: str) -> None:
-        if name in _CELLS and self.cell is not None:
-            repeated, has_content = self.cell
-            if has_content:
-                self.max_col = max(self.max_col, self.col + repeated - 1)
-                self.max_row = self.row + self.rows_repeated - 1
-            self.col += repeated
-            self.cell = None
-        elif name == _ROW:
-            self.row += self.rows_repeated
-            self._refuse_if_too_big()
-        elif name == _TABLE:
-            self.cells_before += self._grid()
-            self.max_row = self.max_col = -1
-
-    def _grid(self) -> int:
-        return (self.max_row + 1) * (self.max_col + 1) if self.max_row >= 0 else 0
-
-    def _refuse_if_too_big(self) -> None:
-        cells = self.cells_before + self._grid()
-        if cells > self.max_cells:
-            raise unreadable("too_many_cells", cells=cells)
-
-
-def _count(text: str | None) -> int:
-    if text is None:
-        return 1
-    try:
-        return max(int(text), 1)
-    except ValueError:
-        raise unreadable("corrupt", detail=f"ODS repeat count {text[:20]!r}") from None
-
-
-def check_ods_extent(archive: zipfile.ZipFile, *, max_cells: int = MAX_CELLS) -> None:
-    """Stream content.xml and refuse when its repeat counts would make a grid over `max_cells`."""
-    try:
-        stream = archive.open("content.xml")
-    except KeyError:
-        raise unreadable("corrupt", detail="ODS without content.xml") from None
-    extent = _OdsExtent(max_cells)
-    parser = expat.ParserCreate(namespace_separator=" ")
-    parser.StartElementHandler = extent.start
-    parser.EndElementHandler = extent.end
-    parser.StartDoctypeDeclHandler = _refuse_doctype  # no DTD, so no entity tricks
-    try:
-        with stream:
-            while chunk := stream.read(MiB):
-                parser.Parse(chunk, False)
-            parser.Parse(b"", True)
-    except (expat.ExpatError, zipfile.BadZipFile, zlib.error, OSError) as exc:
-        raise unreadable("corrupt", detail=f"content.xml: {exc}") from None
-
-
-def _refuse_doctype(*_args: object) -> None:
-    raise unreadable("corrupt", detail="content.xml declares a DTD")
-
-
 # ---------------------------------------------------------------- OLE/CFB containers (xls, encrypted OOXML)
 
 _END_OF_CHAIN = 0xFFFFFFFE
-# BIFF records that put a value at (row u16, col u16): Formula, Number, Label, BoolErr, RK, LabelSst, RString
-_CELL_RECORDS = frozenset({0x0006, 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x00D6})
-_MULRK, _DIMENSIONS, _BOUNDSHEET, _SST, _FILEPASS, _EOF = 0x00BD, 0x0200, 0x0085, 0x00FC, 0x002F, 0x000A
+_FILEPASS = 0x002F
 
 
 def inspect_cfb(data: bytes, *, max_cells: int = MAX_CELLS) -> str:
@@ -416,7 +272,8 @@ def inspect_cfb(data: bytes, *, max_cells: int = MAX_CELLS) -> str:
         stream = _cfb_stream(data, names, *workbook)
         if _biff_is_encrypted(stream):
             raise unreadable("encrypted")
-        check_biff_extent(stream, max_cells=max_cells)
+        with _grid_errors():
+            check_biff_extent(stream, max_cells=max_cells)
         return "xls"
     except UnreadableFileError:
         raise
@@ -505,71 +362,3 @@ def _biff_is_encrypted(stream: bytes) -> bool:
             return True
         position += 4 + length
     return False
-
-
-def check_biff_extent(stream: bytes, *, max_cells: int = MAX_CELLS) -> None:
-    """Refuse a BIFF workbook whose sheets would make calamine allocate more than `max_cells` cells.
-
-    calamine reads every sheet when the file is opened, reserving what DIMENSIONS declares and then
-    a dense grid from the first to the last cell record, so all sheets count together.
-    """
-    sheet_starts, position = [], 0
-    while position + 4 <= len(stream):
-        record_type, length = struct.unpack_from("<HH", stream, position)
-        body, position = position + 4, position + 4 + length
-        if record_type == _BOUNDSHEET and length >= 4:
-            sheet_starts.append(struct.unpack_from("<I", stream, body)[0])
-        elif record_type == _SST and length >= 8:
-            count = struct.unpack_from("<i", stream, body + 4)[0]
-            if not 0 <= count <= len(stream) // 3:  # each string takes at least 3 bytes
-                raise unreadable("corrupt", detail=f"SST count {count:,}")
-        elif record_type == _EOF:
-            break
-    total = 0
-    for start in sheet_starts:
-        total += _biff_sheet_cells(stream, start, max_cells)
-        if total > max_cells:
-            raise unreadable("too_many_cells", cells=total)
-
-
-def _biff_sheet_cells(stream: bytes, position: int, max_cells: int) -> int:
-    top = left = 1 << 32
-    bottom = right = -1
-    has_formulas = False
-    unpack = struct.unpack_from
-    while position + 4 <= len(stream):
-        record_type, length = unpack("<HH", stream, position)
-        body, position = position + 4, position + 4 + length
-        if record_type in _CELL_RECORDS and length >= 4 and body + 4 <= len(stream):
-            row, first = unpack("<HH", stream, body)
-            last = first
-            has_formulas |= record_type == 0x0006
-        elif record_type == _MULRK and length >= 6 and position <= len(stream):
-            row, first = unpack("<HH", stream, body)
-            last = unpack("<H", stream, position - 2)[0]
-        elif record_type == _DIMENSIONS and position <= len(stream):
-            _check_dimensions(stream[body:position], max_cells)
-            continue
-        elif record_type == _EOF:
-            break
-        else:
-            continue
-        top, bottom = min(top, row), max(bottom, row)
-        left, right = min(left, first), max(right, last)
-    cells = (bottom - top + 1) * (right - left + 1) if bottom >= 0 and right >= left else 0
-    return cells * 2 if has_formulas else cells  # formulas get a grid of their own
-
-
-def _check_dimensions(body: bytes, max_cells: int) -> None:
-    """DIMENSIONS sizes a reservation; a reversed or huge range would wrap or exhaust memory."""
-    if len(body) == 14:
-        first_row, end_row, first_col, end_col = struct.unpack_from("<IIHH", body)
-    elif len(body) == 10:
-        first_row, end_row, first_col, end_col = struct.unpack_from("<HHHH", body)
-    else:
-        return  # calamine refuses other lengths itself
-    if end_row >= 1 and end_col >= 1:
-        if end_row < first_row or end_col < first_col:
-            raise unreadable("corrupt", detail="BIFF DIMENSIONS")
-        if (end_row - first_row) * (end_col - first_col) > max_cells:
-            raise unreadable("too_many_cells", cells=(end_row - first_row) * (end_col - first_col))

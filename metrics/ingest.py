@@ -268,6 +268,10 @@ def ingest_file(
         report.status = "rejected"
         report.message = (f"가져올 수 있는 행이 없습니다 (문제 {len(prepared.issues)}건). / "
                           f"No valid rows to import ({len(prepared.issues)} problems).")
+        if kind is None:
+            spec = load_contract().kind(prepared.kind)
+            report.message += (f" 자동으로 '{spec.ko}'(으)로 읽었습니다. 다른 자료라면 종류를 직접 고르세요. / "
+                               f"Read as '{spec.en}' by detection; if it is something else, choose the kind.")
         return report
     if dry_run:
         report.message = _summary(report, imported=False)

@@ -104,10 +104,11 @@ def locate_table(sheet: RawSheet, *, header_hint: Callable[[str], float] | None 
 
 
 def _grid(rows: list[list[object]]) -> np.ndarray:
-    width = max((len(row) for row in rows), default=0)
-    if rows and all(len(row) == width for row in rows) and width:
+    """The rows as one object array, ragged rows padded with None on the right."""
+    lengths = set(map(len, rows))
+    if len(lengths) == 1 and 0 not in lengths:
         return np.array(rows, dtype=object)
-    grid = np.full((len(rows), max(width, 1)), None, dtype=object)
+    grid = np.full((len(rows), max(lengths, default=1) or 1), None, dtype=object)
     for i, row in enumerate(rows):  # ragged CSV rows: pad on the right
         grid[i, : len(row)] = row
     return grid
