@@ -46,13 +46,13 @@ class AuditFilter:
 
 def record(engine: Engine, actor: str, action: str, detail: dict | None = None, *, now: datetime | None = None) -> None:
     """Append one entry to the log in its own transaction."""
+    ensure_tables(engine)
     with engine.begin() as conn:
         record_in(conn, actor, action, detail, now=now)
 
 
 def record_in(conn: Connection, actor: str, action: str, detail: dict | None = None, *, now: datetime | None = None) -> None:
-    """Append one entry inside the caller's transaction (so the change and its record go together)."""
-    ensure_tables(conn.engine)
+    """Append one entry inside the caller's transaction (the caller has run ensure_tables before it began)."""
     conn.execute(audit_log.insert().values(
         at=now or datetime.now(), actor=_text(actor or "?"), action=_checked_action(action),
         detail_json=json.dumps(clean_detail(detail or {}), ensure_ascii=False, sort_keys=True),

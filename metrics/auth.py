@@ -186,6 +186,7 @@ def list_users(engine: Engine) -> pd.DataFrame:
 def set_roles(engine: Engine, username: str, roles, *, actor: str, now: datetime | None = None) -> None:
     """Replace an account's roles (refused when it would leave no active admin)."""
     role_set = clean_roles(roles)
+    ensure_tables(engine)  # before the transaction: creating tables needs its own
     with engine.begin() as conn:
         row = _account(conn, username)
         if "admin" not in role_set:
@@ -196,6 +197,7 @@ def set_roles(engine: Engine, username: str, roles, *, actor: str, now: datetime
 
 def set_disabled(engine: Engine, username: str, disabled: bool, *, actor: str, now: datetime | None = None) -> None:
     """Disable or re-enable an account (disabling the last active admin is refused)."""
+    ensure_tables(engine)  # before the transaction: creating tables needs its own
     with engine.begin() as conn:
         row = _account(conn, username)
         if disabled:
@@ -209,6 +211,7 @@ def set_password(engine: Engine, username: str, password: str, *, actor: str,
                  now: datetime | None = None, policy: Policy | None = None) -> None:
     """Set a new password (a reset by an admin or the CLI); also lifts a lockout."""
     now = now or datetime.now()
+    ensure_tables(engine)  # before the transaction: creating tables needs its own
     with engine.begin() as conn:
         row = _account(conn, username)
         check_password(row.username, password, policy or Policy.from_env())
@@ -219,7 +222,6 @@ def set_password(engine: Engine, username: str, password: str, *, actor: str,
 
 
 def _account(conn, username: str):
-    ensure_tables(conn.engine)
     row = conn.execute(select(users).where(users.c.username == (username or "").strip().lower())).first()
     if row is None:
         raise AccountError(f"없는 아이디입니다 / no account '{username}'")
@@ -392,8 +394,9 @@ def oidc_user(claims: dict, role_map: RoleMap) -> User:
 
 
 def oidc_started_at(claims: dict) -> datetime | None:
-    """When the provider issued the identity (the `iat` claim), so a 30-day cookie cannot outlive a session."""
-    issued = claims.get("auth_time") or claims.get("iat")
+    """When the provider issued the identity token (`iat`), so a 30-day cookie cannot outlive a session."""
+    # Not auth_time: with single sign-on that can be days old, and every new login would expire at once.
+    issued = claims.get("iat")
     return datetime.fromtimestamp(issued) if isinstance(issued, int | float) and not isinstance(issued, bool) else None
 
 

@@ -8,6 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from metrics.cli_users import add_user_commands, run_user_command
 from metrics.contract import KIND_NAMES
 
 
@@ -41,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument("--year", type=int)
     sc.add_argument("--json", action="store_true")
     sub.add_parser("contract-doc", help="print docs/data-contract.md from the contract")
+    add_user_commands(sub)
     return p
 
 
@@ -48,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit status."""
     args = _parser().parse_args(argv)
     handler = {"ingest": _ingest, "uploads": _uploads, "undo": _undo, "demo": _demo, "scorecard": _scorecard,
-               "contract-doc": _contract_doc}[args.command]
+               "contract-doc": _contract_doc, "user": run_user_command}[args.command]
     try:
         return handler(args)
     except (OSError, ValueError, KeyError) as exc:

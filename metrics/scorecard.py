@@ -21,6 +21,7 @@ from metrics.frames import YearFrames, default_year, load_year_frames
 from metrics.measures_base import MeasureResult, Period
 from metrics.registry import Kpi, Registry, load_contract, load_registry
 from metrics.stats import SMALL_SAMPLE, compare, interval_conclusive, paced_projection
+from metrics.targets import registry_for_year
 
 STATUSES = ("met", "not_met", "on_track", "at_risk", "tracked", "no_data")
 
@@ -66,6 +67,7 @@ def compute_scorecard(
     registry = registry or load_registry()
     today = today or date.today()
     year = year or default_year(engine, today)
+    registry = registry_for_year(engine, year, registry)  # the targets in force that year
     frames = load_year_frames(engine, year, registry.kinds(), today=today)
     return compute_from_frames(frames, year, today, registry)
 

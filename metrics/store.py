@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Date, Engine, create_engine, event, func, select, text, update
 
-from metrics import schema
+from metrics import schema, security_schema  # noqa: F401 - adds the account and audit tables
 from metrics.settings import load_settings
 
 

@@ -20,6 +20,7 @@ from metrics.measures_surveys import coverage_table
 from metrics.registry import Kpi, Registry, load_registry
 from metrics.scorecard import KpiResult, evaluate_kpi, filter_rows
 from metrics.stories_surveys import course_breakdown, likert_distribution, question_means, rating_distribution
+from metrics.targets import registry_for_year
 
 # The date that places a row in a month of its year, per kind.
 MONTH_COLUMNS = {
@@ -211,6 +212,7 @@ def year_series(
     years = years if years is not None else [y for y in data_years(engine) if y <= today.year]
     records = []
     for year in years:
+        kpi = registry_for_year(engine, year, registry).get(kpi_id)  # each year with its own target
         frames = load_year_frames(engine, year, kpi.kinds_needed(), today=today)
         r = evaluate_kpi(kpi, frames, Period(year, today))
         records.append({"year": year, "value": r.value, "target": r.target, "status": r.status, "n": r.n,
@@ -248,8 +250,9 @@ def kpi_story(
     """Read what one KPI's page needs from the store and build its story."""
     registry = registry or load_registry()
     today = today or date.today()
-    kpi = registry.get(kpi_id)
     year = year or default_year(engine, today)
+    registry = registry_for_year(engine, year, registry)
+    kpi = registry.get(kpi_id)
     kinds = set(kpi.kinds_needed()) | ({"cases"} if kpi.source == "cases" else set())
     frames = load_year_frames(engine, year, kinds, today=today, detail=True)
     questions = None

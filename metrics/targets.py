@@ -112,6 +112,12 @@ def apply_targets(registry: Registry, overrides: dict[str, Target]) -> Registry:
     return dataclasses.replace(registry, kpis=kpis)
 
 
+def registry_for_year(engine: Engine, year: int, registry: Registry | None = None) -> Registry:
+    """The registry with each KPI carrying the target in force in `year` (what the scorecard judges by)."""
+    registry = registry or load_registry()
+    return apply_targets(registry, targets_in_force(engine, year, registry))
+
+
 def history(engine: Engine, kpi_id: str | None = None) -> pd.DataFrame:
     """Recorded changes, newest first (one KPI's or all): effective date, new and old target, who, when, why."""
     ensure_tables(engine)
