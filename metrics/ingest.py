@@ -6,6 +6,8 @@ adjust the mapping); `ingest_file` is prepare + store, as the command line uses 
 
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -116,6 +118,9 @@ def prepare(
     _check_mapping(mapping, spec, options, table)
 
     built = build(MappedTable(table.frame, mapping, table.excel_rows, table.sheet), spec, options, contract)
+    if _has_macros(data):
+        built.notes.append("매크로가 든 파일입니다. 매크로는 실행하지 않고 셀 값만 읽었습니다. / "
+                           "The file holds macros; they were not run, only the cell values were read.")
     valid = built.rows.loc[~built.log.held].reset_index(drop=True)
     return Prepared(
         filename=filename,
@@ -158,6 +163,14 @@ def _choose_table(data: bytes, filename: str, sheet: str | None, kind: str | Non
             f"Could not tell what kind of data this is; choose the kind ({kinds})."
         )
     return table, chosen
+
+
+def _has_macros(data: bytes) -> bool:
+    """True for a workbook carrying a VBA project (.xlsm, .xls with macros): we read values only."""
+    if data[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:  # already proved a sound zip by the reader
+            return any(name.lower().endswith("vbaproject.bin") for name in archive.namelist())
+    return data[:4] == b"\xd0\xcf\x11\xe0" and "_VBA_PROJECT".encode("utf-16-le") in data
 
 
 def _text_above_header(raw, table: Table) -> str:

@@ -279,3 +279,18 @@ def test_an_x_in_the_completion_column_means_not_completed(engine):
     assert ingest_file(engine, data, "a.xlsx", kind="attendance").ok
     rows = store.read_active(engine, "enrolments").sort_values("excel_row")
     assert rows["completed"].map(bool).tolist() == [False, True]
+
+
+def test_a_macro_workbook_is_read_as_data_and_says_so(engine):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx([["행사구분", "개최일"], ["워크숍", "2026-06-10"]]))) as src, \
+            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            out.writestr(item, src.read(item.filename))
+        out.writestr("xl/vbaProject.bin", b"Attribute VB_Name = \"Module1\"\nSub AutoOpen(): Shell \"calc\": End Sub")
+    report = ingest_file(engine, buffer.getvalue(), "행사.xlsm", kind="events")
+    assert report.ok and report.rows_imported == 1
+    assert any("macros" in note and "not run" in note for note in report.notes)

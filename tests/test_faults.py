@@ -1,0 +1,101 @@
+"""Faults and concurrency: uploads land whole or not at all, even across processes and a hard kill."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from tests.sheets import xlsx
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _env(db_path: Path) -> dict:
+    return {**os.environ, "DATABASE_URL": f"sqlite:///{db_path}", "PSEUDONYM_KEY": "test", "PYTHONPATH": str(ROOT)}
+
+
+def _events_file(tmp_path: Path, name: str, n: int, title: str) -> Path:
+    rows = [["행사구분", "개최일", "행사명"]] + [["워크숍", f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}", f"{title} {i}"] for i in range(n)]
+    path = tmp_path / name
+    path.write_bytes(xlsx(rows))
+    return path
+
+
+def _count(db_path: Path, sql: str) -> int:
+    con = sqlite3.connect(db_path)
+    try:
+        return con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_two_processes_uploading_at_once_both_land_whole(tmp_path):
+    db = tmp_path / "shared.db"
+    files = [_events_file(tmp_path, f"p{i}.xlsx", 3000, f"proc{i}") for i in range(2)]
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "metrics", "ingest", str(f), "--kind", "events"], env=_env(db),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+        for f in files
+    ]
+    outcomes = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outcomes
+    assert _count(db, "SELECT COUNT(*) FROM events WHERE active") == 6000
+    assert _count(db, "SELECT COUNT(*) FROM uploads WHERE rows_imported = 3000") == 2
+
+
+KILLED_DURING_UPLOAD = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from metrics import store
+    from metrics.ingest import ingest_file
+
+    real_insert = store._bulk_insert
+
+    def insert_then_hang(conn, table, frame):
+        real_insert(conn, table, frame)
+        Path(sys.argv[2]).write_text("inserted")  # rows written, transaction still open
+        time.sleep(60)
+
+    store._bulk_insert = insert_then_hang
+    data = Path(sys.argv[1]).read_bytes()
+    ingest_file(store.get_engine(), data, "big.xlsx", kind="events")
+    """
+)
+
+
+def test_a_process_killed_during_an_upload_leaves_no_partial_upload(tmp_path):
+    db = tmp_path / "killed.db"
+    first = _events_file(tmp_path, "first.xlsx", 10, "before")
+    subprocess.run([sys.executable, "-m", "metrics", "ingest", str(first), "--kind", "events"], env=_env(db), cwd=ROOT, check=True,
+                   capture_output=True)
+    big = _events_file(tmp_path, "big.xlsx", 2000, "killed")
+    marker = tmp_path / "inserted.flag"
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_DURING_UPLOAD, str(big), str(marker)], env=_env(db), cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert marker.exists(), proc.communicate()
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+
+    con = sqlite3.connect(db)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert con.execute("SELECT COUNT(*) FROM uploads").fetchone()[0] == 1
+        assert con.execute("SELECT COUNT(*) FROM events").fetchone()[0] == 10
+        assert con.execute("SELECT COUNT(*) FROM events WHERE title LIKE 'killed%'").fetchone()[0] == 0
+    finally:
+        con.close()
+    # And the database still takes uploads.
+    again = subprocess.run([sys.executable, "-m", "metrics", "ingest", str(big), "--kind", "events"], env=_env(db), cwd=ROOT,
+                           capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert _count(db, "SELECT COUNT(*) FROM events") == 2010
