@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import functools
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -34,6 +37,29 @@ def build_demo_db(folder: Path, today: date | None = None) -> str:
     engine.dispose()
     store._engines.pop(url, None)
     return url
+
+
+@functools.cache
+def shared_demo_db() -> Path:
+    """One demo database per process (removed at exit); tests copy it before writing."""
+    folder = Path(tempfile.mkdtemp(prefix="charter-demo-"))
+    atexit.register(shutil.rmtree, folder, True)
+    previous = os.environ.get("PSEUDONYM_KEY")
+    # The demo pseudonymises trainees: never with (or creating) the real key file under data/.
+    os.environ["PSEUDONYM_KEY"] = previous or "test-key-not-secret"
+    try:
+        url = build_demo_db(folder)
+    finally:
+        if previous is None:
+            os.environ.pop("PSEUDONYM_KEY", None)
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def copy_db(source: Path, folder: Path) -> str:
+    """A private copy of a SQLite database in `folder`; returns its URL."""
+    target = folder / source.name
+    shutil.copyfile(source, target)
+    return f"sqlite:///{target}"
 
 
 def free_port() -> int:

@@ -1,0 +1,126 @@
+"""Screenshots of every page in headless Chromium on the demo data, into docs/screenshots/*.png.
+
+Usage: .venv/bin/python bench/screenshots.py [--lang en] [--db sqlite:///path.db]
+Without --db a demo database is built once in bench/out/ (kept for the next run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.app_fixtures import browser_page, build_demo_db, running_app, wait_drawn  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+WIDTH = 1400
+MIN_HEIGHT, MAX_HEIGHT = 2400, 9000
+PAGES = {
+    "scorecard": "",
+    "area_cert": "area_cert",
+    "area_wk": "area_wk",
+    "area_eval": "area_eval",
+    "area_edu": "area_edu",
+    "area_ft": "area_ft",
+    "area_cs": "area_cs",
+    "upload": "upload",
+    "explore": "explore",
+}
+
+
+def demo_url() -> str:
+    """The bench demo database, built on first use."""
+    folder = ROOT / "bench" / "out" / "demo"
+    if (folder / "demo.db").exists():
+        return f"sqlite:///{folder / 'demo.db'}"
+    print("building the demo database (once)…", flush=True)
+    return build_demo_db(folder)
+
+
+def wait_charts(page, timeout_ms: int = 20_000) -> None:
+    """Wait until every plotly chart on the page has drawn its SVG."""
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                 .every(c => c.querySelector('.main-svg'))""",
+        timeout=timeout_ms,
+    )
+
+
+def content_height(page) -> int:
+    """How tall the page's content is (Streamlit scrolls inside its own container, not the window)."""
+    return int(page.evaluate(
+        """() => { const m = document.querySelector('[data-testid="stMain"]');
+                   const b = m && m.querySelector('[data-testid="stMainBlockContainer"]');
+                   return Math.max(m ? m.scrollHeight : 0, b ? b.scrollHeight + 120 : 0); }"""
+    ))
+
+
+def shoot(page, base: str, name: str, path: str, lang: str) -> Path:
+    """Open one page, let it draw, grow the viewport to its content and save a PNG."""
+    query = "?lang=English" if lang == "en" else ""
+    page.set_viewport_size({"width": WIDTH, "height": MIN_HEIGHT})
+    page.goto(f"{base}/{path}{query}")
+    wait_drawn(page)
+    wait_charts(page)
+    height = min(MAX_HEIGHT, max(MIN_HEIGHT, content_height(page)))
+    page.set_viewport_size({"width": WIDTH, "height": height})
+    time.sleep(0.8)  # plotly re-lays out on resize
+    wait_charts(page)
+    suffix = "" if lang == "ko" else f".{lang}"
+    target = OUT / f"{name}{suffix}.png"
+    page.screenshot(path=str(target))
+    return target
+
+
+def shoot_wizard(page, base: str, sample: Path, lang: str) -> Path:
+    """The upload page with a sample file read, mapped and checked (not imported)."""
+    query = "?lang=English" if lang == "en" else ""
+    page.set_viewport_size({"width": WIDTH, "height": MIN_HEIGHT})
+    page.goto(f"{base}/upload{query}")
+    wait_drawn(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(sample))
+    page.get_by_role("button", name=re.compile("가져오기|Import")).first.wait_for(timeout=30_000)
+    wait_drawn(page)
+    height = min(MAX_HEIGHT, max(MIN_HEIGHT, content_height(page)))
+    page.set_viewport_size({"width": WIDTH, "height": height})
+    time.sleep(0.8)
+    target = OUT / f"upload_wizard{'' if lang == 'ko' else '.' + lang}.png"
+    page.screenshot(path=str(target))
+    return target
+
+
+def wizard_sample(url: str) -> Path | None:
+    """A sample sheet next to the demo database (one with problems to report, if there is one)."""
+    folder = Path(url.removeprefix("sqlite:///")).parent / "samples"
+    found = sorted(folder.glob("exhibitor_survey_*.xlsx")) or sorted(folder.glob("*.xlsx"))
+    return found[-1] if found else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Take every screenshot; print where they went."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lang", choices=("ko", "en"), default="ko")
+    parser.add_argument("--db", help="database URL (default: the bench demo database)")
+    parser.add_argument("--only", nargs="*", choices=list(PAGES), help="just these pages")
+    args = parser.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    url = args.db or demo_url()
+    with running_app(url) as base, tempfile.TemporaryDirectory() as profile, browser_page(Path(profile)) as page:
+        for name in args.only or PAGES:
+            started = time.perf_counter()
+            target = shoot(page, base, name, PAGES[name], args.lang)
+            print(f"{target.relative_to(ROOT)}  {time.perf_counter() - started:.1f} s", flush=True)
+        sample = wizard_sample(url)
+        if sample and not args.only:
+            print(f"{shoot_wizard(page, base, sample, args.lang).relative_to(ROOT)}  ({sample.name})", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,74 @@
+"""Every label the UI asks for exists in ui/labels.toml, in Korean and English, with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+from metrics.contract import load_contract
+from metrics.registry import load_registry
+from ui.i18n import labels, text
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = [ROOT / "app.py", *sorted((ROOT / "ui").glob("*.py"))]
+# t("section.name") / t('section.name') / text("section.name", ...)
+LITERAL_KEY = re.compile(r"""\b(?:t|text)\(\s*["']([a-z_]+(?:\.[a-z_]+)+)["']""")
+# Keys passed around as plain strings, e.g. shell.empty_state("empty.database").
+PASSED_KEY = re.compile(r"""["']((?:empty|area|explain|fmt|table)\.[a-z_]+)["']""")
+
+
+def _used_keys() -> set[str]:
+    found = set()
+    for path in SOURCES:
+        source = path.read_text(encoding="utf-8")
+        found.update(LITERAL_KEY.findall(source))
+        found.update(PASSED_KEY.findall(source))
+    return found
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_key_the_code_uses_is_labelled():
+    missing = sorted(k for k in _used_keys() if k not in labels())
+    assert missing == []
+
+
+def test_each_label_has_korean_and_english_with_the_same_placeholders():
+    problems = [
+        key for key, entry in labels().items()
+        if not (entry.get("ko", "").strip() and entry.get("en", "").strip()) or _fields(entry["ko"]) != _fields(entry["en"])
+    ]
+    assert problems == []
+
+
+def test_every_status_and_coded_value_has_words():
+    from metrics.explore import TIMELINESS
+    from metrics.scorecard import STATUSES
+
+    keys = [f"status.{s}" for s in STATUSES] + [f"values.timeliness.{s}" for s in TIMELINESS]
+    contract = load_contract()
+    keys += [f"values.case_type.{c}" for c in contract.enums["case_type"]]
+    keys += [f"values.event_type.{c}" for c in contract.enums["event_type"]]
+    keys += [f"values.kind.{k}" for k in contract.kinds]
+    assert [k for k in keys if k not in labels()] == []
+
+
+def test_every_unit_of_the_registry_can_be_formatted():
+    units = {kpi.unit for kpi in load_registry()}
+    assert all(f"fmt.unit_{u}" in labels() for u in units - {"share", "count"})
+
+
+def test_text_falls_back_to_the_key_and_fills_placeholders():
+    assert text("no.such.key", "ko") == "no.such.key"
+    assert text("scorecard.title", "en", year=2025) == "Charter scorecard 2025"
+    assert text("scorecard.title", "ko", year=2025) == "2025년 고객헌장 이행 현황"
+
+
+def test_korean_object_particle_follows_the_last_sound():
+    from ui.i18n import object_phrase
+
+    assert object_phrase("참가기업 만족도 조사") == "참가기업 만족도 조사를"
+    assert object_phrase("처리기한 업무 기록") == "처리기한 업무 기록을"

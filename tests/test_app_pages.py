@@ -1,0 +1,274 @@
+"""The app through AppTest: every page on the demo data and on an empty database, the year, the upload wizard, undo."""
+
+from __future__ import annotations
+
+import io
+import json
+import tomllib
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from metrics import store
+from metrics.registry import REGISTRY_PATH
+from tests.app_fixtures import copy_db, shared_demo_db
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+AREAS = ("cert", "wk", "eval", "edu", "ft", "cs")
+PAGES = ["pages/scorecard.py", *(f"pages/area_{a}.py" for a in AREAS), "pages/upload.py", "pages/explore.py"]
+TIMEOUT = 90
+
+
+@pytest.fixture
+def demo_db(tmp_path, monkeypatch) -> str:
+    """A private copy of the session's demo database (built once, through the real pipeline) as DATABASE_URL."""
+    url = copy_db(shared_demo_db(), tmp_path)
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url
+
+
+def _app(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for name, value in query.items():
+        at.query_params[name] = value
+    return at
+
+
+def _open(page: str, **query) -> AppTest:
+    at = _app(**query)
+    at.run()
+    if page != "pages/scorecard.py":
+        at.switch_page(page).run()
+    return at
+
+
+def _texts(at: AppTest) -> str:
+    """Every piece of text on the page, joined (for 'is it shown?' checks)."""
+    parts = [
+        e.value
+        for kind in (
+            "title",
+            "header",
+            "subheader",
+            "markdown",
+            "caption",
+            "info",
+            "error",
+            "warning",
+            "success",
+        )
+        for e in getattr(at, kind)
+    ]
+    parts += [str(m.value) + " " + str(m.label) for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+def _assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def _registry_ids() -> list[str]:
+    with open(REGISTRY_PATH, "rb") as fh:
+        return [k["id"] for k in tomllib.load(fh)["kpi"]]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_the_demo_data(demo_db, page):
+    at = _open(page)
+    _assert_clean(at)
+    assert at.title, "every page has a title"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_an_empty_database(page):
+    at = _open(page)
+    _assert_clean(at)
+    if page != "pages/upload.py":
+        assert at.info, "an empty database says what to upload"
+
+
+def test_empty_scorecard_points_to_the_upload_page():
+    at = _open("pages/scorecard.py")
+    assert "업로드하면 여기에 표시됩니다" in _texts(at)
+    assert all(kpi_id in _texts(at) for kpi_id in _registry_ids())
+
+
+def test_scorecard_shows_every_kpi_of_the_registry(demo_db):
+    text = _texts(_open("pages/scorecard.py"))
+    missing = [kpi_id for kpi_id in _registry_ids() if f"지표 {kpi_id}" not in text]
+    assert missing == []
+
+
+def _card_values(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if 'class="kpi-card"' in m.value]
+
+
+def test_changing_the_year_changes_what_is_shown(demo_db):
+    at = _open("pages/scorecard.py")
+    this_year = date.today().year
+    assert str(this_year) in at.title[0].value
+    before = _card_values(at)
+    at.sidebar.selectbox(key="year").select(this_year - 2).run()
+    _assert_clean(at)
+    assert str(this_year - 2) in at.title[0].value
+    assert _card_values(at) != before
+
+
+def test_the_year_in_the_url_drives_the_page(demo_db):
+    year = date.today().year - 1
+    at = _open("pages/scorecard.py", year=str(year))
+    assert at.title[0].value.startswith(f"{year}년")
+    area = _open("pages/area_edu.py", year=str(year))
+    assert str(year) in area.caption[0].value
+
+
+def test_english_by_the_url_switch(demo_db):
+    at = _open("pages/scorecard.py", lang="English")
+    assert at.title[0].value.startswith("Charter scorecard")
+    assert "Of **18 promises**" in _texts(at)
+
+
+def test_area_page_draws_the_target_on_its_charts(demo_db):
+    at = _open("pages/area_edu.py")
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    assert len(specs) >= 6
+    bullet = specs[0]["data"][0]
+    assert bullet["type"] == "indicator" and bullet["gauge"]["threshold"]["value"] == 3000
+    names = {trace.get("name") for spec in specs for trace in spec["data"]}
+    assert "목표" in names  # the target line is a named trace on the trend charts
+
+
+def _cases_xlsx(rows: list[tuple]) -> bytes:
+    frame = pd.DataFrame(rows, columns=["업무구분", "접수번호", "제목", "접수일", "처리일"])
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False, engine="xlsxwriter")
+    return buffer.getvalue()
+
+
+GOOD_CASES = [
+    ("홈페이지 문의", "T-1", "문의 1", "2024-03-04", "2024-03-05"),
+    ("홈페이지 문의", "T-2", "문의 2", "2024-03-04", "2024-03-06"),
+    ("인증 관련 민원", "T-3", "민원 1", "2024-05-02", "2024-05-20"),
+]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    at.file_uploader[0].upload(name, content, XLSX)
+    return at.run()
+
+
+def test_upload_wizard_imports_a_file_and_undo_removes_it(tmp_path):
+    at = _open("pages/upload.py")
+    _upload(at, "test_cases.xlsx", _cases_xlsx(GOOD_CASES))
+    _assert_clean(at)
+    assert "처리기한 업무 기록" in _texts(at)  # the kind was detected
+    assert at.button(key="upload-import").label == "3행 가져오기"
+    at.button(key="upload-import").click().run()
+    _assert_clean(at)
+    assert any("3행을 가져왔습니다" in s.value for s in at.success)
+    uploads = store.list_uploads(store.get_engine())
+    assert list(uploads["filename"]) == ["test_cases.xlsx"] and uploads["rows_imported"].iloc[0] == 3
+    upload_id = int(uploads["id"].iloc[0])
+
+    at.checkbox(key=f"undo-confirm-{upload_id}").check().run()
+    at.button(key="undo-button").click().run()
+    _assert_clean(at)
+    assert any(f"#{upload_id}" in s.value for s in at.success)
+    assert store.list_uploads(store.get_engine())["undone_at"].notna().all()
+
+
+def test_undo_needs_the_confirmation(demo_db):
+    at = _open("pages/upload.py")
+    assert at.button(key="undo-button").disabled
+
+
+def test_a_file_with_bad_rows_is_reported_with_its_excel_rows():
+    rows = [
+        *GOOD_CASES,
+        ("홈페이지 문의", "T-4", "문의 4", "어제", None),
+        ("없는 구분", "T-5", "?", "2024-06-01", None),
+    ]
+    at = _open("pages/upload.py")
+    _upload(at, "mixed.xlsx", _cases_xlsx(rows))
+    _assert_clean(at)
+    report = at.dataframe[-1].value
+    assert sorted(set(report["row"])) == [5, 6]  # header on row 1: the 4th and 5th data rows
+    assert {"bad_date", "unknown_type"} <= set(report["code"])
+    assert at.button(key="upload-import").label == "3행 가져오기"
+
+
+def test_an_unreadable_file_is_refused_with_a_plain_message():
+    at = _open("pages/upload.py")
+    _upload(at, "broken.xlsx", b"this is not a spreadsheet at all")
+    assert not at.exception
+    assert at.error and "Traceback" not in at.error[0].value
+    assert "upload-import" not in [b.key for b in at.button]
+
+
+def test_the_same_file_twice_is_refused(demo_db):
+    content = _cases_xlsx(GOOD_CASES)
+    at = _open("pages/upload.py")
+    _upload(at, "twice.xlsx", content)
+    at.button(key="upload-import").click().run()
+    _upload(at, "twice-again.xlsx", content)
+    at.button(key="upload-import").click().run()
+    assert not at.exception
+    assert any("이미 업로드" in e.value for e in at.error)
+
+
+def test_explorer_filters_and_counts_rows(demo_db):
+    at = _open("pages/explore.py")
+    _assert_clean(at)
+    at.selectbox(key="explore-dataset").select("cases").run()
+    _assert_clean(at)
+    shown = at.dataframe[0].value
+    assert len(shown) > 0 and set(shown["year"]) == {date.today().year}
+    at.multiselect(key="explore-types-cases").select("cert_review").run()
+    assert set(at.dataframe[0].value["case_type"]) == {"인증 신청 서류검토"}
+
+
+def _survey_xlsx() -> bytes:
+    frame = pd.DataFrame({"업체명": ["가", "나", "다"], "종합 만족도": [8, 9, 7], "전시장 시설 만족도": [7, 9, 8]})
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False, engine="xlsxwriter")
+    return buffer.getvalue()
+
+
+def test_a_survey_without_dates_imports_once_the_year_is_given():
+    at = _open("pages/upload.py")
+    _upload(at, "WATER_KOREA_참가기업_만족도.xlsx", _survey_xlsx())
+    _assert_clean(at)
+    assert at.button(key="upload-import").disabled  # no year anywhere: every row held back
+    at.number_input(key="year-exhibitor_survey").set_value(2025).run()
+    _assert_clean(at)
+    assert at.button(key="upload-import").label == "3행 가져오기"
+    at.button(key="upload-import").click().run()
+    assert store.list_uploads(store.get_engine())["rows_imported"].tolist() == [3]
+
+
+def test_the_mapping_can_be_saved_as_a_named_template():
+    from metrics.templates import list_templates
+
+    content = _cases_xlsx(GOOD_CASES)
+    sha = store.file_sha256(content)[:12]
+    at = _open("pages/upload.py")
+    _upload(at, "cases.xlsx", content)
+    at.text_input(key=f"template-name-{sha}").input("접수대장 양식").run()
+    at.button(key=f"template-save-{sha}").click().run()
+    _assert_clean(at)
+    saved = list_templates(store.get_engine())
+    assert [(t.name, t.kind) for t in saved] == [("접수대장 양식", "cases")]
+    assert saved[0].mapping["접수일"] == "received"
+
+
+def test_an_unreachable_database_gives_a_plain_message(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://nobody:none@127.0.0.1:9/none?connect_timeout=1")
+    at = _app()
+    at.run()
+    assert not at.exception
+    assert at.error and "데이터베이스에 연결할 수 없습니다" in at.error[0].value

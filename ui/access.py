@@ -1,0 +1,196 @@
+"""Server-side access checks for the app: who is signed in, which pages they see, `require` before acting.
+
+A page the user's roles do not allow is left out of st.navigation, so it is neither listed nor
+reachable by URL; every action (import, undo, export, account or target change) calls `require`
+again right before acting, because a menu is not a permission check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import streamlit as st
+from streamlit import config as st_config
+
+from metrics import audit as audit_log
+from metrics import auth
+from ui import data
+from ui.i18n import pick
+
+SESSION_KEY = "_auth_session"
+# Absolute, so the pages resolve whichever script is the main one (app.py, or a test app).
+PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+LOGIN_PAGE = PAGES_DIR / "login.py"
+ADMIN_PAGE = PAGES_DIR / "admin.py"
+# The role each page needs, by its url path; area pages (area_<id>) share one entry.
+PAGE_ROLES = {"scorecard": "viewer", "area": "viewer", "upload": "manager", "explore": "analyst", "admin": "admin"}
+DEFAULT_PAGE = "scorecard"
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+PROXY_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-Ip")
+
+
+# ---- where we are --------------------------------------------------------------------------------
+
+def oidc_configured() -> bool:
+    """Whether .streamlit/secrets.toml has an [auth] section (the identity provider's settings)."""
+    if not st.secrets.load_if_toml_exists():
+        return False
+    return bool(st.secrets.get("auth"))
+
+
+def served_on_loopback() -> bool:
+    """Whether this session reaches the app on 127.0.0.1 directly: the only place local mode is allowed."""
+    # Read through the config module: AppTest patches config.get_option, not the st.get_option alias.
+    address = st_config.get_option("server.address") or ""
+    if not address and st_config.get_option("global.appTest"):
+        return True  # AppTest opens no socket at all
+    if address not in LOOPBACK or st.context.ip_address is not None:
+        return False
+    # A reverse proxy on the same machine connects from 127.0.0.1 too; its headers give it away.
+    headers = st.context.headers
+    if any(headers.get(h) for h in PROXY_HEADERS):
+        return False
+    host = headers.get("Host")
+    return host is None or (urlsplit(f"//{host}").hostname or "") in LOOPBACK
+
+
+def mode() -> str:
+    """"oidc", "accounts" or "local" (see metrics.auth.access_mode)."""
+    return auth.access_mode(data.engine(), oidc_configured())
+
+
+# ---- who is signed in ------------------------------------------------------------------------------
+
+def current_user() -> auth.User | None:
+    """The signed-in user (identity provider, local account, or local mode), or None."""
+    if st.user.get("is_logged_in", False):
+        return _oidc_user()
+    session = st.session_state.get(SESSION_KEY)
+    if session is not None and session.user.source == "account":
+        return _keep_session(session)
+    if mode() == "local" and served_on_loopback():
+        return auth.local_mode_user()
+    return None
+
+
+def _keep_session(session: auth.Session) -> auth.User | None:
+    refreshed = auth.refresh_session(data.engine(), session)
+    if refreshed is None:
+        end_session(reason="expired")
+        return None
+    st.session_state[SESSION_KEY] = refreshed
+    return refreshed.user
+
+
+def _oidc_user() -> auth.User | None:
+    claims = st.user.to_dict()
+    user = auth.oidc_user(claims, role_map())
+    session = st.session_state.get(SESSION_KEY)
+    if session is None or session.user.source != "oidc" or session.user.name != user.name:
+        session = auth.start_session(user, started_at=auth.oidc_started_at(claims))
+        audit_log.record(data.engine(), user.name, "login", {"source": "oidc", "roles": sorted(user.roles)})
+    # roles.toml is read on every run, so an edit applies from each person's next click.
+    refreshed = auth.refresh_session(data.engine(), replace(session, user=user))
+    if refreshed is None:
+        end_session(reason="expired")
+        return None
+    st.session_state[SESSION_KEY] = refreshed
+    return user
+
+
+def role_map() -> auth.RoleMap:
+    """roles.toml; a broken file grants nothing and says why, rather than guessing."""
+    try:
+        return auth.load_role_map()
+    except (OSError, auth.AccountError) as exc:
+        st.error(str(exc))
+        return auth.RoleMap({}, {}, {})
+
+
+def sign_in(user: auth.User) -> None:
+    """Start a server-side session for a user who just passed the login form."""
+    st.session_state[SESSION_KEY] = auth.start_session(user)
+
+
+def end_session(reason: str = "logout") -> None:
+    """Forget the session (and the identity-provider cookie), record it, and say so if it expired."""
+    session = st.session_state.pop(SESSION_KEY, None)
+    if session is not None:
+        audit_log.record(data.engine(), session.user.name, "logout", {"reason": reason})
+    if reason == "expired":
+        st.session_state["_auth_expired"] = True
+    if st.user.get("is_logged_in", False):
+        st.logout()
+
+
+# ---- what they may do ------------------------------------------------------------------------------
+
+def page_role(key: str) -> str:
+    """The role a page needs; a page nobody classified is for admins only (closed by default)."""
+    if key == "":  # st.Page gives the default page the url path "": in app.py that is the scorecard
+        key = DEFAULT_PAGE
+    return PAGE_ROLES.get("area" if key.startswith("area_") else key, "admin")
+
+
+def page_keys() -> set[str]:
+    """Every page of the app, by url path."""
+    return {"scorecard", "upload", "explore", "admin"} | {f"area_{a.id}" for a in data.registry().areas}
+
+
+def page_allowed(user: auth.User | None, key: str) -> bool:
+    """Whether `user` may open the page `key` (for links: st.page_link to an unlisted page raises)."""
+    return user is not None and user.has(page_role(key))
+
+
+def may_open(key: str) -> bool:
+    """Whether the current user may open the page `key`."""
+    return page_allowed(current_user(), key)
+
+
+def pages_allowed(user: auth.User | None, keys: set[str] | None = None) -> set[str]:
+    """The page keys `user` may open (none when nobody is signed in)."""
+    if user is None:
+        return set()
+    return {key for key in (keys or page_keys()) if page_allowed(user, key)}
+
+
+def menu(sections: dict[str, list], user: auth.User | None) -> dict[str, list] | list:
+    """The st.navigation argument for `user`: allowed pages by section, else the login page alone."""
+    if user is None:
+        return [st.Page(LOGIN_PAGE, title=pick("로그인", "Sign in"), icon=":material/login:", default=True)]
+    allowed = pages_allowed(user, {p.url_path for pages in sections.values() for p in pages})
+    kept = {name: [p for p in pages if p.url_path in allowed] for name, pages in sections.items()}
+    kept = {name: pages for name, pages in kept.items() if pages}
+    if not kept:  # signed in through the identity provider but given no role yet
+        return [st.Page(LOGIN_PAGE, title=pick("권한 없음", "No access"), icon=":material/block:", default=True)]
+    return kept
+
+
+def admin_section() -> dict[str, list]:
+    """The admins' section of the menu (app.py adds it; `menu` drops it for everyone else)."""
+    return {pick("관리", "Administration"): [
+        st.Page(ADMIN_PAGE, title=pick("계정·목표·감사", "Accounts, targets, audit"), icon=":material/admin_panel_settings:"),
+    ]}
+
+
+def require(role: str) -> auth.User:
+    """The current user if they hold `role`; otherwise a message and st.stop(), so nothing below runs."""
+    user = current_user()
+    if user is None or not user.has(role):
+        st.error(pick(f"이 화면이나 작업에는 '{role}' 권한이 필요합니다.", f"This page or action needs the '{role}' role."),
+                 icon=":material/lock:")
+        st.stop()
+    return user
+
+
+def audit(action: str, detail: dict | None = None) -> None:
+    """Record an action of the current user in the audit log."""
+    user = current_user()
+    audit_log.record(data.engine(), user.name if user else "?", action, detail)
+
+
+def audited(action: str, detail: dict | None = None):
+    """An on_click callback that records `action` (for download buttons: the export happens on click)."""
+    return lambda: audit(action, detail)

@@ -1,0 +1,88 @@
+"""An area page: each KPI of one charter area against its target, with the story behind the number."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics.stories import KpiStory
+from ui import access, charts_kpi, data, shell
+from ui.area_details import breakdown_tab, distribution_tab
+from ui.cards import status_badge
+from ui.errors import friendly
+from ui.explain import explanations
+from ui.i18n import pick, t
+from ui.plots import show
+
+
+def definition_panel(story: KpiStory) -> None:
+    """The KPI's definition and the charter clause it comes from."""
+    kpi = story.kpi
+    st.markdown(f"**{t('area.definition')}**  \n{pick(kpi.definition_ko, kpi.definition_en)}")
+    st.markdown(f"**{t('area.clause')}**")
+    st.markdown(f"> {kpi.clause}")
+
+
+def headline(story: KpiStory) -> None:
+    """The bullet chart and the plain-words explanation under it."""
+    result = story.result
+    scale = story.kpi.params.get("scale")
+    show(charts_kpi.headline(result, float(scale) if scale else None), key=f"{result.id}-headline")
+    for line in explanations(result):
+        st.markdown(f"- {line}")
+
+
+def trend_tab(story: KpiStory) -> None:
+    """The KPI over the years and through the months of the chosen year."""
+    left, right = st.columns(2)
+    with left:
+        if story.years.empty or story.years["value"].isna().all():
+            st.caption(t("area.no_trend"))
+        else:
+            show(charts_kpi.years_figure(story.years, story.result), key=f"{story.kpi.id}-years")
+    with right:
+        if story.months.empty or story.months["value"].isna().all():
+            st.caption(t("area.no_months"))
+        else:
+            show(charts_kpi.months_figure(story.months, story.result), key=f"{story.kpi.id}-months")
+        undated = story.months.attrs.get("undated", 0) if not story.months.empty else 0
+        if undated:
+            st.caption(t("area.undated", n=undated))
+
+
+def kpi_section(story: KpiStory) -> None:
+    """One KPI: title, status, headline and definition; then trend, distribution and breakdown tabs."""
+    result = story.result
+    st.subheader(pick(result.title_ko, result.title_en), anchor=result.id.replace(".", "-"), divider="gray")
+    st.markdown(status_badge(result.status), unsafe_allow_html=True)
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        headline(story)
+    with right:
+        definition_panel(story)
+    if result.status == "no_data" and result.extra.get("missing_kinds"):
+        if access.may_open("upload"):
+            st.page_link(shell.UPLOAD_PAGE, label=t("nav.upload"), icon=":material/upload:")
+        return
+    trend, dist, detail = st.tabs([t("area.tab_trend"), t("area.tab_distribution"), t("area.tab_breakdown")])
+    with trend:
+        trend_tab(story)
+    with dist:
+        distribution_tab(story)
+    with detail:
+        breakdown_tab(story)
+    st.caption(t("card.kpi_id", id=result.id))
+
+
+@friendly
+def render(area_id: str) -> None:
+    """Draw the page of the area `area_id` for the year chosen in the sidebar."""
+    year = shell.filters().year
+    registry = data.registry()
+    area = next(a for a in registry.areas if a.id == area_id)
+    st.title(pick(area.ko, area.en))
+    st.caption(t("area.caption", year=year))
+    if not data.data_years():
+        shell.empty_state("empty.database")
+    st.page_link("pages/scorecard.py", label=t("area.back"), icon=":material/arrow_back:")
+    for kpi in (k for k in registry if k.area_id == area_id):
+        kpi_section(data.kpi_story(kpi.id, year))

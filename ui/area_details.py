@@ -1,0 +1,125 @@
+"""The distribution and breakdown tabs of a KPI, chosen by its measure."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from metrics.stories import KpiStory
+from ui import charts_detail, tables
+from ui.i18n import t
+from ui.plots import show
+from ui.values import translated
+
+SURVEY_MEASURES = ("survey_mean", "survey_satisfied_share")
+# The late and pending cases: what matters (which, how late) first, the rest after.
+CASE_COLUMNS = ("ref", "state", "days_over", "received", "deadline", "done_on", "days_taken", "title", "case_type",
+                "completed", "interim")
+CASE_MEASURES = ("deadline_share", "median_days")
+
+
+def _threshold(story: KpiStory) -> float | None:
+    """The rating a response must reach: the target of a mean, the 'satisfied' mark of a share."""
+    kpi = story.kpi
+    if kpi.measure == "survey_mean":
+        return kpi.target.value if kpi.target else None
+    return float(kpi.params.get("satisfied_at", 0)) or None
+
+
+def distribution_tab(story: KpiStory) -> None:
+    """What lies behind the number: ratings and answers, days taken, rings, or the rows counted."""
+    kpi, key = story.kpi, story.kpi.id
+    if kpi.measure in SURVEY_MEASURES:
+        _survey_distribution(story)
+    elif kpi.measure in CASE_MEASURES:
+        if story.distribution.empty:
+            st.caption(t("table.empty"))
+        else:
+            days = int(kpi.params["days"]) if "days" in kpi.params else None
+            show(charts_detail.days_figure(story.distribution, days, kpi.params.get("day_mode", "calendar")), key=f"{key}-days")
+        if kpi.measure == "deadline_share":
+            st.markdown(f"**{t('area.late_and_pending')}**")
+            cases = story.cases[[c for c in CASE_COLUMNS if c in story.cases.columns]]
+            tables.show(translated(cases), key=f"{key}-cases", empty_key="area.no_late_cases")
+    elif kpi.measure == "calls_within_rings" and not story.distribution.empty:
+        show(charts_detail.rings_figure(story.distribution, float(kpi.params["max_rings"])), key=f"{key}-rings")
+    elif kpi.measure == "event_count":
+        st.markdown(f"**{t('area.events_held')}**")
+        tables.show(translated(story.breakdown), key=f"{key}-events", empty_key="area.no_events")
+    elif kpi.measure == "completed_enrolments" and not story.breakdown.empty:
+        show(charts_detail.courses_figure(story.breakdown), key=f"{key}-courses")
+    elif kpi.measure == "course_feedback_coverage":
+        _coverage(story)
+    elif kpi.measure == "posting_duration_share":
+        _postings_summary(story)
+    else:
+        st.caption(t("table.empty"))
+
+
+def _survey_distribution(story: KpiStory) -> None:
+    kpi, key = story.kpi, story.kpi.id
+    scale = float(kpi.params.get("scale", 5))
+    if story.distribution.empty:
+        st.caption(t("table.empty"))
+        return
+    show(charts_detail.rating_histogram(story.distribution, _threshold(story), scale), key=f"{key}-ratings")
+    if not story.likert.empty:
+        order = list(story.questions["question"]) if not story.questions.empty else []
+        show(charts_detail.likert_figure(story.likert, order), key=f"{key}-likert")
+
+
+def _coverage(story: KpiStory) -> None:
+    key = story.kpi.id
+    unmatched = story.unmatched
+    without = unmatched[unmatched["side"] == "course_without_feedback"] if not unmatched.empty else unmatched
+    orphans = unmatched[unmatched["side"] == "survey_without_course"] if not unmatched.empty else unmatched
+    st.markdown(f"**{t('area.courses_without_feedback')}**")
+    tables.show(without.drop(columns=["side", "key"], errors="ignore"), key=f"{key}-without", empty_key="area.all_covered")
+    st.markdown(f"**{t('area.survey_courses_unmatched')}**")
+    st.caption(t("area.unmatched_help"))
+    tables.show(orphans.drop(columns=["side", "key"], errors="ignore"), key=f"{key}-orphans", empty_key="area.none_unmatched")
+
+
+def _postings_summary(story: KpiStory) -> None:
+    frame = story.breakdown
+    if frame.empty:
+        st.caption(t("table.empty"))
+        return
+    counts = frame["state"].value_counts()
+    cols = st.columns(3)
+    for col, state in zip(cols, ("met", "missed", "pending"), strict=True):
+        col.metric(t(f"values.posting_state.{state}"), f"{int(counts.get(state, 0)):,}", border=True)
+    not_met = frame[frame["state"] != "met"]
+    st.markdown(f"**{t('area.postings_not_met')}**")
+    tables.show(translated(not_met.drop(columns=["year"], errors="ignore"), {"state": "values.posting_state"}),
+                key=f"{story.kpi.id}-postings",
+                empty_key="area.none_missed")
+
+
+def breakdown_tab(story: KpiStory) -> None:
+    """Breakdowns: questions and courses for surveys, case types, calls by hour, courses or postings."""
+    kpi, key = story.kpi, story.kpi.id
+    if kpi.measure in SURVEY_MEASURES:
+        if not story.questions.empty:
+            target = kpi.target.value if kpi.measure == "survey_mean" and kpi.target else None
+            show(charts_detail.question_means_figure(story.questions, target), key=f"{key}-questions")
+        st.markdown(f"**{t('area.by_course')}**")
+        tables.show(story.breakdown, key=f"{key}-by-course", empty_key="area.no_courses")
+    elif kpi.measure == "calls_within_rings" and not story.breakdown.empty:
+        target = kpi.target.value if kpi.target else None
+        show(charts_detail.hours_figure(story.breakdown, target), key=f"{key}-hours")
+    elif kpi.measure in CASE_MEASURES:
+        st.markdown(f"**{t('area.by_case_type')}**")
+        tables.show(translated(_case_summary(story.breakdown)), key=f"{key}-types")
+    else:
+        tables.show(translated(_plain(story.breakdown)), key=f"{key}-breakdown")
+
+
+def _case_summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """The deadline summary without the Korean-only title column (the case type is translated instead)."""
+    return frame.drop(columns=["title_ko", "id"], errors="ignore")
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """A breakdown without matching keys (internal normalised names)."""
+    return frame.drop(columns=["key"], errors="ignore")

@@ -1,0 +1,97 @@
+"""One KPI as a card: value against target, status in words and colour, interval, pace, trend, link."""
+
+from __future__ import annotations
+
+from html import escape
+
+import streamlit as st
+
+from metrics.contract import load_contract
+from metrics.scorecard import KpiResult
+from ui import fmt, theme
+from ui.i18n import object_phrase, pick, t
+from ui.sparkline import sparkline
+
+# Shares are drawn from at most 80% up, counts from zero: a 2-point wobble must not look like a collapse.
+SHARE_FLOOR = 0.8
+
+
+def area_page(area_id: str) -> str:
+    """The script of an area's page."""
+    return f"pages/area_{area_id}.py"
+
+
+def status_words(status: str) -> str:
+    """A status in words ("달성", "Met")."""
+    return t(f"status.{status}")
+
+
+def status_badge(status: str) -> str:
+    """The HTML badge of a status."""
+    return theme.badge_html(status, status_words(status))
+
+
+def missing_kinds_text(result: KpiResult) -> str:
+    """What to upload so a KPI without data can be measured, naming the upload kinds."""
+    kinds = result.extra.get("missing_kinds") or []
+    if not kinds:
+        return ""
+    contract = load_contract()
+    names = ", ".join(pick(contract.kinds[k].ko, contract.kinds[k].en) if k in contract.kinds else k for k in kinds)
+    return t("empty.upload_kind", kind=object_phrase(names))
+
+
+def verdict_line(result: KpiResult) -> str:
+    """Interval and how sure the verdict is, for sample (survey) KPIs; "" otherwise."""
+    if result.ci_low is None:
+        return ""
+    line = t("card.interval", ci=fmt.interval(result.ci_low, result.ci_high, result.unit), n=f"{result.n:,}")
+    if result.conclusive is True:
+        return line + " · " + t("card.conclusive")
+    if result.conclusive is False:
+        return line + " · " + t("card.inconclusive")
+    return line
+
+
+def pace_line(result: KpiResult) -> str:
+    """Year to date and the year-end projection of a count while the year runs ("" otherwise).
+
+    Every other current-year card is year to date too; the page says so once, above the cards.
+    """
+    if not result.ytd or result.projection is None:
+        return ""
+    return t("card.ytd") + " · " + t("card.projection", value=fmt.value(result.projection, result.unit))
+
+
+def trend_svg(result: KpiResult, trend: list[tuple[int, float | None]]) -> str:
+    """The sparkline of the KPI over the years, titled for screen readers."""
+    title = t("card.trend_title", first=trend[0][0], last=trend[-1][0]) if trend else ""
+    floor = SHARE_FLOOR if result.unit == "share" else 0.0 if result.unit == "count" else None
+    return sparkline(trend, result.target, theme.status_style(result.status).colour, title, floor)
+
+
+def card_html(result: KpiResult, trend: list[tuple[int, float | None]]) -> str:
+    """The card's whole text as one HTML block: one element to draw instead of eight (year changes redraw fast)."""
+    lines = [verdict_line(result), pace_line(result)]
+    if result.status == "no_data":
+        lines.append(missing_kinds_text(result) or (fmt.notes(result.note)[0] if result.note else ""))
+    if result.small_sample:
+        lines.append(t("card.small_sample", n=result.n))
+    muted = "color:#5f6368;font-size:0.85rem;margin:2px 0"
+    body = "".join(f'<div style="{muted}">{escape(line)}</div>' for line in lines if line)
+    return (
+        f'<div class="kpi-card" data-kpi="{escape(result.id)}">'
+        f'<div style="font-weight:600;min-height:2.6em">{escape(pick(result.title_ko, result.title_en))}</div>'
+        f'<div style="margin:6px 0">{status_badge(result.status)}</div>'
+        f'<div style="font-size:2rem;font-weight:700;line-height:1.2">{escape(fmt.value(result.value, result.unit))}</div>'
+        f'<div style="{muted}">{escape(fmt.target(result.comparator, result.target, result.unit))}</div>'
+        f"{body}<div>{trend_svg(result, trend)}</div>"
+        f'<div style="{muted};font-size:0.75rem">{escape(t("card.kpi_id", id=result.id))}</div></div>'
+    )
+
+
+def card(result: KpiResult, trend: list[tuple[int, float | None]]) -> None:
+    """Draw one KPI card in the current container, with the link to its area page."""
+    with st.container(border=True):
+        st.markdown(card_html(result, trend), unsafe_allow_html=True)
+        st.page_link(area_page(result.area_id), label=t("card.details"), icon=":material/arrow_forward:")

@@ -1,0 +1,183 @@
+"""Figures of one KPI against its target: the headline bullet, the years, the months with the pace line.
+
+Builders take plain data and return plotly figures (no Streamlit calls), so they can be tested alone.
+Shares are drawn as percentages.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from metrics.scorecard import KpiResult
+from ui import theme
+from ui.i18n import t
+
+HEADLINE_HEIGHT = 150
+CHART_HEIGHT = 340
+
+
+def scaled(value, unit: str):
+    """A value as drawn: shares as percentages, others as they are; None for missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value * 100 if unit == "share" else value
+
+
+def axis_suffix(unit: str) -> str:
+    """The tick suffix of a unit's axis."""
+    return "%" if unit == "share" else ""
+
+
+def axis_range(result: KpiResult, scale: float | None) -> list[float]:
+    """The headline's axis: 0-100% for shares, the survey's scale for means, room above for counts."""
+    if result.unit == "share":
+        return [0, 100]
+    if result.unit == "points" and scale:
+        return [0, scale]
+    top = max(v for v in (result.value, result.target, result.projection, 1.0) if v is not None)
+    return [0, top * 1.15]
+
+
+def headline(result: KpiResult, scale: float | None = None) -> go.Figure:
+    """A bullet: the value as a bar in its status colour, the target as a black line, the interval or pace shaded."""
+    unit = result.unit
+    style = theme.status_style(result.status)
+    steps = []
+    if result.ci_low is not None and result.ci_high is not None:
+        steps.append({"range": [scaled(result.ci_low, unit), scaled(result.ci_high, unit)], "color": "#D9D9D9"})
+    if result.projection is not None and result.value is not None:
+        steps.append({"range": [result.value, result.projection], "color": "#E8E8E8"})
+    span = axis_range(result, scale)
+    axis = {"range": span, "ticksuffix": axis_suffix(unit)}
+    if unit in ("count", "days"):
+        axis.update(tickformat=",d", dtick=1 if span[1] <= 10 else None)
+    gauge = {
+        "shape": "bullet",
+        "axis": axis,
+        "bar": {"color": style.colour, "thickness": 0.45},
+        "steps": steps,
+    }
+    if result.target is not None:
+        gauge["threshold"] = {"value": scaled(result.target, unit), "line": {"color": theme.TARGET_COLOUR, "width": 4},
+                              "thickness": 0.95}
+    number = {"suffix": axis_suffix(unit), "valueformat": _value_format(unit), "font": {"size": 30}}
+    fig = go.Figure(go.Indicator(
+        mode="number+gauge" if result.value is not None else "gauge",
+        value=scaled(result.value, unit) if result.value is not None else 0,
+        number=number, gauge=gauge, domain={"x": [0.02, 0.8], "y": [0.2, 0.8]},
+    ))
+    fig.update_layout(height=HEADLINE_HEIGHT, margin=dict(l=10, r=30, t=10, b=10))
+    return fig
+
+
+def _value_format(unit: str) -> str:
+    return {"share": ".1f", "count": ",.0f", "points": ".2f", "days": ".1f"}.get(unit, ".2f")
+
+
+def years_figure(years: pd.DataFrame, result: KpiResult) -> go.Figure:
+    """The KPI by year: points in their status colour, the interval as error bars, the target dashed."""
+    unit = result.unit
+    frame = years.copy()
+    frame["y"] = [scaled(v, unit) for v in frame["value"]]
+    fig = go.Figure()
+    colours = [theme.status_style(s).colour for s in frame["status"]]
+    error = None
+    if frame["ci_low"].notna().any():
+        high = [scaled(h, unit) - y if y is not None and h is not None and not pd.isna(h) else 0
+                for h, y in zip(frame["ci_high"], frame["y"], strict=True)]
+        low = [y - scaled(lo, unit) if y is not None and lo is not None and not pd.isna(lo) else 0
+               for lo, y in zip(frame["ci_low"], frame["y"], strict=True)]
+        error = dict(type="data", array=high, arrayminus=low, color="#555555", thickness=1.5, width=6)
+    fig.add_trace(go.Scatter(
+        x=frame["year"], y=frame["y"], mode="lines+markers", name=t("chart.value"),
+        marker=dict(size=12, color=colours, line=dict(color="white", width=1)), line=dict(color="#777777"),
+        error_y=error, customdata=frame[["n"]].assign(pending=frame["pending"].fillna(0)).to_numpy(),
+        hovertemplate="%{x}: %{y:" + _value_format(unit) + "}" + axis_suffix(unit) + " · "
+        + t("chart.n_hover") + "<extra></extra>",
+    ))
+    if "projection" in frame and frame["projection"].notna().any():
+        proj = frame[frame["projection"].notna()]
+        fig.add_trace(go.Scatter(
+            x=proj["year"], y=proj["projection"], mode="markers", name=t("chart.projection"),
+            marker=dict(size=12, symbol="circle-open", color=theme.PACE_COLOUR, line=dict(width=2)),
+        ))
+    years_list = list(frame["year"])
+    _target_line(fig, result, min(years_list) - 0.3, max(years_list) + 0.3)
+    fig.update_xaxes(tickmode="array", tickvals=years_list, ticktext=[str(y) for y in years_list])
+    _value_axis(fig, unit, list(frame["y"]) + [scaled(v, unit) for v in frame["ci_low"]]
+                + [v for v in frame["projection"] if v is not None] + [scaled(result.target, unit)])
+    fig.update_layout(height=CHART_HEIGHT, title=t("chart.by_year"))
+    return fig
+
+
+def _target_line(fig: go.Figure, result: KpiResult, x0: float, x1: float) -> None:
+    """The target as a dashed line named in the legend (an annotation would collide with tick labels)."""
+    if result.target is not None:
+        y = scaled(result.target, result.unit)
+        fig.add_trace(go.Scatter(x=[x0, x1], y=[y, y], mode="lines", name=t("chart.target"), hoverinfo="skip",
+                                 line=dict(color=theme.TARGET_COLOUR, dash="dash", width=2)))
+
+
+def _value_axis(fig: go.Figure, unit: str, values: list) -> None:
+    """A y axis people can trust: shares from a round floor to just above 100%, counts and days from zero."""
+    if unit == "share":
+        known = [v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
+        floor = min([80.0, *known])
+        low = max(0.0, math.floor(floor / 10) * 10)
+        fig.update_yaxes(range=[low, 102.5], dtick=5 if low >= 80 else 10, ticksuffix="%")
+    elif unit in ("count", "days"):
+        _whole_axis(fig, values)
+
+
+def _whole_axis(fig: go.Figure, values: list) -> None:
+    """Counts from zero in whole steps (a once-a-year event must not get ticks at 0.2, 0.4, …)."""
+    known = [v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
+    small = max(known, default=0) <= 10
+    fig.update_yaxes(rangemode="tozero", tickformat=",d", dtick=1 if small else None)
+
+
+def months_figure(months: pd.DataFrame, result: KpiResult) -> go.Figure:
+    """The year month by month: counts as a running total against the pace line, others as monthly values."""
+    if result.unit == "count" and "cumulative" in months:
+        return _cumulative_figure(months, result)
+    unit = result.unit
+    frame = months.dropna(subset=["value"])
+    # Dots, not bars: a share or mean axis need not start at zero, and a bar that does not is a lie.
+    fig = go.Figure(go.Scatter(
+        x=frame["month"], y=[scaled(v, unit) for v in frame["value"]], name=t("chart.value"), mode="lines+markers",
+        marker=dict(size=10, color=theme.BAR_COLOUR), line=dict(color="#9DB9D3"), customdata=frame["n"],
+        hovertemplate=t("chart.month_hover") + "<extra></extra>",
+    ))
+    _target_line(fig, result, 0.5, 12.5)
+    _month_axis(fig)
+    _value_axis(fig, unit, [scaled(v, unit) for v in frame["value"]])
+    fig.update_layout(height=CHART_HEIGHT, title=t("chart.by_month"))
+    return fig
+
+
+def _cumulative_figure(months: pd.DataFrame, result: KpiResult) -> go.Figure:
+    fig = go.Figure(go.Scatter(
+        x=months["month"], y=months["cumulative"], mode="lines+markers", name=t("chart.cumulative"),
+        line=dict(color=theme.BAR_COLOUR, width=3),
+    ))
+    if result.target is not None:
+        # Even pace: the share of the yearly target that twelve equal months would have reached.
+        pace = [result.target * m / 12 for m in range(0, 13)]
+        fig.add_trace(go.Scatter(x=list(range(0, 13)), y=pace, mode="lines", name=t("chart.pace"),
+                                 line=dict(color=theme.PACE_COLOUR, dash="dot", width=2)))
+        _target_line(fig, result, 0, 12.5)
+    if result.projection is not None:
+        fig.add_trace(go.Scatter(x=[12], y=[result.projection], mode="markers", name=t("chart.projection"),
+                                 marker=dict(size=12, symbol="circle-open", color=theme.PACE_COLOUR, line=dict(width=2))))
+    _month_axis(fig, first=0)
+    _whole_axis(fig, list(months["cumulative"]) + [result.target, result.projection])
+    fig.update_layout(height=CHART_HEIGHT, title=t("chart.cumulative_title"))
+    return fig
+
+
+def _month_axis(fig: go.Figure, first: float = 0.5) -> None:
+    fig.update_xaxes(tickmode="array", tickvals=list(range(1, 13)), ticktext=[t("chart.month_tick", m=m) for m in range(1, 13)],
+                     range=[first, 12.5])

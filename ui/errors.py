@@ -1,0 +1,64 @@
+"""Errors at the edge: known core errors become a plain message with what to do; nothing else leaks a traceback."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import uuid
+from collections.abc import Callable
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from metrics.filesafety import UnreadableFileError
+from metrics.ingest import RejectedFileError
+from metrics.registry import RegistryError
+from metrics.store import DuplicateFileError, UnknownUploadError
+from ui.i18n import current_lang, split_pair, t
+
+log = logging.getLogger("charter.ui")
+
+# Errors whose own message already tells the person what happened and what to do.
+USER_ERRORS = (UnreadableFileError, RejectedFileError, DuplicateFileError, UnknownUploadError)
+
+
+def message_of(exc: Exception) -> str:
+    """A core error's message in the current language."""
+    if isinstance(exc, UnreadableFileError):
+        return exc.message_en if current_lang() == "en" else exc.message_ko
+    return split_pair(str(exc))
+
+
+def show_user_error(exc: Exception) -> None:
+    """A known core error as one st.error line."""
+    st.error(message_of(exc), icon=":material/error:")
+
+
+def friendly(page: Callable) -> Callable:
+    """Run a page's render function; any failure becomes a message instead of a traceback."""
+
+    @functools.wraps(page)
+    def wrapper(*args, **kwargs):
+        try:
+            return page(*args, **kwargs)
+        except USER_ERRORS as exc:
+            show_user_error(exc)
+        except RegistryError as exc:
+            log.error("registry.toml rejected: %s", exc)
+            st.error(t("errors.registry"), icon=":material/error:")
+            st.code("\n".join(exc.problems), language=None)
+        except SQLAlchemyError:
+            ref = _log_unexpected()
+            st.error(t("errors.database", ref=ref), icon=":material/database:")
+        except Exception:  # noqa: BLE001 - the last line of defence: logged with a reference, shown plainly
+            ref = _log_unexpected()
+            st.error(t("errors.unexpected", ref=ref), icon=":material/error:")
+
+    return wrapper
+
+
+def _log_unexpected() -> str:
+    """Log the current exception with a short reference the person can quote to support."""
+    ref = uuid.uuid4().hex[:8]
+    log.exception("unexpected error, reference %s", ref)
+    return ref

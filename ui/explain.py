@@ -1,0 +1,67 @@
+"""What a KPI's number means, in plain words: small samples, inconclusive results, pending and missing data."""
+
+from __future__ import annotations
+
+from metrics.scorecard import KpiResult
+from ui import fmt
+from ui.cards import missing_kinds_text
+from ui.i18n import labels, t
+
+
+def counts_line(result: KpiResult) -> str:
+    """"140 of 146 within the deadline" style line for shares; "" where it does not apply."""
+    if result.unit != "share" or result.denominator is None or result.numerator is None:
+        return ""
+    key = f"explain.counts_{result.measure}"
+    line = t(key if key in labels() else "explain.counts", numerator=f"{result.numerator:,.0f}",
+             denominator=f"{result.denominator:,.0f}")
+    if result.pending:
+        line += " " + t("explain.pending", pending=f"{result.pending:,}")
+    return line
+
+
+def sample_lines(result: KpiResult) -> list[str]:
+    """Interval, conclusiveness and sample size for survey KPIs."""
+    if result.ci_low is None:
+        return []
+    ci = fmt.interval(result.ci_low, result.ci_high, result.unit)
+    target = fmt.value(result.target, result.unit)
+    lines = []
+    if result.conclusive is True:
+        lines.append(t("explain.conclusive", ci=ci, target=target))
+    elif result.conclusive is False:
+        lines.append(t("explain.inconclusive", ci=ci, target=target))
+    if result.small_sample:
+        lines.append(t("explain.small_sample", n=result.n))
+    return lines
+
+
+def status_lines(result: KpiResult) -> list[str]:
+    """Why the status is what it is: no data, tracked only, or judged on a projection."""
+    if result.status == "no_data":
+        return [missing_kinds_text(result) or t("explain.no_rows")]
+    if result.status == "tracked":
+        return [t("explain.tracked")]
+    if result.status in ("on_track", "at_risk") and result.projection is not None:
+        return [t(f"explain.{result.status}", projection=fmt.value(result.projection, result.unit),
+                  target=fmt.value(result.target, result.unit))]
+    return []
+
+
+def explanations(result: KpiResult) -> list[str]:
+    """Every plain-words line for a KPI, the most important first; the core's own notes last."""
+    lines = status_lines(result)
+    counted = counts_line(result)
+    if counted:
+        lines.append(counted)
+    lines.extend(sample_lines(result))
+    if result.ytd and result.status != "no_data":
+        lines.append(t("explain.ytd"))
+    lines.extend(note for note in fmt.notes(result.note) if not _said(note))
+    return lines
+
+
+def _said(note: str) -> bool:
+    """Core notes already worded above (year to date, small sample, pending, missing uploads)."""
+    markers = ("까지", "year to date", "표본", "small sample", "처리 중", "pending, left out", "업로드 없음", "upload covers", "연말 추정", "projected")
+    return any(m in note for m in markers)

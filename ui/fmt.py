@@ -1,0 +1,59 @@
+"""Numbers as people read them, in the current language: 98.5%, 3,120, 7.82점, 12일."""
+
+from __future__ import annotations
+
+import math
+
+from ui.i18n import split_pair, t
+
+COMPARATOR_KEYS = {">=": "fmt.target_ge", ">": "fmt.target_gt", "<=": "fmt.target_le", "<": "fmt.target_lt", "==": "fmt.target_eq"}
+
+
+def missing(value) -> bool:
+    """True for None and NaN."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def number(value: float | None, unit: str) -> str:
+    """The bare number of a value in its unit (a share as a percentage), '–' when missing."""
+    if missing(value):
+        return "–"
+    if unit == "share":
+        return f"{value * 100:.1f}%"
+    if unit == "count":
+        return f"{value:,.0f}"
+    if unit == "days":
+        return f"{value:,.1f}".removesuffix(".0")
+    return f"{value:.2f}"
+
+
+def value(value: float | None, unit: str) -> str:
+    """A value with its unit word (점, 일) where the unit needs one."""
+    shown = number(value, unit)
+    if shown == "–" or unit in ("share", "count"):
+        return shown
+    return t(f"fmt.unit_{unit}", value=shown)
+
+
+def target(comparator: str | None, goal: float | None, unit: str) -> str:
+    """The target as a phrase ("목표 100% 이상"), or the words for "no target"."""
+    if comparator is None or missing(goal):
+        return t("fmt.no_target")
+    return t(COMPARATOR_KEYS.get(comparator, "fmt.target_ge"), value=value(goal, unit))
+
+
+def interval(low: float | None, high: float | None, unit: str) -> str:
+    """A 95% interval as "7.31 – 8.02"."""
+    if missing(low) or missing(high):
+        return ""
+    return f"{number(low, unit)} – {number(high, unit)}"
+
+
+def notes(note: str) -> list[str]:
+    """The core's joined "ko / en; ko / en" notes as lines in the current language."""
+    return [split_pair(part.strip()) for part in note.split("; ") if part.strip()]
+
+
+def percent(share: float | None) -> str:
+    """A fraction as a whole percentage."""
+    return "–" if missing(share) else f"{share * 100:.0f}%"

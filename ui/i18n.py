@@ -1,0 +1,81 @@
+"""Every user-visible string, in Korean and English, from ui/labels.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+import streamlit as st
+
+LABELS_FILE = Path(__file__).with_name("labels.toml")
+LANGS = ("ko", "en")
+DEFAULT_LANG = "ko"
+# The key of the language switch; bound to the URL (?lang=en) so a shared link keeps the language.
+LANG_KEY = "lang"
+
+
+@cache
+def labels() -> dict[str, dict[str, str]]:
+    """All labels as {"section.name": {"ko": ..., "en": ...}} (read once per process)."""
+    with open(LABELS_FILE, "rb") as fh:
+        raw = tomllib.load(fh)
+    flat: dict[str, dict[str, str]] = {}
+    _flatten(raw, "", flat)
+    return flat
+
+
+def _flatten(node: dict, prefix: str, out: dict) -> None:
+    for name, value in node.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict) and set(value) <= set(LANGS) and value:
+            out[key] = value
+        elif isinstance(value, dict):
+            _flatten(value, key + ".", out)
+
+
+def current_lang() -> str:
+    """The language chosen with the sidebar switch (its widget state), Korean by default."""
+    lang = st.session_state.get(LANG_KEY)
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def text(key: str, lang: str, **values) -> str:
+    """The label `key` in `lang`, with {placeholders} filled; the key itself if it is missing."""
+    entry = labels().get(key)
+    if entry is None:
+        return key
+    template = entry.get(lang) or entry.get(DEFAULT_LANG, key)
+    return template.format(**values) if values else template
+
+
+def t(key: str, **values) -> str:
+    """The label `key` in the current language."""
+    return text(key, current_lang(), **values)
+
+
+def pick(ko: str | None, en: str | None) -> str:
+    """One of a Korean/English pair given by the core (KPI titles, kinds), in the current language."""
+    if current_lang() == "en" and en:
+        return en
+    return ko or en or ""
+
+
+def split_pair(message: str) -> str:
+    """The current language's half of a core message written "Korean / English"."""
+    # Some messages quote a bilingual name inside a half; splitting those would cut mid-sentence,
+    # so anything but exactly one separator is shown whole (both languages, still readable).
+    if message.count(" / ") != 1:
+        return message
+    ko, _, en = message.partition(" / ")
+    return en.strip() if current_lang() == "en" else ko.strip()
+
+
+def object_phrase(noun: str) -> str:
+    """A noun as the object of a verb: 기록을 / 조사를 in Korean (the particle follows the last sound), the … in English."""
+    if current_lang() == "en":
+        return f"the {noun}"
+    last = noun.rstrip()[-1:] if noun.strip() else ""
+    # A Hangul syllable with a final consonant (jongseong) takes 을, one without takes 를.
+    has_final = "가" <= last <= "힣" and (ord(last) - ord("가")) % 28 != 0
+    return f"{noun}{'을' if has_final else '를'}"

@@ -1,0 +1,67 @@
+"""The executives' page: are we keeping our promises this year? Every KPI as a card, by charter area."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import streamlit as st
+
+from metrics.scorecard import KpiResult
+from ui import data, shell, theme
+from ui.cards import card, status_words
+from ui.errors import friendly
+from ui.i18n import pick, t
+
+CARDS_PER_ROW = 3
+
+
+def trends(years: dict[int, list[KpiResult]]) -> dict[str, list[tuple[int, float | None]]]:
+    """KPI id -> [(year, value)] over every year with data, oldest first."""
+    out: dict[str, list[tuple[int, float | None]]] = {}
+    for year in sorted(years):
+        for result in years[year]:
+            out.setdefault(result.id, []).append((year, result.value))
+    return out
+
+
+def summary(results: list[KpiResult]) -> None:
+    """How many promises are met, on track, at risk, missed, tracked or without data."""
+    counts = Counter(r.status for r in results)
+    st.markdown(t("scorecard.summary", total=len(results), met=counts["met"], missed=counts["not_met"],
+                  at_risk=counts["at_risk"], no_data=counts["no_data"]))
+    shown = [s for s in theme.STATUS_ORDER if counts[s] or s in ("met", "at_risk", "not_met", "no_data")]
+    for column, status in zip(st.columns(len(shown)), shown, strict=True):
+        column.metric(f"{theme.status_style(status).symbol} {status_words(status)}", counts[status], border=True)
+
+
+def area_section(area, results: list[KpiResult], trend: dict) -> None:
+    """An area's heading, link and cards."""
+    head, link = st.columns([4, 1], vertical_alignment="bottom")
+    head.subheader(pick(area.ko, area.en), divider="gray")
+    link.page_link(f"pages/area_{area.id}.py", label=t("scorecard.open_area"), icon=":material/open_in_new:")
+    for start in range(0, len(results), CARDS_PER_ROW):
+        row = results[start : start + CARDS_PER_ROW]
+        for column, result in zip(st.columns(CARDS_PER_ROW), row, strict=False):
+            with column:
+                card(result, trend.get(result.id, []))
+
+
+@friendly
+def render() -> None:
+    """Draw the scorecard of the year chosen in the sidebar."""
+    year = shell.filters().year
+    st.title(t("scorecard.title", year=year))
+    results = data.scorecard_for(year)
+    if year == date.today().year:
+        st.caption(t("scorecard.as_of_ytd", day=date.today().isoformat()))
+    else:
+        st.caption(t("scorecard.as_of_closed", year=year))
+    if not data.data_years():
+        shell.empty_state("empty.database")
+    summary(results)
+    trend = trends(data.scorecards_by_year())
+    for area in data.registry().areas:
+        in_area = [r for r in results if r.area_id == area.id]
+        if in_area:
+            area_section(area, in_area, trend)

@@ -1,0 +1,83 @@
+"""One plotly template and one colour set (Okabe–Ito, colour-blind safe), registered once per process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+FONT = "Noto Sans CJK KR, Malgun Gothic, Apple SD Gothic Neo, sans-serif"
+TEMPLATE = "charter"
+
+# Okabe & Ito (2008): distinguishable under the common colour-vision deficiencies.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+TARGET_COLOUR = "#000000"
+PACE_COLOUR = "#999999"
+BAR_COLOUR = OKABE_ITO[0]
+# Likert 1..5 from "very dissatisfied" to "very satisfied": vermillion -> grey -> blue (diverging).
+LIKERT_COLOURS = ["#D55E00", "#E69F00", "#BBBBBB", "#56B4E9", "#0072B2"]
+
+
+@dataclass(frozen=True)
+class StatusStyle:
+    """How a status is shown: a colour, and an icon and words so colour is never the only cue."""
+
+    colour: str
+    icon: str  # a Material icon, for Streamlit widgets
+    symbol: str  # a plain glyph every font has (DejaVu, Noto), for HTML badges
+
+
+STATUS_STYLES: dict[str, StatusStyle] = {
+    "met": StatusStyle("#009E73", ":material/check_circle:", "✔"),
+    "on_track": StatusStyle("#56B4E9", ":material/trending_up:", "↗"),
+    "at_risk": StatusStyle("#E69F00", ":material/warning:", "⚠"),
+    "not_met": StatusStyle("#D55E00", ":material/cancel:", "✖"),
+    "tracked": StatusStyle("#0072B2", ":material/visibility:", "◉"),
+    "no_data": StatusStyle("#999999", ":material/help:", "○"),
+}
+# Order of the summary line and of statuses wherever they are listed.
+STATUS_ORDER = ("met", "on_track", "at_risk", "not_met", "tracked", "no_data")
+
+
+def status_style(status: str) -> StatusStyle:
+    """The style of `status` (unknown statuses look like missing data rather than failing)."""
+    return STATUS_STYLES.get(status, STATUS_STYLES["no_data"])
+
+
+def badge_html(status: str, words: str) -> str:
+    """A status badge: tinted colour, a symbol and the words (readable without colour)."""
+    style = status_style(status)
+    return (
+        f'<span style="display:inline-block;background:{style.colour}26;border:1.5px solid {style.colour};'
+        f'color:#1a1a1a;border-radius:0.6rem;padding:1px 10px;font-weight:600;white-space:nowrap">'
+        f'<span style="color:{style.colour}">{style.symbol}</span> {words}</span>'
+    )
+
+
+def _template() -> go.layout.Template:
+    return go.layout.Template(
+        layout=go.Layout(
+            font=dict(family=FONT, size=14, color="#222222"),
+            colorway=OKABE_ITO,
+            paper_bgcolor="white",
+            plot_bgcolor="white",
+            margin=dict(l=48, r=24, t=48, b=40),
+            title=dict(font=dict(size=16), x=0, xanchor="left"),
+            xaxis=dict(showgrid=False, linecolor="#888888", ticks="outside", automargin=True),
+            yaxis=dict(gridcolor="#E5E5E5", zerolinecolor="#BBBBBB", automargin=True),
+            # Right-aligned above the plot: the title keeps the left, so the two never overlap.
+            legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1),
+            hoverlabel=dict(font=dict(family=FONT)),
+        )
+    )
+
+
+def register() -> None:
+    """Register the template as plotly's default (idempotent: importing twice changes nothing)."""
+    if TEMPLATE not in pio.templates:
+        pio.templates[TEMPLATE] = _template()
+    pio.templates.default = TEMPLATE
+
+
+register()

@@ -1,0 +1,145 @@
+"""The managers' page: upload a spreadsheet step by step, see what was imported, undo, get blank templates."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics import blank_templates, store
+from metrics.canonical import UploadOptions
+from metrics.contract import KIND_NAMES
+from metrics.ingest import RejectedFileError
+from metrics.settings import load_settings
+from ui import access, data, shell, tables
+from ui import upload_steps as steps
+from ui.errors import friendly, show_user_error
+from ui.i18n import t
+from ui.values import translated
+
+# Page-local wizard state: a counter in the uploader's key (a new key empties it after an import
+# or a cancel) and one message carried over that rerun.
+NONCE_KEY = "upload_nonce"
+FLASH_KEY = "upload_flash"
+FILE_TYPES = ["xlsx", "xlsm", "xls", "csv", "txt"]
+HISTORY_COLUMNS = ("id", "status", "created_at", "filename", "kind", "rows_imported", "rows_held", "rows_duplicate",
+                   "rows_superseded", "uploaded_by", "sheet", "undone_at")
+
+
+def flash(message: str) -> None:
+    """Keep a success message for the next run (the rerun that empties the uploader)."""
+    st.session_state[FLASH_KEY] = message
+
+
+def show_flash() -> None:
+    """Show and forget the message of the previous run."""
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+def reset_wizard() -> None:
+    """Empty the uploader (and with it every choice made for the file)."""
+    st.session_state[NONCE_KEY] = st.session_state.get(NONCE_KEY, 0) + 1
+
+
+@friendly
+def wizard() -> None:
+    """File -> kind and sheet -> options -> mapping -> report -> import or cancel."""
+    max_mb = int(load_settings().max_upload_mb)
+    file = st.file_uploader(t("upload.file", mb=max_mb), type=FILE_TYPES, key=f"upload-file-{st.session_state.get(NONCE_KEY, 0)}",
+                            max_upload_size=max_mb)
+    if file is None:
+        st.caption(t("upload.hint"))
+        return
+    file_bytes, filename = file.getvalue(), file.name
+    left, right = st.columns(2)
+    with left:
+        kind = steps.choose_kind()
+    with right:
+        sheet = steps.choose_sheet(file_bytes, filename)
+    defaults = UploadOptions(seconds_per_ring=load_settings().seconds_per_ring)
+    try:
+        first = steps.prepare(file_bytes, filename, kind, sheet, None, defaults)
+    except RejectedFileError as exc:
+        show_user_error(exc)
+        if kind is None:
+            return  # the kind could not be told: the person chooses it above
+        first = None
+    kind = first.kind if first else kind
+    st.caption(t("upload.detected", kind=steps.kind_name(kind), sheet=first.table.sheet if first else (sheet or "")))
+    options = steps.choose_options(kind, first.options if first else defaults)
+    table, mapping = (first.table, first.mapping) if first else steps.bare_table(file_bytes, filename, sheet, kind)
+    st.markdown(f"**{t('upload.mapping')}**")
+    st.caption(t("upload.mapping_help"))
+    chosen = steps.mapping_editor(table, mapping, kind, key=f"mapping-{len(file_bytes)}-{filename}-{kind}-{table.sheet}")
+    prepared = first if first and chosen == first.mapping and options == first.options else \
+        steps.prepare(file_bytes, filename, kind, table.sheet, chosen, options)
+    with st.expander(t("upload.preview", rows=min(steps.PREVIEW_ROWS, len(prepared.table.frame))), icon=":material/table:"):
+        steps.preview(prepared)
+    st.markdown(f"#### {t('upload.report')}")
+    steps.report(prepared)
+    go, cancel = st.columns([1, 1])
+    if go.button(t("upload.import", n=f"{len(prepared.rows):,}"), type="primary", disabled=prepared.rows.empty,
+                 icon=":material/cloud_upload:", key="upload-import"):
+        access.require("manager")  # checked again on the action itself, not only on the page
+        flash(steps.commit(prepared, shell.user_name()))
+        reset_wizard()
+        st.rerun()
+    if cancel.button(t("upload.cancel"), icon=":material/close:", key="upload-cancel"):
+        reset_wizard()
+        st.rerun()
+    steps.save_template_form(prepared)
+
+
+@friendly
+def history() -> None:
+    """Every upload, newest first, and undo of one (after a confirmation)."""
+    st.subheader(t("upload.history"), divider="gray")
+    frame = data.uploads()
+    if frame.empty:
+        st.caption(t("upload.no_uploads"))
+        return
+    shown = frame.assign(status=frame["undone_at"].isna().map({True: t("upload.status_active"), False: t("upload.status_undone")}))
+    shown = shown[[c for c in HISTORY_COLUMNS if c in shown.columns]]
+    tables.show(translated(shown), key="upload-history", height=min(420, 36 * len(shown) + 40))
+    active = frame[frame["undone_at"].isna()]
+    if active.empty:
+        return
+    names = dict(zip(active["id"], active["filename"], strict=True))
+    rows = dict(zip(active["id"], active["rows_imported"], strict=True))
+    with st.container(border=True):
+        choice = st.selectbox(t("upload.undo_which"), list(names), format_func=lambda i: f"#{i} · {names[i]}", key="undo-choice")
+        confirm = st.checkbox(t("upload.undo_confirm", rows=f"{rows[choice]:,}", id=choice), key=f"undo-confirm-{choice}")
+        if st.button(t("upload.undo_button"), disabled=not confirm, icon=":material/undo:", key="undo-button"):
+            access.require("manager")
+            store.undo_upload(data.engine(), int(choice))
+            access.audit("undo", {"upload_id": int(choice), "filename": names[choice]})
+            flash(t("upload.undone", id=choice))
+            st.rerun()
+
+
+@st.cache_data(show_spinner=False)
+def _blank(kind: str) -> bytes:
+    return blank_templates.blank_template(kind)
+
+
+@friendly
+def blank_template_downloads() -> None:
+    """A blank spreadsheet (Korean headers) to download for every upload kind."""
+    st.subheader(t("upload.blank_templates"), divider="gray")
+    st.caption(t("upload.blank_help"))
+    cols = st.columns(4)
+    for i, kind in enumerate(KIND_NAMES):
+        cols[i % 4].download_button(
+            t(f"values.kind.{kind}"), _blank(kind), help=steps.kind_name(kind), file_name=f"{kind}_template.xlsx", on_click="ignore",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:",
+            key=f"blank-{kind}", width="stretch",
+        )
+
+
+def render() -> None:
+    """Draw the upload page."""
+    st.title(t("upload.title"))
+    show_flash()
+    wizard()
+    history()
+    blank_template_downloads()

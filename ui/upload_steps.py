@@ -1,0 +1,193 @@
+"""The upload wizard's steps as small functions: choose, prepare (cached), map, report, import, save template.
+
+Each step takes plain values and returns plain values; the page (ui/upload.py) puts them in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import pandas as pd
+import streamlit as st
+
+from metrics import ingest, templates
+from metrics.canonical import UploadOptions
+from metrics.contract import KIND_NAMES, load_contract
+from metrics.export import to_csv_bytes
+from metrics.layout import Table, locate_table
+from metrics.mapping import suggest_mapping
+from metrics.reading import read_sheet, sheet_names
+from metrics.settings import load_settings
+from ui import access, data, tables
+from ui.i18n import current_lang, pick, split_pair, t
+
+AUTO = ""
+UNUSED = "-"  # the editor's value for "this column is not used" (an empty cell would read as None)
+SCALES = (5.0, 7.0, 10.0, 100.0)
+PREVIEW_ROWS = 20
+
+
+def kind_name(kind: str) -> str:
+    """An upload kind's name in the current language."""
+    spec = load_contract().kinds.get(kind)
+    return pick(spec.ko, spec.en) if spec else kind
+
+
+def choose_sheet(file_bytes: bytes, filename: str) -> str | None:
+    """The sheet to read when the workbook has several (None: let the file tell)."""
+    names = sheet_names(file_bytes, filename)
+    if len(names) <= 1:
+        return None
+    picked = st.selectbox(t("upload.sheet"), [AUTO, *names], format_func=lambda s: s or t("upload.auto_sheet"))
+    return picked or None
+
+
+def choose_kind() -> str | None:
+    """The upload kind, or None to detect it from the file."""
+    picked = st.selectbox(t("upload.kind"), [AUTO, *KIND_NAMES], format_func=lambda k: kind_name(k) if k else t("upload.auto_kind"))
+    return picked or None
+
+
+def choose_options(kind: str, start: UploadOptions) -> UploadOptions:
+    """The choices the sheet may not make itself: the survey scale, the year, one type for every row.
+
+    `start` holds what a saved template chose, so its choices show preselected.
+    """
+    contract = load_contract()
+    spec = contract.kind(kind)
+    scale = year = case_type = event_type = None
+    cols = st.columns(3)
+    if spec.is_survey:
+        scales = [None, *sorted(set(SCALES) | ({float(start.scale)} if start.scale else set()))]
+        scale = cols[0].selectbox(
+            t("upload.scale"), scales, index=scales.index(float(start.scale)) if start.scale else 0, key=f"scale-{kind}",
+            format_func=lambda s: t("upload.scale_auto", default=f"{spec.default_scale or 5:g}") if s is None
+            else t("upload.scale_points", scale=f"{s:g}"),
+        )
+    if spec.is_survey or kind == "postings":
+        year = cols[1].number_input(t("upload.year"), min_value=1990, max_value=2100, value=start.year, step=1,
+                                    placeholder=t("upload.year_from_file"), key=f"year-{kind}")
+    if kind in ("cases", "events"):
+        enum = "case_type" if kind == "cases" else "event_type"
+        given = start.case_type if kind == "cases" else start.event_type
+        keys = [AUTO, *contract.enums[enum]]
+        fixed = cols[2].selectbox(t(f"upload.fixed_{enum}"), keys, index=keys.index(given) if given in keys else 0,
+                                  format_func=lambda k, e=enum: t(f"values.{e}.{k}") if k else t("upload.from_column"),
+                                  key=f"fixed-{kind}")
+        case_type, event_type = (fixed or None, None) if kind == "cases" else (None, fixed or None)
+    return UploadOptions(year=int(year) if year else None, case_type=case_type, event_type=event_type, scale=scale,
+                         seconds_per_ring=load_settings().seconds_per_ring)
+
+
+def _templates_stamp() -> str:
+    """Changes whenever a template is saved, so a cached preparation sees the new template."""
+    return repr(templates.list_templates(data.engine()))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _prepare(url: str, stamp: str, file_bytes: bytes, filename: str, kind: str | None, sheet: str | None,
+             mapping: tuple | None, options: UploadOptions) -> ingest.Prepared:
+    return ingest.prepare(data.engine(), file_bytes, filename, kind=kind, sheet=sheet,
+                          mapping=dict(mapping) if mapping is not None else None, options=options)
+
+
+def prepare(file_bytes: bytes, filename: str, kind: str | None, sheet: str | None,
+            mapping: dict | None, options: UploadOptions) -> ingest.Prepared:
+    """Read, map and validate the file (cached on its bytes and every choice); raises the core's errors."""
+    frozen = tuple(sorted(mapping.items())) if mapping is not None else None
+    url = load_settings().database_url
+    with st.spinner(t("upload.reading")):
+        return _prepare(url, _templates_stamp(), file_bytes, filename, kind, sheet, frozen, options)
+
+
+def bare_table(file_bytes: bytes, filename: str, sheet: str | None, kind: str) -> tuple[Table, dict[str, str]]:
+    """The sheet's table and a suggested mapping, for when preparing failed on the mapping itself."""
+    table = locate_table(read_sheet(file_bytes, filename, sheet))
+    return table, suggest_mapping(table.frame, load_contract().kind(kind))
+
+
+def mapping_editor(table: Table, mapping: dict[str, str], kind: str, key: str) -> dict[str, str]:
+    """A table of the sheet's columns with a role to choose for each; returns {header: role}."""
+    spec = load_contract().kind(kind)
+    roles = {c.role: f"{pick(c.ko, c.en)}{' *' if c.required else ''}" for c in spec.columns}
+    frame = pd.DataFrame({
+        "header": table.headers,
+        "role": [mapping.get(h, "") or UNUSED for h in table.headers],
+        "sample": [_sample(table.frame[h]) for h in table.headers],
+    })
+    edited = st.data_editor(
+        frame, key=key, hide_index=True, disabled=["header", "sample"], num_rows="fixed", width="stretch",
+        column_config={
+            "header": st.column_config.TextColumn(t("upload.col_header")),
+            "role": st.column_config.SelectboxColumn(t("upload.col_role"), options=[UNUSED, *roles], required=True,
+                                                     format_func=lambda r: roles.get(r, t("upload.role_ignore"))),
+            "sample": st.column_config.TextColumn(t("upload.col_sample")),
+        },
+    )
+    return {h: "" if r in (None, UNUSED) else r for h, r in zip(edited["header"], edited["role"], strict=True)}
+
+
+def _sample(column: pd.Series) -> str:
+    values = [str(v) for v in column.head(50) if v is not None and str(v).strip() not in ("", "nan", "None")]
+    return ", ".join(values[:3])[:80]
+
+
+def preview(prepared: ingest.Prepared) -> None:
+    """The first rows of the table as read, with their Excel row numbers."""
+    table = prepared.table
+    head = table.frame.head(PREVIEW_ROWS).copy()
+    head.index = table.excel_rows[: len(head)]
+    head.index.name = t("upload.excel_row")
+    st.dataframe(head.astype("object").astype("str").replace({"None": "", "nan": ""}), width="stretch")
+
+
+def issues_frame(prepared: ingest.Prepared) -> pd.DataFrame:
+    """The validation findings with the message in the current language only."""
+    frame = prepared.issues_frame()
+    keep = "message_en" if current_lang() == "en" else "message_ko"
+    frame = frame.rename(columns={keep: "message"}).drop(columns=["message_ko", "message_en"], errors="ignore")
+    return frame[["sheet", "row", "column", "value", "code", "message"]]
+
+
+def report(prepared: ingest.Prepared) -> None:
+    """Counts, notes and every problem with its Excel row; the problems downloadable as CSV."""
+    total, valid, held = len(prepared.table.frame), len(prepared.rows), prepared.rows_held
+    c1, c2, c3 = st.columns(3)
+    c1.metric(t("upload.rows_total"), f"{total:,}", border=True)
+    c2.metric(t("upload.rows_valid"), f"{valid:,}", border=True)
+    c3.metric(t("upload.rows_held"), f"{held:,}", border=True)
+    if prepared.template:
+        st.caption(t("upload.template_used", name=prepared.template))
+    for note in prepared.notes:
+        st.info(split_pair(note), icon=":material/info:")
+    if not prepared.issues:
+        st.success(t("upload.no_issues"), icon=":material/check_circle:")
+        return
+    frame = issues_frame(prepared)
+    st.warning(t("upload.issues_found", n=len(frame), rows=held), icon=":material/warning:")
+    tables.show(frame, key="upload-issues", height=min(400, 36 * len(frame) + 40))
+    st.download_button(t("upload.download_issues"), to_csv_bytes(frame), file_name=f"{prepared.filename}.problems.csv",
+                       mime="text/csv", on_click="ignore", icon=":material/download:")
+
+
+def commit(prepared: ingest.Prepared, uploaded_by: str | None) -> str:
+    """Store the valid rows (one transaction) with progress shown; returns the summary to show."""
+    with st.status(t("upload.importing", n=f"{len(prepared.rows):,}"), expanded=False) as status:
+        result = ingest.commit(data.engine(), prepared, uploaded_by=uploaded_by)
+        access.audit("upload", {"upload_id": result.upload_id, "filename": prepared.filename, "kind": prepared.kind,
+                                "rows_imported": result.rows_imported, "rows_held": result.rows_held})
+        status.update(label=t("upload.imported_status"), state="complete")
+    return t("upload.imported", upload_id=result.upload_id, imported=f"{result.rows_imported:,}",
+             duplicate=f"{result.rows_duplicate:,}", superseded=f"{result.rows_superseded:,}", held=f"{result.rows_held:,}")
+
+
+def save_template_form(prepared: ingest.Prepared) -> None:
+    """Save the mapping (and options) under a name, to be applied to sheets of the same shape."""
+    with st.expander(t("upload.save_template"), icon=":material/bookmark_add:"):
+        default = prepared.template or prepared.filename.rsplit(".", 1)[0]
+        name = st.text_input(t("upload.template_name"), value=default, key=f"template-name-{prepared.sha256[:12]}")
+        if st.button(t("upload.save_template_button"), key=f"template-save-{prepared.sha256[:12]}", disabled=not name.strip()):
+            options = {k: v for k, v in asdict(prepared.options).items() if v is not None}
+            templates.save_template(data.engine(), name.strip(), prepared.kind, prepared.table.headers,
+                                    prepared.mapping, options)
+            st.success(t("upload.template_saved", name=name.strip()), icon=":material/bookmark_added:")
