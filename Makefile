@@ -19,7 +19,7 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	touch $@
 
 run: $(VENV)/.runtime
-	$(PY) -m metrics demo --if-empty
+	$(PY) -m metrics demo --if-empty --out data/demo
 	$(PY) -m streamlit run app.py --server.address=127.0.0.1 --server.port=$(PORT) \
 		--server.headless=true --browser.gatherUsageStats=false
 

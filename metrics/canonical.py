@@ -121,7 +121,8 @@ def _year_column(t: MappedTable, log: IssueLog, role: str) -> pd.Series:
 
 
 def _require_year(t: MappedTable, log: IssueLog, year: pd.Series) -> pd.Series:
-    log.flag(year.isna().to_numpy(dtype=bool), "", None, "no_year")
+    # A row already held for its bad date needs no second finding for the year that date would give.
+    log.flag(year.isna().to_numpy(dtype=bool) & ~log.held, "", None, "no_year")
     return year
 
 

@@ -37,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="write demo data / 데모 데이터")
     demo.add_argument("--if-empty", action="store_true", help="only when the database holds no upload yet")
     demo.add_argument("--today", type=date.fromisoformat)
+    demo.add_argument("--out", type=Path, help="where to write the sample files (default data/samples)")
 
     sc = sub.add_parser("scorecard", help="the charter scorecard / 헌장 이행 점검표")
     sc.add_argument("--year", type=int)
@@ -135,7 +136,8 @@ def _undo(args) -> int:
 def _demo(args) -> int:
     from metrics.demo import run_demo
 
-    reports = run_demo(_engine(), today=args.today, if_empty=args.if_empty)
+    options = {"out_dir": args.out} if args.out else {}
+    reports = run_demo(_engine(), today=args.today, if_empty=args.if_empty, **options)
     for r in reports:
         print(f"{r.filename}: {r.message}" if hasattr(r, "filename") else r)
     if not reports:

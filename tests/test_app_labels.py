@@ -56,6 +56,23 @@ def test_every_status_and_coded_value_has_words():
     assert [k for k in keys if k not in labels()] == []
 
 
+def test_every_role_has_words():
+    from metrics.auth import ROLES
+
+    assert [r for r in ROLES if f"auth.role.{r}" not in labels()] == []
+
+
+def test_no_source_writes_its_own_korean_english_pair():
+    # pick() is for pairs that come from the core's data (KPI titles, kinds); a literal pair belongs in labels.toml.
+    literal_pick = re.compile(r"""\bpick\(\s*f?["']""")
+    offenders = [
+        path.relative_to(ROOT).as_posix()
+        for path in [*SOURCES, *sorted((ROOT / "pages").glob("*.py"))]
+        if literal_pick.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
 def test_every_unit_of_the_registry_can_be_formatted():
     units = {kpi.unit for kpi in load_registry()}
     assert all(f"fmt.unit_{u}" in labels() for u in units - {"share", "count"})

@@ -17,7 +17,7 @@ from streamlit import config as st_config
 from metrics import audit as audit_log
 from metrics import auth
 from ui import data
-from ui.i18n import pick
+from ui.i18n import t
 
 SESSION_KEY = "_auth_session"
 # Absolute, so the pages resolve whichever script is the main one (app.py, or a test app).
@@ -159,19 +159,19 @@ def pages_allowed(user: auth.User | None, keys: set[str] | None = None) -> set[s
 def menu(sections: dict[str, list], user: auth.User | None) -> dict[str, list] | list:
     """The st.navigation argument for `user`: allowed pages by section, else the login page alone."""
     if user is None:
-        return [st.Page(LOGIN_PAGE, title=pick("로그인", "Sign in"), icon=":material/login:", default=True)]
+        return [st.Page(LOGIN_PAGE, title=t("nav.login"), icon=":material/login:", default=True)]
     allowed = pages_allowed(user, {p.url_path for pages in sections.values() for p in pages})
     kept = {name: [p for p in pages if p.url_path in allowed] for name, pages in sections.items()}
     kept = {name: pages for name, pages in kept.items() if pages}
     if not kept:  # signed in through the identity provider but given no role yet
-        return [st.Page(LOGIN_PAGE, title=pick("권한 없음", "No access"), icon=":material/block:", default=True)]
+        return [st.Page(LOGIN_PAGE, title=t("nav.no_access"), icon=":material/block:", default=True)]
     return kept
 
 
 def admin_section() -> dict[str, list]:
     """The admins' section of the menu (app.py adds it; `menu` drops it for everyone else)."""
-    return {pick("관리", "Administration"): [
-        st.Page(ADMIN_PAGE, title=pick("계정·목표·감사", "Accounts, targets, audit"), icon=":material/admin_panel_settings:"),
+    return {t("nav.section_admin"): [
+        st.Page(ADMIN_PAGE, title=t("nav.admin"), icon=":material/admin_panel_settings:"),
     ]}
 
 
@@ -179,8 +179,7 @@ def require(role: str) -> auth.User:
     """The current user if they hold `role`; otherwise a message and st.stop(), so nothing below runs."""
     user = current_user()
     if user is None or not user.has(role):
-        st.error(pick(f"이 화면이나 작업에는 '{role}' 권한이 필요합니다.", f"This page or action needs the '{role}' role."),
-                 icon=":material/lock:")
+        st.error(t("access.needs_role", role=role), icon=":material/lock:")
         st.stop()
     return user
 
