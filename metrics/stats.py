@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
+
 # scipy.special holds the same quantile functions as scipy.stats at half the import time (cold start).
 from scipy import special
 
