@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
+from xlsxwriter.utility import xl_col_to_name
 
 DATE = "yyyy-mm-dd"
 
@@ -83,7 +84,7 @@ def exhibitor_sheet(wb, frame: pd.DataFrame, title: str) -> None:
     end = first + len(frame)
     ws.merge_range(end, 0, end, 1, "평균", mean)
     for c, column in enumerate([overall, *items], start=2):
-        letter = _column_letter(c)
+        letter = xl_col_to_name(c)
         # The cached result lets readers that do not compute formulas see the value.
         ws.write_formula(end, c, f"=AVERAGE({letter}{first + 1}:{letter}{end})", mean, round(float(frame[column].mean()), 2))
     ws.write_blank(end, last, None, mean)
@@ -94,13 +95,6 @@ def exhibitor_sheet(wb, frame: pd.DataFrame, title: str) -> None:
     ws.set_column(last, last, 40)
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def attendance_sheet(wb, frame: pd.DataFrame, title: str, yes: str, *, subtotals: bool) -> None:

@@ -20,6 +20,7 @@ from datetime import date, datetime, time
 
 import numpy as np
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from metrics.filesafety import unreadable
 from metrics.reading import RawSheet
@@ -218,7 +219,7 @@ def _find_header(window: list[_RowInfo], width: int, merged: tuple, grid: np.nda
     best = max(scores, default=-1.0)
     if best <= 0:
         first = next((i for i, info in enumerate(window) if info.kind == "row"), 0)
-        return _Header(first, first - 1, [], [f"열 {_letter(c)}" for c in range(n_cols)])
+        return _Header(first, first - 1, [], [f"열 {get_column_letter(c + 1)}" for c in range(n_cols)])
     top = bottom = next(i for i, s in enumerate(scores) if s >= 0.75 * best)
     top, bottom = _extend_by_merges(top, bottom, merged, len(window) - 1)
     while top > 0 and bottom - top + 1 < MAX_HEADER_ROWS and _continues_upward(window[top - 1], window[top]):
@@ -316,7 +317,7 @@ def _header_names(grid: np.ndarray, text_rows: list[int], merged: tuple, n_cols:
                 column.append(row[c])
         if len(column) > 1 and column[-1] == "Response":
             column.pop()
-        names.append(" / ".join(column) or f"열 {_letter(c)}")
+        names.append(" / ".join(column) or f"열 {get_column_letter(c + 1)}")
     return names
 
 
@@ -362,13 +363,6 @@ def _unique(names: list[str]) -> list[str]:
     return result
 
 
-def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 # ---------------------------------------------------------------- rows that are not data

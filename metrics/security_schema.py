@@ -64,5 +64,6 @@ def ensure_tables(engine: Engine) -> None:
     """Create the security tables on `engine` if missing (once per engine and process)."""
     if engine in _ready:
         return
-    metadata.create_all(engine, tables=list(SECURITY_TABLES), checkfirst=True)
+    with engine.begin() as conn:  # one transaction, as in store._create: no race between processes
+        metadata.create_all(conn, tables=list(SECURITY_TABLES), checkfirst=True)
     _ready.add(engine)

@@ -77,7 +77,10 @@ def _create(url: str) -> Engine:
         _serialise_sqlite_writers(engine)
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    schema.metadata.create_all(engine)
+    # Inside one transaction (BEGIN IMMEDIATE on SQLite): two processes starting on a new database
+    # take turns, and the second finds the tables made instead of racing to make them again.
+    with engine.begin() as conn:
+        schema.metadata.create_all(conn)
     return engine
 
 

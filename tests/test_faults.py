@@ -44,7 +44,7 @@ def test_two_processes_uploading_at_once_both_land_whole(tmp_path):
         for f in files
     ]
     outcomes = [p.communicate(timeout=120) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], outcomes
+    assert [p.returncode for p in procs] == [0, 0], "\n".join(err.decode()[-2000:] for _out, err in outcomes)
     assert _count(db, "SELECT COUNT(*) FROM events WHERE active") == 6000
     assert _count(db, "SELECT COUNT(*) FROM uploads WHERE rows_imported = 3000") == 2
 
