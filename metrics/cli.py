@@ -66,6 +66,15 @@ def _engine():
     return get_engine()
 
 
+def _audit(engine, action: str, detail: dict) -> None:
+    """The command line leaves the same trail as the app, under the operating-system user."""
+    import getpass
+
+    from metrics import audit
+
+    audit.record(engine, f"cli:{getpass.getuser()}", action, detail)
+
+
 def _load_mapping(engine, value: Path | None) -> dict | None:
     if value is None:
         return None
@@ -96,6 +105,9 @@ def _ingest(args) -> int:
         scale=args.scale,
         dry_run=args.dry_run,
     )
+    if report.status == "imported":
+        _audit(engine, "upload", {"upload_id": report.upload_id, "filename": args.file.name, "kind": report.kind,
+                                  "rows_imported": report.rows_imported, "rows_held": report.rows_held})
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
     else:
@@ -124,11 +136,13 @@ def _uploads(args) -> int:
 def _undo(args) -> int:
     from metrics.store import UnknownUploadError, undo_upload
 
+    engine = _engine()
     try:
-        undo_upload(_engine(), args.upload_id)
+        undo_upload(engine, args.upload_id)
     except UnknownUploadError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    _audit(engine, "undo", {"upload_id": args.upload_id})
     print(f"업로드 #{args.upload_id}을(를) 취소했습니다 / upload #{args.upload_id} undone")
     return 0
 

@@ -27,6 +27,12 @@ def test_ingest_then_uploads_then_undo(tmp_path, capsys):
     assert main(["undo", "1"]) == 0
     assert main(["undo", "1"]) == 1
     assert "already undone" in capsys.readouterr().err
+    from metrics import audit
+    from metrics.store import get_engine
+
+    trail = audit.read(get_engine()).sort_values("id")
+    assert trail["action"].tolist() == ["upload", "undo"]
+    assert trail["actor"].str.startswith("cli:").all()
 
 
 def test_rejected_input_exits_non_zero_with_one_line(tmp_path, capsys):
