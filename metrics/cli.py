@@ -160,11 +160,11 @@ def _demo(args) -> int:
 
 
 def _scorecard(args) -> int:
-    from metrics.scorecard import compute_scorecard, result_to_dict
+    from metrics.scorecard import compute_scorecard, scorecard_json
 
     results = compute_scorecard(_engine(), args.year)
     if args.json:
-        print(json.dumps([result_to_dict(r) for r in results], ensure_ascii=False, indent=2, default=str))
+        print(scorecard_json(results))
         return 0
     for r in results:
         value = "—" if r.value is None else f"{r.value:g}"

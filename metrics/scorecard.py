@@ -210,12 +210,6 @@ def scorecard_json(results: list[KpiResult]) -> str:
     return json.dumps([result_to_dict(r) for r in results], ensure_ascii=False, indent=2)
 
 
-def scorecard_frame(results: list[KpiResult]) -> pd.DataFrame:
-    """The scorecard as a table, one row per KPI (extra left out)."""
-    rows = [{k: v for k, v in result_to_dict(r).items() if k != "extra"} for r in results]
-    return pd.DataFrame(rows)
-
-
 def format_value(value: float | None, unit: str) -> str:
     """A value as people read it: 98.5%, 3,120, 7.82, 12일; '–' when missing."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
