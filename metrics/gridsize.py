@@ -53,6 +53,8 @@ def check_sheet_xml_extent(xml: bytes, *, max_cells: int = MAX_CELLS) -> None:
     A quick bound from the longest column letters and row numbers settles ordinary sheets; only wide
     sheets with many rows (or odd markup) are walked cell by cell.
     """
+    if not _may_reach_far(xml):
+        return  # every reference within A:Z and rows 1-999,999: no catastrophe possible
     quick = _quick_extent(xml.translate(_REF_SHAPE))
     if quick <= max(QUICK_XLSX_CELLS, max_cells):
         return  # no catastrophe possible; the reader checks the real size before converting
@@ -63,6 +65,22 @@ def check_sheet_xml_extent(xml: bytes, *, max_cells: int = MAX_CELLS) -> None:
         raise GridTooLarge(cells)
 
 
+# A reference (or row number) that can reach past column Z or row 999,999: two or more letters, or
+# seven or more digits, in an attribute named r (spaces around "=" allowed). One regex pass with a
+# literal first byte: about 0.2 s on 118 MB of sheet XML, against 0.6 s for the bounds below.
+_FAR_REF = re.compile(rb"""r\s*=\s*["'](?:[A-Za-z]{2}|[A-Za-z]*[0-9]{7})""")
+_ATTRIBUTE_START = (b" ", b"\t", b"\n", b"\r", b":")
+
+
+def _may_reach_far(xml: bytes) -> bool:
+    """True when some cell or row reference may lie past column Z or row 999,999."""
+    for match in _FAR_REF.finditer(xml):
+        before = xml[max(0, match.start() - 6) : match.start()]
+        if before[-1:] in _ATTRIBUTE_START and before != b"xmlns:":  # xmlns:r="http://..." is no reference
+            return True
+    return False
+
+
 def _quick_extent(shape: bytes) -> int:
     """Columns bounded by the letters of the widest reference, rows by the longest number before a quote.
 
@@ -71,11 +89,13 @@ def _quick_extent(shape: bytes) -> int:
     """
     if b" A =" in shape or b" A= " in shape:
         return 1 << 62
+    if b' A="AAAA' in shape or b"0" * 8 + b'"' in shape:
+        return 1 << 62  # past XFD or row 99,999,999: calamine takes them at their word, so walk exactly
     columns = 16_384 if b' A="AAA0' in shape else 702 if b' A="AA0' in shape else 26
-    if columns == 26:
+    if columns == 26 and b"0" * 7 + b'"' not in shape:
         return 26 * _EXCEL_ROWS
     digits = next((d for d in range(7, 0, -1) if b"0" * d + b'"' in shape), 1)
-    return columns * min(10**digits, _EXCEL_ROWS)
+    return columns * (10**digits if digits == 7 else min(10**digits, _EXCEL_ROWS))
 
 
 def _every_cell_has_a_ref(spaced: bytes) -> bool:

@@ -64,7 +64,17 @@ def _expansion_bomb_ods() -> bytes:
     return out.getvalue()
 
 
+def _far_reference(ref: str) -> bytes:
+    sheet = ('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             f'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>'
+             f'<row r="{ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")}"><c r="{ref}"><v>1</v></c></row></sheetData></worksheet>')
+    return _replace_member(xlsx(EVENTS), "xl/worksheets/sheet1.xml", sheet.encode())
+
+
 BAD_FILES = {
+    # Both would make calamine abort the whole process (an allocation of terabytes) if parsed.
+    "four-letter-column.xlsx": lambda: _far_reference("ZZZZ1048576"),
+    "row-past-excel.xlsx": lambda: _far_reference("Z999999999"),
     "corrupt.xlsx": lambda: xlsx(EVENTS)[:-200],
     "not-a-sheet.xlsx": lambda: b"\x89PNG\r\n\x1a\n" + b"\0" * 500,
     "empty.csv": lambda: b"",

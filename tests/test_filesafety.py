@@ -319,3 +319,24 @@ def test_xls_shared_string_count_beyond_the_stream_is_corrupt():
     sst = record(0x00FC, struct.pack("<ii", 1, 2_000_000_000))
     with pytest.raises(gridsize.GridCorrupt):
         gridsize.check_biff_extent(stream[:20] + sst + stream[20:])
+
+
+@pytest.mark.parametrize(
+    ("far", "cells"),
+    [
+        # Four letters: calamine reads ZZZZ as column 475,254 and would ask for 15 TB.
+        ('<row r="1048576"><c r="ZZZZ1048576"><v>1</v></c></row>', 1_048_576 * 475_254),
+        # A row number past Excel's last row: calamine takes it at its word (832 GB).
+        ('<row r="999999999"><c r="Z999999999"><v>1</v></c></row>', 999_999_999 * 26),
+    ],
+)
+def test_references_past_excel_limits_are_measured_not_assumed(far, cells):
+    xml = sheet_xml(f'<row r="1"><c r="A1" t="str"><v>a</v></c></row>{far}')
+    with pytest.raises(gridsize.GridTooLarge) as caught:
+        gridsize.check_sheet_xml_extent(xml)
+    assert caught.value.cells == cells
+
+
+def test_a_narrow_sheet_passes_the_one_pass_check():
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c><c r="Z{r}"><v>2</v></c></row>' for r in range(1, 2000))
+    gridsize.check_sheet_xml_extent(sheet_xml(rows), max_cells=2000 * 26)
