@@ -85,17 +85,27 @@ class IngestReport:
         return d
 
 
-def prepare(
+@dataclass(frozen=True)
+class Detected:
+    """A file read and its table found: the kind, and a mapping to start from (a template's or suggested)."""
+
+    kind: str
+    table: Table
+    mapping: dict[str, str]
+    options: UploadOptions
+    template: str | None = None
+
+
+def detect(
     engine: Engine | None,
     data: bytes,
     filename: str,
     *,
     kind: str | None = None,
     sheet: str | None = None,
-    mapping: dict[str, str] | None = None,
     options: UploadOptions | None = None,
-) -> Prepared:
-    """Read, locate, map and validate a file; raises UnreadableFileError or RejectedFileError."""
+) -> Detected:
+    """Read a file and find its table and kind; raises UnreadableFileError or RejectedFileError."""
     settings = load_settings()
     options = options or UploadOptions(seconds_per_ring=settings.seconds_per_ring)
     contract = load_contract()
@@ -107,14 +117,33 @@ def prepare(
             f"행이 너무 많습니다 ({len(table.frame):,}행, 한도 {settings.max_rows:,}행). 파일을 나누어 올리세요. / "
             f"Too many rows ({len(table.frame):,}; limit {settings.max_rows:,}). Split the file."
         )
+    template = find_template(engine, table.headers) if engine is not None else None
+    if template and template.kind == kind:
+        mapping = _complete_mapping(table, template.mapping)
+        return Detected(kind, table, mapping, _merge_template_options(options, template.options), template.name)
+    return Detected(kind, table, _complete_mapping(table, suggest_mapping(table.frame, contract.kind(kind))), options)
+
+
+def prepare(
+    engine: Engine | None,
+    data: bytes,
+    filename: str,
+    *,
+    kind: str | None = None,
+    sheet: str | None = None,
+    mapping: dict[str, str] | None = None,
+    options: UploadOptions | None = None,
+) -> Prepared:
+    """Detect, then map and validate a file (with `mapping` and `options` when the person chose them)."""
+    detected = detect(engine, data, filename, kind=kind, sheet=sheet, options=options)
+    table, kind, contract = detected.table, detected.kind, load_contract()
     spec = contract.kind(kind)
-    template_name = None
-    if mapping is None and engine is not None:
-        template = find_template(engine, table.headers)
-        if template and template.kind == kind:
-            mapping, template_name = template.mapping, template.name
-            options = _merge_template_options(options, template.options)
-    mapping = _complete_mapping(table, mapping if mapping is not None else suggest_mapping(table.frame, spec))
+    if mapping is None:
+        mapping, options, template_name = detected.mapping, detected.options, detected.template
+    else:
+        mapping = _complete_mapping(table, mapping)
+        options = options or detected.options
+        template_name = detected.template if mapping == detected.mapping else None
     _check_mapping(mapping, spec, options, table)
 
     built = build(MappedTable(table.frame, mapping, table.excel_rows, table.sheet), spec, options, contract)

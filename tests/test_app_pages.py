@@ -202,6 +202,21 @@ def test_a_file_with_bad_rows_is_reported_with_its_excel_rows():
     assert at.button(key="upload-import").label == "3행 가져오기"
 
 
+def test_a_missing_required_column_shows_the_mapping_to_fix_it():
+    frame = pd.DataFrame([("홍길동", "정수처리", "2026-03-06", "수료")], columns=["성명", "교육과정명", "교육종료일", "비고"])
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False, engine="xlsxwriter")
+    at = _open("pages/upload.py")
+    _upload(at, "att.xlsx", buffer.getvalue())
+    assert not at.exception
+    assert "교육 출석·수료 명부" in _texts(at)  # detected although a required column is unmapped
+    assert any("수료여부" in e.value for e in at.error)  # the message names the missing column
+    assert "upload-import" not in [b.key for b in at.button]
+    mapping = at.dataframe[0].value  # the mapping table is there to fix it: 비고 is unused so far
+    assert mapping["header"].tolist() == ["성명", "교육과정명", "교육종료일", "비고"]
+    assert mapping.set_index("header").loc["비고", "role"] == "-"
+
+
 def test_an_unreadable_file_is_refused_with_a_plain_message():
     at = _open("pages/upload.py")
     _upload(at, "broken.xlsx", b"this is not a spreadsheet at all")

@@ -58,21 +58,22 @@ def wizard() -> None:
         sheet = steps.choose_sheet(file_bytes, filename)
     defaults = UploadOptions(seconds_per_ring=load_settings().seconds_per_ring)
     try:
-        first = steps.prepare(file_bytes, filename, kind, sheet, None, defaults)
+        detected = steps.detect(file_bytes, filename, kind, sheet, defaults)
     except RejectedFileError as exc:
         show_user_error(exc)
-        if kind is None:
-            return  # the kind could not be told: the person chooses it above
-        first = None
-    kind = first.kind if first else kind
-    st.caption(t("upload.detected", kind=steps.kind_name(kind), sheet=first.table.sheet if first else (sheet or "")))
-    options = steps.choose_options(kind, first.options if first else defaults)
-    table, mapping = (first.table, first.mapping) if first else steps.bare_table(file_bytes, filename, sheet, kind)
+        return  # the kind could not be told: the person chooses it above
+    kind = detected.kind
+    st.caption(t("upload.detected", kind=steps.kind_name(kind), sheet=detected.table.sheet))
+    options = steps.choose_options(kind, detected.options)
     st.markdown(f"**{t('upload.mapping')}**")
     st.caption(t("upload.mapping_help"))
-    chosen = steps.mapping_editor(table, mapping, kind, key=f"mapping-{len(file_bytes)}-{filename}-{kind}-{table.sheet}")
-    prepared = first if first and chosen == first.mapping and options == first.options else \
-        steps.prepare(file_bytes, filename, kind, table.sheet, chosen, options)
+    table = detected.table
+    chosen = steps.mapping_editor(table, detected.mapping, kind, key=f"mapping-{len(file_bytes)}-{filename}-{kind}-{table.sheet}")
+    try:
+        prepared = steps.prepare(file_bytes, filename, kind, table.sheet, chosen, options)
+    except RejectedFileError as exc:
+        show_user_error(exc)
+        return  # e.g. a required column still unmapped: the table above fixes it
     with st.expander(t("upload.preview", rows=min(steps.PREVIEW_ROWS, len(prepared.table.frame))), icon=":material/table:"):
         steps.preview(prepared)
     st.markdown(f"#### {t('upload.report')}")

@@ -14,9 +14,8 @@ from metrics import ingest, templates
 from metrics.canonical import UploadOptions
 from metrics.contract import KIND_NAMES, load_contract
 from metrics.export import to_csv_bytes
-from metrics.layout import Table, locate_table
-from metrics.mapping import suggest_mapping
-from metrics.reading import read_sheet, sheet_names
+from metrics.layout import Table
+from metrics.reading import sheet_names
 from metrics.settings import load_settings
 from ui import access, data, tables
 from ui.i18n import current_lang, pick, split_pair, t
@@ -91,6 +90,18 @@ def _prepare(url: str, stamp: str, file_bytes: bytes, filename: str, kind: str |
                           mapping=dict(mapping) if mapping is not None else None, options=options)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _detect(url: str, stamp: str, file_bytes: bytes, filename: str, kind: str | None, sheet: str | None,
+            options: UploadOptions) -> ingest.Detected:
+    return ingest.detect(data.engine(), file_bytes, filename, kind=kind, sheet=sheet, options=options)
+
+
+def detect(file_bytes: bytes, filename: str, kind: str | None, sheet: str | None, options: UploadOptions) -> ingest.Detected:
+    """The file's table, kind and starting mapping (a saved template's or suggested), cached on every choice."""
+    with st.spinner(t("upload.reading")):
+        return _detect(load_settings().database_url, _templates_stamp(), file_bytes, filename, kind, sheet, options)
+
+
 def prepare(file_bytes: bytes, filename: str, kind: str | None, sheet: str | None,
             mapping: dict | None, options: UploadOptions) -> ingest.Prepared:
     """Read, map and validate the file (cached on its bytes and every choice); raises the core's errors."""
@@ -98,12 +109,6 @@ def prepare(file_bytes: bytes, filename: str, kind: str | None, sheet: str | Non
     url = load_settings().database_url
     with st.spinner(t("upload.reading")):
         return _prepare(url, _templates_stamp(), file_bytes, filename, kind, sheet, frozen, options)
-
-
-def bare_table(file_bytes: bytes, filename: str, sheet: str | None, kind: str) -> tuple[Table, dict[str, str]]:
-    """The sheet's table and a suggested mapping, for when preparing failed on the mapping itself."""
-    table = locate_table(read_sheet(file_bytes, filename, sheet))
-    return table, suggest_mapping(table.frame, load_contract().kind(kind))
 
 
 def mapping_editor(table: Table, mapping: dict[str, str], kind: str, key: str) -> dict[str, str]:
