@@ -136,6 +136,18 @@ def prepare(
 ) -> Prepared:
     """Detect, then map and validate a file (with `mapping` and `options` when the person chose them)."""
     detected = detect(engine, data, filename, kind=kind, sheet=sheet, options=options)
+    return validate(data, filename, detected, mapping=mapping, options=options)
+
+
+def validate(
+    data: bytes,
+    filename: str,
+    detected: Detected,
+    *,
+    mapping: dict[str, str] | None = None,
+    options: UploadOptions | None = None,
+) -> Prepared:
+    """Map and check the rows of a detected table (the file is not read again)."""
     table, kind, contract = detected.table, detected.kind, load_contract()
     spec = contract.kind(kind)
     if mapping is None:

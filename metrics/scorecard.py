@@ -210,8 +210,8 @@ def scorecard_json(results: list[KpiResult]) -> str:
     return json.dumps([result_to_dict(r) for r in results], ensure_ascii=False, indent=2)
 
 
-def format_value(value: float | None, unit: str) -> str:
-    """A value as people read it: 98.5%, 3,120, 7.82, 12일; '–' when missing."""
+def format_number(value: float | None, unit: str) -> str:
+    """The bare number of a value in its unit: 98.5%, 3,120, 7.82, 12.5 (days); '–' when missing."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if unit == "share":
@@ -219,5 +219,11 @@ def format_value(value: float | None, unit: str) -> str:
     if unit == "count":
         return f"{value:,.0f}"
     if unit == "days":
-        return f"{value:g}일"
+        return f"{value:,.1f}".removesuffix(".0")
     return f"{value:.2f}"
+
+
+def format_value(value: float | None, unit: str) -> str:
+    """The number with its Korean unit where one is needed (12일); the pages add words per language."""
+    shown = format_number(value, unit)
+    return f"{shown}일" if unit == "days" and shown != "–" else shown

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from metrics import auth, store
+from metrics import auth, oidc, store
 from metrics.auth import GENERIC_FAILURE, AccountError, Policy
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -205,7 +205,7 @@ def test_the_last_enabled_admin_can_be_neither_disabled_nor_demoted(engine):
 
 # ---- identity provider role mapping -------------------------------------------------------------------
 
-ROLE_MAP = auth.role_map_from_dict(
+ROLE_MAP = oidc.role_map_from_dict(
     {
         "emails": {"Kim@KWWA.or.kr": ["admin"]},
         "groups": {"charter-managers": ["manager"], "charter-analysts": "analyst"},
@@ -228,28 +228,28 @@ ROLE_MAP = auth.role_map_from_dict(
     ],
 )
 def test_identity_provider_roles_come_from_emails_groups_and_domains(claims, expected):
-    assert auth.roles_for_claims(claims, ROLE_MAP) == expected
+    assert oidc.roles_for_claims(claims, ROLE_MAP) == expected
 
 
 def test_the_groups_claim_name_is_configurable():
-    role_map = auth.role_map_from_dict({"groups_claim": "roles", "groups": {"dash-admins": ["admin"]}})
-    assert auth.oidc_user({"email": "a@x.kr", "roles": ["dash-admins"]}, role_map).roles == {"admin"}
+    role_map = oidc.role_map_from_dict({"groups_claim": "roles", "groups": {"dash-admins": ["admin"]}})
+    assert oidc.oidc_user({"email": "a@x.kr", "roles": ["dash-admins"]}, role_map).roles == {"admin"}
 
 
 def test_an_unknown_role_in_roles_toml_is_refused_by_name():
     with pytest.raises(AccountError, match="superuser"):
-        auth.role_map_from_dict({"emails": {"kim@kwwa.or.kr": ["superuser"]}})
+        oidc.role_map_from_dict({"emails": {"kim@kwwa.or.kr": ["superuser"]}})
 
 
 def test_the_shipped_roles_file_grants_nobody_anything():
-    role_map = auth.load_role_map(ROOT / "metrics" / "config" / "roles.toml")
+    role_map = oidc.load_role_map(ROOT / "metrics" / "config" / "roles.toml")
     assert (role_map.emails, role_map.groups, role_map.domains) == ({}, {}, {})
 
 
 def test_the_session_of_an_identity_provider_login_starts_when_the_token_was_issued():
     issued = datetime(2025, 3, 10, 9, 0)
-    assert auth.oidc_started_at({"iat": int(issued.timestamp())}) == issued
-    assert auth.oidc_started_at({}) is None
+    assert oidc.oidc_started_at({"iat": int(issued.timestamp())}) == issued
+    assert oidc.oidc_started_at({}) is None
 
 
 # ---- command line ------------------------------------------------------------------------------------

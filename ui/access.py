@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit import config as st_config
 
 from metrics import audit as audit_log
-from metrics import auth
+from metrics import auth, oidc
 from ui import data
 from ui.i18n import t
 
@@ -86,10 +86,10 @@ def _keep_session(session: auth.Session) -> auth.User | None:
 
 def _oidc_user() -> auth.User | None:
     claims = st.user.to_dict()
-    user = auth.oidc_user(claims, role_map())
+    user = oidc.oidc_user(claims, role_map())
     session = st.session_state.get(SESSION_KEY)
     if session is None or session.user.source != "oidc" or session.user.name != user.name:
-        session = auth.start_session(user, started_at=auth.oidc_started_at(claims))
+        session = auth.start_session(user, started_at=oidc.oidc_started_at(claims))
         audit_log.record(data.engine(), user.name, "login", {"source": "oidc", "roles": sorted(user.roles)})
     # roles.toml is read on every run, so an edit applies from each person's next click.
     refreshed = auth.refresh_session(data.engine(), replace(session, user=user))
@@ -100,13 +100,13 @@ def _oidc_user() -> auth.User | None:
     return user
 
 
-def role_map() -> auth.RoleMap:
+def role_map() -> oidc.RoleMap:
     """roles.toml; a broken file grants nothing and says why, rather than guessing."""
     try:
-        return auth.load_role_map()
+        return oidc.load_role_map()
     except (OSError, auth.AccountError) as exc:
         st.error(str(exc))
-        return auth.RoleMap({}, {}, {})
+        return oidc.RoleMap({}, {}, {})
 
 
 def sign_in(user: auth.User) -> None:

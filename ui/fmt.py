@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from metrics.scorecard import format_number
 from ui.i18n import split_pair, t
 
 COMPARATOR_KEYS = {">=": "fmt.target_ge", ">": "fmt.target_gt", "<=": "fmt.target_le", "<": "fmt.target_lt", "==": "fmt.target_eq"}
@@ -16,15 +17,7 @@ def missing(value) -> bool:
 
 def number(value: float | None, unit: str) -> str:
     """The bare number of a value in its unit (a share as a percentage), '–' when missing."""
-    if missing(value):
-        return "–"
-    if unit == "share":
-        return f"{value * 100:.1f}%"
-    if unit == "count":
-        return f"{value:,.0f}"
-    if unit == "days":
-        return f"{value:,.1f}".removesuffix(".0")
-    return f"{value:.2f}"
+    return format_number(value, unit)
 
 
 def value(value: float | None, unit: str) -> str:

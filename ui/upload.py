@@ -62,7 +62,7 @@ def wizard() -> None:
     except RejectedFileError as exc:
         show_user_error(exc)
         return  # the kind could not be told: the person chooses it above
-    kind = detected.kind
+    picked_kind, kind = kind, detected.kind
     st.caption(t("upload.detected", kind=steps.kind_name(kind), sheet=detected.table.sheet))
     options = steps.choose_options(kind, detected.options)
     st.markdown(f"**{t('upload.mapping')}**")
@@ -70,7 +70,7 @@ def wizard() -> None:
     table = detected.table
     chosen = steps.mapping_editor(table, detected.mapping, kind, key=f"mapping-{len(file_bytes)}-{filename}-{kind}-{table.sheet}")
     try:
-        prepared = steps.prepare(file_bytes, filename, kind, table.sheet, chosen, options)
+        prepared = steps.prepare(file_bytes, filename, picked_kind, sheet, defaults, chosen, options)
     except RejectedFileError as exc:
         show_user_error(exc)
         return  # e.g. a required column still unmapped: the table above fixes it

@@ -84,13 +84,6 @@ def _templates_stamp() -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _prepare(url: str, stamp: str, file_bytes: bytes, filename: str, kind: str | None, sheet: str | None,
-             mapping: tuple | None, options: UploadOptions) -> ingest.Prepared:
-    return ingest.prepare(data.engine(), file_bytes, filename, kind=kind, sheet=sheet,
-                          mapping=dict(mapping) if mapping is not None else None, options=options)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
 def _detect(url: str, stamp: str, file_bytes: bytes, filename: str, kind: str | None, sheet: str | None,
             options: UploadOptions) -> ingest.Detected:
     return ingest.detect(data.engine(), file_bytes, filename, kind=kind, sheet=sheet, options=options)
@@ -102,13 +95,20 @@ def detect(file_bytes: bytes, filename: str, kind: str | None, sheet: str | None
         return _detect(load_settings().database_url, _templates_stamp(), file_bytes, filename, kind, sheet, options)
 
 
-def prepare(file_bytes: bytes, filename: str, kind: str | None, sheet: str | None,
-            mapping: dict | None, options: UploadOptions) -> ingest.Prepared:
-    """Read, map and validate the file (cached on its bytes and every choice); raises the core's errors."""
-    frozen = tuple(sorted(mapping.items())) if mapping is not None else None
-    url = load_settings().database_url
+@st.cache_data(show_spinner=False, max_entries=8)
+def _validate(url: str, stamp: str, file_bytes: bytes, filename: str, kind: str | None, sheet: str | None,
+              defaults: UploadOptions, mapping: tuple, options: UploadOptions) -> ingest.Prepared:
+    detected = _detect(url, stamp, file_bytes, filename, kind, sheet, defaults)  # cached: not read again
+    return ingest.validate(file_bytes, filename, detected, mapping=dict(mapping), options=options)
+
+
+def prepare(file_bytes: bytes, filename: str, kind: str | None, sheet: str | None, defaults: UploadOptions,
+            mapping: dict, options: UploadOptions) -> ingest.Prepared:
+    """Map and validate the table `detect` found with the same choices (cached on every choice)."""
+    frozen = tuple(sorted(mapping.items()))
     with st.spinner(t("upload.reading")):
-        return _prepare(url, _templates_stamp(), file_bytes, filename, kind, sheet, frozen, options)
+        return _validate(load_settings().database_url, _templates_stamp(), file_bytes, filename, kind, sheet,
+                         defaults, frozen, options)
 
 
 def mapping_editor(table: Table, mapping: dict[str, str], kind: str, key: str) -> dict[str, str]:
