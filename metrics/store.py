@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -99,7 +101,7 @@ def _serialise_sqlite_writers(engine: Engine) -> None:
     def _on_connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
+        enter_wal_mode(cur)
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
@@ -107,6 +109,25 @@ def _serialise_sqlite_writers(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def enter_wal_mode(cursor, wait_seconds: float = 30.0) -> None:
+    """PRAGMA journal_mode=WAL, waiting out another process's brief exclusive lock.
+
+    SQLite answers this pragma "database is locked" at once, without its busy timeout, while another
+    connection closes the last handle and checkpoints the WAL away; so we retry here ourselves.
+    """
+    deadline = time.monotonic() + wait_seconds
+    pause = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
 
 
 def file_sha256(data: bytes) -> str:

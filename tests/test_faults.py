@@ -99,3 +99,32 @@ def test_a_process_killed_during_an_upload_leaves_no_partial_upload(tmp_path):
                            capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
     assert _count(db, "SELECT COUNT(*) FROM events") == 2010
+
+
+OPEN_AND_CLOSE_MANY_TIMES = textwrap.dedent(
+    """
+    import sys, time
+    from metrics import store
+    start = float(sys.argv[1])
+    while time.time() < start:
+        pass
+    engine = store.get_engine()
+    for _ in range(800):
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS scratch (x)")
+            conn.exec_driver_sql("INSERT INTO scratch VALUES (1)")
+        engine.dispose()  # the last handle closing checkpoints the WAL away: the moment others see "locked"
+    """
+)
+
+
+def test_processes_opening_and_closing_the_database_at_once_never_see_it_locked(tmp_path):
+    db = tmp_path / "busy.db"
+    start = time.time() + 3.0  # after every process has imported
+    procs = [
+        subprocess.Popen([sys.executable, "-c", OPEN_AND_CLOSE_MANY_TIMES, str(start)], env=_env(db), cwd=ROOT,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(6)
+    ]
+    outcomes = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 6, "\n".join(err.decode()[-1500:] for _out, err in outcomes)

@@ -126,3 +126,43 @@ def test_two_threads_uploading_at_once_both_land_whole(engine):
         results = list(pool.map(lambda t: store.import_rows(engine, _meta(f"t{t}.xlsx"), batches[t]), range(2)))
     assert sorted(r.rows_imported for r in results) == [200, 200]
     assert len(_active_cases(engine)) == 400
+
+
+class _LockedThenFree:
+    """A cursor whose WAL pragma is refused as locked a few times, as SQLite does while another
+    process checkpoints the WAL away on close."""
+
+    def __init__(self, refusals: int, message: str = "database is locked"):
+        self.refusals = refusals
+        self.message = message
+        self.calls = 0
+
+    def execute(self, sql):
+        self.calls += 1
+        if self.calls <= self.refusals:
+            import sqlite3
+
+            raise sqlite3.OperationalError(self.message)
+
+
+def test_entering_wal_mode_waits_out_a_brief_lock():
+    cursor = _LockedThenFree(refusals=3)
+    store.enter_wal_mode(cursor, wait_seconds=5)
+    assert cursor.calls == 4
+
+
+def test_entering_wal_mode_gives_up_on_a_lock_that_stays():
+    import sqlite3
+
+    cursor = _LockedThenFree(refusals=10**6)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        store.enter_wal_mode(cursor, wait_seconds=0.05)
+
+
+def test_entering_wal_mode_does_not_retry_other_errors():
+    import sqlite3
+
+    cursor = _LockedThenFree(refusals=1, message="disk I/O error")
+    with pytest.raises(sqlite3.OperationalError, match="disk"):
+        store.enter_wal_mode(cursor, wait_seconds=5)
+    assert cursor.calls == 1
