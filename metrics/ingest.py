@@ -217,7 +217,7 @@ def _has_macros(data: bytes) -> bool:
 def _text_above_header(raw, table: Table) -> str:
     """Title and note text above the header: often says what the sheet is (e.g. 참가기업 만족도)."""
     first_header = min(table.header_rows) if table.header_rows else 1
-    cells = [c for row in raw.rows[: max(0, first_header - 1)] for c in row if isinstance(c, str)]
+    cells = [c for row in raw.grid[: max(0, first_header - 1)] for c in row if isinstance(c, str)]
     return " ".join(cells)[:500]
 
 

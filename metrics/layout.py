@@ -63,7 +63,7 @@ class Table:
 
 def locate_table(sheet: RawSheet, *, header_hint: Callable[[str], float] | None = None) -> Table:
     """Find the header, keep the data rows under it, and record every row left out and why."""
-    grid = _grid(sheet.rows)
+    grid = sheet.grid
     filled = ~pd.isna(grid) & (grid != "")
     counts = filled.sum(axis=1)
     window_rows = range(min(len(grid), HEADER_WINDOW + MAX_HEADER_ROWS + 4))
@@ -102,17 +102,6 @@ def locate_table(sheet: RawSheet, *, header_hint: Callable[[str], float] | None 
 
 
 # ---------------------------------------------------------------- the grid and its empty cells
-
-
-def _grid(rows: list[list[object]]) -> np.ndarray:
-    """The rows as one object array, ragged rows padded with None on the right."""
-    lengths = set(map(len, rows))
-    if len(lengths) == 1 and 0 not in lengths:
-        return np.array(rows, dtype=object)
-    grid = np.full((len(rows), max(lengths, default=1) or 1), None, dtype=object)
-    for i, row in enumerate(rows):  # ragged CSV rows: pad on the right
-        grid[i, : len(row)] = row
-    return grid
 
 
 def _is_blank(value: object) -> bool:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
+import numpy as np
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
 from metrics.filesafety import (
@@ -38,19 +39,56 @@ SNIFF_CHARS = 64 * 1024
 _MARKUP_START = re.compile(r"<\s*(!doctype|html|head|body|table|meta|style|\?xml)", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RawSheet:
-    """One sheet as stored: rows[i] is Excel row i + 1 (CSV: record i + 1), None for an empty cell.
+    """One sheet as stored: grid[i] is Excel row i + 1 (CSV: record i + 1), None for an empty cell.
 
-    Cells are str, int, float, bool, datetime, date, time or timedelta. Error cells (#DIV/0!, #N/A)
-    come back from calamine as empty text, so they read as None. `merged` lists merged ranges as
+    `grid` is a 2-D object array (ragged text rows padded with None on the right). Cells are str,
+    int, float, bool, datetime, date, time or timedelta. Error cells (#DIV/0!, #N/A) come back from
+    calamine as empty text, so they read as None. `merged` lists merged ranges as
     (first_row, first_col, last_row, last_col), 0-based and inclusive (xlsx and xls only).
     """
 
     name: str
-    rows: list[list[object]]
+    grid: np.ndarray
     source: str
     merged: tuple[tuple[int, int, int, int], ...] = ()
+
+    @classmethod
+    def from_rows(cls, name: str, rows: list[list[object]], source: str, merged: tuple = ()) -> RawSheet:
+        return cls(name=name, grid=_padded_grid(rows), source=source, merged=merged)
+
+    @property
+    def rows(self) -> list[list[object]]:
+        """The grid as lists of cells (for tests and small sheets; the pipeline uses `grid`)."""
+        return self.grid.tolist()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RawSheet):
+            return NotImplemented
+        same_shape = self.grid.shape == other.grid.shape
+        return (self.name, self.source, self.merged) == (other.name, other.source, other.merged) and (
+            same_shape and self.rows == other.rows
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # equal by content, mutable array inside
+
+
+def _padded_grid(rows: list[list[object]]) -> np.ndarray:
+    """The rows as one object array, ragged rows padded with None on the right."""
+    width = max(map(len, rows), default=0) or 1
+    grid = np.full((len(rows), width), None, dtype=object)
+    for i, row in enumerate(rows):
+        grid[i, : len(row)] = row
+    return grid
+
+
+def _calamine_grid(rows: list[list[object]]) -> np.ndarray:
+    """calamine's rectangular rows as an object array, its "" for empty cells turned into None."""
+    grid = np.empty((len(rows), len(rows[0]) if rows else 0), dtype=object)
+    grid[:] = rows  # assigning into an object array never lets numpy split a cell that is a sequence
+    grid[grid == ""] = None
+    return grid
 
 
 def sheet_names(data: bytes, filename: str, *, max_bytes: int | None = None) -> list[str]:
@@ -213,12 +251,11 @@ def _load_sheet(workbook: CalamineWorkbook, name: str, source: str, max_rows: in
     if height * width > MAX_CELLS:
         raise unreadable("too_many_cells", cells=height * width)
     # skip_empty_area=False keeps leading empty rows and columns, so rows[i] is Excel row i + 1.
-    rows = sheet.to_python(skip_empty_area=False)
-    rows = [row if "" not in row else [None if value == "" else value for value in row] for row in rows]
-    if not any(value is not None for row in rows for value in row):
+    grid = _calamine_grid(sheet.to_python(skip_empty_area=False))
+    if not (grid != None).any():  # noqa: E711 - elementwise: every cell None
         raise unreadable("empty_sheet", sheet=name)
     merged = tuple((r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or []))
-    return RawSheet(name=name, rows=rows, source=source, merged=merged)
+    return RawSheet(name=name, grid=grid, source=source, merged=merged)
 
 
 # ---------------------------------------------------------------- text (CSV, TSV)
@@ -238,7 +275,7 @@ def _csv_sheet(data: bytes, max_rows: int) -> RawSheet:
         raise unreadable("corrupt", detail=f"CSV: {exc}") from None
     if not any(value is not None for row in rows for value in row):
         raise unreadable("empty_sheet", sheet=CSV_SHEET)
-    return RawSheet(name=CSV_SHEET, rows=rows, source="csv")
+    return RawSheet.from_rows(CSV_SHEET, rows, "csv")
 
 
 def _decode(data: bytes) -> str:

@@ -14,7 +14,7 @@ from metrics.reading import RawSheet, UnreadableFileError, read_sheet
 
 
 def sheet(*rows: list, merged: tuple = (), source: str = "xlsx") -> RawSheet:
-    return RawSheet(name="시트1", rows=[list(row) for row in rows], source=source, merged=merged)
+    return RawSheet.from_rows("시트1", [list(row) for row in rows], source, merged)
 
 
 def values(table) -> list[list]:

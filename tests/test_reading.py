@@ -77,9 +77,7 @@ def code_of(call) -> str:
 def test_utf8_csv_keeps_korean_headers_and_every_value_as_text():
     data = '접수번호,민원유형,금액\n0123,누수,"1,500"\n'.encode()
     sheet = read_sheet(data, "민원.csv")
-    assert sheet == RawSheet(
-        name="csv", rows=[["접수번호", "민원유형", "금액"], ["0123", "누수", "1,500"]], source="csv"
-    )
+    assert sheet == RawSheet.from_rows("csv", [["접수번호", "민원유형", "금액"], ["0123", "누수", "1,500"]], "csv")
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "cp949", "utf-16"])
@@ -109,11 +107,11 @@ def test_comma_inside_quotes_does_not_fool_the_sniffer():
     assert read_sheet(data, "a.csv").rows[1] == ["컴퓨터게임,PC통신", "12.0", "18.9"]
 
 
-def test_ragged_rows_are_kept_as_they_are():
+def test_ragged_rows_are_padded_on_the_right_and_lose_nothing():
     data = b"id,name,age\n1101,John\n1102,Julie,26,Potatoes\n"
     assert read_sheet(data, "a.csv").rows == [
-        ["id", "name", "age"],
-        ["1101", "John"],
+        ["id", "name", "age", None],
+        ["1101", "John", None, None],
         ["1102", "Julie", "26", "Potatoes"],
     ]
 
@@ -125,7 +123,7 @@ def test_leading_tab_that_keeps_a_date_as_text_is_stripped():
 
 def test_empty_and_blank_fields_become_none_and_blank_lines_keep_their_place():
     data = b"a,b\n1,  \n\n2,x\n"
-    assert read_sheet(data, "a.csv").rows == [["a", "b"], ["1", None], [], ["2", "x"]]
+    assert read_sheet(data, "a.csv").rows == [["a", "b"], ["1", None], [None, None], ["2", "x"]]
 
 
 def test_text_has_one_sheet_called_csv():
@@ -199,6 +197,13 @@ def test_error_cells_read_as_none():
         wb.active["B2"] = 3
 
     assert read_sheet(xlsx_bytes(build), "a.xlsx").rows == [["a", "b"], [None, 3.0]]
+
+
+def test_a_sheet_holding_only_zeros_and_false_is_not_empty():
+    def build(wb):
+        wb.active.append([0, False])
+
+    assert read_sheet(xlsx_bytes(build), "a.xlsx").rows == [[0.0, False]]
 
 
 def test_merged_ranges_are_reported_zero_based():
