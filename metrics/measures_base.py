@@ -8,6 +8,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from metrics.notes import Note
+
 
 @dataclass(frozen=True)
 class Period:
@@ -55,7 +57,7 @@ class Period:
 class MeasureResult:
     """A measure's raw answer, before the target turns it into a status.
 
-    value is None when there is nothing to measure (then `note` says why). Shares are fractions
+    value is None when there is nothing to measure (then `notes` say why). Shares are fractions
     0-1. ci is set only for sample measures (surveys).
     """
 
@@ -66,12 +68,12 @@ class MeasureResult:
     pending: int | None = None
     ci: tuple[float, float] | None = None
     sample: bool = False
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
     extra: dict = field(default_factory=dict, compare=False)
 
 
 def share_result(
-    met: int, decided: int, pending: int | None = None, notes: tuple[str, ...] = (), extra: dict | None = None
+    met: int, decided: int, pending: int | None = None, notes: tuple[Note, ...] = (), extra: dict | None = None
 ) -> MeasureResult:
     """A census share met/decided, None when nothing was decided."""
     value = met / decided if decided else None

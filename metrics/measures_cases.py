@@ -12,9 +12,16 @@ import numpy as np
 import pandas as pd
 
 from metrics.measures_base import MeasureResult, Period, dates64, settings_get, share_result
+from metrics.notes import Note, NoteCode
 from metrics.workdays import days_taken, deadline_dates
 
 STATES = ("met", "late", "overdue", "pending", "invalid")
+# The states a deadline share does not simply count as met or late, and how its note says so.
+STATE_NOTES = (
+    ("pending", NoteCode.PENDING_LEFT_OUT, "처리 중 {n}건 제외", "{n} pending, left out"),
+    ("overdue", NoteCode.OVERDUE_COUNTED_LATE, "기한 경과 미처리 {n}건 포함", "{n} open past deadline, counted late"),
+    ("invalid", NoteCode.COMPLETED_BEFORE_RECEIVED, "처리일이 접수일보다 빠른 {n}건 제외", "{n} completed before received, left out"),
+)
 
 
 def done_dates(rows: pd.DataFrame, interim_counts: bool) -> np.ndarray:
@@ -69,15 +76,6 @@ def deadline_share(rows: pd.DataFrame, params: dict, period: Period, frames: dic
     counts = cls["state"].value_counts().reindex(STATES, fill_value=0)
     met = int(counts["met"])
     missed = int(counts["late"] + counts["overdue"])
-    notes = []
-    if counts["pending"]:
-        notes.append(f"처리 중 {counts['pending']}건 제외 / {counts['pending']} pending, left out")
-    if counts["overdue"]:
-        notes.append(f"기한 경과 미처리 {counts['overdue']}건 포함 / {counts['overdue']} open past deadline, counted late")
-    if counts["invalid"]:
-        notes.append(
-            f"처리일이 접수일보다 빠른 {counts['invalid']}건 제외 / {counts['invalid']} completed before received, left out"
-        )
     extra = {
         "late": int(counts["late"]),
         "overdue": int(counts["overdue"]),
@@ -85,7 +83,16 @@ def deadline_share(rows: pd.DataFrame, params: dict, period: Period, frames: dic
         "days": days,
         "day_mode": params["day_mode"],
     }
-    return share_result(met, met + missed, int(counts["pending"]), tuple(notes), extra)
+    return share_result(met, met + missed, int(counts["pending"]), _deadline_notes(counts), extra)
+
+
+def _deadline_notes(counts: pd.Series) -> tuple[Note, ...]:
+    """A note per state left out of the share or counted late, with how many cases it holds."""
+    return tuple(
+        Note(code, ko.format(n=int(counts[state])), en.format(n=int(counts[state])))
+        for state, code, ko, en in STATE_NOTES
+        if counts[state]
+    )
 
 
 def median_days(rows: pd.DataFrame, params: dict, period: Period, frames: dict) -> MeasureResult:
@@ -96,7 +103,7 @@ def median_days(rows: pd.DataFrame, params: dict, period: Period, frames: dict) 
     taken = days_taken(received, done, day_mode)
     valid = taken[~np.isnan(taken)]
     open_count = int(np.isnat(done).sum())
-    notes = (f"미완료 {open_count}건 제외 / {open_count} still open, left out",) if open_count else ()
+    notes = (Note(NoteCode.OPEN_LEFT_OUT, f"미완료 {open_count}건 제외", f"{open_count} still open, left out"),) if open_count else ()
     if valid.size == 0:
         return MeasureResult(value=None, n=0, pending=open_count, notes=notes)
     extra = {"mean": float(valid.mean()), "max": float(valid.max()), "day_mode": day_mode}

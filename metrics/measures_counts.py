@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.measures_base import MeasureResult, Period, dates64, share_result
+from metrics.notes import Note, NoteCode
 
 
 def event_count(rows: pd.DataFrame, params: dict, period: Period, frames: dict) -> MeasureResult:
@@ -14,7 +15,10 @@ def event_count(rows: pd.DataFrame, params: dict, period: Period, frames: dict) 
     held = dates <= period.as_of64
     count = int(held.sum())
     scheduled = int((~held & ~np.isnat(dates)).sum())
-    notes = (f"예정 {scheduled}건 미포함 / {scheduled} scheduled later, not counted",) if scheduled else ()
+    notes = (
+        (Note(NoteCode.SCHEDULED_NOT_COUNTED, f"예정 {scheduled}건 미포함", f"{scheduled} scheduled later, not counted"),)
+        if scheduled else ()
+    )
     extra = {"scheduled": scheduled}
     if "participants" in rows.columns:
         extra["participants"] = int(pd.to_numeric(rows.loc[held, "participants"]).fillna(0).sum())
@@ -28,9 +32,12 @@ def completed_enrolments(rows: pd.DataFrame, params: dict, period: Period, frame
     count = int(completed.sum())
     ids = rows["trainee_id"] if "trainee_id" in rows.columns else pd.Series(None, index=rows.index, dtype="str")
     unique, without_id = distinct_count(ids, completed)
-    notes = [f"고유 교육생 {unique:,}명 / {unique:,} unique trainees"]
+    notes = [Note(NoteCode.UNIQUE_TRAINEES, f"고유 교육생 {unique:,}명", f"{unique:,} unique trainees")]
     if without_id:
-        notes.append(f"교육생번호 없는 수료 {without_id}건 / {without_id} completions without a trainee id")
+        notes.append(Note(
+            NoteCode.COMPLETIONS_WITHOUT_TRAINEE_ID, f"교육생번호 없는 수료 {without_id}건",
+            f"{without_id} completions without a trainee id",
+        ))
     extra = {"unique_trainees": unique, "enrolled": int(ended.sum()), "without_id": without_id}
     return MeasureResult(value=float(count), n=count, notes=tuple(notes), extra=extra)
 
@@ -73,7 +80,11 @@ def posting_duration_share(rows: pd.DataFrame, params: dict, period: Period, fra
     months = int(params["months"])
     states = posting_status(rows, months, period.open_items_as_of, period.today)["state"].value_counts()
     met, missed, pending = (int(states.get(k, 0)) for k in ("met", "missed", "pending"))
-    notes = (f"게시 중 {months}개월 미도달 {pending}건 제외 / {pending} still online, not yet {months} months",) if pending else ()
+    notes = (
+        (Note(NoteCode.STILL_ONLINE_LEFT_OUT, f"게시 중 {months}개월 미도달 {pending}건 제외",
+              f"{pending} still online, not yet {months} months"),)
+        if pending else ()
+    )
     return share_result(met, met + missed, pending, notes, {"months": months})
 
 
@@ -84,6 +95,9 @@ def calls_within_rings(rows: pd.DataFrame, params: dict, period: Period, frames:
     known = ~np.isnan(rings)
     met = int((rings[known] <= max_rings).sum())
     missing = int((~known).sum())
-    notes = (f"벨 횟수 없는 {missing}건 제외 / {missing} calls without rings, left out",) if missing else ()
+    notes = (
+        (Note(NoteCode.CALLS_WITHOUT_RINGS, f"벨 횟수 없는 {missing}건 제외", f"{missing} calls without rings, left out"),)
+        if missing else ()
+    )
     return share_result(met, int(known.sum()), None, notes, {"max_rings": max_rings, "without_rings": missing})
 

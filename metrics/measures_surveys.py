@@ -14,9 +14,11 @@ import numpy as np
 import pandas as pd
 
 from metrics.measures_base import MeasureResult, Period, dates64, settings_get, share_result
+from metrics.notes import Note, NoteCode
 from metrics.stats import t_interval, wilson_interval
 
 EPS = 1e-9  # item means such as 4.0 may arrive as 3.9999999999
+NO_SCORES = Note(NoteCode.NO_SCORED_RESPONSES, "점수 있는 응답 없음", "no scored responses")
 
 
 def converted_scores(rows: pd.DataFrame, scale: float) -> tuple[np.ndarray, np.ndarray]:
@@ -37,15 +39,16 @@ def score_100(rows: pd.DataFrame) -> float | None:
     return float(((score[keep] - 1) / (scale_max[keep] - 1) * 100).mean())
 
 
-def conversion_note(own_scales: np.ndarray, scale: float) -> tuple[str, ...]:
+def conversion_note(own_scales: np.ndarray, scale: float) -> tuple[Note, ...]:
     """A note per other scale that was converted, e.g. 5-point answers shown on 10 points."""
     notes = []
     for other, count in zip(*np.unique(own_scales, return_counts=True), strict=True):
         if abs(other - scale) > EPS:
-            notes.append(
-                f"{other:g}점 척도 응답 {count}건을 {scale:g}점으로 환산(×{scale / other:g}) / "
-                f"{count} responses on a {other:g}-point scale converted to {scale:g} points"
-            )
+            notes.append(Note(
+                NoteCode.SCALE_CONVERTED,
+                f"{other:g}점 척도 응답 {count}건을 {scale:g}점으로 환산(×{scale / other:g})",
+                f"{count} responses on a {other:g}-point scale converted to {scale:g} points",
+            ))
     return tuple(notes)
 
 
@@ -56,7 +59,7 @@ def survey_mean(rows: pd.DataFrame, params: dict, period: Period, frames: dict) 
     n = int(values.size)
     notes = list(conversion_note(own, scale))
     if n == 0:
-        return MeasureResult(value=None, n=0, sample=True, notes=("점수 있는 응답 없음 / no scored responses",))
+        return MeasureResult(value=None, n=0, sample=True, notes=(NO_SCORES,))
     mean = float(values.mean())
     sd = float(values.std(ddof=1)) if n > 1 else math.nan
     ci = t_interval(mean, sd, n)
@@ -65,11 +68,14 @@ def survey_mean(rows: pd.DataFrame, params: dict, period: Period, frames: dict) 
     return MeasureResult(value=mean, n=n, ci=ci, sample=True, notes=tuple(notes), extra=extra)
 
 
-def _interval_notes(n: int, sd: float) -> list[str]:
+def _interval_notes(n: int, sd: float) -> list[Note]:
     if n == 1:
-        return ["응답 1건: 신뢰구간 없음 / a single response: no interval"]
+        return [Note(NoteCode.SINGLE_RESPONSE, "응답 1건: 신뢰구간 없음", "a single response: no interval")]
     if sd == 0:
-        return ["모든 응답이 같아 신뢰구간이 평균 한 점으로 모임 / all responses identical: the interval collapses to the mean"]
+        return [Note(
+            NoteCode.IDENTICAL_RESPONSES, "모든 응답이 같아 신뢰구간이 평균 한 점으로 모임",
+            "all responses identical: the interval collapses to the mean",
+        )]
     return []
 
 
@@ -80,12 +86,12 @@ def survey_satisfied_share(rows: pd.DataFrame, params: dict, period: Period, fra
     values, own = converted_scores(rows, scale)
     n = int(values.size)
     if n == 0:
-        return MeasureResult(value=None, n=0, sample=True, notes=("점수 있는 응답 없음 / no scored responses",))
+        return MeasureResult(value=None, n=0, sample=True, notes=(NO_SCORES,))
     satisfied = int((values >= satisfied_at - EPS).sum())
     s100 = score_100(rows)
     notes = conversion_note(own, scale)
     if s100 is not None:
-        notes += (f"100점 환산 {s100:.1f}점 / 100-point score {s100:.1f}",)
+        notes += (Note(NoteCode.SCORE_100, f"100점 환산 {s100:.1f}점", f"100-point score {s100:.1f}"),)
     extra = {"score_100": s100, "satisfied_at": satisfied_at, "scale": scale}
     return MeasureResult(
         value=satisfied / n, n=n, numerator=satisfied, denominator=n,
@@ -160,18 +166,31 @@ def course_feedback_coverage(rows: pd.DataFrame, params: dict, period: Period, f
     courses, unmatched = coverage_table(rows, survey, period.as_of)
     covered = int(courses["covered"].sum())
     uncovered = courses.loc[~courses["covered"], "name"].tolist()
-    notes = []
-    if uncovered:
-        notes.append(f"의견 수렴 없는 과정 {len(uncovered)}개 / {len(uncovered)} courses without feedback: " + ", ".join(uncovered[:10]))
-    if len(unmatched):
-        notes.append(
-            f"과정명이 맞지 않는 설문 과정 {len(unmatched)}개 / {len(unmatched)} survey course names match no course: "
-            + ", ".join(unmatched["name"].tolist()[:10])
-        )
     # Every response with a usable course name is either matched (in courses) or listed as unmatched.
     no_course = int(len(survey) - courses["responses"].sum() - unmatched["responses"].sum())
-    if no_course:
-        notes.append(f"과정명 없는 응답 {no_course}건 / {no_course} responses without a course name")
+    notes = _coverage_notes(uncovered, unmatched["name"].tolist(), no_course)
     extra = {"uncovered_courses": uncovered, "unmatched_survey_courses": unmatched["name"].tolist(), "courses": len(courses)}
-    return share_result(covered, len(courses), None, tuple(notes), extra)
+    return share_result(covered, len(courses), None, notes, extra)
+
+
+def _coverage_notes(uncovered: list[str], unmatched: list[str], no_course: int) -> tuple[Note, ...]:
+    """Courses without feedback and survey responses that found no course, the first ten names listed."""
+    notes = []
+    if uncovered:
+        names = ", ".join(uncovered[:10])
+        notes.append(Note(
+            NoteCode.COURSES_WITHOUT_FEEDBACK, f"의견 수렴 없는 과정 {len(uncovered)}개: {names}",
+            f"{len(uncovered)} courses without feedback: {names}",
+        ))
+    if unmatched:
+        names = ", ".join(unmatched[:10])
+        notes.append(Note(
+            NoteCode.UNMATCHED_SURVEY_COURSES, f"과정명이 맞지 않는 설문 과정 {len(unmatched)}개: {names}",
+            f"{len(unmatched)} survey course names match no course: {names}",
+        ))
+    if no_course:
+        notes.append(Note(
+            NoteCode.RESPONSES_WITHOUT_COURSE, f"과정명 없는 응답 {no_course}건", f"{no_course} responses without a course name"
+        ))
+    return tuple(notes)
 

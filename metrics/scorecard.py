@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from metrics.frames import YearFrames, default_year, load_year_frames
 from metrics.measures_base import MeasureResult, Period
+from metrics.notes import Note, NoteCode
 from metrics.registry import Kpi, Registry, load_contract, load_registry
 from metrics.stats import SMALL_SAMPLE, compare, interval_conclusive, paced_projection
 from metrics.targets import registry_for_year
@@ -28,7 +29,7 @@ STATUSES = ("met", "not_met", "on_track", "at_risk", "tracked", "no_data")
 
 @dataclass(frozen=True)
 class KpiResult:
-    """One KPI's line on the scorecard; shares are fractions 0-1 (unit 'share')."""
+    """One KPI's line on the scorecard; shares are fractions 0-1 (unit 'share'); notes carry stable codes."""
 
     id: str
     area: str
@@ -50,7 +51,7 @@ class KpiResult:
     numerator: float | None
     denominator: float | None
     pending: int | None
-    note: str
+    notes: tuple[Note, ...]
     small_sample: bool
     source: str
     measure: str
@@ -106,11 +107,7 @@ def evaluate_kpi(kpi: Kpi, frames: YearFrames, period: Period) -> KpiResult:
     """Measure one KPI on the year's frames and judge it."""
     missing = [k for k in kpi.kinds_needed() if not frames.covers(k)]
     if missing:
-        names = _contract().kinds
-        notes = [
-            f"{names.get(k, {}).get('ko', k)} 업로드 없음 ({period.year}) / no {names.get(k, {}).get('en', k)} upload covers {period.year}"
-            for k in missing
-        ]
+        notes = [_missing_upload_note(kind, period.year) for kind in missing]
         return _result(kpi, period, MeasureResult(value=None), "no_data", None, None, notes, {"missing_kinds": missing})
     rows = filter_rows(frames.frame(kpi.source), kpi.filter)
     measured = kpi.spec.fn(rows, kpi.params, period, frames.data)
@@ -118,14 +115,20 @@ def evaluate_kpi(kpi: Kpi, frames: YearFrames, period: Period) -> KpiResult:
     if measured.value is None:
         if rows.empty:
             label = ", ".join(type_label(c, v) for c, values in kpi.filter.items() for v in values) or kpi.source
-            notes.insert(0, f"해당 연도 {label} 0건 / no cases of this type in the year")
+            notes.insert(0, Note(NoteCode.NO_CASES_OF_TYPE, f"해당 연도 {label} 0건", "no cases of this type in the year"))
         elif measured.pending:
-            notes.insert(0, f"모두 처리 중 / all {measured.pending} still pending")
+            notes.insert(0, Note(NoteCode.ALL_PENDING, "모두 처리 중", f"all {measured.pending} still pending"))
         return _result(kpi, period, measured, "no_data", None, None, notes, {})
     return _judged(kpi, frames, period, measured, notes)
 
 
-def _judged(kpi: Kpi, frames: YearFrames, period: Period, measured: MeasureResult, notes: list[str]) -> KpiResult:
+def _missing_upload_note(kind: str, year: int) -> Note:
+    names = _contract().kinds.get(kind, {})
+    ko, en = names.get("ko", kind), names.get("en", kind)
+    return Note(NoteCode.MISSING_UPLOAD, f"{ko} 업로드 없음 ({year})", f"no {en} upload covers {year}")
+
+
+def _judged(kpi: Kpi, frames: YearFrames, period: Period, measured: MeasureResult, notes: list[Note]) -> KpiResult:
     target, extra, projection = kpi.target, {}, None
     if target is None:
         status, conclusive = "tracked", None
@@ -143,19 +146,25 @@ def _judged(kpi: Kpi, frames: YearFrames, period: Period, measured: MeasureResul
         status = "met" if compare(measured.value, target.comparator, target.value) else "not_met"
         conclusive = interval_conclusive(measured.ci, target.comparator, target.value) if kpi.spec.sample else True
     if kpi.spec.sample and measured.n < SMALL_SAMPLE:
-        notes.append(f"표본 {measured.n}건(30건 미만) / small sample: {measured.n} responses (under 30)")
+        notes.append(Note(
+            NoteCode.SMALL_SAMPLE, f"표본 {measured.n}건(30건 미만)", f"small sample: {measured.n} responses (under 30)"
+        ))
     if period.is_current:
-        notes.append(f"{period.as_of:%Y-%m-%d}까지 / year to date")
+        notes.append(Note(NoteCode.YEAR_TO_DATE, f"{period.as_of:%Y-%m-%d}까지", "year to date"))
     return _result(kpi, period, measured, status, conclusive, projection, notes, extra)
 
 
-def _projection_note(method: str, value: float) -> str:
-    how = {
-        "history": "예년 같은 날까지의 달성 비율로 연말 추정 / projected from the share earlier years had reached by this day",
-        "history_additive": "예년에는 이 날 이후에 실적 발생: 예년 평균을 더해 추정 / earlier years had nothing by this day: their mean added",
-        "linear": "과거 자료 없음: 경과 일수 비례 추정 / no history: projected linearly",
-    }[method]
-    return f"연말 추정 {value:,.1f} — {how}"
+# How each projection method is said, in Korean and English.
+PROJECTION_METHODS = {
+    "history": ("예년 같은 날까지의 달성 비율로 연말 추정", "projected from the share earlier years had reached by this day"),
+    "history_additive": ("예년에는 이 날 이후에 실적 발생: 예년 평균을 더해 추정", "earlier years had nothing by this day: their mean added"),
+    "linear": ("과거 자료 없음: 경과 일수 비례 추정", "no history: projected linearly"),
+}
+
+
+def _projection_note(method: str, value: float) -> Note:
+    ko, en = PROJECTION_METHODS[method]
+    return Note(NoteCode.PROJECTED, f"연말 추정 {value:,.1f} — {ko}", f"year-end projection {value:,.1f} — {en}")
 
 
 def _history_for(kpi: Kpi, frames: YearFrames) -> pd.DataFrame | None:
@@ -168,7 +177,7 @@ def _history_for(kpi: Kpi, frames: YearFrames) -> pd.DataFrame | None:
 
 
 def _result(
-    kpi: Kpi, period: Period, m: MeasureResult, status: str, conclusive, projection, notes: list[str], extra: dict
+    kpi: Kpi, period: Period, m: MeasureResult, status: str, conclusive, projection, notes: list[Note], extra: dict
 ) -> KpiResult:
     target = kpi.target
     ci = m.ci if m.value is not None else None
@@ -180,7 +189,7 @@ def _result(
         ci_low=None if ci is None else float(ci[0]), ci_high=None if ci is None else float(ci[1]),
         ytd=period.is_current, projection=projection,
         numerator=m.numerator, denominator=m.denominator, pending=m.pending,
-        note="; ".join(notes), small_sample=bool(kpi.spec.sample and m.value is not None and m.n < SMALL_SAMPLE),
+        notes=tuple(notes), small_sample=bool(kpi.spec.sample and m.value is not None and m.n < SMALL_SAMPLE),
         source=kpi.source, measure=kpi.measure, clause=kpi.clause,
         definition_ko=kpi.definition_ko, definition_en=kpi.definition_en,
         extra={**m.extra, **extra},

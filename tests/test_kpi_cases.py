@@ -42,7 +42,8 @@ def test_review_share_counts_business_days_across_seollal_and_judges_open_cases_
     assert (r.value, r.numerator, r.denominator, r.pending, r.n) == (0.5, 2, 4, 1, 4)
     assert (r.status, r.conclusive, r.ytd) == ("not_met", True, True)
     assert r.ci_low is None and r.ci_high is None  # a census: no interval
-    assert "1 pending" in r.note and "1 open past deadline" in r.note
+    assert [n.code for n in r.notes] == ["pending_left_out", "overdue_counted_late", "year_to_date"]
+    assert (r.notes[0].en, r.notes[1].en) == ("1 pending, left out", "1 open past deadline, counted late")
     assert (r.extra["late"], r.extra["overdue"]) == (1, 1)
 
 
@@ -134,13 +135,16 @@ def test_no_case_of_the_type_in_a_covered_year_is_no_data_with_a_note():
     log = cases(("cert_review", "2025-03-10", "2025-03-11", None))
     r = result("cert.complaint_30d", 2025, date(2026, 1, 10), cases=log)
     assert (r.status, r.value) == ("no_data", None)
-    assert "해당 연도 인증 관련 민원 0건 / no cases of this type in the year" in r.note
+    [note] = r.notes
+    assert note.code == "no_cases_of_type"
+    assert str(note) == "해당 연도 인증 관련 민원 0건 / no cases of this type in the year"  # the type named in Korean
 
 
 def test_no_cases_upload_for_the_year_is_no_data_naming_the_upload():
     r = result("cert.review_15d", 2025, date(2026, 1, 10))
     assert r.status == "no_data"
-    assert "처리기한 업무 기록 업로드 없음 (2025)" in r.note
+    [note] = r.notes
+    assert (note.code, note.ko) == ("missing_upload", "처리기한 업무 기록 업로드 없음 (2025)")
     assert r.extra["missing_kinds"] == ["cases"]
 
 
@@ -148,7 +152,8 @@ def test_only_pending_cases_leave_no_share_to_report():
     log = cases(("cert_review", "2026-11-25", None, None))
     r = result("cert.review_15d", 2026, date(2026, 11, 27), cases=log)
     assert (r.status, r.value, r.pending) == ("no_data", None, 1)
-    assert "all 1 still pending" in r.note
+    assert [n.code for n in r.notes] == ["all_pending", "pending_left_out"]
+    assert r.notes[0].en == "all 1 still pending"
 
 
 def test_a_completion_before_receipt_is_left_out_and_reported():
@@ -158,4 +163,4 @@ def test_a_completion_before_receipt_is_left_out_and_reported():
     )
     r = result("cert.review_15d", 2025, date(2026, 1, 10), cases=log)
     assert (r.value, r.denominator) == (1.0, 1)
-    assert "1 completed before received" in r.note
+    assert [(n.code, n.en) for n in r.notes] == [("completed_before_received", "1 completed before received, left out")]

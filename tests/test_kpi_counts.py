@@ -34,7 +34,7 @@ def test_events_of_a_finished_year_are_counted_and_a_missing_type_is_zero_not_no
 def test_no_events_upload_for_the_year_is_no_data():
     r = results(2025, date(2026, 11, 27), ["ft.committee"])
     assert r["ft.committee"].status == "no_data"
-    assert "연간 행사 기록 업로드 없음" in r["ft.committee"].note
+    assert [(n.code, n.ko) for n in r["ft.committee"].notes] == [("missing_upload", "연간 행사 기록 업로드 없음 (2025)")]
 
 
 def history(rows) -> pd.DataFrame:
@@ -54,7 +54,9 @@ def test_current_year_events_are_paced_against_earlier_years():
     # Committee: earlier years had none by 27 Nov; the one on 15 Dec 2026 is scheduled, not held.
     # Projection = 0 + mean yearly total 1 = 1 >= 1: on track.
     assert (r["ft.committee"].value, r["ft.committee"].projection, r["ft.committee"].status) == (0.0, 1.0, "on_track")
-    assert "1 scheduled later" in r["ft.committee"].note
+    committee_notes = r["ft.committee"].notes
+    assert [n.code for n in committee_notes] == ["scheduled_not_counted", "projected", "year_to_date"]
+    assert committee_notes[0].en == "1 scheduled later, not counted"
     # Workshop: no history -> linear: 1 / (331/365) = 1.103 (27 Nov is day 331); the one already held
     # reaches the yearly target of 1, which the rest of the year cannot undo: met.
     assert r["eval.workshop"].projection == pytest.approx(365 / 331)
@@ -81,7 +83,9 @@ def test_trainees_count_completed_enrolments_with_unique_trainees_beside():
     # completed = 4 (t1 twice, t2, no-id); unique ids among them = t1, t2 = 2.
     assert (r.value, r.n, r.status) == (4.0, 4, "not_met")
     assert r.extra["unique_trainees"] == 2 and r.extra["without_id"] == 1
-    assert "2 unique trainees" in r.note
+    assert [(n.code, n.en) for n in r.notes] == [
+        ("unique_trainees", "2 unique trainees"), ("completions_without_trainee_id", "1 completions without a trainee id"),
+    ]
 
 
 def test_trainees_of_the_current_year_are_paced_from_earlier_years():
@@ -117,6 +121,7 @@ def test_postings_need_five_calendar_months_and_open_ones_are_judged_today():
     r = results(2025, date(2026, 11, 27), ["wk.posting_5m"], postings=posts)["wk.posting_5m"]
     # met 6 (A, C, D, E, F, G) of decided 7 (B missed); pending 1 (H)
     assert (r.value, r.numerator, r.denominator, r.pending) == (6 / 7, 6, 7, 1)
+    assert [(n.code, n.en) for n in r.notes] == [("still_online_left_out", "1 still online, not yet 5 months")]
 
 
 def test_calls_within_two_rings():
@@ -127,4 +132,4 @@ def test_calls_within_two_rings():
     r = results(2025, date(2026, 11, 27), ["cs.phone_3_rings"], calls=calls)["cs.phone_3_rings"]
     # within 2 rings: 1, 2, 2 = 3 of 4 with a ring count; the call without one is left out.
     assert (r.value, r.numerator, r.denominator) == (0.75, 3, 4)
-    assert "1 calls without rings" in r.note
+    assert [(n.code, n.en) for n in r.notes] == [("calls_without_rings", "1 calls without rings, left out")]

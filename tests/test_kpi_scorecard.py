@@ -19,7 +19,7 @@ from metrics.store import UploadMeta, file_sha256, get_engine, import_rows, undo
 
 JSON_FIELDS = {
     "id", "area", "title_ko", "title_en", "value", "unit", "target", "comparator", "status", "conclusive", "n",
-    "ci_low", "ci_high", "year", "ytd", "projection", "numerator", "denominator", "pending", "note",
+    "ci_low", "ci_high", "year", "ytd", "projection", "numerator", "denominator", "pending", "notes",
 }
 
 
@@ -76,7 +76,19 @@ def test_an_empty_store_gives_no_data_for_every_kpi_with_all_json_fields(engine)
     assert {r.status for r in results} == {"no_data"}
     rows = json.loads(scorecard_json(results))
     assert all(JSON_FIELDS <= set(row) for row in rows)
-    assert all("업로드 없음" in row["note"] for row in rows)
+    assert all({note["code"] for note in row["notes"]} == {"missing_upload"} for row in rows)
+
+
+def test_the_scorecard_json_carries_each_note_as_its_code_and_words(engine):
+    put(engine, "cases", cases([
+        ("cert_review", "a", "2026-11-02", "2026-11-03"),  # Mon to Tue: 2 working days, met
+        ("cert_review", "b", "2026-11-25", None),  # open, its deadline is in December: pending
+    ]), "cases.xlsx")
+    rows = {row["id"]: row for row in json.loads(scorecard_json(compute_scorecard(engine, 2026, today=date(2026, 11, 27))))}
+    assert rows["cert.review_15d"]["notes"] == [
+        {"code": "pending_left_out", "ko": "처리 중 1건 제외", "en": "1 pending, left out"},
+        {"code": "year_to_date", "ko": "2026-11-27까지", "en": "year to date"},
+    ]
 
 
 def test_the_store_path_reads_only_the_year_and_agrees_with_hand_counts(engine):

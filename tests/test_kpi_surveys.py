@@ -35,7 +35,7 @@ def test_exhibitor_mean_carries_a_t_interval_and_a_small_sample_flag():
     assert r.ci_high == pytest.approx(7.6 + 1.415705, abs=1e-5)
     # 7.6 >= 7.5 but the interval reaches below 7.5: met, not conclusive; 5 < 30 responses.
     assert (r.status, r.conclusive, r.small_sample, r.n) == ("met", False, True, 5)
-    assert "small sample: 5 responses" in r.note
+    assert [(n.code, n.en) for n in r.notes] == [("small_sample", "small sample: 5 responses (under 30)")]
 
 
 def test_a_five_point_exhibitor_survey_is_converted_to_ten_points_and_says_so():
@@ -43,14 +43,15 @@ def test_a_five_point_exhibitor_survey_is_converted_to_ten_points_and_says_so():
     r = result("wk.exhibitor_score", exhibitor_survey=frame)
     # 4 -> 8 and 5 -> 10 on 10 points (x * 10 / 5); with the 7 given on 10: (8 + 10 + 7) / 3 = 8.3333
     assert r.value == pytest.approx(25 / 3)
-    assert "2 responses on a 5-point scale converted to 10 points" in r.note
+    assert [n.code for n in r.notes] == ["scale_converted", "small_sample"]
+    assert str(r.notes[0]) == "5점 척도 응답 2건을 10점으로 환산(×2) / 2 responses on a 5-point scale converted to 10 points"
 
 
 def test_a_single_response_has_no_interval_and_no_certainty():
     r = result("ft.satisfaction", future_talent_survey=survey("future_talent_survey", [4.5]))
     assert (r.value, r.n, r.ci_low, r.ci_high) == (4.5, 1, None, None)
     assert (r.status, r.conclusive, r.small_sample) == ("met", False, True)
-    assert "a single response: no interval" in r.note
+    assert [n.code for n in r.notes] == ["single_response", "small_sample"]
 
 
 def test_identical_ratings_collapse_the_interval_to_the_mean():
@@ -58,7 +59,7 @@ def test_identical_ratings_collapse_the_interval_to_the_mean():
     # sd = 0: the t interval is 4.0 +/- 0; 4.0 >= 4.0 on both ends: met and conclusive; 35 >= 30.
     assert (r.value, r.ci_low, r.ci_high) == (4.0, 4.0, 4.0)
     assert (r.status, r.conclusive, r.small_sample) == ("met", True, False)
-    assert "all responses identical" in r.note
+    assert [n.code for n in r.notes] == ["identical_responses"]
 
 
 def test_a_large_clear_sample_is_conclusive():
@@ -87,7 +88,12 @@ def test_satisfaction_on_a_ten_point_survey_is_judged_on_its_five_point_equivale
     r = result("edu.satisfaction", trainee_survey=survey("trainee_survey", [8, 7], 10.0))
     # 8 -> 4.0 (satisfied), 7 -> 3.5 (not): 1 of 2
     assert r.value == 0.5
-    assert "converted to 5 points" in r.note
+    # 100-point score: (8 - 1) / 9 * 100 = 77.78 and (7 - 1) / 9 * 100 = 66.67; mean 72.2
+    assert [(n.code, n.en) for n in r.notes] == [
+        ("scale_converted", "2 responses on a 10-point scale converted to 5 points"),
+        ("score_100", "100-point score 72.2"),
+        ("small_sample", "small sample: 2 responses (under 30)"),
+    ]
 
 
 def coverage_frames():
@@ -115,18 +121,22 @@ def test_feedback_coverage_matches_course_names_despite_spelling_and_lists_what_
     assert (r.value, r.numerator, r.denominator) == (0.75, 3, 4)
     assert r.extra["uncovered_courses"] == ["관로 관리"]
     assert r.extra["unmatched_survey_courses"] == ["수질 분석"]
-    assert "1 responses without a course name" in r.note
+    assert [(n.code, n.ko) for n in r.notes] == [
+        ("courses_without_feedback", "의견 수렴 없는 과정 1개: 관로 관리"),  # the names in both languages
+        ("unmatched_survey_courses", "과정명이 맞지 않는 설문 과정 1개: 수질 분석"),
+        ("responses_without_course", "과정명 없는 응답 1건"),
+    ]
 
 
 def test_feedback_coverage_needs_the_survey_upload_too():
     att, _ = coverage_frames()
     r = result("edu.feedback_per_course", attendance=att)
     assert r.status == "no_data"
-    assert "no Water-works training survey upload covers 2025" in r.note
+    assert [(n.code, n.en) for n in r.notes] == [("missing_upload", "no Water-works training survey upload covers 2025")]
 
 
 def test_survey_kpis_are_year_to_date_in_the_current_year():
     r = result("ft.satisfaction", 2026, date(2026, 11, 27), future_talent_survey=survey("future_talent_survey", [3.0, 3.5]))
     # mean 3.25 < 4.0 so far this year
     assert (r.value, r.status, r.ytd, r.projection) == (3.25, "not_met", True, None)
-    assert "year to date" in r.note
+    assert [(n.code, n.ko) for n in r.notes][-1] == ("year_to_date", "2026-11-27까지")

@@ -74,7 +74,7 @@ def card_html(result: KpiResult, trend: list[tuple[int, float | None]]) -> str:
     """The card's whole text as one HTML block: one element to draw instead of eight (year changes redraw fast)."""
     lines = [verdict_line(result), pace_line(result)]
     if result.status == "no_data":
-        lines.append(missing_kinds_text(result) or (fmt.notes(result.note)[0] if result.note else ""))
+        lines.append(missing_kinds_text(result) or (fmt.note(result.notes[0]) if result.notes else ""))
     if result.small_sample:
         lines.append(t("card.small_sample", n=result.n))
     muted = "color:#5f6368;font-size:0.85rem;margin:2px 0"

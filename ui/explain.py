@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from metrics.notes import NoteCode
 from metrics.scorecard import KpiResult
 from ui import fmt
 from ui.cards import missing_kinds_text
 from ui.i18n import labels, t
+
+# Core notes that the lines above already put in words: the status line (missing uploads, the projection),
+# the counts line (pending cases), the sample lines (small sample) and the year-to-date line.
+WORDED_ABOVE = frozenset({
+    NoteCode.MISSING_UPLOAD, NoteCode.PROJECTED, NoteCode.PENDING_LEFT_OUT, NoteCode.ALL_PENDING,
+    NoteCode.SMALL_SAMPLE, NoteCode.YEAR_TO_DATE,
+})
 
 
 def counts_line(result: KpiResult) -> str:
@@ -57,11 +65,5 @@ def explanations(result: KpiResult) -> list[str]:
     lines.extend(sample_lines(result))
     if result.ytd and result.status != "no_data":
         lines.append(t("explain.ytd"))
-    lines.extend(note for note in fmt.notes(result.note) if not _said(note))
+    lines.extend(fmt.note(note) for note in result.notes if note.code not in WORDED_ABOVE)
     return lines
-
-
-def _said(note: str) -> bool:
-    """Core notes already worded above (year to date, small sample, pending, missing uploads)."""
-    markers = ("까지", "year to date", "표본", "small sample", "처리 중", "pending, left out", "업로드 없음", "upload covers", "연말 추정", "projected")
-    return any(m in note for m in markers)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 
+from metrics.notes import Note
 from metrics.scorecard import format_number
-from ui.i18n import split_pair, t
+from ui.i18n import current_lang, t
 
 COMPARATOR_KEYS = {">=": "fmt.target_ge", ">": "fmt.target_gt", "<=": "fmt.target_le", "<": "fmt.target_lt", "==": "fmt.target_eq"}
 
@@ -42,9 +43,9 @@ def interval(low: float | None, high: float | None, unit: str) -> str:
     return f"{number(low, unit)} – {number(high, unit)}"
 
 
-def notes(note: str) -> list[str]:
-    """The core's joined "ko / en; ko / en" notes as lines in the current language."""
-    return [split_pair(part.strip()) for part in note.split("; ") if part.strip()]
+def note(core_note: Note) -> str:
+    """A note of the core in the current language."""
+    return core_note.text(current_lang())
 
 
 def percent(share: float | None) -> str:
