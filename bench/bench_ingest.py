@@ -11,6 +11,7 @@ import gc
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -75,6 +76,24 @@ def whole_ingest(path: Path) -> int:
         return report.rows_imported
 
 
+def peak_memory_mb(path: Path) -> float:
+    """Peak resident memory of one whole ingest in a fresh process (imports included)."""
+    code = (
+        "import resource, sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]);"
+        "from bench.bench_ingest import whole_ingest; whole_ingest(Path(sys.argv[2]));"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(ROOT), str(path)], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PSEUDONYM_KEY": "bench"})
+    return int(out.stdout.split()[-1]) / 1024  # ru_maxrss is in KiB on Linux
+
+
+def imports_memory_mb() -> float:
+    code = "import resource, metrics.ingest, metrics.store; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    return int(out.stdout.split()[-1]) / 1024
+
+
 def timed(fn, path: Path, repeat: int) -> tuple[float, int]:
     times, result = [], None
     for _ in range(repeat):
@@ -99,6 +118,8 @@ def main() -> None:
         make_survey_xlsx(path, args.rows)
         print(f"generated {path.name} in {time.perf_counter() - t0:.1f} s ({path.stat().st_size / 1e6:.1f} MB)")
 
+    # Memory first, in fresh processes: a child forked from a big parent inherits its high-water mark.
+    peak, libraries = peak_memory_mb(path), imports_memory_mb()
     bare, n_bare = timed(bare_calamine, path, args.repeat)
     ours, n_ours = timed(whole_ingest, path, args.repeat)
     print(f"\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
@@ -106,6 +127,7 @@ def main() -> None:
     print("| step | median s | × bare parse |\n|---|---|---|")
     print(f"| bare python-calamine parse ({n_bare - 1:,} rows) | {bare:.2f} | 1.00 |")
     print(f"| whole ingest: read, map, validate, store ({n_ours:,} rows) | {ours:.2f} | {ours / bare:.2f} |")
+    print(f"\nPeak resident memory of one ingest: {peak:.0f} MB (of which imported libraries: {libraries:.0f} MB)")
     if not args.skip_openpyxl:
         opx, _ = timed(pandas_openpyxl, path, 1)
         print(f"| pandas.read_excel, openpyxl | {opx:.2f} | {opx / bare:.2f} |")
