@@ -60,6 +60,11 @@ class KpiResult:
     definition_en: str
     extra: dict = field(default_factory=dict, compare=False)
 
+    @property
+    def note(self) -> str:
+        """The notes as one readable line, "ko / en; ko / en" (the scorecard's public `note` field)."""
+        return "; ".join(str(n) for n in self.notes)
+
 
 def compute_scorecard(
     engine: Engine, year: int | None = None, *, today: date | None = None, registry: Registry | None = None
@@ -210,8 +215,8 @@ def _plain(value):
 
 
 def result_to_dict(result: KpiResult) -> dict:
-    """A KpiResult as a plain dict, ready for JSON."""
-    return _plain(asdict(result))
+    """A KpiResult as a plain dict, ready for JSON: `note` to read, `notes` with codes to act on."""
+    return _plain({**asdict(result), "note": result.note})
 
 
 def scorecard_json(results: list[KpiResult]) -> str:

@@ -19,7 +19,7 @@ from metrics.store import UploadMeta, file_sha256, get_engine, import_rows, undo
 
 JSON_FIELDS = {
     "id", "area", "title_ko", "title_en", "value", "unit", "target", "comparator", "status", "conclusive", "n",
-    "ci_low", "ci_high", "year", "ytd", "projection", "numerator", "denominator", "pending", "notes",
+    "ci_low", "ci_high", "year", "ytd", "projection", "numerator", "denominator", "pending", "note", "notes",
 }
 
 
@@ -89,6 +89,7 @@ def test_the_scorecard_json_carries_each_note_as_its_code_and_words(engine):
         {"code": "pending_left_out", "ko": "처리 중 1건 제외", "en": "1 pending, left out"},
         {"code": "year_to_date", "ko": "2026-11-27까지", "en": "year to date"},
     ]
+    assert rows["cert.review_15d"]["note"] == "처리 중 1건 제외 / 1 pending, left out; 2026-11-27까지 / year to date"
 
 
 def test_the_store_path_reads_only_the_year_and_agrees_with_hand_counts(engine):
