@@ -80,3 +80,17 @@ def test_a_card_without_data_shows_its_first_note_in_the_chosen_language(english
     assert [n.code for n in r.notes] == ["no_cases_of_type"]
     html = card_html(r, [])
     assert "no cases of this type in the year" in html and "0건" not in html
+
+
+def test_postings_still_online_are_said_once_by_the_counts_line():
+    postings = pd.DataFrame(
+        [("A사", "밸브", "2026-01-05", "2026-07-10"),  # 6 months online: met
+         ("B사", "펌프", "2026-09-01", None)],  # online under 3 months on 27 Nov: pending
+        columns=["company", "product", "posted_from", "posted_to"],
+    )
+    postings["exhibition_year"] = 2026
+    r = result("wk.posting_5m", postings=postings)
+    assert "still_online_left_out" in [n.code for n in r.notes]
+    lines = explanations(r)
+    assert lines[0] == "게시물 1건 중 1건이 기간을 채웠습니다. 아직 끝나지 않은 1건(기한 전)은 비율에서 뺐습니다."
+    assert not any("게시 중" in line for line in lines)

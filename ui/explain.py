@@ -9,10 +9,10 @@ from ui.cards import missing_kinds_text
 from ui.i18n import labels, t
 
 # Core notes that the lines above already put in words: the status line (missing uploads, the projection),
-# the counts line (pending cases), the sample lines (small sample) and the year-to-date line.
+# the counts line (pending cases and postings), the sample lines (small sample) and the year-to-date line.
 WORDED_ABOVE = frozenset({
-    NoteCode.MISSING_UPLOAD, NoteCode.PROJECTED, NoteCode.PENDING_LEFT_OUT, NoteCode.ALL_PENDING,
-    NoteCode.SMALL_SAMPLE, NoteCode.YEAR_TO_DATE,
+    NoteCode.MISSING_UPLOAD, NoteCode.PROJECTED, NoteCode.PENDING_LEFT_OUT, NoteCode.STILL_ONLINE_LEFT_OUT,
+    NoteCode.ALL_PENDING, NoteCode.SMALL_SAMPLE, NoteCode.YEAR_TO_DATE,
 })
 
 
