@@ -85,8 +85,11 @@ def _padded_grid(rows: list[list[object]]) -> np.ndarray:
 
 def _calamine_grid(rows: list[list[object]]) -> np.ndarray:
     """calamine's rectangular rows as an object array, its "" for empty cells turned into None."""
-    grid = np.empty((len(rows), len(rows[0]) if rows else 0), dtype=object)
-    grid[:] = rows  # assigning into an object array never lets numpy split a cell that is a sequence
+    if len(set(map(len, rows))) != 1:  # calamine's ranges are rectangular; be safe if one is not
+        grid = _padded_grid(rows)
+    else:
+        grid = np.empty((len(rows), len(rows[0])), dtype=object)
+        grid[:] = rows  # assigning into an object array never lets numpy split a cell that is a sequence
     grid[grid == ""] = None
     return grid
 

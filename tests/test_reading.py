@@ -206,6 +206,12 @@ def test_a_sheet_holding_only_zeros_and_false_is_not_empty():
     assert read_sheet(xlsx_bytes(build), "a.xlsx").rows == [[0.0, False]]
 
 
+def test_a_ragged_grid_from_the_workbook_reader_is_padded_not_refused():
+    from metrics.reading import _calamine_grid
+
+    assert _calamine_grid([["a", ""], ["", 1.0, "x"]]).tolist() == [["a", None, None], [None, 1.0, "x"]]
+
+
 def test_merged_ranges_are_reported_zero_based():
     def build(wb):
         wb.active["A1"] = "연번"
