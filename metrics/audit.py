@@ -2,29 +2,31 @@
 
 Details are checked against an allow-list of keys, so a careless caller cannot put a trainee's
 name or phone number in the log: only staff usernames/e-mails, file names, upload ids, counts,
-KPI ids, targets and reasons go in.
+KPI ids, targets and reasons go in, and the client address of a throttled sign-in.
+Entries older than the retention (AUDIT_RETENTION_DAYS) are deleted only when someone runs `prune`.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, func, select
 
 from metrics.security_schema import audit_log, ensure_tables
+from metrics.settings import load_settings
 
 ACTIONS = (
-    "login", "login_failed", "logout",
+    "login", "login_failed", "login_throttled", "logout",
     "upload", "undo", "export",
     "account_add", "account_roles", "account_disable", "account_enable", "account_password",
-    "target_change",
+    "target_change", "audit_prune",
 )
 # Everything a detail may hold. A key outside this list is refused rather than silently stored.
 DETAIL_KEYS = frozenset({
-    "username", "roles", "source", "reason", "known",
+    "username", "roles", "source", "reason", "known", "address", "days",
     "upload_id", "filename", "kind", "sheet", "rows", "rows_imported", "rows_held",
     "what", "format", "year",
     "kpi_id", "comparator", "value", "old_comparator", "old_value", "unit", "effective_from",
@@ -118,3 +120,34 @@ def _empty() -> pd.DataFrame:
 def details(frame: pd.DataFrame) -> list[dict]:
     """The detail column parsed back into dicts (for tests and readers)."""
     return [json.loads(text) for text in frame["detail"]]
+
+
+# ---- retention -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Pruned:
+    """What a prune removed (in a dry run: would remove): how many entries, all older than `before`."""
+
+    rows: int
+    days: int
+    before: datetime | None  # None when the retention is 0: the log is kept forever
+
+
+def prune(engine: Engine, *, actor: str, days: int | None = None, now: datetime | None = None,
+          dry_run: bool = False) -> Pruned:
+    """Delete entries older than `days` (default AUDIT_RETENTION_DAYS; 0 keeps all), leaving an entry that says so."""
+    days = load_settings().audit_retention_days if days is None else days
+    if days < 0:
+        raise ValueError(f"보존 기간은 0일 이상이어야 합니다 / the retention must be 0 days or more, not {days}")
+    if days == 0:
+        return Pruned(0, 0, None)
+    ensure_tables(engine)
+    now = now or datetime.now()
+    before = now - timedelta(days=days)
+    old = audit_log.c.at < before
+    with engine.begin() as conn:  # the deletion and its own entry stand or fall together
+        rows = int(conn.execute(select(func.count()).select_from(audit_log).where(old)).scalar_one())
+        if not dry_run:
+            conn.execute(audit_log.delete().where(old))
+            record_in(conn, actor, "audit_prune", {"rows": rows, "days": days}, now=now)
+    return Pruned(rows, days, before)

@@ -1,7 +1,9 @@
-"""Who may do what: roles, local accounts (argon2 hashes), login with lockout, sessions, OIDC role mapping.
+"""Who may do what: roles, local accounts (argon2 hashes), login with lockout and throttling, sessions.
 
 Every failed login gets the same message and the same work (one argon2 verification, against a dummy
 hash for an unknown name), so neither the text nor the time tells a guesser which part was wrong.
+A client address with too many recent failures (metrics.throttle) is refused before any of that, with
+its own message and no verification at all, whatever the name and password.
 Times are naive local datetimes like the rest of the store; every function takes `now` for tests.
 """
 
@@ -18,7 +20,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, func, select
 
-from metrics import audit
+from metrics import audit, throttle
 from metrics.security_schema import ensure_tables, users
 
 ROLES = ("viewer", "manager", "analyst", "admin")
@@ -26,6 +28,8 @@ GENERIC_FAILURE = (
     "아이디 또는 비밀번호가 맞지 않거나 지금은 로그인할 수 없습니다. "
     "/ Wrong username or password, or this account cannot sign in now."
 )
+# For an address refused by the throttle: it says nothing about the account, only to wait.
+THROTTLED = "로그인 시도가 너무 많습니다. 잠시 후 다시 시도하세요. / Too many sign-in attempts. Try again later."
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,99}$")
 LOCAL_MODE_NAME = "local"
 
@@ -56,25 +60,33 @@ def has_role(roles: frozenset[str] | set[str], role: str) -> bool:
 
 @dataclass(frozen=True)
 class Policy:
-    """Lockout, session and password rules; each has an environment variable."""
+    """Lockout, throttle, session and password rules; each has an environment variable (POLICY_ENV)."""
 
     max_failures: int = 5
     lock_minutes: float = 15
+    throttle_failures: int = 20  # failed sign-ins from one address within throttle_minutes; 0 turns it off
+    throttle_minutes: float = 15
     idle_minutes: float = 120
     max_hours: float = 8
     min_password_length: int = 10
 
     @classmethod
     def from_env(cls) -> Policy:
-        """LOGIN_MAX_FAILURES, LOGIN_LOCK_MINUTES, SESSION_IDLE_MINUTES, SESSION_MAX_HOURS, PASSWORD_MIN_LENGTH."""
-        env, d = os.environ.get, cls()
-        return cls(
-            max_failures=int(env("LOGIN_MAX_FAILURES", d.max_failures)),
-            lock_minutes=float(env("LOGIN_LOCK_MINUTES", d.lock_minutes)),
-            idle_minutes=float(env("SESSION_IDLE_MINUTES", d.idle_minutes)),
-            max_hours=float(env("SESSION_MAX_HOURS", d.max_hours)),
-            min_password_length=int(env("PASSWORD_MIN_LENGTH", d.min_password_length)),
-        )
+        """The defaults, overridden by each variable of POLICY_ENV that is set."""
+        values = {field: kind(os.environ[name]) for field, name, kind in POLICY_ENV if name in os.environ}
+        return cls(**values)
+
+
+# Each Policy field, the environment variable that sets it, and how its text is read.
+POLICY_ENV = (
+    ("max_failures", "LOGIN_MAX_FAILURES", int),
+    ("lock_minutes", "LOGIN_LOCK_MINUTES", float),
+    ("throttle_failures", "LOGIN_THROTTLE_FAILURES", int),
+    ("throttle_minutes", "LOGIN_THROTTLE_MINUTES", float),
+    ("idle_minutes", "SESSION_IDLE_MINUTES", float),
+    ("max_hours", "SESSION_MAX_HOURS", float),
+    ("min_password_length", "PASSWORD_MIN_LENGTH", int),
+)
 
 
 # ---- passwords -------------------------------------------------------------------------------
@@ -239,18 +251,39 @@ def _keep_an_admin(conn, leaving) -> None:
 
 @dataclass(frozen=True)
 class LoginResult:
-    """The outcome of a login attempt: the user, or None and the one message every failure gets."""
+    """The outcome of a login attempt: the user, or None and the message (one for every failure, or THROTTLED)."""
 
     user: User | None
     message: str = ""
+    throttled: bool = False  # refused because of the client's address, before anything was checked
 
 
-def authenticate(engine: Engine, username: str, password: str, *,
+def authenticate(engine: Engine, username: str, password: str, *, address: str | None = None,
                  now: datetime | None = None, policy: Policy | None = None) -> LoginResult:
-    """Check a local login, count failures and lock after too many; every attempt goes in the audit log."""
+    """Check a local login from the client `address` (None: unknown), counting failures per account and per
+    address; an address with too many recent failures is refused unchecked. Every attempt is audited."""
     ensure_tables(engine)
     now, policy = now or datetime.now(), policy or Policy.from_env()
     name = (username or "").strip().lower()
+    if throttle.refused(engine, address, now=now, max_failures=policy.throttle_failures,
+                        window_minutes=policy.throttle_minutes):
+        return _throttled(engine, name, address, now)
+    result = _check_login(engine, name, password, now, policy)
+    if result.user is None:
+        throttle.record_failure(engine, address, now=now, window_minutes=policy.throttle_minutes)
+    return result
+
+
+def _throttled(engine: Engine, name: str, address: str | None, now: datetime) -> LoginResult:
+    """Refuse without verifying the password, so a throttled guesser learns nothing, not even from the time."""
+    with engine.connect() as conn:
+        known = conn.execute(select(users.c.id).where(users.c.username == name)).first() is not None
+    detail = {"address": throttle.address_key(address), "known": known}
+    audit.record(engine, name if known else "(unknown)", "login_throttled", detail, now=now)
+    return LoginResult(None, THROTTLED, throttled=True)
+
+
+def _check_login(engine: Engine, name: str, password: str, now: datetime, policy: Policy) -> LoginResult:
     with engine.connect() as conn:
         row = conn.execute(select(users).where(users.c.username == name)).first()
     if row is None:

@@ -1,4 +1,4 @@
-"""Command line: ingest, uploads, undo, demo, scorecard. Errors become one line and a non-zero exit."""
+"""Command line: ingest, uploads, undo, demo, scorecard, audit. Errors become one line and a non-zero exit."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from metrics.cli_users import add_user_commands, run_user_command
+from metrics.cli_users import add_user_commands, cli_actor, run_user_command
 from metrics.contract import KIND_NAMES
 
 
@@ -44,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     sc.add_argument("--json", action="store_true")
     sub.add_parser("contract-doc", help="print docs/data-contract.md from the contract")
     add_user_commands(sub)
+    _add_audit_commands(sub)
     return p
 
 
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit status."""
     args = _parser().parse_args(argv)
     handler = {"ingest": _ingest, "uploads": _uploads, "undo": _undo, "demo": _demo, "scorecard": _scorecard,
-               "contract-doc": _contract_doc, "user": run_user_command}[args.command]
+               "contract-doc": _contract_doc, "user": run_user_command, "audit": _audit_prune}[args.command]
     try:
         return handler(args)
     except (OSError, ValueError, KeyError) as exc:
@@ -68,11 +69,33 @@ def _engine():
 
 def _audit(engine, action: str, detail: dict) -> None:
     """The command line leaves the same trail as the app, under the operating-system user."""
-    import getpass
-
     from metrics import audit
 
-    audit.record(engine, f"cli:{getpass.getuser()}", action, detail)
+    audit.record(engine, cli_actor(), action, detail)
+
+
+def _add_audit_commands(subparsers) -> None:
+    log = subparsers.add_parser("audit", help="the audit log / 감사 기록")
+    sub = log.add_subparsers(dest="audit_command", required=True)
+    prune = sub.add_parser("prune", help="delete entries older than the retention / 보존 기간이 지난 기록 삭제")
+    prune.add_argument("--older-than", type=int, metavar="DAYS",
+                       help="days to keep (default AUDIT_RETENTION_DAYS, 730; 0 keeps everything)")
+    prune.add_argument("--dry-run", action="store_true", help="count what would go, delete nothing")
+
+
+def _audit_prune(args) -> int:
+    from metrics import audit
+
+    done = audit.prune(_engine(), actor=cli_actor(), days=args.older_than, dry_run=args.dry_run)
+    if done.before is None:
+        print("보존 기간이 0이라 모두 보관합니다 / the retention is 0 days: every entry is kept")
+    elif args.dry_run:
+        print(f"{done.before:%Y-%m-%d %H:%M} 이전 기록 {done.rows}건을 지울 수 있습니다 (시험 실행) "
+              f"/ {done.rows} entries older than {done.before:%Y-%m-%d %H:%M} would be deleted (dry run)")
+    else:
+        print(f"{done.before:%Y-%m-%d %H:%M} 이전 기록 {done.rows}건을 지웠습니다 "
+              f"/ {done.rows} entries older than {done.before:%Y-%m-%d %H:%M} deleted")
+    return 0
 
 
 def _load_mapping(engine, value: Path | None) -> dict | None:

@@ -33,7 +33,7 @@ def run_user_command(args) -> int:
     from metrics import auth
     from metrics.store import get_engine
 
-    engine, actor = get_engine(), _actor()
+    engine, actor = get_engine(), cli_actor()
     try:
         if args.user_command == "add":
             name = auth.add_user(engine, args.name, read_password(), args.role, actor=actor)
@@ -66,7 +66,7 @@ def read_password(stdin=None) -> str:
     return stdin.readline().rstrip("\r\n")
 
 
-def _actor() -> str:
+def cli_actor() -> str:
     """Who ran the command, for the audit log: the operating-system user."""
     try:
         return f"cli:{getpass.getuser()}"

@@ -1,4 +1,4 @@
-"""The tables of access control: local accounts, the audit log and the history of target changes.
+"""The tables of access control: local accounts, failed sign-ins by address, the audit log, target changes.
 
 They live on the same `schema.metadata` as the data tables, so `store.get_engine` creates them
 once this module is imported; `ensure_tables` covers an engine made before that import.
@@ -26,6 +26,17 @@ users = Table(
     Column("created_at", DateTime, nullable=False),
     Column("password_changed_at", DateTime, nullable=False),
     Column("last_login_at", DateTime),
+)
+
+# Failed sign-ins by client address, for the throttle (metrics.throttle): only the address and the time,
+# never the username or the password typed; rows older than the throttle's window are deleted as it goes.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("address", String(100), nullable=False),
+    Column("at", DateTime, nullable=False, index=True),
+    Index("ix_login_failures_address_at", "address", "at"),
 )
 
 audit_log = Table(
@@ -56,7 +67,7 @@ target_changes = Table(
     Index("ix_target_kpi_from", "kpi_id", "effective_from"),
 )
 
-SECURITY_TABLES = (users, audit_log, target_changes)
+SECURITY_TABLES = (users, login_failures, audit_log, target_changes)
 _ready: weakref.WeakSet = weakref.WeakSet()
 
 

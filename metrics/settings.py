@@ -20,6 +20,7 @@ class Settings:
     max_rows: int
     seconds_per_ring: float
     pseudonym_key_file: Path
+    audit_retention_days: int  # audit entries older than this go at `python -m metrics audit prune`; 0 keeps all
 
 
 def load_settings() -> Settings:
@@ -30,4 +31,5 @@ def load_settings() -> Settings:
         max_rows=int(os.environ.get("MAX_ROWS", "1000000")),
         seconds_per_ring=float(os.environ.get("SECONDS_PER_RING", "3")),
         pseudonym_key_file=Path(os.environ.get("PSEUDONYM_KEY_FILE", str(DATA_DIR / ".pseudonym_key"))),
+        audit_retention_days=int(os.environ.get("AUDIT_RETENTION_DAYS", "730")),
     )

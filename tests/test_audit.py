@@ -95,3 +95,58 @@ def test_no_password_or_hash_ever_reaches_the_log(engine):
     auth.authenticate(engine, "boss", PASSWORD + "typo", now=T0)
     text = " ".join(audit.read(engine)["detail"])
     assert PASSWORD not in text and "$argon2" not in text
+
+
+# ---- retention -------------------------------------------------------------------------------------
+
+# Two years before T0 (2025-03-10 09:00) is 2023-03-11 09:00: 2024 was a leap year, so 730 days, not two calendar years.
+CUTOFF = datetime(2023, 3, 11, 9, 0)
+
+
+def _aged_log(engine):
+    """Three entries: one second older than 730 days, exactly 730 days old, one second younger."""
+    for upload_id, at in enumerate((CUTOFF - timedelta(seconds=1), CUTOFF, CUTOFF + timedelta(seconds=1)), 1):
+        audit.record(engine, "kim", "upload", {"upload_id": upload_id}, now=at)
+
+
+def _upload_ids(engine):
+    return sorted(d["upload_id"] for d in audit.details(audit.read(engine, AuditFilter(actions=("upload",)))))
+
+
+def test_prune_deletes_only_entries_older_than_the_retention_and_records_how_many(engine):
+    _aged_log(engine)
+    done = audit.prune(engine, actor="cli:root", days=730, now=T0)
+    assert (done.rows, done.days, done.before) == (1, 730, CUTOFF)
+    assert _upload_ids(engine) == [2, 3]  # exactly 730 days old is not older than 730 days
+    assert _entries(engine, actions=("audit_prune",)) == [("cli:root", "audit_prune", {"rows": 1, "days": 730})]
+
+
+def test_a_retention_of_zero_keeps_everything(engine):
+    _aged_log(engine)
+    audit.record(engine, "kim", "upload", {"upload_id": 4}, now=T0 - timedelta(days=3650))
+    done = audit.prune(engine, actor="cli:root", days=0, now=T0)
+    assert (done.rows, done.before) == (0, None)
+    assert _upload_ids(engine) == [1, 2, 3, 4]
+
+
+def test_a_dry_run_counts_what_would_go_and_deletes_and_records_nothing(engine):
+    _aged_log(engine)
+    done = audit.prune(engine, actor="cli:root", days=1, now=T0, dry_run=True)
+    assert done.rows == 3
+    assert _upload_ids(engine) == [1, 2, 3]
+    assert audit.read(engine, AuditFilter(actions=("audit_prune",))).empty
+
+
+def test_the_retention_defaults_to_the_setting(engine, monkeypatch):
+    _aged_log(engine)
+    # 2023-03-11 09:00 is exactly 730 days before T0, so a 731-day retention keeps all three entries.
+    monkeypatch.setenv("AUDIT_RETENTION_DAYS", "731")
+    assert audit.prune(engine, actor="cli:root", now=T0).rows == 0
+    monkeypatch.delenv("AUDIT_RETENTION_DAYS")
+    assert audit.prune(engine, actor="cli:root", now=T0).rows == 1  # the default, 730 days
+    assert _upload_ids(engine) == [2, 3]
+
+
+def test_a_negative_retention_is_refused(engine):
+    with pytest.raises(ValueError, match="0 days or more"):
+        audit.prune(engine, actor="cli:root", days=-1, now=T0)

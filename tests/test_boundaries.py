@@ -37,3 +37,15 @@ def test_every_required_column_has_a_korean_and_english_header():
     for kind in load_contract().kinds.values():
         for col in kind.columns:
             assert col.ko.strip() and col.en.strip(), f"{kind.name}.{col.role}"
+
+
+def test_every_setting_is_documented_with_its_environment_variable():
+    from dataclasses import fields
+
+    from metrics.auth import POLICY_ENV, Policy
+    from metrics.settings import Settings
+
+    assert [field for field, _, _ in POLICY_ENV] == [f.name for f in fields(Policy)]
+    names = [f.name.upper() for f in fields(Settings)] + [name for _, name, _ in POLICY_ENV]
+    docs = "".join((ROOT / p).read_text(encoding="utf-8") for p in ("README.md", "docs/security.md"))
+    assert [name for name in names if f"`{name}`" not in docs] == []

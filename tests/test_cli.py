@@ -71,3 +71,29 @@ def test_scorecard_json_has_every_registry_kpi_and_the_contract_fields(tmp_path,
     assert all(required <= set(c) for c in cards)
     assert {c["status"] for c in cards} == {"no_data"}  # an empty database
     assert {note["code"] for c in cards for note in c["notes"]} == {"missing_upload"}
+
+
+def test_audit_prune_dry_run_reports_the_count_then_prune_deletes_and_is_recorded(capsys):
+    from datetime import datetime, timedelta
+
+    from metrics import audit
+    from metrics.store import get_engine
+
+    engine, now = get_engine(), datetime.now()
+    for days in (400, 40, 1):
+        audit.record(engine, "kim", "export", {"what": "cases", "rows": 5}, now=now - timedelta(days=days))
+    assert main(["audit", "prune", "--older-than", "30", "--dry-run"]) == 0
+    assert "2 entries older than" in capsys.readouterr().out and len(audit.read(engine)) == 3
+    assert main(["audit", "prune"]) == 0  # the default retention, 730 days: nothing is that old
+    assert main(["audit", "prune", "--older-than", "30"]) == 0
+    assert "2 entries older than" in capsys.readouterr().out
+    trail = audit.read(engine).sort_values("id")
+    assert trail["action"].tolist() == ["export", "audit_prune", "audit_prune"]
+    assert trail["at"].iloc[0] > now - timedelta(days=2)  # the export of yesterday stays
+    assert [d["rows"] for d in audit.details(trail)[1:]] == [0, 2]
+    assert trail["actor"].iloc[1:].str.startswith("cli:").all()
+
+
+def test_audit_prune_refuses_a_negative_number_of_days(capsys):
+    assert main(["audit", "prune", "--older-than", "-5"]) == 2
+    assert "0 days or more" in capsys.readouterr().err

@@ -131,6 +131,22 @@ def test_a_wrong_password_gets_the_one_message_and_opens_nothing(app_file, engin
         at.switch_page("pages/scorecard.py")
 
 
+def test_a_throttled_client_is_told_to_wait_even_with_the_right_password(app_file, engine, monkeypatch):
+    from ui.i18n import text
+
+    monkeypatch.setenv("LOGIN_THROTTLE_FAILURES", "2")
+    auth.add_user(engine, "kim", PASSWORD, ["admin"], actor="test")
+    for name in ("lee", "park"):  # two unknown names from an address-less client, as under AppTest
+        auth.authenticate(engine, name, "not-the-password")
+    at = _app(app_file).run()
+    at.text_input[0].input("kim")
+    at.text_input[1].input(PASSWORD)
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == [text("auth.throttled", "ko")]
+    assert access.SESSION_KEY not in at.session_state
+    assert audit.read(engine)["action"].tolist()[0] == "login_throttled"
+
+
 def test_signing_out_returns_to_the_login_page(app_file, engine):
     at = _signed_in(app_file, engine, ("viewer",))
     at.sidebar.button(key="auth-logout").click().run()

@@ -52,7 +52,7 @@ def _local_mode_refused() -> None:
 
 
 def login_form() -> None:
-    """Username and password; one message for every failure, whatever went wrong."""
+    """Username and password; one message for every failure, whatever went wrong, another when throttled."""
     with st.form("auth-login"):
         username = st.text_input(t("auth.username"), key="auth-username", autocomplete="username")
         password = st.text_input(t("auth.password"), type="password", key="auth-password",
@@ -60,12 +60,20 @@ def login_form() -> None:
         submitted = st.form_submit_button(t("auth.sign_in"), type="primary")
     if not submitted:
         return
-    result = auth.authenticate(data.engine(), username, password)
+    result = auth.authenticate(data.engine(), username, password, address=client_address())
     if result.user is None:
-        st.error(split_pair(result.message), icon=":material/error:")
+        message = t("auth.throttled") if result.throttled else split_pair(result.message)
+        st.error(message, icon=":material/error:")
         return
     access.sign_in(result.user)
     st.rerun()
+
+
+def client_address() -> str | None:
+    """The client's IP address, or None without one; the throttle counts those together, as "unknown"."""
+    # None when the browser is on this machine; AppTest has no connection and answers with a stand-in object.
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None
 
 
 # ---- the frame around every page -----------------------------------------------------------------
