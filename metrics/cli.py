@@ -183,15 +183,17 @@ def _demo(args) -> int:
 
 
 def _scorecard(args) -> int:
-    from metrics.scorecard import compute_scorecard, scorecard_json
+    from metrics.scorecard import compute_scorecard, format_value, scorecard_json
 
     results = compute_scorecard(_engine(), args.year)
     if args.json:
         print(scorecard_json(results))
         return 0
+    if results:
+        print(f"{results[0].year}년 / year {results[0].year}")
     for r in results:
-        value = "—" if r.value is None else f"{r.value:g}"
-        print(f"{r.id:26} {r.status:9} {value:>10} {r.unit or '':6} {r.title_ko}")
+        target = "" if r.target is None else f"{r.comparator} {format_value(r.target, r.unit)}"
+        print(f"{r.id:26} {r.status:9} {format_value(r.value, r.unit):>9}  {target:>9}  {r.title_ko}")
     return 0
 
 

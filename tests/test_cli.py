@@ -97,3 +97,15 @@ def test_audit_prune_dry_run_reports_the_count_then_prune_deletes_and_is_recorde
 def test_audit_prune_refuses_a_negative_number_of_days(capsys):
     assert main(["audit", "prune", "--older-than", "-5"]) == 2
     assert "0 days or more" in capsys.readouterr().err
+
+
+def test_scorecard_text_shows_values_and_targets_in_their_units(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'c.db'}")
+    events = tmp_path / "events.csv"
+    events.write_text("행사구분,개최일,행사명\n워크숍,2025-05-20,상반기 워크숍\n", encoding="utf-8")
+    assert main(["ingest", str(events), "--kind", "events"]) == 0
+    capsys.readouterr()
+    assert main(["scorecard", "--year", "2025"]) == 0
+    lines = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()}
+    assert lines["eval.workshop"][1:4] == ["met", "1", ">="] and lines["eval.workshop"][4] == "1"
+    assert lines["cert.review_15d"][1:3] == ["no_data", "–"] and lines["cert.review_15d"][3:5] == [">=", "100.0%"]
