@@ -268,7 +268,7 @@ def authenticate(engine: Engine, username: str, password: str, *, address: str |
     if throttle.refused(engine, address, now=now, max_failures=policy.throttle_failures,
                         window_minutes=policy.throttle_minutes):
         return _throttled(engine, name, address, now)
-    result = _check_login(engine, name, password, now, policy)
+    result = _check_login(engine, name, password, now, policy, throttle.address_key(address))
     if result.user is None:
         throttle.record_failure(engine, address, now=now, window_minutes=policy.throttle_minutes)
     return result
@@ -283,31 +283,32 @@ def _throttled(engine: Engine, name: str, address: str | None, now: datetime) ->
     return LoginResult(None, THROTTLED, throttled=True)
 
 
-def _check_login(engine: Engine, name: str, password: str, now: datetime, policy: Policy) -> LoginResult:
+def _check_login(engine: Engine, name: str, password: str, now: datetime, policy: Policy,
+                 address: str) -> LoginResult:
     with engine.connect() as conn:
         row = conn.execute(select(users).where(users.c.username == name)).first()
     if row is None:
         verify_password(_dummy_hash(), password)  # the same work as a real check
-        audit.record(engine, "(unknown)", "login_failed", {"known": False}, now=now)
+        audit.record(engine, "(unknown)", "login_failed", {"known": False, "address": address}, now=now)
         return LoginResult(None, GENERIC_FAILURE)
     matches = verify_password(row.password_hash, password)
     locked = row.locked_until is not None and row.locked_until > now
     if matches and not locked and not row.disabled:
-        return LoginResult(_succeed(engine, row, password, now))
+        return LoginResult(_succeed(engine, row, password, now, address))
     reason = "disabled" if row.disabled else "locked" if locked else "password"
     if reason == "password":
         _count_failure(engine, row.id, now, policy)
-    audit.record(engine, row.username, "login_failed", {"known": True, "reason": reason}, now=now)
+    audit.record(engine, row.username, "login_failed", {"known": True, "reason": reason, "address": address}, now=now)
     return LoginResult(None, GENERIC_FAILURE)
 
 
-def _succeed(engine: Engine, row, password: str, now: datetime) -> User:
+def _succeed(engine: Engine, row, password: str, now: datetime, address: str) -> User:
     values = {"failed_count": 0, "locked_until": None, "last_login_at": now}
     if _hasher().check_needs_rehash(row.password_hash):  # parameters were raised since it was hashed
         values["password_hash"] = hash_password(password)
     with engine.begin() as conn:
         conn.execute(users.update().where(users.c.id == row.id).values(**values))
-        audit.record_in(conn, row.username, "login", {"source": "account"}, now=now)
+        audit.record_in(conn, row.username, "login", {"source": "account", "address": address}, now=now)
     return User(row.username, frozenset(row.roles.split()), "account")
 
 

@@ -80,9 +80,9 @@ def test_logins_failures_and_account_changes_are_recorded(engine):
     auth.set_password(engine, "kim", "Another-Long-One", actor="boss", now=T0)
     assert _entries(engine)[::-1] == [
         ("cli:root", "account_add", {"username": "boss", "roles": "admin"}),
-        ("boss", "login", {"source": "account"}),
-        ("boss", "login_failed", {"known": True, "reason": "password"}),
-        ("(unknown)", "login_failed", {"known": False}),  # a mistyped name may be a password: not kept
+        ("boss", "login", {"source": "account", "address": "unknown"}),  # no client address given
+        ("boss", "login_failed", {"known": True, "reason": "password", "address": "unknown"}),
+        ("(unknown)", "login_failed", {"known": False, "address": "unknown"}),  # a mistyped name may be a password
         ("boss", "account_add", {"username": "kim", "roles": "viewer"}),
         ("boss", "account_roles", {"username": "kim", "roles": "manager"}),
         ("boss", "account_disable", {"username": "kim"}),

@@ -131,3 +131,12 @@ def test_the_throttle_limits_come_from_the_environment(monkeypatch):
     monkeypatch.delenv("LOGIN_THROTTLE_FAILURES")
     monkeypatch.delenv("LOGIN_THROTTLE_MINUTES")
     assert (Policy.from_env().throttle_failures, Policy.from_env().throttle_minutes) == (20, 15)
+
+
+def test_sign_ins_and_failures_are_audited_with_the_client_address(kim):
+    _login(kim, "kim", "wrong-wrong-wrong", address=OTHER)
+    _login(kim, "nobody", "wrong-wrong-wrong", address=OTHER)
+    _login(kim, "kim", PASSWORD, address=HOME)
+    frame = audit.read(kim, audit.AuditFilter(actions=("login", "login_failed")))
+    entries = sorted((actor, d["address"]) for actor, d in zip(frame["actor"], audit.details(frame), strict=True))
+    assert entries == [("(unknown)", OTHER), ("kim", HOME), ("kim", OTHER)]
