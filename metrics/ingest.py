@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 from sqlalchemy import Engine
 
-from metrics import store
+from metrics import reexport, store
 from metrics.canonical import MappedTable, UploadOptions, build
 from metrics.contract import KindSpec, load_contract
 from metrics.issues import Issue, issues_frame
@@ -316,7 +316,7 @@ def ingest_file(
         rows_held=prepared.rows_held,
         mapping=prepared.mapping,
         issues=prepared.issues,
-        notes=prepared.notes,
+        notes=[*prepared.notes, *filter(None, [reexport.reexport_note(engine, prepared.kind, prepared.rows)])],
     )
     if prepared.rows.empty:
         report.status = "rejected"

@@ -160,6 +160,11 @@ def natural_keys(rows: pd.DataFrame, kind: str) -> pd.Series:
     return row_hashes(rows, key)
 
 
+def content_hashes(rows: pd.DataFrame) -> pd.Series:
+    """The hash of each canonical row's content: every column but its place (excel_row) and its keys."""
+    return row_hashes(rows, sorted(c for c in rows.columns if c not in ("excel_row", "nk", "_nk_extra")))
+
+
 def import_rows(engine: Engine, meta: UploadMeta, rows: pd.DataFrame, *, fail_after_insert: bool = False) -> UploadResult:
     """Store `rows` (canonical columns of meta.kind) as one upload, in one transaction.
 
@@ -170,10 +175,9 @@ def import_rows(engine: Engine, meta: UploadMeta, rows: pd.DataFrame, *, fail_af
     kind_table = schema.KIND_TABLES[meta.kind]
     table = kind_table.table
     rows = rows.copy()
-    content_cols = [c for c in rows.columns if c not in ("excel_row", "nk")]
+    rows["row_hash"] = content_hashes(rows)
     if "nk" not in rows.columns:
         rows["nk"] = natural_keys(rows, meta.kind)
-    rows["row_hash"] = row_hashes(rows, sorted(c for c in content_cols if c != "_nk_extra"))
     rows = rows.drop(columns=[c for c in ("_nk_extra",) if c in rows.columns])
 
     with engine.begin() as conn:

@@ -13,8 +13,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from metrics import store
+from metrics.ingest import ingest_file
 from metrics.registry import REGISTRY_PATH
 from tests.app_fixtures import copy_db, shared_demo_db
+from tests.sheets import xlsx
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 AREAS = ("cert", "wk", "eval", "edu", "ft", "cs")
@@ -287,3 +289,15 @@ def test_an_unreachable_database_gives_a_plain_message(monkeypatch):
     at.run()
     assert not at.exception
     assert at.error and "데이터베이스에 연결할 수 없습니다" in at.error[0].value
+
+
+def test_the_wizard_warns_when_an_anonymous_survey_was_already_imported_in_another_order():
+    header = ["교육과정명", "강사 만족도", "교재 만족도", "전반적 만족도"]
+    answers = [["수질분석", 1 + i % 5, 1 + (i // 5) % 5, 4] for i in range(12)]
+    first = ingest_file(store.get_engine(), xlsx([header, *answers]), "1차.xlsx", kind="trainee_survey", year=2026)
+    assert first.ok, first.message
+    at = _open("pages/upload.py")
+    _upload(at, "1차-다시.xlsx", xlsx([header, *answers[::-1]]))
+    at.number_input(key="year-trainee_survey").set_value(2026).run()
+    _assert_clean(at)
+    assert any("12건 중 12건이 이미 저장된 응답과 내용이 똑같습니다" in w.value for w in at.warning)

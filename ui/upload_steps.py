@@ -10,7 +10,7 @@ from dataclasses import asdict
 import pandas as pd
 import streamlit as st
 
-from metrics import ingest, templates
+from metrics import ingest, reexport, templates
 from metrics.canonical import UploadOptions
 from metrics.contract import KIND_NAMES, load_contract
 from metrics.export import to_csv_bytes
@@ -165,6 +165,9 @@ def report(prepared: ingest.Prepared) -> None:
         st.caption(t("upload.template_used", name=prepared.template))
     for note in prepared.notes:
         st.info(split_pair(note), icon=":material/info:")
+    twins = reexport.reexport_note(data.engine(), prepared.kind, prepared.rows)
+    if twins:
+        st.warning(split_pair(twins), icon=":material/content_copy:")
     if not prepared.issues:
         st.success(t("upload.no_issues"), icon=":material/check_circle:")
         return
