@@ -181,7 +181,7 @@ def validate(
 def _choose_table(data: bytes, filename: str, sheet: str | None, kind: str | None) -> tuple[Table, str]:
     """The sheet's table and its kind: the named sheet, else the sheet that best fits a kind."""
     sheets = [read_sheet(data, filename, sheet)] if sheet else read_all_sheets(data, filename)
-    best: tuple[float, Table, str] | None = None
+    best: tuple[float, Table, str, tuple[str, ...]] | None = None
     first_error: UnreadableFileError | None = None
     for raw in sheets:
         try:
@@ -193,11 +193,12 @@ def _choose_table(data: bytes, filename: str, sheet: str | None, kind: str | Non
         guesses = detect_kind(table.frame, context)
         guess = next(g for g in guesses if g.kind == kind) if kind else guesses[0]
         if best is None or guess.score > best[0]:
-            best = (guess.score, table, guess.kind)
+            best = (guess.score, table, guess.kind, guess.reasons)
     if best is None:
         raise first_error or UnreadableFileError("empty", "표를 찾을 수 없습니다.", "No table found in the file.")
-    score, table, chosen = best
-    if kind is None and score < MIN_KIND_SCORE:
+    score, table, chosen, reasons = best
+    # A guess with no column recognised (only numbers that could be ratings) is no guess at all.
+    if kind is None and (score < MIN_KIND_SCORE or not reasons):
         kinds = ", ".join(load_contract().kinds)
         raise RejectedFileError(
             f"어떤 자료인지 알아낼 수 없습니다. 업로드 종류를 직접 고르세요 ({kinds}). 찾은 열: {', '.join(table.headers[:12])} / "

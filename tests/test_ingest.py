@@ -189,6 +189,18 @@ def test_the_kind_is_detected_when_not_given(engine):
     assert report.kind == "calls" and report.rows_imported == 2
 
 
+def test_numbers_under_headers_nobody_recognises_are_not_taken_for_a_survey(engine):
+    # A Qualtrics-like export in German: small whole numbers that look like ratings, no header we know.
+    data = xlsx([
+        ["Antworttyp", "Beendet", "Fortschritt", "Q1"],
+        [0, 1, 3, 2],
+        [0, 1, 4, 5],
+    ])
+    report = ingest_file(engine, data, "export.xlsx", year=2026)
+    assert report.status == "rejected" and "종류를 직접 고르세요" in report.message
+    assert store.list_uploads(engine).empty
+
+
 def test_seconds_to_answer_become_rings_at_three_seconds_a_ring(engine):
     data = xlsx([["통화일시", "응답시간(초)"], ["2026-03-02 09:01", 6], ["2026-03-02 09:02", 7], ["2026-03-02 09:03", 0]])
     report = ingest_file(engine, data, "calls.xlsx", kind="calls")
