@@ -28,7 +28,18 @@ MIN_KIND_SCORE = 3.0
 
 
 class RejectedFileError(Exception):
-    """The file cannot be imported as asked; the message says why and what to do (Korean / English)."""
+    """The file cannot be imported as asked; the message says why and what to do, in Korean and English."""
+
+    def __init__(self, message_ko: str, message_en: str) -> None:
+        self.message_ko, self.message_en = message_ko, message_en
+        super().__init__(f"{message_ko} / {message_en}")
+
+
+def _headers_text(headers: list[str], *, limit: int = 8, width: int = 30) -> tuple[str, str]:
+    """The first headers, each cut to `width`, and how many more: (Korean, English)."""
+    shown = ", ".join(h if len(h) <= width else h[: width - 1] + "…" for h in headers[:limit])
+    more = len(headers) - limit
+    return (shown + (f" 외 {more}개" if more > 0 else ""), shown + (f" and {more} more" if more > 0 else ""))
 
 
 @dataclass(frozen=True)
@@ -114,8 +125,8 @@ def detect(
     table, kind = _choose_table(data, filename, sheet, kind)
     if len(table.frame) > settings.max_rows:
         raise RejectedFileError(
-            f"행이 너무 많습니다 ({len(table.frame):,}행, 한도 {settings.max_rows:,}행). 파일을 나누어 올리세요. / "
-            f"Too many rows ({len(table.frame):,}; limit {settings.max_rows:,}). Split the file."
+            f"행이 너무 많습니다 ({len(table.frame):,}행, 한도 {settings.max_rows:,}행). 파일을 나누어 올리세요.",
+            f"Too many rows ({len(table.frame):,}; limit {settings.max_rows:,}). Split the file.",
         )
     template = find_template(engine, table.headers) if engine is not None else None
     if template and template.kind == kind:
@@ -200,9 +211,10 @@ def _choose_table(data: bytes, filename: str, sheet: str | None, kind: str | Non
     # A guess with no column recognised (only numbers that could be ratings) is no guess at all.
     if kind is None and (score < MIN_KIND_SCORE or not reasons):
         kinds = ", ".join(load_contract().kinds)
+        found_ko, found_en = _headers_text(table.headers)
         raise RejectedFileError(
-            f"어떤 자료인지 알아낼 수 없습니다. 업로드 종류를 직접 고르세요 ({kinds}). 찾은 열: {', '.join(table.headers[:12])} / "
-            f"Could not tell what kind of data this is; choose the kind ({kinds})."
+            f"어떤 자료인지 알아낼 수 없습니다. 업로드 종류를 직접 고르세요 ({kinds}). 찾은 열: {found_ko}",
+            f"Could not tell what kind of data this is; choose the kind ({kinds}). Columns found: {found_en}",
         )
     return table, chosen
 
@@ -232,7 +244,7 @@ def _complete_mapping(table: Table, mapping: dict[str, str]) -> dict[str, str]:
     unknown = [h for h in mapping if h not in table.headers]
     if unknown:
         raise RejectedFileError(
-            f"매핑에 있는 열이 파일에 없습니다: {', '.join(unknown)} / The mapping names columns the file lacks: {', '.join(unknown)}"
+            f"매핑에 있는 열이 파일에 없습니다: {', '.join(unknown)}", f"The mapping names columns the file lacks: {', '.join(unknown)}"
         )
     return {h: mapping.get(h, "") or "" for h in table.headers}
 
@@ -249,22 +261,21 @@ def _check_mapping(mapping: dict[str, str], spec: KindSpec, options: UploadOptio
         given.add("rings")
     missing = missing_required(mapping, spec, given)
     if spec.is_survey and not ({"item", "overall"} & set(mapping.values())):
-        missing_text = "평가 문항 또는 종합 만족도 / a rating question or the overall question"
+        missing_ko, missing_en = "평가 문항 또는 종합 만족도", "a rating question or the overall question"
     elif spec.name == "calls" and not ({"rings", "answer_seconds"} & set(mapping.values())):
-        missing_text = "벨 울린 횟수 또는 응답시간(초) / rings or seconds to answer"
-    elif missing:
-        missing_text = ", ".join(f"{c.ko} ({c.en})" for c in missing)
+        missing_ko, missing_en = "벨 울린 횟수 또는 응답시간(초)", "rings or seconds to answer"
     else:
-        missing_text = ""
-    if missing_text:
+        missing_ko, missing_en = ", ".join(c.ko for c in missing), ", ".join(c.en for c in missing)
+    if missing_ko:
+        found_ko, found_en = _headers_text(table.headers, limit=15)
         raise RejectedFileError(
-            f"필수 열이 없습니다: {missing_text}. 파일의 열: {', '.join(table.headers[:15])}. 열을 연결(매핑)하거나 템플릿을 쓰세요. / "
-            f"Required columns are missing: {missing_text}. Map them or use the blank template."
+            f"필수 열이 없습니다: {missing_ko}. 파일의 열: {found_ko}. 열을 연결(매핑)하거나 템플릿을 쓰세요.",
+            f"Required columns are missing: {missing_en}. Columns in the file: {found_en}. Map them or use the blank template.",
         )
     doubled = duplicate_roles(mapping, spec)
     if doubled:
         raise RejectedFileError(
-            f"한 역할에 여러 열이 연결되었습니다: {', '.join(doubled)} / Several columns are mapped to: {', '.join(doubled)}"
+            f"한 역할에 여러 열이 연결되었습니다: {', '.join(doubled)}", f"Several columns are mapped to: {', '.join(doubled)}"
         )
 
 

@@ -201,6 +201,18 @@ def test_numbers_under_headers_nobody_recognises_are_not_taken_for_a_survey(engi
     assert store.list_uploads(engine).empty
 
 
+def test_the_could_not_tell_message_lists_a_few_headers_cut_short_in_each_language(engine):
+    from metrics.ingest import RejectedFileError, detect
+
+    long = "Which of the following films have you seen? Please select all that apply. / Episode"
+    headers = [f"{long} {i}" for i in range(10)]
+    with pytest.raises(RejectedFileError) as caught:
+        detect(engine, xlsx([headers, ["x"] * 10]), "survey.xlsx")
+    ko, en = caught.value.message_ko, caught.value.message_en
+    assert "Which of the following films …" in ko and "외 2개" in ko and " / " not in ko
+    assert en.endswith("and 2 more") and "찾은" not in en and "Please select all" not in en
+
+
 def test_seconds_to_answer_become_rings_at_three_seconds_a_ring(engine):
     data = xlsx([["통화일시", "응답시간(초)"], ["2026-03-02 09:01", 6], ["2026-03-02 09:02", 7], ["2026-03-02 09:03", 0]])
     report = ingest_file(engine, data, "calls.xlsx", kind="calls")

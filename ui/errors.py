@@ -24,7 +24,7 @@ USER_ERRORS = (UnreadableFileError, RejectedFileError, DuplicateFileError, Unkno
 
 def message_of(exc: Exception) -> str:
     """A core error's message in the current language."""
-    if isinstance(exc, UnreadableFileError):
+    if isinstance(exc, UnreadableFileError | RejectedFileError):
         return exc.message_en if current_lang() == "en" else exc.message_ko
     return split_pair(str(exc))
 
