@@ -89,3 +89,16 @@ def test_korean_object_particle_follows_the_last_sound():
 
     assert object_phrase("참가기업 만족도 조사") == "참가기업 만족도 조사를"
     assert object_phrase("처리기한 업무 기록") == "처리기한 업무 기록을"
+
+
+def test_mapping_samples_show_whole_numbers_and_plain_dates():
+    from datetime import datetime
+
+    import pandas as pd
+
+    from ui.upload_steps import _sample
+
+    assert _sample(pd.Series([1.0, 2.0, None, 2.5], dtype=object)) == "1, 2, 2.5"
+    assert _sample(pd.Series([datetime(2026, 3, 5), datetime(2026, 3, 5, 14, 30)], dtype=object)) == (
+        "2026-03-05, 2026-03-05 14:30:00"
+    )

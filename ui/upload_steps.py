@@ -6,6 +6,7 @@ Each step takes plain values and returns plain values; the page (ui/upload.py) p
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime, time
 
 import pandas as pd
 import streamlit as st
@@ -133,8 +134,17 @@ def mapping_editor(table: Table, mapping: dict[str, str], kind: str, key: str) -
 
 
 def _sample(column: pd.Series) -> str:
-    values = [str(v) for v in column.head(50) if v is not None and str(v).strip() not in ("", "nan", "None")]
+    """The first three values as a person would write them (1, not 1.0; a date without 00:00:00)."""
+    values = [_shown(v) for v in column.head(50) if v is not None and str(v).strip() not in ("", "nan", "None")]
     return ", ".join(values[:3])[:80]
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime) and value.time() == time(0):
+        return value.date().isoformat()
+    return str(value)
 
 
 def preview(prepared: ingest.Prepared) -> None:
