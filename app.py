@@ -47,7 +47,7 @@ def main() -> None:
     page = st.navigation(pages_for(user))
     st.set_page_config(page_title=f"{page.title} · {t('app.title')}")
     auth.status(user)
-    if user is not None and page.url_path not in NO_YEAR_PATHS:
+    if user is not None and user.roles and page.url_path not in NO_YEAR_PATHS:  # no roles: nothing to pick for
         shell.year_picker()
     page.run()
 

@@ -82,26 +82,38 @@ def wait_healthy(base: str, timeout: float = 30.0) -> None:
 
 
 @contextlib.contextmanager
-def running_app(database_url: str, env: dict | None = None) -> Iterator[str]:
-    """`streamlit run app.py` on a free localhost port against `database_url`; yields the base URL."""
-    port = free_port()
+def running_app(database_url: str, env: dict | None = None, args: list[str] | tuple[str, ...] = (),
+                port: int | None = None, log: Path | None = None) -> Iterator[str]:
+    """`streamlit run app.py` on a localhost port (free unless given) against `database_url`; yields the base URL.
+
+    `args` are extra command-line options (e.g. `--secrets.files=...`). The server's output goes to `log`
+    when given, and its end is printed if the test fails, so the failure report shows what the server said.
+    """
+    port = port or free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), f"--server.port={port}",
         "--server.address=127.0.0.1", "--server.headless=true", "--browser.gatherUsageStats=false",
-        "--server.fileWatcherType=none",
+        "--server.fileWatcherType=none", *args,
     ]
     environment = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
-    process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(base)
-        yield base
-    finally:
-        process.terminate()
+    with contextlib.ExitStack() as stack:
+        # Never a pipe nobody reads: a chatty server would block once the pipe's buffer is full.
+        output = stack.enter_context(open(log, "wb")) if log else subprocess.DEVNULL
+        process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            wait_healthy(base)
+            yield base
+        except BaseException:
+            if log:
+                print(f"--- the end of {log} ---\n{log.read_text(encoding='utf-8', errors='replace')[-4000:]}")
+            raise
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def browser_missing_reason() -> str | None:

@@ -12,6 +12,7 @@ import pytest
 from streamlit import config as st_config
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import app_test as app_test_module
 
 from metrics import audit, auth, targets
 from metrics.registry import load_registry
@@ -192,8 +193,32 @@ def test_an_identity_provider_user_with_no_role_sees_no_page(app_file, engine, r
     at.user = {"is_logged_in": True, "email": "guest@example.com"}
     at.run()
     assert any("guest@example.com" in w.value for w in at.warning)
+    assert not at.sidebar.selectbox  # no year to pick without a page to pick it for
     with pytest.raises(ValueError):
         at.switch_page("pages/scorecard.py")
+
+
+def test_signing_out_of_the_identity_provider_sends_the_browser_to_clear_the_cookie(app_file, engine, roles_file,
+                                                                                     monkeypatch):
+    # st.logout() queues the browser's trip to /auth/logout, the only thing that clears the 30-day sign-in
+    # cookie. A st.rerun() after it starts a new run, which drops unsent messages: the page then looked
+    # signed out, but the next page load signed the person in again (seen in tests/test_oidc_browser.py).
+    runners = []
+
+    class Recording(app_test_module.LocalScriptRunner):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            runners.append(self)
+
+    monkeypatch.setattr(app_test_module, "LocalScriptRunner", Recording)
+    at = _app(app_file)
+    at.user = {"is_logged_in": True, "email": "kim@kwwa.or.kr", "email_verified": True}
+    at.run()
+    at.sidebar.button(key="auth-logout").click().run()
+    redirects = [m.auth_redirect.url for m in runners[-1].forward_msgs() if m.WhichOneof("type") == "auth_redirect"]
+    assert redirects == ["/auth/logout"]
+    assert at.user == {"is_logged_in": False}
+    assert audit.read(engine)["action"].tolist()[0] == "logout"
 
 
 def test_an_identity_provider_session_ends_after_the_limit_counted_from_the_token(app_file, engine, roles_file):

@@ -89,6 +89,11 @@ def status(user: auth.User | None) -> None:
     st.sidebar.caption(f"{user.name} · {roles}")
     if st.sidebar.button(t("auth.sign_out"), icon=":material/logout:", key="auth-logout"):
         access.end_session()
+        if user.source == "oidc":
+            # st.logout() has queued the browser's trip to /auth/logout, which clears the sign-in cookie. A
+            # rerun would drop it (a new run discards unsent messages) and the next page load would sign the
+            # person in again, so stop here: the browser leaves the page anyway.
+            st.stop()
         st.rerun()
 
 
