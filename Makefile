@@ -20,7 +20,7 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 
 run: $(VENV)/.runtime
 	$(PY) -m metrics demo --if-empty --out data/demo
-	$(PY) -m streamlit run app.py --server.address=127.0.0.1 --server.port=$(PORT) \
+	$(PY) -m ui.serve --server.address=127.0.0.1 --server.port=$(PORT) \
 		--server.headless=true --browser.gatherUsageStats=false
 
 lint: $(VENV)/.dev

@@ -84,14 +84,15 @@ def wait_healthy(base: str, timeout: float = 30.0) -> None:
 @contextlib.contextmanager
 def running_app(database_url: str, env: dict | None = None, args: list[str] | tuple[str, ...] = (),
                 port: int | None = None, log: Path | None = None) -> Iterator[str]:
-    """`streamlit run app.py` on a localhost port (free unless given) against `database_url`; yields the base URL.
+    """The app served as `make run` serves it (`python -m ui.serve`: `streamlit run app.py` with the libraries
+    imported first) on a localhost port (free unless given) against `database_url`; yields the base URL.
 
     `args` are extra command-line options (e.g. `--secrets.files=...`). The server's output goes to `log`
     when given, and its end is printed if the test fails, so the failure report shows what the server said.
     """
     port = port or free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), f"--server.port={port}",
+        sys.executable, "-m", "ui.serve", f"--server.port={port}",
         "--server.address=127.0.0.1", "--server.headless=true", "--browser.gatherUsageStats=false",
         "--server.fileWatcherType=none", *args,
     ]

@@ -102,3 +102,10 @@ def test_mapping_samples_show_whole_numbers_and_plain_dates():
     assert _sample(pd.Series([datetime(2026, 3, 5), datetime(2026, 3, 5, 14, 30)], dtype=object)) == (
         "2026-03-05, 2026-03-05 14:30:00"
     )
+
+
+def test_the_launcher_warms_modules_that_exist_and_serves_app_py():
+    from ui import serve
+
+    serve.warm_up()  # a renamed module would fail here, not at the first visitor
+    assert serve.APP.name == "app.py" and serve.APP.exists()

@@ -3,6 +3,7 @@
 Until st.navigation has run once in the process, Streamlit runs a first deep link (say /area_edu
 right after the server starts) as that page alone, without app.py: no menu, no language or year,
 no access checks. Leaving that mode and rerunning makes the very first run go through app.py too.
+The launcher (ui.serve) declares the mode before the server starts, so there is nothing to leave.
 """
 
 from __future__ import annotations
@@ -17,3 +18,8 @@ def leave_legacy_pages_mode() -> None:
     if PagesManager.uses_pages_directory and get_script_run_ctx() is not None:
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+def declare_navigation_mode() -> None:
+    """Before the server starts: pages come from st.navigation in app.py, never from the pages/ folder."""
+    PagesManager.uses_pages_directory = False
