@@ -2,7 +2,7 @@
 
 Details are checked against an allow-list of keys, so a careless caller cannot put a trainee's
 name or phone number in the log: only staff usernames/e-mails, file names, upload ids, counts,
-KPI ids, targets and reasons go in, and the client address of a throttled sign-in.
+KPI ids, targets and reasons go in, and the client address of a sign-in attempt.
 Entries older than the retention (AUDIT_RETENTION_DAYS) are deleted only when someone runs `prune`.
 """
 
