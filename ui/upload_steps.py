@@ -175,7 +175,8 @@ def report(prepared: ingest.Prepared) -> None:
         st.caption(t("upload.template_used", name=prepared.template))
     for note in prepared.notes:
         st.info(split_pair(note), icon=":material/info:")
-    twins = reexport.reexport_note(data.engine(), prepared.kind, prepared.rows)
+    twins = _reexport_note(*data.cache_key(), prepared.sha256, prepared.kind, tuple(sorted(prepared.mapping.items())),
+                           prepared.options, _prepared=prepared)
     if twins:
         st.warning(split_pair(twins), icon=":material/content_copy:")
     if not prepared.issues:
@@ -186,6 +187,13 @@ def report(prepared: ingest.Prepared) -> None:
     tables.show(frame, key="upload-issues", height=min(400, 36 * len(frame) + 40))
     st.download_button(t("upload.download_issues"), to_csv_bytes(frame), file_name=f"{prepared.filename}.problems.csv",
                        mime="text/csv", on_click="ignore", icon=":material/download:")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _reexport_note(url: str, version: tuple, sha256: str, kind: str, mapping: tuple, options: UploadOptions, *,
+                   _prepared: ingest.Prepared) -> str | None:
+    """Keyed on the stored data and the file and choices that made these rows (the rows are not hashed)."""
+    return reexport.reexport_note(data.engine(), _prepared.kind, _prepared.rows)
 
 
 def commit(prepared: ingest.Prepared, uploaded_by: str | None) -> str:
