@@ -175,8 +175,9 @@ def report(prepared: ingest.Prepared) -> None:
         st.caption(t("upload.template_used", name=prepared.template))
     for note in prepared.notes:
         st.info(split_pair(note), icon=":material/info:")
-    twins = _reexport_note(*data.cache_key(), prepared.sha256, prepared.table.sheet, prepared.kind, tuple(sorted(prepared.mapping.items())),
-                           prepared.options, _prepared=prepared)
+    choices = (prepared.sha256, prepared.table.sheet, prepared.kind, tuple(sorted(prepared.mapping.items())),
+               prepared.options)
+    twins = _reexport_note(*data.cache_key(), *choices, _prepared=prepared)
     if twins:
         st.warning(split_pair(twins), icon=":material/content_copy:")
     if not prepared.issues:
@@ -190,8 +191,8 @@ def report(prepared: ingest.Prepared) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _reexport_note(url: str, version: tuple, sha256: str, sheet: str, kind: str, mapping: tuple, options: UploadOptions, *,
-                   _prepared: ingest.Prepared) -> str | None:
+def _reexport_note(url: str, version: tuple, sha256: str, sheet: str, kind: str, mapping: tuple,
+                   options: UploadOptions, *, _prepared: ingest.Prepared) -> str | None:
     """Keyed on the stored data and the file and choices that made these rows (the rows are not hashed)."""
     return reexport.reexport_note(data.engine(), _prepared.kind, _prepared.rows)
 
