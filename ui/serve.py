@@ -12,18 +12,19 @@ import sys
 from pathlib import Path
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
-# What every page needs: the libraries, the core that computes the scorecard, the shell that draws it.
+# What every page needs: the libraries and the core. Not the ui modules: their st.cache_data functions
+# must be made once Streamlit's runtime exists, or they fall back to a cache the runtime cannot clear.
 WARM_MODULES = (
     "pandas",
     "plotly.graph_objects",
+    "plotly.io",
     "sqlalchemy",
     "scipy.special",
     "metrics.scorecard",
     "metrics.stories",
-    "ui.access",
-    "ui.data",
-    "ui.errors",
-    "ui.scorecard",
+    "metrics.explore",
+    "metrics.ingest",
+    "metrics.auth",
 )
 
 
