@@ -328,7 +328,7 @@ def ingest_file(
         rows_held=prepared.rows_held,
         mapping=prepared.mapping,
         issues=prepared.issues,
-        notes=[*prepared.notes, *filter(None, [reexport.reexport_note(engine, prepared.kind, prepared.rows)])],
+        notes=prepared.notes + _twins_notes(engine, prepared),
     )
     if prepared.rows.empty:
         report.status = "rejected"
@@ -354,6 +354,12 @@ def ingest_file(
     report.rows_superseded = result.rows_superseded
     report.message = _summary(report, imported=True)
     return report
+
+
+def _twins_notes(engine: Engine, prepared: Prepared) -> list[str]:
+    """The re-export warning, when the file's timeless survey responses are mostly stored already."""
+    note = reexport.reexport_note(engine, prepared.kind, prepared.rows)
+    return [note] if note else []
 
 
 def _summary(r: IngestReport, *, imported: bool) -> str:
