@@ -94,6 +94,16 @@ def imports_memory_mb() -> float:
     return int(out.stdout.split()[-1]) / 1024
 
 
+def profile_ingest(path: Path, top: int = 25) -> None:
+    """One whole ingest under cProfile: the functions that take the most time of their own (the stage table)."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(whole_ingest, path)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
+
+
 def timed(fn, path: Path, repeat: int) -> tuple[float, int]:
     times, result = [], None
     for _ in range(repeat):
@@ -109,6 +119,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-openpyxl", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="also print one ingest's cProfile (the stage table)")
     args = parser.parse_args()
     os.environ.setdefault("PSEUDONYM_KEY", "bench")
     OUT.mkdir(parents=True, exist_ok=True)
@@ -128,6 +139,8 @@ def main() -> None:
     print(f"| bare python-calamine parse ({n_bare - 1:,} rows) | {bare:.2f} | 1.00 |")
     print(f"| whole ingest: read, map, validate, store ({n_ours:,} rows) | {ours:.2f} | {ours / bare:.2f} |")
     print(f"\nPeak resident memory of one ingest: {peak:.0f} MB (of which imported libraries: {libraries:.0f} MB)")
+    if args.profile:
+        profile_ingest(path)
     if not args.skip_openpyxl:
         opx, _ = timed(pandas_openpyxl, path, 1)
         print(f"| pandas.read_excel, openpyxl | {opx:.2f} | {opx / bare:.2f} |")
