@@ -6,7 +6,7 @@ thinking: a title, "(단위: 명)", a 3-row header with the group label repeated
 every row it keeps so that later messages can say "row 57" and mean the row the user sees.
 
 Only the first rows are looked at cell by cell (to find the header); the rest of the sheet is
-handled with whole-array operations plus one short pass for totals and footnotes.
+handled with whole-array operations plus one short pass for totals and footnotes (metrics.layout_rows).
 """
 
 from __future__ import annotations
@@ -23,29 +23,17 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from metrics.filesafety import unreadable
+from metrics.layout_rows import NOTE, is_blank, mark_footnotes, mark_totals, mark_whitespace_rows
 from metrics.reading import RawSheet
 
 HEADER_WINDOW = 30  # rows searched for the header
 MAX_HEADER_ROWS = 5
-LEADING_LABELS = 3  # how many leading label cells may carry a total's name (KOSIS: 전국 | 소계 | ...)
-
-# Compared after removing spaces (incl. U+3000), colons and brackets, casefolded.
-TOTAL_LABELS = frozenset(
-    {"소계", "합계", "계", "총계", "총합계", "누계", "평균", "전체합계", "합", "총합", "중계"}
-    | {"total", "totals", "subtotal", "sub-total", "grandtotal", "sum", "average", "합계금액"}
-)
-_NOTE = re.compile(
-    r"^\s*(※|\*|주\s*\d*\s*[:)：]|자료\s*[:：]|출처\s*[:：]|\(?\s*단위\s*[:：]|source\s*[:：]|notes?\s*[:：\d]"
-    r"|기준\s*일?\s*[:：]|작성\s*일?\s*[:：])",
-    re.IGNORECASE,
-)
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?([.,]\d+)?\s*%?$")
 _DATE = re.compile(r"^\d{4}\s*[-./년]\s*\d{1,2}(\s*[-./월]\s*\d{1,2}\s*일?)?([ T]\d{1,2}:\d{2}(:\d{2})?)?$")
 _TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
 _YEAR = re.compile(r"^(19|20)\d{2}\s*년?$")
 _MISSING = {"-", "—", ".", "…"}
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
-_TOTAL_NOISE = re.compile(r"[\s:：()\[\]<>·]")
 _IMPORT_ID = '{"importid"'
 
 
@@ -78,9 +66,9 @@ def locate_table(sheet: RawSheet, *, header_hint: Callable[[str], float] | None 
         reasons[i] = _above_data_reason(i, header, window)
     data = np.arange(header.first_data, len(grid))
     reasons[data[counts[data] == 0]] = "blank"
-    _mark_whitespace_rows(grid, counts, data, reasons)
-    _mark_totals(grid, filled, data, reasons)
-    _mark_footnotes(grid, filled, counts, data, reasons)
+    mark_whitespace_rows(grid, counts, data, reasons)
+    mark_totals(grid, filled, data, reasons)
+    mark_footnotes(grid, filled, counts, data, reasons)
     kept = data[reasons[data] == ""]
     named = np.zeros(grid.shape[1], dtype=bool)
     for r in header.text_rows:
@@ -99,26 +87,6 @@ def locate_table(sheet: RawSheet, *, header_hint: Callable[[str], float] | None 
         header_rows=tuple(i + 1 for i in header.text_rows),
         skipped=skipped,
     )
-
-
-# ---------------------------------------------------------------- the grid and its empty cells
-
-
-def _is_blank(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    return isinstance(value, float) and math.isnan(value)
-
-
-def _mark_whitespace_rows(
-    grid: np.ndarray, counts: np.ndarray, data: np.ndarray, reasons: np.ndarray
-) -> None:
-    """A row whose only cell is spaces is blank too (checked on the few one-cell rows only)."""
-    for i in data[counts[data] == 1]:
-        if all(_is_blank(v) for v in grid[i]):
-            reasons[i] = "blank"
 
 
 # ---------------------------------------------------------------- what each of the first rows looks like
@@ -156,13 +124,13 @@ class _RowInfo:
 
 def _row_info(row: np.ndarray, filled: np.ndarray, header_hint: Callable[[str], float] | None) -> _RowInfo:
     """What one of the first rows looks like; `filled` holds the columns of its non-empty cells."""
-    cells = [(int(c), row[c]) for c in filled if not _is_blank(row[c])]
+    cells = [(int(c), row[c]) for c in filled if not is_blank(row[c])]
     texts = [""] * len(row)
     for c, v in cells:
         texts[c] = clean_header_text(v)
     if not cells:
         return _RowInfo("blank", 0, 0.0, 0.0, False, -1, "", texts)
-    notes = [c for c, v in cells if isinstance(v, str) and _NOTE.match(v)]
+    notes = [c for c, v in cells if isinstance(v, str) and NOTE.match(v)]
     content = [(c, v) for c, v in cells if c not in notes]
     first_col = cells[0][0]
     first_text = texts[first_col]
@@ -363,46 +331,3 @@ def _above_data_reason(i: int, header: _Header, window: list[_RowInfo]) -> str:
         return "" if i in header.text_rows else "header"
     kind = window[i].kind if i < len(window) else "row"
     return {"blank": "blank", "note": "note"}.get(kind, "title")
-
-
-def _mark_totals(grid: np.ndarray, filled: np.ndarray, data: np.ndarray, reasons: np.ndarray) -> None:
-    """소계/합계/TOTAL rows: one of the first label cells names a total (Seoul: 2017.1/4 | 합계 | ...).
-
-    Labels repeat down a column, so each distinct value is judged once and the verdicts spread back
-    to the rows through the factorized codes.
-    """
-    rows = data[reasons[data] == ""]
-    if not len(rows):
-        return
-    order = np.cumsum(filled[rows], axis=1, dtype=np.int16)  # Excel rows are at most 16,384 wide
-    still_labels = np.ones(len(rows), dtype=bool)  # every cell before this one was text
-    is_total = np.zeros(len(rows), dtype=bool)
-    for k in range(1, LEADING_LABELS + 1):
-        if not still_labels.any():
-            break
-        present = order[:, -1] >= k
-        values = grid[rows, np.argmax(order >= k, axis=1)]
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)  # code -1 picks the trailing False
-        text = np.array([isinstance(u, str) for u in uniques] + [False], dtype=bool)
-        total = np.array([isinstance(u, str) and _names_total(u) for u in uniques] + [False], dtype=bool)
-        is_total |= still_labels & present & total[codes]
-        still_labels &= present & text[codes]
-    reasons[rows[is_total]] = "total"
-
-
-def _names_total(text: str) -> bool:
-    return len(text) <= 16 and _TOTAL_NOISE.sub("", text).casefold() in TOTAL_LABELS
-
-
-def _mark_footnotes(
-    grid: np.ndarray, filled: np.ndarray, counts: np.ndarray, data: np.ndarray, reasons: np.ndarray
-) -> None:
-    """Notes under the table (※, *, 주), 자료:, 출처, Source): walk up from the bottom until real data."""
-    for i in data[::-1]:
-        if reasons[i] == "blank":
-            continue
-        first = grid[i, int(np.argmax(filled[i]))]
-        if counts[i] <= 2 and isinstance(first, str) and _NOTE.match(first):
-            reasons[i] = "footnote"
-            continue
-        break

@@ -1,0 +1,88 @@
+"""Rows under a table's header that are not data: blank rows, 소계/합계/TOTAL rows and footnotes.
+
+Each function marks rows in `reasons` (an object array, "" for a row kept) with whole-array
+operations, so a sheet of 100,000 rows costs a few passes, not a Python loop per row.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pandas as pd
+
+LEADING_LABELS = 3  # how many leading label cells may carry a total's name (KOSIS: 전국 | 소계 | ...)
+
+# Compared after removing spaces (incl. U+3000), colons and brackets, casefolded.
+TOTAL_LABELS = frozenset(
+    {"소계", "합계", "계", "총계", "총합계", "누계", "평균", "전체합계", "합", "총합", "중계"}
+    | {"total", "totals", "subtotal", "sub-total", "grandtotal", "sum", "average", "합계금액"}
+)
+NOTE = re.compile(
+    r"^\s*(※|\*|주\s*\d*\s*[:)：]|자료\s*[:：]|출처\s*[:：]|\(?\s*단위\s*[:：]|source\s*[:：]|notes?\s*[:：\d]"
+    r"|기준\s*일?\s*[:：]|작성\s*일?\s*[:：])",
+    re.IGNORECASE,
+)
+_TOTAL_NOISE = re.compile(r"[\s:：()\[\]<>·]")
+
+
+def is_blank(value: object) -> bool:
+    """None, NaN or text of spaces only."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, float) and math.isnan(value)
+
+
+def mark_whitespace_rows(
+    grid: np.ndarray, counts: np.ndarray, data: np.ndarray, reasons: np.ndarray
+) -> None:
+    """A row whose only cell is spaces is blank too (checked on the few one-cell rows only)."""
+    for i in data[counts[data] == 1]:
+        if all(is_blank(v) for v in grid[i]):
+            reasons[i] = "blank"
+
+
+def mark_totals(grid: np.ndarray, filled: np.ndarray, data: np.ndarray, reasons: np.ndarray) -> None:
+    """소계/합계/TOTAL rows: one of the first label cells names a total (Seoul: 2017.1/4 | 합계 | ...).
+
+    Labels repeat down a column, so each distinct value is judged once and the verdicts spread back
+    to the rows through the factorized codes.
+    """
+    rows = data[reasons[data] == ""]
+    if not len(rows):
+        return
+    order = np.cumsum(filled[rows], axis=1, dtype=np.int16)  # Excel rows are at most 16,384 wide
+    still_labels = np.ones(len(rows), dtype=bool)  # every cell before this one was text
+    is_total = np.zeros(len(rows), dtype=bool)
+    for k in range(1, LEADING_LABELS + 1):
+        if not still_labels.any():
+            break
+        present = order[:, -1] >= k
+        values = grid[rows, np.argmax(order >= k, axis=1)]
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)  # code -1 picks the trailing False
+        text = np.array([isinstance(u, str) for u in uniques] + [False], dtype=bool)
+        total = np.array([isinstance(u, str) and _names_total(u) for u in uniques] + [False], dtype=bool)
+        is_total |= still_labels & present & total[codes]
+        still_labels &= present & text[codes]
+    reasons[rows[is_total]] = "total"
+
+
+def _names_total(text: str) -> bool:
+    return len(text) <= 16 and _TOTAL_NOISE.sub("", text).casefold() in TOTAL_LABELS
+
+
+def mark_footnotes(
+    grid: np.ndarray, filled: np.ndarray, counts: np.ndarray, data: np.ndarray, reasons: np.ndarray
+) -> None:
+    """Notes under the table (※, *, 주), 자료:, 출처, Source): walk up from the bottom until real data."""
+    for i in data[::-1]:
+        if reasons[i] == "blank":
+            continue
+        first = grid[i, int(np.argmax(filled[i]))]
+        if counts[i] <= 2 and isinstance(first, str) and NOTE.match(first):
+            reasons[i] = "footnote"
+            continue
+        break
