@@ -29,9 +29,12 @@ def stored_twins(engine: Engine, kind: str, rows: pd.DataFrame) -> tuple[int, in
         return 0, 0
     stored = _stored_timeless(engine, kind, timeless["year"].dropna().unique())
     keys = timeless["nk"] if "nk" in timeless.columns else store.natural_keys(timeless, kind)
-    fresh = timeless.loc[~keys.isin(set(stored["nk"]))]  # rows whose key is stored are not stored again
+    # Rows whose key is stored are not stored again, and the stored rows they match are spoken for.
+    matched = keys.isin(set(stored["nk"]))
+    fresh = timeless.loc[~matched]
+    unmatched = stored.loc[~stored["nk"].isin(set(keys))]
     mine = Counter(store.content_hashes(fresh))
-    theirs = Counter(stored["row_hash"])
+    theirs = Counter(unmatched["row_hash"])
     return len(fresh), sum(min(n, theirs[h]) for h, n in mine.items())
 
 

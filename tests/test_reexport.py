@@ -64,3 +64,12 @@ def test_responses_with_a_time_are_told_apart_by_it_and_never_flagged(engine):
     report = ingest_file(engine, xlsx([header, *rows[::-1]]), "t2.xlsx", kind="trainee_survey", dry_run=True)
     assert not _warned(report)
     assert len(store.read_active(engine, "survey_responses")) == 12
+
+
+def test_a_longer_export_of_the_same_survey_is_not_flagged_for_the_rows_already_matched_by_place(engine):
+    same = [["수질분석", 5, 5, 5]] * 12
+    assert _import(engine, same, "3월.xlsx").ok
+    # Exported again later: the 12 first rows in their places (stored already), then 12 new identical answers.
+    report = _import(engine, same + same, "4월.xlsx")
+    assert not _warned(report)
+    assert (report.rows_imported, report.rows_duplicate) == (12, 12)
