@@ -232,7 +232,10 @@ def with_questions(engine: Engine, responses: pd.DataFrame) -> pd.DataFrame:
         for i, value in enumerate(json.loads(items) if isinstance(items, str) else []):
             header = names[i] if i < len(names) else f"Q{i + 1}"
             values.setdefault(header, [None] * len(responses))[position] = value
-    extra = pd.DataFrame({h: pd.to_numeric(pd.Series(v, dtype="object")) for h, v in values.items()}, index=responses.index)
+    # Built by position, then given the responses' own index: a filtered frame keeps its original row
+    # labels, and aligning position-built columns on those labels gave respondents other people's answers.
+    extra = pd.DataFrame({h: pd.to_numeric(pd.Series(v, dtype="object")).to_numpy() for h, v in values.items()},
+                         index=responses.index)
     clash = [h for h in extra.columns if h in responses.columns]
     extra = extra.rename(columns={h: f"{h} (Q)" for h in clash})
     return pd.concat([responses, extra], axis=1)

@@ -158,3 +158,44 @@ def test_every_dataset_loads_on_an_empty_database(engine):
     for ds in explore.datasets():
         assert explore.load(engine, ds.name).empty
         assert explore.choices(engine, ds.name).years == ()
+
+
+# --- survey answers stay with their respondent under every filter ----------------------------
+
+# Two courses interleaved in time, each respondent's answers unique to them (r<i> in the comments).
+INTERLEAVED = [
+    ("정수처리 기초" if i % 2 == 0 else "하수처리 심화", f"2025-05-{1 + i:02d} 10:00", f"[{1 + i % 5},{5 - i % 5},{i}]", float(1 + i % 5))
+    for i in range(9)
+]
+
+
+def _stored_answers(engine) -> dict[str, list]:
+    """comment -> the answers stored for that respondent, read straight from the table."""
+    import json
+
+    stored = store.read_active(engine, "survey_responses", "kind = 'trainee_survey'", columns="comments, items_json")
+    return {c: json.loads(items) for c, items in zip(stored["comments"], stored["items_json"], strict=True)}
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        explore.Filters(),
+        explore.Filters(courses=("하수처리 심화",)),
+        explore.Filters(courses=("정수처리 기초",)),
+        explore.Filters(date_from=date(2025, 5, 4), date_to=date(2025, 5, 7)),
+        explore.Filters(courses=("하수처리 심화",), date_from=date(2025, 5, 3)),
+    ],
+)
+def test_filtered_survey_rows_carry_their_own_respondents_answers_in_table_csv_and_xlsx(engine, filters):
+    survey = _survey(INTERLEAVED).assign(comments=[f"r{i}" for i in range(len(INTERLEAVED))])
+    questions = ("강사", "교재", "번호")
+    _import(engine, "trainee_survey", survey, "survey.xlsx", questions=questions)
+    stored = _stored_answers(engine)
+    shown = explore.load(engine, "trainee_survey", filters)
+    assert len(shown) > 0
+    from_csv = pd.read_csv(io.BytesIO(to_csv_bytes(shown)), encoding="utf-8-sig")
+    from_xlsx = pd.read_excel(io.BytesIO(to_xlsx_bytes(shown)), engine="calamine")
+    for frame in (shown, from_csv, from_xlsx):
+        for _, row in frame.iterrows():
+            assert [row[q] for q in questions] == stored[row["comments"]], row["comments"]
