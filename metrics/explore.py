@@ -2,7 +2,9 @@
 
 The datasets are declared in one table (DATASETS); `load` reads the active rows of one and applies
 the filters; what it returns is exactly what the page shows and what the export writes.
-Cases are classified late or on time by the same deadline rules as the KPIs (registry.toml).
+Cases and postings are judged by the KPIs' own functions (judge_cases, judge_postings), with the
+KPIs' settings from registry.toml, so a row has the same state here as on the scorecard. Courses are
+matched on the KPI's course key, so the spelling variants of a course are one choice.
 """
 
 from __future__ import annotations
@@ -16,8 +18,11 @@ import pandas as pd
 from sqlalchemy import Engine, text
 
 from metrics import store
-from metrics.measures_cases import classify_cases
-from metrics.registry import load_registry
+from metrics.measures_base import Period
+from metrics.measures_cases import judge_cases
+from metrics.measures_counts import judge_postings
+from metrics.measures_surveys import course_keys, normalise_course
+from metrics.registry import Kpi, load_registry
 
 TIMELINESS = ("on_time", "late", "pending", "no_deadline")
 
@@ -35,6 +40,7 @@ class Dataset:
     course_column: str | None = None
     has_questions: bool = False
     has_timeliness: bool = False
+    has_posting_state: bool = False
     dates: tuple[str, ...] = ()  # read back as datetimes, whatever the driver returns
 
 
@@ -58,7 +64,7 @@ DATASETS: tuple[Dataset, ...] = (
     Dataset("events", "events", "date", ("year", "event_type", "date", "title", "participants"),
             type_column="event_type", dates=("date",)),
     Dataset("postings", "postings", "posted_from", ("year", "company", "product", "posted_from", "posted_to"),
-            dates=("posted_from", "posted_to")),
+            has_posting_state=True, dates=("posted_from", "posted_to")),
     Dataset("calls", "calls", "call_time", ("year", "call_time", "rings"), dates=("call_time",)),
 )
 
@@ -77,11 +83,19 @@ class Filters:
 
 @dataclass(frozen=True)
 class Choices:
-    """The values a dataset's filters can take, for the widgets."""
+    """The values a dataset's filters can take, for the widgets.
+
+    courses are matching keys (one per course, whatever its spellings); course_names names each.
+    """
 
     years: tuple[int, ...]
     courses: tuple[str, ...]
     types: tuple[str, ...]
+    course_names: tuple[tuple[str, str], ...] = ()
+
+    def course_name(self, key: str) -> str:
+        """The course as first written among its spellings (the key itself when unknown)."""
+        return dict(self.course_names).get(key, key)
 
 
 def datasets() -> list[Dataset]:
@@ -105,12 +119,18 @@ def choices(engine: Engine, name: str) -> Choices:
     """Years, courses and types present in the stored rows of a dataset."""
     ds = dataset(name)
     where, params = _base_where(ds)
-    wanted = ["year"] + [c for c in (ds.course_column, ds.type_column) if c]
+    wanted = ["year"] + [c for c in (ds.course_column, ds.type_column) if c] + (["course_key"] if ds.course_column else [])
     frame = store.read_active(engine, ds.table, where, params, columns=f"DISTINCT {', '.join(wanted)}")
     years = tuple(sorted({int(y) for y in frame["year"].dropna()}, reverse=True))
-    courses = tuple(sorted({str(c) for c in frame[ds.course_column].dropna()})) if ds.course_column else ()
     types = tuple(sorted({str(c) for c in frame[ds.type_column].dropna()})) if ds.type_column else ()
-    return Choices(years, courses, types)
+    names: dict[str, str] = {}
+    if ds.course_column:
+        spelled = frame.assign(key=course_keys(frame)).sort_values([ds.course_column], kind="stable")
+        for key, name in zip(spelled["key"], spelled[ds.course_column], strict=True):
+            if key and isinstance(name, str):
+                names.setdefault(key, name)
+    courses = tuple(sorted(names, key=lambda k: (names[k], k)))
+    return Choices(years, courses, types, tuple((k, names[k]) for k in courses))
 
 
 def load(engine: Engine, name: str, filters: Filters | None = None, today: date | None = None) -> pd.DataFrame:
@@ -120,15 +140,20 @@ def load(engine: Engine, name: str, filters: Filters | None = None, today: date 
     frame = _read(engine, ds, filters)
     frame = _by_dates(frame, ds.date_column, filters.date_from, filters.date_to)
     if ds.course_column and filters.courses:
-        frame = frame[frame[ds.course_column].isin(filters.courses)]
+        # A course name or key given: every spelling of that course, as the KPI matches them.
+        wanted = {normalise_course(c) for c in filters.courses}
+        frame = frame[course_keys(frame).isin(wanted).to_numpy()]
     if ds.has_timeliness:
         frame = with_timeliness(frame, today or date.today())
         if filters.timeliness:
             frame = frame[frame["timeliness"].isin(filters.timeliness)]
+    if ds.has_posting_state:
+        frame = with_posting_state(frame, today or date.today())
     if ds.has_questions:
         frame = with_questions(engine, frame)
     frame = frame.sort_values([ds.date_column, "id"], kind="stable", na_position="last")
-    return frame.drop(columns=[c for c in ("id", "upload_id", "items_json") if c in frame.columns]).reset_index(drop=True)
+    hidden = ("id", "upload_id", "items_json", "course_key")
+    return frame.drop(columns=[c for c in hidden if c in frame.columns]).reset_index(drop=True)
 
 
 def _read(engine: Engine, ds: Dataset, filters: Filters) -> pd.DataFrame:
@@ -141,7 +166,7 @@ def _read(engine: Engine, ds: Dataset, filters: Filters) -> pd.DataFrame:
     if ds.type_column and filters.types:
         names = _bind("t", filters.types, params)
         clauses.append(f"{ds.type_column} IN ({names})")
-    extra = ["id", "upload_id"] + (["items_json"] if ds.has_questions else [])
+    extra = ["id", "upload_id"] + (["items_json"] if ds.has_questions else []) + (["course_key"] if ds.course_column else [])
     columns = ", ".join(list(ds.columns) + extra)
     frame = store.read_active(engine, ds.table, " AND ".join(clauses), params, columns=columns)
     return _typed(frame, ds)
@@ -179,36 +204,30 @@ def _by_dates(frame: pd.DataFrame, column: str, start: date | None, end: date | 
     return frame[keep]
 
 
-def deadline_rules() -> dict[str, dict]:
-    """case_type -> {days, day_mode, interim_counts} from the registry's deadline KPIs."""
+def deadline_kpis() -> dict[str, Kpi]:
+    """case_type -> the deadline KPI that judges it (registry.toml); a type without one has no deadline."""
     rules = {}
     for kpi in load_registry():
-        if kpi.measure != "deadline_share":
-            continue
-        for case_type in kpi.filter.get("case_type", ()):
-            rules[case_type] = {
-                "days": int(kpi.params["days"]),
-                "day_mode": kpi.params["day_mode"],
-                "interim_counts": bool(kpi.params.get("interim_counts", False)),
-            }
+        if kpi.measure == "deadline_share":
+            for case_type in kpi.filter.get("case_type", ()):
+                rules[case_type] = kpi
     return rules
 
 
 def with_timeliness(cases: pd.DataFrame, today: date) -> pd.DataFrame:
     """Cases with deadline, days_taken, days_over and timeliness (on_time/late/pending/no_deadline).
 
-    An open case past its deadline (judged on its year's end, or today while the year runs) is late,
-    as the KPI counts it; a type without a deadline KPI (e.g. technical support) has none.
+    Each case is judged by judge_cases with its type's KPI settings, as the scorecard judges it (an
+    open case on today, whatever its year); a type without a deadline KPI (technical support) has none.
     """
     out = cases.copy()
     out["deadline"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[us]")
     out["days_taken"] = np.nan
     out["days_over"] = np.nan
     out["timeliness"] = pd.Series("no_deadline", index=out.index, dtype="str")
-    for case_type, rule in deadline_rules().items():
+    for case_type, kpi in deadline_kpis().items():
         for year, part in out[out["case_type"] == case_type].groupby("year"):
-            as_of = min(date(int(year), 12, 31), today)
-            cls = classify_cases(part, rule["days"], rule["day_mode"], as_of, rule["interim_counts"])
+            cls = judge_cases(part, kpi.params, Period(int(year), today))
             out.loc[part.index, "deadline"] = pd.to_datetime(cls["deadline"]).astype("datetime64[us]")
             out.loc[part.index, "days_taken"] = cls["days_taken"].to_numpy()
             out.loc[part.index, "days_over"] = cls["days_over"].to_numpy()
@@ -219,6 +238,15 @@ def with_timeliness(cases: pd.DataFrame, today: date) -> pd.DataFrame:
 # The KPI's five states folded into what an analyst filters on; invalid rows are never stored
 # (validation holds them back), so they read as pending rather than vanish.
 _STATE_TO_TIMELINESS = {"met": "on_time", "late": "late", "overdue": "late", "pending": "pending", "invalid": "pending"}
+
+
+def with_posting_state(postings: pd.DataFrame, today: date) -> pd.DataFrame:
+    """Postings with online_until, reached_on, online_days and state (met/missed/pending) as the KPI judges them."""
+    kpi = next((k for k in load_registry() if k.measure == "posting_duration_share"), None)
+    if kpi is None or postings.empty:
+        return postings
+    parts = [judge_postings(part, kpi.params, Period(int(year), today)) for year, part in postings.groupby("year")]
+    return pd.concat(parts).loc[postings.index]
 
 
 def with_questions(engine: Engine, responses: pd.DataFrame) -> pd.DataFrame:

@@ -1,9 +1,12 @@
 """Measures over case logs (cases table): deadline shares and days taken.
 
 A case belongs to the year it was received. A case with a completion date is judged by the days
-it took; a case still open on the day the year is judged (its end, or today while it runs) is
+it took; a case still open is judged on today, whatever year it belongs to (Period.open_items_as_of):
 late ("overdue") once its deadline has passed and pending before that. Pending cases are left
 out of the share and reported beside it.
+
+`judge_cases` is the one place this rule is applied: the scorecard, the area pages, the explorer
+and the exports all call it, so a case has the same state wherever it is shown.
 """
 
 from __future__ import annotations
@@ -67,12 +70,27 @@ def classify_cases(
     return out
 
 
+def judge_cases(rows: pd.DataFrame, params: dict, period: Period) -> pd.DataFrame:
+    """Each case judged against a deadline KPI's settings (days, day_mode, interim_counts) as the scorecard judges it.
+
+    The one rule for every surface: closed cases by the days they took, open ones on the day
+    Period.open_items_as_of names (today, for a past year too).
+    """
+    return classify_cases(
+        rows, int(params["days"]), params["day_mode"], period.open_items_as_of,
+        bool(settings_get(params, "interim_counts", False)),
+    )
+
+
+def completion_days(rows: pd.DataFrame, params: dict) -> np.ndarray:
+    """Days from request to completion under the KPI's day_mode (calendar by default); NaN while open or reversed."""
+    return days_taken(dates64(rows["received"]), dates64(rows["completed"]), settings_get(params, "day_mode", "calendar"))
+
+
 def deadline_share(rows: pd.DataFrame, params: dict, period: Period, frames: dict) -> MeasureResult:
     """Share of the year's cases answered within the deadline; pending ones left out and counted."""
     days = int(params["days"])
-    cls = classify_cases(
-        rows, days, params["day_mode"], period.open_items_as_of, bool(settings_get(params, "interim_counts", False))
-    )
+    cls = judge_cases(rows, params, period)
     counts = cls["state"].value_counts().reindex(STATES, fill_value=0)
     met = int(counts["met"])
     missed = int(counts["late"] + counts["overdue"])
@@ -98,11 +116,9 @@ def _deadline_notes(counts: pd.Series) -> tuple[Note, ...]:
 def median_days(rows: pd.DataFrame, params: dict, period: Period, frames: dict) -> MeasureResult:
     """Median days from request to completion over completed cases; open ones counted beside."""
     day_mode = settings_get(params, "day_mode", "calendar")
-    received = dates64(rows["received"])
-    done = dates64(rows["completed"])
-    taken = days_taken(received, done, day_mode)
+    taken = completion_days(rows, params)
     valid = taken[~np.isnan(taken)]
-    open_count = int(np.isnat(done).sum())
+    open_count = int(np.isnat(dates64(rows["completed"])).sum())
     notes = (Note(NoteCode.OPEN_LEFT_OUT, f"미완료 {open_count}건 제외", f"{open_count} still open, left out"),) if open_count else ()
     if valid.size == 0:
         return MeasureResult(value=None, n=0, pending=open_count, notes=notes)

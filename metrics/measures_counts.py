@@ -9,10 +9,20 @@ from metrics.measures_base import MeasureResult, Period, dates64, share_result
 from metrics.notes import Note, NoteCode
 
 
+def events_held(rows: pd.DataFrame, period: Period) -> np.ndarray:
+    """Which events had been held by the day the year is judged (later dated ones are scheduled)."""
+    return dates64(rows["date"]) <= period.as_of64
+
+
+def courses_ended(rows: pd.DataFrame, period: Period) -> np.ndarray:
+    """Which enrolments belong to a course that had ended by the day the year is judged."""
+    return dates64(rows["end_date"]) <= period.as_of64
+
+
 def event_count(rows: pd.DataFrame, params: dict, period: Period, frames: dict) -> MeasureResult:
     """Events held in the year up to the day it is judged; later dated ones are counted as scheduled."""
     dates = dates64(rows["date"])
-    held = dates <= period.as_of64
+    held = events_held(rows, period)
     count = int(held.sum())
     scheduled = int((~held & ~np.isnat(dates)).sum())
     notes = (
@@ -27,7 +37,7 @@ def event_count(rows: pd.DataFrame, params: dict, period: Period, frames: dict) 
 
 def completed_enrolments(rows: pd.DataFrame, params: dict, period: Period, frames: dict) -> MeasureResult:
     """Completed enrolments of courses that ended in the year, with unique trainees beside."""
-    ended = dates64(rows["end_date"]) <= period.as_of64
+    ended = courses_ended(rows, period)
     completed = rows["completed"].to_numpy(dtype=bool, na_value=False) & ended
     count = int(completed.sum())
     ids = rows["trainee_id"] if "trainee_id" in rows.columns else pd.Series(None, index=rows.index, dtype="str")
@@ -75,10 +85,18 @@ def posting_status(rows: pd.DataFrame, months: int, as_of, today=None) -> pd.Dat
     return out
 
 
+def judge_postings(rows: pd.DataFrame, params: dict, period: Period) -> pd.DataFrame:
+    """Each posting judged against the KPI's `months` as the scorecard judges it (open ones on today).
+
+    The one rule for every surface: the scorecard, the area pages, the explorer and the exports call it.
+    """
+    return posting_status(rows, int(params["months"]), period.open_items_as_of, period.today)
+
+
 def posting_duration_share(rows: pd.DataFrame, params: dict, period: Period, frames: dict) -> MeasureResult:
     """Share of the exhibition year's postings online at least `months` calendar months."""
     months = int(params["months"])
-    states = posting_status(rows, months, period.open_items_as_of, period.today)["state"].value_counts()
+    states = judge_postings(rows, params, period)["state"].value_counts()
     met, missed, pending = (int(states.get(k, 0)) for k in ("met", "missed", "pending"))
     notes = (
         (Note(NoteCode.STILL_ONLINE_LEFT_OUT, f"게시 중 {months}개월 미도달 {pending}건 제외",
@@ -88,12 +106,17 @@ def posting_duration_share(rows: pd.DataFrame, params: dict, period: Period, fra
     return share_result(met, met + missed, pending, notes, {"months": months})
 
 
+def within_rings(rings, params: dict) -> np.ndarray:
+    """Which calls were answered within the KPI's `max_rings` (False where rings are unknown)."""
+    return np.asarray(rings, dtype=float) <= float(params["max_rings"])
+
+
 def calls_within_rings(rows: pd.DataFrame, params: dict, period: Period, frames: dict) -> MeasureResult:
     """Share of calls answered within `max_rings` rings."""
     max_rings = float(params["max_rings"])
     rings = pd.to_numeric(rows["rings"]).to_numpy(dtype=float, na_value=np.nan)
     known = ~np.isnan(rings)
-    met = int((rings[known] <= max_rings).sum())
+    met = int(within_rings(rings[known], params).sum())
     missing = int((~known).sum())
     notes = (
         (Note(NoteCode.CALLS_WITHOUT_RINGS, f"벨 횟수 없는 {missing}건 제외", f"{missing} calls without rings, left out"),)

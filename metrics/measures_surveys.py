@@ -21,12 +21,26 @@ EPS = 1e-9  # item means such as 4.0 may arrive as 3.9999999999
 NO_SCORES = Note(NoteCode.NO_SCORED_RESPONSES, "점수 있는 응답 없음", "no scored responses")
 
 
-def converted_scores(rows: pd.DataFrame, scale: float) -> tuple[np.ndarray, np.ndarray]:
-    """(scores on `scale`, own scale of each) for the responses that have a score."""
+def scores_on_scale(rows: pd.DataFrame, scale: float) -> np.ndarray:
+    """Each response's score converted to `scale` (x * scale / scale_max); NaN where it has none to use."""
     score = pd.to_numeric(rows["score"]).to_numpy(dtype=float, na_value=np.nan)
     scale_max = pd.to_numeric(rows["scale_max"]).to_numpy(dtype=float, na_value=np.nan)
     keep = ~np.isnan(score) & ~np.isnan(scale_max) & (scale_max > 0)
-    return score[keep] * scale / scale_max[keep], scale_max[keep]
+    out = np.full(score.shape, np.nan)
+    out[keep] = score[keep] * scale / scale_max[keep]
+    return out
+
+
+def converted_scores(rows: pd.DataFrame, scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """(scores on `scale`, own scale of each) for the responses that have a score."""
+    on_scale = scores_on_scale(rows, scale)
+    keep = ~np.isnan(on_scale)
+    return on_scale[keep], pd.to_numeric(rows["scale_max"]).to_numpy(dtype=float, na_value=np.nan)[keep]
+
+
+def is_satisfied(scores: np.ndarray, satisfied_at: float) -> np.ndarray:
+    """Which scores (on the KPI's scale) count as satisfied: at least `satisfied_at`, allowing float noise."""
+    return scores >= satisfied_at - EPS
 
 
 def score_100(rows: pd.DataFrame) -> float | None:
@@ -87,7 +101,7 @@ def survey_satisfied_share(rows: pd.DataFrame, params: dict, period: Period, fra
     n = int(values.size)
     if n == 0:
         return MeasureResult(value=None, n=0, sample=True, notes=(NO_SCORES,))
-    satisfied = int((values >= satisfied_at - EPS).sum())
+    satisfied = int(is_satisfied(values, satisfied_at).sum())
     s100 = score_100(rows)
     notes = conversion_note(own, scale)
     if s100 is not None:
@@ -106,6 +120,19 @@ def normalise_course(name) -> str:
     text = unicodedata.normalize("NFKC", str(name)).casefold()
     # Spaces, bracket styles and punctuation differ between the attendance sheet and the survey.
     return "".join(ch for ch in text if ch.isalnum())
+
+
+def course_keys(frame: pd.DataFrame) -> pd.Series:
+    """Each row's course matching key, as course_table matches it: its course_key (else its name) normalised."""
+    if frame.empty or not ({"course", "course_key"} & set(frame.columns)):
+        return pd.Series("", index=frame.index, dtype="str")
+    names = frame["course"].astype("object") if "course" in frame.columns else None
+    raw = frame["course_key"].astype("object") if "course_key" in frame.columns else names
+    if names is not None:
+        raw = raw.where(raw.notna(), names)
+    codes, uniques = pd.factorize(raw)
+    keys = np.array([normalise_course(u) for u in uniques] + [""], dtype=object)
+    return pd.Series(keys[codes], index=frame.index, dtype="str")
 
 
 def _as_category(col: pd.Series) -> pd.Series:

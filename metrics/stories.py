@@ -9,14 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
 from metrics.frames import YearFrames, data_years, default_year, load_questions, load_year_frames
 from metrics.measures_base import Period
-from metrics.measures_cases import classify_cases
-from metrics.measures_counts import posting_status
-from metrics.measures_surveys import coverage_table
+from metrics.measures_cases import completion_days, judge_cases
+from metrics.measures_counts import courses_ended, events_held, judge_postings, within_rings
+from metrics.measures_surveys import course_keys, coverage_table
 from metrics.registry import Kpi, Registry, load_registry
 from metrics.scorecard import KpiResult, evaluate_kpi, filter_rows
 from metrics.stories_surveys import course_breakdown, likert_distribution, question_means, rating_distribution
@@ -77,9 +78,7 @@ def case_list(kpi: Kpi, frames: YearFrames, today: date, states=("late", "overdu
     rows = filter_rows(frames.frame("cases"), kpi.filter)
     if kpi.measure != "deadline_share" or rows.empty:
         return pd.DataFrame(columns=["ref", "title", "received", "done_on", "deadline", "days_taken", "state", "days_over"])
-    period = Period(frames.year, today)
-    cls = classify_cases(rows, int(kpi.params["days"]), kpi.params["day_mode"], period.open_items_as_of,
-                         bool(kpi.params.get("interim_counts", False)))
+    cls = judge_cases(rows, kpi.params, Period(frames.year, today))
     cls = cls[cls["state"].isin(states)]
     keep = [c for c in ("ref", "title", "case_type", "received", "completed", "interim", "done_on", "deadline",
                         "days_taken", "state", "days_over") if c in cls.columns]
@@ -87,19 +86,26 @@ def case_list(kpi: Kpi, frames: YearFrames, today: date, states=("late", "overdu
 
 
 def days_histogram(kpi: Kpi, frames: YearFrames, today: date) -> pd.DataFrame:
-    """How many completed cases took each number of days, and whether that is within the deadline."""
+    """How many completed cases took each number of days, and whether that is within the deadline.
+
+    A deadline KPI's cases are judged by judge_cases (days to the answer, an interim notice where it
+    counts); a KPI without a deadline shows days to completion, all "within".
+    """
     rows = filter_rows(frames.frame("cases"), kpi.filter)
     if rows.empty:
         return pd.DataFrame(columns=["days", "count", "within"])
-    days = int(kpi.params.get("days", 0))
-    mode = kpi.params.get("day_mode", "calendar")
-    cls = classify_cases(rows, max(days, 1), mode, Period(frames.year, today).open_items_as_of,
-                         bool(kpi.params.get("interim_counts", False)))
-    taken = cls["days_taken"].dropna().astype("int64")
-    counts = taken.value_counts().sort_index()
-    out = pd.DataFrame({"days": counts.index.astype("int64"), "count": counts.to_numpy()})
-    out["within"] = out["days"] <= days if days else True
-    out.attrs["deadline"] = days or None
+    if kpi.measure == "deadline_share":
+        cls = judge_cases(rows, kpi.params, Period(frames.year, today))
+        done = cls[cls["state"].isin(("met", "late"))]
+        taken, within = done["days_taken"].astype("int64"), done["state"] == "met"
+    else:
+        days = completion_days(rows, kpi.params)
+        taken = pd.Series(days[~np.isnan(days)]).astype("int64")
+        within = pd.Series(True, index=taken.index)
+    grouped = within.groupby(taken.to_numpy())
+    out = pd.DataFrame({"days": grouped.size().index.astype("int64"), "count": grouped.size().to_numpy(),
+                        "within": grouped.all().to_numpy()})
+    out.attrs["deadline"] = int(kpi.params["days"]) if kpi.measure == "deadline_share" else None
     return out
 
 
@@ -112,8 +118,7 @@ def case_type_summary(frames: YearFrames, today: date, registry: Registry | None
     for kpi in registry:
         if kpi.measure != "deadline_share" or cases.empty:
             continue
-        cls = classify_cases(filter_rows(cases, kpi.filter), int(kpi.params["days"]), kpi.params["day_mode"],
-                             period.open_items_as_of, bool(kpi.params.get("interim_counts", False)))
+        cls = judge_cases(filter_rows(cases, kpi.filter), kpi.params, period)
         counts = cls["state"].value_counts()
         met, late, overdue = (int(counts.get(s, 0)) for s in ("met", "late", "overdue"))
         decided = met + late + overdue
@@ -137,28 +142,31 @@ def unmatched_courses(kpi: Kpi, frames: YearFrames, today: date) -> pd.DataFrame
 
 def _count_breakdown(kpi: Kpi, frames: YearFrames, today: date) -> pd.DataFrame:
     rows = filter_rows(frames.frame(kpi.source), kpi.filter)
-    as_of = Period(frames.year, today).as_of64
+    period = Period(frames.year, today)
     if kpi.measure == "event_count":
         keep = [c for c in ("date", "event_type", "title", "participants") if c in rows.columns]
-        out = rows[keep].sort_values("date").reset_index(drop=True)
-        out["held"] = out["date"].to_numpy().astype("datetime64[D]") <= as_of
+        out = rows[keep].assign(held=events_held(rows, period)).sort_values("date").reset_index(drop=True)
         return out
     if rows.empty:
         return pd.DataFrame(columns=["course", "enrolled", "completed", "unique_trainees"])
-    ended = rows[rows["end_date"].to_numpy().astype("datetime64[D]") <= as_of]
-    done = ended[ended["completed"].astype(bool)]
-    out = ended.groupby("course", observed=True).size().rename("enrolled").to_frame()
-    out["completed"] = done.groupby("course", observed=True).size()
-    out["unique_trainees"] = done.groupby("course", observed=True)["trainee_id"].nunique()
-    out = out.fillna(0).astype("int64").reset_index()
-    return out.sort_values("completed", ascending=False).reset_index(drop=True)
+    ended = rows[courses_ended(rows, period)]
+    # Spelling variants of a course together, as the coverage KPI matches them, named as first written.
+    key = course_keys(ended)
+    done = ended[ended["completed"].astype(bool).to_numpy()]
+    by_key = ended.groupby(key.to_numpy(), sort=False)
+    out = pd.DataFrame({"course": by_key["course"].first().astype("object"), "enrolled": by_key.size()})
+    done_by_key = done.groupby(key[done.index].to_numpy(), sort=False)
+    out["completed"] = done_by_key.size().reindex(out.index).fillna(0).astype("int64")
+    out["unique_trainees"] = done_by_key["trainee_id"].nunique().reindex(out.index).fillna(0).astype("int64")
+    out = out.reset_index(drop=True)
+    return out.sort_values("completed", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def _calls_by_hour(kpi: Kpi, frames: YearFrames) -> pd.DataFrame:
     rows = frames.frame("calls")
     if rows.empty:
         return pd.DataFrame(columns=["hour", "calls", "within", "share"])
-    within = pd.to_numeric(rows["rings"]) <= float(kpi.params["max_rings"])
+    within = pd.Series(within_rings(pd.to_numeric(rows["rings"]), kpi.params), index=rows.index)
     grouped = within.groupby(pd.to_datetime(rows["call_time"]).dt.hour.rename("hour"))
     out = pd.DataFrame({"calls": grouped.size(), "within": grouped.sum().astype("int64")}).reset_index()
     out["share"] = out["within"] / out["calls"]
@@ -181,7 +189,7 @@ def breakdown(kpi: Kpi, frames: YearFrames, today: date, registry: Registry | No
         rows = frames.frame("postings")
         if rows.empty:
             return pd.DataFrame(columns=["company", "product", "posted_from", "online_until", "reached_on", "state"])
-        status = posting_status(rows, int(kpi.params["months"]), Period(frames.year, today).open_items_as_of, today)
+        status = judge_postings(rows, kpi.params, Period(frames.year, today))
         return status.sort_values(["state", "posted_from"]).reset_index(drop=True)
     if m == "calls_within_rings":
         return _calls_by_hour(kpi, frames)
@@ -197,7 +205,7 @@ def distribution(kpi: Kpi, frames: YearFrames, today: date) -> pd.DataFrame:
     if kpi.measure == "calls_within_rings" and not frames.frame("calls").empty:
         rings = pd.to_numeric(frames.frame("calls")["rings"]).value_counts().sort_index()
         out = pd.DataFrame({"rings": rings.index.to_numpy(), "count": rings.to_numpy()})
-        out["within"] = out["rings"] <= float(kpi.params["max_rings"])
+        out["within"] = within_rings(out["rings"], kpi.params)
         return out
     return pd.DataFrame()
 

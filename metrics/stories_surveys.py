@@ -10,15 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from metrics.measures_surveys import EPS
+from metrics.measures_surveys import course_keys, is_satisfied, scores_on_scale
 
 QUESTION_COLUMNS = ["question", "n", "mean", "sd", "scale"]
 LIKERT_COLUMNS = ["question", "scale_max", "rating", "count", "share"]
-
-
-def _on_scale(survey: pd.DataFrame, scale: float) -> pd.Series:
-    """Each response's score converted proportionally to `scale` (NaN when unscored)."""
-    return pd.to_numeric(survey["score"]) * scale / pd.to_numeric(survey["scale_max"])
 
 
 def _round_half_up(values: pd.Series) -> pd.Series:
@@ -27,23 +22,25 @@ def _round_half_up(values: pd.Series) -> pd.Series:
 
 
 def course_breakdown(kpi, survey: pd.DataFrame) -> pd.DataFrame:
-    """Per course: responses, mean on the KPI's scale, share satisfied, 100-point score; lowest first."""
+    """Per course (spelling variants together, named as first written): responses, mean on the KPI's scale,
+    share satisfied, 100-point score; lowest first."""
     columns = ["course", "n", "mean", "satisfied_share", "score_100"]
     if survey.empty or "course" not in survey.columns or survey["course"].isna().all():
         return pd.DataFrame(columns=columns)
     scale = float(kpi.params.get("scale", 5))
     satisfied_at = float(kpi.params.get("satisfied_at", 0.8 * scale))
     frame = pd.DataFrame({
+        "key": course_keys(survey).replace("", np.nan),
         "course": survey["course"].astype("object"),
-        "x": _on_scale(survey, scale),
+        "x": scores_on_scale(survey, scale),
         "s100": (pd.to_numeric(survey["score"]) - 1) / (pd.to_numeric(survey["scale_max"]) - 1) * 100,
-    }).dropna(subset=["course", "x"])
-    frame["satisfied"] = frame["x"] >= satisfied_at - EPS
-    grouped = frame.groupby("course")
+    }, index=survey.index).dropna(subset=["key", "course", "x"])
+    frame["satisfied"] = is_satisfied(frame["x"].to_numpy(), satisfied_at)
+    grouped = frame.groupby("key", sort=False)
     out = pd.DataFrame({
-        "n": grouped.size(), "mean": grouped["x"].mean(),
+        "course": grouped["course"].first(), "n": grouped.size(), "mean": grouped["x"].mean(),
         "satisfied_share": grouped["satisfied"].mean(), "score_100": grouped["s100"].mean(),
-    }).reset_index()
+    }).reset_index(drop=True)
     return out.sort_values(["mean", "course"]).reset_index(drop=True)[columns]
 
 

@@ -78,7 +78,7 @@ def test_late_cases_carry_their_deadline_and_days_over(cases_db):
     assert frame.loc["B-late-by-one", "deadline"] == pd.Timestamp("2025-04-25")
     assert frame.loc["B-late-by-one", "days_taken"] == 16
     assert frame.loc["B-late-by-one", "days_over"] == 1
-    # Open at the end of 2025: judged on 31 December, as the KPI judges it.
+    # Still open: judged on today, as the KPI judges it.
     assert frame.loc["C-open-past-deadline", "completed"] is pd.NaT
 
 
@@ -199,3 +199,54 @@ def test_filtered_survey_rows_carry_their_own_respondents_answers_in_table_csv_a
     for frame in (shown, from_csv, from_xlsx):
         for _, row in frame.iterrows():
             assert [row[q] for q in questions] == stored[row["comments"]], row["comments"]
+
+
+# --- one rule for deadlines and postings on every surface ------------------------------------
+
+def test_an_open_case_of_a_past_year_is_judged_on_today_as_the_scorecard_judges_it(engine):
+    from metrics.scorecard import compute_scorecard
+
+    # Received Monday 22 Dec 2025, never answered. 15 working days (25 Dec and 1 Jan are holidays):
+    # 22, 23, 24, 26 (4), 29, 30, 31 (7), 2 Jan (8), 5-9 (13), 12, 13 (15): deadline Tue 13 Jan 2026.
+    # Judged on 2 Mar 2026 it is overdue; judging it on 31 Dec 2025 would call it pending. Working days
+    # so far: 13 by 9 Jan, 12-16 Jan (18), 19-23 (23), 26-30 (28), 2-6 Feb (33), 9-13 (38), Seollal 16-18 Feb
+    # leaves 19, 20 (40), 23-27 (45), and 2 Mar is the substitute holiday for 1 Mar: 45 - 15 = 30 days over.
+    _import(engine, "cases", _cases([("cert_review", "X-open", "2025-12-22", None, None)]), "x.xlsx")
+    today = date(2026, 3, 2)
+    (row,) = explore.load(engine, "cases", explore.Filters(years=(2025,)), today=today).to_dict("records")
+    assert (row["timeliness"], row["deadline"], row["days_over"]) == ("late", pd.Timestamp("2026-01-13"), 30)
+    card = next(r for r in compute_scorecard(engine, 2025, today=today) if r.id == "cert.review_15d")
+    assert (card.numerator, card.denominator, card.pending) == (0, 1, 0)
+
+
+def test_postings_carry_the_scorecards_state(engine):
+    posts = pd.DataFrame({
+        "company": ["A", "B", "C"], "product": ["p1", "p2", "p3"],
+        "posted_from": pd.to_datetime(["2025-03-10", "2025-03-10", "2025-10-01"]),
+        "posted_to": pd.to_datetime(["2025-08-10", "2025-08-09", None]), "year": 2025,
+    })
+    _import(engine, "postings", posts, "posts.xlsx")
+    # A reaches five months on 10 Aug exactly; B is a day short; C, still online, reaches them on 1 Mar 2026.
+    shown = explore.load(engine, "postings", today=date(2026, 2, 1)).set_index("company")
+    assert shown["state"].to_dict() == {"A": "met", "B": "missed", "C": "pending"}
+    assert shown.loc["C", "online_until"] == pd.Timestamp("2026-02-01")
+
+
+def test_spelling_variants_of_a_course_are_one_choice_and_one_filter_as_the_kpi_matches_them(engine):
+    from metrics.measures_surveys import course_table
+
+    rows = [
+        ("정수처리 기초", "2025-05-02 10:00", "[5]", 5.0),
+        ("정수처리기초", "2025-05-03 10:00", "[4]", 4.0),
+        ("[정수처리] 기초", "2025-05-04 10:00", "[3]", 3.0),
+        ("하수처리 심화", "2025-05-05 10:00", "[2]", 2.0),
+    ]
+    survey = _survey(rows)
+    _import(engine, "trainee_survey", survey, "survey.xlsx", questions=("강사",))
+    found = explore.choices(engine, "trainee_survey")
+    # Two courses, as the coverage KPI counts them; each named by its first spelling (in sorted order).
+    assert len(found.courses) == 2 == len(course_table(survey))
+    assert [found.course_name(k) for k in found.courses] == ["[정수처리] 기초", "하수처리 심화"]
+    for chosen in (found.courses[0], "정수처리기초", " 정수처리  기초 "):
+        shown = explore.load(engine, "trainee_survey", explore.Filters(courses=(chosen,)))
+        assert sorted(shown["강사"]) == [3, 4, 5], chosen

@@ -121,6 +121,19 @@ def test_course_breakdown_lists_courses_lowest_mean_first():
     assert got["mean"].tolist() == [3.5, 3.75] and got["satisfied_share"].tolist() == [0.5, 0.5]
 
 
+def test_course_breakdowns_put_the_spellings_of_a_course_together_as_the_kpi_does():
+    survey = trainee_survey().assign(course=["수질 분석", "수질분석", "관로관리", "관로 관리"],
+                                     course_key=["수질분석", "수질분석", "관로관리", "관로관리"])
+    got = course_breakdown(REGISTRY.get("edu.satisfaction"), survey)
+    # Each course once, named as first written: 관로관리 (5 + 2) / 2 = 3.5; 수질 분석 (4.5 + 3) / 2 = 3.75.
+    assert got[["course", "n", "mean"]].values.tolist() == [["관로관리", 2, 3.5], ["수질 분석", 2, 3.75]]
+    att = pd.DataFrame({"trainee_id": ["a", "b", "c"], "course": ["수질 분석", "수질분석", "안전관리"],
+                        "course_key": ["수질분석", "수질분석", "안전관리"],
+                        "end_date": ["2025-03-01", "2025-09-01", "2025-04-01"], "completed": [True, True, False]})
+    story = story_from_frames(REGISTRY.get("edu.trainees"), frames_from_dict(2025, {"attendance": att}), TODAY)
+    assert story.breakdown.values.tolist() == [["수질 분석", 2, 2, 2], ["안전관리", 1, 0, 0]]
+
+
 def test_unmatched_courses_lists_both_sides():
     att = pd.DataFrame({"trainee_id": ["a", "b"], "course": ["수질분석", "안전관리"], "course_key": ["수질분석", "안전관리"],
                         "end_date": ["2025-03-01", "2025-04-01"], "completed": [True, True]})

@@ -28,8 +28,9 @@ def filter_widgets(ds: explore.Dataset, choices: explore.Choices, year: int) -> 
     types: list[str] = []
     timeliness: list[str] = []
     if ds.course_column:
+        # One choice per course (its spelling variants together, as the KPI matches them), named as first written.
         courses = cols[1].multiselect(t("explore.courses"), choices.courses, key=f"explore-courses-{ds.name}",
-                                      placeholder=t("explore.all"))
+                                      format_func=choices.course_name, placeholder=t("explore.all"))
     if ds.type_column:
         section = f"values.{ds.type_column}"
         types = cols[1].multiselect(t(f"explore.{ds.type_column}"), choices.types, key=f"explore-types-{ds.name}",
@@ -46,9 +47,13 @@ def filter_widgets(ds: explore.Dataset, choices: explore.Choices, year: int) -> 
     )
 
 
-def for_people(rows: pd.DataFrame) -> pd.DataFrame:
+# Postings carry the posting KPI's states (long enough, too short, still online), not a case's.
+STATE_WORDS = {"postings": {"state": "values.posting_state"}}
+
+
+def for_people(rows: pd.DataFrame, name: str = "") -> pd.DataFrame:
     """The rows as shown and exported: codes as words, headers in the current language."""
-    return translated(rows).rename(columns=tables.header)
+    return translated(rows, STATE_WORDS.get(name)).rename(columns=tables.header)
 
 
 def downloads(shown: pd.DataFrame, name: str) -> None:
@@ -87,7 +92,7 @@ def render() -> None:
         st.info(t("explore.no_rows"), icon=":material/filter_alt_off:")
         return
     # The same rows twice: coded headers with column formats on screen, translated headers in the files.
-    on_screen = translated(rows)
+    on_screen = translated(rows, STATE_WORDS.get(name))
     st.dataframe(on_screen, column_config=tables.column_config(on_screen), hide_index=True, key="explore-table",
                  height=min(TABLE_HEIGHT, 35 * (len(on_screen) + 1) + 3))
-    downloads(for_people(rows), name)
+    downloads(for_people(rows, name), name)
