@@ -126,7 +126,7 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    os.environ.setdefault("PSEUDONYM_KEY", "bench")
+    os.environ.setdefault("PSEUDONYM_KEY", "bench-key-not-secret-0123456789abcdef")
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"scorecard_{args.scale:g}.db"
     if not path.exists():

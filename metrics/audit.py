@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 from sqlalchemy import Connection, Engine, func, select
 
+from metrics import database
 from metrics.security_schema import audit_log, ensure_tables
 from metrics.settings import load_settings
 
@@ -49,7 +50,7 @@ class AuditFilter:
 def record(engine: Engine, actor: str, action: str, detail: dict | None = None, *, now: datetime | None = None) -> None:
     """Append one entry to the log in its own transaction."""
     ensure_tables(engine)
-    with engine.begin() as conn:
+    with database.writing(engine) as conn:
         record_in(conn, actor, action, detail, now=now)
 
 
@@ -145,7 +146,7 @@ def prune(engine: Engine, *, actor: str, days: int | None = None, now: datetime 
     now = now or datetime.now()
     before = now - timedelta(days=days)
     old = audit_log.c.at < before
-    with engine.begin() as conn:  # the deletion and its own entry stand or fall together
+    with database.writing(engine) as conn:  # the deletion and its own entry stand or fall together
         rows = int(conn.execute(select(func.count()).select_from(audit_log).where(old)).scalar_one())
         if not dry_run:
             conn.execute(audit_log.delete().where(old))

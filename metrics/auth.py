@@ -20,7 +20,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, func, select
 
-from metrics import audit, throttle
+from metrics import audit, database, throttle
 from metrics.security_schema import ensure_tables, users
 
 ROLES = ("viewer", "manager", "analyst", "admin")
@@ -170,7 +170,7 @@ def add_user(engine: Engine, username: str, password: str, roles, *, actor: str,
     name, role_set = normalise_username(username), clean_roles(roles)
     check_password(name, password, policy or Policy.from_env())
     now = now or datetime.now()
-    with engine.begin() as conn:
+    with database.writing(engine) as conn:
         if conn.execute(select(users.c.id).where(users.c.username == name)).first():
             raise AccountError(f"이미 있는 아이디입니다 / the account '{name}' already exists")
         conn.execute(users.insert().values(
@@ -195,7 +195,7 @@ def set_roles(engine: Engine, username: str, roles, *, actor: str, now: datetime
     """Replace an account's roles (refused when it would leave no active admin)."""
     role_set = clean_roles(roles)
     ensure_tables(engine)  # before the transaction: creating tables needs its own
-    with engine.begin() as conn:
+    with database.writing(engine) as conn:
         row = _account(conn, username)
         if "admin" not in role_set:
             _keep_an_admin(conn, row)
@@ -206,7 +206,7 @@ def set_roles(engine: Engine, username: str, roles, *, actor: str, now: datetime
 def set_disabled(engine: Engine, username: str, disabled: bool, *, actor: str, now: datetime | None = None) -> None:
     """Disable or re-enable an account (disabling the last active admin is refused)."""
     ensure_tables(engine)  # before the transaction: creating tables needs its own
-    with engine.begin() as conn:
+    with database.writing(engine) as conn:
         row = _account(conn, username)
         if disabled:
             _keep_an_admin(conn, row)
@@ -220,7 +220,7 @@ def set_password(engine: Engine, username: str, password: str, *, actor: str,
     """Set a new password (a reset by an admin or the CLI); also lifts a lockout."""
     now = now or datetime.now()
     ensure_tables(engine)  # before the transaction: creating tables needs its own
-    with engine.begin() as conn:
+    with database.writing(engine) as conn:
         row = _account(conn, username)
         check_password(row.username, password, policy or Policy.from_env())
         conn.execute(users.update().where(users.c.id == row.id).values(
@@ -306,14 +306,14 @@ def _succeed(engine: Engine, row, password: str, now: datetime, address: str) ->
     values = {"failed_count": 0, "locked_until": None, "last_login_at": now}
     if _hasher().check_needs_rehash(row.password_hash):  # parameters were raised since it was hashed
         values["password_hash"] = hash_password(password)
-    with engine.begin() as conn:
+    with database.writing(engine) as conn:
         conn.execute(users.update().where(users.c.id == row.id).values(**values))
         audit.record_in(conn, row.username, "login", {"source": "account", "address": address}, now=now)
     return User(row.username, frozenset(row.roles.split()), "account")
 
 
 def _count_failure(engine: Engine, user_id: int, now: datetime, policy: Policy) -> None:
-    with engine.begin() as conn:
+    with database.writing(engine) as conn:
         conn.execute(users.update().where(users.c.id == user_id).values(failed_count=users.c.failed_count + 1))
         count = conn.execute(select(users.c.failed_count).where(users.c.id == user_id)).scalar_one()
         if count >= policy.max_failures:

@@ -8,6 +8,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from metrics import database
 from metrics.cli_users import add_user_commands, cli_actor, run_user_command
 from metrics.contract import KIND_NAMES
 
@@ -55,6 +58,10 @@ def main(argv: list[str] | None = None) -> int:
                "contract-doc": _contract_doc, "user": run_user_command, "audit": _audit_prune}[args.command]
     try:
         return handler(args)
+    except SQLAlchemyError as exc:
+        ko, en = database.failure_message(exc)
+        print(f"error: {ko} / {en}", file=sys.stderr)
+        return 1
     except (OSError, ValueError, KeyError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         print(f"error: {message}", file=sys.stderr)

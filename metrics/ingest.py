@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 from sqlalchemy import Engine
 
-from metrics import reexport, store
+from metrics import pseudonym, reexport, store
 from metrics.canonical import MappedTable, UploadOptions, build
 from metrics.contract import KindSpec, load_contract
 from metrics.issues import Issue, issues_frame
@@ -122,6 +122,8 @@ def detect(
     contract = load_contract()
     if kind is not None:
         contract.kind(kind)  # unknown kind -> clear KeyError message
+    if engine is not None:
+        check_pseudonym_key(engine)
     table, kind = _choose_table(data, filename, sheet, kind)
     if len(table.frame) > settings.max_rows:
         raise RejectedFileError(
@@ -279,8 +281,17 @@ def _check_mapping(mapping: dict[str, str], spec: KindSpec, options: UploadOptio
         )
 
 
+def check_pseudonym_key(engine: Engine) -> None:
+    """Refuse, before anything is read into the store, to work under a key other than the database's."""
+    try:
+        pseudonym.key_for(engine)
+    except pseudonym.PseudonymKeyError as error:
+        raise RejectedFileError(error.message_ko, error.message_en) from error
+
+
 def commit(engine: Engine, prepared: Prepared, *, uploaded_by: str | None = None) -> store.UploadResult:
     """Store the valid rows of a prepared file as one upload (all or nothing)."""
+    check_pseudonym_key(engine)
     meta = store.UploadMeta(
         filename=prepared.filename,
         sha256=prepared.sha256,

@@ -1,9 +1,9 @@
 """The database tables: one per upload kind family, plus the upload log and saved templates.
 
-Every data row carries the upload that brought it (`upload_id`), a natural key hash (`nk`), a hash
-of its content (`row_hash`) and an `active` flag. A later upload that brings a new version of a row
-(same natural key, other content, e.g. a case now closed) deactivates the old version and records
-that in `supersessions`, so undoing the later upload restores exactly the earlier state.
+Every data row carries the upload that first brought it (`upload_id`), a natural key hash (`nk`), a
+hash of its content (`row_hash`) and an `active` flag. An upload that repeats a stored row unchanged
+stores nothing new but is recorded in `carried`: it carries that row too. The rule (metrics.versions):
+for every natural key, the active row is the one carried by the newest upload not undone.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    inspect,
+    text,
 )
 
 metadata = MetaData()
@@ -34,7 +36,7 @@ uploads = Table(
     Column("created_at", DateTime, nullable=False),
     Column("uploaded_by", String(200)),
     Column("filename", String(500), nullable=False),
-    Column("sha256", String(64), nullable=False, index=True),
+    Column("sha256", String(64), nullable=False),
     Column("kind", String(40), nullable=False),
     Column("sheet", String(200)),
     Column("rows_imported", Integer, nullable=False, default=0),
@@ -43,6 +45,26 @@ uploads = Table(
     Column("rows_superseded", Integer, nullable=False, default=0),
     Column("mapping_json", Text),
     Column("undone_at", DateTime),
+    Index("ix_uploads_sha256", "sha256"),
+    # The database itself refuses a second live upload of the same file (two instances at once).
+    Index("ux_uploads_live_sha256", "sha256", unique=True,
+          sqlite_where=text("undone_at IS NULL"), postgresql_where=text("undone_at IS NULL")),
+)
+
+# One row, changed in the same transaction as any data: the version pages cache on follows commit order.
+data_state = Table(
+    "data_state",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version", Integer, nullable=False),
+)
+
+# Facts about the database itself, e.g. the fingerprint of the pseudonym key its trainees were made with.
+database_facts = Table(
+    "database_facts",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("value", String(500), nullable=False),
 )
 
 
@@ -148,12 +170,15 @@ calls = Table(
     Index("ix_calls_year", "year", "active"),
 )
 
-supersessions = Table(
-    "supersessions",
+# Rows an upload carried without storing them again (it repeated them unchanged): undoing an earlier
+# upload must not take away a row that a later one still holds.
+carried = Table(
+    "carried",
     metadata,
     Column("upload_id", Integer, ForeignKey("uploads.id"), primary_key=True),
     Column("table_name", String(40), primary_key=True),
     Column("row_id", Integer, primary_key=True),
+    Index("ix_carried_row", "table_name", "row_id"),
 )
 
 templates = Table(
@@ -189,3 +214,16 @@ KIND_TABLES: dict[str, KindTable] = {
 }
 
 DATA_TABLES = (survey_responses, enrolments, cases, events, postings, calls)
+
+for _table in DATA_TABLES:  # undo and import look rows up by natural key
+    Index(f"ix_{_table.name}_nk", _table.c.nk)
+
+
+def add_missing_indexes(conn) -> None:
+    """Indexes added to a table after it was first created (create_all makes them only with the table)."""
+    inspector = inspect(conn)
+    for table in (uploads, *DATA_TABLES):
+        have = {ix["name"] for ix in inspector.get_indexes(table.name)}
+        for index in table.indexes:
+            if index.name not in have:
+                index.create(conn)

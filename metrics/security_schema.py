@@ -75,6 +75,8 @@ def ensure_tables(engine: Engine) -> None:
     """Create the security tables on `engine` if missing (once per engine and process)."""
     if engine in _ready:
         return
-    with engine.begin() as conn:  # one transaction, as in store._create: no race between processes
+    from metrics import database  # here: metrics.database imports this module for its tables
+
+    with database.writing(engine, serialise=True) as conn:  # one transaction: no race between processes
         metadata.create_all(conn, tables=list(SECURITY_TABLES), checkfirst=True)
     _ready.add(engine)

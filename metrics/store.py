@@ -1,23 +1,23 @@
-"""The store: one transaction per upload, duplicates recognised, every upload undoable.
+"""The store: one transaction per upload, duplicates recognised, any upload undoable.
 
-SQLite by default (a file under data/), any SQLAlchemy URL through DATABASE_URL.
+Text is stored in Unicode NFC, trimmed; natural keys also fold full-width letters and digits (NFKC),
+so a file saved on macOS (NFD) or typed with full-width digits names the same rows. Which version of
+a row is live is decided by one rule (metrics.versions), whatever order uploads and undos come in.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
-import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Date, Engine, create_engine, event, func, select, text, update
+from sqlalchemy import Date, Engine, exc, select, text
 
-from metrics import schema, security_schema  # noqa: F401 - adds the account and audit tables
-from metrics.settings import load_settings
+from metrics import database, schema, versions
 
 
 class DuplicateFileError(Exception):
@@ -61,73 +61,11 @@ class UploadResult:
     rows_held: int
 
 
-_engines: dict[str, Engine] = {}
-
-
-def get_engine(url: str | None = None) -> Engine:
-    """The engine for `url` (default: DATABASE_URL or the SQLite file), tables created on first use."""
-    url = url or load_settings().database_url
-    if url not in _engines:
-        _engines[url] = _create(url)
-    return _engines[url]
-
-
-def _create(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        _ensure_sqlite_dir(url)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-        _serialise_sqlite_writers(engine)
-    else:
-        engine = create_engine(url, pool_pre_ping=True)
-    # Inside one transaction (BEGIN IMMEDIATE on SQLite): two processes starting on a new database
-    # take turns, and the second finds the tables made instead of racing to make them again.
-    with engine.begin() as conn:
-        schema.metadata.create_all(conn)
-    return engine
-
-
-def _ensure_sqlite_dir(url: str) -> None:
-    from pathlib import Path
-
-    path = url.split("///", 1)[-1]
-    if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-
-
-def _serialise_sqlite_writers(engine: Engine) -> None:
-    # pysqlite starts transactions lazily, so two writers can deadlock on lock upgrade;
-    # BEGIN IMMEDIATE takes the write lock up front and the other waits (busy timeout).
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        enter_wal_mode(cur)
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA synchronous=NORMAL")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-def enter_wal_mode(cursor, wait_seconds: float = 30.0) -> None:
-    """PRAGMA journal_mode=WAL, waiting out another process's brief exclusive lock.
-
-    SQLite answers this pragma "database is locked" at once, without its busy timeout, while another
-    connection closes the last handle and checkpoints the WAL away; so we retry here ourselves.
-    """
-    deadline = time.monotonic() + wait_seconds
-    pause = 0.005
-    while True:
-        try:
-            cursor.execute("PRAGMA journal_mode=WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() + pause > deadline:
-                raise
-            time.sleep(pause)
-            pause = min(pause * 2, 0.2)
+# The engine and its transactions live in metrics.database; these names stay here for the callers.
+get_engine = database.get_engine
+data_version = database.data_version
+_engines = database._engines  # the same dict: tests drop an engine per test database
+enter_wal_mode = database.enter_wal_mode
 
 
 def file_sha256(data: bytes) -> str:
@@ -135,11 +73,45 @@ def file_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def row_hashes(frame: pd.DataFrame, columns: list[str] | tuple[str, ...]) -> pd.Series:
-    """A stable 16-hex hash per row over `columns` (missing columns and values hash alike)."""
+def normalise_text(rows: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every text cell in Unicode NFC and trimmed (blank text becomes missing)."""
+    rows = rows.copy()
+    for name in rows.columns:
+        if _is_text(rows[name]):
+            rows[name] = _per_distinct(rows[name], _nfc_trimmed)
+    return rows
+
+
+def _nfc_trimmed(text: str) -> str | None:
+    return unicodedata.normalize("NFC", text).strip() or None
+
+
+def _key_folded(text: str) -> str | None:
+    """Text as a key compares it: NFKC (full-width letters and digits as plain ones), one space per run.
+    Case and punctuation stay: reference 2025-1-12 is not 2025-11-2."""
+    return " ".join(unicodedata.normalize("NFKC", text).split()) or None
+
+
+def _is_text(col: pd.Series) -> bool:
+    return pd.api.types.is_string_dtype(col) or (col.dtype == object and col.map(lambda v: isinstance(v, str)).any())
+
+
+def _per_distinct(col: pd.Series, fn) -> pd.Series:
+    """fn applied once per distinct text value (a column repeats its values); missing stays missing."""
+    codes, uniques = pd.factorize(col.astype("str"))
+    mapped = np.array([fn(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=col.index, dtype="str", name=col.name)
+
+
+def row_hashes(frame: pd.DataFrame, columns: list[str] | tuple[str, ...], *, fold_text: bool = False) -> pd.Series:
+    """A stable 16-hex hash per row over `columns` (missing columns and values hash alike).
+
+    Text is hashed in NFC, trimmed; with `fold_text` as keys compare it (see _key_folded)."""
     acc = np.zeros(len(frame), dtype=np.uint64)
     for name in columns:
         col = frame[name] if name in frame.columns else pd.Series(pd.NA, index=frame.index, dtype="str")
+        if _is_text(col):
+            col = _per_distinct(col, _key_folded if fold_text else _nfc_trimmed)
         hashed = pd.util.hash_pandas_object(_canonical(col), index=False).to_numpy(dtype=np.uint64)
         acc = (acc * np.uint64(0x100000001B3)) ^ hashed  # FNV-style mixing keeps column order significant
     return pd.Series([format(v, "016x") for v in acc.tolist()], index=frame.index, dtype="str")
@@ -157,7 +129,7 @@ def _canonical(col: pd.Series) -> pd.Series:
 def natural_keys(rows: pd.DataFrame, kind: str) -> pd.Series:
     """The natural key hash of each canonical row of `kind` (plus `_nk_extra` when present)."""
     key = list(schema.KIND_TABLES[kind].natural_key) + (["_nk_extra"] if "_nk_extra" in rows.columns else [])
-    return row_hashes(rows, key)
+    return row_hashes(rows, key, fold_text=True)
 
 
 def content_hashes(rows: pd.DataFrame) -> pd.Series:
@@ -168,61 +140,73 @@ def content_hashes(rows: pd.DataFrame) -> pd.Series:
 def import_rows(engine: Engine, meta: UploadMeta, rows: pd.DataFrame, *, fail_after_insert: bool = False) -> UploadResult:
     """Store `rows` (canonical columns of meta.kind) as one upload, in one transaction.
 
-    Rows whose natural key is already stored with the same content are skipped as duplicates;
-    rows with the same key but new content replace the stored version (kept for undo).
+    Rows whose natural key is live with the same content are carried, not stored again; rows with
+    the same key but new content become the live version (the old one kept for undo).
     `fail_after_insert` exists for the test that proves a failure leaves nothing behind.
     """
-    kind_table = schema.KIND_TABLES[meta.kind]
-    table = kind_table.table
-    rows = rows.copy()
+    table = schema.KIND_TABLES[meta.kind].table
+    rows = normalise_text(rows)
     rows["row_hash"] = content_hashes(rows)
     if "nk" not in rows.columns:
         rows["nk"] = natural_keys(rows, meta.kind)
     rows = rows.drop(columns=[c for c in ("_nk_extra",) if c in rows.columns])
+    # Within one file, the same natural key twice keeps its last version (validation reports it).
+    rows = rows.drop_duplicates(subset="nk", keep="last")
 
-    with engine.begin() as conn:
-        _refuse_same_file(conn, meta.sha256)
-        upload_id = conn.execute(
-            schema.uploads.insert().values(
-                created_at=datetime.now(),
-                uploaded_by=meta.uploaded_by,
-                filename=meta.filename,
-                sha256=meta.sha256,
-                kind=meta.kind,
-                sheet=meta.sheet,
-                rows_held=meta.rows_held,
-                mapping_json=json.dumps(meta.mapping or {}, ensure_ascii=False, default=str),
-            )
-        ).inserted_primary_key[0]
+    try:
+        with database.writing(engine, serialise=True) as conn:
+            _refuse_same_file(conn, meta.sha256)
+            upload_id = _log_upload(conn, meta)
+            existing = _active_versions(conn, table, rows, meta.kind)
+            merged = rows.merge(existing, how="left", on="nk", suffixes=("", "_old"))
+            repeated = (merged["row_hash"] == merged["row_hash_old"]).to_numpy()
+            replaced = merged.loc[merged["old_id"].notna() & ~repeated, "old_id"].astype("int64").unique()
+            new_rows = rows.loc[~repeated]
 
-        existing = _active_versions(conn, table, rows, meta.kind)
-        merged = rows.merge(existing, how="left", on="nk", suffixes=("", "_old"))
-        duplicate = merged["row_hash"] == merged["row_hash_old"]
-        superseded_ids = merged.loc[merged["old_id"].notna() & ~duplicate, "old_id"].astype("int64").unique()
-        new_rows = rows.loc[~duplicate.to_numpy()]
-        # Within one file, the same natural key twice keeps its last version (validation reports it).
-        new_rows = new_rows.drop_duplicates(subset="nk", keep="last")
-
-        if len(superseded_ids):
-            _deactivate(conn, table, upload_id, superseded_ids)
-        _bulk_insert(conn, table, new_rows.assign(upload_id=upload_id, active=True))
-        if meta.questions:
+            versions.deactivate(conn, table, replaced)
+            versions.record_carried(conn, table, upload_id, merged.loc[repeated, "old_id"].astype("int64"))
+            _bulk_insert(conn, table, new_rows.assign(upload_id=upload_id, active=True))
+            if meta.questions:
+                conn.execute(
+                    schema.survey_questions.insert(),
+                    [{"upload_id": upload_id, "position": i, "text": q} for i, q in enumerate(meta.questions)],
+                )
+            if fail_after_insert:
+                raise RuntimeError("injected failure after insert")
             conn.execute(
-                schema.survey_questions.insert(),
-                [{"upload_id": upload_id, "position": i, "text": q} for i, q in enumerate(meta.questions)],
+                schema.uploads.update()
+                .where(schema.uploads.c.id == upload_id)
+                .values(rows_imported=len(new_rows), rows_duplicate=int(repeated.sum()), rows_superseded=len(replaced))
             )
-        if fail_after_insert:
-            raise RuntimeError("injected failure after insert")
-        conn.execute(
-            schema.uploads.update()
-            .where(schema.uploads.c.id == upload_id)
-            .values(
-                rows_imported=len(new_rows),
-                rows_duplicate=int(duplicate.sum()),
-                rows_superseded=len(superseded_ids),
-            )
+            database.bump_data_version(conn)
+    except exc.IntegrityError as error:
+        _raise_if_same_file_won_the_race(engine, meta.sha256, error)
+        raise
+    return UploadResult(upload_id, len(new_rows), int(repeated.sum()), len(replaced), meta.rows_held)
+
+
+def _log_upload(conn, meta: UploadMeta) -> int:
+    return conn.execute(
+        schema.uploads.insert().values(
+            created_at=datetime.now(),
+            uploaded_by=meta.uploaded_by,
+            filename=meta.filename,
+            sha256=meta.sha256,
+            kind=meta.kind,
+            sheet=meta.sheet,
+            rows_held=meta.rows_held,
+            mapping_json=json.dumps(meta.mapping or {}, ensure_ascii=False, default=str),
         )
-    return UploadResult(upload_id, len(new_rows), int(duplicate.sum()), len(superseded_ids), meta.rows_held)
+    ).inserted_primary_key[0]
+
+
+def _raise_if_same_file_won_the_race(engine: Engine, sha256: str, error: Exception) -> None:
+    """The unique index refused a second live upload of the file: say so as the duplicate it is."""
+    with engine.connect() as conn:
+        try:
+            _refuse_same_file(conn, sha256)
+        except DuplicateFileError as duplicate:
+            raise duplicate from error
 
 
 def _refuse_same_file(conn, sha256: str) -> None:
@@ -250,17 +234,6 @@ def _active_versions(conn, table, rows: pd.DataFrame, kind: str) -> pd.DataFrame
         return empty
     found = found[found["nk"].isin(set(rows["nk"]))]
     return found.astype({"old_id": "float", "nk": "str", "row_hash_old": "str"})
-
-
-def _deactivate(conn, table, upload_id: int, ids: np.ndarray) -> None:
-    id_list = [int(i) for i in ids]
-    for start in range(0, len(id_list), 500):
-        chunk = id_list[start : start + 500]
-        conn.execute(update(table).where(table.c.id.in_(chunk)).values(active=False))
-    conn.execute(
-        schema.supersessions.insert(),
-        [{"upload_id": upload_id, "table_name": table.name, "row_id": i} for i in id_list],
-    )
 
 
 def _bulk_insert(conn, table, frame: pd.DataFrame) -> None:
@@ -299,27 +272,17 @@ def _iso_text(col: pd.Series, *, with_time: bool) -> list:
 
 
 def undo_upload(engine: Engine, upload_id: int) -> None:
-    """Remove an upload's rows and bring back the versions it replaced, in one transaction."""
-    with engine.begin() as conn:
+    """Take an upload back, in one transaction: the data become what the other uploads alone give."""
+    with database.writing(engine, serialise=True) as conn:
         row = conn.execute(select(schema.uploads).where(schema.uploads.c.id == upload_id)).first()
         if row is None or row.undone_at is not None:
             raise UnknownUploadError(
                 f"업로드 #{upload_id}을(를) 찾을 수 없거나 이미 취소되었습니다. / Upload #{upload_id} not found or already undone."
             )
-        table = schema.KIND_TABLES[row.kind].table
-        conn.execute(table.delete().where(table.c.upload_id == upload_id))
-        replaced = [
-            r.row_id
-            for r in conn.execute(
-                select(schema.supersessions.c.row_id).where(schema.supersessions.c.upload_id == upload_id)
-            )
-        ]
-        for start in range(0, len(replaced), 500):
-            chunk = replaced[start : start + 500]
-            conn.execute(update(table).where(table.c.id.in_(chunk)).values(active=True))
-        conn.execute(schema.supersessions.delete().where(schema.supersessions.c.upload_id == upload_id))
+        versions.withdraw(conn, schema.KIND_TABLES[row.kind].table, upload_id)
         conn.execute(schema.survey_questions.delete().where(schema.survey_questions.c.upload_id == upload_id))
         conn.execute(schema.uploads.update().where(schema.uploads.c.id == upload_id).values(undone_at=datetime.now()))
+        database.bump_data_version(conn)
 
 
 def list_uploads(engine: Engine) -> pd.DataFrame:
@@ -331,14 +294,6 @@ def list_uploads(engine: Engine) -> pd.DataFrame:
     ).order_by(u.id.desc())
     with engine.connect() as conn:
         return pd.DataFrame(conn.execute(query).all(), columns=[c.name for c in query.selected_columns])
-
-
-def data_version(engine: Engine) -> tuple[int, int]:
-    """A cheap marker that changes with every import or undo: what page caches are keyed on."""
-    u = schema.uploads.c
-    with engine.connect() as conn:
-        last_id, undone = conn.execute(select(func.max(u.id), func.count(u.undone_at))).one()
-    return int(last_id or 0), int(undone or 0)
 
 
 def read_active(engine: Engine, table_name: str, where: str = "", params: dict | None = None, columns: str = "*") -> pd.DataFrame:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from metrics import audit
+from metrics import audit, database
 from metrics.registry import Registry, Target, load_registry
 from metrics.security_schema import ensure_tables, target_changes
 from metrics.stats import COMPARATORS
@@ -47,7 +47,7 @@ def change_target(engine: Engine, kpi_id: str, comparator: str, value: float, *,
     effective_from = effective_from or now.date()
     target = _checked(registry, kpi_id, comparator, value, reason)
     old = _in_force_on(engine, kpi_id, effective_from, registry)
-    with engine.begin() as conn:
+    with database.writing(engine) as conn:
         conn.execute(target_changes.insert().values(
             kpi_id=kpi_id, comparator=target.comparator, value=target.value, unit=target.unit,
             old_comparator=old.comparator if old else None, old_value=old.value if old else None,

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine, delete, select
 
-from metrics import schema
+from metrics import database, schema
 from metrics.mapping import shape_signature
 
 
@@ -25,7 +25,7 @@ class Template:
 def save_template(engine: Engine, name: str, kind: str, headers: list[str], mapping: dict[str, str], options: dict | None = None) -> Template:
     """Save (or replace) the template `name` for sheets with these headers."""
     payload = json.dumps({"mapping": mapping, "options": options or {}}, ensure_ascii=False)
-    with engine.begin() as conn:
+    with database.writing(engine) as conn:
         conn.execute(delete(schema.templates).where(schema.templates.c.name == name))
         conn.execute(
             schema.templates.insert().values(

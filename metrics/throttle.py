@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, func, select
 
+from metrics import database
 from metrics.security_schema import ensure_tables, login_failures
 
 # The key of clients whose address is unknown (None on localhost, or under AppTest): they share one
@@ -48,7 +49,7 @@ def record_failure(engine: Engine, address: str | None, *, now: datetime, window
     # Check, then record: attempts already in flight when the limit is reached may still finish, so an
     # address can exceed the limit by as many attempts as it runs at once, and no more.
     ensure_tables(engine)
-    with engine.begin() as conn:
+    with database.writing(engine) as conn:
         conn.execute(login_failures.delete().where(login_failures.c.at <= _window_start(now, window_minutes)))
         conn.execute(login_failures.insert().values(address=address_key(address), at=now))
 
