@@ -32,7 +32,7 @@ def cache_key() -> tuple[str, tuple[int, ...]]:
     """(database URL, data and target versions): what every cached read is keyed on."""
     url = load_settings().database_url
     engine = _engine_for(url)
-    return url, (*store.data_version(engine), targets.targets_version(engine))
+    return url, (store.data_version(engine), targets.targets_version(engine))
 
 
 @st.cache_resource(show_spinner=False)
