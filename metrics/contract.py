@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from metrics.settings import CONFIG_DIR
+from metrics.values_cells import normalise_key
 
 CONTRACT_FILE = CONFIG_DIR / "contract.toml"
 
@@ -53,12 +54,36 @@ class KindSpec:
 
 
 @dataclass(frozen=True)
+class Bookkeeping:
+    """Columns a survey tool (or the office's own sheets, tool "") adds that are never questions."""
+
+    name: str
+    tool: str
+    headers: tuple[str, ...]
+    prefixes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Contract:
     """All upload kinds plus the enum labels."""
 
     kinds: dict[str, KindSpec]
     enums: dict[str, dict[str, tuple[str, ...]]]
-    ignored_headers: tuple[str, ...] = ()
+    bookkeeping: tuple[Bookkeeping, ...] = ()  # as written in the file
+    bookkeeping_headers: frozenset[str] = frozenset()  # normalised keys
+    bookkeeping_prefixes: tuple[str, ...] = ()  # normalised keys
+    tool_headers: frozenset[str] = frozenset()  # normalised keys of the survey tools' own columns
+    question_endings: tuple[str, ...] = ()
+    question_codes: tuple[str, ...] = ()  # normalised keys
+
+    def is_bookkeeping(self, header: str) -> bool:
+        """True for a row-number column or a column a survey tool adds to every export (never a question)."""
+        key = normalise_key(header)
+        return key in self.bookkeeping_headers or any(key.startswith(p) for p in self.bookkeeping_prefixes)
+
+    def tool_columns(self, headers: list[str]) -> int:
+        """How many of `headers` a survey tool adds to its exports (Qualtrics Status, Typeform Network ID...)."""
+        return sum(normalise_key(h) in self.tool_headers for h in headers)
 
     def kind(self, name: str) -> KindSpec:
         """The kind called `name`; a clear error listing the known ones otherwise."""
@@ -97,8 +122,22 @@ def parse_contract(raw: dict) -> Contract:
             default_scale=spec.get("default_scale", source.get("default_scale")),
         )
     enums = {name: {key: tuple(labels) for key, labels in table.items()} for name, table in raw.get("enums", {}).items()}
-    ignored = tuple(raw.get("ignore", {}).get("headers", ()))
-    return Contract(kinds=kinds, enums=enums, ignored_headers=ignored)
+    tools = tuple(
+        Bookkeeping(name, t.get("tool", ""), tuple(t.get("headers", ())), tuple(t.get("prefixes", ())))
+        for name, t in raw.get("bookkeeping", {}).items()
+    )
+    tool_headers = {normalise_key(h) for t in tools if t.tool for h in t.headers}
+    questions = raw.get("questions", {})
+    return Contract(
+        kinds=kinds,
+        enums=enums,
+        bookkeeping=tools,
+        bookkeeping_headers=frozenset(normalise_key(h) for t in tools for h in t.headers),
+        bookkeeping_prefixes=tuple(normalise_key(p) for t in tools for p in t.prefixes),
+        tool_headers=frozenset(tool_headers - {""}),
+        question_endings=tuple(questions.get("endings", ())),
+        question_codes=tuple(normalise_key(c) for c in questions.get("codes", ())),
+    )
 
 
 @cache

@@ -56,8 +56,21 @@ def render(contract: Contract | None = None) -> str:
             required = "필수 / required" if c.required else ("여러 열 / several" if c.multiple else "선택 / optional")
             also = ", ".join(c.aliases[:6] + tuple(f"…{k}…" for k in c.keywords[:4]))
             out.write(f"| `{c.role}` | {c.ko} | {c.en} | {kind_type} | {required} | {also} |\n")
+    _write_bookkeeping(out, contract)
     for enum, labels in contract.enums.items():
         out.write(f"\n## `{enum}` labels\n\n| value | accepted labels |\n|---|---|\n")
         for key, names in labels.items():
             out.write(f"| `{key}` | {', '.join(names)} |\n")
     return out.getvalue()
+
+
+def _write_bookkeeping(out: io.StringIO, contract: Contract) -> None:
+    """The bookkeeping columns of the office's sheets and of each survey tool."""
+    out.write("\n## 관리용 열 / Bookkeeping columns\n\n")
+    out.write("Never taken for a rating question, whatever numbers they hold; a number column is a question only when\n"
+              "its header reads like one (a question word, a sentence, a question number such as Q3 or 문항 4) or the\n"
+              "person maps it. / 설문 문항으로 읽지 않는 열.\n\n| tool | headers | header starts |\n|---|---|---|\n")
+    for group in contract.bookkeeping:
+        headers = ", ".join(f"`{h}`" for h in group.headers)
+        prefixes = ", ".join(f"`{p}…`" for p in group.prefixes)
+        out.write(f"| {group.tool or '사무실 시트 / office sheets'} | {headers} | {prefixes} |\n")

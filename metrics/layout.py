@@ -12,6 +12,7 @@ handled with whole-array operations plus one short pass for totals and footnotes
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
 from collections.abc import Callable
@@ -35,6 +36,8 @@ _YEAR = re.compile(r"^(19|20)\d{2}\s*년?$")
 _MISSING = {"-", "—", ".", "…"}
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
 _IMPORT_ID = '{"importid"'
+# What SurveyMonkey writes under a question that has no options, in English and Korean exports.
+_RESPONSE_WORDS = frozenset({"Response", "Open-Ended Response", "응답", "개방형 응답", "주관식 응답"})
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,10 @@ def _find_header(window: list[_RowInfo], width: int, merged: tuple, grid: np.nda
         first = next((i for i, info in enumerate(window) if info.kind == "row"), 0)
         return _Header(first, first - 1, [], [f"열 {get_column_letter(c + 1)}" for c in range(n_cols)])
     top = bottom = next(i for i, s in enumerate(scores) if s >= 0.75 * best)
+    pair = _question_and_option_rows(window, width, top, merged)
+    if pair is not None:
+        names = _without_response_words(_header_names(grid, [pair, pair + 1], merged, n_cols))
+        return _Header(pair, pair + 1, [pair, pair + 1], names)
     top, bottom = _extend_by_merges(top, bottom, merged, len(window) - 1)
     while top > 0 and bottom - top + 1 < MAX_HEADER_ROWS and _continues_upward(window[top - 1], window[top]):
         top -= 1
@@ -198,7 +205,44 @@ def _find_header(window: list[_RowInfo], width: int, merged: tuple, grid: np.nda
         top, bottom = _extend_by_merges(top, bottom, merged, len(window) - 1)
         text_rows = sorted(set(text_rows) | set(range(text_rows[0], bottom + 1)))
     names = _header_names(grid, text_rows, merged, n_cols)
-    return _Header(top, bottom, text_rows, names)
+    names = _import_id_names(grid, text_rows, bottom, names)
+    return _Header(top, bottom, text_rows, _without_response_words(names))
+
+
+def _question_and_option_rows(window: list[_RowInfo], width: int, top: int, merged: tuple) -> int | None:
+    """The first of two header rows written without merges: questions above, their options below.
+
+    SurveyMonkey and staff-tidied sheets write a question once over its options' columns and the options
+    in the row below, blank under the columns that stand alone. The two rows complement each other: the
+    lower fills gaps of the upper and is blank under its first column; together they name every column.
+    Data under a header fills that first column, so it is not taken for a second header row.
+    """
+    for r in range(0, min(top + 1, len(window) - 1)):
+        upper, lower = window[r], window[r + 1]
+        if upper.kind != "row" or lower.kind != "row" or upper.label_share < 0.8 or lower.label_share < 1.0:
+            continue
+        if any(r0 <= r + 1 and r1 >= r for r0, _c0, r1, _c1 in merged):
+            continue  # merged headers are read from their merges
+        above = {c for c, text in enumerate(upper.texts) if text}
+        below = {c for c, text in enumerate(lower.texts) if text}
+        gaps_filled = {c for c in below - above if c > min(above)}
+        stand_alone = above - below
+        names_all = len(above | below) >= width
+        starts_blank = upper.first_col not in below or bool(_RESPONSE_WORDS & set(lower.texts))
+        if gaps_filled and stand_alone and names_all and starts_blank:
+            return r
+    return None
+
+
+def _without_response_words(names: list[str]) -> list[str]:
+    """ "Question / Response" is the question alone (SurveyMonkey writes Response or 응답 under a question)."""
+    out = []
+    for name in names:
+        parts = name.split(" / ")
+        while len(parts) > 1 and parts[-1] in _RESPONSE_WORDS:
+            parts.pop()
+        out.append(" / ".join(parts))
+    return out
 
 
 def _extend_by_merges(top: int, bottom: int, merged: tuple, last_row: int) -> tuple[int, int]:
@@ -252,6 +296,35 @@ def _has_gaps(info: _RowInfo) -> bool:
 def _is_import_id_row(info: _RowInfo) -> bool:
     texts = [t for t in info.texts if t]
     return bool(texts) and sum(t.lower().startswith(_IMPORT_ID) for t in texts) >= 0.5 * len(texts)
+
+
+def _import_id_names(grid: np.ndarray, text_rows: list[int], bottom: int, names: list[str]) -> list[str]:
+    """Qualtrics: a column that is no question (ImportId not QID…) keeps its export tag (StartDate, Status).
+
+    The second row holds labels in the survey's language (Anfangsdatum, 시작 날짜); the tags of the first
+    row are the same in every language, so the bookkeeping list can name them once.
+    """
+    tags_row = text_rows[0] - 1
+    if bottom == text_rows[-1] or tags_row < 0 or len(text_rows) != 1:
+        return names
+    renamed = list(names)
+    for c, cell in enumerate(grid[bottom]):
+        import_id = _import_id(cell)
+        tag = clean_header_text(grid[tags_row, c])
+        if import_id and tag and not import_id.upper().startswith("QID"):
+            renamed[c] = tag
+    return renamed
+
+
+def _import_id(cell: object) -> str:
+    """The id in a Qualtrics {"ImportId":"..."} cell, "" for anything else."""
+    if not isinstance(cell, str) or not cell.lstrip().lower().startswith(_IMPORT_ID):
+        return ""
+    try:
+        found = json.loads(cell)
+    except ValueError:
+        return ""
+    return str(found.get("ImportId", "")) if isinstance(found, dict) else ""
 
 
 def _header_names(grid: np.ndarray, text_rows: list[int], merged: tuple, n_cols: int) -> list[str]:

@@ -6,11 +6,12 @@ contract (config/contract.toml), so a new alias is a line in that file, not code
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from metrics.contract import ColumnSpec, KindSpec, load_contract
+from metrics.contract import ColumnSpec, Contract, KindSpec, load_contract
 from metrics.values import load_likert, normalise_key, parse_ratings
 
 ALIAS_SCORE = 1.0
@@ -20,6 +21,13 @@ MIN_SCORE = 0.5
 RATING_SHARE = 0.8
 SAMPLE_ROWS = 300
 MAX_RATING = 10
+# Each column a survey tool adds to its exports (Qualtrics Status, Forms "Completion time") counts for the
+# survey kinds, up to a cap, so a tool's export is not taken for an attendance list by its ID and Name.
+TOOL_COLUMN_SCORE = 1.0
+TOOL_BONUS_MAX = 3.0
+# A sentence ending other than "?" counts only on a header this long (without spaces): "바다" is no question.
+MIN_SENTENCE_CHARS = 4
+_GRID_PART = re.compile(r"\s*[\[(][^\[\]()]*[\])]\s*$")  # "만족도 [강사]": the row of a grid question
 
 
 @dataclass(frozen=True)
@@ -90,10 +98,43 @@ def suggest_mapping(frame: pd.DataFrame, kind: KindSpec) -> dict[str, str]:
 
 
 def _rating_columns(frame: pd.DataFrame, kind: KindSpec) -> set[str]:
+    """Columns read as rating questions: a header that reads like one over answers that read as ratings."""
     if not kind.is_survey:
         return set()
-    ignored = {normalise_key(h) for h in load_contract().ignored_headers}
-    return {h for h in frame.columns if normalise_key(h) not in ignored and rating_share(frame[h]) >= RATING_SHARE}
+    contract = load_contract()
+    return {
+        h for h in frame.columns
+        if not contract.is_bookkeeping(h) and reads_like_question(h, kind, contract)
+        and rating_share(frame[h]) >= RATING_SHARE
+    }
+
+
+def reads_like_question(header: str, kind: KindSpec, contract: Contract | None = None) -> bool:
+    """Whether a header reads like a survey question: a question word of the kind, a sentence, or a number.
+
+    A column of small numbers is no question by itself (a status code, a count, a row number): its header
+    must say so, or the person maps it by hand.
+    """
+    contract = contract or load_contract()
+    questions = [c for c in kind.columns if c.type == "rating"]
+    if any(header_score(header, spec) >= MIN_SCORE for spec in questions):
+        return True
+    for part in str(header).split(" / "):
+        text = _GRID_PART.sub("", part).strip().rstrip(".。 ")
+        if _is_sentence(text, contract.question_endings):
+            return True
+        key = normalise_key(part)
+        if any(key.startswith(code) and key[len(code):][:1].isdigit() for code in contract.question_codes):
+            return True
+    return False
+
+
+def _is_sentence(text: str, endings: tuple[str, ...]) -> bool:
+    """A question or statement to rate: "…하셨습니까?", "…적절하였다" (a lone short word is not one)."""
+    if text.endswith(("?", "？")):
+        return True
+    long_enough = len("".join(text.split())) >= MIN_SENTENCE_CHARS
+    return long_enough and any(text.endswith(e) for e in endings)
 
 
 def detect_kind(frame: pd.DataFrame, context: str = "") -> list[KindGuess]:
@@ -118,6 +159,8 @@ def detect_kind(frame: pd.DataFrame, context: str = "") -> list[KindGuess]:
             if n_ratings is None:
                 n_ratings = len(_rating_columns(frame, kind))
             score += 3.0 if n_ratings >= 3 else (1.0 if n_ratings >= 1 else -5.0)
+            if n_ratings:  # a survey tool's export: its own columns are evidence, once there are answers
+                score += min(TOOL_BONUS_MAX, TOOL_COLUMN_SCORE * contract.tool_columns(list(frame.columns)))
         else:
             missing = [c.role for c in kind.columns if c.required and c.role not in reasons]
             score -= 1.5 * len(missing)

@@ -12,8 +12,10 @@ Accepted text (after stripping whitespace, quotes and a leading TAB, case-insens
   short Korean   26.03.15 -- two digits each, dots only, read as 20yy.mm.dd
   serial         45000, 45000.5 -- Excel 1900-system serial numbers from 20000 to 80000
 Any of the forms may carry a weekday in brackets and a time HH:MM[:SS[.ffffff]], optionally with
-오전/오후 or AM/PM before or after it (12-hour clock: 오전 12:xx is 0:xx, 오후 12:xx stays 12:xx).
-Time zones are not accepted.
+오전/오후 or AM/PM before or after it (12-hour clock: 오전 12:xx is 0:xx, 오후 12:xx stays 12:xx), as
+survey tools' CSV downloads write them: 2025/05/16 9:51:33 오전 GMT+9, 01/10/2025 11:05:16 AM.
+A time zone written after the time (GMT+9, GMT+09:00, UTC, KST, Z) is dropped and the wall-clock time
+kept, as for date-time cells that carry a zone.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ _TIME = (
     r"\s*(?P<ap2>오전|오후|AM|PM|A\.M\.|P\.M\.)?)?"
 )
 _WEEKDAY = r"(?:\s*\([^)]*\))?"
+_ZONE = r"(?:\s*(?:(?:GMT|UTC)\s*[+-]\s*\d{1,2}(?::?\d{2})?|GMT|UTC|KST|Z))?"
 
 # (name, date part): tried in this order; every one may be followed by a weekday and a time.
 _DATE_FORMS = (
@@ -55,7 +58,7 @@ _DATE_FORMS = (
     ("month first", r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d{2})"),
     ("short korean", r"(?P<y>\d{2})\.(?P<m>\d{2})\.(?P<d>\d{2})\.?"),
 )
-_DATE_PATTERNS = tuple(f"^{date}{_WEEKDAY}{_TIME}$" for _, date in _DATE_FORMS)
+_DATE_PATTERNS = tuple(f"^{date}{_WEEKDAY}{_TIME}{_ZONE}$" for _, date in _DATE_FORMS)
 _SERIAL_PATTERN = r"^\d{5}(?:\.\d+)?$"
 _PM_WORDS = ("오후", "PM", "P.M.")
 

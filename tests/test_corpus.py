@@ -152,9 +152,9 @@ def test_kosis_leisure_four_stub_header_rows():
 # ---------------------------------------------------------------- survey tools
 
 
-def test_qualtrics_uses_the_german_label_row():
+def test_qualtrics_names_questions_by_the_german_label_row_and_bookkeeping_by_the_export_tag():
     table = table_of("qualtrics_sample_de.csv")
-    assert table.headers[:3] == ["Anfangsdatum", "Enddatum", "Antworttyp"]
+    assert table.headers[:3] == ["StartDate", "EndDate", "Status"]
     assert table.headers[17] == "This is a multiple choice question."
     assert table.header_rows == (2,) and table.skipped == ((1, "header"), (3, "header"))
     assert table.excel_rows.tolist() == [4]

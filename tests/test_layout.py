@@ -141,7 +141,7 @@ def test_repeated_group_labels_are_not_repeated_in_the_name():
     assert table.excel_rows.tolist() == [4]
 
 
-def test_qualtrics_three_header_rows_use_the_question_text_and_drop_import_ids():
+def test_qualtrics_three_header_rows_name_questions_by_their_text_and_the_rest_by_their_export_tag():
     table = locate_table(
         sheet(
             ["StartDate", "Finished", "Q1"],
@@ -151,7 +151,8 @@ def test_qualtrics_three_header_rows_use_the_question_text_and_drop_import_ids()
             source="csv",
         )
     )
-    assert table.headers == ["Anfangsdatum", "Beendet", "Wie zufrieden sind Sie?"]
+    # The tags of the first row are the same in every language; the labels of the second are not.
+    assert table.headers == ["StartDate", "Finished", "Wie zufrieden sind Sie?"]
     assert table.header_rows == (2,)
     assert table.skipped == ((1, "header"), (3, "header"))
     assert table.excel_rows.tolist() == [4]
@@ -309,3 +310,50 @@ def test_large_sheet_keeps_order_and_numbers():
 )
 def test_clean_header_text(value, text):
     assert clean_header_text(value) == text
+
+
+# ---------------------------------------------------------------- two header rows written without merges
+
+
+@pytest.mark.parametrize("source", ["csv", "xlsx"])
+def test_a_question_row_over_an_option_row_is_one_header_even_when_the_answers_are_words(source):
+    # A staff-tidied sheet saved as CSV: the group label once, its options below, blank under lone columns.
+    table = locate_table(
+        sheet(
+            ["과정명", "만족도", None, None, "의견"],
+            [None, "강사", "교재", "시설", None],
+            ["정수처리", "매우 만족", "만족", "보통", "좋았어요"],
+            ["정수처리", "만족", "만족", "보통", None],
+            source=source,
+        )
+    )
+    assert table.headers == ["과정명", "만족도 / 강사", "만족도 / 교재", "만족도 / 시설", "의견"]
+    assert table.header_rows == (1, 2) and table.excel_rows.tolist() == [3, 4]
+
+
+def test_korean_surveymonkey_writes_응답_under_a_question_without_options():
+    table = locate_table(
+        sheet(
+            ["응답자 ID", "수강하신 교육과정", "다음 항목에 만족하십니까?", None, "전반적으로 만족하십니까?"],
+            [None, "응답", "강사", "교재", "응답"],
+            ["114343", "정수처리", "매우 만족", "만족", "만족"],
+            source="csv",
+        )
+    )
+    assert table.headers == ["응답자 ID", "수강하신 교육과정", "다음 항목에 만족하십니까? / 강사",
+                             "다음 항목에 만족하십니까? / 교재", "전반적으로 만족하십니까?"]
+    assert table.excel_rows.tolist() == [3]
+
+
+def test_a_first_data_row_with_a_blank_answer_is_not_taken_for_an_option_row():
+    # The header has an unnamed column; the first response leaves its comment blank. Still data.
+    table = locate_table(
+        sheet(
+            ["과정명", "만족도", None, "의견"],
+            ["정수처리", "매우 만족", "만족", None],
+            ["정수처리", "만족", "만족", "좋았어요"],
+            source="csv",
+        )
+    )
+    assert table.headers == ["과정명", "만족도", "열 C", "의견"]
+    assert table.excel_rows.tolist() == [2, 3]

@@ -217,3 +217,20 @@ def test_google_forms_timestamps_parse_back_to_themselves(moment):
     marker = "오후" if moment.hour >= 12 else "오전"
     text = f"{moment.year}. {moment.month}. {moment.day} {marker} {moment.hour % 12 or 12}:{moment:%M:%S}"
     assert one_date(text) == (pd.Timestamp(moment), False)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2025/05/16 9:51:33 오전 GMT+9", "2025-05-16 09:51:33"),  # Google Forms CSV, Korean locale
+        ("2025/05/16 2:03:10 오후 GMT+09:00", "2025-05-16 14:03:10"),
+        ("01/10/2025 11:05:16 AM", "2025-01-10 11:05:16"),  # US locale: month first
+        ("2026-05-16 01:03:00 UTC", "2026-05-16 01:03:00"),  # the wall-clock time is kept
+        ("2026-05-16T01:03:00Z", "2026-05-16 01:03:00"),
+        ("2025. 5. 16 오후 2:03:10 KST", "2025-05-16 14:03:10"),
+    ],
+)
+def test_survey_tool_timestamps_with_a_time_zone_keep_their_wall_clock_time(text, expected):
+    parsed = parse_dates(pd.Series([text], dtype=object), with_time=True)
+    assert not parsed.bad.iloc[0]
+    assert parsed.values.iloc[0] == pd.Timestamp(expected)
