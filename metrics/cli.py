@@ -48,14 +48,34 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("contract-doc", help="print docs/data-contract.md from the contract")
     add_user_commands(sub)
     _add_audit_commands(sub)
+    _add_db_commands(sub)
     return p
+
+
+def _add_db_commands(subparsers) -> None:
+    db = subparsers.add_parser("db", help="the database schema / 데이터베이스 스키마")
+    sub = db.add_subparsers(dest="db_command", required=True)
+    sub.add_parser("upgrade", help="bring the schema to this release's revision (also done on start) / 스키마 갱신")
+    sub.add_parser("current", help="the revision the database stands at / 현재 스키마 버전")
+
+
+def _db(args) -> int:
+    from metrics import database
+
+    engine = database.get_engine()  # making the engine upgrades, under the lock
+    if args.db_command == "upgrade":
+        database.set_up_schema(engine)
+    current, head = database.current_revision(engine), database.head_revision()
+    state = "최신 / up to date" if current == head else f"갱신 필요 / upgrade needed to {head}"
+    print(f"{current} ({state})")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit status."""
     args = _parser().parse_args(argv)
     handler = {"ingest": _ingest, "uploads": _uploads, "undo": _undo, "demo": _demo, "scorecard": _scorecard,
-               "contract-doc": _contract_doc, "user": run_user_command, "audit": _audit_prune}[args.command]
+               "contract-doc": _contract_doc, "user": run_user_command, "audit": _audit_prune, "db": _db}[args.command]
     try:
         return handler(args)
     except SQLAlchemyError as exc:

@@ -7,6 +7,7 @@ on PostgreSQL imports and undos also take one advisory lock, so two instances ta
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import time
@@ -14,13 +15,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, select, text, update
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text, update
 
 from metrics import schema, security_schema  # noqa: F401 - security_schema adds the account and audit tables
 from metrics.settings import load_settings
 
 # Any fixed 64-bit number: the advisory lock that orders imports, undos and schema set-up on PostgreSQL.
 WRITE_LOCK_KEY = 0x43484152_54455231  # "CHARTER1"
+FIRST_REVISION = "0001"  # the schema of the release made before migrations existed
 
 _engines: dict[str, Engine] = {}
 
@@ -52,12 +54,55 @@ def _create(url: str) -> Engine:
 
 
 def set_up_schema(engine: Engine) -> None:
-    """Create what is missing, under the write lock: several processes starting at once take turns."""
+    """Bring the schema to the newest revision under the write lock: several processes starting at once
+    take turns, and the later ones find the work done."""
     with writing(engine, serialise=True) as conn:
+        upgrade(conn)
+
+
+def upgrade(conn: Connection) -> None:
+    """A new database is created at the newest revision; a database made before migrations existed is
+    stamped at revision 0001 (its schema) and upgraded; any other is upgraded from where it stands."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
+    config = _alembic_config(conn)
+    tables = set(inspect(conn).get_table_names())
+    if "uploads" not in tables:
         schema.metadata.create_all(conn)
-        schema.add_missing_indexes(conn)
-        if conn.execute(select(schema.data_state.c.version)).first() is None:
-            conn.execute(schema.data_state.insert().values(id=1, version=0))
+        conn.execute(schema.data_state.insert().values(id=1, version=0))
+        command.stamp(config, "head")
+        return
+    if "alembic_version" not in tables:
+        command.stamp(config, FIRST_REVISION)
+    elif MigrationContext.configure(conn).get_current_revision() == head_revision():
+        return  # the usual case: nothing to read from the migrations folder
+    command.upgrade(config, "head")
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision a database stands at (None: made before migrations, or empty)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+@functools.cache
+def head_revision() -> str:
+    """The newest revision this release knows."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
+
+
+def _alembic_config(conn: Connection | None):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    config.attributes["connection"] = conn
+    return config
 
 
 @contextmanager

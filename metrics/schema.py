@@ -23,7 +23,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    inspect,
     text,
 )
 
@@ -218,12 +217,3 @@ DATA_TABLES = (survey_responses, enrolments, cases, events, postings, calls)
 for _table in DATA_TABLES:  # undo and import look rows up by natural key
     Index(f"ix_{_table.name}_nk", _table.c.nk)
 
-
-def add_missing_indexes(conn) -> None:
-    """Indexes added to a table after it was first created (create_all makes them only with the table)."""
-    inspector = inspect(conn)
-    for table in (uploads, *DATA_TABLES):
-        have = {ix["name"] for ix in inspector.get_indexes(table.name)}
-        for index in table.indexes:
-            if index.name not in have:
-                index.create(conn)

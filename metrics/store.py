@@ -15,7 +15,7 @@ from datetime import datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Date, Engine, exc, select, text
+from sqlalchemy import Date, DateTime, Engine, bindparam, exc, select, text, update
 
 from metrics import database, schema, versions
 
@@ -301,3 +301,30 @@ def read_active(engine: Engine, table_name: str, where: str = "", params: dict |
     sql = f"SELECT {columns} FROM {table_name} WHERE active" + (f" AND ({where})" if where else "")
     with engine.connect() as conn:
         return pd.read_sql(text(sql), conn, params=params or {})
+
+
+def rekey(conn, kind: str) -> list[str]:
+    """Recompute the natural key of every stored row of `kind` by today's rule (a migration's job when
+    the rule changes); returns the keys that now name more than one live row, for versions.choose_live."""
+    table, key = schema.KIND_TABLES[kind].table, schema.KIND_TABLES[kind].natural_key
+    names = ["id", "nk", "excel_row", *key] + (["response_date"] if table is schema.survey_responses else [])
+    names = list(dict.fromkeys(names))
+    query = select(*[table.c[n] for n in names])
+    if table is schema.survey_responses:
+        query = query.where(table.c.kind == kind)
+    frame = pd.DataFrame(conn.execute(query).all(), columns=names)
+    if frame.empty:
+        return []
+    for name in names:
+        if isinstance(table.c[name].type, Date | DateTime):
+            frame[name] = pd.to_datetime(frame[name])
+    if table is schema.survey_responses:  # as canonical.build_survey keys a response without a time
+        frame["_nk_extra"] = np.where(frame["response_date"].isna(), frame["excel_row"].astype(str), "")
+    frame["new_nk"] = natural_keys(frame, kind)
+    changed = frame.loc[frame["new_nk"] != frame["nk"]]
+    if not changed.empty:
+        conn.execute(
+            update(table).where(table.c.id == bindparam("row_id")).values(nk=bindparam("new_nk")),
+            [{"row_id": int(i), "new_nk": k} for i, k in zip(changed["id"], changed["new_nk"], strict=True)],
+        )
+    return sorted(set(changed["new_nk"]))
