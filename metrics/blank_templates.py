@@ -17,7 +17,9 @@ def blank_template(kind: str) -> bytes:
     book.set_properties({"title": spec.ko, "created": None})
     sheet = book.add_worksheet(spec.ko[:31].replace("/", "·"))
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    columns = [c for c in spec.columns if not c.multiple] + [c for c in spec.columns if c.multiple]
+    # A time of day in a column of its own is for sheets kept that way; the template has one date-time column.
+    singles = [c for c in spec.columns if not c.multiple and c.type != "time"]
+    columns = singles + [c for c in spec.columns if c.multiple]
     for i, col in enumerate(columns):
         header = col.ko if not col.multiple else f"{col.ko}1"
         sheet.write(0, i, header, bold)

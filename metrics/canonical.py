@@ -25,6 +25,9 @@ from metrics.values import (
     parse_ints,
     parse_numbers,
     parse_ratings,
+    parse_times,
+    still_running,
+    with_clock,
 )
 
 PERSONAL_ROLES = ("name", "birth_date", "phone", "trainee_ref")
@@ -73,15 +76,36 @@ class MappedTable:
         return len(self.frame)
 
 
-def _dates(t: MappedTable, log: IssueLog, role: str, *, required: bool = False, with_time: bool = False) -> pd.Series:
+def _dates(t: MappedTable, log: IssueLog, role: str, *, required: bool = False, with_time: bool = False,
+           clock: str | None = None, ends: bool = False, optional: bool | np.ndarray = False) -> pd.Series:
+    """A date column parsed and its bad cells reported.
+
+    `ends`: "게시중", "진행중" mean not ended, like a blank. `optional` (per row or for all): the row does
+    not need the date, so a bad one is a finding on the column that does not hold the row back.
+    """
     header, raw = t.raw(role)
     if raw is None:
         return pd.Series(pd.NaT, index=t.frame.index, dtype="datetime64[us]")
+    if ends:
+        raw = raw.mask(still_running(raw), None)
     parsed = parse_dates(raw, with_time=with_time)
-    log.flag(parsed.bad, header, raw, "bad_date")
+    bad = parsed.bad.to_numpy(dtype=bool)
+    optional = np.broadcast_to(np.asarray(optional, dtype=bool), bad.shape)
+    log.flag(bad & ~optional, header, raw, "bad_date")
+    log.note(bad & optional, header, raw, "bad_date")
     if required:
         log.flag(parsed.values.isna() & ~parsed.bad, header, raw, "missing_required")
-    return parsed.values
+    return _at_clock(t, log, clock, parsed.values) if clock else parsed.values
+
+
+def _at_clock(t: MappedTable, log: IssueLog, clock: str, dates: pd.Series) -> pd.Series:
+    """Dates at the time of day of the `clock` column beside them (수신일 + 수신시각), when there is one."""
+    header, raw = t.raw(clock)
+    if raw is None:
+        return dates
+    times = parse_times(raw)
+    log.note(times.bad, header, raw, "bad_time")  # the day is enough to count the row
+    return with_clock(dates, times.values)
 
 
 def _text(t: MappedTable, role: str, log: IssueLog | None = None, *, required: bool = False) -> pd.Series:
@@ -152,8 +176,11 @@ def build_survey(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: 
     score = overall.where(overall.notna(), pd.Series(item_mean, index=t.frame.index))
     log.flag(score.isna().to_numpy() & ~log.held, overall_header or "", None, "no_answer")
 
-    response_date = _dates(t, log, "response_date", with_time=True)
-    year = _survey_year(t, log, kind, opts, response_date)
+    given_year = _given_year(t, log, kind, opts)
+    # A row whose year is given needs no response date: a bad one is reported and the row imported.
+    response_date = _dates(t, log, "response_date", with_time=True, clock="response_clock",
+                           optional=given_year.notna().to_numpy(dtype=bool))
+    year = _require_year(t, log, given_year.fillna(response_date.dt.year.astype("Int64")))
     course = _text(t, "course")
     rows = pd.DataFrame(
         {
@@ -187,15 +214,13 @@ def _keys(text: pd.Series) -> pd.Series:
     return pd.Series(keys[codes], index=text.index, dtype="str")
 
 
-def _survey_year(t: MappedTable, log: IssueLog, kind: KindSpec, opts: UploadOptions, response_date: pd.Series) -> pd.Series:
-    from_dates = response_date.dt.year.astype("Int64")
+def _given_year(t: MappedTable, log: IssueLog, kind: KindSpec, opts: UploadOptions) -> pd.Series:
+    """The survey year given at upload, else the exhibition year column; NA where neither gives one."""
     if opts.year is not None:
-        year = pd.Series(opts.year, index=t.frame.index, dtype="Int64")
-    elif kind.column("exhibition_year") is not None and t.raw("exhibition_year")[0]:
-        year = _year_column(t, log, "exhibition_year").fillna(from_dates)
-    else:
-        year = from_dates
-    return _require_year(t, log, year)
+        return pd.Series(opts.year, index=t.frame.index, dtype="Int64")
+    if kind.column("exhibition_year") is not None and t.raw("exhibition_year")[0]:
+        return _year_column(t, log, "exhibition_year")
+    return pd.Series(pd.NA, index=t.frame.index, dtype="Int64")
 
 
 def _items_json(items: np.ndarray) -> pd.Series:
@@ -227,7 +252,7 @@ def build_attendance(t: MappedTable, kind: KindSpec, opts: UploadOptions, contra
     masked = frozenset(h for r in PERSONAL_ROLES for h in t.headers(r))
     log = IssueLog(t.sheet, t.excel_rows, masked)
     course = _text(t, "course", log, required=True)
-    start = _dates(t, log, "start_date")
+    start = _dates(t, log, "start_date", optional=True)  # the end date decides the year and the count
     end = _dates(t, log, "end_date", required=True)
     end_header, end_raw = t.raw("end_date")
     log.flag((end < start).fillna(False).to_numpy(dtype=bool), end_header, end_raw, "end_before_start")
@@ -264,7 +289,7 @@ def build_cases(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: C
     log = IssueLog(t.sheet, t.excel_rows)
     case_type = _enum(t, log, contract, "case_type", "case_type", opts.case_type)
     received = _dates(t, log, "received", required=True)
-    completed = _dates(t, log, "completed")
+    completed = _dates(t, log, "completed", ends=True)
     interim = _dates(t, log, "interim")
     h, raw = t.raw("completed")
     log.flag((completed < received).fillna(False).to_numpy(dtype=bool), h, raw, "completed_before_received")
@@ -294,7 +319,7 @@ def build_events(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: 
     participants = pd.Series(pd.NA, index=t.frame.index, dtype="Int64")
     if raw is not None:
         parsed = parse_ints(raw)
-        log.flag(parsed.bad, header, raw, "bad_number")
+        log.note(parsed.bad, header, raw, "bad_number")  # the event is held all the same
         participants = parsed.values
     rows = pd.DataFrame(
         {
@@ -314,7 +339,7 @@ def build_postings(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract
     log = IssueLog(t.sheet, t.excel_rows)
     company = _text(t, "company", log, required=True)
     posted_from = _dates(t, log, "posted_from", required=True)
-    posted_to = _dates(t, log, "posted_to")
+    posted_to = _dates(t, log, "posted_to", ends=True)
     h, raw = t.raw("posted_to")
     log.flag((posted_to < posted_from).fillna(False).to_numpy(dtype=bool), h, raw, "posted_to_before_from")
     if opts.year is not None:
@@ -337,7 +362,7 @@ def build_postings(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract
 def build_calls(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: Contract) -> Built:
     """Phone calls: rings before the answer, or seconds converted with seconds-per-ring."""
     log = IssueLog(t.sheet, t.excel_rows)
-    call_time = _dates(t, log, "call_time", required=True, with_time=True)
+    call_time = _dates(t, log, "call_time", required=True, with_time=True, clock="call_clock")
     header, raw = t.raw("rings")
     if raw is None:
         header, raw = t.raw("answer_seconds")

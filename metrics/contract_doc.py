@@ -10,6 +10,7 @@ TYPE_WORDS = {
     "text": "텍스트 / text",
     "date": "날짜 / date",
     "datetime": "날짜·시각 / date and time",
+    "time": "시각 (날짜 열 옆) / time of day, beside the date column",
     "int": "정수 / integer",
     "number": "숫자 / number",
     "rating": "점수 또는 리커트 응답 / rating or Likert answer",
@@ -32,9 +33,17 @@ or words (`매우 만족` … `매우 불만족`, `매우 그렇다` … `전혀
 numbers with thousands separators; `-` for missing. Title rows, notes, merged and multi-row headers, subtotal and
 totals rows (소계, 합계, 계, TOTAL) and footnotes (※ …) are recognised and skipped.
 
+Survey tools' own forms are read too: `2025/05/16 9:51:33 오전 GMT+9`, `01/10/2025 11:05:16 AM` (the wall-clock
+time is kept, the zone dropped), Likert answers with their number (`매우 만족(5)`, `5점`, `5 - 매우 그렇다`), a date
+and its time of day in two columns (`수신일` + `수신시각`; a column of times of day alone is never taken for a date),
+cells merged down over a block of rows (read on every row they cover), and an end date that says the item is still
+running (`게시중`, `진행중`, `현재`: not ended, like an empty cell).
+
 A row with a problem (a date that is not a date, a rating outside the scale, a completion before the receipt,
 an unknown type, a missing required value, a duplicate within the file) is held back and reported with its
-Excel row number; the valid rows can be imported while the others wait for a corrected file.
+Excel row number; the valid rows can be imported while the others wait for a corrected file. A value that cannot
+be read in a column the row does not need (a course start date, a head count, a time of day, a response time when
+the survey year is given) is reported on its column and the row imported without it.
 """
 
 

@@ -60,7 +60,7 @@ class Prepared:
 
     @property
     def rows_held(self) -> int:
-        return len({i.row for i in self.issues})
+        return len({i.row for i in self.issues if i.holds})  # a finding on an optional column holds nothing
 
     def issues_frame(self) -> pd.DataFrame:
         return issues_frame(self.issues)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -10,6 +10,7 @@ import pandas as pd
 # code -> (Korean, English). {expected} is filled per finding.
 MESSAGES: dict[str, tuple[str, str]] = {
     "bad_date": ("날짜로 읽을 수 없습니다 (예: 2026-03-15, 2026.3.15)", "not a date (e.g. 2026-03-15, 2026.3.15)"),
+    "bad_time": ("시각으로 읽을 수 없습니다 (예: 09:15, 오후 2:05)", "not a time of day (e.g. 09:15, 2:05 PM)"),
     "bad_rating": ("점수나 리커트 응답으로 읽을 수 없습니다 (예: 5, 매우 만족)", "not a rating or Likert answer (e.g. 5, very satisfied)"),
     "out_of_scale": ("척도 범위 {expected} 밖의 점수입니다", "rating outside the scale {expected}"),
     "bad_number": ("숫자로 읽을 수 없습니다", "not a number"),
@@ -29,6 +30,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+# Added to a finding on an optional column, whose row is imported without the value.
+IMPORTED_ANYWAY = (" (이 값 없이 행은 가져옵니다)", " (the row is imported without this value)")
+
+
 @dataclass(frozen=True)
 class Issue:
     """One rejected cell or row."""
@@ -40,6 +45,7 @@ class Issue:
     code: str
     message_ko: str
     message_en: str
+    holds: bool = True  # False: a finding on an optional column; the row is imported without that value
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -71,12 +77,26 @@ class IssueLog:
         if not mask.any():
             return
         self.held |= mask
+        self._record(mask, column, raw, code, expected, holds=True)
+
+    def note(self, mask, column: str, raw: pd.Series | None, code: str, expected: str = "") -> None:
+        """Record an issue for every row where `mask` is True on an optional column: the rows are still imported."""
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            self._record(mask, column, raw, code, expected, holds=False)
+
+    def _record(self, mask: np.ndarray, column: str, raw: pd.Series | None, code: str, expected: str, *,
+                holds: bool) -> None:
         positions = np.flatnonzero(mask)
         values = raw.to_numpy()[positions] if raw is not None else [None] * len(positions)
         masked = column in self.masked_columns
         for pos, value in zip(positions, values, strict=True):
             shown = "***" if masked and value is not None else value
-            self.issues.append(make_issue(self.sheet, self.excel_rows[pos], column, shown, code, expected))
+            issue = make_issue(self.sheet, self.excel_rows[pos], column, shown, code, expected)
+            if not holds:
+                issue = replace(issue, holds=False, message_ko=issue.message_ko + IMPORTED_ANYWAY[0],
+                                message_en=issue.message_en + IMPORTED_ANYWAY[1])
+            self.issues.append(issue)
 
     def flag_each(self, positions: np.ndarray, column: str, code: str, expected: list[str]) -> None:
         """Record one issue per position, each with its own expected text (e.g. the row it duplicates)."""

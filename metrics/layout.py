@@ -24,7 +24,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from metrics.filesafety import unreadable
-from metrics.layout_rows import NOTE, is_blank, mark_footnotes, mark_totals, mark_whitespace_rows
+from metrics.layout_rows import NOTE, fill_merged_down, is_blank, mark_footnotes, mark_totals, mark_whitespace_rows
 from metrics.reading import RawSheet
 
 HEADER_WINDOW = 30  # rows searched for the header
@@ -64,6 +64,11 @@ def locate_table(sheet: RawSheet, *, header_hint: Callable[[str], float] | None 
         if info.kind == "row" and info.filled == 1 and width > 1:
             info.kind = "title"  # one cell across a wide sheet
     header = _find_header(window, width, sheet.merged, grid)
+    filled_down = fill_merged_down(grid, sheet.merged, header.first_data)
+    if filled_down is not grid:
+        grid = filled_down
+        filled = ~pd.isna(grid) & (grid != "")
+        counts = filled.sum(axis=1)
     reasons = np.full(len(grid), "", dtype=object)
     for i in range(header.first_data):
         reasons[i] = _above_data_reason(i, header, window)

@@ -36,6 +36,28 @@ def is_blank(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
+def fill_merged_down(grid: np.ndarray, merged: tuple, first_data: int) -> np.ndarray:
+    """The grid with each cell merged down over data rows shown in every row it covers.
+
+    Offices merge a course name and its dates down over the course's trainees; Excel keeps the value
+    in the top cell only, but a person reads it on every row. Returns `grid` itself when nothing is
+    merged down under the header, else a copy.
+    """
+    down = [(r0, c0, r1) for r0, c0, r1, _c1 in merged if r1 > r0 and r0 >= first_data and r0 < len(grid)]
+    if not down:
+        return grid
+    grid = grid.copy()
+    for r0, c0, r1 in down:
+        if c0 >= grid.shape[1] or is_blank(grid[r0, c0]):
+            continue
+        rows = slice(r0 + 1, min(r1, len(grid) - 1) + 1)
+        column = grid[rows, c0]
+        blank = np.fromiter((is_blank(v) for v in column), dtype=bool, count=len(column))
+        column[blank] = grid[r0, c0]
+        grid[rows, c0] = column
+    return grid
+
+
 def mark_whitespace_rows(
     grid: np.ndarray, counts: np.ndarray, data: np.ndarray, reasons: np.ndarray
 ) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from metrics.contract import ColumnSpec, Contract, KindSpec, load_contract
-from metrics.values import load_likert, normalise_key, parse_ratings
+from metrics.values import load_likert, normalise_key, parse_ratings, parse_times
 
 ALIAS_SCORE = 1.0
 KEYWORD_SCORE = 0.6
@@ -54,14 +54,34 @@ def header_score(header: str, spec: ColumnSpec) -> float:
 
 def rating_share(column: pd.Series) -> float:
     """Share of a column's non-empty sampled answers that read as ratings (numbers 0–10 or Likert words)."""
-    sample = column.head(SAMPLE_ROWS)
-    sample = sample[sample.map(lambda v: v is not None and str(v).strip() not in ("", "-"))]
+    sample = _answered(column)
     if sample.empty:
         return 0.0
-    parsed = parse_ratings(sample.astype("object"), load_likert())
+    parsed = parse_ratings(sample, load_likert())
     # A row number or an id is numeric too, but runs past any rating scale.
     ok = parsed.values.between(0, MAX_RATING) & ~parsed.bad
     return float(ok.mean())
+
+
+def clock_share(column: pd.Series) -> float:
+    """Share of a column's non-empty sampled cells that are times of day (09:15, 오후 2:05) and not dates."""
+    sample = _answered(column)
+    if sample.empty:
+        return 0.0
+    return float((~parse_times(sample).bad).mean())
+
+
+def _clock_mismatch(spec: ColumnSpec, holds_times_of_day: bool) -> bool:
+    """A column of times of day alone is never a date, and a column of dates is no time of day."""
+    if spec.type in ("date", "datetime"):
+        return holds_times_of_day
+    return spec.type == "time" and not holds_times_of_day
+
+
+def _answered(column: pd.Series) -> pd.Series:
+    """The first non-empty cells of a column, as objects."""
+    sample = column.head(SAMPLE_ROWS)
+    return sample[sample.map(lambda v: v is not None and str(v).strip() not in ("", "-"))].astype("object")
 
 
 def suggest_mapping(frame: pd.DataFrame, kind: KindSpec) -> dict[str, str]:
@@ -70,6 +90,8 @@ def suggest_mapping(frame: pd.DataFrame, kind: KindSpec) -> dict[str, str]:
     mapping = dict.fromkeys(headers, "")
     singles = [c for c in kind.columns if not c.multiple]
     rating_cols = _rating_columns(frame, kind)
+    dated = any(c.type in ("date", "datetime", "time") for c in singles)
+    clock_cols = {h for h in headers if clock_share(frame[h]) >= RATING_SHARE} if dated else set()
 
     candidates = []
     for spec in singles:
@@ -77,6 +99,8 @@ def suggest_mapping(frame: pd.DataFrame, kind: KindSpec) -> dict[str, str]:
             score = header_score(h, spec)
             if spec.type == "rating" and h not in rating_cols:
                 score = 0.0  # an "overall" header over free text is a comment, not the rating
+            if _clock_mismatch(spec, h in clock_cols):
+                score = 0.0
             if score >= MIN_SCORE:
                 candidates.append((score, spec.role, h))
     taken_roles: set[str] = set()

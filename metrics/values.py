@@ -39,7 +39,7 @@ from metrics.values_cells import (
     squeeze_spaces,
     trim_text,
 )
-from metrics.values_dates import parse_dates
+from metrics.values_dates import parse_dates, parse_times, with_clock
 
 __all__ = [
     "Parsed",
@@ -51,7 +51,10 @@ __all__ = [
     "parse_ints",
     "parse_numbers",
     "parse_ratings",
+    "parse_times",
     "parse_yes_no",
+    "still_running",
+    "with_clock",
 ]
 
 LIKERT_FILE = CONFIG_DIR / "likert.toml"
@@ -65,9 +68,14 @@ _NUMBER_PATTERN = rf"^(?P<n>{_NUMBER})\s*(?:{'|'.join(map(re.escape, _UNITS))})?
 # Floats hold every integer exactly only up to 2**53; beyond that an "int" may have been rounded.
 _EXACT_INT_LIMIT = 2**53
 
-# A rating: a number, optionally "점", optionally followed by its wording ("5 - 매우 만족", "4. 만족").
-# The wording may hold no digit, so "10점 만점에 8" is not read as 10.
-_RATING = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*점?\s*(?:[-–—:.)(/]?\s*[^\d]*)?")
+# A rating: a number, optionally bracketed and with "점", optionally followed by its wording ("5 - 매우
+# 만족", "4. 만족", "(5) 매우 만족"), or the wording first with the number after a dash or in brackets
+# ("매우 만족(5)", "매우 그렇다 - 5", "Very satisfied (5점)"). The number is taken as written; the wording
+# may hold no digit, so "10점 만점에 8" is not read as 10.
+_RATING = re.compile(r"[(\[]?\s*(?P<n>\d+(?:\.\d+)?)\s*점?\s*[)\]]?\s*(?:[-–—:.)(/]?\s*[^\d]*)?")
+_WORDS_THEN_RATING = re.compile(
+    r"[^\d()\[\]]*[^\d\s()\[\]\-–—:]\s*(?:[-–—:]\s*(?P<a>\d+(?:\.\d+)?)\s*점?|[(\[]\s*(?P<b>\d+(?:\.\d+)?)\s*점?\s*[)\]])"
+)
 # Circled digits NFKC leaves alone (NFKC already turns ①..⑳ into 1..20).
 _DINGBAT_DIGITS = {
     **{0x2776 + i: str(i + 1) for i in range(10)},  # ❶..❿
@@ -142,6 +150,9 @@ def _rating_of(value: object, points: Mapping[str, float]) -> object:
     numbered = _RATING.fullmatch(text)
     if numbered:
         return float(numbered["n"])
+    worded = _WORDS_THEN_RATING.fullmatch(text)
+    if worded:
+        return float(worded["a"] or worded["b"])
     return points.get(normalise_key(text), BAD)
 
 
@@ -214,6 +225,14 @@ def load_likert(path: str | Path | None = None) -> dict[str, float]:
             raise ValueError(f"Likert wording {wording!r} matches another wording with other points")
         points[key] = float(point)
     return points
+
+
+def still_running(raw: pd.Series, path: str | Path | None = None) -> np.ndarray:
+    """Per row, True where an end-date cell says the item is still running (게시중, 진행중, 현재)."""
+    words = {normalise_key(w) for w in _read_toml(Path(path or LIKERT_FILE)).get("still_running", {}).get("words", ())}
+    codes, uniques = pd.factorize(raw.to_numpy(dtype=object))
+    running = np.array([isinstance(u, str) and normalise_key(u) in words for u in uniques] + [False], dtype=bool)
+    return running[codes]
 
 
 def load_yes_no(path: str | Path | None = None) -> tuple[frozenset[str], frozenset[str]]:

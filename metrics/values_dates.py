@@ -21,6 +21,8 @@ kept, as for date-time cells that carry a zone.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -28,11 +30,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from metrics.values_cells import (
+    BAD,
     Cells,
     Parsed,
     are_empty_words,
     factorize_cells,
+    is_empty_word,
     is_number,
+    parse_each,
     spread,
     trim_text,
 )
@@ -61,6 +66,7 @@ _DATE_FORMS = (
 _DATE_PATTERNS = tuple(f"^{date}{_WEEKDAY}{_TIME}{_ZONE}$" for _, date in _DATE_FORMS)
 _SERIAL_PATTERN = r"^\d{5}(?:\.\d+)?$"
 _PM_WORDS = ("오후", "PM", "P.M.")
+_TRIMMED_CLOCK = " \t\r\n\u3000\u00a0'\""
 
 
 def parse_dates(raw: pd.Series, *, with_time: bool = False) -> Parsed:
@@ -259,3 +265,55 @@ _PARSERS_BY_KIND = {
     "number": _from_numbers,
     "text": _from_text,
 }
+
+
+# ---------------------------------------------------------------- times of day (a column beside a date column)
+
+_CLOCK = re.compile(
+    r"^(?P<ap1>오전|오후|AM|PM|A\.M\.|P\.M\.)?\s*(?:(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
+    r"|(?P<kH>\d{1,2})\s*시(?:\s*(?P<kM>\d{1,2})\s*분)?(?:\s*(?P<kS>\d{1,2})\s*초)?)"
+    r"\s*(?P<ap2>오전|오후|AM|PM|A\.M\.|P\.M\.)?$"
+)
+
+
+def parse_times(raw: pd.Series) -> Parsed:
+    """Times of day (timedelta64[us] since midnight) from time cells, Excel day fractions and clock text.
+
+    Accepted: time cells, 0 <= number < 1 (Excel's fraction of a day), "9:15", "09:15:30", "오후 2:05",
+    "2:05 PM", "14시 30분". A date is not a time of day: a cell with a date in it is bad here, as a time
+    of day alone is bad in a date column.
+    """
+    return parse_each(raw, _time_of, dtype="timedelta64[us]")
+
+
+def _time_of(value: object) -> object:
+    """One time of day as a Timedelta since midnight, None when empty, or BAD."""
+    if isinstance(value, dt.time):
+        return pd.Timedelta(hours=value.hour, minutes=value.minute, seconds=value.second,
+                            microseconds=value.microsecond)
+    if is_number(value):
+        ok = 0 <= value < 1
+        return pd.Timedelta(milliseconds=round(float(value) * 86_400_000)) if ok else BAD
+    if not isinstance(value, str):
+        return BAD
+    text = " ".join(unicodedata.normalize("NFKC", value).strip(_TRIMMED_CLOCK).upper().split())
+    if is_empty_word(text):
+        return None
+    found = _CLOCK.match(text)
+    if not found:
+        return BAD
+    hour = int(found["H"] or found["kH"])
+    minute, second = int(found["M"] or found["kM"] or 0), int(found["S"] or found["kS"] or 0)
+    marker = found["ap1"] or found["ap2"]
+    if found["ap1"] and found["ap2"] or marker and not 1 <= hour <= 12:
+        return BAD
+    if marker:
+        hour = hour % 12 + (12 if marker in _PM_WORDS else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return BAD
+    return pd.Timedelta(hours=hour, minutes=minute, seconds=second)
+
+
+def with_clock(dates: pd.Series, clock: pd.Series) -> pd.Series:
+    """Dates at the time of day given beside them; where no time of day is given, the date as it was."""
+    return dates.where(clock.isna(), dates.dt.normalize() + clock)

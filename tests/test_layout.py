@@ -357,3 +357,32 @@ def test_a_first_data_row_with_a_blank_answer_is_not_taken_for_an_option_row():
     )
     assert table.headers == ["과정명", "만족도", "열 C", "의견"]
     assert table.excel_rows.tolist() == [2, 3]
+
+
+# ---------------------------------------------------------------- cells merged down over data rows
+
+
+def test_a_course_name_and_its_dates_merged_down_over_its_trainees_are_on_every_row():
+    workbook = openpyxl.Workbook()
+    ws = workbook.active
+    ws.append(["교육과정명", "교육시작일", "교육종료일", "성명", "수료여부"])
+    ws.append(["정수처리 기본", datetime(2026, 3, 2), datetime(2026, 3, 6), "김하나", "수료"])
+    ws.append([None, None, None, "이두리", "수료"])
+    ws.append([None, None, None, "박세리", "미수료"])
+    ws.append(["하수처리 심화", datetime(2026, 4, 6), datetime(2026, 4, 10), "최네온", "수료"])
+    ws.append([None, None, None, "정다섯", "수료"])
+    for col in "ABC":
+        ws.merge_cells(f"{col}2:{col}4")
+        ws.merge_cells(f"{col}5:{col}6")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    table = locate_table(read_sheet(buffer.getvalue(), "명부.xlsx"))
+    assert table.frame["교육과정명"].tolist() == ["정수처리 기본"] * 3 + ["하수처리 심화"] * 2
+    assert [str(d)[:10] for d in table.frame["교육종료일"]] == ["2026-03-06"] * 3 + ["2026-04-10"] * 2
+    assert table.frame["성명"].tolist() == ["김하나", "이두리", "박세리", "최네온", "정다섯"]
+    assert table.excel_rows.tolist() == [2, 3, 4, 5, 6]
+
+
+def test_blank_cells_that_are_not_merged_stay_blank():
+    table = locate_table(sheet(["과정명", "성명"], ["정수처리", "김하나"], [None, "이두리"]))
+    assert table.frame["과정명"].tolist() == ["정수처리", None]

@@ -118,6 +118,16 @@ def test_likert_wordings_match_with_or_without_spaces(wording):
         (9, 9.0),  # out of a 5-point scale, but checking the scale is the validator's job
         ("보통", 3.0),
         ("전혀 그렇지 않다", 1.0),
+        # The number beside the words, as forms export a labelled scale.
+        ("매우 만족(5)", 5.0),
+        ("매우 만족 (5점)", 5.0),
+        ("만족(4점)", 4.0),
+        ("5 - 매우 그렇다", 5.0),
+        ("매우 그렇다 - 5", 5.0),
+        ("(5) 매우 만족", 5.0),
+        ("[4] 만족", 4.0),
+        ("1 (전혀 그렇지 않다)", 1.0),
+        ("Very satisfied (5)", 5.0),
     ],
 )
 def test_ratings_read_numbers_circled_digits_and_wordings(raw, expected):
@@ -126,7 +136,8 @@ def test_ratings_read_numbers_circled_digits_and_wordings(raw, expected):
     assert not parsed.bad.any()
 
 
-@pytest.mark.parametrize("raw", ["모름", "매우 좋아요", "10점 만점에 8", "3/5", True])
+@pytest.mark.parametrize("raw", ["모름", "매우 좋아요", "10점 만점에 8", "3/5", True, "보통(3)(4)", "만족 - 4 - 5",
+                                 "매우 만족(5"])
 def test_unknown_rating_text_is_bad(raw):
     parsed = parse_ratings(cells(raw))
     assert parsed.bad.tolist() == [True]
@@ -254,3 +265,10 @@ def test_likert_file_can_be_given(tmp_path):
     path.write_text('[five_point]\n"참 좋음" = 5\n[yes_no]\nyes = ["응"]\nno = ["아니"]\n', encoding="utf-8")
     assert load_likert(path) == {"참좋음": 5.0}
     assert load_yes_no(path) == (frozenset({"응"}), frozenset({"아니"}))
+
+
+def test_end_date_words_that_say_still_running_are_recognised_without_spaces_or_case():
+    from metrics.values import still_running
+
+    raw = pd.Series(["게시중", "게시 중", "진행중", "~현재", "Ongoing", "2026-05-01", None, 3, "중지"], dtype=object)
+    assert still_running(raw).tolist() == [True, True, True, True, True, False, False, False, False]

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from metrics.values import (
     parse_dates,
+    parse_times,
 )
 
 
@@ -234,3 +235,32 @@ def test_survey_tool_timestamps_with_a_time_zone_keep_their_wall_clock_time(text
     parsed = parse_dates(pd.Series([text], dtype=object), with_time=True)
     assert not parsed.bad.iloc[0]
     assert parsed.values.iloc[0] == pd.Timestamp(expected)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (dt.time(9, 15), "09:15:00"),
+        ("09:15", "09:15:00"),
+        ("9:15:30", "09:15:30"),
+        ("오후 2:05", "14:05:00"),
+        ("2:05 PM", "14:05:00"),
+        ("오전 12:10", "00:10:00"),
+        ("14시 30분", "14:30:00"),
+        (0.5, "12:00:00"),  # Excel keeps a time of day as a fraction of a day
+    ],
+)
+def test_times_of_day_are_read_from_time_cells_fractions_and_text(raw, expected):
+    parsed = parse_times(pd.Series([raw], dtype=object))
+    assert not parsed.bad.iloc[0]
+    assert parsed.values.iloc[0] == pd.Timedelta(expected)
+
+
+@pytest.mark.parametrize("raw", ["2026-03-02 09:15", dt.datetime(2026, 3, 2, 9), "25:00", "13:00 PM", 1.5, "오전"])
+def test_a_date_or_an_impossible_clock_is_not_a_time_of_day(raw):
+    assert parse_times(pd.Series([raw], dtype=object)).bad.tolist() == [True]
+
+
+@pytest.mark.parametrize("raw", [dt.time(9, 15), "09:15", "오후 2:05", "14시 30분"])
+def test_a_time_of_day_alone_is_never_a_date(raw):
+    assert parse_dates(pd.Series([raw], dtype=object), with_time=True).bad.tolist() == [True]
