@@ -15,6 +15,7 @@ import pandas as pd
 from metrics import store
 from metrics.contract import Contract, KindSpec
 from metrics.issues import IssueLog
+from metrics.plausible import hold_implausible
 from metrics.pseudonym import identity_text, load_key, pseudonymise
 from metrics.values import (
     clean_text,
@@ -395,6 +396,7 @@ BUILDERS = {
 def build(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: Contract) -> Built:
     """Canonical rows for `kind`, with duplicates inside the file held back."""
     built = BUILDERS[kind.name](t, kind, opts, contract)
+    hold_implausible(t, built, kind, contract)
     _flag_duplicates(built, kind)
     return built
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -25,6 +26,14 @@ class ColumnSpec:
     multiple: bool = False
     aliases: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
+    range: tuple[float, float] | None = None  # the lowest and highest value a real record can hold
+
+    @property
+    def range_text(self) -> str:
+        """The range as people read it: "0–100,000"; "" without one."""
+        if self.range is None:
+            return ""
+        return "–".join(f"{b:,.0f}" if float(b).is_integer() else f"{b:,g}" for b in self.range)
 
     @property
     def enum(self) -> str | None:
@@ -64,6 +73,18 @@ class Bookkeeping:
 
 
 @dataclass(frozen=True)
+class Plausible:
+    """Years a date or a year of a record may fall in: from `first_year` to `years_ahead` past the current one."""
+
+    first_year: int
+    years_ahead: int
+
+    def years(self, today: date) -> tuple[int, int]:
+        """The first and the last plausible year, seen from `today`."""
+        return self.first_year, today.year + self.years_ahead
+
+
+@dataclass(frozen=True)
 class Contract:
     """All upload kinds plus the enum labels."""
 
@@ -75,6 +96,7 @@ class Contract:
     tool_headers: frozenset[str] = frozenset()  # normalised keys of the survey tools' own columns
     question_endings: tuple[str, ...] = ()
     question_codes: tuple[str, ...] = ()  # normalised keys
+    plausible: Plausible | None = None
 
     def is_bookkeeping(self, header: str) -> bool:
         """True for a row-number column or a column a survey tool adds to every export (never a question)."""
@@ -103,7 +125,24 @@ def _column(raw: dict) -> ColumnSpec:
         multiple=bool(raw.get("multiple", False)),
         aliases=tuple(raw.get("aliases", ())),
         keywords=tuple(raw.get("keywords", ())),
+        range=_range(raw),
     )
+
+
+def _range(raw: dict) -> tuple[float, float] | None:
+    """A column's `range = [low, high]`; a range that is not two numbers, low first, is refused on load."""
+    if "range" not in raw:
+        return None
+    bounds = raw["range"]
+    if not (isinstance(bounds, list) and len(bounds) == 2 and all(isinstance(b, int | float) for b in bounds)
+            and bounds[0] <= bounds[1]):
+        raise ValueError(f"contract.toml: {raw['role']}: range must be [low, high], got {bounds!r}")
+    return float(bounds[0]), float(bounds[1])
+
+
+def _plausible(raw: dict) -> Plausible | None:
+    table = raw.get("plausible")
+    return Plausible(int(table["first_year"]), int(table["years_ahead"])) if table else None
 
 
 def parse_contract(raw: dict) -> Contract:
@@ -137,6 +176,7 @@ def parse_contract(raw: dict) -> Contract:
         tool_headers=frozenset(tool_headers - {""}),
         question_endings=tuple(questions.get("endings", ())),
         question_codes=tuple(normalise_key(c) for c in questions.get("codes", ())),
+        plausible=_plausible(raw),
     )
 
 

@@ -62,6 +62,8 @@ def render(contract: Contract | None = None) -> str:
             kind_type = TYPE_WORDS.get(c.type, c.type)
             if c.enum:
                 kind_type = f"구분 / one of the `{c.enum}` labels below"
+            if c.range:
+                kind_type += f", {c.range_text}"
             required = "필수 / required" if c.required else ("여러 열 / several" if c.multiple else "선택 / optional")
             also = ", ".join(c.aliases[:6] + tuple(f"…{k}…" for k in c.keywords[:4]))
             out.write(f"| `{c.role}` | {c.ko} | {c.en} | {kind_type} | {required} | {also} |\n")
@@ -70,7 +72,24 @@ def render(contract: Contract | None = None) -> str:
         out.write(f"\n## `{enum}` labels\n\n| value | accepted labels |\n|---|---|\n")
         for key, names in labels.items():
             out.write(f"| `{key}` | {', '.join(names)} |\n")
+    _write_plausible(out, contract)
     return out.getvalue()
+
+
+def _write_plausible(out: io.StringIO, contract: Contract) -> None:
+    """The values no real record holds: the years, and each count's range."""
+    if contract.plausible is None:
+        return
+    first, ahead = contract.plausible.first_year, contract.plausible.years_ahead
+    out.write("\n## 있을 수 없는 값 / Implausible values\n\n")
+    out.write(f"A row is held back with a finding when a date or its year falls before {first} or more than {ahead} "
+              f"year(s) after the current one\n(year 1 and 9999 are typos or placeholders), or when a count falls "
+              f"outside its range. / {first}년 이전이나 올해보다 {ahead}년 넘게 뒤인 날짜·연도, 범위 밖의 수는 보류합니다.\n\n"
+              "| kind | role | range |\n|---|---|---|\n")
+    for kind in contract.kinds.values():
+        for c in kind.columns:
+            if c.range:
+                out.write(f"| `{kind.name}` | `{c.role}` | {c.range_text} |\n")
 
 
 def _write_bookkeeping(out: io.StringIO, contract: Contract) -> None:

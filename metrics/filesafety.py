@@ -5,8 +5,9 @@ gigabytes, an ODS row "repeated" a billion times, an encrypted package that pars
 "unknown format", a single cell typed at XFD1048576. calamine allocates the dense grid between the
 first and last cell, and a Rust allocation failure aborts the whole server process, so every format
 is bounded here first: zip sizes from the directory and by inflating with a cap, ODS repeat counts,
-xlsx cell references and BIFF cell records (the last three in `gridsize`). Hostile files are refused
-before a parser sees them.
+xlsx cell references and BIFF cell records (the last three in `gridsize`), and merged ranges across the
+whole workbook. Hostile files are refused before a parser sees them; what only the parser can tell
+(the sheets it loads one after another, their widths) the reader bounds as it goes.
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ from contextlib import contextmanager
 
 from metrics.gridsize import (
     MAX_CELLS,
+    MAX_MERGED,
     GridCorrupt,
     GridTooLarge,
+    TooManyMerged,
     check_biff_extent,
     check_ods_extent,
     check_sheet_xml_extent,
+    count_merged_xml,
 )
 
 MiB = 1024 * 1024
@@ -54,6 +58,51 @@ _MESSAGES: dict[str, tuple[str, str, str]] = {
         "시트가 선언한 칸 수가 너무 많아({cells:,}칸) 열지 않았습니다. 엑셀에서 빈 행·열을 지우고 다시 저장해 주세요.",
         "The sheet declares too many cells ({cells:,}) to open safely. Delete empty rows and columns in "
         "Excel and save it again.",
+    ),
+    "workbook_too_many_cells": (
+        "bomb",
+        "통합 문서의 시트들이 합쳐서 너무 많은 칸에 걸쳐 있어({cells:,}칸 이상, 한도 {limit:,}칸) 모두 읽지 않았습니다. "
+        "읽을 시트를 지정하거나 필요한 시트만 남겨 저장해 주세요.",
+        "Together the workbook's sheets span too many cells (at least {cells:,}; the limit is {limit:,}), so "
+        "they were not all read. Name the sheet to read, or keep only the sheets you need and save it again.",
+    ),
+    "too_many_sheets": (
+        "too_large",
+        "통합 문서의 시트가 너무 많습니다({sheets:,}개, 한도 {limit:,}개). 필요한 시트만 남겨 저장해 주세요.",
+        "The workbook has too many sheets ({sheets:,}; the limit is {limit:,}). Keep the sheets you need and "
+        "save it again.",
+    ),
+    "too_many_merged": (
+        "bomb",
+        "병합된 셀 범위가 너무 많습니다({count:,}개 이상, 한도 {limit:,}개). 엑셀에서 셀 병합을 해제하고 다시 저장해 주세요.",
+        "The workbook has too many merged cell ranges (at least {count:,}; the limit is {limit:,}). Unmerge the "
+        "cells in Excel and save it again.",
+    ),
+    "too_wide": (
+        "too_large",
+        "'{sheet}' 시트의 열이 너무 많습니다({columns:,}열). 엑셀은 16,384열(XFD)까지만 씁니다. 필요한 열만 남겨 주세요.",
+        "Sheet '{sheet}' is wider than Excel allows ({columns:,} columns; Excel stops at 16,384, column XFD). Keep "
+        "the columns you need.",
+    ),
+    "unknown_encoding": (
+        "encoding",
+        "파일의 문자 인코딩을 알 수 없습니다: {lines:,}줄이 UTF-8도 CP949(EUC-KR)도 아닙니다({first}행부터). "
+        "엑셀에서 'CSV UTF-8(쉼표로 분리)'로 다시 저장해 주세요.",
+        "The file's text encoding is unknown: {lines:,} lines are neither UTF-8 nor CP949 (EUC-KR) (from line "
+        "{first}). Save it again in Excel as 'CSV UTF-8 (Comma delimited)'.",
+    ),
+    "header_encoding": (
+        "encoding",
+        "머리글({row}행)에 UTF-8로도 CP949(EUC-KR)로도 읽을 수 없는 글자가 있습니다. 엑셀에서 'CSV UTF-8(쉼표로 "
+        "분리)'로 다시 저장해 주세요.",
+        "The header (row {row}) holds characters that are neither UTF-8 nor CP949 (EUC-KR). Save the file again "
+        "in Excel as 'CSV UTF-8 (Comma delimited)'.",
+    ),
+    "nul_bytes": (
+        "not_spreadsheet",
+        "파일에 NUL(0) 바이트가 너무 많아({count:,}개) 텍스트(CSV)로 읽을 수 없습니다. 손상되었거나 표가 아닌 파일입니다.",
+        "The file holds too many NUL (zero) bytes ({count:,}) to be read as text (CSV): it is damaged or not a "
+        "table.",
     ),
     "zip_bomb": (
         "bomb",
@@ -141,6 +190,8 @@ def _grid_errors() -> Iterator[None]:
         yield
     except GridTooLarge as exc:
         raise unreadable("too_many_cells", cells=exc.cells) from None
+    except TooManyMerged as exc:
+        raise unreadable("too_many_merged", count=exc.count, limit=MAX_MERGED) from None
     except GridCorrupt as exc:
         raise unreadable("corrupt", detail=str(exc)) from None
 
@@ -162,6 +213,7 @@ def inspect_zip(
     max_total: int = MAX_UNZIPPED_BYTES,
     max_ratio: float = MAX_MEMBER_RATIO,
     max_cells: int = MAX_CELLS,
+    max_merged: int = MAX_MERGED,
 ) -> str:
     """The kind of a zip upload ("xlsx" or "ods") once it has proved safe to hand to a parser."""
     try:
@@ -171,11 +223,15 @@ def inspect_zip(
             raise unreadable("encrypted")
         _check_declared_sizes(members, max_total, max_ratio)
         kind = _zip_kind(archive, {info.filename for info in members})
+        merged = 0
         with _grid_errors():
             for info in members:
                 content = _inflate_capped(data, info)
                 if kind == "xlsx" and b"sheetData" in content:  # wherever the workbook's rels point
                     check_sheet_xml_extent(content, max_cells=max_cells)
+                    merged += count_merged_xml(content)
+                    if merged > max_merged:
+                        raise TooManyMerged(merged)
             if kind == "ods":
                 with archive.open("content.xml") as content_xml:
                     check_ods_extent(content_xml, max_cells=max_cells)
@@ -253,7 +309,7 @@ _END_OF_CHAIN = 0xFFFFFFFE
 _FILEPASS = 0x002F
 
 
-def inspect_cfb(data: bytes, *, max_cells: int = MAX_CELLS) -> str:
+def inspect_cfb(data: bytes, *, max_cells: int = MAX_CELLS, max_merged: int = MAX_MERGED) -> str:
     """ "xls" for a BIFF workbook in an OLE container; refuse encrypted, oversized and other documents."""
     try:
         names = _cfb_stream_names(data)
@@ -268,7 +324,7 @@ def inspect_cfb(data: bytes, *, max_cells: int = MAX_CELLS) -> str:
         if _biff_is_encrypted(stream):
             raise unreadable("encrypted")
         with _grid_errors():
-            check_biff_extent(stream, max_cells=max_cells)
+            check_biff_extent(stream, max_cells=max_cells, max_merged=max_merged)
         return "xls"
     except UnreadableFileError:
         raise

@@ -14,8 +14,10 @@ import struct
 from typing import BinaryIO
 from xml.parsers import expat
 
-MAX_CELLS = 20_000_000  # dense grid a parser may allocate for one upload
-QUICK_XLSX_CELLS = 72_000_000  # a quick bound under this passes: 702 columns x 99,999 rows at most
+MAX_CELLS = 20_000_000  # dense grid a parser may allocate for one upload, all sheets together
+MAX_SHEETS = 500  # a year of daily sheets fits; each sheet costs a parse and a look for its table
+MAX_MERGED = 100_000  # merged ranges in the whole workbook (each becomes a Python tuple)
+MAX_COLUMNS = 16_384  # Excel's own width, XFD
 
 
 class GridTooLarge(Exception):
@@ -24,6 +26,14 @@ class GridTooLarge(Exception):
     def __init__(self, cells: int) -> None:
         super().__init__(f"{cells:,} cells")
         self.cells = cells
+
+
+class TooManyMerged(Exception):
+    """The workbook declares more merged ranges than the limit."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"{count:,} merged ranges")
+        self.count = count
 
 
 class GridCorrupt(ValueError):
@@ -51,13 +61,15 @@ def check_sheet_xml_extent(xml: bytes, *, max_cells: int = MAX_CELLS) -> None:
     """GridTooLarge when a worksheet's cell positions span a grid over `max_cells` (A1 plus XFD1048576).
 
     A quick bound from the longest column letters and row numbers settles ordinary sheets; only wide
-    sheets with many rows (or odd markup) are walked cell by cell.
+    sheets with many rows (or odd markup) are walked cell by cell. The quick bound must stay within
+    `max_cells`: calamine allocates the whole grid before the reader can see its size (a bound of
+    702 columns x 99,999 rows let a 3 KB file take 2.2 GB).
     """
     if not _may_reach_far(xml):
-        return  # every reference within A:Z and rows 1-999,999: no catastrophe possible
+        return  # every reference within A:Z and rows 1-999,999: at most 26 million cells, about 0.9 GB
     quick = _quick_extent(xml.translate(_REF_SHAPE))
-    if quick <= max(QUICK_XLSX_CELLS, max_cells):
-        return  # no catastrophe possible; the reader checks the real size before converting
+    if quick <= max_cells:
+        return  # the reader checks the real size before converting
     spaced = xml.translate(_SPACED)
     cells = _extent_from_refs(spaced) if _every_cell_has_a_ref(spaced) else None
     cells = _exact_extent(xml) if cells is None else cells
@@ -148,6 +160,11 @@ def _exact_extent(xml: bytes) -> int:
             max(right, at_col),
         )
     return (bottom - top + 1) * (right - left + 1) if bottom >= 0 else 0
+
+
+def count_merged_xml(xml: bytes) -> int:
+    """Merged ranges a worksheet declares, at most: every <mergeCell> whatever its spacing or prefix."""
+    return xml.count(b"mergeCell") - xml.count(b"mergeCells")
 
 
 def _column_index(letters: bytes) -> int:
@@ -249,13 +266,15 @@ def _refuse_doctype(*_args: object) -> None:
 # Records that put a value at (row u16, col u16): Formula, Number, Label, BoolErr, RK, LabelSst, RString
 _CELL_RECORDS = frozenset({0x0006, 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x00D6})
 _MULRK, _DIMENSIONS, _BOUNDSHEET, _SST, _EOF = 0x00BD, 0x0200, 0x0085, 0x00FC, 0x000A
+_MERGEDCELLS = 0x00E5
 
 
-def check_biff_extent(stream: bytes, *, max_cells: int = MAX_CELLS) -> None:
+def check_biff_extent(stream: bytes, *, max_cells: int = MAX_CELLS, max_merged: int = MAX_MERGED) -> None:
     """GridTooLarge when a BIFF workbook's sheets would make calamine allocate more than `max_cells` cells.
 
     calamine reads every sheet when the file is opened, reserving what DIMENSIONS declares and then
-    a dense grid from the first to the last cell record, so all sheets count together.
+    a dense grid from the first to the last cell record, so all sheets count together (merged
+    ranges too: TooManyMerged past `max_merged`).
     """
     sheet_starts, position = [], 0
     while position + 4 <= len(stream):
@@ -269,17 +288,22 @@ def check_biff_extent(stream: bytes, *, max_cells: int = MAX_CELLS) -> None:
                 raise GridCorrupt(f"SST count {count:,}")
         elif record_type == _EOF:
             break
-    total = 0
+    total = merged = 0
     for start in sheet_starts:
-        total += _biff_sheet_cells(stream, start, max_cells)
+        cells, ranges = _biff_sheet_cells(stream, start, max_cells)
+        total, merged = total + cells, merged + ranges
         if total > max_cells:
             raise GridTooLarge(total)
+        if merged > max_merged:
+            raise TooManyMerged(merged)
 
 
-def _biff_sheet_cells(stream: bytes, position: int, max_cells: int) -> int:
+def _biff_sheet_cells(stream: bytes, position: int, max_cells: int) -> tuple[int, int]:
+    """(cells of the dense grid, merged ranges) of the sheet whose BOF is at `position`."""
     top = left = 1 << 32
     bottom = right = -1
     has_formulas = False
+    merged = 0
     unpack = struct.unpack_from
     while position + 4 <= len(stream):
         record_type, length = unpack("<HH", stream, position)
@@ -294,6 +318,9 @@ def _biff_sheet_cells(stream: bytes, position: int, max_cells: int) -> int:
         elif record_type == _DIMENSIONS and position <= len(stream):
             _check_dimensions(stream[body:position], max_cells)
             continue
+        elif record_type == _MERGEDCELLS and length >= 2 and body + 2 <= len(stream):
+            merged += min(unpack("<H", stream, body)[0], (length - 2) // 8)
+            continue
         elif record_type == _EOF:
             break
         else:
@@ -301,7 +328,7 @@ def _biff_sheet_cells(stream: bytes, position: int, max_cells: int) -> int:
         top, bottom = min(top, row), max(bottom, row)
         left, right = min(left, first), max(right, last)
     cells = (bottom - top + 1) * (right - left + 1) if bottom >= 0 and right >= left else 0
-    return cells * 2 if has_formulas else cells  # formulas get a grid of their own
+    return (cells * 2 if has_formulas else cells), merged  # formulas get a grid of their own
 
 
 def _check_dimensions(body: bytes, max_cells: int) -> None:

@@ -9,22 +9,25 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
 from metrics import pseudonym, reexport, store
 from metrics.canonical import MappedTable, UploadOptions, build
 from metrics.contract import KindSpec, load_contract
-from metrics.issues import Issue, issues_frame
+from metrics.issues import Issue, IssueLog, issues_frame
 from metrics.layout import Table, locate_table
 from metrics.mapping import detect_kind, duplicate_roles, missing_required, suggest_mapping
-from metrics.reading import UnreadableFileError, read_all_sheets, read_sheet
+from metrics.reading import RawSheet, UnreadableFileError, Upload, open_upload
 from metrics.settings import load_settings
 from metrics.templates import find_template
 
 # Below this, a detected kind is a guess too weak to import without the person choosing it.
 MIN_KIND_SCORE = 3.0
+PREVIEW_ROWS = 200  # rows of each sheet read to choose among several (the header is within the first 39)
 
 
 class RejectedFileError(Exception):
@@ -172,6 +175,7 @@ def validate(
     _check_mapping(mapping, spec, options, table)
 
     built = build(MappedTable(table.frame, mapping, table.excel_rows, table.sheet), spec, options, contract)
+    _hold_read_findings(built.log, table)
     if _has_macros(data):
         built.notes.append("매크로가 든 파일입니다. 매크로는 실행하지 않고 셀 값만 읽었습니다. / "
                            "The file holds macros; they were not run, only the cell values were read.")
@@ -192,9 +196,60 @@ def validate(
 
 
 def _choose_table(data: bytes, filename: str, sheet: str | None, kind: str | None) -> tuple[Table, str]:
-    """The sheet's table and its kind: the named sheet, else the sheet that best fits a kind."""
-    sheets = [read_sheet(data, filename, sheet)] if sheet else read_all_sheets(data, filename)
-    best: tuple[float, Table, str, tuple[str, ...]] | None = None
+    """The sheet's table and its kind: the named sheet, else the sheet that best fits a kind.
+
+    Of a workbook with several sheets, only the first rows of each are read to choose; then only the
+    chosen sheet is read whole (a few sheets or a few thousand cost the same memory).
+    """
+    with open_upload(data, filename) as upload:
+        if sheet or len(upload.names) == 1:
+            best, first_error = _best_table([upload.sheet(upload.match(sheet))], filename, kind)
+        else:
+            previews, first_error = _previews(upload)
+            best, error = _best_table(previews, filename, kind)
+            first_error = first_error or error
+            if best is not None and not best.raw.complete:
+                best, first_error = _best_table([upload.sheet(best.raw.name)], filename, kind)
+    if best is None:
+        raise first_error or UnreadableFileError("empty", "표를 찾을 수 없습니다.", "No table found in the file.")
+    score, table, chosen, reasons = best.score, best.table, best.kind, best.reasons
+    # A guess with no column recognised (only numbers that could be ratings) is no guess at all.
+    if kind is None and (score < MIN_KIND_SCORE or not reasons):
+        kinds = ", ".join(load_contract().kinds)
+        found_ko, found_en = _headers_text(table.headers)
+        raise RejectedFileError(
+            f"어떤 자료인지 알아낼 수 없습니다. 업로드 종류를 직접 고르세요 ({kinds}). 찾은 열: {found_ko}",
+            f"Could not tell what kind of data this is; choose the kind ({kinds}). Columns found: {found_en}",
+        )
+    return table, chosen
+
+
+def _previews(upload: Upload) -> tuple[list[RawSheet], UnreadableFileError | None]:
+    """The first rows of every sheet that holds data, and the first reason a sheet was skipped."""
+    previews, first_error = [], None
+    for name in upload.names:
+        try:
+            previews.append(upload.preview(name, PREVIEW_ROWS))
+        except UnreadableFileError as exc:
+            if exc.code != "empty":
+                raise
+            first_error = first_error or exc
+    return previews, first_error
+
+
+class _Candidate(NamedTuple):
+    score: float
+    table: Table
+    kind: str
+    reasons: tuple[str, ...]
+    raw: RawSheet
+
+
+def _best_table(
+    sheets: list[RawSheet], filename: str, kind: str | None
+) -> tuple[_Candidate | None, UnreadableFileError | None]:
+    """The sheet that best fits `kind` (or any kind), and the first reason a sheet had no table."""
+    best: _Candidate | None = None
     first_error: UnreadableFileError | None = None
     for raw in sheets:
         try:
@@ -206,19 +261,16 @@ def _choose_table(data: bytes, filename: str, sheet: str | None, kind: str | Non
         guesses = detect_kind(table.frame, context)
         guess = next(g for g in guesses if g.kind == kind) if kind else guesses[0]
         if best is None or guess.score > best[0]:
-            best = (guess.score, table, guess.kind, guess.reasons)
-    if best is None:
-        raise first_error or UnreadableFileError("empty", "표를 찾을 수 없습니다.", "No table found in the file.")
-    score, table, chosen, reasons = best
-    # A guess with no column recognised (only numbers that could be ratings) is no guess at all.
-    if kind is None and (score < MIN_KIND_SCORE or not reasons):
-        kinds = ", ".join(load_contract().kinds)
-        found_ko, found_en = _headers_text(table.headers)
-        raise RejectedFileError(
-            f"어떤 자료인지 알아낼 수 없습니다. 업로드 종류를 직접 고르세요 ({kinds}). 찾은 열: {found_ko}",
-            f"Could not tell what kind of data this is; choose the kind ({kinds}). Columns found: {found_en}",
-        )
-    return table, chosen
+            best = _Candidate(guess.score, table, guess.kind, tuple(guess.reasons), raw)
+    return best, first_error
+
+
+def _hold_read_findings(log: IssueLog, table: Table) -> None:
+    """Rows whose bytes needed help to read (another encoding, bytes of neither, NUL) are held with a finding."""
+    for code in dict.fromkeys(f.code for f in table.findings):
+        found = [f for f in table.findings if f.code == code]
+        positions = np.searchsorted(table.excel_rows, [f.row for f in found])
+        log.flag_each(positions, "", code, [f.detail for f in found])
 
 
 def _has_macros(data: bytes) -> bool:

@@ -27,6 +27,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_answer": ("평가 응답이 하나도 없습니다", "no rating answered"),
     "duplicate_in_file": ("파일 안에서 {expected}행과 중복됩니다", "duplicate of row {expected} in this file"),
     "bad_year": ("연도로 읽을 수 없습니다 (1990–2100)", "not a year (1990–2100)"),
+    # Bytes that needed help to read (metrics.decoding): the row is held so that a person checks it.
+    "other_encoding": ("이 행만 다른 인코딩({expected})으로 저장되어 있습니다. 파일 전체를 UTF-8로 다시 저장해 주세요",
+                       "this row alone is in another encoding ({expected}); save the whole file again as UTF-8"),
+    "undecodable": ("이 행에 UTF-8로도 CP949로도 읽을 수 없는 바이트가 있습니다 (깨진 글자 �)",
+                    "this row holds bytes that are neither UTF-8 nor CP949 (shown as �)"),
+    "broken_character": ("이 행에 이미 깨진 글자(�)가 있습니다. 원본에서 고쳐 주세요",
+                         "this row holds a character already broken (�); fix it in the source"),
+    "nul_byte": ("이 행에 NUL(0) 바이트가 있어 지웠습니다. 값을 확인해 주세요",
+                 "this row held NUL (zero) bytes, which were removed; check its values"),
+    # Values outside the plausible ranges of the data contract (metrics.plausible).
+    "implausible": ("있을 수 없는 값입니다 (허용 범위 {expected})", "implausible value (accepted: {expected})"),
+    "implausible_date": ("있을 수 없는 날짜입니다 (허용 연도 {expected})", "implausible date (years {expected} accepted)"),
+    "implausible_year": ("있을 수 없는 연도입니다 (허용 {expected})", "implausible year ({expected} accepted)"),
+    "too_long": ("글자가 너무 깁니다 (최대 {expected}자)", "text too long (at most {expected} characters)"),
 }
 
 

@@ -23,11 +23,20 @@ import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
+from metrics.decoding import BROKEN_CHARACTER, UNDECODABLE
 from metrics.filesafety import unreadable
-from metrics.layout_rows import NOTE, fill_merged_down, is_blank, mark_footnotes, mark_totals, mark_whitespace_rows
-from metrics.reading import RawSheet
+from metrics.layout_rows import (
+    NOTE,
+    fill_merged_down,
+    is_blank,
+    mark_footnotes,
+    mark_totals,
+    mark_whitespace_rows,
+)
+from metrics.reading import RawSheet, RowFinding
 
 HEADER_WINDOW = 30  # rows searched for the header
+BROKEN_TEXT = (UNDECODABLE, BROKEN_CHARACTER)  # findings that leave U+FFFD in the text
 MAX_HEADER_ROWS = 5
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?([.,]\d+)?\s*%?$")
 _DATE = re.compile(r"^\d{4}\s*[-./년]\s*\d{1,2}(\s*[-./월]\s*\d{1,2}\s*일?)?([ T]\d{1,2}:\d{2}(:\d{2})?)?$")
@@ -50,6 +59,7 @@ class Table:
     excel_rows: np.ndarray
     header_rows: tuple[int, ...]
     skipped: tuple[tuple[int, str], ...]
+    findings: tuple[RowFinding, ...] = ()  # kept rows whose bytes needed help to read; `row` is the Excel row
 
 
 def locate_table(sheet: RawSheet, *, header_hint: Callable[[str], float] | None = None) -> Table:
@@ -63,7 +73,7 @@ def locate_table(sheet: RawSheet, *, header_hint: Callable[[str], float] | None 
     for info in window:
         if info.kind == "row" and info.filled == 1 and width > 1:
             info.kind = "title"  # one cell across a wide sheet
-    header = _find_header(window, width, sheet.merged, grid)
+    header = _find_header(window, width, _merges_near_top(sheet.merged, len(window)), grid)
     filled_down = fill_merged_down(grid, sheet.merged, header.first_data)
     if filled_down is not grid:
         grid = filled_down
@@ -94,7 +104,19 @@ def locate_table(sheet: RawSheet, *, header_hint: Callable[[str], float] | None 
         excel_rows=kept.astype(np.int64) + 1,
         header_rows=tuple(i + 1 for i in header.text_rows),
         skipped=skipped,
+        findings=_findings_of_rows(sheet.findings, header.text_rows, kept),
     )
+
+
+def _findings_of_rows(findings: tuple[RowFinding, ...], header_rows: list[int], kept: np.ndarray) -> tuple:
+    """The findings of the rows kept as data (by Excel row); a header with broken characters is refused."""
+    if not findings:
+        return ()
+    for f in findings:
+        if f.row in header_rows and f.code in BROKEN_TEXT:
+            raise unreadable("header_encoding", row=f.row + 1)
+    keep = set(kept.tolist())
+    return tuple(RowFinding(f.row + 1, f.code, f.detail) for f in findings if f.row in keep)
 
 
 # ---------------------------------------------------------------- what each of the first rows looks like
@@ -332,15 +354,18 @@ def _import_id(cell: object) -> str:
     return str(found.get("ImportId", "")) if isinstance(found, dict) else ""
 
 
+def _merges_near_top(merged: tuple, rows: int) -> tuple:
+    """The merged ranges that start in the first `rows` rows, each once: the only ones a header can use."""
+    return tuple(sorted({m for m in merged if m[0] < rows}))
+
+
 def _header_names(grid: np.ndarray, text_rows: list[int], merged: tuple, n_cols: int) -> list[str]:
     """One name per column: the parts of the stacked header rows joined with " / ", repeats skipped."""
     parts = [[clean_header_text(v) for v in grid[r]] for r in text_rows]
-    for r0, c0, r1, c1 in merged:  # a merged cell shows its value over the whole area
-        value = clean_header_text(grid[r0, c0]) if r0 < len(grid) and c0 < n_cols else ""
-        for k, r in enumerate(text_rows):
-            if r0 <= r <= r1 and r0 >= text_rows[0]:
-                for c in range(c0, min(c1, n_cols - 1) + 1):
-                    parts[k][c] = parts[k][c] or value
+    for k, r in enumerate(text_rows):  # a merged cell shows its value over the whole area
+        over_row = [m for m in merged if m[0] <= r <= m[2] and m[0] >= text_rows[0]]
+        if over_row:
+            _fill_merged(parts[k], over_row, grid, n_cols)
     if not merged:  # without merge information, a group label covers the blanks to its right
         for row in parts[:-1]:
             _fill_groups_right(row)
@@ -354,6 +379,36 @@ def _header_names(grid: np.ndarray, text_rows: list[int], merged: tuple, n_cols:
             column.pop()
         names.append(" / ".join(column) or f"열 {get_column_letter(c + 1)}")
     return names
+
+
+def _fill_merged(row: list[str], merged: list, grid: np.ndarray, n_cols: int) -> None:
+    """Blank cells of a header row take the value of the first merged range over them.
+
+    Each cell is filled at most once (a pointer skips past cells already holding text), so ranges
+    that overlap (as no Excel file has, but a made-up one can) cost no more than ranges that do not.
+    """
+    skip = list(range(n_cols + 1))  # skip[c]: the first cell at or right of c that may still be blank
+
+    def next_blank(c: int) -> int:
+        while skip[c] != c:
+            skip[c] = skip[skip[c]]
+            c = skip[c]
+        return c
+
+    for c, text in enumerate(row):
+        if text:
+            skip[c] = c + 1
+    for r0, c0, _r1, c1 in merged:
+        if c0 >= n_cols:
+            continue
+        value = clean_header_text(grid[r0, c0]) if r0 < len(grid) else ""
+        if not value:
+            continue
+        c = next_blank(c0)
+        while c <= min(c1, n_cols - 1):
+            row[c] = value
+            skip[c] = c + 1
+            c = next_blank(c + 1)
 
 
 def _fill_groups_right(row: list[str]) -> None:

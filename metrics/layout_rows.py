@@ -43,14 +43,20 @@ def fill_merged_down(grid: np.ndarray, merged: tuple, first_data: int) -> np.nda
     in the top cell only, but a person reads it on every row. Returns `grid` itself when nothing is
     merged down under the header, else a copy.
     """
-    down = [(r0, c0, r1) for r0, c0, r1, _c1 in merged if r1 > r0 and r0 >= first_data and r0 < len(grid)]
+    down = sorted({(c0, r0, r1) for r0, c0, r1, _c1 in merged if r1 > r0 and r0 >= first_data and r0 < len(grid)})
     if not down:
         return grid
     grid = grid.copy()
-    for r0, c0, r1 in down:
+    done = {}  # column -> last row filled: ranges that overlap (no Excel file has them) fill each cell once
+    for c0, r0, r1 in down:
         if c0 >= grid.shape[1] or is_blank(grid[r0, c0]):
             continue
-        rows = slice(r0 + 1, min(r1, len(grid) - 1) + 1)
+        first = max(r0, done.get(c0, -1)) + 1
+        last = min(r1, len(grid) - 1)
+        if first > last:
+            continue
+        done[c0] = last
+        rows = slice(first, last + 1)
         column = grid[rows, c0]
         blank = np.fromiter((is_blank(v) for v in column), dtype=bool, count=len(column))
         column[blank] = grid[r0, c0]

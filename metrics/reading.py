@@ -11,12 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import PurePath
 
 import numpy as np
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
+from metrics.decoding import UNDECODABLE, DecodedText, decode
 from metrics.filesafety import (
     CFB_MAGIC,
     MAX_CELLS,
@@ -28,15 +30,33 @@ from metrics.filesafety import (
     inspect_zip,
     unreadable,
 )
+from metrics.gridsize import MAX_COLUMNS, MAX_MERGED, MAX_SHEETS
 from metrics.settings import load_settings
 
-__all__ = ["RawSheet", "UnreadableFileError", "read_all_sheets", "read_sheet", "sheet_names"]
+__all__ = [
+    "RawSheet",
+    "RowFinding",
+    "UnreadableFileError",
+    "open_upload",
+    "read_all_sheets",
+    "read_sheet",
+    "sheet_names",
+]
 
 CSV_SHEET = "csv"
 EXCEL_SUFFIXES = {".xls", ".xlsx", ".xlsm", ".xlsb", ".ods"}
 DELIMITERS = (",", ";", "\t", "|")
 SNIFF_CHARS = 64 * 1024
 _MARKUP_START = re.compile(r"<\s*(!doctype|html|head|body|table|meta|style|\?xml)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class RowFinding:
+    """Something odd about the bytes of one row (0-based grid row): a code of metrics.issues and its detail."""
+
+    row: int
+    code: str
+    detail: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,16 +67,22 @@ class RawSheet:
     int, float, bool, datetime, date, time or timedelta. Error cells (#DIV/0!, #N/A) come back from
     calamine as empty text, so they read as None. `merged` lists merged ranges as
     (first_row, first_col, last_row, last_col), 0-based and inclusive (xlsx and xls only).
+    `findings` lists rows whose bytes needed help to read (CSV only). `complete` is False for a
+    preview that holds only the first rows of the sheet.
     """
 
     name: str
     grid: np.ndarray
     source: str
     merged: tuple[tuple[int, int, int, int], ...] = ()
+    findings: tuple[RowFinding, ...] = ()
+    complete: bool = True
 
     @classmethod
-    def from_rows(cls, name: str, rows: list[list[object]], source: str, merged: tuple = ()) -> RawSheet:
-        return cls(name=name, grid=_padded_grid(rows), source=source, merged=merged)
+    def from_rows(
+        cls, name: str, rows: list[list[object]], source: str, merged: tuple = (), findings: tuple = ()
+    ) -> RawSheet:
+        return cls(name=name, grid=_padded_grid(rows), source=source, merged=merged, findings=findings)
 
     @property
     def rows(self) -> list[list[object]]:
@@ -67,7 +93,8 @@ class RawSheet:
         if not isinstance(other, RawSheet):
             return NotImplemented
         same_shape = self.grid.shape == other.grid.shape
-        return (self.name, self.source, self.merged) == (other.name, other.source, other.merged) and (
+        mine = (self.name, self.source, self.merged, self.findings, self.complete)
+        return mine == (other.name, other.source, other.merged, other.findings, other.complete) and (
             same_shape and self.rows == other.rows
         )
 
@@ -94,43 +121,111 @@ def _calamine_grid(rows: list[list[object]]) -> np.ndarray:
     return grid
 
 
+# ---------------------------------------------------------------- an upload, opened once
+
+
+class Upload:
+    """An upload checked once and opened once: its sheet names, and its sheets read whole or in part.
+
+    The limits hold for the whole workbook, however many sheets are read: the number of sheets, the
+    cells of every sheet loaded (each counted once) and their merged ranges. Use it as a context
+    manager (`open_upload`); the calamine workbook is closed on exit.
+    """
+
+    def __init__(self, data: bytes, filename: str, *, max_bytes: int | None = None) -> None:
+        self.kind = _checked_kind(data, filename, max_bytes)
+        self.max_rows = load_settings().max_rows
+        self._data = data
+        self._book: CalamineWorkbook | None = None
+        self._text: DecodedText | None = None
+        self._csv: RawSheet | None = None
+        self._counted: set[str] = set()
+        self._cells = self._merged = 0
+        if self.kind == "csv":
+            self._text = _open_text(data, filename)
+            self.names, self._every_name = [CSV_SHEET], [CSV_SHEET]
+            return
+        self._book = _guarded(lambda: CalamineWorkbook.from_filelike(io.BytesIO(data)))
+        try:
+            self.names, self._every_name = _worksheets(self._book), self._book.sheet_names
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> Upload:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._book is not None:
+            self._book.close()
+            self._book = None
+
+    def match(self, wanted: str | None) -> str:
+        """The sheet called `wanted` (spaces around it and case aside), or the first visible one for None."""
+        return self.names[0] if wanted is None else _match_sheet(wanted, self.names, self._every_name)
+
+    def sheet(self, name: str) -> RawSheet:
+        """The whole sheet `name` as a grid."""
+        return self._read(name, None)
+
+    def preview(self, name: str, rows: int) -> RawSheet:
+        """The first `rows` rows of sheet `name` (the whole sheet when it is no longer: `complete`)."""
+        return self._read(name, rows)
+
+    def _read(self, name: str, rows: int | None) -> RawSheet:
+        if self._text is not None:
+            if name != CSV_SHEET:
+                raise unreadable("no_such_sheet", sheet=name, available=CSV_SHEET)
+            if self._csv is None:
+                self._csv = _csv_sheet(self._text, self.max_rows)
+            return self._csv
+        assert self._book is not None, "the upload is closed"
+        book = self._book
+        return _guarded(lambda: _load_sheet(book, name, self.kind, self.max_rows, rows, self._count))
+
+    def _count(self, name: str, cells: int, merged: int) -> None:
+        """Add a sheet's cells and merged ranges to the workbook's totals, once per sheet; refuse past a limit."""
+        if name in self._counted:
+            return
+        self._counted.add(name)
+        self._cells += cells
+        self._merged += merged
+        if self._cells > MAX_CELLS:
+            raise unreadable("workbook_too_many_cells", cells=self._cells, limit=MAX_CELLS)
+        if self._merged > MAX_MERGED:
+            raise unreadable("too_many_merged", count=self._merged, limit=MAX_MERGED)
+
+
+def open_upload(data: bytes, filename: str, *, max_bytes: int | None = None) -> Upload:
+    """Check an upload and open it (a context manager); raises UnreadableFileError with the reason."""
+    return Upload(data, filename, max_bytes=max_bytes)
+
+
 def sheet_names(data: bytes, filename: str, *, max_bytes: int | None = None) -> list[str]:
     """Names of the visible worksheets (chart sheets left out); ["csv"] for a text file."""
-    kind = _checked_kind(data, filename, max_bytes)
-    if kind == "csv":
-        return [CSV_SHEET]
-    with _open_workbook(data) as workbook:
-        return _worksheets(workbook)
+    with open_upload(data, filename, max_bytes=max_bytes) as upload:
+        return upload.names
 
 
 def read_sheet(
     data: bytes, filename: str, sheet: str | None = None, *, max_bytes: int | None = None
 ) -> RawSheet:
     """One sheet, by name or else the first visible worksheet."""
-    kind = _checked_kind(data, filename, max_bytes)
-    max_rows = load_settings().max_rows
-    if kind == "csv":
-        if sheet not in (None, CSV_SHEET):
-            raise unreadable("no_such_sheet", sheet=sheet, available=CSV_SHEET)
-        return _csv_sheet(data, max_rows)
-    with _open_workbook(data) as workbook:
-        names = _worksheets(workbook)
-        name = names[0] if sheet is None else _match_sheet(sheet, names, workbook.sheet_names)
-        return _guarded(lambda: _load_sheet(workbook, name, kind, max_rows))
+    with open_upload(data, filename, max_bytes=max_bytes) as upload:
+        return upload.sheet(upload.match(sheet))
 
 
 def read_all_sheets(data: bytes, filename: str, *, max_bytes: int | None = None) -> list[RawSheet]:
-    """Every visible worksheet that holds data, in workbook order (for finding the right sheet)."""
-    kind = _checked_kind(data, filename, max_bytes)
-    max_rows = load_settings().max_rows
-    if kind == "csv":
-        return [_csv_sheet(data, max_rows)]
+    """Every visible worksheet that holds data, in workbook order (within the workbook's cell limit)."""
     sheets: list[RawSheet] = []
     first_empty: UnreadableFileError | None = None
-    with _open_workbook(data) as workbook:
-        for name in _worksheets(workbook):
+    with open_upload(data, filename, max_bytes=max_bytes) as upload:
+        for name in upload.names:
             try:
-                sheets.append(_guarded(lambda name=name: _load_sheet(workbook, name, kind, max_rows)))
+                sheets.append(upload.sheet(name))
             except UnreadableFileError as exc:
                 if exc.code != "empty":
                     raise
@@ -152,51 +247,36 @@ def _checked_kind(data: bytes, filename: str, max_bytes: int | None) -> str:
         return inspect_zip(data)
     if data[:8] == CFB_MAGIC:
         return inspect_cfb(data)
-    _refuse_non_text(data, filename)
     return "csv"
 
 
-def _refuse_non_text(data: bytes, filename: str) -> None:
-    head = _decode(data)[:SNIFF_CHARS]
+def _open_text(data: bytes, filename: str) -> DecodedText:
+    """The decoded lines of a text upload, once it has proved to be text that may hold a table."""
+    decoded = decode(data)
+    head = decoded.head(SNIFF_CHARS)
     if _MARKUP_START.match(head.lstrip("\ufeff \t\r\n")):
         raise unreadable("html_as_excel")
+    if decoded.nul_count > 16 and decoded.nul_count * 100 > len(data):
+        raise unreadable("nul_bytes", count=decoded.nul_count)
     if _looks_binary(head):
         raise unreadable("not_spreadsheet", detail="바이너리 파일 / binary file")
+    undecodable = decoded.lines_with(UNDECODABLE)
+    if len(undecodable) > 5 and len(undecodable) * 10 > len(decoded.lines):
+        raise unreadable("unknown_encoding", lines=len(undecodable), first=undecodable[0] + 1)
     claims_excel = PurePath(filename).suffix.lower() in EXCEL_SUFFIXES
     if claims_excel and _sniff_delimiter(head) is None:
         # Text saved under an Excel name is common (TSV exports); a line of prose is not a table.
         raise unreadable("corrupt", detail="엑셀 형식이 아님 / not in an Excel format")
+    return decoded
 
 
 def _looks_binary(text: str) -> bool:
-    """NUL characters, or many control and replacement characters: not text (a stray bad byte is)."""
-    if "\x00" in text:
-        return True
-    odd = sum(1 for ch in text if (ch < " " and ch not in "\t\r\n\f") or ch == "\ufffd")
+    """Many control characters: not text. (U+FFFD is an encoding question, answered per line.)"""
+    odd = sum(1 for ch in text if ch < " " and ch not in "\t\r\n\f")
     return odd > 16 and odd / len(text) > 0.05
 
 
 # ---------------------------------------------------------------- workbooks through calamine
-
-
-class _Workbook:
-    """A calamine workbook opened from bytes, closed on exit, errors translated."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        self.book: CalamineWorkbook | None = None
-
-    def __enter__(self) -> CalamineWorkbook:
-        self.book = _guarded(lambda: CalamineWorkbook.from_filelike(io.BytesIO(self.data)))
-        return self.book
-
-    def __exit__(self, *_exc: object) -> None:
-        if self.book is not None:
-            self.book.close()
-
-
-def _open_workbook(data: bytes) -> _Workbook:
-    return _Workbook(data)
 
 
 def _guarded(action):
@@ -225,7 +305,11 @@ def _translate(exc: BaseException) -> UnreadableFileError:
 
 
 def _worksheets(workbook: CalamineWorkbook) -> list[str]:
-    worksheets = [m for m in workbook.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+    """The visible worksheets (else every worksheet); a workbook of too many sheets is refused."""
+    every = workbook.sheets_metadata
+    if len(every) > MAX_SHEETS:
+        raise unreadable("too_many_sheets", sheets=len(every), limit=MAX_SHEETS)
+    worksheets = [m for m in every if m.typ == SheetTypeEnum.WorkSheet]
     if not worksheets:
         raise unreadable("no_sheets")
     visible = [m.name for m in worksheets if m.visible == SheetVisibleEnum.Visible]
@@ -243,63 +327,59 @@ def _match_sheet(wanted: str, visible: list[str], every: list[str]) -> str:
     return found
 
 
-def _load_sheet(workbook: CalamineWorkbook, name: str, source: str, max_rows: int) -> RawSheet:
+def _load_sheet(
+    workbook: CalamineWorkbook, name: str, source: str, max_rows: int, nrows: int | None, count
+) -> RawSheet:
+    """Sheet `name` as a grid (only its first `nrows` rows when given); `count` adds it to the workbook's totals."""
     sheet = workbook.get_sheet_by_name(name)
     end = sheet.end
     if end is None:
         raise unreadable("empty_sheet", sheet=name)
     height, width = end[0] + 1, end[1] + 1
+    if width > MAX_COLUMNS:
+        raise unreadable("too_wide", sheet=name, columns=width)
     if height > max_rows:
         raise unreadable("too_many_rows", rows=height, limit=max_rows)
     if height * width > MAX_CELLS:
         raise unreadable("too_many_cells", cells=height * width)
+    ranges = sheet.merged_cell_ranges or []
+    count(name, height * width, len(ranges))
     # skip_empty_area=False keeps leading empty rows and columns, so rows[i] is Excel row i + 1.
-    grid = _calamine_grid(sheet.to_python(skip_empty_area=False))
-    if not (grid != None).any():  # noqa: E711 - elementwise: every cell None
+    grid = _calamine_grid(sheet.to_python(skip_empty_area=False, nrows=nrows))
+    if not (grid != None).any() and (nrows is None or height <= nrows):  # noqa: E711 - elementwise
         raise unreadable("empty_sheet", sheet=name)
-    merged = tuple((r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or []))
-    return RawSheet(name=name, grid=grid, source=source, merged=merged)
+    merged = tuple((r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges)
+    return RawSheet(name=name, grid=grid, source=source, merged=merged, complete=nrows is None or height <= nrows)
 
 
 # ---------------------------------------------------------------- text (CSV, TSV)
 
 
-def _csv_sheet(data: bytes, max_rows: int) -> RawSheet:
-    text = _decode(data)
-    delimiter = _sniff_delimiter(text[:SNIFF_CHARS]) or ","
+def _csv_sheet(decoded: DecodedText, max_rows: int) -> RawSheet:
+    """The records of a decoded text file; each line's findings go to the record that holds the line."""
+    delimiter = _sniff_delimiter(decoded.head(SNIFF_CHARS)) or ","
     rows: list[list[object]] = []
+    ends: list[int] = []  # lines read when each record was complete (only needed for findings)
+    reader = csv.reader(decoded.lines, delimiter=delimiter)
     try:
-        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        for record in reader:
+            if len(record) > MAX_COLUMNS:
+                raise unreadable("too_wide", sheet=CSV_SHEET, columns=len(record))
             # KMA and other portals quote values as "\t1907-10-01" so Excel keeps them as text.
             rows.append([None if not v.strip() else v.lstrip("\t") if v[0] == "\t" else v for v in record])
+            if decoded.findings:
+                ends.append(reader.line_num)
             if len(rows) > max_rows:
                 raise unreadable("too_many_rows", rows=len(rows), limit=max_rows)
     except csv.Error as exc:
         raise unreadable("corrupt", detail=f"CSV: {exc}") from None
     if not any(value is not None for row in rows for value in row):
         raise unreadable("empty_sheet", sheet=CSV_SHEET)
-    return RawSheet.from_rows(CSV_SHEET, rows, "csv")
-
-
-def _decode(data: bytes) -> str:
-    """Text from bytes: BOMs first, then strict UTF-8, then CP949 (Korean Excel), then UTF-8 with �."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data.decode("utf-8-sig", errors="replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    if _looks_utf16le_without_bom(data):
-        return data.decode("utf-16-le", errors="replace")
-    for encoding in ("utf-8", "cp949"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("utf-8", errors="replace")
-
-
-def _looks_utf16le_without_bom(data: bytes) -> bool:
-    sample = data[:2000]
-    return len(sample) >= 4 and sample[1::2].count(0) > 0.9 * (len(sample) // 2)
+    found: dict[tuple[int, str], RowFinding] = {}
+    for f in decoded.findings:
+        row = min(bisect_right(ends, f.line), len(rows) - 1)
+        found.setdefault((row, f.code), RowFinding(row, f.code, f.detail))
+    return RawSheet.from_rows(CSV_SHEET, rows, "csv", findings=tuple(found.values()))
 
 
 def _sniff_delimiter(sample: str) -> str | None:

@@ -91,9 +91,11 @@ def test_utf16_big_endian_with_bom_is_decoded():
     assert read_sheet(data, "a.txt").rows == [["이름", "점수"], ["김", "5"]]
 
 
-def test_bytes_that_are_neither_utf8_nor_cp949_are_imported_with_replacement_characters():
+def test_bytes_that_are_neither_utf8_nor_cp949_are_read_with_replacement_characters_and_a_finding():
     data = "이름,값\n".encode() + b"x\xff,1\n"
-    assert read_sheet(data, "a.csv").rows == [["이름", "값"], ["x\ufffd", "1"]]
+    sheet = read_sheet(data, "a.csv")
+    assert sheet.rows == [["이름", "값"], ["x\ufffd", "1"]]
+    assert sheet.findings == (reading.RowFinding(1, "undecodable", "UTF-8"),)
 
 
 @pytest.mark.parametrize("delimiter", [";", "\t", "|"])
