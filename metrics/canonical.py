@@ -15,9 +15,13 @@ import pandas as pd
 from metrics import store
 from metrics.contract import Contract, KindSpec
 from metrics.issues import IssueLog
+from metrics.lengths import hold_too_long
 from metrics.plausible import hold_implausible
 from metrics.pseudonym import identity_text, load_key, pseudonymise
+from metrics.scales import ScaleEvidence
+from metrics.scales import gather as gather_scale
 from metrics.values import (
+    Parsed,
     clean_text,
     load_likert,
     load_yes_no,
@@ -53,6 +57,7 @@ class Built:
     log: IssueLog
     questions: tuple[str, ...] = ()
     notes: list[str] = field(default_factory=list)
+    scale_question: ScaleEvidence | None = None  # the scale the person must choose (the file disagrees)
 
 
 class MappedTable:
@@ -154,22 +159,23 @@ def _require_year(t: MappedTable, log: IssueLog, year: pd.Series) -> pd.Series:
 def build_survey(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: Contract) -> Built:
     """Survey responses: items and overall on the scale, the per-response score derived here."""
     log = IssueLog(t.sheet, t.excel_rows)
-    scale = float(opts.scale or kind.default_scale or 5)
-    low = 1.0 if scale <= 7 else 0.0
+    item_headers = t.headers("item")
+    overall_header, _ = t.raw("overall")
     likert = load_likert()
+    answers = {h: parse_ratings(t.frame[h], likert) for h in [*item_headers, overall_header] if h}
+    evidence = _scale_evidence(answers, kind)
+    scale = float(opts.scale or evidence.scale)
+    low = 1.0 if scale <= 7 else 0.0
     expected = f"{low:g}–{scale:g}"
 
     def ratings(header: str) -> pd.Series:
-        raw = t.frame[header]
-        parsed = parse_ratings(raw, likert)
+        raw, parsed = t.frame[header], answers[header]
         log.flag(parsed.bad, header, raw, "bad_rating")
         out_of_scale = parsed.values.notna() & ((parsed.values < low) | (parsed.values > scale))
         log.flag(out_of_scale, header, raw, "out_of_scale", expected)
         return parsed.values.where(~out_of_scale)
 
-    item_headers = t.headers("item")
     items = np.column_stack([ratings(h).to_numpy(dtype=float) for h in item_headers]) if item_headers else np.empty((len(t), 0))
-    overall_header, _ = t.raw("overall")
     overall = ratings(overall_header) if overall_header else pd.Series(np.nan, index=t.frame.index)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a response with no item answered has no mean
@@ -201,11 +207,16 @@ def build_survey(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: 
     )
     # Anonymous responses without a time cannot be told apart from a twin: key them by their row.
     rows["_nk_extra"] = np.where(response_date.isna(), t.excel_rows.astype(str), "")
-    notes = []
-    if kind.name == "exhibitor_survey" and opts.scale is None and overall.notna().any() and overall.max() <= 5:
-        notes.append("종합 평점이 모두 5 이하입니다. 5점 척도라면 척도를 5로 지정하세요. / "
-                     "All overall ratings are 5 or less: if this is a 5-point survey, set the scale to 5.")
-    return Built(rows, log, tuple(item_headers), notes)
+    # The scale is never guessed silently: said where it came from, or asked when the file disagrees.
+    question = evidence if opts.scale is None and evidence.disagrees else None
+    notes = [" / ".join(evidence.note())] if opts.scale is None and question is None else []
+    return Built(rows, log, tuple(item_headers), notes, scale_question=question)
+
+
+def _scale_evidence(answers: dict[str, Parsed], kind: KindSpec) -> ScaleEvidence:
+    """What the rating columns' headers and highest answer say about the scale."""
+    tops = [p.values[~p.bad].max() for p in answers.values() if p.values[~p.bad].notna().any()]
+    return gather_scale(answers, float(max(tops)) if tops else None, kind.default_scale or 5)
 
 
 def _keys(text: pd.Series) -> pd.Series:
@@ -397,6 +408,7 @@ def build(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: Contrac
     """Canonical rows for `kind`, with duplicates inside the file held back."""
     built = BUILDERS[kind.name](t, kind, opts, contract)
     hold_implausible(t, built, kind, contract)
+    hold_too_long(t, built, kind)
     _flag_duplicates(built, kind)
     return built
 

@@ -8,12 +8,13 @@ is neither (decoded with U+FFFD), a U+FFFD already in the file and a NUL byte ea
 their line, which the reader turns into a finding on the row that holds it. The reader decides what
 to refuse; this module only reports.
 
-Lines are split as the csv module splits them (\\r\\n, \\r or \\n), so line i here is line i there.
+Lines are counted as the csv module reads them (split at \\r\\n, \\r or \\n), so line i here is line i there.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 UTF8, CP949, UTF16 = "UTF-8", "CP949", "UTF-16"
@@ -37,47 +38,53 @@ class LineFinding:
 
 @dataclass(frozen=True)
 class DecodedText:
-    """The lines of a text file (line ends kept), its main encoding and the findings per line."""
+    """The text of a file (NUL characters removed), its main encoding and the findings per line."""
 
-    lines: list[str]
+    text: str
     encoding: str
     findings: tuple[LineFinding, ...]
     nul_count: int = 0  # NUL characters removed
 
     def head(self, chars: int) -> str:
         """The first `chars` characters (for sniffing the format and the delimiter)."""
-        out, size = [], 0
-        for line in self.lines:
-            out.append(line)
-            size += len(line)
-            if size >= chars:
-                break
-        return "".join(out)[:chars]
+        return self.text[:chars]
+
+    @property
+    def line_count(self) -> int:
+        return self.text.count("\n") + self.text.count("\r") - self.text.count("\r\n") + 1
 
     def lines_with(self, code: str) -> list[int]:
         return [f.line for f in self.findings if f.code == code]
 
 
 def decode(data: bytes) -> DecodedText:
-    """The text of `data`: BOMs first, then UTF-16 without a BOM, else line by line UTF-8 or CP949."""
+    """The text of `data`: BOMs first, then UTF-16 without a BOM, then UTF-8, CP949, else line by line."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _finish(_split(data.decode("utf-16", errors="replace")), UTF16, [])
+        return _finish(data.decode("utf-16", errors="replace"), UTF16, [])
     if _looks_utf16le_without_bom(data):
-        return _finish(_split(data.decode("utf-16-le", errors="replace")), UTF16, [])
+        return _finish(data.decode("utf-16-le", errors="replace"), UTF16, [])
     has_bom = data.startswith(b"\xef\xbb\xbf")
     body = data[3:] if has_bom else data
     try:
-        return _finish(_split(body.decode("utf-8")), UTF8, [])
+        return _finish(body.decode("utf-8"), UTF8, [])
     except UnicodeDecodeError:
-        return _line_by_line(body, prefer_utf8=has_bom)
+        pass
+    if not has_bom and _UTF8_HANGUL.search(body) is None:
+        try:  # a whole file of CP949 (Korean Excel's "CSV"), with no UTF-8 Hangul hiding in it
+            return _finish(body.decode("cp949"), CP949, [])
+        except UnicodeDecodeError:
+            pass
+    return _line_by_line(body, prefer_utf8=has_bom)
 
 
-def _split(text: str) -> list[str]:
-    return list(io.StringIO(text, newline=""))
+# Three bytes of UTF-8 Hangul or CJK (lead E0-EF, two continuation bytes). A line of UTF-8 Hangul may
+# also decode as CP949 (as other characters), so a file holding one goes line by line; CP949 itself
+# has this shape only for a few hanja followed by Hangul, which line by line reads right all the same.
+_UTF8_HANGUL = re.compile(rb"[\xe0-\xef][\x80-\xbf][\x80-\xbf]")
 
 
 def _line_by_line(body: bytes, *, prefer_utf8: bool) -> DecodedText:
-    raw_lines = body.splitlines(keepends=True)  # bytes split on \r\n, \r and \n only, like the csv module
+    raw_lines = body.splitlines(keepends=True)  # split on \r\n, \r and \n only, like the csv module
     texts: list[str] = []
     found: dict[str, list[int]] = {UTF8: [], CP949: [], "": []}
     for i, raw in enumerate(raw_lines):
@@ -100,23 +107,25 @@ def _line_by_line(body: bytes, *, prefer_utf8: bool) -> DecodedText:
         texts[i] = raw_lines[i].decode(_CODECS[main], errors="replace")
     findings = [LineFinding(i, OTHER_ENCODING, other) for i in found[other]]
     findings += [LineFinding(i, UNDECODABLE, main) for i in found[""]]
-    return _finish(texts, main, findings)
+    return _finish("".join(texts), main, findings)
 
 
-def _finish(lines: list[str], encoding: str, findings: list[LineFinding]) -> DecodedText:
+def _finish(text: str, encoding: str, findings: list[LineFinding]) -> DecodedText:
     """Remove NUL characters and note every line that held one, or a U+FFFD that no finding explains yet."""
-    nul_count = 0
+    if "\x00" not in text and "\ufffd" not in text:
+        return DecodedText(text, encoding, tuple(findings))
+    lines = list(io.StringIO(text, newline=""))  # the lines as the csv module will read them
     explained = {f.line for f in findings if f.code == UNDECODABLE}
-    if any("\x00" in line or "\ufffd" in line for line in lines):
-        for i, line in enumerate(lines):
-            if "\x00" in line:
-                nul_count += line.count("\x00")
-                lines[i] = line = line.replace("\x00", "")
-                findings.append(LineFinding(i, NUL_BYTE))
-            if "\ufffd" in line and i not in explained:
-                findings.append(LineFinding(i, BROKEN_CHARACTER))
+    nul_count = 0
+    for i, line in enumerate(lines):
+        if "\x00" in line:
+            nul_count += line.count("\x00")
+            lines[i] = line = line.replace("\x00", "")
+            findings.append(LineFinding(i, NUL_BYTE))
+        if "\ufffd" in line and i not in explained:
+            findings.append(LineFinding(i, BROKEN_CHARACTER))
     findings.sort(key=lambda f: f.line)
-    return DecodedText(lines, encoding, tuple(findings), nul_count)
+    return DecodedText("".join(lines), encoding, tuple(findings), nul_count)
 
 
 def _looks_utf16le_without_bom(data: bytes) -> bool:

@@ -22,6 +22,7 @@ from metrics.issues import Issue, IssueLog, issues_frame
 from metrics.layout import Table, locate_table
 from metrics.mapping import detect_kind, duplicate_roles, missing_required, suggest_mapping
 from metrics.reading import RawSheet, UnreadableFileError, Upload, open_upload
+from metrics.scales import ScaleEvidence
 from metrics.settings import load_settings
 from metrics.templates import find_template
 
@@ -60,6 +61,7 @@ class Prepared:
     questions: tuple[str, ...]
     notes: list[str]
     template: str | None = None
+    scale_question: ScaleEvidence | None = None  # the file's scale disagrees with the usual one: ask
 
     @property
     def rows_held(self) -> int:
@@ -192,6 +194,7 @@ def validate(
         questions=built.questions,
         notes=built.notes,
         template=template_name,
+        scale_question=built.scale_question,
     )
 
 
@@ -393,6 +396,9 @@ def ingest_file(
         issues=prepared.issues,
         notes=prepared.notes + _twins_notes(engine, prepared),
     )
+    if prepared.scale_question is not None:  # never guessed: the person says --scale
+        report.status, report.message = "rejected", _scale_refusal(prepared.scale_question)
+        return report
     if prepared.rows.empty:
         report.status = "rejected"
         report.message = (f"가져올 수 있는 행이 없습니다 (문제 {len(prepared.issues)}건). / "
@@ -417,6 +423,15 @@ def ingest_file(
     report.rows_superseded = result.rows_superseded
     report.message = _summary(report, imported=True)
     return report
+
+
+def _scale_refusal(evidence: ScaleEvidence) -> str:
+    """Why the command line will not pick the scale, what it saw, and the options to give."""
+    seen_ko, seen_en = evidence.seen()
+    options = " 또는 ".join(f"--scale {s:g}" for s in evidence.choices)
+    options_en = " or ".join(f"--scale {s:g}" for s in evidence.choices)
+    return (f"척도를 정할 수 없어 가져오지 않았습니다: {seen_ko} {options}(으)로 다시 실행하세요. / "
+            f"Not imported, the scale is unclear: {seen_en} Run again with {options_en}.")
 
 
 def _twins_notes(engine: Engine, prepared: Prepared) -> list[str]:

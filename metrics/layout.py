@@ -95,7 +95,8 @@ def locate_table(sheet: RawSheet, *, header_hint: Callable[[str], float] | None 
     headers = _unique([header.names[c] for c in columns])
     if not len(kept) and len(headers) < 2:  # a lone title or a single word is not a table
         raise unreadable("empty_sheet", sheet=sheet.name)
-    frame = pd.DataFrame(grid[np.ix_(kept, columns)], columns=headers, dtype=object)
+    cells = grid[np.ix_(kept, columns)]
+    frame = pd.DataFrame(cells, columns=headers, dtype=object)
     skipped = tuple((int(i) + 1, str(reasons[i])) for i in np.flatnonzero(reasons != ""))
     return Table(
         sheet=sheet.name,
@@ -104,12 +105,19 @@ def locate_table(sheet: RawSheet, *, header_hint: Callable[[str], float] | None 
         excel_rows=kept.astype(np.int64) + 1,
         header_rows=tuple(i + 1 for i in header.text_rows),
         skipped=skipped,
-        findings=_findings_of_rows(sheet.findings, header.text_rows, kept),
+        findings=_findings_of_rows(sheet, header.text_rows, kept, cells),
     )
 
 
-def _findings_of_rows(findings: tuple[RowFinding, ...], header_rows: list[int], kept: np.ndarray) -> tuple:
-    """The findings of the rows kept as data (by Excel row); a header with broken characters is refused."""
+def _findings_of_rows(sheet: RawSheet, header_rows: list[int], kept: np.ndarray, cells: np.ndarray) -> tuple:
+    """The findings of the rows kept as data (by Excel row); a header with broken characters is refused.
+
+    Text files carry their findings from decoding. A workbook's text was decoded by its parser (an xls
+    in a code page may come with U+FFFD): its kept cells are searched for U+FFFD here.
+    """
+    if sheet.source != "csv":
+        return tuple(RowFinding(int(kept[i]) + 1, BROKEN_CHARACTER) for i in _rows_with_broken_text(cells))
+    findings = sheet.findings
     if not findings:
         return ()
     for f in findings:
@@ -117,6 +125,14 @@ def _findings_of_rows(findings: tuple[RowFinding, ...], header_rows: list[int], 
             raise unreadable("header_encoding", row=f.row + 1)
     keep = set(kept.tolist())
     return tuple(RowFinding(f.row + 1, f.code, f.detail) for f in findings if f.row in keep)
+
+
+def _rows_with_broken_text(cells: np.ndarray) -> list[int]:
+    """Rows of `cells` with a U+FFFD in a text cell: one pass over the text to find out, rows only then."""
+    texts = [v for v in cells.ravel() if type(v) is str]
+    if "\ufffd" not in "".join(texts):
+        return []
+    return [i for i, row in enumerate(cells) if any(type(v) is str and "\ufffd" in v for v in row)]
 
 
 # ---------------------------------------------------------------- what each of the first rows looks like

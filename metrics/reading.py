@@ -261,7 +261,7 @@ def _open_text(data: bytes, filename: str) -> DecodedText:
     if _looks_binary(head):
         raise unreadable("not_spreadsheet", detail="바이너리 파일 / binary file")
     undecodable = decoded.lines_with(UNDECODABLE)
-    if len(undecodable) > 5 and len(undecodable) * 10 > len(decoded.lines):
+    if len(undecodable) > 5 and len(undecodable) * 10 > decoded.line_count:
         raise unreadable("unknown_encoding", lines=len(undecodable), first=undecodable[0] + 1)
     claims_excel = PurePath(filename).suffix.lower() in EXCEL_SUFFIXES
     if claims_excel and _sniff_delimiter(head) is None:
@@ -360,7 +360,7 @@ def _csv_sheet(decoded: DecodedText, max_rows: int) -> RawSheet:
     delimiter = _sniff_delimiter(decoded.head(SNIFF_CHARS)) or ","
     rows: list[list[object]] = []
     ends: list[int] = []  # lines read when each record was complete (only needed for findings)
-    reader = csv.reader(decoded.lines, delimiter=delimiter)
+    reader = csv.reader(io.StringIO(decoded.text, newline=""), delimiter=delimiter)
     try:
         for record in reader:
             if len(record) > MAX_COLUMNS:

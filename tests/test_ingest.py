@@ -95,7 +95,7 @@ def test_rating_outside_the_scale_is_held_back_with_its_excel_row(engine):
         ["A", "2026-05-01", 4],
         ["A", "2026-05-02", 7],  # Excel row 3: 7 on a 5-point scale
     ])
-    report = ingest_file(engine, data, "s.xlsx", kind="trainee_survey")
+    report = ingest_file(engine, data, "s.xlsx", kind="trainee_survey", scale=5)
     assert report.rows_imported == 1 and report.rows_held == 1
     (issue,) = report.issues
     assert (issue.row, issue.column, issue.value, issue.code) == (3, "전반적 만족도", "7", "out_of_scale")
@@ -229,10 +229,13 @@ def test_a_5_point_exhibitor_survey_is_kept_on_its_own_scale(engine):
     assert set(rows["scale_max"]) == {5.0} and sorted(rows["score"]) == [4.0, 5.0]
 
 
-def test_a_5_point_exhibitor_survey_without_a_scale_gets_a_hint(engine):
+def test_a_5_point_exhibitor_survey_without_a_scale_is_refused_saying_what_was_seen(engine):
     data = xlsx([["업체명", "종합 만족도"], ["A사", 4], ["B사", 5]])
-    report = ingest_file(engine, data, "wk.xlsx", kind="exhibitor_survey", year=2026, dry_run=True)
-    assert any("5-point" in note for note in report.notes)
+    report = ingest_file(engine, data, "wk.xlsx", kind="exhibitor_survey", year=2026)
+    assert report.status == "rejected"
+    assert "최댓값은 5점" in report.message and "highest answer is 5" in report.message
+    assert "usually out of 10" in report.message and "--scale 5 or --scale 10" in report.message
+    assert store.list_uploads(engine).empty
 
 
 def test_dry_run_stores_nothing(engine):

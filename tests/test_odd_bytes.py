@@ -13,6 +13,7 @@ from metrics.decoding import decode
 from metrics.ingest import ingest_file
 from metrics.reading import RowFinding, UnreadableFileError, read_sheet
 from tests.hostile_files import wide_csv
+from tests.sheets import xlsx
 from tests.test_filesafety import biff_workbook, ole_bytes
 
 HEADER = "행사구분,개최일,행사명\r\n"
@@ -68,6 +69,13 @@ def test_a_replacement_character_already_in_the_file_is_reported_too(engine):
     data = (HEADER + _line("2026-06-10", "정상") + _line("2026-06-11", "깨\ufffd진")).encode()
     report = ingest_file(engine, data, "행사.csv", kind="events")
     assert _codes(report) == [(3, "broken_character")]
+    assert "\ufffd" not in _stored_text(engine)
+
+
+def test_a_replacement_character_in_a_workbook_cell_is_reported_as_well(engine):
+    rows = [["행사구분", "개최일", "행사명"], ["워크숍", "2026-06-10", "정상"], ["워크숍", "2026-06-11", "깨\ufffd진"]]
+    report = ingest_file(engine, xlsx(rows), "행사.xlsx", kind="events")
+    assert _codes(report) == [(3, "broken_character")] and report.rows_imported == 1
     assert "\ufffd" not in _stored_text(engine)
 
 

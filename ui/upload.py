@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from metrics import blank_templates, store
@@ -74,6 +76,12 @@ def wizard() -> None:
     except RejectedFileError as exc:
         show_user_error(exc)
         return  # e.g. a required column still unmapped: the table above fixes it
+    if prepared.scale_question is not None:
+        scale = steps.ask_scale(prepared.scale_question, key=f"ask-scale-{prepared.sha256[:12]}-{kind}")
+        if scale is None:
+            return  # never guessed: nothing is reported or imported until the scale is chosen
+        options = replace(options, scale=scale)
+        prepared = steps.prepare(file_bytes, filename, picked_kind, sheet, defaults, chosen, options)
     with st.expander(t("upload.preview", rows=min(steps.PREVIEW_ROWS, len(prepared.table.frame))), icon=":material/table:"):
         steps.preview(prepared)
     st.markdown(f"#### {t('upload.report')}")

@@ -17,6 +17,7 @@ from metrics.contract import KIND_NAMES, load_contract
 from metrics.export import to_csv_bytes
 from metrics.layout import Table
 from metrics.reading import sheet_names
+from metrics.scales import ScaleEvidence, rescale_rule
 from metrics.settings import load_settings
 from ui import access, data, tables
 from ui.i18n import current_lang, pick, split_pair, t
@@ -62,8 +63,10 @@ def choose_options(kind: str, start: UploadOptions) -> UploadOptions:
         scale = cols[0].selectbox(
             t("upload.scale"), scales, index=scales.index(float(start.scale)) if start.scale else 0, key=f"scale-{kind}",
             format_func=lambda s: t("upload.scale_auto", default=f"{spec.default_scale or 5:g}") if s is None
-            else t("upload.scale_points", scale=f"{s:g}"),
+            else t("upload.scale_points", scale=f"{s:g}"), help=t("upload.scale_help"),
         )
+        if scale and spec.default_scale and scale != spec.default_scale:
+            cols[0].caption(pick(*rescale_rule(scale, spec.default_scale)))
     if spec.is_survey or kind == "postings":
         year = cols[1].number_input(t("upload.year"), min_value=1990, max_value=2100, value=start.year, step=1,
                                     placeholder=t("upload.year_from_file"), key=f"year-{kind}")
@@ -77,6 +80,19 @@ def choose_options(kind: str, start: UploadOptions) -> UploadOptions:
         case_type, event_type = (fixed or None, None) if kind == "cases" else (None, fixed or None)
     return UploadOptions(year=int(year) if year else None, case_type=case_type, event_type=event_type, scale=scale,
                          seconds_per_ring=load_settings().seconds_per_ring)
+
+
+def ask_scale(evidence: ScaleEvidence, key: str) -> float | None:
+    """The scale of a file that disagrees with its survey's usual scale, as the person chooses it (None until then)."""
+    with st.container(border=True):
+        st.warning(t("upload.scale_question"), icon=":material/straighten:")
+        st.text(pick(*evidence.seen()))  # plain text: it quotes the file's headers
+        choice = st.radio(t("upload.scale_choice"), evidence.choices, index=None, horizontal=True, key=key,
+                          format_func=lambda s: t("upload.scale_points", scale=f"{s:g}"))
+        for scale in evidence.choices:
+            if scale != evidence.usual:
+                st.caption(pick(*rescale_rule(scale, evidence.usual)))
+    return choice
 
 
 def _templates_stamp() -> str:
