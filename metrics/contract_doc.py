@@ -56,7 +56,9 @@ def render(contract: Contract | None = None) -> str:
         out.write(f"\n## `{kind.name}` — {kind.ko} / {kind.en}\n\n")
         out.write(f"- **연도 / year of a row:** {kind.year_rule}\n")
         if kind.default_scale:
-            out.write(f"- **척도 / scale:** {kind.default_scale:g}점 by default (another scale can be chosen at upload)\n")
+            out.write(f"- **척도 / scale:** {kind.default_scale:g}점 usually; a scale the headers name (`5점 만점`, `(1~5)`) is "
+                      "read, and when the headers or the answers disagree with the usual scale the upload asks for it "
+                      "(`--scale` on the command line)\n")
         out.write("\n| role | 한국어 헤더 | English header | type | required | also matched |\n|---|---|---|---|---|---|\n")
         for c in kind.columns:
             kind_type = TYPE_WORDS.get(c.type, c.type)
