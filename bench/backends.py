@@ -107,7 +107,7 @@ def _sqlite() -> Iterator[Databases]:
                 leftover.unlink(missing_ok=True)
 
         # The app's own connection settings (metrics/database.py), read back rather than restated.
-        yield Databases("sqlite", f"SQLite {sqlite3.sqlite_version}, a file on {folder}",
+        yield Databases("sqlite", f"SQLite {sqlite3.sqlite_version}, a file on the local disk",
                         {"journal_mode": "wal", "synchronous": "NORMAL (1)"}, create, drop)
 
 
