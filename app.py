@@ -43,6 +43,7 @@ def main() -> None:
     """Draw the shell and run the chosen page (a database or registry failure becomes a plain message)."""
     st.set_page_config(page_title="고객헌장 이행 대시보드", page_icon=":material/fact_check:", layout="wide")
     shell.language_switch()
+    access.accept_local_token()
     user = access.current_user()
     page = st.navigation(pages_for(user))
     st.set_page_config(page_title=f"{page.title} · {t('app.title')}")

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.app_fixtures import browser_page, build_demo_db, running_app, wait_drawn  # noqa: E402
+from tests.app_fixtures import RunningApp, browser_page, build_demo_db, running_app, wait_drawn  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 WIDTH = 1400
@@ -61,11 +61,11 @@ def content_height(page) -> int:
     ))
 
 
-def shoot(page, base: str, name: str, path: str, lang: str) -> Path:
-    """Open one page, let it draw, grow the viewport to its content and save a PNG."""
-    query = "?lang=English" if lang == "en" else ""
+def shoot(page, app: RunningApp, name: str, path: str, lang: str) -> Path:
+    """Open one page (with the local-mode link), let it draw, grow the viewport to its content and save a PNG."""
+    query = {"lang": "English"} if lang == "en" else {}
     page.set_viewport_size({"width": WIDTH, "height": MIN_HEIGHT})
-    page.goto(f"{base}/{path}{query}")
+    page.goto(app.link(path, **query))
     wait_drawn(page)
     wait_charts(page)
     height = min(MAX_HEIGHT, max(MIN_HEIGHT, content_height(page)))
@@ -78,11 +78,11 @@ def shoot(page, base: str, name: str, path: str, lang: str) -> Path:
     return target
 
 
-def shoot_wizard(page, base: str, sample: Path, lang: str) -> Path:
+def shoot_wizard(page, app: RunningApp, sample: Path, lang: str) -> Path:
     """The upload page with a sample file read, mapped and checked (not imported)."""
-    query = "?lang=English" if lang == "en" else ""
+    query = {"lang": "English"} if lang == "en" else {}
     page.set_viewport_size({"width": WIDTH, "height": MIN_HEIGHT})
-    page.goto(f"{base}/upload{query}")
+    page.goto(app.link("upload", **query))
     wait_drawn(page)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(sample))
     page.get_by_role("button", name=re.compile("가져오기|Import")).first.wait_for(timeout=30_000)
@@ -111,14 +111,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     url = args.db or demo_url()
-    with running_app(url) as base, tempfile.TemporaryDirectory() as profile, browser_page(Path(profile)) as page:
+    with running_app(url) as app, tempfile.TemporaryDirectory() as profile, browser_page(Path(profile)) as page:
         for name in args.only or PAGES:
             started = time.perf_counter()
-            target = shoot(page, base, name, PAGES[name], args.lang)
+            target = shoot(page, app, name, PAGES[name], args.lang)
             print(f"{target.relative_to(ROOT)}  {time.perf_counter() - started:.1f} s", flush=True)
         sample = wizard_sample(url)
         if sample and not args.only:
-            print(f"{shoot_wizard(page, base, sample, args.lang).relative_to(ROOT)}  ({sample.name})", flush=True)
+            print(f"{shoot_wizard(page, app, sample, args.lang).relative_to(ROOT)}  ({sample.name})", flush=True)
     return 0
 
 

@@ -6,6 +6,7 @@ import atexit
 import contextlib
 import functools
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -14,8 +15,12 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlencode
+
+from ui import local_token
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -25,17 +30,39 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
 ]
 
+# This test process's local-mode token, made as ui.serve makes one at each start. AppTest runs the app in
+# this process: `local_mode_env` puts it where the app reads it, `with_local_token` puts it in the URL.
+LOCAL_TOKEN = local_token.make()
+LINK = re.compile(r"https?://\S+\?" + local_token.QUERY_PARAM + r"=([\w-]+)")
 
-def build_demo_db(folder: Path, today: date | None = None) -> str:
-    """A SQLite database in `folder` filled by metrics.demo through the pipeline; returns its URL."""
+
+def local_mode_env(monkeypatch) -> str:
+    """What ui.serve does before the server starts: the token in the environment; returns it."""
+    monkeypatch.setenv(local_token.ENV, LOCAL_TOKEN)
+    return LOCAL_TOKEN
+
+
+def with_local_token(at, token: str = LOCAL_TOKEN):
+    """An AppTest opened as the printed link opens the app: the token in the URL's query."""
+    at.query_params[local_token.QUERY_PARAM] = token
+    return at
+
+
+def fill_demo(url: str, folder: Path, today: date | None = None) -> None:
+    """Fill the database at `url` with metrics.demo through the pipeline (sample files go to `folder`)."""
     from metrics import demo, store
 
-    folder.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{folder / 'demo.db'}"
     engine = store.get_engine(url)
     demo.run_demo(engine, today=today, out_dir=folder / "samples")
     engine.dispose()
     store._engines.pop(url, None)
+
+
+def build_demo_db(folder: Path, today: date | None = None) -> str:
+    """A SQLite database in `folder` filled by metrics.demo through the pipeline; returns its URL."""
+    folder.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{folder / 'demo.db'}"
+    fill_demo(url, folder, today)
     return url
 
 
@@ -46,7 +73,7 @@ def shared_demo_db() -> Path:
     atexit.register(shutil.rmtree, folder, True)
     previous = os.environ.get("PSEUDONYM_KEY")
     # The demo pseudonymises trainees: never with (or creating) the real key file under data/.
-    os.environ["PSEUDONYM_KEY"] = previous or "test-key-not-secret"
+    os.environ["PSEUDONYM_KEY"] = previous or "test-key-not-secret-0123456789abcdef"
     try:
         url = build_demo_db(folder)
     finally:
@@ -81,14 +108,46 @@ def wait_healthy(base: str, timeout: float = 30.0) -> None:
     raise TimeoutError(f"the app at {base} did not become healthy in {timeout:.0f} s")
 
 
+@dataclass(frozen=True)
+class RunningApp:
+    """A served app: its base URL and the local-mode token its start printed (None if it printed none)."""
+
+    base: str
+    token: str | None
+
+    def url(self, path: str = "", **query) -> str:
+        """`base/path?query`, without the token (a page load that did not bring it)."""
+        tail = f"?{urlencode(query)}" if query else ""
+        return f"{self.base}/{path.lstrip('/')}{tail}"
+
+    def link(self, path: str = "", **query) -> str:
+        """`url(path, **query)` carrying the token, as the printed link does (each new page load needs it)."""
+        return self.url(path, **query, **({local_token.QUERY_PARAM: self.token} if self.token else {}))
+
+
+def printed_token(log: Path, timeout: float = 10.0) -> str | None:
+    """The token of the local-mode link the server printed to `log`, waiting for it up to `timeout`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = log.read_text(encoding="utf-8", errors="replace")
+        if found := LINK.search(text):
+            return found.group(1)
+        if "Local mode is off" in text:
+            return None
+        time.sleep(0.1)
+    raise TimeoutError(f"the server printed no local-mode link in {timeout:.0f} s")
+
+
 @contextlib.contextmanager
 def running_app(database_url: str, env: dict | None = None, args: list[str] | tuple[str, ...] = (),
-                port: int | None = None, log: Path | None = None) -> Iterator[str]:
+                port: int | None = None, log: Path | None = None) -> Iterator[RunningApp]:
     """The app served as `make run` serves it (`python -m ui.serve`: `streamlit run app.py` with the libraries
-    imported first) on a localhost port (free unless given) against `database_url`; yields the base URL.
+    imported first) on a localhost port (free unless given) against `database_url`; yields where it runs and
+    the local-mode token read from what it printed, as a person copies the link from the terminal.
 
     `args` are extra command-line options (e.g. `--secrets.files=...`). The server's output goes to `log`
-    when given, and its end is printed if the test fails, so the failure report shows what the server said.
+    (a temporary file unless given), and its end is printed if the test fails, so the failure report shows
+    what the server said.
     """
     port = port or free_port()
     command = [
@@ -97,17 +156,19 @@ def running_app(database_url: str, env: dict | None = None, args: list[str] | tu
         "--server.fileWatcherType=none", *args,
     ]
     environment = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
+    environment.pop(local_token.ENV, None)  # the server makes its own, as at every start
     with contextlib.ExitStack() as stack:
+        if log is None:
+            log = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="charter-app-"))) / "app.log"
         # Never a pipe nobody reads: a chatty server would block once the pipe's buffer is full.
-        output = stack.enter_context(open(log, "wb")) if log else subprocess.DEVNULL
+        output = stack.enter_context(open(log, "wb"))
         process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
             wait_healthy(base)
-            yield base
+            yield RunningApp(base, printed_token(log))
         except BaseException:
-            if log:
-                print(f"--- the end of {log} ---\n{log.read_text(encoding='utf-8', errors='replace')[-4000:]}")
+            print(f"--- the end of {log} ---\n{log.read_text(encoding='utf-8', errors='replace')[-4000:]}")
             raise
         finally:
             process.terminate()

@@ -15,25 +15,29 @@ from streamlit.testing.v1 import AppTest
 from metrics import store
 from metrics.ingest import ingest_file
 from metrics.registry import REGISTRY_PATH
-from tests.app_fixtures import copy_db, shared_demo_db
+from tests.app_fixtures import local_mode_env, with_local_token
 from tests.sheets import xlsx
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 AREAS = ("cert", "wk", "eval", "edu", "ft", "cs")
 PAGES = ["pages/scorecard.py", *(f"pages/area_{a}.py" for a in AREAS), "pages/upload.py", "pages/explore.py"]
 TIMEOUT = 90
+pytestmark = pytest.mark.db  # every page reads the database DATABASE_URL names
+
+
+@pytest.fixture(autouse=True)
+def _started_by_the_launcher(monkeypatch):
+    local_mode_env(monkeypatch)  # the pages below are opened in local mode, with the printed link's token
 
 
 @pytest.fixture
-def demo_db(tmp_path, monkeypatch) -> str:
+def demo_db(demo_database_url) -> str:
     """A private copy of the session's demo database (built once, through the real pipeline) as DATABASE_URL."""
-    url = copy_db(shared_demo_db(), tmp_path)
-    monkeypatch.setenv("DATABASE_URL", url)
-    return url
+    return demo_database_url
 
 
 def _app(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at = with_local_token(AppTest.from_file(APP, default_timeout=TIMEOUT))
     for name, value in query.items():
         at.query_params[name] = value
     return at

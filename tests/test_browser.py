@@ -1,10 +1,13 @@
-"""End to end in headless Chromium: the scorecard, an area page, and an upload, against `streamlit run` on demo data."""
+"""End to end in headless Chromium: the scorecard, an area page, and an upload, against `streamlit run` on demo data;
+local mode only with the printed link; text from files never rendered as markup."""
 
 from __future__ import annotations
 
+import http.server
 import io
 import re
 import tempfile
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -14,9 +17,7 @@ import pytest
 from tests.app_fixtures import (
     browser_missing_reason,
     browser_page,
-    copy_db,
     running_app,
-    shared_demo_db,
     wait_drawn,
 )
 
@@ -43,23 +44,31 @@ def _sample_cases(folder: Path) -> Path:
 
 
 @pytest.mark.skipif(NO_BROWSER is not None, reason=NO_BROWSER or "")
-def test_scorecard_area_page_and_upload_in_chromium(tmp_path):
-    url = copy_db(shared_demo_db(), tmp_path)
+def test_scorecard_area_page_and_upload_in_chromium(tmp_path, demo_database_url):
+    url = demo_database_url
     sample = _sample_cases(tmp_path)
     last_year = date.today().year - 1
     with (
-        running_app(url) as base,
+        running_app(url) as app,
         tempfile.TemporaryDirectory() as profile,
         browser_page(Path(profile)) as page,
     ):
-        # A deep link first, on a fresh server: it must still go through app.py (menu, year from the URL).
-        page.goto(f"{base}/area_edu?year={last_year}")
+        # Without the token `make run` printed, no local mode: how to open the app, and no menu.
+        page.goto(app.url())
         wait_drawn(page)
+        assert page.get_by_text("?token=").count() == 1
+        assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+
+        # A deep link with the token, on a fresh server: it must still go through app.py (menu, year from the
+        # URL); the token leaves the address bar and the year stays.
+        page.goto(app.link("area_edu", year=last_year))
+        wait_drawn(page)
+        assert "token=" not in page.url and f"year={last_year}" in page.url
         assert page.locator("h1").first.inner_text().strip() == "상하수도 교육"
         assert page.locator('[data-testid="stSidebarNav"]').get_by_text("헌장 이행 현황").count() == 1
         assert f"{last_year}년" in page.locator('[data-testid="stCaptionContainer"]').first.inner_text()
 
-        page.goto(base)
+        page.goto(app.link())  # a new page load is a new session: it needs the link again
         wait_drawn(page)
         assert "고객헌장 이행 현황" in page.locator("h1").first.inner_text()
         assert page.get_by_text("지표 cert.review_15d").count() == 1
@@ -70,7 +79,7 @@ def test_scorecard_area_page_and_upload_in_chromium(tmp_path):
         assert page.locator("h1").first.inner_text().strip() == "단체표준 인증"
         assert page.locator('[data-testid="stPlotlyChart"] .main-svg').count() > 0
 
-        page.goto(f"{base}/upload")
+        page.goto(app.link("upload"))
         wait_drawn(page)
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(sample))
         import_button = page.get_by_role("button", name="2행 가져오기")
@@ -80,3 +89,54 @@ def test_scorecard_area_page_and_upload_in_chromium(tmp_path):
         # The newest upload is the one offered for undo (the history grid itself is drawn on a canvas).
         wait_drawn(page)
         assert page.get_by_text("e2e_cases.xlsx", exact=False).count() >= 1
+
+
+class _CountingHandler(http.server.BaseHTTPRequestHandler):
+    """An outside server that counts what the browser asks it for (it must be asked for nothing)."""
+
+    requests: list[str] = []
+
+    def do_GET(self):  # noqa: N802 - the name http.server calls
+        type(self).requests.append(self.path)
+        self.send_response(404)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.skipif(NO_BROWSER is not None, reason=NO_BROWSER or "")
+def test_course_names_with_markup_are_shown_as_text_in_chromium(tmp_path, database_url):
+    from metrics import store
+    from metrics.ingest import ingest_file
+    from tests.sheets import csv
+    from ui import plain
+
+    outside = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _CountingHandler)
+    threading.Thread(target=outside.serve_forever, daemon=True).start()
+    there = f"http://127.0.0.1:{outside.server_port}"
+    image, link = f"![x]({there}/image.png)", f"<a href={there}/link>교육</a>"
+    today = date.today().isoformat()
+    engine = store.get_engine(database_url)
+    ingest_file(engine, csv([["교육과정명", "교육종료일", "수료여부", "교육생번호"], [link, today, "수료", "A-1"],
+                             [image, today, "수료", "A-2"]]), "attendance.csv", kind="attendance")
+    ingest_file(engine, csv([["교육과정명", "응답일시", "전반적 만족도"], ["다른 과정", today, "5"]]), "survey.csv",
+                kind="trainee_survey")
+    try:
+        with running_app(database_url) as app, tempfile.TemporaryDirectory() as profile, \
+                browser_page(Path(profile)) as page:
+            page.goto(app.link("area_edu"))
+            wait_drawn(page)
+            main = page.locator('[data-testid="stMain"]')
+            # The note listing courses without feedback shows both names as their own characters...
+            note = main.get_by_text("의견 수렴 없는 과정", exact=False).first.inner_text()
+            shown = note.replace(plain.WORD_JOINER, "")  # the invisible joiners that keep addresses from linking
+            assert image in shown and link in shown
+            # ...and the completions chart labels them as text too; nothing anywhere points outside.
+            assert main.locator(f'img[src^="{there}"], image[href^="{there}"]').count() == 0
+            assert page.locator(f'a[href^="{there}"]').count() == 0
+            # The completions chart's tick shows the tag's characters (shortened), not a link.
+            assert page.locator('[data-testid="stPlotlyChart"] text', has_text=f"<a href={there}/").count() >= 1
+    finally:
+        outside.shutdown()
+    assert _CountingHandler.requests == []

@@ -18,6 +18,7 @@ import pytest
 
 from metrics.registry import load_registry
 from tests.app_fixtures import browser_missing_reason, browser_page, free_port, running_app, wait_drawn
+from ui import plain
 
 pytestmark = [
     pytest.mark.browser,
@@ -42,6 +43,11 @@ NO_BROWSER = browser_missing_reason() or _provider_missing_reason()
 SIGN_IN = "기관 계정으로 로그인"
 ROLES_TOML = '[emails]\n"kim@example.org" = ["manager"]\n'
 # Subjects unlike the e-mail addresses, so the roles can only have come from the claims registered below.
+def _shown(words: str) -> re.Pattern:
+    """`words` as the page shows them: an address's '@' comes after an invisible word joiner (ui/plain.py)."""
+    return re.compile(re.escape(words).replace("@", f"{plain.WORD_JOINER}?@"))
+
+
 KIM = ("kim-0001", {"email": "kim@example.org", "email_verified": True, "name": "Kim Min-ji"})
 STRANGER = ("stranger-0002", {"email": "stranger@example.org", "email_verified": True, "name": "Lee Stranger"})
 
@@ -100,7 +106,7 @@ def _menu(page) -> list[str]:
 
 
 @pytest.mark.skipif(NO_BROWSER is not None, reason=NO_BROWSER or "")
-def test_identity_provider_sign_in_gives_the_mapped_role_or_no_access(tmp_path):
+def test_identity_provider_sign_in_gives_the_mapped_role_or_no_access(tmp_path, database_url):
     import oidc_provider_mock
 
     roles = tmp_path / "roles.toml"
@@ -115,7 +121,7 @@ def test_identity_provider_sign_in_gives_the_mapped_role_or_no_access(tmp_path):
         for sub, claims in (KIM, STRANGER):
             _register(issuer, sub, claims)
         with (
-            running_app(f"sqlite:///{tmp_path / 'charter.db'}", env={"ROLES_FILE": str(roles)},
+            running_app(database_url, env={"ROLES_FILE": str(roles)},
                         args=[f"--secrets.files={_secrets_file(tmp_path, issuer, app)}"], port=port,
                         log=tmp_path / "app.log"),
             tempfile.TemporaryDirectory() as profile,
@@ -134,7 +140,7 @@ def test_identity_provider_sign_in_gives_the_mapped_role_or_no_access(tmp_path):
             # Kim (manager by e-mail in roles.toml) signs in: her address and role, and the manager's menu.
             _sign_in(page, issuer, app, KIM[0])
             sidebar = page.locator('[data-testid="stSidebar"]')
-            assert sidebar.get_by_text("kim@example.org · 담당자(업로드)").is_visible()
+            assert sidebar.get_by_text(_shown("kim@example.org · 담당자(업로드)")).is_visible()
             assert page.get_by_role("button", name=SIGN_IN).count() == 0
             assert _menu(page) == manager_menu
             assert "데이터 탐색" not in _menu(page) and "계정·목표·감사" not in _menu(page)
@@ -148,7 +154,7 @@ def test_identity_provider_sign_in_gives_the_mapped_role_or_no_access(tmp_path):
             page.goto(f"{app}/admin")
             page.get_by_role("dialog").get_by_text("Page not found").wait_for()
             wait_drawn(page)
-            assert sidebar.get_by_text("kim@example.org · 담당자(업로드)").is_visible()
+            assert sidebar.get_by_text(_shown("kim@example.org · 담당자(업로드)")).is_visible()
             assert page.locator("h1").first.inner_text().strip() != "관리"
             page.keyboard.press("Escape")
             page.get_by_role("dialog").wait_for(state="detached")
@@ -158,12 +164,12 @@ def test_identity_provider_sign_in_gives_the_mapped_role_or_no_access(tmp_path):
             page.reload()
             wait_drawn(page)
             assert page.get_by_role("button", name=SIGN_IN).is_visible()
-            assert page.get_by_text("kim@example.org").count() == 0
+            assert page.get_by_text(_shown("kim@example.org")).count() == 0
             assert _menu(page) == []
 
             # Someone in no table of roles.toml gets in, but is told they have no role yet, and sees no page.
             _sign_in(page, issuer, app, STRANGER[0])
-            assert page.get_by_text("stranger@example.org 계정에 아직 역할이 없습니다").is_visible()
+            assert page.get_by_text(_shown("stranger@example.org 계정에 아직 역할이 없습니다")).is_visible()
             assert _menu(page) == []
             assert page.get_by_text("헌장 이행 현황").count() == 0
             assert page.get_by_text("데이터 업로드").count() == 0

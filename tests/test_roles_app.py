@@ -16,8 +16,10 @@ from streamlit.testing.v1 import app_test as app_test_module
 
 from metrics import audit, auth, targets
 from metrics.registry import load_registry
-from ui import access
+from tests.app_fixtures import LOCAL_TOKEN, local_mode_env, with_local_token
+from ui import access, local_token, plain
 
+pytestmark = pytest.mark.db  # the app reads accounts and data from the database DATABASE_URL names
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "Pumpkin-Seventeen-42"
 AREAS = [f"area_{a.id}" for a in load_registry().areas]
@@ -28,6 +30,12 @@ EXPECTED = {
     "analyst": {"scorecard", *AREAS, "explore"},
     "admin": set(PAGES),
 }
+
+@pytest.fixture(autouse=True)
+def _started_by_the_launcher(monkeypatch):
+    local_mode_env(monkeypatch)  # as ui.serve does at each start; local mode still needs the link's token
+
+
 @pytest.fixture(autouse=True)
 def _navigation_only(monkeypatch):
     # With a pages/ folder beside the main script, Streamlit runs a requested page directly (the old
@@ -51,6 +59,11 @@ def app_file() -> str:
 
 def _app(app_file: str) -> AppTest:
     return AppTest.from_file(app_file, default_timeout=60)
+
+
+def _local(app_file: str) -> AppTest:
+    """The app opened with the link printed at start-up (its token in the URL)."""
+    return with_local_token(_app(app_file))
 
 
 def _signed_in(app_file: str, engine, roles: tuple[str, ...]) -> AppTest:
@@ -192,7 +205,7 @@ def test_an_identity_provider_user_with_no_role_sees_no_page(app_file, engine, r
     at = _app(app_file)
     at.user = {"is_logged_in": True, "email": "guest@example.com"}
     at.run()
-    assert any("guest@example.com" in w.value for w in at.warning)
+    assert any(plain.md("guest@example.com") in w.value for w in at.warning)  # shown as text
     assert not at.sidebar.selectbox  # no year to pick without a page to pick it for
     with pytest.raises(ValueError):
         at.switch_page("pages/scorecard.py")
@@ -234,7 +247,7 @@ def test_an_identity_provider_session_ends_after_the_limit_counted_from_the_toke
 
 
 def test_with_an_identity_provider_configured_there_is_no_local_mode(app_file, engine):
-    at = _app(app_file)
+    at = _local(app_file)
     at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
                           "client_id": "id", "client_secret": "s", "server_metadata_url": "https://idp.example/.well-known"}
     at.user = {"is_logged_in": False}
@@ -247,7 +260,7 @@ def test_with_an_identity_provider_configured_there_is_no_local_mode(app_file, e
 # ---- local mode ------------------------------------------------------------------------------------
 
 def test_local_mode_gives_every_right_with_a_banner(app_file, engine):
-    at = _app(app_file).run()
+    at = _local(app_file).run()
     assert any("로컬 모드" in w.value for w in at.warning)
     assert _opens(at, "admin") and _opens(at, "upload") and _opens(at, "explore")
 
@@ -256,7 +269,7 @@ def test_local_mode_is_refused_when_the_app_listens_beyond_this_machine(app_file
     previous = st_config.get_option("server.address")
     st_config.set_option("server.address", "0.0.0.0")
     try:
-        at = _app(app_file).run()
+        at = _local(app_file).run()
     finally:
         st_config.set_option("server.address", previous)
     assert any("127.0.0.1" in e.value for e in at.error)
@@ -264,8 +277,55 @@ def test_local_mode_is_refused_when_the_app_listens_beyond_this_machine(app_file
         at.switch_page("pages/scorecard.py")
 
 
+def test_without_the_token_local_mode_says_how_to_open_the_app(app_file, engine):
+    at = _app(app_file).run()  # the address without ?token=, as a reverse proxy or another tab would bring
+    [how] = [i.value for i in at.info]
+    assert "make run" in how and "?token=" in how and "--role admin" in how
+    assert not any("로컬 모드" in w.value for w in at.warning)
+    for page in PAGES:
+        with pytest.raises(ValueError):
+            at.switch_page(f"pages/{page}.py")
+
+
+def test_the_way_to_open_the_app_is_said_in_english_in_english_mode(app_file, engine):
+    at = _app(app_file)
+    at.query_params["lang"] = "English"
+    at.run()
+    [how] = [i.value for i in at.info]
+    assert how.startswith("No account exists yet") and "?token=" in how
+
+
+def test_a_wrong_token_opens_nothing_and_leaves_the_address_bar(app_file, engine):
+    at = with_local_token(_app(app_file), local_token.make()).run()  # a link from another start
+    assert local_token.QUERY_PARAM not in at.query_params
+    assert at.info and not at.warning
+    with pytest.raises(ValueError):
+        at.switch_page("pages/scorecard.py")
+
+
+def test_the_token_leaves_the_address_bar_and_the_session_keeps_it(app_file, engine):
+    at = _local(app_file).run()
+    assert local_token.QUERY_PARAM not in at.query_params
+    at.run()  # a later run of the same session: the URL no longer carries the token
+    assert any("로컬 모드" in w.value for w in at.warning)
+    assert _opens(at, "admin")
+
+
+@pytest.mark.parametrize("environment", [None, "short-token"], ids=["not-started-by-the-launcher", "too-short"])
+def test_without_a_token_made_at_start_there_is_no_local_mode(app_file, engine, monkeypatch, environment):
+    # `streamlit run app.py` without ui.serve makes no token; a short one was not made by it either.
+    if environment is None:
+        monkeypatch.delenv(local_token.ENV)
+    else:
+        monkeypatch.setenv(local_token.ENV, environment)
+    at = with_local_token(_app(app_file), environment or LOCAL_TOKEN).run()
+    assert at.info and not at.warning
+    with pytest.raises(ValueError):
+        at.switch_page("pages/scorecard.py")
+
+
 def test_the_first_account_made_in_local_mode_ends_local_mode(app_file, engine):
-    at = _app(app_file).run()
+    at = _local(app_file).run()
     at.switch_page("pages/admin.py").run()
     at.text_input(key="auth-add-name").input("boss")
     at.multiselect(key="auth-add-roles").set_value(["admin"])

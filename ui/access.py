@@ -16,10 +16,11 @@ from streamlit import config as st_config
 
 from metrics import audit as audit_log
 from metrics import auth, oidc
-from ui import data
+from ui import data, local_token, plain
 from ui.i18n import t
 
 SESSION_KEY = "_auth_session"
+LOCAL_TOKEN_KEY = "_local_mode_token"
 # Absolute, so the pages resolve whichever script is the main one (app.py, or a test app).
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 LOGIN_PAGE = PAGES_DIR / "login.py"
@@ -27,7 +28,6 @@ ADMIN_PAGE = PAGES_DIR / "admin.py"
 # The role each page needs, by its url path; area pages (area_<id>) share one entry.
 PAGE_ROLES = {"scorecard": "viewer", "area": "viewer", "upload": "manager", "explore": "analyst", "admin": "admin"}
 DEFAULT_PAGE = "scorecard"
-LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 PROXY_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-Ip")
 
 
@@ -46,14 +46,37 @@ def served_on_loopback() -> bool:
     address = st_config.get_option("server.address") or ""
     if not address and st_config.get_option("global.appTest"):
         return True  # AppTest opens no socket at all
-    if address not in LOOPBACK or st.context.ip_address is not None:
+    if address not in local_token.LOOPBACK or st.context.ip_address is not None:
         return False
     # A reverse proxy on the same machine connects from 127.0.0.1 too; its headers give it away.
     headers = st.context.headers
     if any(headers.get(h) for h in PROXY_HEADERS):
         return False
     host = headers.get("Host")
-    return host is None or (urlsplit(f"//{host}").hostname or "") in LOOPBACK
+    return host is None or (urlsplit(f"//{host}").hostname or "") in local_token.LOOPBACK
+
+
+def accept_local_token() -> None:
+    """Take the local-mode token out of the address bar, and keep it for this session if it is this start's.
+
+    The link printed at start-up carries it once; a reload or a new tab starts a new session without it.
+    """
+    given = st.query_params.get(local_token.QUERY_PARAM)
+    if given is None:
+        return
+    del st.query_params[local_token.QUERY_PARAM]  # never left in the address bar, the history or a shared link
+    if local_token.matches(given):
+        st.session_state[LOCAL_TOKEN_KEY] = given
+
+
+def holds_local_token() -> bool:
+    """Whether this session brought this start's local-mode token."""
+    return local_token.matches(st.session_state.get(LOCAL_TOKEN_KEY))
+
+
+def local_mode_open() -> bool:
+    """Whether this session gets local mode: no account, served on this machine only, and the token brought."""
+    return mode() == "local" and served_on_loopback() and holds_local_token()
 
 
 def mode() -> str:
@@ -70,7 +93,7 @@ def current_user() -> auth.User | None:
     session = st.session_state.get(SESSION_KEY)
     if session is not None and session.user.source == "account":
         return _keep_session(session)
-    if mode() == "local" and served_on_loopback():
+    if local_mode_open():
         return auth.local_mode_user()
     return None
 
@@ -105,7 +128,7 @@ def role_map() -> oidc.RoleMap:
     try:
         return oidc.load_role_map()
     except (OSError, auth.AccountError) as exc:
-        st.error(str(exc))
+        st.error(plain.md(str(exc)))  # it quotes the file's entries
         return oidc.RoleMap({}, {}, {})
 
 

@@ -11,7 +11,7 @@ from metrics import audit, targets
 from metrics.export import to_csv_bytes, to_xlsx_bytes
 from metrics.scorecard import format_value
 from metrics.stats import COMPARATORS
-from ui import access, auth, data
+from ui import access, auth, data, plain
 from ui.i18n import pick, split_pair, t
 
 
@@ -53,7 +53,7 @@ def target_form() -> None:
         targets.change_target(data.engine(), kpi_id, comparator, stored, reason=reason, actor=actor.name,
                               effective_from=effective, registry=data.registry())
     except targets.TargetError as exc:
-        st.error(split_pair(str(exc)))
+        st.error(plain.md(split_pair(str(exc))))
         return
     st.success(t("admin.target_changed"))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.stories import KpiStory
-from ui import access, charts_kpi, data, shell
+from ui import access, charts_kpi, data, plain, shell
 from ui.area_details import breakdown_tab, distribution_tab
 from ui.cards import status_badge
 from ui.errors import friendly
@@ -28,7 +28,7 @@ def headline(story: KpiStory) -> None:
     scale = story.kpi.params.get("scale")
     show(charts_kpi.headline(result, float(scale) if scale else None), key=f"{result.id}-headline")
     for line in explanations(result):
-        st.markdown(f"- {line}")
+        st.markdown(f"- {plain.md(line)}")  # the core's notes name courses from the files
 
 
 def trend_tab(story: KpiStory) -> None:

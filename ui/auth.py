@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics import auth
-from ui import access, data
+from ui import access, data, plain
 from ui.i18n import labels, split_pair, t
 
 
@@ -36,7 +36,7 @@ def login_page() -> None:
 
 
 def _no_role_yet() -> None:
-    st.warning(t("auth.no_role_yet", email=st.user.get("email", "")))
+    st.warning(t("auth.no_role_yet", email=plain.md(st.user.get("email", ""))))
     if st.button(t("auth.sign_out"), key="auth-logout-norole"):
         access.end_session()
 
@@ -47,8 +47,11 @@ def _oidc_button() -> None:
 
 
 def _local_mode_refused() -> None:
-    """No account yet, and the request does not come straight from this machine: nothing is served."""
-    st.error(t("auth.local_mode_refused"), icon=":material/lock:")
+    """No account yet, and this session did not bring the start's token or does not come straight from this machine."""
+    if access.served_on_loopback():
+        st.info(t("auth.local_mode_needs_token"), icon=":material/key:")
+    else:
+        st.error(t("auth.local_mode_refused"), icon=":material/lock:")
 
 
 def login_form() -> None:
@@ -86,7 +89,7 @@ def status(user: auth.User | None) -> None:
         st.warning(t("auth.local_mode_banner"), icon=":material/warning:")
         return
     roles = ", ".join(role_name(r) for r in auth.ROLES if r in user.roles) or "—"
-    st.sidebar.caption(f"{user.name} · {roles}")
+    st.sidebar.caption(f"{plain.md(user.name)} · {roles}")  # a name from the identity provider
     if st.sidebar.button(t("auth.sign_out"), icon=":material/logout:", key="auth-logout"):
         access.end_session()
         if user.source == "oidc":
@@ -162,6 +165,6 @@ def _act(change) -> None:
     """Check the admin role again, run the change as that admin, and show its outcome."""
     actor = access.require("admin")
     try:
-        st.success(change(actor.name))
+        st.success(plain.md(change(actor.name)))  # messages quote the username typed
     except auth.AccountError as exc:
-        st.error(split_pair(str(exc)))
+        st.error(plain.md(split_pair(str(exc))))

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from html import escape
-
 import streamlit as st
 
 from metrics.contract import load_contract
 from metrics.scorecard import KpiResult
-from ui import fmt, theme
+from ui import fmt, plain, theme
 from ui.i18n import object_phrase, pick, t
 from ui.sparkline import sparkline
 
@@ -78,15 +76,15 @@ def card_html(result: KpiResult, trend: list[tuple[int, float | None]]) -> str:
     if result.small_sample:
         lines.append(t("card.small_sample", n=result.n))
     muted = "color:#5f6368;font-size:0.85rem;margin:2px 0"
-    body = "".join(f'<div style="{muted}">{escape(line)}</div>' for line in lines if line)
+    body = "".join(f'<div style="{muted}">{plain.html(line)}</div>' for line in lines if line)
     return (
-        f'<div class="kpi-card" data-kpi="{escape(result.id)}">'
-        f'<div style="font-weight:600;min-height:2.6em">{escape(pick(result.title_ko, result.title_en))}</div>'
+        f'<div class="kpi-card" data-kpi="{plain.html(result.id)}">'
+        f'<div style="font-weight:600;min-height:2.6em">{plain.html(pick(result.title_ko, result.title_en))}</div>'
         f'<div style="margin:6px 0">{status_badge(result.status)}</div>'
-        f'<div style="font-size:2rem;font-weight:700;line-height:1.2">{escape(fmt.value(result.value, result.unit))}</div>'
-        f'<div style="{muted}">{escape(fmt.target(result.comparator, result.target, result.unit))}</div>'
+        f'<div style="font-size:2rem;font-weight:700;line-height:1.2">{plain.html(fmt.value(result.value, result.unit))}</div>'
+        f'<div style="{muted}">{plain.html(fmt.target(result.comparator, result.target, result.unit))}</div>'
         f"{body}<div>{trend_svg(result, trend)}</div>"
-        f'<div style="{muted};font-size:0.75rem">{escape(t("card.kpi_id", id=result.id))}</div></div>'
+        f'<div style="{muted};font-size:0.75rem">{plain.html(t("card.kpi_id", id=result.id))}</div></div>'
     )
 
 

@@ -1,4 +1,8 @@
-"""Figures of what lies behind a KPI's number: ratings, answers per question, days taken, rings, hours."""
+"""Figures of what lies behind a KPI's number: ratings, answers per question, days taken, rings, hours.
+
+Questions (survey headers) and course names come from the files: they reach a figure only through
+`_label` (ticks) or `_full` (hover), never as plotly HTML.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from ui import theme
+from ui import plain, theme
 from ui.charts_kpi import CHART_HEIGHT
 from ui.i18n import t
 
@@ -17,6 +21,16 @@ QUESTION_LABEL_CHARS = 34
 def _short(text: str) -> str:
     """A question shortened for an axis label (the full text stays in the hover)."""
     return text if len(text) <= QUESTION_LABEL_CHARS else text[: QUESTION_LABEL_CHARS - 1] + "…"
+
+
+def _label(text: str) -> str:
+    """A question or course from a file as an axis tick: shortened, then made inert (no entity cut in half)."""
+    return plain.chart(_short(str(text)))
+
+
+def _full(texts) -> list[str]:
+    """Questions or courses from a file for the hover, whole and inert."""
+    return [plain.chart(text) for text in texts]
 
 
 def rating_histogram(dist: pd.DataFrame, threshold: float | None, scale: float) -> go.Figure:
@@ -59,8 +73,8 @@ def likert_figure(likert: pd.DataFrame, order: list[str]) -> go.Figure:
     for i, rating in enumerate(range(low, int(scale_max) + 1)):
         part = frame[frame["rating"] == rating].set_index("question").reindex(questions)
         fig.add_trace(go.Bar(
-            y=[_short(q) for q in questions], x=part["share"].fillna(0) * 100, orientation="h",
-            name=str(rating), marker_color=colours[min(i, len(colours) - 1)], customdata=questions,
+            y=[_label(q) for q in questions], x=part["share"].fillna(0) * 100, orientation="h",
+            name=str(rating), marker_color=colours[min(i, len(colours) - 1)], customdata=_full(questions),
             hovertemplate="%{customdata}<br>" + t("chart.likert_hover", rating=rating) + "<extra></extra>",
         ))
     # Up to eleven ratings: the legend goes under the plot, read low to high, clear of the title.
@@ -76,8 +90,8 @@ def question_means_figure(questions: pd.DataFrame, target: float | None) -> go.F
     """Each question's mean, lowest first, against the target where it is a mean."""
     colours = [BELOW if target is not None and m < target else ABOVE for m in questions["mean"]]
     fig = go.Figure(go.Bar(
-        y=[_short(q) for q in questions["question"]], x=questions["mean"], orientation="h", marker_color=colours,
-        customdata=questions[["question", "n"]], text=[f"{m:.2f}" for m in questions["mean"]], textposition="outside",
+        y=[_label(q) for q in questions["question"]], x=questions["mean"], orientation="h", marker_color=colours,
+        customdata=list(zip(_full(questions["question"]), questions["n"], strict=True)), text=[f"{m:.2f}" for m in questions["mean"]], textposition="outside",
         hovertemplate="%{customdata[0]}<br>%{x:.2f} (n=%{customdata[1]:,})<extra></extra>",
     ))
     if target is not None:
@@ -136,8 +150,8 @@ def hours_figure(by_hour: pd.DataFrame, target: float | None) -> go.Figure:
 def courses_figure(by_course: pd.DataFrame, top: int = 15) -> go.Figure:
     """Completions by course, the largest first."""
     frame = by_course.head(top)
-    fig = go.Figure(go.Bar(y=[_short(c) for c in frame["course"]], x=frame["completed"], orientation="h",
-                           marker_color=theme.BAR_COLOUR, customdata=frame["course"],
+    fig = go.Figure(go.Bar(y=[_label(c) for c in frame["course"]], x=frame["completed"], orientation="h",
+                           marker_color=theme.BAR_COLOUR, customdata=_full(frame["course"]),
                            hovertemplate="%{customdata}: %{x:,}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(height=max(CHART_HEIGHT, 28 * len(frame) + 100), title=t("chart.courses_title", top=top), showlegend=False)

@@ -14,6 +14,7 @@ from metrics.filesafety import UnreadableFileError
 from metrics.ingest import RejectedFileError
 from metrics.registry import RegistryError
 from metrics.store import DuplicateFileError, UnknownUploadError
+from ui import plain
 from ui.i18n import current_lang, split_pair, t
 
 log = logging.getLogger("charter.ui")
@@ -30,8 +31,8 @@ def message_of(exc: Exception) -> str:
 
 
 def show_user_error(exc: Exception) -> None:
-    """A known core error as one st.error line."""
-    st.error(message_of(exc), icon=":material/error:")
+    """A known core error as one st.error line (it may quote the file: a sheet name, a header, a value)."""
+    st.error(plain.md(message_of(exc)), icon=":material/error:")
 
 
 def friendly(page: Callable) -> Callable:

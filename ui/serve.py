@@ -3,13 +3,19 @@
 Streamlit runs app.py only when the first browser connects, so the first visitor after a start would wait
 about a second for pandas, plotly, SQLAlchemy and scipy to import. Importing them here, before the server
 listens, moves that wait to the server's start-up, where nobody is looking at a blank page.
+
+It also makes this start's local-mode token (ui/local_token.py), puts it in the environment the app reads,
+and prints the link that carries it right after Streamlit's own address.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from pathlib import Path
+
+from ui import local_token
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 # What every page needs: the libraries and the core. Not the ui modules: their st.cache_data functions
@@ -34,6 +40,27 @@ def warm_up() -> None:
         importlib.import_module(name)
 
 
+def announce(token: str) -> None:
+    """After Streamlit prints its address (the server is listening), print the link that opens local mode."""
+    from streamlit import config
+    from streamlit.web import bootstrap
+    from streamlit.web.server import server_util
+
+    print_url = bootstrap._print_url  # called once the server listens; private, so a test reads what it prints
+
+    def print_url_and_link(*args, **kwargs) -> None:
+        print_url(*args, **kwargs)
+        address = config.get_option("server.address") or ""
+        if address not in local_token.LOOPBACK:
+            print("  로컬 모드 꺼짐: 서버가 127.0.0.1에만 열려 있지 않습니다. / Local mode is off: the server does "
+                  "not listen on 127.0.0.1 only.\n", flush=True)
+            return
+        print("  로컬 모드(계정이 없을 때)는 이 주소로 여세요 / Open local mode (while no account exists) with:\n"
+              f"  {local_token.link(server_util.get_url(address), token)}\n", flush=True)
+
+    bootstrap._print_url = print_url_and_link
+
+
 def main() -> None:
     from streamlit.web import cli
 
@@ -41,6 +68,10 @@ def main() -> None:
 
     warm_up()
     declare_navigation_mode()
+    # A new token at every start, whatever the environment held: an old link stops working.
+    token = local_token.make()
+    os.environ[local_token.ENV] = token
+    announce(token)
     sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
     sys.exit(cli.main())
 

@@ -11,7 +11,7 @@ from metrics.canonical import UploadOptions
 from metrics.contract import KIND_NAMES
 from metrics.ingest import RejectedFileError
 from metrics.settings import load_settings
-from ui import access, data, shell, tables
+from ui import access, data, plain, shell, tables
 from ui import upload_steps as steps
 from ui.errors import friendly, show_user_error
 from ui.i18n import t
@@ -65,7 +65,7 @@ def wizard() -> None:
         show_user_error(exc)
         return  # the kind could not be told: the person chooses it above
     picked_kind, kind = kind, detected.kind
-    st.caption(t("upload.detected", kind=steps.kind_name(kind), sheet=detected.table.sheet))
+    st.caption(t("upload.detected", kind=steps.kind_name(kind), sheet=plain.md(detected.table.sheet)))
     options = steps.choose_options(kind, detected.options)
     st.markdown(f"**{t('upload.mapping')}**")
     st.caption(t("upload.mapping_help"))

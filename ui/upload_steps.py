@@ -19,7 +19,7 @@ from metrics.layout import Table
 from metrics.reading import sheet_names
 from metrics.scales import ScaleEvidence, rescale_rule
 from metrics.settings import load_settings
-from ui import access, data, tables
+from ui import access, data, plain, tables
 from ui.i18n import current_lang, pick, split_pair, t
 
 AUTO = ""
@@ -188,14 +188,14 @@ def report(prepared: ingest.Prepared) -> None:
     c2.metric(t("upload.rows_valid"), f"{valid:,}", border=True)
     c3.metric(t("upload.rows_held"), f"{held:,}", border=True)
     if prepared.template:
-        st.caption(t("upload.template_used", name=prepared.template))
+        st.caption(t("upload.template_used", name=plain.md(prepared.template)))
     for note in prepared.notes:
-        st.info(split_pair(note), icon=":material/info:")
+        st.info(plain.md(split_pair(note)), icon=":material/info:")  # notes quote headers
     choices = (prepared.sha256, prepared.table.sheet, prepared.kind, tuple(sorted(prepared.mapping.items())),
                prepared.options)
     twins = _reexport_note(*data.cache_key(), *choices, _prepared=prepared)
     if twins:
-        st.warning(split_pair(twins), icon=":material/content_copy:")
+        st.warning(plain.md(split_pair(twins)), icon=":material/content_copy:")
     if not prepared.issues:
         st.success(t("upload.no_issues"), icon=":material/check_circle:")
         return
@@ -233,4 +233,4 @@ def save_template_form(prepared: ingest.Prepared) -> None:
             options = {k: v for k, v in asdict(prepared.options).items() if v is not None}
             templates.save_template(data.engine(), name.strip(), prepared.kind, prepared.table.headers,
                                     prepared.mapping, options)
-            st.success(t("upload.template_saved", name=name.strip()), icon=":material/bookmark_added:")
+            st.success(t("upload.template_saved", name=plain.md(name.strip())), icon=":material/bookmark_added:")
