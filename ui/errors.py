@@ -10,6 +10,7 @@ from collections.abc import Callable
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from metrics import database
 from metrics.filesafety import UnreadableFileError
 from metrics.ingest import RejectedFileError
 from metrics.registry import RegistryError
@@ -48,9 +49,10 @@ def friendly(page: Callable) -> Callable:
             log.error("registry.toml rejected: %s", exc)
             st.error(t("errors.registry"), icon=":material/error:")
             st.code("\n".join(exc.problems), language=None)
-        except SQLAlchemyError:
+        except SQLAlchemyError as exc:
             ref = _log_unexpected()
-            st.error(t("errors.database", ref=ref), icon=":material/database:")
+            ko, en = database.failure_message(exc)  # locked, read-only, full: said plainly, never the SQL
+            st.error(t("errors.database", what=en if current_lang() == "en" else ko, ref=ref), icon=":material/database:")
         except Exception:  # noqa: BLE001 - the last line of defence: logged with a reference, shown plainly
             ref = _log_unexpected()
             st.error(t("errors.unexpected", ref=ref), icon=":material/error:")
