@@ -55,8 +55,9 @@ def announce(token: str) -> None:
             print("  로컬 모드 꺼짐: 서버가 127.0.0.1에만 열려 있지 않습니다. / Local mode is off: the server does "
                   "not listen on 127.0.0.1 only.\n", flush=True)
             return
+        host = f"[{address}]" if ":" in address else address  # ::1 in a URL
         print("  로컬 모드(계정이 없을 때)는 이 주소로 여세요 / Open local mode (while no account exists) with:\n"
-              f"  {local_token.link(server_util.get_url(address), token)}\n", flush=True)
+              f"  {local_token.link(server_util.get_url(host), token)}\n", flush=True)
 
     bootstrap._print_url = print_url_and_link
 
