@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from metrics import pseudonym, reexport, store
+from metrics import preview, pseudonym, reexport, store
 from metrics.canonical import MappedTable, UploadOptions, build
 from metrics.contract import KindSpec, load_contract
 from metrics.issues import Issue, IssueLog, issues_frame
@@ -76,7 +76,7 @@ class IngestReport:
     """What happened to a file, for people (message) and machines (to_dict)."""
 
     filename: str
-    status: str  # imported | dry_run | rejected
+    status: str  # imported | dry_run | nothing_new (every valid row stored already: no upload made) | rejected
     message: str
     kind: str | None = None
     sheet: str | None = None
@@ -87,13 +87,15 @@ class IngestReport:
     rows_imported: int = 0
     rows_duplicate: int = 0
     rows_superseded: int = 0
+    rows_new: int = 0  # stored for the first time (imported) or would be (dry_run)
+    years: list[int] = field(default_factory=list)  # the years of the valid rows
     mapping: dict[str, str] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.status in ("imported", "dry_run")
+        return self.status in ("imported", "dry_run", "nothing_new")
 
     def to_dict(self) -> dict:
         d = {k: v for k, v in self.__dict__.items() if k != "issues"}
@@ -344,9 +346,19 @@ def check_pseudonym_key(engine: Engine) -> None:
         raise RejectedFileError(error.message_ko, error.message_en) from error
 
 
-def commit(engine: Engine, prepared: Prepared, *, uploaded_by: str | None = None) -> store.UploadResult:
-    """Store the valid rows of a prepared file as one upload (all or nothing)."""
+def commit(engine: Engine, prepared: Prepared, *, uploaded_by: str | None = None,
+           plan: preview.ImportPreview | None = None) -> store.UploadResult:
+    """Store the valid rows of a prepared file as one upload (all or nothing).
+
+    Refused, before any upload is logged, when it would store nothing: the same file again
+    (store.DuplicateFileError) or no row new or changed (preview.NothingNewError). `plan` is a preview
+    just made for these rows; without it one is made here."""
     check_pseudonym_key(engine)
+    plan = plan or preview.preview(engine, prepared)
+    if plan.same_file is not None:
+        raise store.DuplicateFileError(plan.same_file.upload_id, plan.same_file.created_at)
+    if not plan.writes_anything:
+        raise preview.NothingNewError(plan)
     meta = store.UploadMeta(
         filename=prepared.filename,
         sha256=prepared.sha256,
@@ -408,12 +420,21 @@ def ingest_file(
             report.message += (f" 자동으로 '{spec.ko}'(으)로 읽었습니다. 다른 자료라면 종류를 직접 고르세요. / "
                                f"Read as '{spec.en}' by detection; if it is something else, choose the kind.")
         return report
+    plan = preview.preview(engine, prepared)
+    report.rows_new, report.rows_duplicate, report.rows_superseded = plan.rows_new, plan.rows_repeated, plan.rows_changed
+    report.years = list(plan.years)
+    if plan.same_file is not None:
+        report.status, report.message = "rejected", plan.same_file.message()
+        return report
     if dry_run:
         report.message = _summary(report, imported=False)
         return report
+    if not plan.writes_anything:
+        report.status, report.message = "nothing_new", preview.nothing_new_message(plan)
+        return report
     try:
-        result = commit(engine, prepared, uploaded_by=uploaded_by)
-    except store.DuplicateFileError as exc:
+        result = commit(engine, prepared, uploaded_by=uploaded_by, plan=plan)
+    except store.DuplicateFileError as exc:  # the same file landed from elsewhere since the preview
         report.status, report.message = "rejected", str(exc)
         return report
     report.status = "imported"
@@ -421,6 +442,7 @@ def ingest_file(
     report.rows_imported = result.rows_imported
     report.rows_duplicate = result.rows_duplicate
     report.rows_superseded = result.rows_superseded
+    report.rows_new = result.rows_imported - result.rows_superseded
     report.message = _summary(report, imported=True)
     return report
 
@@ -444,5 +466,7 @@ def _summary(r: IngestReport, *, imported: bool) -> str:
     if imported:
         return (f"{r.rows_imported:,}행을 가져왔습니다 (이미 있던 행 {r.rows_duplicate:,}, 보류 {r.rows_held:,}). / "
                 f"Imported {r.rows_imported:,} rows ({r.rows_duplicate:,} already stored, {r.rows_held:,} held back).")
-    return (f"가져올 수 있는 행 {r.rows_valid:,}, 보류 {r.rows_held:,} (저장하지 않음). / "
-            f"{r.rows_valid:,} rows valid, {r.rows_held:,} held back (nothing stored).")
+    return (f"가져올 수 있는 행 {r.rows_valid:,} (새 행 {r.rows_new:,}, 바뀐 행 {r.rows_superseded:,}, "
+            f"이미 있던 행 {r.rows_duplicate:,}), 보류 {r.rows_held:,} (저장하지 않음). / "
+            f"{r.rows_valid:,} rows valid ({r.rows_new:,} new, {r.rows_superseded:,} changed, "
+            f"{r.rows_duplicate:,} already stored), {r.rows_held:,} held back (nothing stored).")
