@@ -10,6 +10,7 @@ from sqlalchemy import Engine, delete, select
 
 from metrics import database, schema
 from metrics.mapping import shape_signature
+from metrics.values import normalise_key
 
 
 @dataclass(frozen=True)
@@ -64,3 +65,32 @@ def load_template(engine: Engine, name: str) -> Template | None:
 def _template(row) -> Template:
     payload = json.loads(row.mapping_json)
     return Template(row.name, row.kind, payload.get("mapping", {}), payload.get("options", {}))
+
+
+def _header_key(header: str) -> str:
+    return normalise_key(header)  # as shape_signature compares headers
+
+
+def closest_templates(engine: Engine, headers: list[str], kind: str | None = None) -> list[tuple[Template, int]]:
+    """Saved templates (of `kind`, when given) sharing columns with a sheet: (template, columns in common),
+    most in common first. A template can then be chosen by hand for a sheet whose columns differ a little."""
+    mine = {_header_key(h) for h in headers}
+    ranked = []
+    for template in list_templates(engine):
+        if kind is not None and template.kind != kind:
+            continue
+        common = len(mine & {_header_key(h) for h, role in template.mapping.items() if role})
+        if common:
+            ranked.append((template, common))
+    return sorted(ranked, key=lambda pair: (-pair[1], pair[0].name))
+
+
+def apply_template(template: Template, headers: list[str], start: dict[str, str],
+                   multiple: frozenset[str] = frozenset()) -> dict[str, str]:
+    """The mapping of a sheet after choosing `template` by hand: a header the template knows (compared as
+    normalised text, so 접수 일자 is 접수일자) takes the template's role; any other header keeps its role
+    from `start` unless the template gives that role to another column (roles in `multiple` may repeat)."""
+    roles = {_header_key(h): role for h, role in template.mapping.items()}
+    known = {h: roles[_header_key(h)] for h in headers if _header_key(h) in roles}
+    taken = {role for role in known.values() if role and role not in multiple}
+    return {h: known[h] if h in known else ("" if start.get(h, "") in taken else start.get(h, "") or "") for h in headers}
