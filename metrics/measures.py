@@ -1,7 +1,8 @@
 """The named measures a KPI in registry.toml can use, one row each.
 
 A measure is a function (rows of the source kind for the year, already filtered; the KPI's
-settings; the period; all frames of the year) -> MeasureResult. Adding a KPI of a known measure
+settings; the period; all frames of the year) -> MeasureResult, and beside it the function that
+lists the rows behind it, each with its state (measures_rows). Adding a KPI of a known measure
 is an edit of registry.toml only; a new measure is a function plus one row in MEASURES.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from metrics import measures_cases, measures_counts, measures_surveys
+from metrics import measures_cases, measures_counts, measures_rows, measures_surveys
 
 SURVEY_KINDS = ("exhibitor_survey", "trainee_survey", "future_talent_survey")
 UNITS = ("share", "count", "points", "days")
@@ -39,6 +40,7 @@ class MeasureSpec:
     sample: bool = False  # a survey: interval and conclusive verdict
     paced: bool = False  # a count: projected to the year end while the year runs
     summary: str = ""
+    rows: Callable | None = None  # (rows, settings, period, frames, target) -> the rows behind, with state and reason
 
     def setting(self, name: str) -> Setting | None:
         """The setting called `name`, if the measure has one."""
@@ -61,44 +63,51 @@ MEASURES: dict[str, MeasureSpec] = {
             "deadline_share", measures_cases.deadline_share, ("cases",), "share", True,
             (DAYS, DAY_MODE, Setting("interim_counts", "bool", False, "interim_counts = true: 중간 안내도 답변으로 인정")),
             summary="Share of the year's cases answered within `days` (business or calendar); pending left out.",
+            rows=measures_rows.deadline_rows,
         ),
         MeasureSpec(
             "median_days", measures_cases.median_days, ("cases",), "days", False,
             (Setting("day_mode", "day_mode", False, 'day_mode = "calendar" (default) or "business"'),),
             summary="Median days from request to completion over completed cases (tracked unless a target is set).",
+            rows=measures_rows.median_days_rows,
         ),
         MeasureSpec(
             "event_count", measures_counts.event_count, ("events",), "count", True, paced=True,
-            summary="Events of the type held in the year.",
+            summary="Events of the type held in the year.", rows=measures_rows.event_rows,
         ),
         MeasureSpec(
             "completed_enrolments", measures_counts.completed_enrolments, ("attendance",), "count", True, paced=True,
             summary="Completed enrolments of courses that ended in the year; unique trainees beside.",
+            rows=measures_rows.enrolment_rows,
         ),
         MeasureSpec(
             "survey_mean", measures_surveys.survey_mean, SURVEY_KINDS, "points", True, (SCALE,), sample=True,
             summary="Mean overall score converted to `scale` points, with a 95% t interval.",
+            rows=measures_rows.survey_mean_rows,
         ),
         MeasureSpec(
             "survey_satisfied_share", measures_surveys.survey_satisfied_share, SURVEY_KINDS, "share", True,
             (SCALE, Setting("satisfied_at", "float", True, "만족 기준 / satisfied_at = 4.0 (on `scale`)")),
             sample=True,
             summary="Share of respondents whose score on `scale` is at least `satisfied_at`, with a Wilson interval.",
+            rows=measures_rows.survey_satisfied_rows,
         ),
         MeasureSpec(
             "course_feedback_coverage", measures_surveys.course_feedback_coverage, ("attendance",), "share", True,
             (Setting("survey_kind", "survey_kind", True, 'survey_kind = "trainee_survey"'),),
             summary="Share of the year's distinct courses with at least one response of `survey_kind`.",
+            rows=measures_rows.coverage_rows,
         ),
         MeasureSpec(
             "posting_duration_share", measures_counts.posting_duration_share, ("postings",), "share", True,
             (Setting("months", "int", True, "게시 개월 수 / months = 5"),),
             summary="Share of the exhibition year's postings online at least `months` calendar months.",
+            rows=measures_rows.posting_rows,
         ),
         MeasureSpec(
             "calls_within_rings", measures_counts.calls_within_rings, ("calls",), "share", True,
             (Setting("max_rings", "int", True, "허용 벨 횟수 / max_rings = 2"),),
-            summary="Share of calls answered within `max_rings` rings.",
+            summary="Share of calls answered within `max_rings` rings.", rows=measures_rows.call_rows,
         ),
     )
 }
