@@ -1,4 +1,4 @@
-"""Who may do what: roles, local accounts (argon2 hashes), login with lockout and throttling, sessions.
+"""Who may do what: roles, local accounts (argon2 hashes), login with lockout and throttling, session limits.
 
 Every failed login gets the same message and the same work (one argon2 verification, against a dummy
 hash for an unknown name), so neither the text nor the time tells a guesser which part was wrong.
@@ -204,20 +204,22 @@ def set_roles(engine: Engine, username: str, roles, *, actor: str, now: datetime
 
 
 def set_disabled(engine: Engine, username: str, disabled: bool, *, actor: str, now: datetime | None = None) -> None:
-    """Disable or re-enable an account (disabling the last active admin is refused)."""
+    """Disable or re-enable an account (disabling the last active admin is refused; disabling ends its sessions)."""
     ensure_tables(engine)  # before the transaction: creating tables needs its own
     with database.writing(engine) as conn:
         row = _account(conn, username)
         if disabled:
             _keep_an_admin(conn, row)
         conn.execute(users.update().where(users.c.id == row.id).values(disabled=disabled, failed_count=0, locked_until=None))
+        if disabled:
+            _end_sessions(conn, row.id)
         action = "account_disable" if disabled else "account_enable"
         audit.record_in(conn, actor, action, {"username": row.username}, now=now)
 
 
 def set_password(engine: Engine, username: str, password: str, *, actor: str,
                  now: datetime | None = None, policy: Policy | None = None) -> None:
-    """Set a new password (a reset by an admin or the CLI); also lifts a lockout."""
+    """Set a new password (a reset by an admin or the CLI); also lifts a lockout and ends the account's sessions."""
     now = now or datetime.now()
     ensure_tables(engine)  # before the transaction: creating tables needs its own
     with database.writing(engine) as conn:
@@ -226,7 +228,14 @@ def set_password(engine: Engine, username: str, password: str, *, actor: str,
         conn.execute(users.update().where(users.c.id == row.id).values(
             password_hash=hash_password(password), password_changed_at=now, failed_count=0, locked_until=None,
         ))
+        _end_sessions(conn, row.id)  # whoever knew the old password is signed out everywhere
         audit.record_in(conn, actor, "account_password", {"username": row.username}, now=now)
+
+
+def _end_sessions(conn, user_id: int) -> None:
+    from metrics import sessions  # here: metrics.sessions builds on this module's User and Policy
+
+    sessions.end_all_in(conn, user_id)
 
 
 def _account(conn, username: str):
@@ -324,9 +333,20 @@ def _count_failure(engine: Engine, user_id: int, now: datetime, policy: Policy) 
 
 # ---- sessions --------------------------------------------------------------------------------
 
+def session_limit_reached(last_seen: datetime, expires_at: datetime, now: datetime, policy: Policy) -> str:
+    """Which limit a session has reached at `now`: "max_age" (its expiry), "idle" (no use for
+    SESSION_IDLE_MINUTES), or "" while it lasts. The one rule for every kind of session."""
+    if now >= expires_at:
+        return "max_age"
+    if now - last_seen > timedelta(minutes=policy.idle_minutes):
+        return "idle"
+    return ""
+
+
 @dataclass(frozen=True)
 class Session:
-    """A signed-in browser session, kept server-side: whose, since when, last seen when."""
+    """An identity-provider session, kept in the tab's server-side state: whose, since when, last seen when.
+    (Local accounts' sessions live in the database: metrics.sessions.)"""
 
     user: User
     started_at: datetime
@@ -341,9 +361,8 @@ def start_session(user: User, now: datetime | None = None, started_at: datetime 
 
 def session_expired(session: Session, now: datetime, policy: Policy) -> bool:
     """Whether the session has been idle too long or has lasted longer than allowed."""
-    idle = now - session.last_seen > timedelta(minutes=policy.idle_minutes)
-    too_old = now - session.started_at > timedelta(hours=policy.max_hours)
-    return idle or too_old
+    expires_at = session.started_at + timedelta(hours=policy.max_hours)
+    return bool(session_limit_reached(session.last_seen, expires_at, now, policy))
 
 
 def refresh_session(engine: Engine, session: Session, *, now: datetime | None = None,

@@ -1,4 +1,5 @@
-"""The tables of access control: local accounts, failed sign-ins by address, the audit log, target changes.
+"""The tables of access control: local accounts, their sign-in sessions, failed sign-ins by address, the audit
+log, target changes.
 
 They live on the same `schema.metadata` as the data tables, so `store.get_engine` creates them
 once this module is imported; `ensure_tables` covers an engine made before that import.
@@ -8,7 +9,20 @@ from __future__ import annotations
 
 import weakref
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Engine, Float, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
 
 from metrics.schema import metadata
 
@@ -26,6 +40,21 @@ users = Table(
     Column("created_at", DateTime, nullable=False),
     Column("password_changed_at", DateTime, nullable=False),
     Column("last_login_at", DateTime),
+)
+
+# Sign-in sessions of local accounts (metrics.sessions). The browser holds a random id in an HttpOnly cookie;
+# this row holds only its SHA-256, so a copy of the database signs nobody in. While `ticket` is true the row is
+# a one-time ticket (the same hash scheme) that the browser exchanges, within a minute, for the session id.
+sign_in_sessions = Table(
+    "sign_in_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("ticket", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False, index=True),
 )
 
 # Failed sign-ins by client address, for the throttle (metrics.throttle): only the address and the time,
@@ -67,7 +96,7 @@ target_changes = Table(
     Index("ix_target_kpi_from", "kpi_id", "effective_from"),
 )
 
-SECURITY_TABLES = (users, login_failures, audit_log, target_changes)
+SECURITY_TABLES = (users, sign_in_sessions, login_failures, audit_log, target_changes)
 _ready: weakref.WeakSet = weakref.WeakSet()
 
 
