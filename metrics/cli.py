@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from metrics import database
+from metrics.cli_export import add_export_command, run_export
 from metrics.cli_users import add_user_commands, cli_actor, run_user_command
 from metrics.contract import KIND_NAMES
 
@@ -49,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     add_user_commands(sub)
     _add_audit_commands(sub)
     _add_db_commands(sub)
+    add_export_command(sub)
     return p
 
 
@@ -75,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit status."""
     args = _parser().parse_args(argv)
     handler = {"ingest": _ingest, "uploads": _uploads, "undo": _undo, "demo": _demo, "scorecard": _scorecard,
-               "contract-doc": _contract_doc, "user": run_user_command, "audit": _audit_prune, "db": _db}[args.command]
+               "contract-doc": _contract_doc, "user": run_user_command, "audit": _audit_prune, "db": _db,
+               "export": run_export}[args.command]
     try:
         return handler(args)
     except SQLAlchemyError as exc:

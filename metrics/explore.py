@@ -80,6 +80,12 @@ class Filters:
     date_to: date | None = None
     timeliness: tuple[str, ...] = ()
 
+    def describe(self) -> str:
+        """The filters set, as one line for the audit log ("" when none)."""
+        parts = [f"{name}={','.join(str(v) for v in value)}" if isinstance(value, tuple) else f"{name}={value}"
+                 for name, value in vars(self).items() if value not in ((), None)]
+        return "; ".join(parts)
+
 
 @dataclass(frozen=True)
 class Choices:
@@ -154,6 +160,66 @@ def load(engine: Engine, name: str, filters: Filters | None = None, today: date 
     frame = frame.sort_values([ds.date_column, "id"], kind="stable", na_position="last")
     hidden = ("id", "upload_id", "items_json", "course_key")
     return frame.drop(columns=[c for c in hidden if c in frame.columns]).reset_index(drop=True)
+
+
+def split_where(name: str, conditions: list[tuple[str, str]]) -> tuple[Filters, dict[str, tuple[str, ...]]]:
+    """COLUMN=VALUE conditions as the explorer's filters (year, course, type, timeliness) and the rest by column.
+
+    The same column twice keeps either value; different columns must all hold.
+    """
+    ds = dataset(name)
+    by_column: dict[str, list[str]] = {}
+    for column, value in conditions:
+        by_column.setdefault(column, []).append(value)
+    special = {"year": "years", ds.course_column: "courses", ds.type_column: "types"}
+    if ds.has_timeliness:
+        special["timeliness"] = "timeliness"
+    chosen: dict = {}
+    rest: dict[str, tuple[str, ...]] = {}
+    for column, values in by_column.items():
+        field = special.get(column) if column else None
+        if field == "years":
+            chosen[field] = tuple(_year(v) for v in values)
+        elif field:
+            chosen[field] = tuple(values)
+        else:
+            rest[column] = tuple(values)
+    return Filters(**chosen), rest
+
+
+def _year(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"연도는 숫자로 적습니다: '{text}' / a year is a number, not '{text}'") from None
+
+
+def where(frame: pd.DataFrame, conditions: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+    """Rows whose cell equals one of the values given for each column (dates as YYYY-MM-DD, numbers by value)."""
+    unknown = sorted(set(conditions) - set(frame.columns))
+    if unknown:
+        known = ", ".join(str(c) for c in frame.columns)
+        raise ValueError(f"없는 열입니다: {', '.join(unknown)} (있는 열: {known}) / no such column: {', '.join(unknown)} "
+                         f"(columns: {known})")
+    keep = pd.Series(True, index=frame.index)
+    for column, values in conditions.items():
+        keep &= _cell_matches(frame[column], values)
+    return frame[keep]
+
+
+def _cell_matches(col: pd.Series, values: tuple[str, ...]) -> pd.Series:
+    """Which cells equal one of `values`, compared as the cell's kind asks."""
+    if pd.api.types.is_datetime64_any_dtype(col):
+        days = col.dt.strftime("%Y-%m-%d")
+        stamps = col.dt.strftime("%Y-%m-%d %H:%M:%S")
+        return days.isin(values) | stamps.isin(values)
+    if pd.api.types.is_bool_dtype(col):
+        wanted = {v.strip().casefold() in ("true", "1", "yes", "y", "예") for v in values}
+        return col.isin(wanted)
+    if pd.api.types.is_numeric_dtype(col):
+        numbers = pd.to_numeric(pd.Series(values), errors="coerce").dropna()
+        return col.isin(numbers.tolist())
+    return col.astype("object").map(lambda c: isinstance(c, str) and c in values).astype(bool)
 
 
 def _read(engine: Engine, ds: Dataset, filters: Filters) -> pd.DataFrame:
