@@ -24,7 +24,7 @@ from metrics.mapping import detect_kind, duplicate_roles, missing_required, sugg
 from metrics.reading import RawSheet, UnreadableFileError, Upload, open_upload
 from metrics.scales import ScaleEvidence
 from metrics.settings import load_settings
-from metrics.templates import find_template
+from metrics.templates import Template, apply_template, find_template
 
 # Below this, a detected kind is a guess too weak to import without the person choosing it.
 MIN_KIND_SCORE = 3.0
@@ -142,6 +142,19 @@ def detect(
         mapping = _complete_mapping(table, template.mapping)
         return Detected(kind, table, mapping, _merge_template_options(options, template.options), template.name)
     return Detected(kind, table, _complete_mapping(table, suggest_mapping(table.frame, contract.kind(kind))), options)
+
+
+def with_template(detected: Detected, template: Template) -> Detected:
+    """The detected table with a saved template chosen by hand (its columns may differ a little from the
+    sheet's): its roles on the columns it knows, its options where none was chosen."""
+    if template.kind != detected.kind:
+        raise RejectedFileError(
+            f"다른 종류의 자료용 양식입니다: '{template.name}'.", f"The template '{template.name}' is for another kind of data."
+        )
+    multiple = frozenset(c.role for c in load_contract().kind(detected.kind).columns if c.multiple)
+    mapping = apply_template(template, detected.table.headers, detected.mapping, multiple)
+    return replace(detected, mapping=mapping, options=_merge_template_options(detected.options, template.options),
+                   template=template.name)
 
 
 def prepare(

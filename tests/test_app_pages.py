@@ -236,10 +236,10 @@ def test_the_same_file_twice_is_refused(demo_db):
     at = _open("pages/upload.py")
     _upload(at, "twice.xlsx", content)
     at.button(key="upload-import").click().run()
-    _upload(at, "twice-again.xlsx", content)
-    at.button(key="upload-import").click().run()
+    _upload(at, "twice-again.xlsx", content)  # said at once: no import is offered
     assert not at.exception
     assert any("이미 업로드" in e.value for e in at.error)
+    assert "upload-import" not in [b.key for b in at.button]
 
 
 def test_explorer_filters_and_counts_rows(demo_db):

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import streamlit as st
 
-from metrics import blank_templates, store
+from metrics import blank_templates, freshness, store
 from metrics.canonical import UploadOptions
 from metrics.contract import KIND_NAMES
 from metrics.ingest import RejectedFileError
+from metrics.preview import NothingNewError
 from metrics.settings import load_settings
 from ui import access, data, plain, shell, tables
 from ui import upload_steps as steps
 from ui.errors import friendly, show_user_error
-from ui.i18n import t
+from ui.i18n import split_pair, t
 from ui.values import translated
 
 # Page-local wizard state: a counter in the uploader's key (a new key empties it after an import
@@ -53,6 +55,10 @@ def wizard() -> None:
         st.caption(t("upload.hint"))
         return
     file_bytes, filename = file.getvalue(), file.name
+    same = steps.same_file(file_bytes)
+    if same is not None:  # said at once: nothing to check or import in a file already stored
+        steps.show_same_file(same)
+        return
     left, right = st.columns(2)
     with left:
         kind = steps.choose_kind()
@@ -66,13 +72,16 @@ def wizard() -> None:
         return  # the kind could not be told: the person chooses it above
     picked_kind, kind = kind, detected.kind
     st.caption(t("upload.detected", kind=steps.kind_name(kind), sheet=plain.md(detected.table.sheet)))
+    table = detected.table
+    file_key = f"{len(file_bytes)}-{filename}-{kind}-{table.sheet}"
+    detected = steps.choose_template(detected, key=f"template-{file_key}")
+    template = detected.template
     options = steps.choose_options(kind, detected.options)
     st.markdown(f"**{t('upload.mapping')}**")
     st.caption(t("upload.mapping_help"))
-    table = detected.table
-    chosen = steps.mapping_editor(table, detected.mapping, kind, key=f"mapping-{len(file_bytes)}-{filename}-{kind}-{table.sheet}")
+    chosen = steps.mapping_editor(table, detected.mapping, kind, key=f"mapping-{file_key}-{template}")
     try:
-        prepared = steps.prepare(file_bytes, filename, picked_kind, sheet, defaults, chosen, options)
+        prepared = steps.prepare(file_bytes, filename, picked_kind, sheet, defaults, chosen, options, template)
     except RejectedFileError as exc:
         show_user_error(exc)
         return  # e.g. a required column still unmapped: the table above fixes it
@@ -81,16 +90,24 @@ def wizard() -> None:
         if scale is None:
             return  # never guessed: nothing is reported or imported until the scale is chosen
         options = replace(options, scale=scale)
-        prepared = steps.prepare(file_bytes, filename, picked_kind, sheet, defaults, chosen, options)
+        prepared = steps.prepare(file_bytes, filename, picked_kind, sheet, defaults, chosen, options, template)
     with st.expander(t("upload.preview", rows=min(steps.PREVIEW_ROWS, len(prepared.table.frame))), icon=":material/table:"):
         steps.preview(prepared)
     st.markdown(f"#### {t('upload.report')}")
     steps.report(prepared)
+    plan = steps.plan(prepared)
+    steps.show_plan(plan)
     go, cancel = st.columns([1, 1])
-    if go.button(t("upload.import", n=f"{len(prepared.rows):,}"), type="primary", disabled=prepared.rows.empty,
-                 icon=":material/cloud_upload:", key="upload-import"):
+    # An import that would store nothing is not offered (a file of invalid rows keeps its disabled button).
+    if (plan.writes_anything or prepared.rows.empty) and go.button(
+            t("upload.import", n=f"{plan.rows_written:,}"), type="primary", disabled=not plan.writes_anything,
+            icon=":material/cloud_upload:", key="upload-import"):
         access.require("manager")  # checked again on the action itself, not only on the page
-        flash(steps.commit(prepared, shell.user_name()))
+        try:
+            flash(steps.commit(prepared, shell.user_name()))
+        except NothingNewError as exc:
+            st.info(split_pair(str(exc)), icon=":material/check_circle:")
+            return
         reset_wizard()
         st.rerun()
     if cancel.button(t("upload.cancel"), icon=":material/close:", key="upload-cancel"):
@@ -116,7 +133,10 @@ def history() -> None:
     names = dict(zip(active["id"], active["filename"], strict=True))
     rows = dict(zip(active["id"], active["rows_imported"], strict=True))
     with st.container(border=True):
-        choice = st.selectbox(t("upload.undo_which"), list(names), format_func=lambda i: f"#{i} · {names[i]}", key="undo-choice")
+        # Keyed on the newest upload: after an import (here or elsewhere) the box proposes that one,
+        # not the choice left over from before it.
+        choice = st.selectbox(t("upload.undo_which"), list(names), format_func=lambda i: f"#{i} · {names[i]}",
+                              index=0, key=f"undo-choice-{max(names)}")
         confirm = st.checkbox(t("upload.undo_confirm", rows=f"{rows[choice]:,}", id=choice), key=f"undo-confirm-{choice}")
         if st.button(t("upload.undo_button"), disabled=not confirm, icon=":material/undo:", key="undo-button"):
             access.require("manager")
@@ -124,6 +144,16 @@ def history() -> None:
             access.audit("undo", {"upload_id": int(choice), "filename": names[choice]})
             flash(t("upload.undone", id=choice))
             st.rerun()
+
+
+@friendly
+def data_freshness() -> None:
+    """Per kind, the last upload and the newest data date, so stale data is obvious."""
+    frame, stale = steps.freshness_table(date.today())
+    title = t("upload_plan.freshness") + (" · " + t("upload_plan.freshness_stale", n=stale) if stale else "")
+    with st.expander(title, icon=":material/event_available:", expanded=bool(stale)):
+        st.caption(t("upload_plan.freshness_help", days=freshness.STALE_AFTER_DAYS))
+        tables.show(frame, key="upload-freshness")
 
 
 @st.cache_data(show_spinner=False)
@@ -150,5 +180,6 @@ def render() -> None:
     st.title(t("upload.title"))
     show_flash()
     wizard()
+    data_freshness()
     history()
     blank_template_downloads()

@@ -6,12 +6,13 @@ Each step takes plain values and returns plain values; the page (ui/upload.py) p
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 import pandas as pd
 import streamlit as st
 
-from metrics import ingest, reexport, templates
+from metrics import freshness, ingest, reexport, templates
+from metrics import preview as import_preview
 from metrics.canonical import UploadOptions
 from metrics.contract import KIND_NAMES, load_contract
 from metrics.export import to_csv_bytes
@@ -19,6 +20,7 @@ from metrics.layout import Table
 from metrics.reading import sheet_names
 from metrics.scales import ScaleEvidence, rescale_rule
 from metrics.settings import load_settings
+from metrics.store import file_sha256
 from ui import access, data, plain, tables
 from ui.i18n import current_lang, pick, split_pair, t
 
@@ -114,18 +116,45 @@ def detect(file_bytes: bytes, filename: str, kind: str | None, sheet: str | None
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _validate(url: str, stamp: str, file_bytes: bytes, filename: str, kind: str | None, sheet: str | None,
-              defaults: UploadOptions, mapping: tuple, options: UploadOptions) -> ingest.Prepared:
+              defaults: UploadOptions, mapping: tuple, options: UploadOptions, template: str | None) -> ingest.Prepared:
     detected = _detect(url, stamp, file_bytes, filename, kind, sheet, defaults)  # cached: not read again
+    if template and template != detected.template:
+        detected = _with_template(detected, template)
     return ingest.validate(file_bytes, filename, detected, mapping=dict(mapping), options=options)
 
 
+def _with_template(detected: ingest.Detected, name: str) -> ingest.Detected:
+    chosen = templates.load_template(data.engine(), name)
+    return detected if chosen is None else ingest.with_template(detected, chosen)
+
+
 def prepare(file_bytes: bytes, filename: str, kind: str | None, sheet: str | None, defaults: UploadOptions,
-            mapping: dict, options: UploadOptions) -> ingest.Prepared:
-    """Map and validate the table `detect` found with the same choices (cached on every choice)."""
+            mapping: dict, options: UploadOptions, template: str | None = None) -> ingest.Prepared:
+    """Map and validate the table `detect` found with the same choices (cached on every choice);
+    `template` names a saved template chosen by hand."""
     frozen = tuple(sorted(mapping.items()))
     with st.spinner(t("upload.reading")):
         return _validate(load_settings().database_url, _templates_stamp(), file_bytes, filename, kind, sheet,
-                         defaults, frozen, options)
+                         defaults, frozen, options, template)
+
+
+def choose_template(detected: ingest.Detected, key: str) -> ingest.Detected:
+    """A saved template to apply by hand, offered when some share columns with the sheet; returns the detected
+    table as that template maps it (unchanged when none is chosen)."""
+    ranked = templates.closest_templates(data.engine(), detected.table.headers, kind=detected.kind)
+    if not ranked:
+        return detected
+    common = {tpl.name: n for tpl, n in ranked}
+    names = [AUTO, *common]
+    start = names.index(detected.template) if detected.template in common else 0
+    picked = st.selectbox(t("upload_plan.template"), names, index=start, key=key, help=t("upload_plan.template_help"),
+                          format_func=lambda n: t("upload_plan.template_option", name=n, n=common[n]) if n
+                          else t("upload_plan.template_auto"))
+    if not picked or picked == detected.template:
+        return detected
+    chosen = next(tpl for tpl, _ in ranked if tpl.name == picked)
+    st.caption(t("upload_plan.template_chosen", name=plain.md(picked)))
+    return ingest.with_template(detected, chosen)
 
 
 def mapping_editor(table: Table, mapping: dict[str, str], kind: str, key: str) -> dict[str, str]:
@@ -200,10 +229,19 @@ def report(prepared: ingest.Prepared) -> None:
         st.success(t("upload.no_issues"), icon=":material/check_circle:")
         return
     frame = issues_frame(prepared)
-    st.warning(t("upload.issues_found", n=len(frame), rows=held), icon=":material/warning:")
+    st.warning(issues_summary(len(frame), held, valid), icon=":material/warning:")
     tables.show(frame, key="upload-issues", height=min(400, 36 * len(frame) + 40))
     st.download_button(t("upload.download_issues"), to_csv_bytes(frame), file_name=f"{prepared.filename}.problems.csv",
                        mime="text/csv", on_click="ignore", icon=":material/download:")
+
+
+def issues_summary(problems: int, held: int, valid: int) -> str:
+    """The line above the problems: how many, how many rows they hold back, whether any row is left to import."""
+    if held == 0:
+        return t("upload_plan.issues_hold_nothing", n=f"{problems:,}")
+    if valid == 0:
+        return t("upload_plan.issues_none_left", n=f"{problems:,}", rows=f"{held:,}")
+    return t("upload.issues_found", n=f"{problems:,}", rows=f"{held:,}")
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -214,7 +252,10 @@ def _reexport_note(url: str, version: tuple, sha256: str, sheet: str, kind: str,
 
 
 def commit(prepared: ingest.Prepared, uploaded_by: str | None) -> str:
-    """Store the valid rows (one transaction) with progress shown; returns the summary to show."""
+    """Store the valid rows (one transaction) with progress shown; returns the summary to show.
+
+    ingest.commit looks again at what is stored: if the same file or every row landed meanwhile (another
+    person, the command line), it refuses before logging an upload and the status box says it failed."""
     with st.status(t("upload.importing", n=f"{len(prepared.rows):,}"), expanded=False) as status:
         result = ingest.commit(data.engine(), prepared, uploaded_by=uploaded_by)
         access.audit("upload", {"upload_id": result.upload_id, "filename": prepared.filename, "kind": prepared.kind,
@@ -234,3 +275,97 @@ def save_template_form(prepared: ingest.Prepared) -> None:
             templates.save_template(data.engine(), name.strip(), prepared.kind, prepared.table.headers,
                                     prepared.mapping, options)
             st.success(t("upload.template_saved", name=plain.md(name.strip())), icon=":material/bookmark_added:")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _same_file(url: str, version: tuple, sha256: str) -> import_preview.SameFile | None:
+    with data.engine().connect() as conn:
+        return import_preview.same_file(conn, sha256)
+
+
+def same_file(file_bytes: bytes) -> import_preview.SameFile | None:
+    """The live upload of these very bytes, if any: said as soon as the file is chosen."""
+    return _same_file(*data.cache_key(), file_sha256(file_bytes))
+
+
+def show_same_file(found: import_preview.SameFile) -> None:
+    """The refusal of a file already imported, and what to do instead."""
+    st.error(t("upload_plan.same_file", id=found.upload_id, at=f"{found.created_at:%Y-%m-%d %H:%M}"),
+             icon=":material/content_copy:")
+    st.caption(t("upload_plan.same_file_hint"))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _plan(url: str, version: tuple, sha256: str, sheet: str, kind: str, mapping: tuple, options: UploadOptions,
+          *, _prepared: ingest.Prepared) -> import_preview.ImportPreview:
+    """Keyed on the stored data and the file and choices that made these rows (the rows are not hashed)."""
+    return import_preview.preview(data.engine(), _prepared)
+
+
+def plan(prepared: ingest.Prepared) -> import_preview.ImportPreview:
+    """What importing the prepared file would do now (nothing written)."""
+    choices = (prepared.sha256, prepared.table.sheet, prepared.kind, tuple(sorted(prepared.mapping.items())),
+               prepared.options)
+    return _plan(*data.cache_key(), *choices, _prepared=prepared)
+
+
+def show_plan(found: import_preview.ImportPreview) -> None:
+    """Rows new, changed, already stored (and by which uploads), held back, and the years, before Import."""
+    st.markdown(f"#### {t('upload_plan.title')}")
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(t("upload_plan.new"), f"{found.rows_new:,}", border=True, help=t("upload_plan.new_help"))
+    c2.metric(t("upload_plan.changed"), f"{found.rows_changed:,}", border=True, help=t("upload_plan.changed_help"))
+    c3.metric(t("upload_plan.repeated"), f"{found.rows_repeated:,}", border=True, help=t("upload_plan.repeated_help"))
+    c4.metric(t("upload_plan.held"), f"{found.rows_held:,}", border=True, help=t("upload_plan.held_help"))
+    if found.repeated_from:
+        st.caption(t("upload_plan.repeated_from", uploads=_upload_refs(found.repeated_from)))
+    if found.changed_from:
+        st.caption(t("upload_plan.changed_from", uploads=_upload_refs(found.changed_from)))
+    years = t("upload_plan.years", years=_years(found.years))
+    if found.years_written != found.years:
+        years += " · " + t("upload_plan.years_written", years=_years(found.years_written))
+    st.caption(years)
+    if not found.writes_anything and found.rows_repeated:
+        st.info(t("upload_plan.nothing_new", n=f"{found.rows_repeated:,}"), icon=":material/check_circle:")
+
+
+def _upload_refs(refs: tuple[import_preview.UploadRef, ...], limit: int = 3) -> str:
+    shown = ", ".join(t("upload_plan.upload_ref", id=r.id, filename=plain.md(r.filename), date=f"{r.created_at:%Y-%m-%d}",
+                        n=f"{r.rows:,}") for r in refs[:limit])
+    return shown + (" " + t("upload_plan.more_uploads", n=len(refs) - limit) if len(refs) > limit else "")
+
+
+def _years(years: tuple[int, ...]) -> str:
+    return ", ".join(str(y) for y in years) if years else t("upload_plan.years_none")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _freshness(url: str, version: tuple) -> list[freshness.KindFreshness]:
+    return freshness.freshness(data.engine())
+
+
+def freshness_table(today: date) -> tuple[pd.DataFrame, int]:
+    """Per kind: uploads, the last one, the newest data date and its age (⚠ when older than a quarter);
+    and how many kinds are stale."""
+    rows, stale = [], 0
+    for f in _freshness(*data.cache_key()):
+        age, is_stale = f.age_days(today), f.stale(today)
+        stale += is_stale
+        if f.newest is not None:
+            newest = f.newest.isoformat()
+        elif f.newest_year is not None:
+            newest = t("upload_plan.fresh_year_only", year=f.newest_year)
+        else:
+            newest = t("upload_plan.fresh_none")
+        if age is None:
+            shown_age = "⚠" if is_stale else ""
+        else:
+            shown_age = t("upload_plan.fresh_stale" if is_stale else "upload_plan.fresh_days", days=f"{age:,}")
+        rows.append({
+            t("upload_plan.fresh_kind"): kind_name(f.kind),
+            t("upload_plan.fresh_uploads"): f.uploads,
+            t("upload_plan.fresh_last_upload"): "" if f.last_upload is None else f"{f.last_upload:%Y-%m-%d %H:%M}",
+            t("upload_plan.fresh_newest"): newest,
+            t("upload_plan.fresh_age"): shown_age,
+        })
+    return pd.DataFrame(rows), stale
