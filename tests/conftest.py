@@ -1,27 +1,177 @@
-"""Shared fixtures: a fresh SQLite database per test and a fixed pseudonymisation key."""
+"""Shared fixtures: a fresh database per test and a fixed pseudonymisation key.
+
+The suite runs on SQLite (the default, one file per test) or, with `--backend=postgresql`, on a real
+PostgreSQL server: a throwaway cluster started for the session, or the server TEST_DATABASE_URL names.
+On PostgreSQL only the tests marked `db` run, each on a database of its own (CREATE DATABASE per test).
+
+A test touches the database through the `engine`, `database_url`, `db_path` or `demo_database_url`
+fixtures (then it is marked `db` by itself), or through DATABASE_URL (then it says `pytest.mark.db`);
+on SQLite a test that touched the database without the mark fails, so none is left out on PostgreSQL.
+"""
 
 from __future__ import annotations
+
+import os
 
 import pytest
 
 from metrics import store
 
+BACKENDS = ("sqlite", "postgresql")
+DB_FIXTURES = frozenset({"engine", "database_url", "db_path", "demo_database_url"})
+SERVER = pytest.StashKey["object"]()
+TEST_KEY = "test-key-not-secret-0123456789abcdef"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--backend", choices=BACKENDS, default="sqlite",
+        help="database the tests run on: sqlite (default, every test) or postgresql (the tests marked db; "
+             "a throwaway server, or the one TEST_DATABASE_URL names)",
+    )
+
+
+def _backend(config) -> str:
+    return config.getoption("backend")
+
+
+def pytest_configure(config):
+    if _backend(config) != "postgresql":
+        return
+    from tests import pg_server
+
+    try:
+        given = os.environ.get("TEST_DATABASE_URL")
+        config.stash[SERVER] = server = pg_server.from_url(given) if given else pg_server.start_throwaway()
+        server.check()
+    except pg_server.PostgresUnavailable as exc:
+        raise pytest.UsageError(f"--backend=postgresql: {exc}") from None
+
+
+def pytest_unconfigure(config):
+    server = config.stash.get(SERVER, None)
+    if server is not None:
+        server.close()
+
+
+def _describe(config) -> str:
+    if _backend(config) == "postgresql":
+        return f"PostgreSQL: {config.stash[SERVER].description}; only the tests marked db"
+    return "SQLite: a file per test"
+
+
+def pytest_report_header(config):
+    return f"database backend / 데이터베이스: {_describe(config)}"
+
+
+def pytest_sessionstart(session):
+    # -q hides the header; the backend is still said first.
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and reporter.verbosity < 0:
+        reporter.write_line(pytest_report_header(session.config))
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    terminalreporter.write_line(f"database backend / 데이터베이스: {_describe(config)}")
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects on the marks added here
+def pytest_collection_modifyitems(config, items):
+    on_postgres = _backend(config) == "postgresql"
+    kept, dropped = [], []
+    for item in items:
+        if DB_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.db)
+        if on_postgres:
+            if not item.get_closest_marker("db"):
+                dropped.append(item)
+                continue
+            only = item.get_closest_marker("sqlite_only")
+            if only:
+                item.add_marker(pytest.mark.skip(reason=f"SQLite only: {only.kwargs.get('reason', only.args)}"))
+        kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
 
 @pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path, monkeypatch):
+def _isolated_settings(request, tmp_path, monkeypatch):
     # Never touch the real data/ folder or a key file from a test.
-    monkeypatch.setenv("PSEUDONYM_KEY", "test-key-not-secret")
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'test.db'}")
+    monkeypatch.setenv("PSEUDONYM_KEY", TEST_KEY)
+    marked = request.node.get_closest_marker("db") is not None
+    if marked or _backend(request.config) == "sqlite":
+        url = request.getfixturevalue("database_url")
+    else:
+        url = f"sqlite:///{tmp_path / 'test.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    engines = getattr(store, "_engines", {})
+    before = set(engines)
+    yield
+    made = set(engines) - before
+    for key in made:  # an engine left open holds connections to a database about to be dropped
+        engines.pop(key).dispose()
+    if not marked and (made or any(tmp_path.rglob("*.db"))):
+        pytest.fail(
+            "this test used the database without `@pytest.mark.db`, so it would not run on PostgreSQL "
+            "/ 데이터베이스를 쓰는 시험에 db 표시가 없습니다", pytrace=False,
+        )
 
 
 @pytest.fixture
-def db_path(tmp_path):
+def database_url(request, tmp_path):
+    """The test's own database (DATABASE_URL): empty, or a copy of the demo data if the test asks for it."""
+    demo = "demo_database_url" in request.fixturenames
+    server = request.config.stash.get(SERVER, None)
+    if server is None:
+        if demo:
+            from tests.app_fixtures import copy_db, shared_demo_db
+
+            return copy_db(shared_demo_db(), tmp_path)
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    name = server.new_name()
+    url = server.create(name, template=request.getfixturevalue("_pg_demo_template") if demo else None)
+    request.addfinalizer(lambda: server.drop(name))
+    return url
+
+
+@pytest.fixture
+def demo_database_url(database_url):
+    """The test's database filled with the demo data (built once per session through the real pipeline)."""
+    return database_url
+
+
+@pytest.fixture(scope="session")
+def _pg_demo_template(request, tmp_path_factory):
+    from tests.app_fixtures import fill_demo
+
+    server = request.config.stash[SERVER]
+    name = server.new_name() + "_demo"
+    url = server.create(name)
+    previous = os.environ.get("PSEUDONYM_KEY")
+    os.environ["PSEUDONYM_KEY"] = TEST_KEY
+    try:
+        fill_demo(url, tmp_path_factory.mktemp("demo"))
+    finally:
+        if previous is None:
+            os.environ.pop("PSEUDONYM_KEY", None)
+        else:
+            os.environ["PSEUDONYM_KEY"] = previous
+    yield name
+    server.drop(name)
+
+
+@pytest.fixture
+def db_path(request, tmp_path):
+    """The SQLite file behind DATABASE_URL: only for tests about SQLite itself (mark them sqlite_only)."""
+    if request.config.stash.get(SERVER, None) is not None:
+        pytest.fail("db_path is a SQLite file: mark the test sqlite_only or check through the engine", pytrace=False)
     return tmp_path / "test.db"
 
 
 @pytest.fixture
-def engine(db_path):
-    eng = store.get_engine(f"sqlite:///{db_path}")
+def engine(database_url):
+    eng = store.get_engine(database_url)
     yield eng
     eng.dispose()
-    store._engines.pop(f"sqlite:///{db_path}", None)
+    store._engines.pop(database_url, None)

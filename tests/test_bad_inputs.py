@@ -9,6 +9,7 @@ import pytest
 
 from metrics import store
 from metrics.ingest import ingest_file
+from tests.dbcheck import snapshot
 from tests.sheets import xlsx
 
 EVENTS = [["행사구분", "개최일", "행사명"], ["워크숍", "2026-06-10", "성과평가 워크숍"]]
@@ -85,15 +86,13 @@ BAD_FILES = {
 
 
 @pytest.mark.parametrize("name", sorted(BAD_FILES))
-def test_a_hostile_file_gets_one_message_and_leaves_the_database_untouched(engine, db_path, name):
+def test_a_hostile_file_gets_one_message_and_leaves_the_database_untouched(engine, name):
     assert ingest_file(engine, xlsx(EVENTS), "good.xlsx", kind="events").ok
-    engine.dispose()
-    before = db_path.read_bytes()
+    before = snapshot(engine)
     report = ingest_file(engine, BAD_FILES[name](), name, kind="events")
-    engine.dispose()
     assert report.status == "rejected"
     assert report.message.count(" / ") >= 1 and "\n" not in report.message  # one line, Korean / English
-    assert db_path.read_bytes() == before
+    assert snapshot(engine) == before
 
 
 def test_a_file_over_the_size_cap_is_refused_before_parsing(engine, monkeypatch):

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from metrics.cli import main
 from tests.sheets import xlsx
+
+pytestmark = pytest.mark.db  # the commands read and write the database DATABASE_URL names
 
 
 def _write(tmp_path, name, rows):
@@ -99,8 +103,7 @@ def test_audit_prune_refuses_a_negative_number_of_days(capsys):
     assert "0 days or more" in capsys.readouterr().err
 
 
-def test_scorecard_text_shows_values_and_targets_in_their_units(tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'c.db'}")
+def test_scorecard_text_shows_values_and_targets_in_their_units(tmp_path, capsys):
     events = tmp_path / "events.csv"
     events.write_text("행사구분,개최일,행사명\n워크숍,2025-05-20,상반기 워크숍\n", encoding="utf-8")
     assert main(["ingest", str(events), "--kind", "events"]) == 0

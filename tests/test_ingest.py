@@ -8,6 +8,7 @@ import pytest
 
 from metrics import store
 from metrics.ingest import ingest_file
+from tests.dbcheck import stored_text
 from tests.sheets import csv, xlsx
 
 SURVEY_HEADER = ["타임스탬프", "교육과정명", "강의 내용이 유익했습니까?", "강사는 친절했습니까?", "교육에 전반적으로 만족하십니까?", "기타 의견"]
@@ -151,7 +152,7 @@ def test_a_file_without_a_required_column_gets_one_clear_message(engine):
     assert store.list_uploads(engine).empty
 
 
-def test_names_phones_and_birth_dates_never_reach_the_database(engine, db_path):
+def test_names_phones_and_birth_dates_never_reach_the_database(engine):
     data = xlsx([
         ["성명", "생년월일", "연락처", "교육과정명", "교육종료일", "수료여부"],
         ["김수정", "1985-07-21", "010-4821-7733", "정수처리 기본", "2026-03-06", "Y"],
@@ -160,10 +161,9 @@ def test_names_phones_and_birth_dates_never_reach_the_database(engine, db_path):
     ])
     report = ingest_file(engine, data, "명부.xlsx", kind="attendance")
     assert report.rows_imported == 3
-    engine.dispose()
-    raw = db_path.read_bytes() + (db_path.with_name(db_path.name + "-wal").read_bytes() if db_path.with_name(db_path.name + "-wal").exists() else b"")
+    stored = stored_text(engine)
     for secret in ("김수정", "박하늘", "010-4821-7733", "01048217733", "4821", "1985-07-21", "19850721"):
-        assert secret.encode("utf-8") not in raw, secret
+        assert secret not in stored, secret
     ids = store.read_active(engine, "enrolments").sort_values("excel_row")["trainee_id"].tolist()
     assert ids[0] == ids[1] != ids[2]  # the same person keeps one pseudonym across courses
 

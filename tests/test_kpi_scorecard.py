@@ -1,4 +1,4 @@
-"""The scorecard read from a real (SQLite) store: JSON shape, year filters, pacing history, undo."""
+"""The scorecard read from a real store (SQLite, or PostgreSQL with --backend=postgresql): JSON shape, year filters, pacing history, undo."""
 
 import json
 from datetime import date, datetime
@@ -15,17 +15,12 @@ from metrics.scorecard import (
     result_to_dict,
     scorecard_json,
 )
-from metrics.store import UploadMeta, file_sha256, get_engine, import_rows, undo_upload
+from metrics.store import UploadMeta, file_sha256, import_rows, undo_upload
 
 JSON_FIELDS = {
     "id", "area", "title_ko", "title_en", "value", "unit", "target", "comparator", "status", "conclusive", "n",
     "ci_low", "ci_high", "year", "ytd", "projection", "numerator", "denominator", "pending", "note", "notes",
 }
-
-
-@pytest.fixture
-def engine(tmp_path):
-    return get_engine(f"sqlite:///{tmp_path / 'charter.db'}")
 
 
 def put(engine, kind: str, rows: pd.DataFrame, name: str) -> int:

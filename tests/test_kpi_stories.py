@@ -7,7 +7,7 @@ import pytest
 
 from metrics.frames import frames_from_dict
 from metrics.registry import load_registry
-from metrics.store import UploadMeta, file_sha256, get_engine, import_rows
+from metrics.store import UploadMeta, file_sha256, import_rows
 from metrics.stories import (
     case_list,
     days_histogram,
@@ -149,8 +149,7 @@ def test_a_story_from_frames_fills_only_the_parts_that_apply():
     assert "cert.review_15d" in story.breakdown["id"].tolist()
 
 
-def test_kpi_story_reads_the_store_with_question_texts_and_a_year_series(tmp_path):
-    engine = get_engine(f"sqlite:///{tmp_path / 's.db'}")
+def test_kpi_story_reads_the_store_with_question_texts_and_a_year_series(engine):
     for year, scores in ((2024, [3.0, 4.0]), (2025, [4.0, 5.0, 5.0])):
         rows = pd.DataFrame({
             "kind": "future_talent_survey", "year": year,

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from metrics import store
+from tests.dbcheck import snapshot
 
 
 def _cases(rows):
@@ -25,16 +26,6 @@ def _meta(name, content=None):
 
 def _active_cases(engine):
     return store.read_active(engine, "cases").sort_values("ref").reset_index(drop=True)
-
-
-def _dump(db_path):
-    import sqlite3
-
-    con = sqlite3.connect(db_path)
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
 
 
 OPEN_CASE = ("cert_review", "A-1", "서류검토", "2026-03-02", None, None)
@@ -75,14 +66,13 @@ def test_a_closed_case_replaces_its_open_version_and_undo_brings_it_back(engine)
     assert len(active) == 1 and pd.isna(active.loc[0, "completed"])
 
 
-def test_undo_restores_the_database_exactly(engine, db_path):
+def test_undo_restores_the_database_exactly(engine):
     store.import_rows(engine, _meta("first.xlsx"), _cases([OPEN_CASE]))
-    before = [line for line in _dump(db_path) if "INSERT INTO \"uploads\"" not in line]
+    before = snapshot(engine, skip=("uploads", "data_state"))
     second = store.import_rows(engine, _meta("second.xlsx"), _cases([CLOSED_CASE, OTHER_CASE]))
     store.undo_upload(engine, second.upload_id)
-    after = [line for line in _dump(db_path) if "INSERT INTO \"uploads\"" not in line]
-    # Data tables identical; only the upload log remembers the undone upload.
-    assert [line for line in after if "sqlite_sequence" not in line] == [line for line in before if "sqlite_sequence" not in line]
+    # Data tables identical; only the upload log and the data version remember the undone upload.
+    assert snapshot(engine, skip=("uploads", "data_state")) == before
     assert store.list_uploads(engine).loc[0, "undone_at"] is not None
 
 
@@ -100,12 +90,12 @@ def test_a_file_undone_can_be_uploaded_again(engine):
     assert again.rows_imported == 1
 
 
-def test_a_failure_mid_upload_leaves_the_database_as_before(engine, db_path):
+def test_a_failure_mid_upload_leaves_the_database_as_before(engine):
     store.import_rows(engine, _meta("first.xlsx"), _cases([OPEN_CASE]))
-    before = _dump(db_path)
+    before = snapshot(engine)
     with pytest.raises(RuntimeError, match="injected"):
         store.import_rows(engine, _meta("second.xlsx"), _cases([CLOSED_CASE, OTHER_CASE]), fail_after_insert=True)
-    assert _dump(db_path) == before
+    assert snapshot(engine) == before
 
 
 def test_data_version_changes_with_import_and_undo(engine):
@@ -145,12 +135,14 @@ class _LockedThenFree:
             raise sqlite3.OperationalError(self.message)
 
 
+@pytest.mark.sqlite_only(reason="SQLite's WAL pragma retry")
 def test_entering_wal_mode_waits_out_a_brief_lock():
     cursor = _LockedThenFree(refusals=3)
     store.enter_wal_mode(cursor, wait_seconds=5)
     assert cursor.calls == 4
 
 
+@pytest.mark.sqlite_only(reason="SQLite's WAL pragma retry")
 def test_entering_wal_mode_gives_up_on_a_lock_that_stays():
     import sqlite3
 
@@ -159,6 +151,7 @@ def test_entering_wal_mode_gives_up_on_a_lock_that_stays():
         store.enter_wal_mode(cursor, wait_seconds=0.05)
 
 
+@pytest.mark.sqlite_only(reason="SQLite's WAL pragma retry")
 def test_entering_wal_mode_does_not_retry_other_errors():
     import sqlite3
 
