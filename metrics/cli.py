@@ -14,6 +14,7 @@ from metrics import database
 from metrics.cli_export import add_export_command, run_export
 from metrics.cli_users import add_user_commands, cli_actor, run_user_command
 from metrics.contract import KIND_NAMES
+from metrics.report.command import add_report_command, run_report
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_audit_commands(sub)
     _add_db_commands(sub)
     add_export_command(sub)
+    add_report_command(sub)
     return p
 
 
@@ -78,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler = {"ingest": _ingest, "uploads": _uploads, "undo": _undo, "demo": _demo, "scorecard": _scorecard,
                "contract-doc": _contract_doc, "user": run_user_command, "audit": _audit_prune, "db": _db,
+               "report": run_report,
                "export": run_export}[args.command]
     try:
         return handler(args)

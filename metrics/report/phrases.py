@@ -1,0 +1,94 @@
+"""Sentences every format says the same way: a promise's facts, the test of a change, a target change."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from metrics.registry import load_contract
+from metrics.report.model import KpiSection, Report, TargetChangeLine
+from metrics.report.words import Words, p_text
+
+
+def test_words(section: KpiSection, words: Words) -> str:
+    """The test of the change in plain words ("" for a KPI that is not a survey)."""
+    test = section.test
+    if test is None:
+        return ""
+    method = words.t("test.z" if test.method == "z" else "test.welch")
+    if test.p_value is None:
+        return f"{method}: " + words.t(f"test.{test.reason}")
+    key = "test.significant" if test.significant else "test.not_significant"
+    return f"{method}: " + words.t(key, p=p_text(test.p_value))
+
+
+def change_line(change: TargetChangeLine, unit: str, words: Words) -> str:
+    """A target change in words: "2026-07-01부터 3,000 이상 → 3,500 이상 (kim: 사유)"."""
+    old = words.target(change.old_comparator, change.old_value, unit) if change.old_comparator else "–"
+    return words.t("kpi.target_change_line", day=words.day(change.effective_from), old=old,
+                   new=words.target(change.comparator, change.value, unit), who=change.changed_by, why=change.reason)
+
+
+@cache
+def _kinds() -> dict:
+    return load_contract().kinds
+
+
+def kind_name(kind: str, words: Words) -> str:
+    """An upload kind's name in the report's language (from contract.toml)."""
+    names = _kinds().get(kind, {})
+    return words.pick(names.get("ko", kind), names.get("en", kind))
+
+
+def summary_line(report: Report, words: Words) -> str:
+    """"약속 18개 중 달성 12개, 미달 5개, …", naming every status that has a promise."""
+    parts = ", ".join(f"{words.status(s)} {n}" for s, n in report.counts.items() if n)
+    return words.t("summary.line", total=len(report.results), parts=parts)
+
+
+def period_line(report: Report, words: Words) -> str:
+    """The period the report covers (to today while the year runs)."""
+    if report.ytd:
+        return words.t("report.period_ytd", year=report.year, day=words.day(report.today))
+    return words.t("report.period_closed", year=report.year)
+
+
+def as_of_line(report: Report, words: Words) -> str:
+    """"자료 기준 2026-11-30 09:12 (가장 최근 업로드)"."""
+    if report.data_as_of is None:
+        return words.t("report.no_upload")
+    return words.t("report.data_as_of", when=words.moment(report.data_as_of))
+
+
+def previous_text(s: KpiSection, words: Words) -> str:
+    """The previous year's value in its unit, or the words for none."""
+    if s.previous is None or s.previous.value is None:
+        return words.t("kpi.no_previous")
+    return words.value(s.previous.value, s.result.unit)
+
+
+def facts(s: KpiSection, report: Report, words: Words) -> list[tuple[str, str]]:
+    """A promise's facts as (label, text) pairs, in the order every format shows them."""
+    r = s.result
+    value = words.value(r.value, r.unit)
+    if r.ytd:
+        value += f" ({words.t('kpi.ytd', day=words.day(report.today))})"
+    if r.projection is not None:
+        value += " · " + words.t("kpi.projection", value=words.value(r.projection, r.unit))
+    out = [(words.t("kpi.target"), words.target(r.comparator, r.target, r.unit)), (words.t("kpi.value"), value)]
+    if r.ci_low is not None:
+        sure = {True: " · " + words.t("kpi.conclusive"), False: " · " + words.t("kpi.inconclusive")}.get(r.conclusive, "")
+        out.append((words.t("kpi.interval"), f"{words.interval(r.ci_low, r.ci_high, r.unit)} (n = {r.n:,}){sure}"))
+    out.append((words.t("kpi.verdict"), words.status(r.status)))
+    out.append((words.t("kpi.previous", year=report.year - 1), previous_text(s, words)))
+    if s.change is not None:
+        direction = words.direction(s.change, r.comparator, r.unit)
+        change = words.change(s.change, r.unit) + (f" ({direction})" if direction else "")
+        if r.ytd:  # a year still running against a whole year: say so beside the number
+            change += " · " + words.t("kpi.change_ytd", day=words.day(report.today))
+        out.append((words.t("kpi.change"), change))
+    if s.test is not None:
+        out.append((words.t("kpi.test"), test_words(s, words)))
+    return out
+
+
+CASE_HEADS = ("ref", "title", "received", "answered", "deadline", "days_over", "state")

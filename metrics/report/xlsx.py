@@ -1,0 +1,280 @@
+"""The report as an Excel workbook (xlsxwriter): a summary sheet, one sheet per area, an appendix.
+
+Numbers are written as numbers with a number format (a share as 0.985 shown 98.5%), dates as
+dates, so the workbook can be computed with; charts are Excel's own (line and column charts).
+Each KPI table has the columns of KPI_COLUMNS in that order, the KPI id first.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pandas as pd
+import xlsxwriter
+
+from metrics.export import neutralise
+from metrics.report.model import KpiSection, Report
+from metrics.report.phrases import CASE_HEADS, as_of_line, change_line, kind_name, period_line, test_words
+from metrics.report.words import Words, missing
+
+KPI_COLUMNS = ("id", "title", "target", "comparator", "value", "ci_low", "ci_high", "n", "status", "projection",
+               "previous", "change", "p_value", "test")
+WIDTHS = {"id": 22, "title": 44, "target": 11, "comparator": 8, "value": 11, "ci_low": 10, "ci_high": 10, "n": 8,
+          "status": 14, "projection": 12, "previous": 12, "change": 11, "p_value": 8, "test": 46}
+UNIT_FORMATS = {"share": "0.0%", "count": "#,##0", "points": "0.00", "days": "0.0"}
+CHANGE_FORMATS = {"share": '+0.0%"p";-0.0%"p";0.0%"p"', "count": "+#,##0;-#,##0;0", "points": "+0.00;-0.00;0.00",
+                  "days": "+0.0;-0.0;0.0"}
+DATE_FORMAT = "yyyy-mm-dd"
+MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
+SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+class _Formats:
+    """The workbook's cell formats, made once and shared by every sheet."""
+
+    def __init__(self, book: xlsxwriter.Workbook):
+        base = {"font_name": "Noto Sans CJK KR", "font_size": 10, "valign": "top"}
+        self.book, self._cache = book, {}
+        self.text = self.get(**base)
+        self.wrap = self.get(**base, text_wrap=True)
+        self.small = self.get(**base, font_color="#555555", text_wrap=True)
+        self.title = self.get(**base | {"font_size": 16}, bold=True)
+        self.h2 = self.get(**base | {"font_size": 12}, bold=True, bottom=1)
+        self.h3 = self.get(**base, bold=True)
+        self.head = self.get(**base, bold=True, bg_color="#E8EEF5", border=1, text_wrap=True)
+        self.cell = self.get(**base, border=1, text_wrap=True)
+        self.base = base
+
+    def get(self, **props) -> xlsxwriter.format.Format:
+        """A format with these properties (made once)."""
+        key = tuple(sorted(props.items()))
+        if key not in self._cache:
+            self._cache[key] = self.book.add_format(props)
+        return self._cache[key]
+
+    def number(self, num_format: str) -> xlsxwriter.format.Format:
+        """A bordered number cell with `num_format`."""
+        return self.get(**self.base, border=1, num_format=num_format)
+
+
+def sheet_name(name: str, taken: set[str]) -> str:
+    """A valid, unique sheet name (31 characters, none of []:*?/\\)."""
+    base = SHEET_NAME_BAD.sub(" ", name).strip()[:31] or "sheet"
+    candidate, i = base, 2
+    while candidate.lower() in taken:
+        candidate = f"{base[:28]} {i}"
+        i += 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def render_xlsx(report: Report, words: Words) -> bytes:
+    """The workbook's bytes."""
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    book.set_properties({"title": words.t("report.title", year=report.year), "subject": words.t("report.subtitle"),
+                         "created": report.made_at})
+    fmt, taken = _Formats(book), set()
+    _summary_sheet(book.add_worksheet(sheet_name(words.t("report.sheet_summary"), taken)), book, fmt, report, words)
+    for area in report.areas:
+        sheet = book.add_worksheet(sheet_name(words.pick(area.ko, area.en), taken))
+        _area_sheet(sheet, book, fmt, report, area, words)
+    _appendix_sheet(book.add_worksheet(sheet_name(words.t("report.sheet_appendix"), taken)), fmt, report, words)
+    book.close()
+    return out.getvalue()
+
+
+def _cover(sheet, fmt: _Formats, report: Report, words: Words) -> int:
+    """Title, period, date made and data as of in the first rows; returns the next free row."""
+    sheet.write_string(0, 0, words.t("report.title", year=report.year), fmt.title)
+    sheet.write_string(1, 0, words.t("report.subtitle"), fmt.small)
+    sheet.write_string(2, 0, period_line(report, words), fmt.text)
+    sheet.write_string(3, 0, words.t("report.made_on", day=words.moment(report.made_at)), fmt.text)
+    sheet.write_string(4, 0, as_of_line(report, words), fmt.text)
+    return 6
+
+
+def _summary_sheet(sheet, book, fmt: _Formats, report: Report, words: Words) -> None:
+    row = _cover(sheet, fmt, report, words)
+    sheet.write_string(row, 0, words.t("summary.heading"), fmt.h2)
+    row += 1
+    sheet.write_row(row, 0, [words.t("summary.status"), words.t("summary.count")], fmt.head)
+    first = row + 1
+    for status, count in report.counts.items():
+        row += 1
+        sheet.write_string(row, 0, words.status(status), fmt.cell)
+        sheet.write_number(row, 1, count, fmt.number("0"))
+    row += 1
+    sheet.write_string(row, 0, words.t("summary.total"), fmt.head)
+    sheet.write_formula(row, 1, f"=SUM(B{first + 1}:B{row})", fmt.number("0"), len(report.results))
+    chart = book.add_chart({"type": "column"})
+    name = sheet.get_name().replace("'", "''")
+    chart.add_series({"categories": f"='{name}'!$A${first + 1}:$A${row}", "values": f"='{name}'!$B${first + 1}:$B${row}",
+                      "name": words.t("summary.chart"), "fill": {"color": "#0072B2"}, "data_labels": {"value": True}})
+    chart.set_legend({"none": True})
+    chart.set_title({"name": words.t("summary.chart"), "name_font": {"size": 11}})
+    chart.set_size({"width": 520, "height": 240})
+    sheet.insert_chart(row - 7, 4, chart)
+    row += 2
+    _kpi_table(sheet, fmt, row, report.sections, words, with_area=True)
+    sheet.freeze_panes(0, 1)
+
+
+def _kpi_table(sheet, fmt: _Formats, row: int, sections: list[KpiSection], words: Words, with_area: bool = False) -> int:
+    """The KPI table at `row` (header, one row per KPI); returns the next free row."""
+    columns = list(KPI_COLUMNS) + (["area"] if with_area else [])
+    sheet.write_row(row, 0, [words.t(f"col.{c}") for c in columns], fmt.head)
+    for i, column in enumerate(columns):
+        sheet.set_column(i, i, WIDTHS.get(column, 20))
+    for section in sections:
+        row += 1
+        for i, column in enumerate(columns):
+            _kpi_cell(sheet, fmt, row, i, column, section, words)
+    return row + 1
+
+
+def _number(sheet, fmt: _Formats, row: int, col: int, value, num_format: str) -> None:
+    if missing(value):
+        sheet.write_blank(row, col, None, fmt.cell)
+    else:
+        sheet.write_number(row, col, float(value), fmt.number(num_format))
+
+
+def _kpi_cell(sheet, fmt: _Formats, row: int, col: int, column: str, s: KpiSection, words: Words) -> None:
+    r, unit = s.result, s.result.unit
+    number = UNIT_FORMATS[unit]
+    if column in ("target", "value", "ci_low", "ci_high", "projection", "previous"):
+        value = {"target": r.target, "value": r.value, "ci_low": r.ci_low, "ci_high": r.ci_high,
+                 "projection": r.projection, "previous": None if s.previous is None else s.previous.value}[column]
+        _number(sheet, fmt, row, col, value, number)
+    elif column == "n":
+        sheet.write_number(row, col, r.n, fmt.number("#,##0"))
+    elif column == "change":
+        _number(sheet, fmt, row, col, s.change, CHANGE_FORMATS[unit])
+    elif column == "p_value":
+        _number(sheet, fmt, row, col, None if s.test is None else s.test.p_value, "0.000")
+    elif column == "comparator" and r.comparator is None:
+        sheet.write_blank(row, col, None, fmt.cell)
+    else:
+        text = {"id": r.id, "title": words.pick(r.title_ko, r.title_en), "comparator": r.comparator,
+                "status": words.status(r.status), "test": test_words(s, words),
+                "area": words.pick(s.kpi.area, s.kpi.area_en)}[column]
+        sheet.write_string(row, col, str(neutralise(text)), fmt.cell)
+
+
+def _area_sheet(sheet, book, fmt: _Formats, report: Report, area, words: Words) -> None:
+    sheet.write_string(0, 0, words.pick(area.ko, area.en), fmt.title)
+    sheet.write_string(1, 0, words.t("report.title", year=report.year), fmt.small)
+    row = _kpi_table(sheet, fmt, 3, list(area.sections), words) + 1
+    for section in area.sections:
+        row = _kpi_block(sheet, book, fmt, row, section, words) + 1
+    sheet.freeze_panes(0, 1)
+
+
+def _kpi_block(sheet, book, fmt: _Formats, row: int, s: KpiSection, words: Words) -> int:
+    """One promise below the table: clause, definition, target changes, notes, trend table and chart, cases."""
+    r = s.result
+    # One heading cell: the KPI id alone in column A marks a row of the KPI table.
+    sheet.write_string(row, 0, f"{words.pick(r.title_ko, r.title_en)} ({r.id})", fmt.h2)
+    lines = [(words.t("kpi.clause"), r.clause), (words.t("kpi.definition"), words.pick(r.definition_ko, r.definition_en)),
+             (words.t("kpi.target"), words.target(r.comparator, r.target, r.unit)),
+             (words.t("kpi.verdict"), words.status(r.status))]
+    lines += [(words.t("kpi.target_changes"), change_line(c, r.unit, words)) for c in s.target_changes]
+    if s.test is not None:
+        lines.append((words.t("kpi.test"), test_words(s, words)))
+    lines += [(words.t("kpi.notes"), n.text(words.lang)) for n in r.notes]
+    for label, text in lines:
+        row += 1
+        sheet.write_string(row, 0, label, fmt.h3)
+        sheet.write_string(row, 1, str(neutralise(text)), fmt.wrap)
+    row += 2
+    chart_row = row
+    sheet.write_row(row, 0, [words.t("col.year"), words.t("col.value"), words.t("col.target"), words.t("col.status")], fmt.head)
+    for point in s.trend:
+        row += 1
+        sheet.write_number(row, 0, point.year, fmt.number("0"))
+        _number(sheet, fmt, row, 1, point.value, UNIT_FORMATS[r.unit])
+        _number(sheet, fmt, row, 2, point.target, UNIT_FORMATS[r.unit])
+        sheet.write_string(row, 3, words.status(point.status), fmt.cell)
+    if s.trend:
+        _trend_chart(sheet, book, chart_row, row, s, words)
+    row = max(row, chart_row + 14)
+    if s.is_deadline:
+        row = _cases(sheet, fmt, row + 1, s, words)
+    return row + 1
+
+
+def _trend_chart(sheet, book, first: int, last: int, s: KpiSection, words: Words) -> None:
+    name = sheet.get_name().replace("'", "''")
+    years = f"='{name}'!$A${first + 2}:$A${last + 1}"
+    chart = book.add_chart({"type": "line"})
+    chart.add_series({"name": words.t("col.value"), "categories": years, "values": f"='{name}'!$B${first + 2}:$B${last + 1}",
+                      "marker": {"type": "circle", "size": 6}, "line": {"color": "#0072B2", "width": 2},
+                      "data_labels": {"value": True, "num_format": UNIT_FORMATS[s.result.unit], "position": "above"}})
+    if s.result.target is not None:
+        chart.add_series({"name": words.t("col.target"), "categories": years,
+                          "values": f"='{name}'!$C${first + 2}:$C${last + 1}",
+                          "line": {"color": "#000000", "dash_type": "dash", "width": 1.25}, "marker": {"type": "none"}})
+    chart.set_title({"name": words.t("kpi.trend"), "name_font": {"size": 10}})
+    chart.set_y_axis({"num_format": UNIT_FORMATS[s.result.unit], "major_gridlines": {"visible": True,
+                                                                                     "line": {"color": "#DDDDDD"}}})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 520, "height": 260})
+    sheet.insert_chart(first, 5, chart)
+
+
+def _cases(sheet, fmt: _Formats, row: int, s: KpiSection, words: Words) -> int:
+    sheet.write_string(row, 0, words.t("kpi.cases"), fmt.h3)
+    cases = s.cases
+    if cases is None or cases.empty:
+        sheet.write_string(row + 1, 0, words.t("kpi.no_cases"), fmt.text)
+        return row + 2
+    row += 1
+    sheet.write_row(row, 0, [words.t(f"case.{h}") for h in CASE_HEADS], fmt.head)
+    date_fmt = fmt.number(DATE_FORMAT)
+    for case in cases.itertuples(index=False):
+        row += 1
+        sheet.write_string(row, 0, str(neutralise(_text(getattr(case, "ref", "")))), fmt.cell)
+        sheet.write_string(row, 1, str(neutralise(_text(getattr(case, "title", "")))), fmt.cell)
+        for col, value in ((2, case.received), (3, case.done_on), (4, case.deadline)):
+            if pd.isna(value):
+                sheet.write_blank(row, col, None, fmt.cell)
+            else:
+                sheet.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), date_fmt)
+        _number(sheet, fmt, row, 5, case.days_over, "0")
+        sheet.write_string(row, 6, words.t(f"case.{case.state}"), fmt.cell)
+    return row + 1
+
+
+def _text(value) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def _appendix_sheet(sheet, fmt: _Formats, report: Report, words: Words) -> None:
+    sheet.write_string(0, 0, words.t("appendix.heading"), fmt.title)
+    sheet.write_string(1, 0, words.t("appendix.help", year=report.year), fmt.small)
+    heads = ["id", "created_at", "uploaded_by", "filename", "kind"]
+    row = _uploads(sheet, fmt, 3, report.uploads, heads, words, report.year, with_rows=True)
+    sheet.write_string(row + 1, 0, words.t("appendix.last_heading"), fmt.h2)
+    _uploads(sheet, fmt, row + 2, report.last_uploads, heads, words, report.year, with_rows=False)
+    for col, width in enumerate((10, 17, 16, 44, 22, 12)):
+        sheet.set_column(col, col, width)
+
+
+def _uploads(sheet, fmt: _Formats, row: int, uploads, heads, words: Words, year: int, with_rows: bool) -> int:
+    labels = [words.t(f"appendix.{h}") for h in heads] + ([words.t("appendix.rows", year=year)] if with_rows else [])
+    sheet.write_row(row, 0, labels, fmt.head)
+    if not uploads:
+        sheet.write_string(row + 1, 0, words.t("appendix.none"), fmt.text)
+        return row + 2
+    for u in uploads:
+        row += 1
+        sheet.write_number(row, 0, u.id, fmt.number("0"))
+        sheet.write_datetime(row, 1, u.created_at, fmt.number(MOMENT_FORMAT))
+        sheet.write_string(row, 2, str(neutralise(u.uploaded_by)), fmt.cell)
+        sheet.write_string(row, 3, str(neutralise(u.filename)), fmt.cell)
+        sheet.write_string(row, 4, kind_name(u.kind, words), fmt.cell)
+        if with_rows:
+            sheet.write_number(row, 5, u.rows or 0, fmt.number("#,##0"))
+    return row + 1
