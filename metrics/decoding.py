@@ -69,18 +69,26 @@ def decode(data: bytes) -> DecodedText:
         return _finish(body.decode("utf-8"), UTF8, [])
     except UnicodeDecodeError:
         pass
-    if not has_bom and _UTF8_HANGUL.search(body) is None:
-        try:  # a whole file of CP949 (Korean Excel's "CSV"), with no UTF-8 Hangul hiding in it
-            return _finish(body.decode("cp949"), CP949, [])
+    if not has_bom:
+        try:  # a whole file of CP949 (Korean Excel's "CSV"), unless a line of it is UTF-8
+            text = body.decode("cp949")
         except UnicodeDecodeError:
-            pass
+            text = None
+        if text is not None and not _has_utf8_line(body):
+            return _finish(text, CP949, [])
     return _line_by_line(body, prefer_utf8=has_bom)
 
 
-# Three bytes of UTF-8 Hangul or CJK (lead E0-EF, two continuation bytes). A line of UTF-8 Hangul may
-# also decode as CP949 (as other characters), so a file holding one goes line by line; CP949 itself
-# has this shape only for a few hanja followed by Hangul, which line by line reads right all the same.
-_UTF8_HANGUL = re.compile(rb"[\xe0-\xef][\x80-\xbf][\x80-\xbf]")
+# A line with a character past ASCII and no byte that is invalid UTF-8 (invalid bytes decode to lone
+# surrogates U+DC80-U+DCFF under "surrogateescape"). A short UTF-8 line may also decode as CP949,
+# as other characters, so a file that decodes as CP949 goes line by line when it holds one.
+_UTF8_LINE = re.compile(
+    r"^[^\r\n\udc80-\udcff]*[^\x00-\x7f\udc80-\udcff][^\r\n\udc80-\udcff]*(?=[\r\n]|\Z)", re.MULTILINE
+)
+
+
+def _has_utf8_line(body: bytes) -> bool:
+    return _UTF8_LINE.search(body.decode("utf-8", errors="surrogateescape")) is not None
 
 
 def _line_by_line(body: bytes, *, prefer_utf8: bool) -> DecodedText:

@@ -67,10 +67,14 @@ def fill_merged_down(grid: np.ndarray, merged: tuple, first_data: int) -> np.nda
 def mark_whitespace_rows(
     grid: np.ndarray, counts: np.ndarray, data: np.ndarray, reasons: np.ndarray
 ) -> None:
-    """A row whose only cell is spaces is blank too (checked on the few one-cell rows only)."""
-    for i in data[counts[data] == 1]:
-        if all(is_blank(v) for v in grid[i]):
-            reasons[i] = "blank"
+    """A row whose only cell is spaces is blank too (checked on the one-cell rows only, one cell each)."""
+    rows = data[counts[data] == 1]
+    if not len(rows):
+        return
+    sub = grid[rows]
+    cells = sub[np.arange(len(rows)), np.argmax(~pd.isna(sub) & (sub != ""), axis=1)]
+    spaces = np.fromiter((isinstance(v, str) and not v.strip() for v in cells), dtype=bool, count=len(cells))
+    reasons[rows[spaces]] = "blank"
 
 
 def mark_totals(grid: np.ndarray, filled: np.ndarray, data: np.ndarray, reasons: np.ndarray) -> None:

@@ -30,7 +30,7 @@ def hold_implausible(
 ) -> None:
     """Hold back every row with a count outside its column's range or a date or year outside the plausible years."""
     log, rows = built.log, built.rows
-    reported = _reported(log)
+    reported = _Reported(log)
     for spec in kind.columns:
         header, raw = t.raw(spec.role)
         if raw is None:
@@ -54,18 +54,28 @@ def hold_implausible(
         _flag(log, t, outside, header or "", raw, "implausible_year", f"{first}–{last}", reported)
 
 
-def _reported(log: IssueLog) -> dict[str, set[int]]:
-    """Excel rows that already have a finding, per column."""
-    found: dict[str, set[int]] = {}
-    for issue in log.issues:
-        found.setdefault(issue.column, set()).add(issue.row)
-    return found
+class _Reported:
+    """Excel rows that already have a finding, per column (gathered only if something is implausible)."""
+
+    def __init__(self, log: IssueLog) -> None:
+        self.log = log
+        self.found: dict[str, set[int]] | None = None
+
+    def rows(self, column: str) -> set[int]:
+        if self.found is None:
+            self.found = {}
+            for issue in self.log.issues:
+                self.found.setdefault(issue.column, set()).add(issue.row)
+        return self.found.get(column, set())
 
 
 def _flag(log: IssueLog, t: MappedTable, mask: np.ndarray, header: str, raw: pd.Series | None, code: str,
-          expected: str, reported: dict[str, set[int]]) -> None:
-    if header in reported:
-        mask = mask & ~np.isin(t.excel_rows, list(reported[header]))
+          expected: str, reported: _Reported) -> None:
+    if not mask.any():
+        return
+    rows = reported.rows(header)
+    if rows:
+        mask = mask & ~np.isin(t.excel_rows, list(rows))
     log.flag(mask, header, raw, code, expected)
 
 

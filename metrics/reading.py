@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import PurePath
 
 import numpy as np
+import pandas as pd
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
 from metrics.decoding import UNDECODABLE, DecodedText, decode
@@ -103,7 +105,12 @@ class RawSheet:
 
 def _padded_grid(rows: list[list[object]]) -> np.ndarray:
     """The rows as one object array, ragged rows padded with None on the right."""
-    width = max(map(len, rows), default=0) or 1
+    widths = set(map(len, rows))
+    width = max(widths, default=0) or 1
+    if widths == {width}:  # rectangular: one assignment, no loop over rows
+        grid = np.empty((len(rows), width), dtype=object)
+        grid[:] = rows  # assigning into an object array never lets numpy split a cell that is a sequence
+        return grid
     grid = np.full((len(rows), width), None, dtype=object)
     for i, row in enumerate(rows):
         grid[i, : len(row)] = row
@@ -358,28 +365,47 @@ def _load_sheet(
 def _csv_sheet(decoded: DecodedText, max_rows: int) -> RawSheet:
     """The records of a decoded text file; each line's findings go to the record that holds the line."""
     delimiter = _sniff_delimiter(decoded.head(SNIFF_CHARS)) or ","
-    rows: list[list[object]] = []
-    ends: list[int] = []  # lines read when each record was complete (only needed for findings)
     reader = csv.reader(io.StringIO(decoded.text, newline=""), delimiter=delimiter)
+    ends: list[int] = []  # lines read when each record was complete (only needed for findings)
     try:
-        for record in reader:
-            if len(record) > MAX_COLUMNS:
-                raise unreadable("too_wide", sheet=CSV_SHEET, columns=len(record))
-            # KMA and other portals quote values as "\t1907-10-01" so Excel keeps them as text.
-            rows.append([None if not v.strip() else v.lstrip("\t") if v[0] == "\t" else v for v in record])
-            if decoded.findings:
+        if decoded.findings:
+            records = []
+            for record in itertools.islice(reader, max_rows + 1):
+                records.append(record)
                 ends.append(reader.line_num)
-            if len(rows) > max_rows:
-                raise unreadable("too_many_rows", rows=len(rows), limit=max_rows)
+        else:
+            records = list(itertools.islice(reader, max_rows + 1))
     except csv.Error as exc:
         raise unreadable("corrupt", detail=f"CSV: {exc}") from None
-    if not any(value is not None for row in rows for value in row):
+    if len(records) > max_rows:
+        raise unreadable("too_many_rows", rows=len(records), limit=max_rows)
+    width = max(map(len, records), default=0)
+    if width > MAX_COLUMNS:
+        raise unreadable("too_wide", sheet=CSV_SHEET, columns=width)
+    grid = _cleaned_text(_padded_grid(records))
+    if not (grid != None).any():  # noqa: E711 - elementwise: every cell None
         raise unreadable("empty_sheet", sheet=CSV_SHEET)
     found: dict[tuple[int, str], RowFinding] = {}
     for f in decoded.findings:
-        row = min(bisect_right(ends, f.line), len(rows) - 1)
+        row = min(bisect_right(ends, f.line), len(records) - 1)
         found.setdefault((row, f.code), RowFinding(row, f.code, f.detail))
-    return RawSheet.from_rows(CSV_SHEET, rows, "csv", findings=tuple(found.values()))
+    return RawSheet(CSV_SHEET, grid, "csv", findings=tuple(found.values()))
+
+
+def _cleaned_text(grid: np.ndarray) -> np.ndarray:
+    """Blank text to None, and the tab in front of a value dropped, once per distinct value.
+
+    KMA and other portals quote values as "\t1907-10-01" so that Excel keeps them as text.
+    """
+    codes, uniques = pd.factorize(grid.ravel(), use_na_sentinel=True)  # None pads: code -1, the last entry
+    cleaned = np.array([_cleaned_cell(v) for v in uniques] + [None], dtype=object)
+    return cleaned[codes].reshape(grid.shape)
+
+
+def _cleaned_cell(value: str) -> str | None:
+    if not value.strip():
+        return None
+    return value.lstrip("\t") if value[0] == "\t" else value
 
 
 def _sniff_delimiter(sample: str) -> str | None:

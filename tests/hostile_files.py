@@ -109,3 +109,74 @@ def wide_csv(columns: int) -> bytes:
     """A CSV whose header row has `columns` fields (Excel stops at 16,384)."""
     header = ",".join(list(EVENTS_HEADER) + [f"c{i}" for i in range(columns - len(EVENTS_HEADER))])
     return (header + "\n" + "워크숍,2026-06-10,w,20\n").encode()
+
+
+def repeated_merges(count: int, ref: str = "A1:D2") -> bytes:
+    """An events table with the same merged range over its header `count` times (compresses to almost nothing)."""
+    return xlsx({"행사": sheet_xml(events_rows(), merges=[ref] * count)})
+
+
+def overlapping_header_merges(count: int) -> bytes:
+    """An events table 16,384 columns wide whose header rows carry `count` distinct, overlapping merged ranges."""
+    rows = events_rows()
+    cells = "".join(
+        f'<row r="{r}">' + "".join(text_cell(f"{column_letters(c)}{r}", v) for c, v in enumerate(row))
+        + ('<c r="XFD1"><v>1</v></c>' if r == 1 else "") + "</row>"
+        for r, row in enumerate(rows, start=1)
+    )
+    merges = [f"{column_letters(i % 16_000)}{1 + i // 16_000 % 2}:XFD{2 + i % 3}" for i in range(count)]
+    return xlsx({"행사": sheet_xml(extra_cells=cells, merges=merges)})
+
+
+def tall_merges_down(count: int, *, last_row: int = 999_999, width: int = 20) -> bytes:
+    """An events table over a sheet `width` x `last_row`, with `count` overlapping ranges merged down column A."""
+    rows = events_rows()
+    body = "".join(
+        f'<row r="{r}">' + "".join(text_cell(f"{column_letters(c)}{r}", v) for c, v in enumerate(row)) + "</row>"
+        for r, row in enumerate(rows, start=1)
+    )
+    first = len(rows) + 1
+    body += "".join(f'<row r="{r}">{text_cell(f"A{r}", "워크숍")}</row>' for r in range(first, first + count))
+    body += f'<row r="{last_row}"><c r="{column_letters(width - 1)}{last_row}"><v>1</v></c></row>'
+    merges = (f"A{r}:A{last_row}" for r in range(first, first + count))
+    return xlsx({"행사": sheet_xml(extra_cells=body, merges=merges)})
+
+
+def number_corner(corner: str) -> bytes:
+    """A few number cells and one at `corner`: no text, so the quick bound of the guard is what decides."""
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}"><v>{r}</v></c></row>' for r in range(1, 5))
+    row = corner.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return xlsx({"S": sheet_xml(extra_cells=rows + f'<row r="{row}"><c r="{corner}"><v>1</v></c></row>')})
+
+
+_ODS_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+    "<office:body><office:spreadsheet>"
+)
+
+
+_ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+    'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    "</manifest:manifest>"
+)
+
+
+def ods_many_tables(count: int) -> bytes:
+    """An ODS spreadsheet of `count` tables, each a small events table."""
+    def cell(v: str) -> str:
+        return f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+
+    table = "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in events_rows())
+    content = _ODS_HEAD + "".join(f'<table:table table:name="S{i + 1}">{table}</table:table>' for i in range(count))
+    content += "</office:spreadsheet></office:body></office:document-content>"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", _ODS_MANIFEST)
+        archive.writestr("content.xml", content)
+    return out.getvalue()

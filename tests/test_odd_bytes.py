@@ -50,6 +50,14 @@ def test_a_utf8_line_in_a_cp949_file_is_the_odd_one_out():
     assert sheet.findings == (RowFinding(2, "other_encoding", "UTF-8"),)
 
 
+def test_a_utf8_line_that_also_decodes_as_cp949_is_not_taken_for_cp949():
+    # "강사" in UTF-8 is valid CP949 too ("媛뺤궗"): the whole file decodes as CP949 without an error.
+    data = (HEADER + _line("2026-06-10", "상반기")).encode("cp949") + "강사,2026-06-11,x\r\n".encode()
+    data.decode("cp949")
+    sheet = read_sheet(data, "행사.csv")
+    assert sheet.rows[2][0] == "강사" and sheet.findings == (RowFinding(2, "other_encoding", "UTF-8"),)
+
+
 def test_the_row_in_the_other_encoding_is_held_back_and_the_rest_imported(engine):
     data = (HEADER + _line("2026-06-10", "상반기")).encode() + _line("2026-06-11", "하반기").encode("cp949")
     report = ingest_file(engine, data, "행사.csv", kind="events")
