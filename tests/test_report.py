@@ -361,3 +361,22 @@ def test_report_made_on_and_data_as_of_are_on_the_cover(demo):
     html = render(report, "html", "ko").decode("utf-8")
     assert "작성일 2027-01-04 06:00" in html
     assert f"자료 기준 {report.data_as_of:%Y-%m-%d %H:%M}" in html
+
+
+# ---- the scorecard page's download buttons ------------------------------------------------------
+
+
+def test_the_scorecard_page_offers_the_report_and_audits_each_download(demo, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app_fixtures import local_mode_env, with_local_token
+
+    local_mode_env(monkeypatch)  # opened as the link printed at start-up opens it (local mode)
+    at = with_local_token(AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)).run()
+    words = Words("ko")
+    expected = [words.t(f"download.{fmt}") for fmt in FORMATS]
+    buttons = {b.label: b for b in at.download_button if b.label in expected}
+    assert list(buttons) == expected
+    buttons[words.t("download.pdf")].click().run()
+    [entry] = audit.details(audit.read(demo, audit.AuditFilter(actions=("export",))))
+    assert entry["what"] == "report" and entry["format"] == "pdf" and entry["year"] == _years(demo)[0]

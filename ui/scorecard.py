@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
+from metrics import report
 from metrics.scorecard import KpiResult
-from ui import data, shell, theme
+from ui import access, data, shell, theme
 from ui.cards import card, status_words
 from ui.errors import friendly
-from ui.i18n import pick, t
+from ui.i18n import current_lang, pick, t
 
 CARDS_PER_ROW = 3
 
@@ -47,6 +49,19 @@ def area_section(area, results: list[KpiResult], trend: dict) -> None:
                 card(result, trend.get(result.id, []))
 
 
+def report_downloads(year: int) -> None:
+    """The year's report as XLSX, PDF or HTML in the page's language, built on click; each download audited."""
+    lang = current_lang()
+    words = report.Words(lang)
+    st.caption(words.t("download.help", year=year))
+    for column, fmt in zip(st.columns([1, 1, 1, 2]), report.FORMATS, strict=False):
+        column.download_button(
+            words.t(f"download.{fmt}"), partial(report.report_bytes, data.engine(), year, fmt, lang),
+            file_name=report.file_name(year, fmt, lang), mime=report.MIME_TYPES[fmt], icon=":material/download:",
+            on_click=access.audited("export", {"what": "report", "format": fmt, "year": year}), key=f"report-{fmt}",
+        )
+
+
 @friendly
 def render() -> None:
     """Draw the scorecard of the year chosen in the sidebar."""
@@ -60,6 +75,7 @@ def render() -> None:
     if not data.data_years():
         shell.empty_state("empty.database")
     summary(results)
+    report_downloads(year)
     trend = trends(data.scorecards_by_year())
     for area in data.registry().areas:
         in_area = [r for r in results if r.area_id == area.id]
