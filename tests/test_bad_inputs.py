@@ -9,6 +9,7 @@ import pytest
 
 from metrics import store
 from metrics.ingest import ingest_file
+from tests import hostile_files as hostile
 from tests.dbcheck import snapshot
 from tests.sheets import xlsx
 
@@ -82,6 +83,13 @@ BAD_FILES = {
     "zip-bomb.xlsx": _zip_bomb,
     "xml-bomb.xlsx": _xml_entity_bomb,
     "expansion-bomb.ods": _expansion_bomb_ods,
+    # Issue 8: work bounded for the whole workbook, odd bytes answered in words (tests/hostile_files.py).
+    "ten-thousand-sheets.xlsx": lambda: hostile.many_sheets(10_000),
+    "merged-380000.xlsx": lambda: hostile.repeated_merges(380_000),
+    "quick-bound-corner.xlsx": lambda: hostile.number_corner("ZZ99999"),
+    "wider-than-excel.csv": lambda: hostile.wide_csv(16_385),
+    "nul-bytes.csv": lambda: "행사구분,개최일,행사명\n".encode() + b"\0" * 2000,
+    "shift-jis.csv": lambda: "".join(f"名前{i},日付,研修\n" for i in range(20)).encode("shift_jis"),
 }
 
 
