@@ -182,10 +182,14 @@ def enter_wal_mode(cursor, wait_seconds: float = 30.0) -> None:
 
 # What a database failure means to a person, by what the driver's message says (SQLite and PostgreSQL).
 _FAILURES = (
+    (("connection refused", "could not connect", "connection failed", "unable to open database", "could not translate host",
+      "timeout expired", "server closed the connection"),
+     "데이터베이스에 연결할 수 없습니다. 잠시 후 다시 시도하세요.",
+     "The database cannot be reached; try again shortly."),
     (("locked", "busy", "lock timeout", "could not obtain lock", "deadlock"),
      "데이터베이스가 다른 작업(업로드 등)으로 잠겨 있습니다. 잠시 뒤 다시 하세요.",
      "The database is locked by other work (an upload, say); try again in a moment."),
-    (("readonly", "read-only", "read only", "permission denied", "unable to open database"),
+    (("readonly", "read-only", "read only", "permission denied"),
      "데이터베이스에 쓸 수 없습니다 (읽기 전용이거나 권한이 없습니다). 관리자에게 알리세요.",
      "The database cannot be written (read-only or no permission); tell the administrator."),
     (("disk is full", "no space left", "could not extend", "disk full", "database or disk is full"),
