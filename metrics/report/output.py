@@ -51,8 +51,7 @@ def write_report(engine: Engine, year: int, fmt: str, out: Path, lang: str = "ko
     if fmt == "pdf":  # so is a machine without the Korean font
         from metrics.report.pdf import find_font
 
-        find_font("")
-        find_font("B")
+        find_font()
     report = build_report(engine, year, today=today)
     data = render(report, fmt, lang)
     out = Path(out)

@@ -2,12 +2,15 @@
 
 fpdf2 is pure Python: it reads the OpenType/CFF faces inside Debian's .ttc collections (fonts-noto-cjk)
 through fontTools and embeds only the glyphs used, so no browser or system library is needed at run time.
+One face is embedded: reading and subsetting a CJK face costs about a second each, so headings are
+drawn bold by also stroking the glyphs' outlines (PDF text render mode 2) rather than with a second font.
 Charts are drawn as PDF vector lines from the same geometry as the HTML's SVG.
 """
 
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager, nullcontext
 from functools import cache
 from pathlib import Path
 
@@ -32,10 +35,7 @@ FONT = "noto"
 # Where Debian, Fedora and Arch put Noto Sans CJK; REPORT_FONT_DIR names another folder.
 FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/noto-cjk", "/usr/share/fonts/google-noto-cjk",
              "/usr/share/fonts/noto", "/usr/local/share/fonts")
-FONT_FILES = {
-    "": ("NotoSansCJK-Regular.ttc", "NotoSansCJKkr-Regular.otf", "NotoSansKR-Regular.otf", "NotoSansKR-Regular.ttf"),
-    "B": ("NotoSansCJK-Bold.ttc", "NotoSansCJKkr-Bold.otf", "NotoSansKR-Bold.otf", "NotoSansKR-Bold.ttf"),
-}
+FONT_FILES = ("NotoSansCJK-Regular.ttc", "NotoSansCJKkr-Regular.otf", "NotoSansKR-Regular.otf", "NotoSansKR-Regular.ttf")
 KOREAN_FACE = "Noto Sans CJK KR"  # the face to take from a .ttc collection (it also holds JP, SC, TC, HK)
 MARGIN = 16.0
 HEAD_FILL = (232, 238, 245)
@@ -46,11 +46,11 @@ class FontMissing(RuntimeError):
     """The Korean font is not installed; the message says how to install it, in Korean and English."""
 
 
-def find_font(style: str) -> Path:
-    """The Noto Sans CJK (or Noto Sans KR) file of `style` ("" regular, "B" bold); FontMissing if none."""
+def find_font() -> Path:
+    """The Noto Sans CJK (or Noto Sans KR) regular file; FontMissing if there is none."""
     dirs = [os.environ["REPORT_FONT_DIR"]] if os.environ.get("REPORT_FONT_DIR") else []
     for folder in [*dirs, *FONT_DIRS]:
-        for name in FONT_FILES[style]:
+        for name in FONT_FILES:
             path = Path(folder) / name
             if path.is_file():
                 return path
@@ -77,9 +77,8 @@ class _Pdf(FPDF):
     def __init__(self, report: Report, words: Words):
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.report, self.words = report, words
-        for style in ("", "B"):
-            path = find_font(style)
-            self.add_font(FONT, style, str(path), collection_font_number=collection_index(path))
+        path = find_font()
+        self.add_font(FONT, "", str(path), collection_font_number=collection_index(path))
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(True, margin=18)
         self.set_title(words.t("report.title", year=report.year))
@@ -88,9 +87,21 @@ class _Pdf(FPDF):
         self.set_lang("ko-KR" if words.lang == "ko" else "en")
         self.set_creation_date(report.made_at.astimezone())
 
+    def weight(self, size: float, colour=(0, 0, 0)) -> None:
+        """The font at `size` in `colour`."""
+        self.set_font(FONT, "", size)
+        self.set_text_color(*colour)
+
+    @contextmanager
+    def bold(self, size: float, colour=(0, 0, 0)):
+        """Bold text by stroking the glyphs' outlines too, in a saved graphics state (one embedded face)."""
+        self.weight(size, colour)
+        with self.local_context(text_mode="FILL_STROKE", line_width=size * 0.011, draw_color=colour):
+            yield
+
     def footer(self) -> None:
         self.set_y(-12)
-        self.set_font(FONT, size=8)
+        self.weight(8)
         self.set_text_color(*GREY)
         self.cell(0, 5, self.words.t("report.title", year=self.report.year), align="L")
         self.set_x(MARGIN)
@@ -101,10 +112,10 @@ class _Pdf(FPDF):
 
     def text_line(self, text: str, size: float = 10, bold: bool = False, colour=(0, 0, 0), gap: float = 1.5) -> None:
         """A paragraph the width of the page."""
-        self.set_font(FONT, "B" if bold else "", size)
-        self.set_text_color(*colour)
-        self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
-        self.set_text_color(0)
+        with self.bold(size, colour) if bold else nullcontext():
+            self.weight(size, colour)
+            self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        self.weight(size)
         self.ln(gap)
 
     def heading(self, text: str, size: float = 15) -> None:
@@ -120,8 +131,8 @@ class _Pdf(FPDF):
     def grid(self, heads: list[str] | None, rows: list[list[str]], widths: tuple[float, ...], size: float = 8.5,
              aligns: tuple[str, ...] | None = None, borders: str = "ALL") -> None:
         """A table that wraps its cells and repeats its heading on a new page."""
-        self.set_font(FONT, size=size)
-        heading = FontFace(emphasis="BOLD", fill_color=HEAD_FILL)
+        self.weight(size)
+        heading = FontFace(fill_color=HEAD_FILL)
         with self.table(col_widths=widths, width=sum(widths), align="LEFT", text_align=aligns or "LEFT",
                         first_row_as_headings=heads is not None, headings_style=heading, borders_layout=borders,
                         line_height=size * 0.5, padding=(0.8, 1.2), v_align="TOP") as table:
@@ -132,11 +143,10 @@ class _Pdf(FPDF):
     def status_tag(self, status: str) -> None:
         """The status as white words on its colour, on the current line."""
         words = self.words.status(status)
-        self.set_font(FONT, "B", 8.5)
         self.set_fill_color(*STATUS_COLOURS.get(status, STATUS_COLOURS["no_data"]))
-        self.set_text_color(255)
-        self.cell(self.get_string_width(words) + 4, 5, words, fill=True, align="C", new_x="LMARGIN", new_y="NEXT")
-        self.set_text_color(0)
+        with self.bold(8.5, (255, 255, 255)):
+            self.cell(self.get_string_width(words) + 4, 5, words, fill=True, align="C", new_x="LMARGIN", new_y="NEXT")
+        self.weight(8.5)
         self.set_fill_color(255)  # tables fill with the current colour
 
 
@@ -238,7 +248,7 @@ def _trend(pdf: _Pdf, s: KpiSection, words: Words) -> None:
     if len(drawn) > 1:
         pdf.polyline([(x0 + m.x, y0 + m.y) for m in drawn])
     pdf.set_line_width(0.2)
-    pdf.set_font(FONT, size=7)
+    pdf.weight(7)
     for m in g.marks:
         pdf.set_text_color(*GREY)
         pdf.text(x0 + m.x - pdf.get_string_width(str(m.year)) / 2, y0 + height + 4, str(m.year))
