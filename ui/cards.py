@@ -6,10 +6,11 @@ import streamlit as st
 
 from metrics.contract import load_contract
 from metrics.scorecard import KpiResult
-from ui import fmt, plain, theme
+from ui import access, fmt, plain, theme
 from ui.i18n import object_phrase, pick, t
 from ui.sparkline import sparkline
 
+EXPLORE_PAGE = "pages/explore.py"
 # Shares are drawn from at most 80% up, counts from zero: a 2-point wobble must not look like a collapse.
 SHARE_FLOOR = 0.8
 
@@ -93,3 +94,6 @@ def card(result: KpiResult, trend: list[tuple[int, float | None]]) -> None:
     with st.container(border=True):
         st.markdown(card_html(result, trend), unsafe_allow_html=True)
         st.page_link(area_page(result.area_id), label=t("card.details"), icon=":material/arrow_forward:")
+        if access.may_open("explore"):  # the rows behind the number, for those who may export them
+            st.page_link(EXPLORE_PAGE, label=t("card.rows"), icon=":material/table_rows:",
+                         query_params={"kpi": result.id, "year": str(result.year)})

@@ -1,4 +1,7 @@
-"""The analysts' page: one dataset at a time, filtered, shown with formats, downloaded exactly as shown."""
+"""The analysts' page: one dataset at a time, or the rows behind one KPI's number, downloaded exactly as shown.
+
+A scorecard card links here with ?kpi=ID&year=YYYY: the page then opens on the rows behind that number.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +12,20 @@ import streamlit as st
 
 from metrics import explore
 from metrics.export import to_csv_bytes, to_xlsx_bytes
-from ui import access, data, shell, tables
+from metrics.kpi_rows import KpiRows, kpi_rows
+from metrics.measures_rows import ROW_STATES
+from ui import access, data, explain, fmt, shell, tables
+from ui.cards import status_words
 from ui.errors import friendly
-from ui.i18n import t
+from ui.i18n import pick, t
 from ui.upload_steps import kind_name
 from ui.values import translated, word
 
 TABLE_HEIGHT = 560
+MODES = ("dataset", "kpi")
+KPI_KEY = "kpi"  # bound to ?kpi=, the parameter a scorecard card's link sets
+# The rows behind a number carry a KPI's states and reasons, not a case's.
+ROW_WORDS = {"state": "values.row_state", "reason": "values.reason"}
 
 
 def filter_widgets(ds: explore.Dataset, choices: explore.Choices, year: int) -> explore.Filters:
@@ -56,26 +66,79 @@ def for_people(rows: pd.DataFrame, name: str = "") -> pd.DataFrame:
     return translated(rows, STATE_WORDS.get(name)).rename(columns=tables.header)
 
 
-def downloads(shown: pd.DataFrame, name: str) -> None:
-    """CSV (UTF-8 with BOM, for Korean Excel) and XLSX of exactly the rows shown."""
+def downloads(shown: pd.DataFrame, name: str, detail: dict | None = None) -> None:
+    """CSV (UTF-8 with BOM, for Korean Excel) and XLSX of exactly the rows shown; each download audited with `detail`."""
     access.require("analyst")
+    detail = {"what": name, **(detail or {}), "rows": len(shown)}
     stem = f"{name}_{date.today():%Y%m%d}"
     left, right, _ = st.columns([1, 1, 3])
     left.download_button(t("explore.download_csv"), to_csv_bytes(shown), file_name=f"{stem}.csv", mime="text/csv",
-                         on_click=access.audited("export", {"what": name, "format": "csv", "rows": len(shown)}),
+                         on_click=access.audited("export", {**detail, "format": "csv"}),
                          icon=":material/download:", key="explore-csv")
     # XLSX is slow on big tables: built only when clicked (on the server's download thread).
     right.download_button(t("explore.download_xlsx"), lambda: to_xlsx_bytes(shown, sheet_name=name), file_name=f"{stem}.xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          on_click=access.audited("export", {"what": name, "format": "xlsx", "rows": len(shown)}),
+                          on_click=access.audited("export", {**detail, "format": "xlsx"}),
                           icon=":material/download:", key="explore-xlsx")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _kpi_rows(url: str, version: tuple, kpi_id: str, year: int, today: date) -> KpiRows:
+    return kpi_rows(data.engine(), kpi_id, year, today=today, registry=data.registry())
+
+
+def kpi_rows_section() -> None:
+    """The rows behind one KPI's number for the sidebar's year: each in its state, adding up to the card."""
+    ids = [k.id for k in data.registry()]
+    titles = {k.id: pick(k.title_ko, k.title_en) for k in data.registry()}
+    # The link's ?kpi= chooses the KPI when the page opens (a stale or mistyped one: the first KPI); the URL
+    # then follows the choice, so the address can be shared. (A bound widget would keep its label in the URL.)
+    wanted = st.query_params.get(KPI_KEY)
+    kpi_id = st.selectbox(t("explore.kpi"), ids, index=ids.index(wanted) if wanted in ids else 0,
+                          format_func=lambda i: f"{titles[i]} ({i})", key="explore-kpi")
+    st.query_params[KPI_KEY] = kpi_id
+    year = shell.filters().year
+    found = _kpi_rows(*data.cache_key(), kpi_id, year, date.today())
+    r = found.result
+    st.markdown(t("explore.kpi_line", year=year, value=fmt.value(r.value, r.unit),
+                  target=fmt.target(r.comparator, r.target, r.unit), status=status_words(r.status)))
+    for line in [explain.counts_line(r), *explain.status_lines(r)]:
+        if line:
+            st.caption(line)
+    st.caption(t("explore.kpi_help"))
+    counts = found.counts()
+    for column, state in zip(st.columns(len(ROW_STATES)), ROW_STATES, strict=True):
+        column.metric(word("values.row_state", state), f"{counts[state]:,}", border=True)
+    chosen = st.pills(t("explore.states"), ROW_STATES, selection_mode="multi", key="explore-states",
+                      format_func=lambda s: word("values.row_state", s))
+    rows = found.rows[found.rows["state"].isin(chosen)] if chosen else found.rows
+    if rows.empty:
+        st.info(t("explore.no_rows"), icon=":material/filter_alt_off:")
+        return
+    on_screen = translated(rows, ROW_WORDS)
+    st.dataframe(on_screen, column_config=tables.column_config(on_screen), hide_index=True, key="explore-kpi-table",
+                 height=min(TABLE_HEIGHT, 35 * (len(on_screen) + 1) + 3))
+    what = "kpi_rows" + (f" [state={','.join(chosen)}]" if chosen else "")
+    downloads(translated(rows, ROW_WORDS).rename(columns=tables.header), f"{kpi_id}_{year}",
+              {"what": what, "kpi_id": kpi_id, "year": year})
 
 
 @friendly
 def render() -> None:
-    """Draw the explorer."""
+    """Draw the explorer: a dataset, or the rows behind a KPI (where a scorecard card's link lands)."""
     st.title(t("explore.title"))
     st.caption(t("explore.help"))
+    mode = st.radio(t("explore.mode"), MODES, index=MODES.index("kpi" if KPI_KEY in st.query_params else "dataset"),
+                    format_func=lambda m: t(f"explore.mode_{m}"), horizontal=True, key="explore-mode")
+    if mode == "kpi":
+        kpi_rows_section()
+    else:
+        st.query_params.pop(KPI_KEY, None)
+        dataset_section()
+
+
+def dataset_section() -> None:
+    """One dataset, filtered, shown and downloaded exactly as shown."""
     names = [d.name for d in explore.datasets()]
     name = st.selectbox(t("explore.dataset"), names, format_func=kind_name, key="explore-dataset")
     ds = explore.dataset(name)
@@ -95,4 +158,5 @@ def render() -> None:
     on_screen = translated(rows, STATE_WORDS.get(name))
     st.dataframe(on_screen, column_config=tables.column_config(on_screen), hide_index=True, key="explore-table",
                  height=min(TABLE_HEIGHT, 35 * (len(on_screen) + 1) + 3))
-    downloads(for_people(rows, name), name)
+    described = filters.describe()
+    downloads(for_people(rows, name), name, {"what": f"{name} [{described}]" if described else name})
