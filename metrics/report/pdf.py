@@ -174,8 +174,29 @@ def _cover(pdf: _Pdf, report: Report, words: Words) -> None:
     pdf.text_line(words.t("report.subtitle"), 12, colour=GREY, gap=14)
     pdf.text_line(period_line(report, words), 11)
     pdf.text_line(words.t("report.made_on", day=words.moment(report.made_at)), 11)
-    pdf.text_line(as_of_line(report, words), 11, gap=14)
+    pdf.text_line(as_of_line(report, words), 11, gap=12)
+    _status_boxes(pdf, report, words)
     pdf.text_line(summary_line(report, words), 12, bold=True)
+
+
+def _status_boxes(pdf: _Pdf, report: Report, words: Words) -> None:
+    """One box per status: how many promises it holds, in the status colour (the scorecard's summary)."""
+    gap, height = 3.0, 20.0
+    width = (pdf.w - 2 * MARGIN - gap * (len(report.counts) - 1)) / len(report.counts)
+    y = pdf.get_y()
+    for i, (status, count) in enumerate(report.counts.items()):
+        x = MARGIN + i * (width + gap)
+        pdf.set_fill_color(*STATUS_COLOURS.get(status, STATUS_COLOURS["no_data"]))
+        pdf.rect(x, y, width, height, style="F")
+        with pdf.bold(18, (255, 255, 255)):
+            pdf.set_xy(x, y + 2)
+            pdf.cell(width, 9, str(count), align="C")
+        pdf.weight(8, (255, 255, 255))
+        pdf.set_xy(x, y + 12)
+        pdf.cell(width, 5, words.status(status), align="C")
+    pdf.weight(10)
+    pdf.set_fill_color(255)
+    pdf.set_xy(MARGIN, y + height + 8)
 
 
 def _summary(pdf: _Pdf, report: Report, words: Words) -> None:
