@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select
 
@@ -103,19 +104,19 @@ def preview_rows(engine: Engine, kind: str, sha256: str, rows: pd.DataFrame, *, 
         stored = merged["old_id"].notna().to_numpy()
         repeated = stored & (merged["row_hash"] == merged["row_hash_old"]).to_numpy()
         changed = stored & ~repeated
-        owners = _owners(conn, table, merged.loc[stored, "old_id"].astype("int64").tolist())
-    owner = merged["old_id"].map(lambda i: owners.get(int(i)) if pd.notna(i) else None)
-    years = _years(merged["year"]) if "year" in merged.columns else ()
-    written = ~repeated
+        owner = merged["old_id"].map(_owner_ids(conn, table, merged.loc[stored, "old_id"]))
+        counts = {"repeated": owner[repeated].value_counts(), "changed": owner[changed].value_counts()}
+        uploads = _uploads(conn, {int(i) for c in counts.values() for i in c.index})
+    has_year = "year" in merged.columns
     return ImportPreview(
         rows_new=int((~stored).sum()),
         rows_repeated=int(repeated.sum()),
         rows_changed=int(merged.loc[changed, "old_id"].nunique()),
         rows_held=int(rows_held),
-        repeated_from=_refs(owner[repeated]),
-        changed_from=_refs(owner[changed]),
-        years=years,
-        years_written=_years(merged.loc[written, "year"]) if "year" in merged.columns else (),
+        repeated_from=_refs(counts["repeated"], uploads),
+        changed_from=_refs(counts["changed"], uploads),
+        years=_years(merged["year"]) if has_year else (),
+        years_written=_years(merged.loc[~repeated, "year"]) if has_year else (),
         same_file=same,
     )
 
@@ -136,34 +137,40 @@ def same_file_upload(engine: Engine, file_bytes: bytes) -> SameFile | None:
 
 
 def _keyed(rows: pd.DataFrame, kind: str) -> pd.DataFrame:
-    """The rows as store.import_rows keys them: text normalised, content hashed, one row per natural key (the last)."""
-    columns = [c for c in rows.columns if c != "row_hash"]
-    keyed = store.normalise_text(rows[columns])
-    keyed["row_hash"] = store.content_hashes(keyed)
+    """The rows as store.import_rows keys them: content hashed, one row per natural key (the last).
+
+    The store normalises text (NFC, trimmed) before hashing; content_hashes applies that same normalisation
+    to every text cell it hashes, so the hashes agree without a normalised copy of the rows."""
+    keyed = rows.drop(columns=[c for c in ("row_hash",) if c in rows.columns])
+    keyed = keyed.assign(row_hash=store.content_hashes(keyed))
     if "nk" not in keyed.columns:
         keyed["nk"] = store.natural_keys(keyed, kind)
     keyed = keyed.drop(columns=[c for c in ("_nk_extra",) if c in keyed.columns])
     return keyed.drop_duplicates(subset="nk", keep="last").reset_index(drop=True)
 
 
-def _owners(conn, table, row_ids: list[int]) -> dict[int, tuple[int, str, datetime]]:
-    """For each live row id, the upload that stored it: (id, filename, created_at)."""
+def _owner_ids(conn, table, row_ids: pd.Series) -> pd.Series:
+    """The upload that stored each live row: upload id indexed by row id."""
+    ids, owners = [], []
+    for chunk in versions._chunks(sorted({int(i) for i in row_ids})):
+        # Rows unpacked as tuples: a DataFrame made from Row objects spends most of its time inspecting them.
+        for row_id, upload_id in conn.execute(select(table.c.id, table.c.upload_id).where(table.c.id.in_(chunk))):
+            ids.append(row_id)
+            owners.append(upload_id)
+    return pd.Series(np.array(owners, dtype="int64"), index=np.array(ids, dtype="float64"))
+
+
+def _uploads(conn, ids: set[int]) -> dict[int, tuple[str, datetime]]:
+    """(filename, created_at) of these uploads."""
+    if not ids:
+        return {}
     u = schema.uploads.c
-    found: dict[int, tuple[int, str, datetime]] = {}
-    for chunk in versions._chunks(sorted(set(row_ids))):
-        query = (select(table.c.id, u.id.label("upload_id"), u.filename, u.created_at)
-                 .join(schema.uploads, schema.uploads.c.id == table.c.upload_id)
-                 .where(table.c.id.in_(chunk)))
-        found.update({int(r.id): (int(r.upload_id), str(r.filename), r.created_at) for r in conn.execute(query)})
-    return found
+    return {int(r[0]): (str(r[1]), r[2]) for r in conn.execute(select(u.id, u.filename, u.created_at).where(u.id.in_(sorted(ids))))}
 
 
-def _refs(owners: pd.Series) -> tuple[UploadRef, ...]:
-    """The uploads named in `owners` with how many rows each holds, newest first."""
-    counts: dict[tuple[int, str, datetime], int] = {}
-    for o in owners.dropna():
-        counts[o] = counts.get(o, 0) + 1
-    return tuple(UploadRef(i, name, at, n) for (i, name, at), n in sorted(counts.items(), key=lambda kv: -kv[0][0]))
+def _refs(counts: pd.Series, uploads: dict[int, tuple[str, datetime]]) -> tuple[UploadRef, ...]:
+    """The uploads counted in `counts` (rows per upload id), newest first."""
+    return tuple(UploadRef(int(i), *uploads[int(i)], int(n)) for i, n in sorted(counts.items(), key=lambda kv: -kv[0]))
 
 
 def _years(years: pd.Series) -> tuple[int, ...]:

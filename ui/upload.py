@@ -11,12 +11,11 @@ from metrics import blank_templates, freshness, store
 from metrics.canonical import UploadOptions
 from metrics.contract import KIND_NAMES
 from metrics.ingest import RejectedFileError
-from metrics.preview import NothingNewError
 from metrics.settings import load_settings
 from ui import access, data, plain, shell, tables
 from ui import upload_steps as steps
 from ui.errors import friendly, show_user_error
-from ui.i18n import split_pair, t
+from ui.i18n import t
 from ui.values import translated
 
 # Page-local wizard state: a counter in the uploader's key (a new key empties it after an import
@@ -103,11 +102,7 @@ def wizard() -> None:
             t("upload.import", n=f"{plan.rows_written:,}"), type="primary", disabled=not plan.writes_anything,
             icon=":material/cloud_upload:", key="upload-import"):
         access.require("manager")  # checked again on the action itself, not only on the page
-        try:
-            flash(steps.commit(prepared, shell.user_name()))
-        except NothingNewError as exc:
-            st.info(split_pair(str(exc)), icon=":material/check_circle:")
-            return
+        flash(steps.commit(prepared, shell.user_name(), plan))
         reset_wizard()
         st.rerun()
     if cancel.button(t("upload.cancel"), icon=":material/close:", key="upload-cancel"):

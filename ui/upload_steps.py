@@ -251,13 +251,13 @@ def _reexport_note(url: str, version: tuple, sha256: str, sheet: str, kind: str,
     return reexport.reexport_note(data.engine(), _prepared.kind, _prepared.rows)
 
 
-def commit(prepared: ingest.Prepared, uploaded_by: str | None) -> str:
+def commit(prepared: ingest.Prepared, uploaded_by: str | None, found: import_preview.ImportPreview) -> str:
     """Store the valid rows (one transaction) with progress shown; returns the summary to show.
 
-    ingest.commit looks again at what is stored: if the same file or every row landed meanwhile (another
-    person, the command line), it refuses before logging an upload and the status box says it failed."""
-    with st.status(t("upload.importing", n=f"{len(prepared.rows):,}"), expanded=False) as status:
-        result = ingest.commit(data.engine(), prepared, uploaded_by=uploaded_by)
+    `found` is the plan shown on this very run (cached on the data version read in it), so the same file
+    or rows that landed since the page was drawn are refused before any upload is logged."""
+    with st.status(t("upload.importing", n=f"{found.rows_written:,}"), expanded=False) as status:
+        result = ingest.commit(data.engine(), prepared, uploaded_by=uploaded_by, plan=found)
         access.audit("upload", {"upload_id": result.upload_id, "filename": prepared.filename, "kind": prepared.kind,
                                 "rows_imported": result.rows_imported, "rows_held": result.rows_held})
         status.update(label=t("upload.imported_status"), state="complete")
