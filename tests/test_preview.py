@@ -180,3 +180,14 @@ def test_commit_refuses_a_file_with_nothing_new(engine):
     with pytest.raises(preview.NothingNewError, match="새로 저장할 행이 없습니다"):
         ingest.commit(engine, prepared)
     assert len(store.list_uploads(engine)) == 1
+
+
+def test_text_differing_only_in_spaces_and_unicode_form_is_judged_as_the_store_judges_it(engine):
+    _put(engine, "a.xlsx", [("cert_review", "A-1", "서류검토", "2026-03-02", None, None),
+                            ("cert_review", "A-2", "민원", "2026-03-02", None, None)])
+    spaced = [("cert_review", " A-1 ", unicodedata.normalize("NFD", "  서류검토 "), "2026-03-02", None, None),  # same row
+              ("cert_review", "A-2", "민원 접수", "2026-03-02", None, None)]  # a new title: another key, so new
+    plan = _plan(engine, "b.xlsx", spaced)
+    assert (plan.rows_new, plan.rows_repeated, plan.rows_changed) == (1, 1, 0)
+    done = store.import_rows(engine, store.UploadMeta("b.xlsx", _sha("b.xlsx"), "cases"), _cases(spaced))
+    assert (done.rows_imported, done.rows_duplicate, done.rows_superseded) == (1, 1, 0)
