@@ -162,3 +162,9 @@ def test_cells_merged_down_over_overlapping_ranges_are_filled_once_each():
     merged = ((1, 0, 4, 0), (1, 0, 3, 0), (2, 0, 4, 0), (1, 0, 4, 0))  # repeats and overlaps below the header
     table = locate_table(RawSheet.from_rows("S", grid, "xlsx", merged=merged))
     assert table.frame["과정"].tolist() == ["정수처리"] * 4
+
+
+@pytest.mark.parametrize("markup", ['<mergeCell ref="A1:B1"/>', '<x:mergeCell\nref="A1:B1"/>', '<mergeCell\tref="A1:B1"></mergeCell>'])
+def test_merged_ranges_are_counted_however_they_are_written(markup):
+    xml = f'<worksheet><sheetData/><mergeCells count="3">{markup * 3}</mergeCells></worksheet>'.encode()
+    assert 3 <= gridsize.count_merged_xml(xml) <= 6  # an explicit closing tag counts twice: a bound, not a count
