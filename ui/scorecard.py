@@ -53,10 +53,10 @@ def report_downloads(year: int) -> None:
     """The year's report as XLSX, PDF or HTML in the page's language, built on click; each download audited."""
     lang = current_lang()
     words = report.Words(lang)
-    st.caption(words.t("download.help", year=year))
+    st.caption(words.download("help", year=year))
     for column, fmt in zip(st.columns([1, 1, 1, 2]), report.FORMATS, strict=False):
         column.download_button(
-            words.t(f"download.{fmt}"), partial(report.report_bytes, data.engine(), year, fmt, lang),
+            words.download(fmt), partial(report.report_bytes, data.engine(), year, fmt, lang),
             file_name=report.file_name(year, fmt, lang), mime=report.MIME_TYPES[fmt], icon=":material/download:",
             on_click=access.audited("export", {"what": "report", "format": fmt, "year": year}), key=f"report-{fmt}",
         )

@@ -44,6 +44,10 @@ class Words:
         template = entry[self.lang]
         return template.format(**values) if values else template
 
+    def download(self, what: str, **values) -> str:
+        """The words of the scorecard page's report buttons ([download] in labels.toml)."""
+        return self.t(f"download.{what}", **values)
+
     def pick(self, ko: str | None, en: str | None) -> str:
         """One of a Korean/English pair given by the core."""
         return (en or ko or "") if self.lang == "en" else (ko or en or "")
