@@ -12,6 +12,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine, text
 
+from metrics import course_aliases
 from metrics.measures import SURVEY_KINDS
 from metrics.store import read_active
 
@@ -118,6 +119,7 @@ def _load_surveys(engine: Engine, year: int, kinds: list[str], detail: bool) -> 
     where = "year = :y AND kind IN (" + ", ".join(f":{p}" for p in names) + ")"
     rows = read_active(engine, "survey_responses", where, {"y": year, **names}, ", ".join(cols + (extra if detail else ())))
     rows = prepare(rows, "survey", categorical=True)
+    rows = course_aliases.apply_aliases(rows, course_aliases.load(engine))  # course names mapped by managers
     if len(kinds) == 1:
         return {kinds[0]: rows}
     return {kind: rows[rows["kind"] == kind].reset_index(drop=True) for kind in kinds}

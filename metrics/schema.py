@@ -217,3 +217,17 @@ DATA_TABLES = (survey_responses, enrolments, cases, events, postings, calls)
 for _table in DATA_TABLES:  # undo and import look rows up by natural key
     Index(f"ix_{_table.name}_nk", _table.c.nk)
 
+
+# Survey course names that match no roster course, mapped by managers to the roster course they mean
+# (metrics.course_aliases): both sides as matching keys (measures_surveys.normalise_course), with the
+# names as written so the table reads as people wrote it.
+course_aliases = Table(
+    "course_aliases",
+    metadata,
+    Column("survey_key", String(300), primary_key=True),
+    Column("survey_name", String(300), nullable=False),
+    Column("course_key", String(300), nullable=False),
+    Column("course_name", String(300), nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("updated_by", String(200)),
+)

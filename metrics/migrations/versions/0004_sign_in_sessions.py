@@ -3,14 +3,14 @@ holds in its cookie, the account, the expiry and the last use. Nothing to carry 
 each tab's memory, so everyone signs in once more after the upgrade.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
