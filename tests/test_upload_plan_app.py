@@ -157,3 +157,25 @@ def test_a_saved_template_can_be_chosen_for_a_sheet_whose_columns_differ_a_littl
     at.button(key="upload-import").click().run()
     _clean(at)
     assert store.read_active(engine, "cases")["ref"].tolist() == ["A-1"]
+
+
+def test_the_page_lists_survey_course_names_matching_no_roster_course_with_the_course_each_is_mapped_to():
+    from metrics import course_aliases
+
+    engine = store.get_engine()
+    roster = [["성명", "교육과정명", "교육종료일", "수료여부"], ["홍길동", "수질 분석 실무 과정", "2025-05-02", "수료"],
+              ["이영희", "정수처리 기초", "2025-06-20", "수료"]]
+    survey = [["교육과정명", "응답일시", "전반적 만족도"], ["수질분석 실무", "2025-05-03 09:00", 4],
+              ["정수처리 기초", "2025-06-21 10:00", 5], ["하수 관로 실습", "2025-07-01 10:00", 5]]
+    assert ingest_file(engine, xlsx(roster), "명부.xlsx", kind="attendance").ok
+    assert ingest_file(engine, xlsx(survey), "설문.xlsx", kind="trainee_survey").ok
+    at = _page()
+    _clean(at)
+    assert any("명부와 맞지 않는 설문 과정명 2개" in e.label for e in at.expander)
+    table = next(d.value for d in at.dataframe if "survey" in d.value.columns)
+    assert table[["survey", "course"]].values.tolist() == [["수질분석 실무", "-"], ["하수 관로 실습", "-"]]
+    assert at.button(key="course-aliases-save").disabled  # nothing changed yet
+    course_aliases.save(engine, {"수질분석 실무": "수질 분석 실무 과정"})
+    at = _page()
+    table = next(d.value for d in at.dataframe if "survey" in d.value.columns)
+    assert table[["survey", "course"]].values.tolist() == [["수질분석 실무", "수질 분석 실무 과정"], ["하수 관로 실습", "-"]]

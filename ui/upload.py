@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from metrics import blank_templates, freshness, store
+from metrics import blank_templates, course_aliases, freshness, store
 from metrics.canonical import UploadOptions
 from metrics.contract import KIND_NAMES
 from metrics.ingest import RejectedFileError
@@ -151,6 +151,22 @@ def data_freshness() -> None:
         tables.show(frame, key="upload-freshness")
 
 
+@friendly
+def course_names() -> None:
+    """Survey course names that match no roster course, mapped by hand to the course they mean (kept in the database)."""
+    n = steps.unmatched_course_count()
+    if n == 0:
+        return
+    with st.expander(t("upload_plan.courses_title", n=f"{n:,}"), icon=":material/link:"):
+        st.caption(t("upload_plan.courses_help"))
+        changes = steps.course_alias_editor(key=f"course-aliases-{data.cache_key()[1]}")
+        if st.button(t("upload_plan.courses_save"), disabled=not changes, icon=":material/save:", key="course-aliases-save"):
+            access.require("manager")
+            saved = course_aliases.save(data.engine(), changes, updated_by=shell.user_name())
+            flash(t("upload_plan.courses_saved", n=f"{saved:,}"))
+            st.rerun()
+
+
 @st.cache_data(show_spinner=False)
 def _blank(kind: str) -> bytes:
     return blank_templates.blank_template(kind)
@@ -176,5 +192,6 @@ def render() -> None:
     show_flash()
     wizard()
     data_freshness()
+    course_names()
     history()
     blank_template_downloads()

@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 import pandas as pd
 import streamlit as st
 
-from metrics import freshness, ingest, reexport, templates
+from metrics import course_aliases, freshness, ingest, reexport, templates
 from metrics import preview as import_preview
 from metrics.canonical import UploadOptions
 from metrics.contract import KIND_NAMES, load_contract
@@ -369,3 +369,34 @@ def freshness_table(today: date) -> tuple[pd.DataFrame, int]:
             t("upload_plan.fresh_age"): shown_age,
         })
     return pd.DataFrame(rows), stale
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _courses(url: str, version: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    engine = data.engine()
+    return course_aliases.unmatched(engine), course_aliases.roster_courses(engine)
+
+
+def course_alias_editor(key: str) -> dict[str, str | None]:
+    """Survey course names matching no roster course, each with the roster course chosen for it;
+    returns the changes made in the table ({survey name: roster name, or None to remove})."""
+    alone, roster = _courses(*data.cache_key())
+    names = dict(zip(roster["key"], roster["name"], strict=True))
+    before = [names.get(k, UNUSED) if k else UNUSED for k in alone["course_key"]]
+    frame = pd.DataFrame({"survey": alone["name"], "responses": alone["responses"], "course": before})
+    edited = st.data_editor(
+        frame, key=key, hide_index=True, disabled=["survey", "responses"], num_rows="fixed", width="stretch",
+        column_config={
+            "survey": st.column_config.TextColumn(t("upload_plan.courses_survey")),
+            "responses": st.column_config.NumberColumn(t("upload_plan.courses_responses"), format="localized"),
+            "course": st.column_config.SelectboxColumn(t("upload_plan.courses_course"), options=[UNUSED, *roster["name"]],
+                                                       required=True),
+        },
+    )
+    return {s: (None if c in (None, UNUSED) else c) for s, c, old in zip(edited["survey"], edited["course"], before, strict=True)
+            if c != old}
+
+
+def unmatched_course_count() -> int:
+    """How many survey course names match no roster course (mapped or not)."""
+    return len(_courses(*data.cache_key())[0])
