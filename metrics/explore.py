@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, text
 
-from metrics import store
+from metrics import course_aliases, store
 from metrics.measures_base import Period
 from metrics.measures_cases import judge_cases
 from metrics.measures_counts import judge_postings
@@ -131,6 +131,7 @@ def choices(engine: Engine, name: str) -> Choices:
     types = tuple(sorted({str(c) for c in frame[ds.type_column].dropna()})) if ds.type_column else ()
     names: dict[str, str] = {}
     if ds.course_column:
+        frame = _aliased(engine, ds, frame)
         spelled = frame.assign(key=course_keys(frame)).sort_values([ds.course_column], kind="stable")
         for key, name in zip(spelled["key"], spelled[ds.course_column], strict=True):
             if key and isinstance(name, str):
@@ -146,7 +147,9 @@ def load(engine: Engine, name: str, filters: Filters | None = None, today: date 
     frame = _read(engine, ds, filters)
     frame = _by_dates(frame, ds.date_column, filters.date_from, filters.date_to)
     if ds.course_column and filters.courses:
-        # A course name or key given: every spelling of that course, as the KPI matches them.
+        # A course name or key given: every spelling of that course, and the survey names a manager
+        # mapped to it (course_aliases), as the KPI matches them.
+        frame = _aliased(engine, ds, frame)
         wanted = {normalise_course(c) for c in filters.courses}
         frame = frame[course_keys(frame).isin(wanted).to_numpy()]
     if ds.has_timeliness:
@@ -220,6 +223,11 @@ def _cell_matches(col: pd.Series, values: tuple[str, ...]) -> pd.Series:
         numbers = pd.to_numeric(pd.Series(values), errors="coerce").dropna()
         return col.isin(numbers.tolist())
     return col.astype("object").map(lambda c: isinstance(c, str) and c in values).astype(bool)
+
+
+def _aliased(engine: Engine, ds: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
+    """Survey rows with the course key of each course name a manager mapped replaced by the roster course's."""
+    return course_aliases.apply_aliases(frame, course_aliases.load(engine)) if ds.kind else frame
 
 
 def _read(engine: Engine, ds: Dataset, filters: Filters) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine
 
-from metrics import explore
+from metrics import course_aliases, explore
 from metrics.frames import (
     HISTORY_SQL,
     KIND_COLUMNS,
@@ -94,10 +94,13 @@ def _frames(engine: Engine, kpi: Kpi, year: int, today: date) -> YearFrames:
         where, params = where + " AND kind = :k", {**params, "k": kpi.source}
     own = read_active(engine, table, where, params, ", ".join(wanted))
     kind = "survey" if kpi.source in SURVEY_KINDS else kpi.source
+    own = prepare(own, kind, categorical=True)
+    if kpi.source in SURVEY_KINDS:  # as metrics.frames loads survey rows for the KPIs
+        own = course_aliases.apply_aliases(own, course_aliases.load(engine))
     history = dict(base.history)
     if year == today.year and kpi.source in HISTORY_SQL:
         history[kpi.source] = load_history(engine, kpi.source, year)
-    return YearFrames(year, {**base.data, kpi.source: prepare(own, kind, categorical=True)}, history)
+    return YearFrames(year, {**base.data, kpi.source: own}, history)
 
 
 def _tidy(rows: pd.DataFrame, kpi: Kpi) -> pd.DataFrame:

@@ -362,3 +362,24 @@ def test_on_random_surveys_every_filter_exports_each_respondents_own_answers(eng
     finally:
         for upload in uploads:
             store.undo_upload(engine, upload)
+
+
+def test_a_survey_course_name_mapped_by_a_manager_joins_its_roster_course_in_the_explorer_and_the_rows(engine):
+    from metrics import course_aliases
+    from metrics.ingest import ingest_file
+    from metrics.kpi_rows import kpi_rows
+    from tests.sheets import xlsx
+
+    roster = [["성명", "교육과정명", "교육종료일", "수료여부"], ["홍길동", "수질 분석 실무 과정", "2025-05-02", "수료"]]
+    survey = [["교육과정명", "응답일시", "전반적 만족도"], ["수질분석 실무", "2025-05-03 09:00", 4],
+              ["수질분석실무과정", "2025-05-03 09:05", 5]]
+    assert ingest_file(engine, xlsx(roster), "명부.xlsx", kind="attendance").ok
+    assert ingest_file(engine, xlsx(survey), "설문.xlsx", kind="trainee_survey").ok
+    assert len(explore.choices(engine, "trainee_survey").courses) == 2  # before the mapping: two names
+    course_aliases.save(engine, {"수질분석 실무": "수질 분석 실무 과정"})
+    found = explore.choices(engine, "trainee_survey")
+    assert len(found.courses) == 1
+    shown = explore.load(engine, "trainee_survey", explore.Filters(courses=("수질 분석 실무 과정",)))
+    assert sorted(shown["course"]) == ["수질분석 실무", "수질분석실무과정"]
+    rows = kpi_rows(engine, "edu.feedback_per_course", 2025, today=date(2026, 1, 15)).rows
+    assert rows[["course", "responses", "state"]].values.tolist() == [["수질 분석 실무 과정", 2, "met"]]
