@@ -1,4 +1,5 @@
-# Two commands: `make run` (demo app on localhost:8501) and `make test` (lint + whole suite).
+# Two commands: `make run` (demo app on localhost:8501) and `make test` (lint, the whole suite on SQLite,
+# then the tests that use the database again on PostgreSQL).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -27,7 +28,10 @@ lint: $(VENV)/.dev
 	$(PY) -m ruff check .
 
 test: lint
+	@echo "== make test 1/2: the whole suite on SQLite / 전체 시험: SQLite =="
 	$(PY) -m pytest -q
+	@echo "== make test 2/2: the tests that use the database, on PostgreSQL / 데이터베이스 시험: PostgreSQL =="
+	$(PY) -m pytest -q -m db --backend=postgresql
 
 demo: $(VENV)/.runtime
 	$(PY) -m metrics demo

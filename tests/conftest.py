@@ -11,6 +11,7 @@ on SQLite a test that touched the database without the mark fails, so none is le
 
 from __future__ import annotations
 
+import inspect
 import os
 
 import pytest
@@ -120,7 +121,13 @@ def _isolated_settings(request, tmp_path, monkeypatch):
 
 @pytest.fixture
 def database_url(request, tmp_path):
-    """The test's own database (DATABASE_URL): empty, or a copy of the demo data if the test asks for it."""
+    """The test's own database (DATABASE_URL): empty, or a copy of the demo data if the test asks for it.
+
+    On PostgreSQL, a test that does not name `database_url` itself (it uses `engine`, or DATABASE_URL) gets
+    a copy of a database whose schema the session set up once, so the app's set-up finds nothing to do:
+    setting up an empty database is the slow part there (0.5 s a test, against 0.05 s for the copy).
+    A test that names `database_url` always gets an empty one (schema creation, upgrades, races at start).
+    """
     demo = "demo_database_url" in request.fixturenames
     server = request.config.stash.get(SERVER, None)
     if server is None:
@@ -129,8 +136,14 @@ def database_url(request, tmp_path):
 
             return copy_db(shared_demo_db(), tmp_path)
         return f"sqlite:///{tmp_path / 'test.db'}"
+    if demo:
+        template = request.getfixturevalue("_pg_demo_template")
+    elif "database_url" in inspect.signature(request.function).parameters:
+        template = None
+    else:
+        template = request.getfixturevalue("_pg_schema_template")
     name = server.new_name()
-    url = server.create(name, template=request.getfixturevalue("_pg_demo_template") if demo else None)
+    url = server.create(name, template=template)
     request.addfinalizer(lambda: server.drop(name))
     return url
 
@@ -139,6 +152,17 @@ def database_url(request, tmp_path):
 def demo_database_url(database_url):
     """The test's database filled with the demo data (built once per session through the real pipeline)."""
     return database_url
+
+
+@pytest.fixture(scope="session")
+def _pg_schema_template(request):
+    server = request.config.stash[SERVER]
+    name = server.new_name() + "_schema"
+    url = server.create(name)
+    store.get_engine(url)
+    store._engines.pop(url).dispose()  # a template must have no session open
+    yield name
+    server.drop(name)
 
 
 @pytest.fixture(scope="session")
