@@ -84,17 +84,18 @@ class PgServer:
     def create(self, name: str, template: str | None = None) -> str:
         """CREATE DATABASE `name` (a copy of `template` when given); returns its URL."""
         sql = f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")
-        # A template must have no other session; a just-closed one can take a moment to go.
-        for attempt in range(50):
+        # A template must have no other session; a just-closed one's server process can take a moment
+        # to end, longer on a busy machine.
+        deadline = time.monotonic() + 60
+        while True:
             try:
                 with self._admin.connect() as conn:
                     conn.execute(text(sql))
-                break
+                return self.url(name)
             except Exception as exc:
-                if "is being accessed by other users" not in str(exc) or attempt == 49:
+                if "is being accessed by other users" not in str(exc) or time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)
-        return self.url(name)
 
     def check(self) -> None:
         """Fail early, in one line, if this server cannot be reached or will not make a database for us."""
