@@ -45,7 +45,8 @@ def main() -> None:
     shell.language_switch()
     access.accept_local_token()
     user = access.current_user()
-    page = st.navigation(pages_for(user))
+    menu = pages_for(user)
+    page = st.navigation(menu, position=access.nav_position(menu))
     st.set_page_config(page_title=f"{page.title} · {t('app.title')}")
     auth.status(user)
     if user is not None and user.roles and page.url_path not in NO_YEAR_PATHS:  # no roles: nothing to pick for

@@ -140,3 +140,74 @@ def test_course_names_with_markup_are_shown_as_text_in_chromium(tmp_path, databa
     finally:
         outside.shutdown()
     assert _CountingHandler.requests == []
+
+
+def _signed_in_as(page) -> str:
+    """Who the sidebar says is signed in ("" when nobody is)."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    return sidebar.inner_text() if sidebar.get_by_role("button", name="로그아웃").count() else ""
+
+
+@pytest.mark.skipif(NO_BROWSER is not None, reason=NO_BROWSER or "")
+def test_a_local_sign_in_lasts_across_reloads_and_tabs_until_sign_out_and_no_table_offers_a_download(
+        tmp_path, demo_database_url):
+    from metrics import auth, store
+
+    engine = store.get_engine(demo_database_url)
+    auth.add_user(engine, "kim", "Pumpkin-Seventeen-42", ["viewer"], actor="test")
+    last_year = date.today().year - 1
+    with (
+        running_app(demo_database_url) as app,
+        tempfile.TemporaryDirectory() as profile,
+        browser_page(Path(profile)) as page,
+    ):
+        # A shared link, signed out: the Korean sign-in form at that address, not Streamlit's "Page not found".
+        page.goto(app.url("area_cert", year=last_year))
+        wait_drawn(page)
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.get_by_label("아이디").count() == 1 and page.get_by_label("비밀번호").count() == 1
+        page.get_by_label("아이디").fill("kim")
+        page.get_by_label("비밀번호").fill("Pumpkin-Seventeen-42")
+        with page.expect_navigation():  # to the cookie route and back to the link's page
+            page.get_by_role("button", name="로그인").click()
+        wait_drawn(page)
+        assert page.url == app.url("area_cert", year=last_year)
+        assert page.locator("h1").first.inner_text().strip() == "단체표준 인증"
+        assert "kim" in _signed_in_as(page)
+
+        # The session id is in an HttpOnly, SameSite=Strict cookie that no script on the page can read.
+        [cookie] = [c for c in page.context.cookies() if c["name"] == "charter_session"]
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and not cookie["secure"]  # plain HTTP here
+        assert "charter_session" not in page.evaluate("document.cookie")
+
+        # The late cases (a viewer's page): the table toolbar has search and full screen, but no CSV download.
+        page.get_by_role("tab", name="분포").first.click()
+        table = page.locator('[data-testid="stDataFrame"]').first
+        table.wait_for(state="visible")
+        table.hover()
+        toolbar = page.locator('[data-testid="stElementToolbar"]')
+        toolbar.get_by_role("button", name="Search").first.wait_for(state="visible")
+        assert toolbar.get_by_role("button", name="Download as CSV").count() == 0
+
+        page.reload()
+        wait_drawn(page)
+        assert page.locator("h1").first.inner_text().strip() == "단체표준 인증" and "kim" in _signed_in_as(page)
+
+        other = page.context.new_page()  # a new tab of the same browser
+        other.goto(app.url())
+        wait_drawn(other)
+        assert "고객헌장 이행 현황" in other.locator("h1").first.inner_text() and "kim" in _signed_in_as(other)
+
+        with page.expect_navigation():  # to the route that drops the cookie, then the first page
+            page.locator('[data-testid="stSidebar"]').get_by_role("button", name="로그아웃").click()
+        wait_drawn(page)
+        assert page.get_by_label("아이디").count() == 1 and _signed_in_as(page) == ""
+        assert [c for c in page.context.cookies() if c["name"] == "charter_session"] == []
+
+        # The other tab still holds its page; its next click asks the server, which has ended the session.
+        other.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+        other.get_by_label("Username").wait_for()
+        assert _signed_in_as(other) == ""
+        other.reload()
+        wait_drawn(other)
+        assert other.get_by_label("Username").count() == 1 and _signed_in_as(other) == ""

@@ -5,19 +5,21 @@ The app under test is app.py itself, whose menu ui/access.py filters by role.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from streamlit import config as st_config
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
+from streamlit.util import calc_hash
 
-from metrics import audit, auth, targets
+from metrics import audit, auth, sessions, targets
 from metrics.registry import load_registry
 from tests.app_fixtures import LOCAL_TOKEN, local_mode_env, with_local_token
-from ui import access, local_token, plain
+from ui import access, local_token, plain, session_routes
 
 pytestmark = pytest.mark.db  # the app reads accounts and data from the database DATABASE_URL names
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,7 +74,7 @@ def _signed_in(app_file: str, engine, roles: tuple[str, ...]) -> AppTest:
     if "admin" not in roles:
         auth.add_user(engine, "boss", PASSWORD, ["admin"], actor="test")
     at = _app(app_file)
-    at.session_state[access.SESSION_KEY] = auth.start_session(auth.User(name, frozenset(roles), "account"))
+    at.session_state[access.TOKEN_KEY] = sessions.start(engine, name)
     return at.run()
 
 
@@ -128,7 +130,7 @@ def test_the_login_form_signs_in_and_the_role_decides_the_menu(app_file, engine)
     at.text_input[0].input("Kim")
     at.text_input[1].input(PASSWORD)
     at.button[0].click().run()
-    assert at.session_state[access.SESSION_KEY].user.name == "kim"
+    assert sessions.resume(engine, at.session_state[access.TOKEN_KEY]).session.user.name == "kim"
     assert _opens(at, "upload")
     assert not _opens(at, "explore")
     assert audit.read(engine)["action"].tolist()[0] == "login"
@@ -157,14 +159,120 @@ def test_a_throttled_client_is_told_to_wait_even_with_the_right_password(app_fil
     at.text_input[1].input(PASSWORD)
     at.button[0].click().run()
     assert [e.value for e in at.error] == [text("auth.throttled", "ko")]
-    assert access.SESSION_KEY not in at.session_state
+    assert access.TOKEN_KEY not in at.session_state
     assert audit.read(engine)["action"].tolist()[0] == "login_throttled"
+
+
+def _open_address(at: AppTest, url_path: str) -> AppTest:
+    """Open the app at /url_path, as a shared link does. A browser asks for the page by its address (Streamlit
+    hashes it); AppTest's switch_page finds pages by file, and signed out every address is the login file."""
+    at._page_hash = calc_hash(url_path)
+    return at
+
+
+@pytest.fixture
+def forwarded(monkeypatch):
+    """The messages each run sent the browser (AppTest keeps no other record of a redirect or a page not found)."""
+    runners = []
+
+    class Recording(app_test_module.LocalScriptRunner):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            runners.append(self)
+
+    monkeypatch.setattr(app_test_module, "LocalScriptRunner", Recording)
+    return lambda kind: [m for m in runners[-1].forward_msgs() if m.WhichOneof("type") == kind]
+
+
+def _sign_in_with_the_form(at: AppTest, name: str = "kim") -> AppTest:
+    at.text_input[0].input(name)
+    at.text_input[1].input(PASSWORD)
+    return at.button[0].click().run()
+
+
+def test_a_shared_link_shows_the_korean_sign_in_form_and_opens_with_its_filters_after(app_file, demo_database_url,
+                                                                                       engine, forwarded):
+    auth.add_user(engine, "kim", PASSWORD, ["viewer"], actor="test")
+    last_year = date.today().year - 1
+    at = _open_address(_app(app_file), "area_cert")
+    at.query_params["year"] = str(last_year)
+    at.run()
+    # The sign-in form at that very address (a browser would otherwise get Streamlit's English "Page not found"
+    # and the first page; tests/test_browser.py sees that in Chromium), in Korean.
+    [navigation] = forwarded("navigation")
+    assert navigation.navigation.page_script_hash == calc_hash("area_cert")
+    assert [t.label for t in at.text_input] == ["아이디", "비밀번호"]
+    assert [b.label for b in at.button] == ["로그인"]
+    assert at.query_params["year"] == str(last_year)  # the link's filter waits in the address
+    _sign_in_with_the_form(at)
+    assert at.title[0].value == "단체표준 인증"
+    assert at.sidebar.selectbox(key="year").value == last_year
+
+
+def test_signed_out_every_page_address_shows_the_sign_in_form_and_no_menu(app_file, engine, forwarded):
+    auth.add_user(engine, "kim", PASSWORD, ["admin"], actor="test")
+    for page in PAGES:
+        at = _open_address(_app(app_file), page).run()
+        assert [t.label for t in at.text_input] == ["아이디", "비밀번호"], page
+        [navigation] = forwarded("navigation")
+        assert navigation.navigation.page_script_hash == calc_hash(page), page  # still at that address
+        assert navigation.navigation.position == navigation.navigation.HIDDEN, page
+
+
+def test_with_the_cookie_route_a_sign_in_sends_the_browser_to_trade_a_ticket_and_keeps_nothing_in_the_tab(
+        app_file, engine, forwarded, monkeypatch):
+    monkeypatch.setitem(session_routes._installed, "routes", True)  # as under ui.serve
+    auth.add_user(engine, "kim", PASSWORD, ["viewer"], actor="test")
+    at = _open_address(_app(app_file), "area_cert")
+    at.query_params["year"] = "2025"
+    at.query_params["lang"] = "English"
+    at.context["url"] = "http://127.0.0.1:8501/area_cert"
+    at.run()
+    _sign_in_with_the_form(at)
+    [redirect] = [m.auth_redirect.url for m in forwarded("auth_redirect")]
+    where = urlsplit(redirect)
+    query = parse_qs(where.query)
+    assert where.path == "/_charter/session"
+    assert query["next"] == ["/area_cert?year=2025&lang=English"]
+    assert access.TOKEN_KEY not in at.session_state  # the session id only ever reaches the browser's cookie
+    token, session = sessions.redeem_ticket(engine, query["ticket"][0])
+    assert session.user.name == "kim" and sessions.resume(engine, token).session is not None
+
+
+def test_with_the_cookie_route_signing_out_ends_the_session_and_sends_the_browser_to_drop_the_cookie(
+        app_file, engine, forwarded, monkeypatch):
+    monkeypatch.setitem(session_routes._installed, "routes", True)
+    auth.add_user(engine, "kim", PASSWORD, ["viewer"], actor="test")
+    auth.add_user(engine, "boss", PASSWORD, ["admin"], actor="test")
+    token = sessions.start(engine, "kim")
+    monkeypatch.setattr(access, "_cookie", lambda: token)  # AppTest cannot seed the browser's cookies
+    at = _app(app_file).run()
+    assert "고객헌장 이행 현황" in at.title[0].value
+    at.sidebar.button(key="auth-logout").click().run()
+    assert [m.auth_redirect.url for m in forwarded("auth_redirect")] == ["/_charter/sign-out"]
+    assert sessions.resume(engine, token).session is None
+    assert audit.read(engine)["action"].tolist()[0] == "logout"
+
+
+def test_a_tab_whose_session_was_ended_elsewhere_is_signed_out_at_its_next_click(app_file, engine, monkeypatch):
+    auth.add_user(engine, "kim", PASSWORD, ["viewer"], actor="test")
+    auth.add_user(engine, "boss", PASSWORD, ["admin"], actor="test")
+    token = sessions.start(engine, "kim")
+    monkeypatch.setattr(access, "_cookie", lambda: token)  # both tabs send the same cookie
+    at = _app(app_file).run()
+    assert "고객헌장 이행 현황" in at.title[0].value
+    sessions.end(engine, token)  # signed out in the other tab
+    at.run()
+    assert [t.label for t in at.text_input] == ["아이디", "비밀번호"]
+    assert not at.info  # not "your session has ended": the person signed out themselves
 
 
 def test_signing_out_returns_to_the_login_page(app_file, engine):
     at = _signed_in(app_file, engine, ("viewer",))
+    token = at.session_state[access.TOKEN_KEY]
     at.sidebar.button(key="auth-logout").click().run()
-    assert access.SESSION_KEY not in at.session_state
+    assert access.TOKEN_KEY not in at.session_state
+    assert sessions.resume(engine, token).session is None  # ended in the database, not only forgotten here
     assert "logout" in audit.read(engine)["action"].tolist()
     with pytest.raises(ValueError):
         at.switch_page("pages/scorecard.py")
@@ -174,9 +282,10 @@ def test_an_idle_session_ends_and_says_so(app_file, engine):
     auth.add_user(engine, "kim", PASSWORD, ["admin"], actor="test")
     at = _app(app_file)
     long_ago = datetime.now() - timedelta(hours=3)
-    at.session_state[access.SESSION_KEY] = auth.start_session(auth.User("kim", frozenset({"admin"}), "account"), now=long_ago)
+    at.session_state[access.TOKEN_KEY] = sessions.start(engine, "kim", now=long_ago)
     at.run()
     assert any("세션이 끝났습니다" in i.value for i in at.info)
+    assert audit.details(audit.read(engine, audit.AuditFilter(actions=("logout",)))) == [{"reason": "idle"}]
     with pytest.raises(ValueError):
         at.switch_page("pages/scorecard.py")
 
@@ -351,7 +460,7 @@ def _guarded_action():
 def test_require_stops_an_action_the_role_does_not_allow(engine):
     auth.add_user(engine, "kim", PASSWORD, ["viewer"], actor="test")
     at = AppTest.from_function(_guarded_action)
-    at.session_state[access.SESSION_KEY] = auth.start_session(auth.User("kim", frozenset({"viewer"}), "account"))
+    at.session_state[access.TOKEN_KEY] = sessions.start(engine, "kim")
     at.run()
     assert [e.value for e in at.error] == ["이 화면이나 작업에는 'manager' 권한이 필요합니다."]
     assert "undone" not in [m.value for m in at.markdown]

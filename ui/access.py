@@ -9,17 +9,22 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import NoReturn
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 from streamlit import config as st_config
 
 from metrics import audit as audit_log
-from metrics import auth, oidc
-from ui import data, local_token, plain
+from metrics import auth, oidc, sessions
+from ui import data, local_token, plain, session_routes
 from ui.i18n import t
 
-SESSION_KEY = "_auth_session"
+SESSION_KEY = "_auth_session"  # an identity-provider session (metrics.auth.Session), kept per tab
+# A local account's session id, kept in this tab's server memory, only when the server has no route to put it
+# in a cookie (AppTest, or `streamlit run app.py` without ui.serve); otherwise it lives in the browser's cookie.
+TOKEN_KEY = "_auth_session_token"
+EXPIRED_KEY = "_auth_expired"
 LOCAL_TOKEN_KEY = "_local_mode_token"
 # Absolute, so the pages resolve whichever script is the main one (app.py, or a test app).
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
@@ -90,21 +95,37 @@ def current_user() -> auth.User | None:
     """The signed-in user (identity provider, local account, or local mode), or None."""
     if st.user.get("is_logged_in", False):
         return _oidc_user()
-    session = st.session_state.get(SESSION_KEY)
-    if session is not None and session.user.source == "account":
-        return _keep_session(session)
+    user = _account_user()
+    if user is not None:
+        return user
     if local_mode_open():
         return auth.local_mode_user()
     return None
 
 
-def _keep_session(session: auth.Session) -> auth.User | None:
-    refreshed = auth.refresh_session(data.engine(), session)
-    if refreshed is None:
-        end_session(reason="expired")
+def _session_token() -> str | None:
+    """The local-account session id: this tab's own (no cookie route), else the browser's cookie."""
+    return st.session_state.get(TOKEN_KEY) or _cookie()
+
+
+def _cookie() -> str | None:
+    """The session cookie the browser sent when this tab connected, if any."""
+    value = st.context.cookies.get(session_routes.COOKIE)
+    return value if isinstance(value, str) else None  # AppTest answers with a stand-in object
+
+
+def _account_user() -> auth.User | None:
+    token = _session_token()
+    if not token:
         return None
-    st.session_state[SESSION_KEY] = refreshed
-    return refreshed.user
+    found = sessions.resume(data.engine(), token)
+    if found.session is not None:
+        return found.session.user
+    st.session_state.pop(TOKEN_KEY, None)
+    if found.ended:  # idle, too old, or the account disabled: say so on the sign-in form
+        audit_log.record(data.engine(), found.username, "logout", {"reason": found.ended})
+        st.session_state[EXPIRED_KEY] = True
+    return None
 
 
 def _oidc_user() -> auth.User | None:
@@ -132,20 +153,66 @@ def role_map() -> oidc.RoleMap:
         return oidc.RoleMap({}, {}, {})
 
 
-def sign_in(user: auth.User) -> None:
-    """Start a server-side session for a user who just passed the login form."""
-    st.session_state[SESSION_KEY] = auth.start_session(user)
+def sign_in(user: auth.User) -> NoReturn:
+    """Start a session for a user who just passed the login form, on the page they asked for.
+
+    With the cookie route (ui.serve), the browser takes a one-time ticket to it, gets the session cookie and
+    comes back to this page's address with its query (a shared link's filters). Without it, the session id
+    stays in this tab's server memory and the page reruns.
+    """
+    if session_routes.installed():
+        ticket = sessions.issue_ticket(data.engine(), user.name)
+        _send_browser_to(session_routes.sign_in_url(ticket, _here()))
+        st.stop()  # a rerun would drop the message that sends the browser on
+    st.session_state[TOKEN_KEY] = sessions.start(data.engine(), user.name)
+    st.rerun()
 
 
-def end_session(reason: str = "logout") -> None:
-    """Forget the session (and the identity-provider cookie), record it, and say so if it expired."""
+def end_session(reason: str = "logout") -> bool:
+    """Sign out: end the local session or the identity provider's, record it, and say so if it expired.
+
+    Returns True when the browser has been sent on to finish (to drop the identity provider's cookie or ours):
+    the caller must then stop rather than rerun, which would drop that message.
+    """
     session = st.session_state.pop(SESSION_KEY, None)
     if session is not None:
         audit_log.record(data.engine(), session.user.name, "logout", {"reason": reason})
+    own, cookie = st.session_state.pop(TOKEN_KEY, None), _cookie()
+    ended = sessions.end(data.engine(), own or cookie)
+    if ended:
+        audit_log.record(data.engine(), ended, "logout", {"reason": reason})
     if reason == "expired":
-        st.session_state["_auth_expired"] = True
+        st.session_state[EXPIRED_KEY] = True
     if st.user.get("is_logged_in", False):
         st.logout()
+        return True
+    if cookie and session_routes.installed():
+        _send_browser_to(session_routes.sign_out_url())
+        return True
+    return False
+
+
+def _here() -> str:
+    """This page's address on the server, with its query but never the local-mode token."""
+    path = urlsplit(st.context.url or "").path or "/"
+    query = [(k, v) for k in st.query_params if k != local_token.QUERY_PARAM for v in st.query_params.get_all(k)]
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def _send_browser_to(url: str) -> None:
+    """Send the browser to `url` on this server, where the page loads afresh.
+
+    Streamlit has no public call for this; it is the message st.login and st.logout send for their own routes
+    (tests/test_roles_app.py and tests/test_browser.py check that it still works).
+    """
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        message = ForwardMsg()
+        message.auth_redirect.url = url
+        ctx.enqueue(message)
 
 
 # ---- what they may do ------------------------------------------------------------------------------
@@ -180,15 +247,28 @@ def pages_allowed(user: auth.User | None, keys: set[str] | None = None) -> set[s
 
 
 def menu(sections: dict[str, list], user: auth.User | None) -> dict[str, list] | list:
-    """The st.navigation argument for `user`: allowed pages by section, else the login page alone."""
+    """The st.navigation argument for `user`: allowed pages by section, else the login page at every address."""
     if user is None:
-        return [st.Page(LOGIN_PAGE, title=t("nav.login"), icon=":material/login:", default=True)]
+        return _login_everywhere(sections, t("nav.login"), ":material/login:")
     allowed = pages_allowed(user, {p.url_path for pages in sections.values() for p in pages})
     kept = {name: [p for p in pages if p.url_path in allowed] for name, pages in sections.items()}
     kept = {name: pages for name, pages in kept.items() if pages}
     if not kept:  # signed in through the identity provider but given no role yet
-        return [st.Page(LOGIN_PAGE, title=t("nav.no_access"), icon=":material/block:", default=True)]
+        return _login_everywhere(sections, t("nav.no_access"), ":material/block:")
     return kept
+
+
+def _login_everywhere(sections: dict[str, list], title: str, icon: str) -> list:
+    """The login page under every page's address, so a shared link (/area_cert?year=2025) shows the sign-in
+    form rather than Streamlit's "Page not found", and the address and its query stay for after the sign-in.
+    Shown with the menu hidden (`nav_position`): the person sees one page."""
+    keys = [page.url_path or DEFAULT_PAGE for pages in sections.values() for page in pages]
+    return [st.Page(LOGIN_PAGE, title=title, icon=icon, url_path=key, default=key == DEFAULT_PAGE) for key in keys]
+
+
+def nav_position(menu_pages: dict[str, list] | list) -> str:
+    """Where st.navigation draws the menu: in the sidebar for a user's pages, nowhere for the login page."""
+    return "sidebar" if isinstance(menu_pages, dict) else "hidden"
 
 
 def admin_section() -> dict[str, list]:

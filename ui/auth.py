@@ -20,7 +20,7 @@ def role_name(role: str) -> str:
 def login_page() -> None:
     """The page shown to anyone not signed in (or signed in with no role)."""
     st.title(t("app.title"))
-    if st.session_state.pop("_auth_expired", False):
+    if st.session_state.pop(access.EXPIRED_KEY, False):
         st.info(t("auth.session_ended"))
     if st.user.get("is_logged_in", False):
         _no_role_yet()
@@ -37,8 +37,8 @@ def login_page() -> None:
 
 def _no_role_yet() -> None:
     st.warning(t("auth.no_role_yet", email=plain.md(st.user.get("email", ""))))
-    if st.button(t("auth.sign_out"), key="auth-logout-norole"):
-        access.end_session()
+    if st.button(t("auth.sign_out"), key="auth-logout-norole") and access.end_session():
+        st.stop()  # the browser is on its way to /auth/logout (see `status`)
 
 
 def _oidc_button() -> None:
@@ -68,8 +68,7 @@ def login_form() -> None:
         message = t("auth.throttled") if result.throttled else split_pair(result.message)
         st.error(message, icon=":material/error:")
         return
-    access.sign_in(result.user)
-    st.rerun()
+    access.sign_in(result.user)  # on to the page asked for, signed in
 
 
 def client_address() -> str | None:
@@ -91,11 +90,11 @@ def status(user: auth.User | None) -> None:
     roles = ", ".join(role_name(r) for r in auth.ROLES if r in user.roles) or "—"
     st.sidebar.caption(f"{plain.md(user.name)} · {roles}")  # a name from the identity provider
     if st.sidebar.button(t("auth.sign_out"), icon=":material/logout:", key="auth-logout"):
-        access.end_session()
-        if user.source == "oidc":
-            # st.logout() has queued the browser's trip to /auth/logout, which clears the sign-in cookie. A
-            # rerun would drop it (a new run discards unsent messages) and the next page load would sign the
-            # person in again, so stop here: the browser leaves the page anyway.
+        if access.end_session():
+            # The browser's trip to /auth/logout or /_charter/sign-out is queued: each clears a sign-in cookie.
+            # A rerun would drop it (a new run discards unsent messages) and the next page load would sign the
+            # person in again (the identity provider's cookie) or keep a dead cookie, so stop here: the
+            # browser leaves the page anyway.
             st.stop()
         st.rerun()
 

@@ -1,4 +1,5 @@
-"""`python -m ui.serve [streamlit options]`: `streamlit run app.py`, with the heavy libraries imported first.
+"""`python -m ui.serve [streamlit options]`: `streamlit run asgi.py` (app.py plus the sign-in cookie routes),
+with the heavy libraries imported first.
 
 Streamlit runs app.py only when the first browser connects, so the first visitor after a start would wait
 about a second for pandas, plotly, SQLAlchemy and scipy to import. Importing them here, before the server
@@ -18,6 +19,8 @@ from pathlib import Path
 from ui import local_token
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
+# app.py served by st.App with the routes that set the sign-in cookie (ui/session_routes.py).
+SERVER = APP.with_name("asgi.py")
 # What every page needs: the libraries and the core. Not the ui modules: their st.cache_data functions
 # must be made once Streamlit's runtime exists, or they fall back to a cache the runtime cannot clear.
 WARM_MODULES = (
@@ -31,6 +34,7 @@ WARM_MODULES = (
     "metrics.explore",
     "metrics.ingest",
     "metrics.auth",
+    "metrics.sessions",
 )
 
 
@@ -73,7 +77,7 @@ def main() -> None:
     token = local_token.make()
     os.environ[local_token.ENV] = token
     announce(token)
-    sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
+    sys.argv = ["streamlit", "run", str(SERVER), *sys.argv[1:]]
     sys.exit(cli.main())
 
 
