@@ -5,6 +5,7 @@ The app under test is app.py itself, whose menu ui/access.py filters by role.
 
 from __future__ import annotations
 
+import tomllib
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -479,3 +480,12 @@ def test_an_admin_changes_a_target_in_the_app_only_with_a_reason(app_file, engin
     [change] = targets.history(engine).to_dict("records")
     first = load_registry().kpis[0]
     assert (change["kpi_id"], change["value"], change["changed_by"]) == (first.id, 0.95, "kim")
+
+
+# ---- downloads ---------------------------------------------------------------------------------------
+
+
+def test_no_table_offers_a_download_of_its_own():
+    # Chromium sees the toolbar without "Download as CSV" (tests/test_browser.py); this holds without a browser.
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["disableDataExport"] is True

@@ -43,7 +43,11 @@ def column_config(frame: pd.DataFrame) -> dict:
 
 
 def show(frame: pd.DataFrame, *, key: str | None = None, height: int | str = "auto", empty_key: str = "table.empty") -> None:
-    """Draw a frame with its formats (or a plain note when it has no rows)."""
+    """Draw a frame with its formats (or a plain note when it has no rows).
+
+    Its toolbar offers no CSV download or copy (`client.disableDataExport` in .streamlit/config.toml): rows
+    leave the app only through the explorer's export, which checks the role, neutralises formulas and audits.
+    """
     if frame.empty:
         st.caption(t(empty_key))
         return
