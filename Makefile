@@ -36,8 +36,11 @@ test: lint
 demo: $(VENV)/.runtime
 	$(PY) -m metrics demo
 
-bench: $(VENV)/.dev
-	$(PY) bench/run_all.py
+bench: $(VENV)/.dev  ## every benchmark; their figures go into docs/performance.md and docs/report.md
+	$(PY) bench/bench_ingest.py --backends sqlite,postgresql
+	$(PY) bench/bench_scorecard.py --backends sqlite,postgresql
+	$(PY) bench/bench_bounded.py
+	$(PY) bench/bench_report.py
 
 screenshots: $(VENV)/.dev
 	$(PY) bench/screenshots.py

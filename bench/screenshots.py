@@ -95,11 +95,25 @@ def shoot_wizard(page, app: RunningApp, sample: Path, lang: str) -> Path:
     return target
 
 
-def wizard_sample(url: str) -> Path | None:
-    """A sample sheet next to the demo database (one with problems to report, if there is one)."""
+def wizard_sample(url: str, folder_for_copy: Path) -> Path | None:
+    """A sample sheet next to the demo database, with one answer changed: the demo already holds the
+    sample itself, which the page would refuse at once as the same file."""
+    import openpyxl
+
     folder = Path(url.removeprefix("sqlite:///")).parent / "samples"
     found = sorted(folder.glob("exhibitor_survey_*.xlsx")) or sorted(folder.glob("*.xlsx"))
-    return found[-1] if found else None
+    if not found:
+        return None
+    book = openpyxl.load_workbook(found[-1])
+    sheet = book.active
+    last = sheet.max_row
+    for cell in sheet[last]:
+        if isinstance(cell.value, int | float) and not isinstance(cell.value, bool) and 1 <= cell.value <= 4:
+            cell.value += 1  # one response answered differently: a new row for the wizard to show
+            break
+    copy = folder_for_copy / found[-1].name
+    book.save(copy)
+    return copy
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             target = shoot(page, app, name, PAGES[name], args.lang)
             print(f"{target.relative_to(ROOT)}  {time.perf_counter() - started:.1f} s", flush=True)
-        sample = wizard_sample(url)
+        sample = wizard_sample(url, Path(profile))
         if sample and not args.only:
             print(f"{shoot_wizard(page, app, sample, args.lang).relative_to(ROOT)}  ({sample.name})", flush=True)
     return 0
