@@ -24,7 +24,7 @@ pytestmark = [
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
-def test_a_corpus_file_gets_one_clear_answer_and_a_rejection_changes_nothing(engine, db_path, path):
+def test_a_corpus_file_gets_one_clear_answer_and_a_rejection_changes_nothing(engine, path):
     before = store.list_uploads(engine)
     report = ingest_file(engine, path.read_bytes(), path.name)
     assert report.status in ("imported", "rejected")
