@@ -1,7 +1,8 @@
 """Survey measures: mean rating, share satisfied, and feedback coverage of the year's courses.
 
 A response's score (survey_responses.score) is its overall question, or the mean of its Likert
-items when the survey has none; it is on the survey's own scale (`scale_max`). Measures convert
+items when the overall question was left blank or the survey has none; it is on the survey's own
+scale (`scale_max`). Every score taken from the item mean is counted in a note (never silent). Measures convert
 it proportionally to the scale the charter speaks of (x * scale / scale_max) and say so.
 """
 
@@ -19,6 +20,7 @@ from metrics.stats import t_interval, wilson_interval
 
 EPS = 1e-9  # item means such as 4.0 may arrive as 3.9999999999
 NO_SCORES = Note(NoteCode.NO_SCORED_RESPONSES, "점수 있는 응답 없음", "no scored responses")
+SINGLE = Note(NoteCode.SINGLE_RESPONSE, "응답 1건: 신뢰구간 없음, 결론 불확실", "a single response: no interval, not conclusive")
 
 
 def scores_on_scale(rows: pd.DataFrame, scale: float) -> np.ndarray:
@@ -53,6 +55,22 @@ def score_100(rows: pd.DataFrame) -> float | None:
     return float(((score[keep] - 1) / (scale_max[keep] - 1) * 100).mean())
 
 
+def overall_fallback_note(rows: pd.DataFrame) -> tuple[Note, ...]:
+    """A note counting the scored responses whose overall question is blank, so their item mean stood in."""
+    if "overall" not in rows.columns or rows.empty:
+        return ()
+    overall = pd.to_numeric(rows["overall"]).to_numpy(dtype=float, na_value=np.nan)
+    score = pd.to_numeric(rows["score"]).to_numpy(dtype=float, na_value=np.nan)
+    count = int((np.isnan(overall) & ~np.isnan(score)).sum())
+    if not count:
+        return ()
+    return (Note(
+        NoteCode.OVERALL_BLANK_ITEM_MEAN,
+        f"종합 만족도 무응답 {count}건: 평가 문항 평균으로 계산",
+        f"{count} responses left the overall question blank: their item mean was used",
+    ),)
+
+
 def conversion_note(own_scales: np.ndarray, scale: float) -> tuple[Note, ...]:
     """A note per other scale that was converted, e.g. 5-point answers shown on 10 points."""
     notes = []
@@ -71,7 +89,7 @@ def survey_mean(rows: pd.DataFrame, params: dict, period: Period, frames: dict) 
     scale = float(params["scale"])
     values, own = converted_scores(rows, scale)
     n = int(values.size)
-    notes = list(conversion_note(own, scale))
+    notes = [*overall_fallback_note(rows), *conversion_note(own, scale)]
     if n == 0:
         return MeasureResult(value=None, n=0, sample=True, notes=(NO_SCORES,))
     mean = float(values.mean())
@@ -84,11 +102,11 @@ def survey_mean(rows: pd.DataFrame, params: dict, period: Period, frames: dict) 
 
 def _interval_notes(n: int, sd: float) -> list[Note]:
     if n == 1:
-        return [Note(NoteCode.SINGLE_RESPONSE, "응답 1건: 신뢰구간 없음", "a single response: no interval")]
+        return [SINGLE]
     if sd == 0:
         return [Note(
-            NoteCode.IDENTICAL_RESPONSES, "모든 응답이 같아 신뢰구간이 평균 한 점으로 모임",
-            "all responses identical: the interval collapses to the mean",
+            NoteCode.IDENTICAL_RESPONSES, "모든 응답이 같아 흩어짐을 알 수 없음: 신뢰구간 없음, 결론 불확실",
+            "all responses identical: no spread to estimate, so no interval and not conclusive",
         )]
     return []
 
@@ -103,7 +121,9 @@ def survey_satisfied_share(rows: pd.DataFrame, params: dict, period: Period, fra
         return MeasureResult(value=None, n=0, sample=True, notes=(NO_SCORES,))
     satisfied = int(is_satisfied(values, satisfied_at).sum())
     s100 = score_100(rows)
-    notes = conversion_note(own, scale)
+    notes = overall_fallback_note(rows) + conversion_note(own, scale)
+    if n == 1:
+        notes += (SINGLE,)
     if s100 is not None:
         notes += (Note(NoteCode.SCORE_100, f"100점 환산 {s100:.1f}점", f"100-point score {s100:.1f}"),)
     extra = {"score_100": s100, "satisfied_at": satisfied_at, "scale": scale}

@@ -29,6 +29,7 @@ class NoteCode(StrEnum):
     NO_SCORED_RESPONSES = "no_scored_responses"
     SINGLE_RESPONSE = "single_response"
     IDENTICAL_RESPONSES = "identical_responses"
+    OVERALL_BLANK_ITEM_MEAN = "overall_blank_item_mean"
     SCORE_100 = "score_100"
     COURSES_WITHOUT_FEEDBACK = "courses_without_feedback"
     UNMATCHED_SURVEY_COURSES = "unmatched_survey_courses"

@@ -201,6 +201,26 @@ def _result(
     )
 
 
+# The summary line's categories, in the order it says them: every status once, with "met" split by
+# whether the verdict is settled (a sample whose interval reaches across the target, or has none).
+SUMMARY_CATEGORIES = ("met", "met_inconclusive", "on_track", "at_risk", "not_met", "tracked", "no_data")
+
+
+def summary_category(result: KpiResult) -> str:
+    """The summary line's category of one result: its status, or met_inconclusive for an unsettled met."""
+    if result.status == "met" and result.conclusive is False:
+        return "met_inconclusive"
+    return result.status
+
+
+def summary_counts(results: list[KpiResult]) -> dict[str, int]:
+    """Promises per summary category, every category named; they add up to len(results)."""
+    counts = dict.fromkeys(SUMMARY_CATEGORIES, 0)
+    for result in results:
+        counts[summary_category(result)] += 1
+    return counts
+
+
 def _plain(value):
     """JSON-friendly: numpy scalars to Python, NaN to None."""
     if isinstance(value, dict):

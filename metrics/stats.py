@@ -37,8 +37,12 @@ def compare(value: float, comparator: str, target: float) -> bool:
 
 
 def wilson_interval(successes: int, n: int, confidence: float = CONFIDENCE) -> tuple[float, float] | None:
-    """Wilson score interval for a share of successes out of n; None when n is 0."""
-    if n <= 0:
+    """Wilson score interval for a share of successes out of n; None for fewer than 2 responses.
+
+    One response says nothing about the spread of a share (issue 9 §5): no interval, so no verdict
+    can be called conclusive on it.
+    """
+    if n < 2:
         return None
     z = float(special.ndtri(1 - (1 - confidence) / 2))
     p = successes / n
@@ -49,12 +53,13 @@ def wilson_interval(successes: int, n: int, confidence: float = CONFIDENCE) -> t
 
 
 def t_interval(mean: float, sd: float, n: int, confidence: float = CONFIDENCE) -> tuple[float, float] | None:
-    """Student t interval for a mean; None for fewer than 2 values.
+    """Student t interval for a mean; None for fewer than 2 values or when every value is the same.
 
-    When every value is the same (sd = 0) the interval collapses to the mean itself: the data
-    give no spread to widen it, and the small-sample flag is what warns the reader.
+    Identical answers (sd = 0) would give the mean itself as its interval ([8, 8]) and so a
+    "conclusive" verdict on what may be two answers; the data show no spread to estimate it
+    from, so there is no interval and the verdict is not conclusive (issue 9 §5).
     """
-    if n < 2 or sd is None or math.isnan(sd):
+    if n < 2 or sd is None or math.isnan(sd) or sd <= 0:
         return None
     half = float(special.stdtrit(n - 1, 1 - (1 - confidence) / 2)) * sd / math.sqrt(n)
     return mean - half, mean + half

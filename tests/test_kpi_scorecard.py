@@ -161,3 +161,24 @@ def test_default_year_is_the_latest_year_with_data_that_has_begun(engine):
 )
 def test_values_are_formatted_for_people(value, unit, shown):
     assert format_value(value, unit) == shown
+
+
+def test_the_summary_counts_every_status_once_and_adds_up_to_the_promises():
+    from metrics.scorecard import KpiResult, summary_counts
+
+    def line(status, conclusive):
+        return KpiResult(
+            id=status, area="", area_id="", title_ko="", title_en="", year=2025, value=None, unit="share",
+            target=None, comparator=None, status=status, conclusive=conclusive, n=0, ci_low=None, ci_high=None,
+            ytd=False, projection=None, numerator=None, denominator=None, pending=None, notes=(),
+            small_sample=False, source="cases", measure="deadline_share", clause="", definition_ko="",
+            definition_en="",
+        )
+
+    results = [line("met", True), line("met", True), line("met", False), line("met", None), line("at_risk", None),
+               line("not_met", True), line("tracked", None), line("no_data", None), line("on_track", None)]
+    counts = summary_counts(results)
+    # met: two conclusive + one paced count already reached (conclusive None); the unsettled met apart.
+    assert counts == {"met": 3, "met_inconclusive": 1, "on_track": 1, "at_risk": 1, "not_met": 1,
+                      "tracked": 1, "no_data": 1}
+    assert sum(counts.values()) == len(results)

@@ -54,12 +54,44 @@ def test_a_single_response_has_no_interval_and_no_certainty():
     assert [n.code for n in r.notes] == ["single_response", "small_sample"]
 
 
-def test_identical_ratings_collapse_the_interval_to_the_mean():
+def test_identical_ratings_give_no_interval_and_are_not_conclusive():
     r = result("ft.satisfaction", future_talent_survey=survey("future_talent_survey", [4.0] * 35))
-    # sd = 0: the t interval is 4.0 +/- 0; 4.0 >= 4.0 on both ends: met and conclusive; 35 >= 30.
-    assert (r.value, r.ci_low, r.ci_high) == (4.0, 4.0, 4.0)
-    assert (r.status, r.conclusive, r.small_sample) == ("met", True, False)
+    # sd = 0: no spread to estimate an interval from; 4.0 >= 4.0 is met, but not settled.
+    assert (r.value, r.ci_low, r.ci_high) == (4.0, None, None)
+    assert (r.status, r.conclusive, r.small_sample) == ("met", False, False)
     assert [n.code for n in r.notes] == ["identical_responses"]
+
+
+def test_two_equal_exhibitor_answers_of_eight_are_met_but_not_conclusive():
+    r = result("wk.exhibitor_score", exhibitor_survey=survey("exhibitor_survey", [8, 8], 10.0))
+    # Before issue 9 §5 this gave the interval [8, 8] and "conclusive" on two answers.
+    assert (r.value, r.n, r.ci_low, r.ci_high) == (8.0, 2, None, None)
+    assert (r.status, r.conclusive) == ("met", False)
+    assert [n.code for n in r.notes] == ["identical_responses", "small_sample"]
+
+
+def test_a_satisfied_share_from_one_response_has_no_interval_and_is_not_conclusive():
+    r = result("edu.satisfaction", trainee_survey=survey("trainee_survey", [5]))
+    assert (r.value, r.numerator, r.denominator, r.ci_low, r.ci_high) == (1.0, 1, 1, None, None)
+    assert (r.status, r.conclusive) == ("met", False)
+    assert "single_response" in [n.code for n in r.notes]
+
+
+def test_responses_whose_overall_question_is_blank_are_counted_in_a_note():
+    frame = survey("exhibitor_survey", [8, 7, 9], 10.0)
+    frame["overall"] = [8.0, None, None]  # the last two scored by their item means
+    r = result("wk.exhibitor_score", exhibitor_survey=frame)
+    assert r.value == pytest.approx(8.0)
+    [note] = [n for n in r.notes if n.code == "overall_blank_item_mean"]
+    assert note.en == "2 responses left the overall question blank: their item mean was used"
+    assert note.ko == "종합 만족도 무응답 2건: 평가 문항 평균으로 계산"
+
+
+def test_no_fallback_note_when_every_overall_question_is_answered():
+    frame = survey("trainee_survey", [5, 4, 3])
+    frame["overall"] = [5.0, 4.0, 3.0]
+    r = result("edu.satisfaction", trainee_survey=frame)
+    assert "overall_blank_item_mean" not in [n.code for n in r.notes]
 
 
 def test_a_large_clear_sample_is_conclusive():

@@ -26,7 +26,7 @@ def wilson_textbook(k: int, n: int) -> tuple[float, float]:
     return (centre - half) / (1 + Z95**2 / n), (centre + half) / (1 + Z95**2 / n)
 
 
-@pytest.mark.parametrize(("k", "n"), [(45, 50), (2, 3), (80, 100), (1, 1), (0, 12)])
+@pytest.mark.parametrize(("k", "n"), [(45, 50), (2, 3), (80, 100), (2, 2), (0, 12)])
 def test_wilson_interval_matches_the_textbook_formula(k, n):
     low, high = wilson_interval(k, n)
     exp_low, exp_high = wilson_textbook(k, n)
@@ -57,8 +57,16 @@ def test_t_interval_matches_mean_plus_minus_t_sd_over_root_n():
     assert high == pytest.approx(4.0 + 0.87797, abs=1e-4)
 
 
-def test_t_interval_collapses_to_the_mean_when_all_values_are_equal():
-    assert t_interval(8.0, 0.0, 12) == (8.0, 8.0)
+def test_identical_values_give_no_t_interval_rather_than_a_point():
+    # 8, 8 once gave [8, 8] and a "conclusive" verdict; no spread means nothing to build an interval from.
+    assert t_interval(8.0, 0.0, 2) is None
+    assert t_interval(8.0, 0.0, 12) is None
+
+
+def test_a_share_from_one_response_has_no_wilson_interval():
+    assert wilson_interval(1, 1) is None
+    assert wilson_interval(0, 1) is None
+    assert wilson_interval(1, 2) is not None
 
 
 def test_t_interval_needs_two_values():

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
 from functools import partial
 
 import streamlit as st
 
 from metrics import report
-from metrics.scorecard import KpiResult
+from metrics.scorecard import SUMMARY_CATEGORIES, KpiResult, summary_counts
 from ui import access, data, shell, theme
 from ui.cards import card, status_words
 from ui.errors import friendly
@@ -28,13 +27,16 @@ def trends(years: dict[int, list[KpiResult]]) -> dict[str, list[tuple[int, float
 
 
 def summary(results: list[KpiResult]) -> None:
-    """How many promises are met, on track, at risk, missed, tracked or without data."""
-    counts = Counter(r.status for r in results)
-    st.markdown(t("scorecard.summary", total=len(results), met=counts["met"], missed=counts["not_met"],
-                  at_risk=counts["at_risk"], no_data=counts["no_data"]))
-    shown = [s for s in theme.STATUS_ORDER if counts[s] or s in ("met", "at_risk", "not_met", "no_data")]
-    for column, status in zip(st.columns(len(shown)), shown, strict=True):
-        column.metric(f"{theme.status_style(status).symbol} {status_words(status)}", counts[status], border=True)
+    """Every promise counted once: met, met but not conclusive, on track, at risk, missed, tracked, no data."""
+    counts = summary_counts(results)
+    st.markdown(t("summary.line", total=len(results), met=counts["met"], met_inconclusive=counts["met_inconclusive"],
+                  on_track=counts["on_track"], at_risk=counts["at_risk"], missed=counts["not_met"],
+                  tracked=counts["tracked"], no_data=counts["no_data"]))
+    shown = [s for s in SUMMARY_CATEGORIES if counts[s] or s in ("met", "at_risk", "not_met", "no_data")]
+    for column, category in zip(st.columns(len(shown)), shown, strict=True):
+        status = "met" if category == "met_inconclusive" else category
+        words = t("summary.met_inconclusive") if category == "met_inconclusive" else status_words(status)
+        column.metric(f"{theme.status_style(status).symbol} {words}", counts[category], border=True)
 
 
 def area_section(area, results: list[KpiResult], trend: dict) -> None:
