@@ -23,7 +23,7 @@ ACTIONS = (
     "login", "login_failed", "login_throttled", "logout",
     "upload", "undo", "export",
     "account_add", "account_roles", "account_disable", "account_enable", "account_password",
-    "target_change", "audit_prune",
+    "target_change", "audit_prune", "kpi_note",
 )
 # Everything a detail may hold. A key outside this list is refused rather than silently stored.
 DETAIL_KEYS = frozenset({

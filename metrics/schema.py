@@ -231,3 +231,19 @@ course_aliases = Table(
     Column("updated_at", DateTime, nullable=False),
     Column("updated_by", String(200)),
 )
+
+# Notes on a promise (metrics.checkins): per KPI and year, the cause of a miss or risk and the action taken,
+# with who wrote it and when. Never updated or deleted: a correction is a new note naming the one it corrects.
+kpi_notes = Table(
+    "kpi_notes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kpi_id", String(100), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("cause", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("noted_at", DateTime, nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("corrects", Integer, ForeignKey("kpi_notes.id")),
+    Index("ix_kpi_notes_kpi_year", "kpi_id", "year"),
+)
