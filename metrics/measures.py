@@ -61,7 +61,10 @@ MEASURES: dict[str, MeasureSpec] = {
     for m in (
         MeasureSpec(
             "deadline_share", measures_cases.deadline_share, ("cases",), "share", True,
-            (DAYS, DAY_MODE, Setting("interim_counts", "bool", False, "interim_counts = true: 중간 안내도 답변으로 인정")),
+            (DAYS, DAY_MODE, Setting("interim_counts", "bool", False, "interim_counts = true: 중간 안내도 답변으로 인정"),
+             Setting("roll_to_working_day", "bool", False,
+                     "roll_to_working_day = false: 달력일 기한의 말일이 토·일·공휴일이어도 다음 근무일로 미루지 않음 "
+                     "(기본 true, 민법 제161조) / keep a calendar deadline ending on a day off (default true)")),
             summary="Share of the year's cases answered within `days` (business or calendar); pending left out.",
             rows=measures_rows.deadline_rows,
         ),

@@ -3,7 +3,9 @@
 A case belongs to the year it was received. A case with a completion date is judged by the days
 it took; a case still open is judged on today, whatever year it belongs to (Period.open_items_as_of):
 late ("overdue") once its deadline has passed and pending before that. Pending cases are left
-out of the share and reported beside it.
+out of the share and reported beside it. A calendar-day deadline whose last day is a Saturday,
+Sunday or public holiday ends on the next working day (민법 제161조; the KPI's `roll_to_working_day`
+setting, on by default); business-day deadlines (민원처리법) are counted as workdays.py says.
 
 `judge_cases` is the one place this rule is applied: the scorecard, the area pages, the explorer
 and the exports all call it, so a case has the same state wherever it is shown.
@@ -36,37 +38,64 @@ def done_dates(rows: pd.DataFrame, interim_counts: bool) -> np.ndarray:
     return done
 
 
+def rolls_to_working_day(params: dict) -> bool:
+    """Whether a deadline KPI's last day moves off a weekend or holiday (민법 제161조): its
+    `roll_to_working_day` setting, on by default for calendar days; business days never roll."""
+    day_mode = params["day_mode"]
+    return day_mode == "calendar" and bool(settings_get(params, "roll_to_working_day", True))
+
+
 def classify_cases(
-    rows: pd.DataFrame, days: int, day_mode: str, as_of, interim_counts: bool = False
+    rows: pd.DataFrame, days: int, day_mode: str, as_of, interim_counts: bool = False, roll: bool = False
 ) -> pd.DataFrame:
-    """Each case with done_on, days_taken, deadline, state (met/late/overdue/pending/invalid), days_over."""
+    """Each case with done_on, days_taken, deadline, state (met/late/overdue/pending/invalid), days_over.
+
+    `roll` (calendar days only): a deadline whose last day is a Saturday, Sunday or public holiday
+    ends on the next working day (민법 제161조), so a case done by then is met.
+    """
     received = dates64(rows["received"])
     done = done_dates(rows, interim_counts)
     as_of64 = np.datetime64(as_of, "D")
     taken = days_taken(received, done, day_mode)
-    deadline = deadline_dates(received, days, day_mode)
+    roll = roll and day_mode == "calendar"
+    deadline = deadline_dates(received, days, day_mode, roll=roll)
     is_done = ~np.isnat(done)
     # How far past the deadline an open case is, counted the same way as a closed one.
     so_far = np.full(received.shape, np.nan)
     if (~is_done).any():
         so_far[~is_done] = days_taken(received[~is_done], np.full((~is_done).sum(), as_of64), day_mode)
+    in_time = taken <= days
+    over_done, over_open = taken - days, so_far - days
+    if roll:
+        # Calendar days against the (possibly moved) last day: without a move this is the same rule.
+        in_time = done <= deadline
+        over_done, over_open = _days_between(deadline, done), _days_between(deadline, as_of64)
     state = np.select(
         [
             is_done & np.isnan(taken),
-            is_done & (taken <= days),
+            is_done & in_time,
             is_done,
             ~is_done & (as_of64 > deadline),
         ],
         ["invalid", "met", "late", "overdue"],
         default="pending",
     )
-    days_over = np.where(state == "late", taken - days, np.where(state == "overdue", so_far - days, np.nan))
+    days_over = np.where(state == "late", over_done, np.where(state == "overdue", over_open, np.nan))
     out = rows.copy()
     out["done_on"] = done
     out["days_taken"] = taken
     out["deadline"] = deadline
     out["state"] = pd.Series(state, index=rows.index, dtype="str")
     out["days_over"] = days_over
+    return out
+
+
+def _days_between(start: np.ndarray, end) -> np.ndarray:
+    """Calendar days from start to end as floats; NaN where either is missing."""
+    end = np.broadcast_to(np.asarray(end, dtype="datetime64[D]"), start.shape)
+    out = np.full(start.shape, np.nan)
+    ok = ~np.isnat(start) & ~np.isnat(end)
+    out[ok] = (end[ok] - start[ok]).astype(int)
     return out
 
 
@@ -78,7 +107,7 @@ def judge_cases(rows: pd.DataFrame, params: dict, period: Period) -> pd.DataFram
     """
     return classify_cases(
         rows, int(params["days"]), params["day_mode"], period.open_items_as_of,
-        bool(settings_get(params, "interim_counts", False)),
+        bool(settings_get(params, "interim_counts", False)), rolls_to_working_day(params),
     )
 
 

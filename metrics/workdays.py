@@ -7,6 +7,13 @@ received on a non-working day (say a Saturday) starts counting on the next worki
 the Saturday itself is not counted. A deadline of N business days is met when the count is <= N.
 
 Calendar days are plain date differences: elapsed = completed - received, met when elapsed <= N.
+When the last day of a calendar-day deadline (received + N) is a Saturday, Sunday or public holiday,
+the deadline ends on the next working day instead (민법 제161조); `deadline_dates(..., roll=True)`
+gives that day, and measures_cases.classify_cases counts a case done by it as met.
+
+Deadlines of 5 days or less under 민원처리법 (시행령 제19조) are counted in working hours, 8 a day,
+from the hour of receipt. The stored cases carry dates, not hours, and no charter deadline is that
+short (the shortest is 7 days), so hours are not counted here: see docs/kpi-definitions.md.
 """
 
 from __future__ import annotations
@@ -92,11 +99,27 @@ def add_business_days(start, n: int) -> np.ndarray:
     return out
 
 
-def deadline_dates(received, days: int, day_mode: str) -> np.ndarray:
-    """The last day on which a case received on `received` still meets an N-day deadline."""
+def next_working_day(dates) -> np.ndarray:
+    """Each date itself when it is a working day, else the first working day after it; NaT kept."""
+    d = as_days(dates)
+    out = d.copy()
+    ok = ~np.isnat(d)
+    if ok.any():
+        out[ok] = np.busday_offset(d[ok], 0, roll="forward", busdaycal=_calendar_for(d[ok]))
+    return out
+
+
+def deadline_dates(received, days: int, day_mode: str, roll: bool = False) -> np.ndarray:
+    """The last day on which a case received on `received` still meets an N-day deadline.
+
+    Calendar days: received + N, moved to the next working day when `roll` and that day is a
+    Saturday, Sunday or public holiday (민법 제161조). Business days are never rolled: their last
+    day is a working day already.
+    """
     r = as_days(received)
     if day_mode == "calendar":
-        return r + np.timedelta64(days, "D")
+        last = r + np.timedelta64(days, "D")
+        return next_working_day(last) if roll else last
     if day_mode != "business":
         raise ValueError(f"day_mode must be 'business' or 'calendar', not {day_mode!r}")
     # Receipt day is day 1 (or the next working day when received on a day off), so the last

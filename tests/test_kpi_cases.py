@@ -74,10 +74,10 @@ def test_all_cases_met_is_met():
 
 def test_notice_uses_calendar_days_and_counts_29_february():
     log = cases(
-        # 24 Feb -> 2 Mar 2024 = 5 days to 29 Feb + 2 = 7: met.
-        ("regulation_notice", "2024-02-24", "2024-03-02", None),
-        # 24 Feb -> 3 Mar 2024 = 8 (in 2023 the same dates would have been 7): late.
-        ("regulation_notice", "2024-02-24", "2024-03-03", None),
+        # Tue 27 Feb -> Tue 5 Mar 2024 = 2 days to 29 Feb + 5 = 7 (a working day, nothing rolls): met.
+        ("regulation_notice", "2024-02-27", "2024-03-05", None),
+        # 27 Feb -> 6 Mar 2024 = 8 (in 2023 the same dates would have been 7): late.
+        ("regulation_notice", "2024-02-27", "2024-03-06", None),
         # Weekends do not matter in calendar mode: Fri 27 Dec -> Fri 3 Jan 2025 = 7: met.
         ("regulation_notice", "2024-12-27", "2025-01-03", None),
     )
@@ -164,3 +164,57 @@ def test_a_completion_before_receipt_is_left_out_and_reported():
     r = result("cert.review_15d", 2025, date(2026, 1, 10), cases=log)
     assert (r.value, r.denominator) == (1.0, 1)
     assert [(n.code, n.en) for n in r.notes] == [("completed_before_received", "1 completed before received, left out")]
+
+
+def test_a_calendar_deadline_ending_on_a_weekend_and_holiday_ends_on_the_next_working_day():
+    log = cases(
+        # Sat 22 Feb 2025 + 7 = Sat 1 Mar (삼일절); Sun 2 Mar; Mon 3 Mar 삼일절 대체 휴일 -> the deadline is Tue 4 Mar
+        # (민법 제161조). Done on Mon 3 Mar and Tue 4 Mar: met; Wed 5 Mar: late by one day.
+        ("regulation_notice", "2025-02-22", "2025-03-03", None),
+        ("regulation_notice", "2025-02-22", "2025-03-04", None),
+        ("regulation_notice", "2025-02-22", "2025-03-05", None),
+        # Fri 26 Sep 2025 + 7 = Fri 3 Oct 개천절, then the weekend, 추석 6-8 Oct and 한글날 9 Oct: Fri 10 Oct.
+        ("regulation_notice", "2025-09-26", "2025-10-10", None),
+        ("regulation_notice", "2025-09-26", "2025-10-11", None),
+    )
+    r = result("cert.notice_7d", 2025, date(2026, 11, 27), cases=log)
+    assert (r.numerator, r.denominator) == (3, 5)
+
+
+def test_the_civil_law_rule_is_a_registry_setting_and_off_keeps_the_plain_count():
+    from metrics.measures_base import Period
+    from metrics.measures_cases import judge_cases
+
+    log = cases(("regulation_notice", "2025-02-22", "2025-03-04", None), ("regulation_notice", "2025-02-22", None, None))
+    log["received"], log["completed"] = pd.to_datetime(log["received"]), pd.to_datetime(log["completed"])
+    period = Period(2025, date(2025, 3, 4))
+    rolled = judge_cases(log, {"days": 7, "day_mode": "calendar"}, period)  # on by default
+    plain = judge_cases(log, {"days": 7, "day_mode": "calendar", "roll_to_working_day": False}, period)
+    assert rolled["state"].tolist() == ["met", "pending"]
+    assert rolled["deadline"].tolist() == [pd.Timestamp("2025-03-04")] * 2
+    # Without the rule: 22 Feb -> 4 Mar = 10 days, 3 over; the open case is 3 days past Sat 1 Mar on 4 Mar.
+    assert plain["state"].tolist() == ["late", "overdue"]
+    assert plain["days_over"].tolist() == [3.0, 3.0]
+
+
+def test_an_open_calendar_case_is_overdue_only_after_the_moved_deadline():
+    from metrics.measures_base import Period
+    from metrics.measures_cases import judge_cases
+
+    log = pd.DataFrame({"received": pd.to_datetime(["2025-02-22"]), "completed": pd.to_datetime([None])})
+    params = {"days": 7, "day_mode": "calendar"}
+    assert judge_cases(log, params, Period(2025, date(2025, 3, 4)))["state"].tolist() == ["pending"]
+    on_fifth = judge_cases(log, params, Period(2025, date(2025, 3, 5)))
+    assert (on_fifth["state"].tolist(), on_fifth["days_over"].tolist()) == (["overdue"], [1.0])
+
+
+def test_business_day_deadlines_are_not_moved_by_the_civil_law_rule():
+    from metrics.measures_base import Period
+    from metrics.measures_cases import judge_cases
+
+    # Fri 26 Sep 2025 is day 1 of 7 business days: 26, 29, 30 Sep, 1, 2 Oct, then 3 Oct and 6-9 Oct are off,
+    # so days 6 and 7 are Fri 10 and Mon 13 Oct. Done Mon 13 Oct: met; Tue 14 Oct: late by one.
+    log = pd.DataFrame({"received": pd.to_datetime(["2025-09-26"] * 2), "completed": pd.to_datetime(["2025-10-13", "2025-10-14"])})
+    cls = judge_cases(log, {"days": 7, "day_mode": "business", "roll_to_working_day": True}, Period(2025, date(2026, 1, 5)))
+    assert cls["state"].tolist() == ["met", "late"]
+    assert cls["days_over"].tolist()[1] == 1.0

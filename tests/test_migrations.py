@@ -65,6 +65,15 @@ def _counts(engine) -> dict[str, tuple[int, int]]:
             "uploads": (conn.execute(text("SELECT COUNT(*) FROM uploads")).scalar_one(), 0)}
 
 
+# KPIs whose definition changed on purpose since the release the fixture was made by (KPI id -> why),
+# compared on n and denominator only; every other KPI is compared in full. Keep it minimal: list a KPI
+# only when its value on the release's data really moved. Issue 9 §5 (no interval for identical answers
+# or one response) touches only ci and conclusive, which the fixture does not hold; issue 9 §7 (the
+# civil-law deadline rule for cert.notice_7d and eval.report_90d) was checked against this database and
+# gives the same status, value, numerator, denominator and pending on it under both rules, so nothing is listed.
+CHANGED_SINCE_RELEASE: dict[str, str] = {}
+
+
 def test_a_database_made_by_the_last_release_upgrades_with_every_row_and_the_same_scorecard(database_url, tmp_path):
     release = _restore_release(database_url, tmp_path)
     before = _counts(release)
@@ -78,6 +87,10 @@ def test_a_database_made_by_the_last_release_upgrades_with_every_row_and_the_sam
         got = {r.id: r for r in scorecard.compute_scorecard(engine, int(year), today=date(2026, 11, 30))}
         for line in lines:
             r = got[line["id"]]
+            if line["id"] in CHANGED_SINCE_RELEASE:
+                # Its rule changed on purpose: only what the change cannot touch must still agree.
+                assert (r.n, r.denominator) == (line["n"], line["denominator"]), (year, line["id"])
+                continue
             assert (r.status, r.n, r.pending) == (line["status"], line["n"], line["pending"]), (year, line["id"])
             for field in ("value", "numerator", "denominator"):
                 want = line[field]

@@ -15,6 +15,7 @@ from metrics.workdays import (
     deadline_dates,
     holiday_array,
     is_working_day,
+    next_working_day,
 )
 
 
@@ -118,3 +119,28 @@ def test_completing_on_a_working_day_meets_the_deadline_exactly_when_not_after_t
     assume(is_working_day([completed])[0])
     within = business_days_inclusive([received], [completed])[0] <= days
     assert within == (completed <= deadline_dates([received], days, "business")[0])
+
+
+@pytest.mark.parametrize(
+    ("received", "expected", "why"),
+    [
+        ("2025-06-02", "2025-06-09", "Mon + 7 = Mon 9 Jun, a working day: unchanged"),
+        ("2025-06-01", "2025-06-09", "Sun + 7 = Sun 8 Jun: moved to Mon 9 Jun"),
+        ("2025-02-22", "2025-03-04", "Sat 1 Mar 삼일절, Sun, Mon 3 Mar 대체 휴일: Tue 4 Mar"),
+        ("2025-09-26", "2025-10-10", "Fri 3 Oct 개천절, weekend, 추석 6-8 Oct, 한글날 9 Oct: Fri 10 Oct"),
+    ],
+)
+def test_calendar_deadline_ending_on_a_day_off_moves_to_the_next_working_day(received, expected, why):
+    got = deadline_dates([received], 7, "calendar", roll=True)[0]
+    assert got == np.datetime64(expected), why
+
+
+def test_calendar_deadline_without_the_rule_is_the_plain_count():
+    assert deadline_dates(["2025-02-22"], 7, "calendar")[0] == np.datetime64("2025-03-01")
+
+
+def test_next_working_day_keeps_working_days_and_missing_dates():
+    got = next_working_day(pd.to_datetime(pd.Series(["2025-03-04", None, "2025-12-25"])))
+    assert got[0] == np.datetime64("2025-03-04")
+    assert np.isnat(got[1])
+    assert got[2] == np.datetime64("2025-12-26")  # 성탄절 Thu -> Fri
