@@ -16,6 +16,7 @@ from metrics.report.phrases import (
     CASE_HEADS,
     as_of_line,
     change_line,
+    checkin_line,
     facts,
     kind_name,
     period_line,
@@ -114,6 +115,9 @@ def _section(s: KpiSection, report: Report, words: Words) -> str:
         items = "".join(f"<li>{escape(change_line(c, r.unit, words))}</li>" for c in s.target_changes)
         parts.append(f'<p><strong>{escape(words.t("kpi.target_changes"))}</strong></p><ul>{items}</ul>'
                      f'<p class="muted">{escape(words.t("kpi.target_judged"))}</p>')
+    if s.notes:
+        items = "".join(f"<li>{escape(checkin_line(n, words))}</li>" for n in s.notes)
+        parts.append(f'<p><strong>{escape(words.t("checkin.heading"))}</strong></p><ul class="checkins">{items}</ul>')
     if r.notes:
         items = "".join(f"<li>{escape(n.text(words.lang))}</li>" for n in r.notes)
         parts.append(f'<p><strong>{escape(words.t("kpi.notes"))}</strong></p><ul>{items}</ul>')

@@ -14,7 +14,8 @@ from datetime import date, datetime
 import pandas as pd
 from sqlalchemy import Engine
 
-from metrics import targets
+from metrics import checkins, targets
+from metrics.checkins import Checkin
 from metrics.frames import data_years, load_year_frames
 from metrics.registry import Kpi, Registry, load_registry
 from metrics.report.change import ChangeTest, change_test
@@ -27,7 +28,7 @@ CASE_STATES = ("late", "overdue", "pending")
 CASE_COLUMNS = ("ref", "title", "received", "done_on", "deadline", "days_over", "state")
 TREND_YEARS = 10  # the trend chart shows at most this many years, the report's year last
 # The order statuses are listed in, as on the scorecard page (ui/theme.py STATUS_ORDER).
-STATUS_ORDER = ("met", "on_track", "at_risk", "not_met", "tracked", "no_data")
+STATUS_ORDER = ("met", "on_track", "scheduled", "at_risk", "not_met", "tracked", "no_data")
 
 
 @dataclass(frozen=True)
@@ -64,18 +65,25 @@ class KpiSection:
     trend: tuple[TrendPoint, ...]
     target_changes: tuple[TargetChangeLine, ...]
     cases: pd.DataFrame | None  # deadline KPIs only: late, overdue and pending cases
+    notes: tuple[Checkin, ...] = ()  # the notes on this promise for the year (metrics.checkins), oldest first
 
     @property
     def change(self) -> float | None:
         """This year's value minus the previous year's (None when either is missing)."""
-        if self.previous is None or self.previous.value is None or self.result.value is None:
-            return None
-        return self.result.value - self.previous.value
+        return change_between(self.result, self.previous)
 
     @property
     def is_deadline(self) -> bool:
         """True for a deadline KPI, whose late and pending cases the report lists."""
         return self.cases is not None
+
+
+def change_between(result: KpiResult, previous: KpiResult | None) -> float | None:
+    """A KPI's value minus its value of the previous year (None when either is missing): the report's
+    change column and the scorecard card's line say the same."""
+    if previous is None or previous.value is None or result.value is None:
+        return None
+    return result.value - previous.value
 
 
 @dataclass(frozen=True)
@@ -134,10 +142,13 @@ def build_report(
     kpis = targets.registry_for_year(engine, year, registry)  # each KPI with the target judged by this year
     cases = _deadline_cases(engine, year, today, kpis)
     changes = _target_changes(engine, year)
+    notes: dict[str, list[Checkin]] = {}
+    for note in reversed(checkins.notes(engine, year)):  # oldest first, as a record reads
+        notes.setdefault(note.kpi_id, []).append(note)
     areas = []
     for area in registry.areas:
         sections = tuple(
-            _section(kpi, year, years, cards, changes.get(kpi.id, ()), cases.get(kpi.id))
+            _section(kpi, year, years, cards, changes.get(kpi.id, ()), cases.get(kpi.id), tuple(notes.get(kpi.id, ())))
             for kpi in kpis if kpi.area_id == area.id
         )
         if sections:
@@ -146,14 +157,14 @@ def build_report(
     return Report(year, today, made_at or datetime.now(), newest, tuple(areas), uploads, last)
 
 
-def _section(kpi: Kpi, year: int, years: list[int], cards: dict, changes: tuple, cases) -> KpiSection:
+def _section(kpi: Kpi, year: int, years: list[int], cards: dict, changes: tuple, cases, notes: tuple) -> KpiSection:
     result = cards[year][kpi.id]
     previous = cards[year - 1].get(kpi.id)
     trend = tuple(
         TrendPoint(y, cards[y][kpi.id].value, cards[y][kpi.id].target, cards[y][kpi.id].status)
         for y in years if kpi.id in cards[y] and (y == year or cards[y][kpi.id].status != "no_data")
     )
-    return KpiSection(kpi, result, previous, change_test(result, previous), trend, changes, cases)
+    return KpiSection(kpi, result, previous, change_test(result, previous), trend, changes, cases, notes)
 
 
 def _deadline_cases(engine: Engine, year: int, today: date, kpis: Registry) -> dict[str, pd.DataFrame]:

@@ -23,6 +23,7 @@ from metrics.report.phrases import (
     CASE_HEADS,
     as_of_line,
     change_line,
+    checkin_line,
     facts,
     kind_name,
     period_line,
@@ -231,6 +232,10 @@ def _section(pdf: _Pdf, s: KpiSection, report: Report, words: Words) -> None:
         for change in s.target_changes:
             pdf.text_line("• " + change_line(change, r.unit, words), 8.5, gap=0.5)
         pdf.text_line(words.t("kpi.target_judged"), 8, colour=GREY)
+    if s.notes:
+        pdf.text_line(words.t("checkin.heading"), 9, bold=True, gap=0.5)
+        for checkin in s.notes:
+            pdf.text_line("• " + checkin_line(checkin, words), 8.5, gap=0.5)
     if r.notes:
         pdf.text_line(words.t("kpi.notes"), 9, bold=True, gap=0.5)
         for note in r.notes:

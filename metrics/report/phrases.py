@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from metrics.checkins import Checkin
 from metrics.registry import load_contract
 from metrics.report.model import KpiSection, Report, TargetChangeLine
 from metrics.report.words import Words, p_text
@@ -19,6 +20,14 @@ def test_words(section: KpiSection, words: Words) -> str:
         return f"{method}: " + words.t(f"test.{test.reason}")
     key = "test.significant" if test.significant else "test.not_significant"
     return f"{method}: " + words.t(key, p=p_text(test.p_value))
+
+
+def checkin_line(note: Checkin, words: Words) -> str:
+    """A note on the promise in words: "2025-06-02 09:00 kim — 원인: … · 조치: …" (and the note it corrects)."""
+    line = words.t("checkin.line", when=words.moment(note.noted_at), who=note.author, cause=note.cause, action=note.action)
+    if note.corrects is not None:
+        line += " " + words.t("checkin.corrects", id=note.corrects)
+    return f"[{note.id}] {line}"
 
 
 def change_line(change: TargetChangeLine, unit: str, words: Words) -> str:

@@ -15,7 +15,15 @@ import xlsxwriter
 
 from metrics.export import neutralise
 from metrics.report.model import KpiSection, Report
-from metrics.report.phrases import CASE_HEADS, as_of_line, change_line, kind_name, period_line, test_words
+from metrics.report.phrases import (
+    CASE_HEADS,
+    as_of_line,
+    change_line,
+    checkin_line,
+    kind_name,
+    period_line,
+    test_words,
+)
 from metrics.report.words import Words, missing
 
 KPI_COLUMNS = ("id", "title", "target", "comparator", "value", "ci_low", "ci_high", "n", "status", "projection",
@@ -183,6 +191,7 @@ def _kpi_block(sheet, book, fmt: _Formats, row: int, s: KpiSection, words: Words
     lines += [(words.t("kpi.target_changes"), change_line(c, r.unit, words)) for c in s.target_changes]
     if s.test is not None:
         lines.append((words.t("kpi.test"), test_words(s, words)))
+    lines += [(words.t("checkin.heading"), checkin_line(n, words)) for n in s.notes]
     lines += [(words.t("kpi.notes"), n.text(words.lang)) for n in r.notes]
     for label, text in lines:
         row += 1
