@@ -39,6 +39,7 @@ class NoteCode(StrEnum):
     NO_CASES_OF_TYPE = "no_cases_of_type"
     ALL_PENDING = "all_pending"
     PROJECTED = "projected"
+    NOT_YET_DUE = "not_yet_due"
     SMALL_SAMPLE = "small_sample"
     YEAR_TO_DATE = "year_to_date"
 

@@ -2,6 +2,8 @@
 
 Status is one of: met, not_met (a finished year, or a current-year share or mean to date),
 on_track, at_risk (a count target of the running year, judged on its year-end projection),
+scheduled (a yearly event of the running year not held yet, while the latest date on which an earlier
+year held it has not passed),
 tracked (no target), no_data (no upload of the source kind covers the year, or nothing to measure).
 """
 
@@ -24,7 +26,7 @@ from metrics.registry import Kpi, Registry, load_contract, load_registry
 from metrics.stats import SMALL_SAMPLE, compare, interval_conclusive, paced_projection
 from metrics.targets import registry_for_year
 
-STATUSES = ("met", "not_met", "on_track", "at_risk", "tracked", "no_data")
+STATUSES = ("met", "not_met", "on_track", "at_risk", "scheduled", "tracked", "no_data")
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,17 @@ def _judged(kpi: Kpi, frames: YearFrames, period: Period, measured: MeasureResul
             status = "on_track" if compare(proj.value, target.comparator, target.value) else "at_risk"
         conclusive = None
         extra = {"projection_method": proj.method, "reached_share": proj.reached_share, "history_years": list(proj.history_years)}
-        notes.append(_projection_note(proj.method, proj.value))
+        due = _usual_last_day(kpi, frames, period) if status != "met" and measured.value == 0 else None
+        if due is not None:
+            # Not held yet, but earlier years held it as late as `due`: scheduled, not a projection of 0.
+            status, projection = "scheduled", None
+            extra["usual_last_day"] = due.isoformat()
+            notes.append(Note(
+                NoteCode.NOT_YET_DUE, f"예정: 예년에는 늦게는 {due.month}월 {due.day}일에 개최 (그 날이 지나도록 없으면 달성 위험)",
+                f"scheduled: earlier years held it as late as {due:%d %B}; at risk if not held by then",
+            ))
+        else:
+            notes.append(_projection_note(proj.method, proj.value))
     else:
         status = "met" if compare(measured.value, target.comparator, target.value) else "not_met"
         conclusive = interval_conclusive(measured.ci, target.comparator, target.value) if kpi.spec.sample else True
@@ -170,6 +182,24 @@ PROJECTION_METHODS = {
 def _projection_note(method: str, value: float) -> Note:
     ko, en = PROJECTION_METHODS[method]
     return Note(NoteCode.PROJECTED, f"연말 추정 {value:,.1f} — {ko}", f"year-end projection {value:,.1f} — {en}")
+
+
+def _usual_last_day(kpi: Kpi, frames: YearFrames, period: Period) -> date | None:
+    """For an event KPI: this year's date of the latest month-day on which an earlier year held the
+    event, when today has not passed it; None otherwise (no history, or the day has passed)."""
+    if kpi.source != "events":
+        return None
+    history = _history_for(kpi, frames)
+    if history is None or history.empty:
+        return None
+    held = pd.to_datetime(history.loc[history["n"] > 0, "date"]).dropna()
+    if held.empty:
+        return None
+    latest = int((held.dt.month * 100 + held.dt.day).max())
+    month, day = divmod(latest, 100)
+    if period.today.month * 100 + period.today.day > latest:
+        return None
+    return date(period.year, month, min(day, 28) if (month, day) == (2, 29) else day)
 
 
 def _history_for(kpi: Kpi, frames: YearFrames) -> pd.DataFrame | None:
@@ -203,7 +233,7 @@ def _result(
 
 # The summary line's categories, in the order it says them: every status once, with "met" split by
 # whether the verdict is settled (a sample whose interval reaches across the target, or has none).
-SUMMARY_CATEGORIES = ("met", "met_inconclusive", "on_track", "at_risk", "not_met", "tracked", "no_data")
+SUMMARY_CATEGORIES = ("met", "met_inconclusive", "on_track", "scheduled", "at_risk", "not_met", "tracked", "no_data")
 
 
 def summary_category(result: KpiResult) -> str:

@@ -51,12 +51,13 @@ def test_current_year_events_are_paced_against_earlier_years():
     r = results(2026, date(2026, 11, 27), ids, history={"events": hist}, events=ev)
     # Briefings: earlier years had all (2 of 2) by 27 Nov -> share 1.0; 0 so far / 1.0 = 0 < 1: at risk.
     assert (r["wk.briefing"].projection, r["wk.briefing"].status) == (0.0, "at_risk")
-    # Committee: earlier years had none by 27 Nov; the one on 15 Dec 2026 is scheduled, not held.
-    # Projection = 0 + mean yearly total 1 = 1 >= 1: on track.
-    assert (r["ft.committee"].value, r["ft.committee"].projection, r["ft.committee"].status) == (0.0, 1.0, "on_track")
+    # Committee: not held yet; earlier years held it as late as 10 December, after 27 Nov: scheduled (예정),
+    # with no projection (issue 9 §6). The one on 15 Dec 2026 is planned, not held.
+    assert (r["ft.committee"].value, r["ft.committee"].projection, r["ft.committee"].status) == (0.0, None, "scheduled")
     committee_notes = r["ft.committee"].notes
-    assert [n.code for n in committee_notes] == ["scheduled_not_counted", "projected", "year_to_date"]
+    assert [n.code for n in committee_notes] == ["scheduled_not_counted", "not_yet_due", "year_to_date"]
     assert committee_notes[0].en == "1 scheduled later, not counted"
+    assert committee_notes[1].ko == "예정: 예년에는 늦게는 12월 10일에 개최 (그 날이 지나도록 없으면 달성 위험)"
     # Workshop: no history -> linear: 1 / (331/365) = 1.103 (27 Nov is day 331); the one already held
     # reaches the yearly target of 1, which the rest of the year cannot undo: met.
     assert r["eval.workshop"].projection == pytest.approx(365 / 331)
@@ -65,6 +66,28 @@ def test_current_year_events_are_paced_against_earlier_years():
     # Demand survey: none and no history -> linear 0: at risk.
     assert r["ft.demand_survey"].status == "at_risk"
     assert all(x.ytd and x.conclusive is None for x in r.values())
+
+
+def test_a_yearly_event_not_held_is_scheduled_until_the_latest_usual_day_then_at_risk():
+    hist = history([(2024, "workshop", "2024-05-20", 1), (2025, "workshop", "2025-09-30", 1)])
+    ev = events(("exhibitor_briefing", "2026-03-01", 10))  # an events upload for 2026 without a workshop
+
+    def workshop(today):
+        return results(2026, today, ["eval.workshop"], history={"events": hist}, events=ev)["eval.workshop"]
+
+    # 30 June: past 20 May (one year's day) but not 30 September (the latest): scheduled, not at risk with 0.
+    assert (workshop(date(2026, 6, 30)).status, workshop(date(2026, 6, 30)).projection) == ("scheduled", None)
+    assert workshop(date(2026, 9, 30)).status == "scheduled"  # the latest day itself has not passed
+    late = workshop(date(2026, 10, 1))
+    assert (late.status, late.projection) == ("at_risk", 0.0)
+    assert "not_yet_due" not in [n.code for n in late.notes]
+
+
+def test_an_event_already_held_this_year_is_not_scheduled():
+    hist = history([(2025, "workshop", "2025-09-30", 1)])
+    ev = events(("workshop", "2026-02-10", 20))
+    r = results(2026, date(2026, 6, 30), ["eval.workshop"], history={"events": hist}, events=ev)["eval.workshop"]
+    assert r.status == "met"
 
 
 def attendance(rows) -> pd.DataFrame:

@@ -132,8 +132,10 @@ def test_current_year_counts_are_paced_from_history_aggregated_in_sql(engine):
         ("x", "과정", "2026-04-01", True), ("y", "과정", "2026-04-01", True), ("z", "과정", "2026-04-01", True),
     ]), "att.xlsx")
     results = {r.id: r for r in compute_scorecard(engine, 2026, today=date(2026, 6, 30))}
-    # Committee: earlier years had none by 30 June, mean total 1 -> 0 + 1 = 1 >= 1: on track.
-    assert (results["ft.committee"].projection, results["ft.committee"].status) == (1.0, "on_track")
+    # Committee: not held yet; earlier years held it as late as 10 December (from the SQL history): scheduled.
+    committee = results["ft.committee"]
+    assert (committee.projection, committee.status) == (None, "scheduled")
+    assert committee.extra["usual_last_day"] == "2026-12-10"
     # Trainees: 2025 had 2 of 4 completions by 30 June -> 0.5; 3 / 0.5 = 6 < 3000: at risk.
     assert (results["edu.trainees"].projection, results["edu.trainees"].status) == (6.0, "at_risk")
     assert results["edu.trainees"].extra["history_years"] == [2025]
@@ -176,9 +178,9 @@ def test_the_summary_counts_every_status_once_and_adds_up_to_the_promises():
         )
 
     results = [line("met", True), line("met", True), line("met", False), line("met", None), line("at_risk", None),
-               line("not_met", True), line("tracked", None), line("no_data", None), line("on_track", None)]
+               line("not_met", True), line("tracked", None), line("no_data", None), line("on_track", None), line("scheduled", None)]
     counts = summary_counts(results)
     # met: two conclusive + one paced count already reached (conclusive None); the unsettled met apart.
-    assert counts == {"met": 3, "met_inconclusive": 1, "on_track": 1, "at_risk": 1, "not_met": 1,
+    assert counts == {"met": 3, "met_inconclusive": 1, "on_track": 1, "scheduled": 1, "at_risk": 1, "not_met": 1,
                       "tracked": 1, "no_data": 1}
     assert sum(counts.values()) == len(results)

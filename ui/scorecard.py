@@ -27,10 +27,10 @@ def trends(years: dict[int, list[KpiResult]]) -> dict[str, list[tuple[int, float
 
 
 def summary(results: list[KpiResult]) -> None:
-    """Every promise counted once: met, met but not conclusive, on track, at risk, missed, tracked, no data."""
+    """Every promise counted once: met, met but not conclusive, on track, scheduled, at risk, missed, tracked, no data."""
     counts = summary_counts(results)
     st.markdown(t("summary.line", total=len(results), met=counts["met"], met_inconclusive=counts["met_inconclusive"],
-                  on_track=counts["on_track"], at_risk=counts["at_risk"], missed=counts["not_met"],
+                  on_track=counts["on_track"], scheduled=counts["scheduled"], at_risk=counts["at_risk"], missed=counts["not_met"],
                   tracked=counts["tracked"], no_data=counts["no_data"]))
     shown = [s for s in SUMMARY_CATEGORIES if counts[s] or s in ("met", "at_risk", "not_met", "no_data")]
     for column, category in zip(st.columns(len(shown)), shown, strict=True):

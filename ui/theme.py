@@ -31,13 +31,14 @@ class StatusStyle:
 STATUS_STYLES: dict[str, StatusStyle] = {
     "met": StatusStyle("#009E73", ":material/check_circle:", "✔"),
     "on_track": StatusStyle("#56B4E9", ":material/trending_up:", "↗"),
+    "scheduled": StatusStyle("#CC79A7", ":material/event:", "◇"),
     "at_risk": StatusStyle("#E69F00", ":material/warning:", "⚠"),
     "not_met": StatusStyle("#D55E00", ":material/cancel:", "✖"),
     "tracked": StatusStyle("#0072B2", ":material/visibility:", "◉"),
     "no_data": StatusStyle("#999999", ":material/help:", "○"),
 }
 # Order of the summary line and of statuses wherever they are listed.
-STATUS_ORDER = ("met", "on_track", "at_risk", "not_met", "tracked", "no_data")
+STATUS_ORDER = ("met", "on_track", "scheduled", "at_risk", "not_met", "tracked", "no_data")
 
 
 def status_style(status: str) -> StatusStyle:

@@ -16,7 +16,7 @@ from metrics.report.words import Words
 SHARE_FLOOR = 0.8
 # The dashboard's status colours (ui/theme.py, Okabe-Ito: colour-blind safe), as RGB.
 STATUS_COLOURS = {
-    "met": (0, 158, 115), "on_track": (86, 180, 233), "at_risk": (230, 159, 0), "not_met": (213, 94, 0),
+    "met": (0, 158, 115), "on_track": (86, 180, 233), "scheduled": (204, 121, 167), "at_risk": (230, 159, 0), "not_met": (213, 94, 0),
     "tracked": (0, 114, 178), "no_data": (153, 153, 153),
 }
 LINE = (0, 114, 178)
