@@ -6,7 +6,7 @@ import streamlit as st
 
 from metrics.stories import KpiStory
 from ui import access, charts_kpi, data, plain, shell
-from ui.area_details import breakdown_tab, distribution_tab
+from ui.area_details import breakdown_tab, distribution_tab, notes_panel
 from ui.cards import status_badge
 from ui.errors import friendly
 from ui.explain import explanations
@@ -59,6 +59,7 @@ def kpi_section(story: KpiStory) -> None:
         headline(story)
     with right:
         definition_panel(story)
+    notes_panel(result)
     if result.status == "no_data" and result.extra.get("missing_kinds"):
         if access.may_open("upload"):
             st.page_link(shell.UPLOAD_PAGE, label=t("nav.upload"), icon=":material/upload:")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from metrics import checkins
+from metrics.scorecard import KpiResult
 from metrics.stories import KpiStory
-from ui import charts_detail, tables
-from ui.i18n import t
+from ui import access, charts_detail, data, plain, tables
+from ui.i18n import split_pair, t
 from ui.plots import show
 from ui.values import translated
 
@@ -123,3 +125,42 @@ def _case_summary(frame: pd.DataFrame) -> pd.DataFrame:
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     """A breakdown without matching keys (internal normalised names)."""
     return frame.drop(columns=["key"], errors="ignore")
+
+
+def _checkin_text(note: checkins.Checkin) -> str:
+    line = t("checkin.line", when=f"{note.noted_at:%Y-%m-%d %H:%M}", who=plain.md(note.author),
+             cause=plain.md(note.cause), action=plain.md(note.action))
+    return line + (" " + t("checkin.corrects", id=note.corrects) if note.corrects is not None else "")
+
+
+def notes_panel(result: KpiResult) -> None:
+    """Every note on the promise for the year, newest first, and for managers and admins the form to add one."""
+    notes = checkins.notes(data.engine(), result.year, result.id)
+    st.markdown(f"**{t('checkin.heading')}**")
+    if not notes:
+        st.caption(t("checkin.none", year=result.year))
+    for note in notes:
+        st.markdown(f"- `{note.id}` {_checkin_text(note)}")
+    user = access.current_user()
+    if user is None or not checkins.may_write(user.roles):
+        return
+    with st.expander(t("checkin.add")), st.form(key=f"checkin-{result.id}", clear_on_submit=True):
+        st.caption(t("checkin.help"))
+        cause = st.text_area(t("checkin.cause"), max_chars=checkins.MAX_TEXT, key=f"checkin-cause-{result.id}")
+        action = st.text_area(t("checkin.action"), max_chars=checkins.MAX_TEXT, key=f"checkin-action-{result.id}")
+        by_id = {n.id: n for n in notes}
+        corrects = st.selectbox(
+            t("checkin.corrects_choice"), [None, *by_id], key=f"checkin-corrects-{result.id}",
+            format_func=lambda i: t("checkin.corrects_none") if i is None else t(
+                "checkin.corrects_option", id=i, day=f"{by_id[i].noted_at:%Y-%m-%d}", who=by_id[i].author),
+        )
+        if not st.form_submit_button(t("checkin.save"), icon=":material/edit_note:"):
+            return
+    try:
+        checkins.add_note(data.engine(), result.id, result.year, cause=cause, action=action, author=user.name,
+                          corrects=corrects, registry=data.registry())
+    except checkins.CheckinError as exc:
+        st.error(plain.md(split_pair(str(exc))))
+        return
+    st.toast(t("checkin.saved"))
+    st.rerun()

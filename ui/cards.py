@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
+from metrics.checkins import Checkin
 from metrics.contract import load_contract
+from metrics.report.model import change_between
+from metrics.report.words import Words
 from metrics.scorecard import KpiResult
 from ui import access, fmt, plain, theme
-from ui.i18n import object_phrase, pick, t
+from ui.i18n import current_lang, object_phrase, pick, t
 from ui.sparkline import sparkline
 
 EXPLORE_PAGE = "pages/explore.py"
+NOTE_CHARS = 80  # a card shows this much of a note's cause and of its action; the area page shows them whole
 # Shares are drawn from at most 80% up, counts from zero: a 2-point wobble must not look like a collapse.
 SHARE_FLOOR = 0.8
 
@@ -62,6 +66,29 @@ def pace_line(result: KpiResult) -> str:
     return t("card.ytd") + " · " + t("card.projection", value=fmt.value(result.projection, result.unit))
 
 
+def change_line(result: KpiResult, previous: KpiResult | None) -> str:
+    """The change against the previous year in the report's words ("전년(2024년) 78.0% 대비 +2.1%p (개선)")."""
+    delta = change_between(result, previous)
+    if delta is None:
+        return t("yoy.none", year=result.year - 1) if result.value is not None else ""
+    words = Words(current_lang())
+    direction = words.direction(delta, result.comparator, result.unit)
+    change = words.change(delta, result.unit) + (f" ({direction})" if direction else "")
+    return t("yoy.change", year=result.year - 1, previous=fmt.value(previous.value, result.unit), change=change)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= NOTE_CHARS else text[: NOTE_CHARS - 1].rstrip() + "…"
+
+
+def note_line(note: Checkin | None) -> str:
+    """The latest note on the promise, shortened ("" without one)."""
+    if note is None:
+        return ""
+    return t("checkin.card", day=f"{note.noted_at:%Y-%m-%d}", who=note.author, cause=_short(note.cause),
+             action=_short(note.action))
+
+
 def trend_svg(result: KpiResult, trend: list[tuple[int, float | None]]) -> str:
     """The sparkline of the KPI over the years, titled for screen readers."""
     title = t("card.trend_title", first=trend[0][0], last=trend[-1][0]) if trend else ""
@@ -69,15 +96,19 @@ def trend_svg(result: KpiResult, trend: list[tuple[int, float | None]]) -> str:
     return sparkline(trend, result.target, theme.status_style(result.status).colour, title, floor)
 
 
-def card_html(result: KpiResult, trend: list[tuple[int, float | None]]) -> str:
+def card_html(result: KpiResult, trend: list[tuple[int, float | None]], previous: KpiResult | None = None,
+              note: Checkin | None = None) -> str:
     """The card's whole text as one HTML block: one element to draw instead of eight (year changes redraw fast)."""
-    lines = [verdict_line(result), pace_line(result)]
+    lines = [verdict_line(result), pace_line(result), change_line(result, previous)]
     if result.status == "no_data":
         lines.append(missing_kinds_text(result) or (fmt.note(result.notes[0]) if result.notes else ""))
     if result.small_sample:
         lines.append(t("card.small_sample", n=result.n))
     muted = "color:#5f6368;font-size:0.85rem;margin:2px 0"
     body = "".join(f'<div style="{muted}">{plain.html(line)}</div>' for line in lines if line)
+    if note is not None:
+        body += (f'<div class="kpi-note" style="font-size:0.85rem;margin:4px 0;padding:2px 6px;'
+                 f'border-left:3px solid #0072B2;background:#0072B20d">{plain.html(note_line(note))}</div>')
     return (
         f'<div class="kpi-card" data-kpi="{plain.html(result.id)}">'
         f'<div style="font-weight:600;min-height:2.6em">{plain.html(pick(result.title_ko, result.title_en))}</div>'
@@ -89,10 +120,11 @@ def card_html(result: KpiResult, trend: list[tuple[int, float | None]]) -> str:
     )
 
 
-def card(result: KpiResult, trend: list[tuple[int, float | None]]) -> None:
+def card(result: KpiResult, trend: list[tuple[int, float | None]], previous: KpiResult | None = None,
+         note: Checkin | None = None) -> None:
     """Draw one KPI card in the current container, with the link to its area page."""
     with st.container(border=True):
-        st.markdown(card_html(result, trend), unsafe_allow_html=True)
+        st.markdown(card_html(result, trend, previous, note), unsafe_allow_html=True)
         st.page_link(area_page(result.area_id), label=t("card.details"), icon=":material/arrow_forward:")
         if access.may_open("explore"):  # the rows behind the number, for those who may export them
             st.page_link(EXPLORE_PAGE, label=t("card.rows"), icon=":material/table_rows:",

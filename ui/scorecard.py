@@ -7,7 +7,7 @@ from functools import partial
 
 import streamlit as st
 
-from metrics import report
+from metrics import checkins, report
 from metrics.scorecard import SUMMARY_CATEGORIES, KpiResult, summary_counts
 from ui import access, data, shell, theme
 from ui.cards import card, status_words
@@ -39,7 +39,8 @@ def summary(results: list[KpiResult]) -> None:
         column.metric(f"{theme.status_style(status).symbol} {words}", counts[category], border=True)
 
 
-def area_section(area, results: list[KpiResult], trend: dict) -> None:
+def area_section(area, results: list[KpiResult], trend: dict, previous: dict | None = None,
+                 notes: dict | None = None) -> None:
     """An area's heading, link and cards."""
     head, link = st.columns([4, 1], vertical_alignment="bottom")
     head.subheader(pick(area.ko, area.en), divider="gray")
@@ -48,7 +49,7 @@ def area_section(area, results: list[KpiResult], trend: dict) -> None:
         row = results[start : start + CARDS_PER_ROW]
         for column, result in zip(st.columns(CARDS_PER_ROW), row, strict=False):
             with column:
-                card(result, trend.get(result.id, []))
+                card(result, trend.get(result.id, []), (previous or {}).get(result.id), (notes or {}).get(result.id))
 
 
 def report_downloads(year: int) -> None:
@@ -78,8 +79,12 @@ def render() -> None:
         shell.empty_state("empty.database")
     summary(results)
     report_downloads(year)
-    trend = trends(data.scorecards_by_year())
+    years = data.scorecards_by_year()
+    trend = trends(years)
+    # The year before, as the core computes it (compute_scorecard of year - 1), for each card's change.
+    previous = {r.id: r for r in (years.get(year - 1) or data.scorecard_for(year - 1))}
+    notes = checkins.latest_notes(data.engine(), year)
     for area in data.registry().areas:
         in_area = [r for r in results if r.area_id == area.id]
         if in_area:
-            area_section(area, in_area, trend)
+            area_section(area, in_area, trend, previous, notes)
