@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from metrics.report.model import target_changes_during
 from metrics.stories import KpiStory
-from ui import access, charts_kpi, data, plain, shell
+from ui import access, cards, charts_kpi, data, plain, shell
 from ui.area_details import breakdown_tab, distribution_tab, notes_panel
 from ui.cards import status_badge
 from ui.errors import friendly
@@ -52,8 +53,12 @@ def trend_tab(story: KpiStory) -> None:
 def kpi_section(story: KpiStory) -> None:
     """One KPI: title, status, headline and definition; then trend, distribution and breakdown tabs."""
     result = story.result
-    st.subheader(pick(result.title_ko, result.title_en), anchor=result.id.replace(".", "-"), divider="gray")
+    st.subheader(cards.title(result, data.registry().get(result.id).target), anchor=result.id.replace(".", "-"),
+                 divider="gray")
     st.markdown(status_badge(result.status), unsafe_allow_html=True)
+    changed = target_changes_during(data.engine(), result.year).get(result.id, ())
+    if changed:
+        st.markdown(f"◆ {plain.md(cards.target_mark(result, changed))}")
     left, right = st.columns([3, 2], gap="large")
     with left:
         headline(story)

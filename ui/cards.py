@@ -6,7 +6,8 @@ import streamlit as st
 
 from metrics.checkins import Checkin
 from metrics.contract import load_contract
-from metrics.report.model import change_between
+from metrics.report.model import TargetChangeLine, change_between, retitled
+from metrics.report.phrases import change_line as target_change_line
 from metrics.report.words import Words
 from metrics.scorecard import KpiResult
 from ui import access, fmt, plain, theme
@@ -77,6 +78,19 @@ def change_line(result: KpiResult, previous: KpiResult | None) -> str:
     return t("yoy.change", year=result.year - 1, previous=fmt.value(previous.value, result.unit), change=change)
 
 
+def title(result: KpiResult, charter_target) -> str:
+    """The KPI's title in the page's language, with the target figure of the year when it was changed."""
+    return retitled(pick(result.title_ko, result.title_en), charter_target, result.target, result.unit)
+
+
+def target_mark(result: KpiResult, changes: tuple[TargetChangeLine, ...]) -> str:
+    """"연중 목표 변경: 2026-07-01부터 3,000 이상 → 3,500 이상 (kim: 사유)" ("" without a change that year)."""
+    if not changes:
+        return ""
+    words = Words(current_lang())
+    return t("target_mark.title", lines="; ".join(target_change_line(c, result.unit, words) for c in changes))
+
+
 def _short(text: str) -> str:
     return text if len(text) <= NOTE_CHARS else text[: NOTE_CHARS - 1].rstrip() + "…"
 
@@ -97,7 +111,7 @@ def trend_svg(result: KpiResult, trend: list[tuple[int, float | None]]) -> str:
 
 
 def card_html(result: KpiResult, trend: list[tuple[int, float | None]], previous: KpiResult | None = None,
-              note: Checkin | None = None) -> str:
+              note: Checkin | None = None, changes: tuple[TargetChangeLine, ...] = (), charter_target=None) -> str:
     """The card's whole text as one HTML block: one element to draw instead of eight (year changes redraw fast)."""
     lines = [verdict_line(result), pace_line(result), change_line(result, previous)]
     if result.status == "no_data":
@@ -105,14 +119,20 @@ def card_html(result: KpiResult, trend: list[tuple[int, float | None]], previous
     if result.small_sample:
         lines.append(t("card.small_sample", n=result.n))
     muted = "color:#5f6368;font-size:0.85rem;margin:2px 0"
+    mark = ""
+    if changes:  # the badge's tooltip and the line under the target say what changed, when and why
+        mark = (f' <span class="target-changed" title="{plain.html(target_mark(result, changes))}" style="display:inline-block;'
+                f'border:1.5px dashed #000;border-radius:0.6rem;padding:0 8px;font-size:0.8rem">'
+                f'◆ {plain.html(t("target_mark.badge"))}</span>')
+        lines.insert(0, target_mark(result, changes))
     body = "".join(f'<div style="{muted}">{plain.html(line)}</div>' for line in lines if line)
     if note is not None:
         body += (f'<div class="kpi-note" style="font-size:0.85rem;margin:4px 0;padding:2px 6px;'
                  f'border-left:3px solid #0072B2;background:#0072B20d">{plain.html(note_line(note))}</div>')
     return (
         f'<div class="kpi-card" data-kpi="{plain.html(result.id)}">'
-        f'<div style="font-weight:600;min-height:2.6em">{plain.html(pick(result.title_ko, result.title_en))}</div>'
-        f'<div style="margin:6px 0">{status_badge(result.status)}</div>'
+        f'<div style="font-weight:600;min-height:2.6em">{plain.html(title(result, charter_target))}</div>'
+        f'<div style="margin:6px 0">{status_badge(result.status)}{mark}</div>'
         f'<div style="font-size:2rem;font-weight:700;line-height:1.2">{plain.html(fmt.value(result.value, result.unit))}</div>'
         f'<div style="{muted}">{plain.html(fmt.target(result.comparator, result.target, result.unit))}</div>'
         f"{body}<div>{trend_svg(result, trend)}</div>"
@@ -121,10 +141,10 @@ def card_html(result: KpiResult, trend: list[tuple[int, float | None]], previous
 
 
 def card(result: KpiResult, trend: list[tuple[int, float | None]], previous: KpiResult | None = None,
-         note: Checkin | None = None) -> None:
+         note: Checkin | None = None, changes: tuple[TargetChangeLine, ...] = (), charter_target=None) -> None:
     """Draw one KPI card in the current container, with the link to its area page."""
     with st.container(border=True):
-        st.markdown(card_html(result, trend, previous, note), unsafe_allow_html=True)
+        st.markdown(card_html(result, trend, previous, note, changes, charter_target), unsafe_allow_html=True)
         st.page_link(area_page(result.area_id), label=t("card.details"), icon=":material/arrow_forward:")
         if access.may_open("explore"):  # the rows behind the number, for those who may export them
             st.page_link(EXPLORE_PAGE, label=t("card.rows"), icon=":material/table_rows:",

@@ -8,6 +8,7 @@ from functools import partial
 import streamlit as st
 
 from metrics import checkins, report
+from metrics.report.model import target_changes_during
 from metrics.scorecard import SUMMARY_CATEGORIES, KpiResult, summary_counts
 from ui import access, data, shell, theme
 from ui.cards import card, status_words
@@ -40,7 +41,7 @@ def summary(results: list[KpiResult]) -> None:
 
 
 def area_section(area, results: list[KpiResult], trend: dict, previous: dict | None = None,
-                 notes: dict | None = None) -> None:
+                 notes: dict | None = None, changes: dict | None = None) -> None:
     """An area's heading, link and cards."""
     head, link = st.columns([4, 1], vertical_alignment="bottom")
     head.subheader(pick(area.ko, area.en), divider="gray")
@@ -49,7 +50,8 @@ def area_section(area, results: list[KpiResult], trend: dict, previous: dict | N
         row = results[start : start + CARDS_PER_ROW]
         for column, result in zip(st.columns(CARDS_PER_ROW), row, strict=False):
             with column:
-                card(result, trend.get(result.id, []), (previous or {}).get(result.id), (notes or {}).get(result.id))
+                card(result, trend.get(result.id, []), (previous or {}).get(result.id), (notes or {}).get(result.id),
+                     (changes or {}).get(result.id, ()), data.registry().get(result.id).target)
 
 
 def report_downloads(year: int) -> None:
@@ -84,7 +86,8 @@ def render() -> None:
     # The year before, as the core computes it (compute_scorecard of year - 1), for each card's change.
     previous = {r.id: r for r in (years.get(year - 1) or data.scorecard_for(year - 1))}
     notes = checkins.latest_notes(data.engine(), year)
+    changes = target_changes_during(data.engine(), year)
     for area in data.registry().areas:
         in_area = [r for r in results if r.area_id == area.id]
         if in_area:
-            area_section(area, in_area, trend, previous, notes)
+            area_section(area, in_area, trend, previous, notes, changes)

@@ -17,10 +17,10 @@ from sqlalchemy import Engine
 from metrics import checkins, targets
 from metrics.checkins import Checkin
 from metrics.frames import data_years, load_year_frames
-from metrics.registry import Kpi, Registry, load_registry
+from metrics.registry import Kpi, Registry, Target, load_registry
 from metrics.report.change import ChangeTest, change_test
 from metrics.report.sources import UploadLine, year_sources
-from metrics.scorecard import KpiResult, compute_scorecard
+from metrics.scorecard import KpiResult, compute_scorecard, format_number
 from metrics.stories import case_list
 
 # The cases a deadline KPI's section lists, and the columns it shows.
@@ -178,6 +178,29 @@ def _deadline_cases(engine: Engine, year: int, today: date, kpis: Registry) -> d
         listed = case_list(kpi, frames, today, states=CASE_STATES)
         out[kpi.id] = listed[[c for c in CASE_COLUMNS if c in listed.columns]].reset_index(drop=True)
     return out
+
+
+def retitled(title: str, charter: Target | None, target: float | None, unit: str) -> str:
+    """A KPI's title with the charter's target figure in it replaced by the target in force ("연간 3,000명 이상
+    인재양성" judged by 3,500 reads "연간 3,500명 이상 인재양성"); the title as it is when the figure is not in it."""
+    if charter is None or target is None or charter.value == target:
+        return title
+    for old, new in _figures(charter.value, target, unit):
+        if old in title:
+            return title.replace(old, new, 1)
+    return title
+
+
+def _figures(old: float, new: float, unit: str) -> list[tuple[str, str]]:
+    """How a target figure may be written in a title, most specific first: 3,000 / 3000, 80% / 80.0%, 7.5."""
+    if unit == "share":
+        return [(f"{old * 100:g}%", f"{new * 100:g}%"), (format_number(old, unit), format_number(new, unit))]
+    return [(f"{old:,g}", f"{new:,g}"), (f"{old:g}", f"{new:g}")]
+
+
+def target_changes_during(engine: Engine, year: int) -> dict[str, tuple[TargetChangeLine, ...]]:
+    """Target changes that took effect during `year`, per KPI (what the report and the cards mark)."""
+    return _target_changes(engine, year)
 
 
 def _target_changes(engine: Engine, year: int) -> dict[str, tuple[TargetChangeLine, ...]]:
