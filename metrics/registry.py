@@ -247,6 +247,10 @@ def _check_settings(entry: dict, spec: MeasureSpec, bad) -> None:
         problem = _setting_problem(setting.type, entry[setting.name])
         if problem:
             bad(f"'{setting.name}' = {entry[setting.name]!r}: {problem} ({setting.help})")
+    if "roll_to_working_day" in entry and entry.get("day_mode") == "business":
+        # Only calendar-day deadlines move off a day off (민법 제161조); a business-day deadline ends on a working day.
+        bad("roll_to_working_day는 달력일(day_mode = \"calendar\") 기한에만 씁니다 / roll_to_working_day applies to "
+            "calendar days only: delete it, or write day_mode = \"calendar\"")
 
 
 def _setting_problem(kind: str, value) -> str | None:

@@ -103,6 +103,8 @@ def first_with(data: dict, kpi_id: str) -> dict:
         ("edu.feedback_per_course", {"survey_kind": "attendance"}, ["trainee_survey"]),
         ("cs.phone_3_rings", {"max_rings": 0}, ["above 0"]),
         ("cs.phone_3_rings", {"title_ko": ""}, ["'title_ko' is missing"]),
+        ("cert.review_15d", {"roll_to_working_day": True}, ["calendar days only"]),
+        ("cert.notice_7d", {"roll_to_working_day": "yes"}, ["write true or false"]),
     ],
 )
 def test_a_bad_entry_is_refused_with_its_id_and_a_fix(kpi_id, change, words):
