@@ -203,11 +203,18 @@ def _usual_last_day(kpi: Kpi, frames: YearFrames, period: Period) -> date | None
 
 
 def _history_for(kpi: Kpi, frames: YearFrames) -> pd.DataFrame | None:
+    """Earlier years' (year, key, date, n) of the KPI's rows; a year with data of the kind but none of
+    the KPI's type (an event not held that year) stays in as one row of n = 0."""
     history = frames.history.get(kpi.source)
     if history is None or history.empty:
         return None
+    every_year = history["year"].unique()
     for values in kpi.filter.values():
         history = history[history["key"].isin(values)]
+    missing = sorted(set(every_year) - set(history["year"]))
+    if missing:
+        zeros = pd.DataFrame({"year": missing, "key": "", "date": pd.NaT, "n": 0})
+        history = pd.concat([history, zeros.astype({"date": history["date"].dtype})], ignore_index=True)
     return history
 
 

@@ -90,15 +90,16 @@ def _month_day(dates: pd.Series) -> pd.Series:
 def history_share(history: pd.DataFrame, today: date) -> tuple[float | None, float, tuple[int, ...]]:
     """From earlier years' (year, date, n): share reached by today's month-day, mean yearly total, years.
 
-    The share pools the years (total reached / total of the years), so a busy year weighs more.
+    The share pools the years (total reached / total of the years), so a busy year weighs more. A year
+    with a row of n = 0 (data for the year, none of this kind: an event not held) stays in the history:
+    it adds nothing to the share and counts as 0 in the mean yearly total.
     """
     if history is None or history.empty:
         return None, 0.0, ()
     totals = history.groupby("year")["n"].sum()
-    totals = totals[totals > 0]
-    if totals.empty:
+    if totals.sum() <= 0:
         return None, 0.0, ()
-    hist = history[history["year"].isin(totals.index)]
+    hist = history[history["n"] > 0]
     reached = hist.loc[_month_day(pd.to_datetime(hist["date"])) <= today.month * 100 + today.day, "n"].sum()
     years = tuple(int(y) for y in totals.index)
     return float(reached) / float(totals.sum()), float(totals.mean()), years

@@ -156,3 +156,12 @@ def test_calls_within_two_rings():
     # within 2 rings: 1, 2, 2 = 3 of 4 with a ring count; the call without one is left out.
     assert (r.value, r.numerator, r.denominator) == (0.75, 3, 4)
     assert [(n.code, n.en) for n in r.notes] == [("calls_without_rings", "1 calls without rings, left out")]
+
+
+def test_an_earlier_year_with_events_on_file_but_none_of_the_type_stays_in_the_history():
+    # 2024 held a workshop; 2025 has events on file but no workshop: 2025 counts as a year with 0.
+    hist = history([(2024, "workshop", "2024-03-20", 1), (2025, "exhibitor_briefing", "2025-04-01", 1)])
+    ev = events(("workshop", "2026-05-02", 15))
+    r = results(2026, date(2026, 6, 30), ["eval.workshop"], history={"events": hist}, events=ev)["eval.workshop"]
+    assert r.status == "met"
+    assert r.extra["history_years"] == [2024, 2025]

@@ -132,3 +132,20 @@ def test_same_day_of_year_is_month_and_day_so_29_february_precedes_1_march():
     # By 1 March: the 29 February entries (3) of 4 -> 0.75.
     assert share == pytest.approx(0.75)
     assert mean_total == 4 and years == (2024,)
+
+
+def test_a_year_without_the_event_stays_in_the_history_as_zero():
+    hist = pd.concat([
+        history([(2024, "2024-12-10", 1)]),
+        history([(2025, None, 0)]),  # 2025: events on file, none of this kind
+    ], ignore_index=True)
+    share, mean_total, years = history_share(hist, date(2026, 11, 27))
+    # Nothing by 27 November in either year: share 0; held once in two years: mean total 0.5.
+    assert (share, mean_total, years) == (0.0, 0.5, (2024, 2025))
+    proj = paced_projection(0, hist, date(2026, 11, 27))
+    assert (proj.method, proj.value) == ("history_additive", 0.5)
+
+
+def test_only_years_without_the_event_give_no_history_to_pace_from():
+    hist = history([(2024, None, 0), (2025, None, 0)])
+    assert history_share(hist, date(2026, 6, 30)) == (None, 0.0, ())
