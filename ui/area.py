@@ -6,7 +6,7 @@ import streamlit as st
 
 from metrics.report.model import target_changes_during
 from metrics.stories import KpiStory
-from ui import access, cards, charts_kpi, data, plain, shell
+from ui import access, cards, charts_kpi, data, plain, shell, theme
 from ui.area_details import breakdown_tab, distribution_tab, notes_panel
 from ui.cards import status_badge
 from ui.errors import friendly
@@ -83,6 +83,7 @@ def kpi_section(story: KpiStory) -> None:
 def render(area_id: str) -> None:
     """Draw the page of the area `area_id` for the year chosen in the sidebar."""
     year = shell.filters().year
+    theme.print_styles()
     registry = data.registry()
     area = next(a for a in registry.areas if a.id == area_id)
     st.title(pick(area.ko, area.en))

@@ -71,6 +71,7 @@ def report_downloads(year: int) -> None:
 def render() -> None:
     """Draw the scorecard of the year chosen in the sidebar."""
     year = shell.filters().year
+    theme.print_styles()
     st.title(t("scorecard.title", year=year))
     results = data.scorecard_for(year)
     if year == date.today().year:

@@ -82,3 +82,32 @@ def register() -> None:
 
 
 register()
+
+
+# Printing (issue 13 §3): A4 portrait, the page's content only (no sidebar, header, toolbar or buttons), columns
+# allowed to wrap rather than be cut at the right edge, a card never split across two sheets, colours kept.
+PRINT_CSS = """
+@media print {
+  @page { size: A4 portrait; margin: 12mm 10mm; }
+  html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
+    height: auto !important; overflow: visible !important; position: static !important; }
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+  [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+  [data-testid="stDownloadButton"], [data-testid="stPageLink"], [data-testid="stExpander"],
+  [data-testid="stForm"], [data-testid="stBottom"] { display: none !important; }
+  [data-testid="stMain"], [data-testid="stMainBlockContainer"], .block-container {
+    max-width: 100% !important; width: 100% !important; padding: 0 !important; margin: 0 !important; }
+  [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; gap: 6px !important; }
+  [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] { min-width: 0 !important; }
+  [data-testid="stVerticalBlockBorderWrapper"], .kpi-card { break-inside: avoid; page-break-inside: avoid; }
+  .kpi-card svg { max-width: 100%; }
+  * { -webkit-print-color-adjust: exact !important; print-color-adjust: exact !important; }
+}
+"""
+
+
+def print_styles() -> None:
+    """Add the print rules to the page (a style element only: nothing shows on screen)."""
+    import streamlit as st
+
+    st.html(f"<style>{PRINT_CSS}</style>")
