@@ -147,18 +147,20 @@ def _judged(kpi: Kpi, frames: YearFrames, period: Period, measured: MeasureResul
         else:
             status = "on_track" if compare(proj.value, target.comparator, target.value) else "at_risk"
         conclusive = None
-        extra = {"projection_method": proj.method, "reached_share": proj.reached_share, "history_years": list(proj.history_years)}
+        extra = {"projection_method": proj.method, "reached_share": proj.reached_share, "history_years": list(proj.history_years),
+                 "projection_low": proj.low, "projection_high": proj.high}
         due = _usual_last_day(kpi, frames, period) if status != "met" and measured.value == 0 else None
         if due is not None:
             # Not held yet, but earlier years held it as late as `due`: scheduled, not a projection of 0.
             status, projection = "scheduled", None
+            extra["projection_low"] = extra["projection_high"] = None
             extra["usual_last_day"] = due.isoformat()
             notes.append(Note(
                 NoteCode.NOT_YET_DUE, f"예정: 예년에는 늦게는 {due.month}월 {due.day}일에 개최 (그 날이 지나도록 없으면 달성 위험)",
                 f"scheduled: earlier years held it as late as {due:%d %B}; at risk if not held by then",
             ))
         else:
-            notes.append(_projection_note(proj.method, proj.value))
+            notes.append(_projection_note(proj.method, proj.value, proj.low, proj.high))
     else:
         status = "met" if compare(measured.value, target.comparator, target.value) else "not_met"
         conclusive = interval_conclusive(measured.ci, target.comparator, target.value) if kpi.spec.sample else True
@@ -179,9 +181,12 @@ PROJECTION_METHODS = {
 }
 
 
-def _projection_note(method: str, value: float) -> Note:
+def _projection_note(method: str, value: float, low: float | None = None, high: float | None = None) -> Note:
     ko, en = PROJECTION_METHODS[method]
-    return Note(NoteCode.PROJECTED, f"연말 추정 {value:,.1f} — {ko}", f"year-end projection {value:,.1f} — {en}")
+    band_ko = band_en = ""
+    if low is not None and high is not None:
+        band_ko, band_en = f" (예년 속도별 범위 {low:,.1f}~{high:,.1f})", f" (range by earlier years' pace {low:,.1f}–{high:,.1f})"
+    return Note(NoteCode.PROJECTED, f"연말 추정 {value:,.1f}{band_ko} — {ko}", f"year-end projection {value:,.1f}{band_en} — {en}")
 
 
 def _usual_last_day(kpi: Kpi, frames: YearFrames, period: Period) -> date | None:

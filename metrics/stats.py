@@ -80,6 +80,27 @@ class Projection:
     method: str  # "history" | "history_additive" | "linear"
     reached_share: float | None
     history_years: tuple[int, ...]
+    # The band the earlier years' own paces give: the projection as each year alone would make it
+    # (lowest, highest); None without history or with a single year.
+    low: float | None = None
+    high: float | None = None
+
+
+def _band(values: list[float]) -> tuple[float | None, float | None]:
+    """(lowest, highest) of the per-year projections; (None, None) for fewer than two years."""
+    if len(values) < 2:
+        return None, None
+    return float(min(values)), float(max(values))
+
+
+def _per_year(history: pd.DataFrame, today: date) -> pd.DataFrame:
+    """Per earlier year with something held: its total and what it had reached by today's month-day."""
+    hist = history[history["n"] > 0]
+    by_day = _month_day(pd.to_datetime(hist["date"])) <= today.month * 100 + today.day
+    return pd.DataFrame({
+        "total": hist.groupby("year")["n"].sum(),
+        "reached": hist[by_day].groupby("year")["n"].sum(),
+    }).fillna(0.0)
 
 
 def _month_day(dates: pd.Series) -> pd.Series:
@@ -119,5 +140,10 @@ def paced_projection(current: float, history: pd.DataFrame | None, today: date) 
         elapsed = ((today - start).days + 1) / days_in_year
         return Projection(current / elapsed, "linear", elapsed, ())
     if share <= 0:
-        return Projection(current + mean_total, "history_additive", 0.0, years)
-    return Projection(current / share, "history", share, years)
+        totals = history.groupby("year")["n"].sum()  # zero years included, as in the mean
+        low, high = _band([current + float(t) for t in totals])
+        return Projection(current + mean_total, "history_additive", 0.0, years, low, high)
+    per_year = _per_year(history, today)
+    paces = [current / r for r in (per_year["reached"] / per_year["total"]) if r > 0]
+    low, high = _band(paces)
+    return Projection(current / share, "history", share, years, low, high)

@@ -76,10 +76,13 @@ def test_a_yearly_event_not_held_is_scheduled_until_the_latest_usual_day_then_at
         return results(2026, today, ["eval.workshop"], history={"events": hist}, events=ev)["eval.workshop"]
 
     # 30 June: past 20 May (one year's day) but not 30 September (the latest): scheduled, not at risk with 0.
-    assert (workshop(date(2026, 6, 30)).status, workshop(date(2026, 6, 30)).projection) == ("scheduled", None)
+    early = workshop(date(2026, 6, 30))
+    assert (early.status, early.projection, early.extra["projection_low"]) == ("scheduled", None, None)
     assert workshop(date(2026, 9, 30)).status == "scheduled"  # the latest day itself has not passed
     late = workshop(date(2026, 10, 1))
     assert (late.status, late.projection) == ("at_risk", 0.0)
+    # Both earlier years had held it by 1 October: each alone projects 0 / 1 = 0, so the band is 0 to 0.
+    assert (late.extra["projection_low"], late.extra["projection_high"]) == (0.0, 0.0)
     assert "not_yet_due" not in [n.code for n in late.notes]
 
 

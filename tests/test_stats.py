@@ -149,3 +149,19 @@ def test_a_year_without_the_event_stays_in_the_history_as_zero():
 def test_only_years_without_the_event_give_no_history_to_pace_from():
     hist = history([(2024, None, 0), (2025, None, 0)])
     assert history_share(hist, date(2026, 6, 30)) == (None, 0.0, ())
+
+
+def test_projection_carries_a_band_from_each_earlier_years_own_pace():
+    hist = history([
+        (2024, "2024-03-15", 400), (2024, "2024-10-01", 600),  # 2024 had 0.4 by 30 June
+        (2025, "2025-06-30", 500), (2025, "2025-11-20", 700),  # 2025 had 500 / 1200 by 30 June
+    ])
+    proj = paced_projection(1300, hist, date(2026, 6, 30))
+    # 1300 / 0.4 = 3250; 1300 / (500 / 1200) = 3120: the band is [3120, 3250] around the pooled 3177.78.
+    assert (proj.low, proj.high) == (pytest.approx(3120.0), pytest.approx(3250.0))
+    assert proj.low <= proj.value <= proj.high
+
+
+def test_one_earlier_year_gives_no_band():
+    proj = paced_projection(10, history([(2025, "2025-03-01", 5), (2025, "2025-09-01", 5)]), date(2026, 6, 30))
+    assert (proj.value, proj.low, proj.high) == (20.0, None, None)
