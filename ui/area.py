@@ -91,5 +91,10 @@ def render(area_id: str) -> None:
     if not data.data_years():
         shell.empty_state("empty.database")
     st.page_link("pages/scorecard.py", label=t("area.back"), icon=":material/arrow_back:")
-    for kpi in (k for k in registry if k.area_id == area_id):
-        kpi_section(data.kpi_story(kpi.id, year))
+    in_area = [k.id for k in registry if k.area_id == area_id]
+    wanted = st.query_params.get(cards.KPI_PARAM)
+    if wanted in in_area:  # opened from a card: its promise first, the others after
+        st.caption(t("status_filter.opened_first"))
+        in_area = [wanted, *(k for k in in_area if k != wanted)]
+    for kpi_id in in_area:
+        kpi_section(data.kpi_story(kpi_id, year))

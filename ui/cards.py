@@ -15,6 +15,7 @@ from ui.i18n import current_lang, object_phrase, pick, t
 from ui.sparkline import sparkline
 
 EXPLORE_PAGE = "pages/explore.py"
+KPI_PARAM = "kpi"  # the area page draws this KPI's section first: a card's link opens its own promise
 NOTE_CHARS = 80  # a card shows this much of a note's cause and of its action; the area page shows them whole
 # Shares are drawn from at most 80% up, counts from zero: a 2-point wobble must not look like a collapse.
 SHARE_FLOOR = 0.8
@@ -145,7 +146,8 @@ def card(result: KpiResult, trend: list[tuple[int, float | None]], previous: Kpi
     """Draw one KPI card in the current container, with the link to its area page."""
     with st.container(border=True):
         st.markdown(card_html(result, trend, previous, note, changes, charter_target), unsafe_allow_html=True)
-        st.page_link(area_page(result.area_id), label=t("card.details"), icon=":material/arrow_forward:")
+        st.page_link(area_page(result.area_id), label=t("card.details"), icon=":material/arrow_forward:",
+                     query_params={KPI_PARAM: result.id, "year": str(result.year)})
         if access.may_open("explore"):  # the rows behind the number, for those who may export them
             st.page_link(EXPLORE_PAGE, label=t("card.rows"), icon=":material/table_rows:",
                          query_params={"kpi": result.id, "year": str(result.year)})

@@ -9,7 +9,7 @@ import streamlit as st
 
 from metrics import checkins, report
 from metrics.report.model import target_changes_during
-from metrics.scorecard import SUMMARY_CATEGORIES, KpiResult, summary_counts
+from metrics.scorecard import SUMMARY_CATEGORIES, KpiResult, summary_category, summary_counts
 from ui import access, data, shell, theme
 from ui.cards import card, status_words
 from ui.errors import friendly
@@ -27,8 +27,10 @@ def trends(years: dict[int, list[KpiResult]]) -> dict[str, list[tuple[int, float
     return out
 
 
-def summary(results: list[KpiResult]) -> None:
-    """Every promise counted once: met, met but not conclusive, on track, scheduled, at risk, missed, tracked, no data."""
+def summary(results: list[KpiResult]) -> str | None:
+    """Every promise counted once: met, met but not conclusive, on track, scheduled, at risk, missed, tracked, no data.
+
+    Returns the category chosen among the counts to filter the cards by (None: every card)."""
     counts = summary_counts(results)
     st.markdown(t("summary.line", total=len(results), met=counts["met"], met_inconclusive=counts["met_inconclusive"],
                   on_track=counts["on_track"], scheduled=counts["scheduled"], at_risk=counts["at_risk"], missed=counts["not_met"],
@@ -38,6 +40,14 @@ def summary(results: list[KpiResult]) -> None:
         status = "met" if category == "met_inconclusive" else category
         words = t("summary.met_inconclusive") if category == "met_inconclusive" else status_words(status)
         column.metric(f"{theme.status_style(status).symbol} {words}", counts[category], border=True)
+    return st.pills(t("status_filter.label"), [c for c in shown if counts[c]], selection_mode="single",
+                    format_func=lambda c: f"{_category_words(c)} {counts[c]}", key="status-filter")
+
+
+def _category_words(category: str) -> str:
+    status = "met" if category == "met_inconclusive" else category
+    words = t("summary.met_inconclusive") if category == "met_inconclusive" else status_words(status)
+    return f"{theme.status_style(status).symbol} {words}"
 
 
 def area_section(area, results: list[KpiResult], trend: dict, previous: dict | None = None,
@@ -80,8 +90,13 @@ def render() -> None:
         st.caption(t("scorecard.as_of_closed", year=year))
     if not data.data_years():
         shell.empty_state("empty.database")
-    summary(results)
+    chosen = summary(results)
     report_downloads(year)
+    if chosen is not None:
+        kept = [r for r in results if summary_category(r) == chosen]
+        st.info(t("status_filter.shown", shown=len(kept), total=len(results), status=_category_words(chosen)),
+                icon=":material/filter_alt:")
+        results = kept
     years = data.scorecards_by_year()
     trend = trends(years)
     # The year before, as the core computes it (compute_scorecard of year - 1), for each card's change.
