@@ -105,7 +105,7 @@ def test_empty_scorecard_points_to_the_upload_page():
 
 def test_scorecard_shows_every_kpi_of_the_registry(demo_db):
     text = _texts(_open("pages/scorecard.py"))
-    missing = [kpi_id for kpi_id in _registry_ids() if f"지표 {kpi_id}" not in text]
+    missing = [kpi_id for kpi_id in _registry_ids() if f'data-kpi="{kpi_id}"' not in text]
     assert missing == []
 
 

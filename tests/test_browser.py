@@ -71,7 +71,10 @@ def test_scorecard_area_page_and_upload_in_chromium(tmp_path, demo_database_url)
         page.goto(app.link())  # a new page load is a new session: it needs the link again
         wait_drawn(page)
         assert "고객헌장 이행 현황" in page.locator("h1").first.inner_text()
-        assert page.get_by_text("지표 cert.review_15d").count() == 1
+        card = page.locator('.kpi-card[data-kpi="cert.review_15d"]')
+        assert card.count() == 1
+        assert "cert.review_15d" not in card.inner_text()  # no raw code on the card, in Korean mode
+        assert "지표 cert.review_15d" in card.locator("[title]").first.get_attribute("title")  # on hover
 
         page.get_by_role("link", name="자세히 보기").first.click()
         page.wait_for_url(re.compile(r".*/area_cert.*"))
