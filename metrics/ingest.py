@@ -382,7 +382,10 @@ def commit(engine: Engine, prepared: Prepared, *, uploaded_by: str | None = None
         mapping={"columns": prepared.mapping, "options": prepared.options.__dict__},
         questions=prepared.questions,
     )
-    return store.import_rows(engine, meta, prepared.rows)
+    try:
+        return store.import_rows(engine, meta, prepared.rows, refuse_empty=True)
+    except store.NothingToStoreError:  # another process stored the rows since the preview
+        raise preview.NothingNewError(preview.preview(engine, prepared)) from None
 
 
 def ingest_file(

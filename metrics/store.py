@@ -32,6 +32,10 @@ class DuplicateFileError(Exception):
         )
 
 
+class NothingToStoreError(Exception):
+    """import_rows(refuse_empty=True) found every row stored already, unchanged: no upload was logged."""
+
+
 class UnknownUploadError(Exception):
     """Undo asked for an upload that does not exist or was already undone."""
 
@@ -137,12 +141,15 @@ def content_hashes(rows: pd.DataFrame) -> pd.Series:
     return row_hashes(rows, sorted(c for c in rows.columns if c not in ("excel_row", "nk", "_nk_extra")))
 
 
-def import_rows(engine: Engine, meta: UploadMeta, rows: pd.DataFrame, *, fail_after_insert: bool = False) -> UploadResult:
+def import_rows(engine: Engine, meta: UploadMeta, rows: pd.DataFrame, *, fail_after_insert: bool = False,
+                refuse_empty: bool = False) -> UploadResult:
     """Store `rows` (canonical columns of meta.kind) as one upload, in one transaction.
 
     Rows whose natural key is live with the same content are carried, not stored again; rows with
     the same key but new content become the live version (the old one kept for undo).
-    `fail_after_insert` exists for the test that proves a failure leaves nothing behind.
+    With `refuse_empty`, a file that would store nothing new or changed is refused inside the transaction
+    (NothingToStoreError), so no empty upload is logged even if another process stored the rows since a
+    preview said otherwise. `fail_after_insert` exists for the test that proves a failure leaves nothing behind.
     """
     table = schema.KIND_TABLES[meta.kind].table
     rows = normalise_text(rows)
@@ -162,6 +169,8 @@ def import_rows(engine: Engine, meta: UploadMeta, rows: pd.DataFrame, *, fail_af
             repeated = (merged["row_hash"] == merged["row_hash_old"]).to_numpy()
             replaced = merged.loc[merged["old_id"].notna() & ~repeated, "old_id"].astype("int64").unique()
             new_rows = rows.loc[~repeated]
+            if refuse_empty and new_rows.empty:
+                raise NothingToStoreError(meta.filename)  # rolls the logged upload back with the transaction
 
             versions.deactivate(conn, table, replaced)
             versions.record_carried(conn, table, upload_id, merged.loc[repeated, "old_id"].astype("int64"))

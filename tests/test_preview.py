@@ -191,3 +191,16 @@ def test_text_differing_only_in_spaces_and_unicode_form_is_judged_as_the_store_j
     assert (plan.rows_new, plan.rows_repeated, plan.rows_changed) == (1, 1, 0)
     done = store.import_rows(engine, store.UploadMeta("b.xlsx", _sha("b.xlsx"), "cases"), _cases(spaced))
     assert (done.rows_imported, done.rows_duplicate, done.rows_superseded) == (1, 1, 0)
+
+
+def test_rows_stored_by_someone_else_after_the_preview_are_refused_as_nothing_new(engine):
+    from metrics import ingest
+
+    first = ingest.prepare(engine, xlsx([HEADER, *ROWS]), "march.xlsx", kind="cases")
+    second = ingest.prepare(engine, xlsx([HEADER, *ROWS[::-1]]), "march-sorted.xlsx", kind="cases")
+    stale_plan = preview.preview(engine, second)  # made before the other file lands: "2 new"
+    assert stale_plan.writes_anything
+    ingest.commit(engine, first)  # another person's import of the same rows lands in between
+    with pytest.raises(preview.NothingNewError, match="새로 저장할 행이 없습니다"):
+        ingest.commit(engine, second, plan=stale_plan)
+    assert len(store.list_uploads(engine)) == 1  # no empty upload logged

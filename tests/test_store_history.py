@@ -197,3 +197,11 @@ def test_full_width_digits_and_letters_in_a_key_name_the_same_case(engine):
 def test_references_that_differ_only_in_punctuation_stay_apart(engine):
     _put(engine, "a.xlsx", [_case("2025-1-12", None), _case("2025-11-2", None)])
     assert len(_active_cases(engine)) == 2
+
+
+def test_an_import_that_would_store_nothing_is_refused_without_logging_an_upload(engine):
+    _put(engine, "a.xlsx", [_case("A-1", None)])
+    again = store.UploadMeta("a-again.xlsx", "d" * 64, "cases")
+    with pytest.raises(store.NothingToStoreError):
+        store.import_rows(engine, again, _cases([_case("A-1", None)]), refuse_empty=True)
+    assert len(store.list_uploads(engine)) == 1
