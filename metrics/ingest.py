@@ -25,6 +25,7 @@ from metrics.reading import RawSheet, UnreadableFileError, Upload, open_upload
 from metrics.scales import ScaleEvidence
 from metrics.settings import load_settings
 from metrics.templates import Template, apply_template, find_template
+from metrics.year_hint import with_year_from_names
 
 # Below this, a detected kind is a guess too weak to import without the person choosing it.
 MIN_KIND_SCORE = 3.0
@@ -189,9 +190,11 @@ def validate(
         mapping = _complete_mapping(table, mapping)
         options = options or detected.options
         template_name = detected.template if mapping == detected.mapping else None
+    options, year_notes = with_year_from_names(options, spec, mapping, table.sheet, filename, contract)
     _check_mapping(mapping, spec, options, table)
 
     built = build(MappedTable(table.frame, mapping, table.excel_rows, table.sheet), spec, options, contract)
+    built.notes.extend(year_notes)
     _hold_read_findings(built.log, table)
     if _has_macros(data):
         built.notes.append("매크로가 든 파일입니다. 매크로는 실행하지 않고 셀 값만 읽었습니다. / "
