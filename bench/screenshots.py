@@ -7,6 +7,7 @@ Without --db a demo database is built once in bench/out/ (kept for the next run)
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import tempfile
@@ -106,11 +107,8 @@ def wizard_sample(url: str, folder_for_copy: Path) -> Path | None:
         return None
     book = openpyxl.load_workbook(found[-1])
     sheet = book.active
-    last = sheet.max_row
-    for cell in sheet[last]:
-        if isinstance(cell.value, int | float) and not isinstance(cell.value, bool) and 1 <= cell.value <= 4:
-            cell.value += 1  # one response answered differently: a new row for the wizard to show
-            break
+    first_response = next(row for row in sheet.iter_rows() if row[0].value == 1)  # 연번 1
+    first_response[-1].value = "스크린샷용으로 바꾼 응답"  # its comment: a new response for the wizard to show
     copy = folder_for_copy / found[-1].name
     book.save(copy)
     return copy
@@ -123,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", help="database URL (default: the bench demo database)")
     parser.add_argument("--only", nargs="*", choices=list(PAGES), help="just these pages")
     args = parser.parse_args(argv)
+    # One key for building the demo and serving it: the database refuses uploads under another key.
+    os.environ.setdefault("PSEUDONYM_KEY", "bench-key-not-secret-0123456789abcdef")
     OUT.mkdir(parents=True, exist_ok=True)
     url = args.db or demo_url()
     with running_app(url) as app, tempfile.TemporaryDirectory() as profile, browser_page(Path(profile)) as page:
