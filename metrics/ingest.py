@@ -456,6 +456,11 @@ def ingest_file(
     except store.DuplicateFileError as exc:  # the same file landed from elsewhere since the preview
         report.status, report.message = "rejected", str(exc)
         return report
+    except preview.NothingNewError as exc:  # its rows landed from elsewhere since the preview
+        fresh = exc.plan
+        report.rows_new, report.rows_duplicate, report.rows_superseded = fresh.rows_new, fresh.rows_repeated, fresh.rows_changed
+        report.status, report.message = "nothing_new", preview.nothing_new_message(fresh)
+        return report
     report.status = "imported"
     report.upload_id = result.upload_id
     report.rows_imported = result.rows_imported

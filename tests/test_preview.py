@@ -204,3 +204,19 @@ def test_rows_stored_by_someone_else_after_the_preview_are_refused_as_nothing_ne
     with pytest.raises(preview.NothingNewError, match="새로 저장할 행이 없습니다"):
         ingest.commit(engine, second, plan=stale_plan)
     assert len(store.list_uploads(engine)) == 1  # no empty upload logged
+
+
+def test_the_command_line_says_nothing_new_when_the_rows_landed_from_elsewhere_after_its_preview(engine, monkeypatch):
+    from metrics import ingest
+
+    real_commit = ingest.commit
+
+    def another_person_lands_first(engine_, prepared, **kwargs):
+        if prepared.filename == "mine.xlsx":  # between my preview and my commit, theirs lands
+            ingest_file(engine, xlsx([HEADER, *ROWS]), "theirs.xlsx", kind="cases")
+        return real_commit(engine_, prepared, **kwargs)
+
+    monkeypatch.setattr(ingest, "commit", another_person_lands_first)
+    report = ingest.ingest_file(engine, xlsx([HEADER, *ROWS[::-1]]), "mine.xlsx", kind="cases")
+    assert report.status == "nothing_new" and report.ok and report.rows_duplicate == 2
+    assert store.list_uploads(engine)["filename"].tolist() == ["theirs.xlsx"]
