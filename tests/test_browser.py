@@ -223,7 +223,8 @@ def test_a_local_sign_in_lasts_across_reloads_and_tabs_until_sign_out_and_no_tab
         # The other tab still holds its page; its next click asks the server, which has ended the session.
         other.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
         other.get_by_label("Username").wait_for()
-        assert _signed_in_as(other) == ""
+        assert _eventually(lambda: _signed_in_as(other) == ""), _signed_in_as(other)  # the faded sidebar goes
         other.reload()
         wait_drawn(other)
-        assert other.get_by_label("Username").count() == 1 and _signed_in_as(other) == ""
+        assert _eventually(lambda: other.get_by_label("Username").count() == 1 and _signed_in_as(other) == ""), \
+            _signed_in_as(other)
