@@ -65,7 +65,7 @@ class Databases:
     @contextmanager
     def fresh(self) -> Iterator[str]:
         """The URL of a new empty database, removed (engine forgotten, database dropped) afterwards."""
-        from metrics import database
+        from metrics.store import database
 
         url = self._create()
         try:
@@ -106,7 +106,7 @@ def _sqlite() -> Iterator[Databases]:
             for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
                 leftover.unlink(missing_ok=True)
 
-        # The app's own connection settings (metrics/database.py), read back rather than restated.
+        # The app's own connection settings (metrics/store/database.py), read back rather than restated.
         yield Databases("sqlite", f"SQLite {sqlite3.sqlite_version}, a file on the local disk",
                         {"journal_mode": "wal", "synchronous": "NORMAL (1)"}, create, drop)
 

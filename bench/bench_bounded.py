@@ -90,7 +90,7 @@ CHILD = """
 import json, resource, sys, tempfile, time
 sys.path.insert(0, sys.argv[1])
 from metrics import store
-from metrics.ingest import ingest_file
+from metrics.intake.ingest import ingest_file
 path = sys.argv[2]
 data = open(path, "rb").read()
 with tempfile.TemporaryDirectory() as tmp:

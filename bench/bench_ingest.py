@@ -70,7 +70,7 @@ def pandas_openpyxl(path: Path) -> int:
 def whole_ingest(path: Path, url: str) -> int:
     """One ingest of `path` into the empty database at `url`, schema set-up included (the memory run)."""
     from metrics import store
-    from metrics.ingest import ingest_file
+    from metrics.intake.ingest import ingest_file
 
     report = ingest_file(store.get_engine(url), path.read_bytes(), path.name, kind="trainee_survey")
     assert report.status == "imported", report.message
@@ -81,7 +81,7 @@ def timed_ingest(path: Path, url: str) -> tuple[float, float, int]:
     """(schema set-up s, ingest s, rows): the schema is made first and not counted in the ingest,
     as a deployment's database exists before its first upload."""
     from metrics import store
-    from metrics.ingest import ingest_file
+    from metrics.intake.ingest import ingest_file
 
     data = path.read_bytes()
     gc.collect()
@@ -109,7 +109,7 @@ def peak_memory_mb(path: Path, url: str) -> float:
 
 def imports_memory_mb(backend: str) -> float:
     driver = ", psycopg" if backend == "postgresql" else ""
-    code = f"import resource, metrics.ingest, metrics.store{driver}; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    code = f"import resource, metrics.intake.ingest, metrics.store{driver}; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     return int(out.stdout.split()[-1]) / 1024
 

@@ -76,8 +76,8 @@ def main() -> None:
     parser.add_argument("--year", type=int, help="default: the last whole year of the demo data")
     args = parser.parse_args()
     url = demo_database()
-    from metrics.frames import data_years
     from metrics.store import get_engine
+    from metrics.store.frames import data_years
 
     year = args.year or [y for y in data_years(get_engine(url)) if y < time.localtime().tm_year][-1]
     print(f"{platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; "

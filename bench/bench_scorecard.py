@@ -176,9 +176,9 @@ def main() -> None:
     os.environ.setdefault("PSEUDONYM_KEY", "bench-key-not-secret-0123456789abcdef")
     OUT.mkdir(parents=True, exist_ok=True)
 
-    from metrics.frames import load_year_frames
-    from metrics.registry import load_registry
-    from metrics.scorecard import compute_from_frames, compute_scorecard
+    from metrics.kpi.registry import load_registry
+    from metrics.kpi.scorecard import compute_from_frames, compute_scorecard
+    from metrics.store.frames import load_year_frames
 
     registry = load_registry()
     print(f"Before: {load()}")

@@ -10,10 +10,12 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from metrics import audit, checkins, store
-from metrics.auth import LOCAL_MODE_NAME
-from metrics.schema import kpi_notes
-from metrics.scorecard import compute_scorecard, format_number
+from metrics import store
+from metrics.access import audit
+from metrics.access.auth import LOCAL_MODE_NAME
+from metrics.kpi import checkins
+from metrics.kpi.scorecard import compute_scorecard, format_number
+from metrics.store.tables import kpi_notes
 from tests.app_fixtures import local_mode_env, with_local_token
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 import streamlit as st
 
-from metrics.frames import frames_from_dict
-from metrics.notes import Note
-from metrics.registry import load_registry
-from metrics.scorecard import compute_from_frames
+from metrics.kpi.notes import Note
+from metrics.kpi.registry import load_registry
+from metrics.kpi.scorecard import compute_from_frames
+from metrics.store.frames import frames_from_dict
 from ui.cards import card_html
 from ui.explain import explanations
 from ui.i18n import LANG_KEY

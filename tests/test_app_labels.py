@@ -7,7 +7,7 @@ import string
 from pathlib import Path
 
 from metrics.contract import load_contract
-from metrics.registry import load_registry
+from metrics.kpi.registry import load_registry
 from ui.i18n import labels, text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,7 +46,7 @@ def test_each_label_has_korean_and_english_with_the_same_placeholders():
 
 def test_every_status_and_coded_value_has_words():
     from metrics.explore import TIMELINESS
-    from metrics.scorecard import STATUSES
+    from metrics.kpi.scorecard import STATUSES
 
     keys = [f"status.{s}" for s in STATUSES] + [f"values.timeliness.{s}" for s in TIMELINESS]
     contract = load_contract()
@@ -57,7 +57,7 @@ def test_every_status_and_coded_value_has_words():
 
 
 def test_every_role_has_words():
-    from metrics.auth import ROLES
+    from metrics.access.auth import ROLES
 
     assert [r for r in ROLES if f"auth.role.{r}" not in labels()] == []
 

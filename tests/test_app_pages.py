@@ -13,8 +13,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from metrics import store
-from metrics.ingest import ingest_file
-from metrics.registry import REGISTRY_PATH
+from metrics.intake.ingest import ingest_file
+from metrics.kpi.registry import REGISTRY_PATH
 from tests.app_fixtures import local_mode_env, with_local_token
 from tests.sheets import xlsx
 
@@ -273,7 +273,7 @@ def test_a_survey_without_dates_imports_once_the_year_is_given():
 
 
 def test_the_mapping_can_be_saved_as_a_named_template():
-    from metrics.templates import list_templates
+    from metrics.intake.saved_mappings import list_templates
 
     content = _cases_xlsx(GOOD_CASES)
     sha = store.file_sha256(content)[:12]

@@ -19,7 +19,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from metrics import store
-from metrics.ingest import ingest_file
+from metrics.intake.ingest import ingest_file
 from tests.app_fixtures import local_mode_env, with_local_token
 from tests.sheets import csv, xlsx
 from ui import plain

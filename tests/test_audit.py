@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from metrics import audit, auth
-from metrics.audit import AuditFilter
+from metrics.access import audit, auth
+from metrics.access.audit import AuditFilter
 
 T0 = datetime(2025, 3, 10, 9, 0)
 PASSWORD = "Pumpkin-Seventeen-42"

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from metrics import auth, oidc, store
-from metrics.auth import GENERIC_FAILURE, AccountError, Policy
+from metrics import store
+from metrics.access import auth, oidc
+from metrics.access.auth import GENERIC_FAILURE, AccountError, Policy
 from tests.dbcheck import stored_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -261,7 +262,7 @@ def test_cli_user_add_reads_the_password_from_stdin_and_the_user_can_log_in(data
         [
             sys.executable,
             "-m",
-            "metrics.cli_users",
+            "metrics.cli.users",
             "user",
             "add",
             "Kim",
@@ -289,7 +290,7 @@ def test_cli_user_add_reads_the_password_from_stdin_and_the_user_can_log_in(data
 
 
 def test_cli_user_list_disable_and_passwd(engine, monkeypatch, capsys):
-    from metrics import cli_users
+    from metrics.cli import users as cli_users
 
     monkeypatch.setattr(store, "get_engine", lambda url=None: engine)
     _add(engine, name="boss", roles=("admin",))

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from metrics import store
-from metrics.ingest import ingest_file
+from metrics.intake.ingest import ingest_file
 from tests import hostile_files as hostile
 from tests.dbcheck import snapshot
 from tests.sheets import xlsx

@@ -25,7 +25,7 @@ def test_metrics_core_never_imports_streamlit():
 
 
 def test_data_contract_document_matches_the_contract_file():
-    from metrics.contract_doc import render
+    from metrics.contract.doc import render
 
     written = (ROOT / "docs" / "data-contract.md").read_text(encoding="utf-8")
     assert written == render(), "run: .venv/bin/python -m metrics contract-doc > docs/data-contract.md"
@@ -42,7 +42,7 @@ def test_every_required_column_has_a_korean_and_english_header():
 def test_every_setting_is_documented_with_its_environment_variable():
     from dataclasses import fields
 
-    from metrics.auth import POLICY_ENV, Policy
+    from metrics.access.auth import POLICY_ENV, Policy
     from metrics.settings import Settings
 
     assert [field for field, _, _ in POLICY_ENV] == [f.name for f in fields(Policy)]

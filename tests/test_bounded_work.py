@@ -10,9 +10,9 @@ import struct
 
 import pytest
 
-from metrics import filesafety, gridsize, ingest, reading
-from metrics.layout import locate_table
-from metrics.reading import RawSheet, UnreadableFileError, read_all_sheets, read_sheet, sheet_names
+from metrics.intake import filesafety, gridsize, ingest, reading
+from metrics.intake.layout import locate_table
+from metrics.intake.reading import RawSheet, UnreadableFileError, read_all_sheets, read_sheet, sheet_names
 from tests import hostile_files as hostile
 from tests.test_filesafety import ole_bytes, record
 

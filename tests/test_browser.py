@@ -112,7 +112,7 @@ class _CountingHandler(http.server.BaseHTTPRequestHandler):
 @pytest.mark.skipif(NO_BROWSER is not None, reason=NO_BROWSER or "")
 def test_course_names_with_markup_are_shown_as_text_in_chromium(tmp_path, database_url):
     from metrics import store
-    from metrics.ingest import ingest_file
+    from metrics.intake.ingest import ingest_file
     from tests.sheets import csv
     from ui import plain
 
@@ -165,7 +165,8 @@ def _signed_in_as(page) -> str:
 @pytest.mark.skipif(NO_BROWSER is not None, reason=NO_BROWSER or "")
 def test_a_local_sign_in_lasts_across_reloads_and_tabs_until_sign_out_and_no_table_offers_a_download(
         tmp_path, demo_database_url):
-    from metrics import auth, store
+    from metrics import store
+    from metrics.access import auth
 
     engine = store.get_engine(demo_database_url)
     auth.add_user(engine, "kim", "Pumpkin-Seventeen-42", ["viewer"], actor="test")

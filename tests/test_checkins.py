@@ -6,9 +6,11 @@ from datetime import datetime
 
 import pytest
 
-from metrics import audit, checkins, database
-from metrics.checkins import CheckinError
-from metrics.registry import registry_from_text
+from metrics.access import audit
+from metrics.kpi import checkins
+from metrics.kpi.checkins import CheckinError
+from metrics.kpi.registry import registry_from_text
+from metrics.store import database
 
 pytestmark = pytest.mark.db
 

@@ -31,7 +31,7 @@ def test_ingest_then_uploads_then_undo(tmp_path, capsys):
     assert main(["undo", "1"]) == 0
     assert main(["undo", "1"]) == 1
     assert "already undone" in capsys.readouterr().err
-    from metrics import audit
+    from metrics.access import audit
     from metrics.store import get_engine
 
     trail = audit.read(get_engine()).sort_values("id")
@@ -80,7 +80,7 @@ def test_scorecard_json_has_every_registry_kpi_and_the_contract_fields(tmp_path,
 def test_audit_prune_dry_run_reports_the_count_then_prune_deletes_and_is_recorded(capsys):
     from datetime import datetime, timedelta
 
-    from metrics import audit
+    from metrics.access import audit
     from metrics.store import get_engine
 
     engine, now = get_engine(), datetime.now()

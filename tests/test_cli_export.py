@@ -9,7 +9,8 @@ from datetime import date
 import openpyxl
 import pandas as pd
 
-from metrics import audit, store
+from metrics import store
+from metrics.access import audit
 from metrics.cli import main
 
 THIS_YEAR = date.today().year
@@ -67,7 +68,7 @@ def test_where_on_the_same_column_keeps_either_value_and_other_columns_must_all_
 
 
 def test_the_rows_behind_a_kpi_count_to_its_scorecard_line_in_xlsx(engine, tmp_path, capsys):
-    from metrics.scorecard import compute_scorecard
+    from metrics.kpi.scorecard import compute_scorecard
 
     _cases(engine)
     out = tmp_path / "rows.xlsx"

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from metrics import reading
-from metrics.layout import locate_table
-from metrics.reading import UnreadableFileError, read_all_sheets, read_sheet, sheet_names
+from metrics.intake import reading
+from metrics.intake.layout import locate_table
+from metrics.intake.reading import UnreadableFileError, read_all_sheets, read_sheet, sheet_names
 
 CORPUS = Path(os.environ.get("CORPUS_DIR") or Path(__file__).resolve().parents[2] / "shared" / "corpus")
 NOT_INPUTS = {"INDEX.md", "SHA256SUMS"}

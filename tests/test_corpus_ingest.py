@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from metrics import schema, store
-from metrics.ingest import ingest_file
+from metrics import store
+from metrics.intake.ingest import ingest_file
+from metrics.store import tables
 
 CORPUS = Path(os.environ.get("CORPUS_DIR", Path(__file__).resolve().parents[2] / "shared" / "corpus"))
 FILES = (
@@ -33,7 +34,7 @@ def test_a_corpus_file_gets_one_clear_answer_and_a_rejection_changes_nothing(eng
     assert " / " in report.message
     if report.status == "rejected":
         assert store.list_uploads(engine).equals(before)
-        assert all(store.read_active(engine, t.name).empty for t in schema.DATA_TABLES)
+        assert all(store.read_active(engine, t.name).empty for t in tables.DATA_TABLES)
 
 
 def test_no_corpus_file_is_mistaken_for_association_data(engine):

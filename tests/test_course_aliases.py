@@ -9,9 +9,11 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine
 
-from metrics import course_aliases, database, store
-from metrics.ingest import ingest_file
-from metrics.scorecard import compute_scorecard
+from metrics import store
+from metrics.intake.ingest import ingest_file
+from metrics.kpi import course_aliases
+from metrics.kpi.scorecard import compute_scorecard
+from metrics.store import database
 from tests.sheets import xlsx
 
 ROSTER = [["성명", "교육과정명", "교육종료일", "수료여부"],
@@ -78,7 +80,7 @@ def test_a_database_upgraded_from_0002_has_the_course_aliases_table_the_model_de
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    from metrics import schema
+    from metrics.store import tables
 
     old = create_engine(database_url)
     with old.begin() as conn:
@@ -86,6 +88,6 @@ def test_a_database_upgraded_from_0002_has_the_course_aliases_table_the_model_de
     old.dispose()
     upgraded = database.get_engine(database_url)
     with upgraded.connect() as conn:
-        differences = compare_metadata(MigrationContext.configure(conn), schema.metadata)
+        differences = compare_metadata(MigrationContext.configure(conn), tables.metadata)
     assert [d for d in differences if "course_aliases" in repr(d)] == []
     assert database.current_revision(upgraded) == database.head_revision()

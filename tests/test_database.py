@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from metrics import database, frames, store
+from metrics import store
+from metrics.store import database, frames
 
 ROOT = Path(__file__).resolve().parents[1]
 

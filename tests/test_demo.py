@@ -12,7 +12,7 @@ import pytest
 
 from metrics.contract import load_contract
 from metrics.demo import SAMPLES_DIR, generate, has_uploads, run_demo, year_of
-from metrics.demo_files import read_manifest, write_samples
+from metrics.demo.files import read_manifest, write_samples
 from metrics.settings import CONFIG_DIR
 
 TODAY = date(2026, 11, 27)
@@ -181,7 +181,7 @@ def test_some_trainees_take_several_courses_within_and_across_years(data):
 
 
 def test_late_certification_reviews_cluster_around_lunar_holidays(data):
-    from metrics.demo_calendar import WorkCalendar
+    from metrics.demo.calendar import WorkCalendar
 
     cal = WorkCalendar(2023, 2026)
     reviews = data.cases[data.cases["업무구분"] == "인증 신청 서류검토"].dropna(subset=["처리일"])
@@ -194,7 +194,7 @@ def test_late_certification_reviews_cluster_around_lunar_holidays(data):
 
 
 def test_cases_are_handled_on_workdays_some_arrive_on_saturday_some_still_open(data):
-    from metrics.demo_calendar import WorkCalendar
+    from metrics.demo.calendar import WorkCalendar
 
     cal = WorkCalendar(2023, 2026)
     cases = data.cases
@@ -215,7 +215,7 @@ def test_phones_ring_mostly_twice_or_less_and_ever_less_often_more(data):
 
 
 def test_postings_go_up_after_the_show_and_mostly_stay_five_months(data):
-    from metrics.demo_calendar import months_later
+    from metrics.demo.calendar import months_later
 
     p = data.postings
     past = p[p["전시회 연도"] < 2026]
@@ -331,7 +331,7 @@ def test_an_empty_database_has_no_uploads(engine):
 
 
 def test_the_demo_lands_in_the_database_exactly_as_the_samples_hold_it(engine, data, tmp_path):
-    pytest.importorskip("metrics.ingest")
+    pytest.importorskip("metrics.intake.ingest")
     from metrics.store import read_active
 
     reports = run_demo(engine, today=TODAY, out_dir=tmp_path)

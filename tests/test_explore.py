@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from metrics import explore, store
-from metrics.export import to_csv_bytes, to_xlsx_bytes
+from metrics.explore.export import to_csv_bytes, to_xlsx_bytes
 
 
 def _import(engine, kind: str, rows: pd.DataFrame, name: str, questions: tuple[str, ...] = ()) -> int:
@@ -205,7 +205,7 @@ def test_filtered_survey_rows_carry_their_own_respondents_answers_in_table_csv_a
 # --- one rule for deadlines and postings on every surface ------------------------------------
 
 def test_an_open_case_of_a_past_year_is_judged_on_today_as_the_scorecard_judges_it(engine):
-    from metrics.scorecard import compute_scorecard
+    from metrics.kpi.scorecard import compute_scorecard
 
     # Received Monday 22 Dec 2025, never answered. 15 working days (25 Dec and 1 Jan are holidays):
     # 22, 23, 24, 26 (4), 29, 30, 31 (7), 2 Jan (8), 5-9 (13), 12, 13 (15): deadline Tue 13 Jan 2026.
@@ -234,7 +234,7 @@ def test_postings_carry_the_scorecards_state(engine):
 
 
 def test_spelling_variants_of_a_course_are_one_choice_and_one_filter_as_the_kpi_matches_them(engine):
-    from metrics.measures_surveys import course_table
+    from metrics.kpi.measures.surveys import course_table
 
     rows = [
         ("정수처리 기초", "2025-05-02 10:00", "[5]", 5.0),
@@ -258,7 +258,7 @@ def test_spelling_variants_of_a_course_are_one_choice_and_one_filter_as_the_kpi_
 def _answers_by_hand(engine, kind: str, filters: explore.Filters) -> list[dict]:
     """Each respondent the filters keep, oldest first, as {question text: answer}, read and filtered here
     without the explorer: the stored rows, their upload's questions, the filters applied one by one."""
-    from metrics.measures_surveys import normalise_course
+    from metrics.kpi.measures.surveys import normalise_course
 
     stored = store.read_active(engine, "survey_responses", "kind = :k", {"k": kind},
                                columns="id, upload_id, year, response_date, course, course_key, items_json")
@@ -295,7 +295,7 @@ def _answers_exported(engine, kind: str, filters: explore.Filters) -> list[dict]
 
 @pytest.mark.parametrize("kind", ["trainee_survey", "future_talent_survey", "exhibitor_survey"])
 def test_on_the_demo_every_course_year_and_date_filter_exports_each_respondents_own_answers(demo_database_url, kind):
-    from metrics.measures_surveys import course_keys
+    from metrics.kpi.measures.surveys import course_keys
     from metrics.store import get_engine
 
     engine = get_engine(demo_database_url)
@@ -365,9 +365,9 @@ def test_on_random_surveys_every_filter_exports_each_respondents_own_answers(eng
 
 
 def test_a_survey_course_name_mapped_by_a_manager_joins_its_roster_course_in_the_explorer_and_the_rows(engine):
-    from metrics import course_aliases
-    from metrics.ingest import ingest_file
-    from metrics.kpi_rows import kpi_rows
+    from metrics.intake.ingest import ingest_file
+    from metrics.kpi import course_aliases
+    from metrics.kpi.kpi_rows import kpi_rows
     from tests.sheets import xlsx
 
     roster = [["성명", "교육과정명", "교육종료일", "수료여부"], ["홍길동", "수질 분석 실무 과정", "2025-05-02", "수료"]]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from metrics.kpi_rows import kpi_rows
-from metrics.registry import load_registry
+from metrics.kpi.kpi_rows import kpi_rows
+from metrics.kpi.registry import load_registry
 from metrics.store import get_engine
 from tests.app_fixtures import local_mode_env
 from tests.test_app_pages import _assert_clean, _open
@@ -71,7 +71,7 @@ def test_a_survey_kpis_rows_carry_the_score_it_used(demo_database_url):
 
 
 def test_every_row_state_and_reason_has_words():
-    from metrics.measures_rows import REASONS, ROW_STATES
+    from metrics.kpi.measures.rows import REASONS, ROW_STATES
     from ui.i18n import labels
 
     keys = [f"values.row_state.{s}" for s in ROW_STATES] + [f"values.reason.{r}" for r in REASONS]

@@ -7,7 +7,7 @@ import io
 import openpyxl
 import pandas as pd
 
-from metrics.export import neutralise, to_csv_bytes, to_xlsx_bytes
+from metrics.explore.export import neutralise, to_csv_bytes, to_xlsx_bytes
 
 PAYLOADS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "\rCR", "=HYPERLINK(\"http://x\")"]
 

@@ -58,7 +58,7 @@ KILLED_DURING_UPLOAD = textwrap.dedent(
     import sys, time
     from pathlib import Path
     from metrics import store
-    from metrics.ingest import ingest_file
+    from metrics.intake.ingest import ingest_file
 
     real_insert = store._bulk_insert
 
@@ -105,7 +105,8 @@ def test_a_process_killed_during_an_upload_leaves_no_partial_upload(tmp_path, da
 OPEN_AND_CLOSE_MANY_TIMES = textwrap.dedent(
     """
     import sys, time
-    from metrics import database, store
+    from metrics.store import database
+    from metrics import store
     start = float(sys.argv[1])
     while time.time() < start:
         pass

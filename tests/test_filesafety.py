@@ -13,8 +13,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from metrics import filesafety, gridsize, reading
-from metrics.reading import UnreadableFileError, read_sheet
+from metrics.intake import filesafety, gridsize, reading
+from metrics.intake.reading import UnreadableFileError, read_sheet
 
 # ---------------------------------------------------------------- builders
 

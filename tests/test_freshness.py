@@ -6,9 +6,10 @@ from datetime import date
 
 import pytest
 
-from metrics import freshness, store
-from metrics.freshness import KindFreshness
-from metrics.ingest import ingest_file
+from metrics import store
+from metrics.intake.ingest import ingest_file
+from metrics.store import freshness
+from metrics.store.freshness import KindFreshness
 from tests.sheets import xlsx
 
 HEADER = ["업무구분", "접수번호", "제목", "접수일", "처리일"]

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from metrics import store
-from metrics.ingest import ingest_file
+from metrics.intake.ingest import ingest_file
 from tests.dbcheck import stored_text
 from tests.sheets import csv, xlsx
 
@@ -202,7 +202,7 @@ def test_numbers_under_headers_nobody_recognises_are_not_taken_for_a_survey(engi
 
 
 def test_the_could_not_tell_message_lists_a_few_headers_cut_short_in_each_language(engine):
-    from metrics.ingest import RejectedFileError, detect
+    from metrics.intake.ingest import RejectedFileError, detect
 
     long = "Which of the following films have you seen? Please select all that apply. / Episode"
     headers = [f"{long} {i}" for i in range(10)]
@@ -254,7 +254,7 @@ def test_the_same_file_twice_is_refused_and_counted_once(engine):
 
 
 def test_a_saved_template_is_reused_for_a_sheet_of_the_same_shape(engine):
-    from metrics.templates import save_template
+    from metrics.intake.saved_mappings import save_template
 
     headers = ["일", "무엇", "몇 명"]
     save_template(engine, "행사 기록(총무팀)", "events", headers, {"일": "date", "무엇": "event_type", "몇 명": "participants"})

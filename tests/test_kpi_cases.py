@@ -4,9 +4,9 @@ from datetime import date
 
 import pandas as pd
 
-from metrics.frames import frames_from_dict
-from metrics.registry import load_registry
-from metrics.scorecard import compute_from_frames
+from metrics.kpi.registry import load_registry
+from metrics.kpi.scorecard import compute_from_frames
+from metrics.store.frames import frames_from_dict
 
 REGISTRY = load_registry()
 
@@ -182,8 +182,8 @@ def test_a_calendar_deadline_ending_on_a_weekend_and_holiday_ends_on_the_next_wo
 
 
 def test_the_civil_law_rule_is_a_registry_setting_and_off_keeps_the_plain_count():
-    from metrics.measures_base import Period
-    from metrics.measures_cases import judge_cases
+    from metrics.kpi.measures.base import Period
+    from metrics.kpi.measures.cases import judge_cases
 
     log = cases(("regulation_notice", "2025-02-22", "2025-03-04", None), ("regulation_notice", "2025-02-22", None, None))
     log["received"], log["completed"] = pd.to_datetime(log["received"]), pd.to_datetime(log["completed"])
@@ -198,8 +198,8 @@ def test_the_civil_law_rule_is_a_registry_setting_and_off_keeps_the_plain_count(
 
 
 def test_an_open_calendar_case_is_overdue_only_after_the_moved_deadline():
-    from metrics.measures_base import Period
-    from metrics.measures_cases import judge_cases
+    from metrics.kpi.measures.base import Period
+    from metrics.kpi.measures.cases import judge_cases
 
     log = pd.DataFrame({"received": pd.to_datetime(["2025-02-22"]), "completed": pd.to_datetime([None])})
     params = {"days": 7, "day_mode": "calendar"}
@@ -209,8 +209,8 @@ def test_an_open_calendar_case_is_overdue_only_after_the_moved_deadline():
 
 
 def test_business_day_deadlines_are_not_moved_by_the_civil_law_rule():
-    from metrics.measures_base import Period
-    from metrics.measures_cases import judge_cases
+    from metrics.kpi.measures.base import Period
+    from metrics.kpi.measures.cases import judge_cases
 
     # Fri 26 Sep 2025 is day 1 of 7 business days: 26, 29, 30 Sep, 1, 2 Oct, then 3 Oct and 6-9 Oct are off,
     # so days 6 and 7 are Fri 10 and Mon 13 Oct. Done Mon 13 Oct: met; Tue 14 Oct: late by one.

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from metrics.frames import frames_from_dict
-from metrics.kpi_rows import kpi_rows, rows_from_frames
-from metrics.measures_base import Period
-from metrics.measures_rows import REASONS, ROW_STATES
-from metrics.registry import load_registry
-from metrics.scorecard import compute_from_frames
+from metrics.kpi.kpi_rows import kpi_rows, rows_from_frames
+from metrics.kpi.measures.base import Period
+from metrics.kpi.measures.rows import REASONS, ROW_STATES
+from metrics.kpi.registry import load_registry
+from metrics.kpi.scorecard import compute_from_frames
+from metrics.store.frames import frames_from_dict
 
 REGISTRY = load_registry()
 
@@ -198,9 +198,9 @@ def test_a_kpi_whose_upload_is_missing_has_no_rows_behind_it():
 # --- every KPI and every year, on the demo ------------------------------------------------------
 
 def test_on_the_demo_every_kpi_of_every_year_adds_up_to_its_scorecard_line(demo_database_url):
-    from metrics.frames import data_years
-    from metrics.scorecard import compute_scorecard
+    from metrics.kpi.scorecard import compute_scorecard
     from metrics.store import get_engine
+    from metrics.store.frames import data_years
 
     engine = get_engine(demo_database_url)
     today = date.today()  # the demo was generated for today

@@ -6,9 +6,8 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from metrics.frames import default_year, load_year_frames
-from metrics.registry import load_registry
-from metrics.scorecard import (
+from metrics.kpi.registry import load_registry
+from metrics.kpi.scorecard import (
     compute_from_frames,
     compute_scorecard,
     format_value,
@@ -16,6 +15,7 @@ from metrics.scorecard import (
     scorecard_json,
 )
 from metrics.store import UploadMeta, file_sha256, import_rows, undo_upload
+from metrics.store.frames import default_year, load_year_frames
 
 JSON_FIELDS = {
     "id", "area", "title_ko", "title_en", "value", "unit", "target", "comparator", "status", "conclusive", "n",
@@ -166,7 +166,7 @@ def test_values_are_formatted_for_people(value, unit, shown):
 
 
 def test_the_summary_counts_every_status_once_and_adds_up_to_the_promises():
-    from metrics.scorecard import KpiResult, summary_counts
+    from metrics.kpi.scorecard import KpiResult, summary_counts
 
     def line(status, conclusive):
         return KpiResult(

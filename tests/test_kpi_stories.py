@@ -5,10 +5,8 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from metrics.frames import frames_from_dict
-from metrics.registry import load_registry
-from metrics.store import UploadMeta, file_sha256, import_rows
-from metrics.stories import (
+from metrics.kpi.registry import load_registry
+from metrics.kpi.stories import (
     case_list,
     days_histogram,
     kpi_story,
@@ -16,7 +14,14 @@ from metrics.stories import (
     story_from_frames,
     unmatched_courses,
 )
-from metrics.stories_surveys import course_breakdown, likert_distribution, question_means, rating_distribution
+from metrics.kpi.stories.surveys import (
+    course_breakdown,
+    likert_distribution,
+    question_means,
+    rating_distribution,
+)
+from metrics.store import UploadMeta, file_sha256, import_rows
+from metrics.store.frames import frames_from_dict
 
 REGISTRY = load_registry()
 TODAY = date(2026, 11, 27)

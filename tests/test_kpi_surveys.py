@@ -6,9 +6,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from metrics.frames import frames_from_dict
-from metrics.registry import load_registry
-from metrics.scorecard import compute_from_frames
+from metrics.kpi.registry import load_registry
+from metrics.kpi.scorecard import compute_from_frames
+from metrics.store.frames import frames_from_dict
 
 REGISTRY = load_registry()
 Z95 = 1.959964  # normal quantile, from the table

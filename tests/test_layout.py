@@ -9,8 +9,8 @@ import numpy as np
 import openpyxl
 import pytest
 
-from metrics.layout import clean_header_text, locate_table
-from metrics.reading import RawSheet, UnreadableFileError, read_sheet
+from metrics.intake.layout import clean_header_text, locate_table
+from metrics.intake.reading import RawSheet, UnreadableFileError, read_sheet
 
 
 def sheet(*rows: list, merged: tuple = (), source: str = "xlsx") -> RawSheet:

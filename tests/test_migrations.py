@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, MetaData, create_engine, func, select, text
 
-from metrics import database, scorecard, store
+from metrics import store
+from metrics.kpi import scorecard
+from metrics.store import database
 
 pytestmark = pytest.mark.db
 

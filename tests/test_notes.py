@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from metrics.notes import Note, NoteCode
+from metrics.kpi.notes import Note, NoteCode
 
 DEFINITIONS = Path(__file__).resolve().parents[1] / "docs" / "kpi-definitions.md"
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 from metrics import store
-from metrics.decoding import decode
-from metrics.ingest import ingest_file
-from metrics.reading import RowFinding, UnreadableFileError, read_sheet
+from metrics.intake.decoding import decode
+from metrics.intake.ingest import ingest_file
+from metrics.intake.reading import RowFinding, UnreadableFileError, read_sheet
 from tests.hostile_files import wide_csv
 from tests.sheets import xlsx
 from tests.test_filesafety import biff_workbook, ole_bytes

@@ -8,7 +8,7 @@ import json
 import pandas as pd
 
 from metrics import store
-from metrics.ingest import ingest_file
+from metrics.intake.ingest import ingest_file
 from tests.sheets import csv, xlsx
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from metrics.registry import load_registry
+from metrics.kpi.registry import load_registry
 from tests.app_fixtures import browser_missing_reason, browser_page, free_port, running_app, wait_drawn
 from ui import plain
 

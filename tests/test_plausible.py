@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from metrics import store
-from metrics.canonical import MappedTable, UploadOptions, build
 from metrics.contract import load_contract, parse_contract
-from metrics.ingest import ingest_file
+from metrics.intake.canonical import MappedTable, UploadOptions, build
+from metrics.intake.ingest import ingest_file
 from tests.sheets import csv
 
 THIS_YEAR = date.today().year

@@ -10,8 +10,9 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from metrics import cli, preview, store
-from metrics.ingest import ingest_file
+from metrics import cli, store
+from metrics.intake import preview
+from metrics.intake.ingest import ingest_file
 from tests.sheets import xlsx
 
 pytestmark = pytest.mark.db
@@ -173,7 +174,7 @@ def test_the_command_line_says_nothing_new_exits_zero_and_stores_nothing(engine,
 
 
 def test_commit_refuses_a_file_with_nothing_new(engine):
-    from metrics import ingest
+    from metrics.intake import ingest
 
     ingest_file(engine, xlsx([HEADER, *ROWS]), "march.xlsx", kind="cases")
     prepared = ingest.prepare(engine, xlsx([HEADER, ROWS[1]]), "t2.xlsx", kind="cases")
@@ -194,7 +195,7 @@ def test_text_differing_only_in_spaces_and_unicode_form_is_judged_as_the_store_j
 
 
 def test_rows_stored_by_someone_else_after_the_preview_are_refused_as_nothing_new(engine):
-    from metrics import ingest
+    from metrics.intake import ingest
 
     first = ingest.prepare(engine, xlsx([HEADER, *ROWS]), "march.xlsx", kind="cases")
     second = ingest.prepare(engine, xlsx([HEADER, *ROWS[::-1]]), "march-sorted.xlsx", kind="cases")
@@ -207,7 +208,7 @@ def test_rows_stored_by_someone_else_after_the_preview_are_refused_as_nothing_ne
 
 
 def test_the_command_line_says_nothing_new_when_the_rows_landed_from_elsewhere_after_its_preview(engine, monkeypatch):
-    from metrics import ingest
+    from metrics.intake import ingest
 
     real_commit = ingest.commit
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from metrics.registry import load_registry
+from metrics.kpi.registry import load_registry
 from tests.app_fixtures import browser_missing_reason, browser_page, running_app, wait_drawn
 
 pytestmark = pytest.mark.browser

@@ -7,9 +7,10 @@ import json
 import logging
 import zipfile
 
-from metrics import audit, explore
-from metrics.export import to_csv_bytes, to_xlsx_bytes
-from metrics.ingest import ingest_file
+from metrics import explore
+from metrics.access import audit
+from metrics.explore.export import to_csv_bytes, to_xlsx_bytes
+from metrics.intake.ingest import ingest_file
 from tests.sheets import xlsx
 
 PEOPLE = [

@@ -8,7 +8,8 @@ import stat
 import pandas as pd
 import pytest
 
-from metrics import ingest, pseudonym
+from metrics.intake import ingest
+from metrics.store import pseudonym
 
 GOOD_KEY = "k" * 32
 

@@ -9,8 +9,8 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from metrics import reading
-from metrics.reading import RawSheet, UnreadableFileError, read_all_sheets, read_sheet, sheet_names
+from metrics.intake import reading
+from metrics.intake.reading import RawSheet, UnreadableFileError, read_all_sheets, read_sheet, sheet_names
 from tests.test_filesafety import biff_workbook, ole_bytes
 
 # ---------------------------------------------------------------- helpers building files in memory
@@ -209,7 +209,7 @@ def test_a_sheet_holding_only_zeros_and_false_is_not_empty():
 
 
 def test_a_ragged_grid_from_the_workbook_reader_is_padded_not_refused():
-    from metrics.reading import _calamine_grid
+    from metrics.intake.reading import _calamine_grid
 
     assert _calamine_grid([["a", ""], ["", 1.0, "x"]]).tolist() == [["a", None, None], [None, 1.0, "x"]]
 

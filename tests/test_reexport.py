@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from metrics import store
-from metrics.ingest import ingest_file
+from metrics.intake.ingest import ingest_file
 from tests.sheets import xlsx
 
 HEADER = ["교육과정명", "강사 만족도", "교재 만족도", "전반적 만족도"]

@@ -9,8 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from metrics.frames import frames_from_dict
-from metrics.registry import (
+from metrics.kpi.registry import (
     REGISTRY_PATH,
     RegistryError,
     load_contract,
@@ -18,7 +17,8 @@ from metrics.registry import (
     parse_registry,
     registry_from_text,
 )
-from metrics.scorecard import compute_from_frames
+from metrics.kpi.scorecard import compute_from_frames
+from metrics.store.frames import frames_from_dict
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED_IDS = [

@@ -19,18 +19,20 @@ import pytest
 from pypdf import PdfReader
 from scipy import stats
 
-from metrics import audit, cli, targets
-from metrics.frames import data_years
-from metrics.measures_base import Period
-from metrics.measures_cases import judge_cases
-from metrics.registry import load_registry
+from metrics import cli
+from metrics.access import audit
+from metrics.kpi import targets
+from metrics.kpi.measures.base import Period
+from metrics.kpi.measures.cases import judge_cases
+from metrics.kpi.registry import load_registry
+from metrics.kpi.scorecard import STATUSES, compute_scorecard, filter_rows
 from metrics.report import FORMATS, render, write_report
 from metrics.report.change import change_test, two_proportions, welch
 from metrics.report.model import STATUS_ORDER, build_report
 from metrics.report.words import Words, labels
 from metrics.report.xlsx import KPI_COLUMNS
-from metrics.scorecard import STATUSES, compute_scorecard, filter_rows
 from metrics.store import get_engine, undo_upload
+from metrics.store.frames import data_years
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date.today()
@@ -223,7 +225,7 @@ def test_deadline_cases_are_those_the_scorecard_counted_late_or_pending(demo):
     year = _years(demo)[0]
     report = build_report(demo, year, today=TODAY)
     registry = targets.registry_for_year(demo, year, load_registry())
-    from metrics.frames import load_year_frames
+    from metrics.store.frames import load_year_frames
 
     frames = load_year_frames(demo, year, {"cases"}, today=TODAY, detail=True)
     deadline = [s for s in report.sections if s.is_deadline]

@@ -1,4 +1,4 @@
-"""The notes on a promise (metrics.checkins) are in the yearly report, in each format, under their promise."""
+"""The notes on a promise (metrics.kpi.checkins) are in the yearly report, in each format, under their promise."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from metrics import checkins
-from metrics.frames import data_years
+from metrics.kpi import checkins
 from metrics.report import render
 from metrics.report.model import build_report
 from metrics.store import get_engine
+from metrics.store.frames import data_years
 
 TODAY = date.today()
 

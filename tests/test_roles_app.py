@@ -17,8 +17,9 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 from streamlit.util import calc_hash
 
-from metrics import audit, auth, sessions, targets
-from metrics.registry import load_registry
+from metrics.access import audit, auth, sessions
+from metrics.kpi import targets
+from metrics.kpi.registry import load_registry
 from tests.app_fixtures import LOCAL_TOKEN, local_mode_env, with_local_token
 from ui import access, local_token, plain, session_routes
 

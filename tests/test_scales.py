@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from metrics import store
-from metrics.ingest import ingest_file, prepare
-from metrics.measures_surveys import converted_scores
-from metrics.scales import ScaleEvidence, gather, rescale_rule, scale_in_header
+from metrics.intake.ingest import ingest_file, prepare
+from metrics.intake.scales import ScaleEvidence, gather, rescale_rule, scale_in_header
+from metrics.kpi.measures.surveys import converted_scores
 from tests.sheets import xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,7 +122,7 @@ def test_the_prepared_file_carries_the_question_for_the_wizard(engine):
     data = xlsx([["업체명", "종합 만족도", "부스 만족도"], ["A사", 4, 5], ["B사", 5, 4]])
     prepared = prepare(engine, data, "wk.xlsx", kind="exhibitor_survey")
     assert prepared.scale_question is not None and prepared.scale_question.choices == (5.0, 10.0)
-    from metrics.canonical import UploadOptions
+    from metrics.intake.canonical import UploadOptions
 
     chosen = prepare(engine, data, "wk.xlsx", kind="exhibitor_survey", options=UploadOptions(year=2026, scale=5))
     assert chosen.scale_question is None and set(chosen.rows["scale_max"]) == {5.0}

@@ -9,8 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from metrics import store
-from metrics.registry import load_registry
-from metrics.scorecard import compute_scorecard, summary_category
+from metrics.kpi.registry import load_registry
+from metrics.kpi.scorecard import compute_scorecard, summary_category
 from tests.app_fixtures import local_mode_env, with_local_token
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")

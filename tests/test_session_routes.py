@@ -13,7 +13,7 @@ with warnings.catch_warnings():  # Starlette asks for httpx2 over the httpx that
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-from metrics import audit, auth, sessions
+from metrics.access import audit, auth, sessions
 from ui import session_routes
 
 pytestmark = pytest.mark.db

@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from metrics import auth, database, sessions
-from metrics.auth import Policy
+from metrics.access import auth, sessions
+from metrics.access.auth import Policy
+from metrics.store import database
 from tests.dbcheck import stored_text
 
 pytestmark = pytest.mark.db
@@ -185,7 +186,7 @@ def test_a_database_upgraded_from_0002_has_the_sessions_table_the_model_describe
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    from metrics import schema
+    from metrics.store import tables
 
     old = create_engine(database_url)
     with old.begin() as conn:
@@ -194,5 +195,5 @@ def test_a_database_upgraded_from_0002_has_the_sessions_table_the_model_describe
     upgraded = database.get_engine(database_url)
     assert "sign_in_sessions" in inspect(upgraded).get_table_names()
     with upgraded.connect() as conn:
-        differences = compare_metadata(MigrationContext.configure(conn), schema.metadata)
+        differences = compare_metadata(MigrationContext.configure(conn), tables.metadata)
     assert [d for d in differences if "sign_in_sessions" in repr(d)] == []

@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from metrics.stats import (
+from metrics.kpi.stats import (
     compare,
     history_share,
     interval_conclusive,

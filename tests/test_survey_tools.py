@@ -16,8 +16,8 @@ import pytest
 
 from metrics import store
 from metrics.contract import load_contract
-from metrics.ingest import ingest_file, prepare
-from metrics.mapping import reads_like_question
+from metrics.intake.ingest import ingest_file, prepare
+from metrics.intake.mapping import reads_like_question
 from tests.sheets import csv, xlsx
 
 QUALTRICS_META = [

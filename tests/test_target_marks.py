@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from metrics import store, targets
-from metrics.registry import Target
+from metrics import store
+from metrics.kpi import targets
+from metrics.kpi.registry import Target
 from metrics.report.model import retitled
 from tests.app_fixtures import local_mode_env, with_local_token
 

@@ -7,11 +7,12 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from metrics import audit, targets
-from metrics.frames import frames_from_dict
-from metrics.registry import Target, registry_from_text
-from metrics.scorecard import compute_from_frames
-from metrics.targets import TargetError
+from metrics.access import audit
+from metrics.kpi import targets
+from metrics.kpi.registry import Target, registry_from_text
+from metrics.kpi.scorecard import compute_from_frames
+from metrics.kpi.targets import TargetError
+from metrics.store.frames import frames_from_dict
 
 REGISTRY = registry_from_text("""
 [areas]

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from metrics import audit, auth, throttle
-from metrics.auth import GENERIC_FAILURE, THROTTLED, Policy
+from metrics.access import audit, auth, throttle
+from metrics.access.auth import GENERIC_FAILURE, THROTTLED, Policy
 
 T0 = datetime(2025, 3, 10, 9, 0)
 PASSWORD = "Pumpkin-Seventeen-42"

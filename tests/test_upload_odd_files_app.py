@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from metrics import reading
+from metrics.intake import reading
 from tests import hostile_files as hostile
 from tests.app_fixtures import local_mode_env
 from tests.test_app_pages import _assert_clean, _open, _upload

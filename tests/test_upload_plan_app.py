@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from metrics import store, templates
-from metrics.ingest import ingest_file
+from metrics import store
+from metrics.intake import saved_mappings
+from metrics.intake.ingest import ingest_file
 from tests.app_fixtures import local_mode_env, with_local_token
 from tests.sheets import xlsx
 from ui import plain
@@ -140,7 +141,7 @@ def test_the_page_shows_per_kind_the_last_upload_and_the_newest_data():
 def test_a_saved_template_can_be_chosen_for_a_sheet_whose_columns_differ_a_little():
     engine = store.get_engine()
     saved_headers = ["구분", "번호", "건명", "접수 일자", "완료일"]
-    templates.save_template(engine, "총무팀 대장", "cases", saved_headers,
+    saved_mappings.save_template(engine, "총무팀 대장", "cases", saved_headers,
                             {"구분": "case_type", "번호": "ref", "건명": "title", "접수 일자": "received", "완료일": "completed"})
     # The sheet writes 접수일자 without its space and adds 담당자: not the same shape, so nothing applies by itself.
     sheet = [["구분", "번호", "건명", "접수일자", "완료일", "담당자"],
@@ -160,7 +161,7 @@ def test_a_saved_template_can_be_chosen_for_a_sheet_whose_columns_differ_a_littl
 
 
 def test_the_page_lists_survey_course_names_matching_no_roster_course_with_the_course_each_is_mapped_to():
-    from metrics import course_aliases
+    from metrics.kpi import course_aliases
 
     engine = store.get_engine()
     roster = [["성명", "교육과정명", "교육종료일", "수료여부"], ["홍길동", "수질 분석 실무 과정", "2025-05-02", "수료"],

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 def _question_page() -> None:
     import streamlit as st
 
-    from metrics.scales import gather
+    from metrics.intake.scales import gather
     from ui import upload_steps
 
     evidence = gather(["종합 만족도 (5점 만점)"], 5.0, usual=10.0)
@@ -37,7 +37,7 @@ def test_the_wizard_asks_the_scale_and_waits_until_it_is_chosen():
 def _options_page() -> None:
     import streamlit as st
 
-    from metrics.canonical import UploadOptions
+    from metrics.intake.canonical import UploadOptions
     from ui import upload_steps
 
     options = upload_steps.choose_options("exhibitor_survey", UploadOptions(scale=5.0))

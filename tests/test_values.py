@@ -1,4 +1,4 @@
-"""Parsing raw spreadsheet cells into typed columns: metrics/values.py."""
+"""Parsing raw spreadsheet cells into typed columns: metrics/intake/values/__init__.py."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from metrics.values import (
+from metrics.intake.values import (
     clean_text,
     load_likert,
     load_yes_no,
@@ -268,7 +268,7 @@ def test_likert_file_can_be_given(tmp_path):
 
 
 def test_end_date_words_that_say_still_running_are_recognised_without_spaces_or_case():
-    from metrics.values import still_running
+    from metrics.intake.values import still_running
 
     raw = pd.Series(["게시중", "게시 중", "진행중", "~현재", "Ongoing", "2026-05-01", None, 3, "중지"], dtype=object)
     assert still_running(raw).tolist() == [True, True, True, True, True, False, False, False, False]

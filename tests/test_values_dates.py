@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from metrics.values import (
+from metrics.intake.values import (
     parse_dates,
     parse_times,
 )

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from metrics.workdays import (
+from metrics.kpi.workdays import (
     add_business_days,
     business_days_inclusive,
     calendar_days,

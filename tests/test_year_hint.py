@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from metrics import ingest
+from metrics.intake import ingest
 from tests.sheets import xlsx
 
 HEADER = ["업체명", "종합 만족도", "전시장 시설 만족도"]

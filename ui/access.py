@@ -15,12 +15,12 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 from streamlit import config as st_config
 
-from metrics import audit as audit_log
-from metrics import auth, oidc, sessions
+from metrics.access import audit as audit_log
+from metrics.access import auth, oidc, sessions
 from ui import data, local_token, plain, session_routes
 from ui.i18n import t
 
-SESSION_KEY = "_auth_session"  # an identity-provider session (metrics.auth.Session), kept per tab
+SESSION_KEY = "_auth_session"  # an identity-provider session (metrics.access.auth.Session), kept per tab
 # A local account's session id, kept in this tab's server memory, only when the server has no route to put it
 # in a cookie (AppTest, or `streamlit run app.py` without ui.serve); otherwise it lives in the browser's cookie.
 TOKEN_KEY = "_auth_session_token"
@@ -85,7 +85,7 @@ def local_mode_open() -> bool:
 
 
 def mode() -> str:
-    """"oidc", "accounts" or "local" (see metrics.auth.access_mode)."""
+    """"oidc", "accounts" or "local" (see metrics.access.auth.access_mode)."""
     return auth.access_mode(data.engine(), oidc_configured())
 
 

@@ -7,10 +7,11 @@ from datetime import date, datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from metrics import audit, targets
-from metrics.export import to_csv_bytes, to_xlsx_bytes
-from metrics.scorecard import format_value
-from metrics.stats import COMPARATORS
+from metrics.access import audit
+from metrics.explore.export import to_csv_bytes, to_xlsx_bytes
+from metrics.kpi import targets
+from metrics.kpi.scorecard import format_value
+from metrics.kpi.stats import COMPARATORS
 from ui import access, auth, data, plain
 from ui.i18n import pick, split_pair, t
 

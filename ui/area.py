@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from metrics.kpi.stories import KpiStory
 from metrics.report.model import target_changes_during
-from metrics.stories import KpiStory
 from ui import access, cards, charts_kpi, data, plain, shell, theme
 from ui.area_details import breakdown_tab, distribution_tab, notes_panel
 from ui.cards import status_badge

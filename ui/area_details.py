@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics import checkins
-from metrics.scorecard import KpiResult
-from metrics.stories import KpiStory
+from metrics.kpi import checkins
+from metrics.kpi.scorecard import KpiResult
+from metrics.kpi.stories import KpiStory
 from ui import access, charts_detail, data, plain, tables
 from ui.i18n import split_pair, t
 from ui.plots import show

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import auth
+from metrics.access import auth
 from ui import access, data, plain
 from ui.i18n import labels, split_pair, t
 

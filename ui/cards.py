@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics.checkins import Checkin
 from metrics.contract import load_contract
+from metrics.kpi.checkins import Checkin
+from metrics.kpi.scorecard import KpiResult
 from metrics.report.model import TargetChangeLine, change_between, retitled
 from metrics.report.phrases import change_line as target_change_line
 from metrics.report.words import Words
-from metrics.scorecard import KpiResult
 from ui import access, fmt, plain, theme
 from ui.i18n import current_lang, object_phrase, pick, t
 from ui.sparkline import sparkline

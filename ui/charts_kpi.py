@@ -11,7 +11,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics.scorecard import KpiResult
+from metrics.kpi.scorecard import KpiResult
 from ui import theme
 from ui.i18n import t
 

@@ -13,9 +13,11 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from metrics import explore, frames, scorecard, store, stories, targets
-from metrics.registry import Registry, load_registry
+from metrics import explore, store
+from metrics.kpi import scorecard, stories, targets
+from metrics.kpi.registry import Registry, load_registry
 from metrics.settings import load_settings
+from metrics.store import frames
 
 
 @st.cache_resource(show_spinner=False)

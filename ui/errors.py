@@ -10,11 +10,10 @@ from collections.abc import Callable
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from metrics import database
-from metrics.filesafety import UnreadableFileError
-from metrics.ingest import RejectedFileError
-from metrics.registry import RegistryError
-from metrics.store import DuplicateFileError, UnknownUploadError
+from metrics.intake.filesafety import UnreadableFileError
+from metrics.intake.ingest import RejectedFileError
+from metrics.kpi.registry import RegistryError
+from metrics.store import DuplicateFileError, UnknownUploadError, database
 from ui import plain
 from ui.i18n import current_lang, split_pair, t
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from metrics.notes import NoteCode
-from metrics.scorecard import KpiResult
+from metrics.kpi.notes import NoteCode
+from metrics.kpi.scorecard import KpiResult
 from ui import fmt
 from ui.cards import missing_kinds_text
 from ui.i18n import labels, t

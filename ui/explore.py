@@ -11,9 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from metrics import explore
-from metrics.export import to_csv_bytes, to_xlsx_bytes
-from metrics.kpi_rows import KpiRows, kpi_rows
-from metrics.measures_rows import ROW_STATES
+from metrics.explore.export import to_csv_bytes, to_xlsx_bytes
+from metrics.kpi.kpi_rows import KpiRows, kpi_rows
+from metrics.kpi.measures.rows import ROW_STATES
 from ui import access, data, explain, fmt, shell, tables
 from ui.cards import status_words
 from ui.errors import friendly

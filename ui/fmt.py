@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from metrics.notes import Note
-from metrics.scorecard import format_number
+from metrics.kpi.notes import Note
+from metrics.kpi.scorecard import format_number
 from ui.i18n import current_lang, t
 
 COMPARATOR_KEYS = {">=": "fmt.target_ge", ">": "fmt.target_gt", "<=": "fmt.target_le", "<": "fmt.target_lt", "==": "fmt.target_eq"}

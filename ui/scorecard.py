@@ -7,9 +7,10 @@ from functools import partial
 
 import streamlit as st
 
-from metrics import checkins, report
+from metrics import report
+from metrics.kpi import checkins
+from metrics.kpi.scorecard import SUMMARY_CATEGORIES, KpiResult, summary_category, summary_counts
 from metrics.report.model import target_changes_during
-from metrics.scorecard import SUMMARY_CATEGORIES, KpiResult, summary_category, summary_counts
 from ui import access, data, shell, theme
 from ui.cards import card, status_words
 from ui.errors import friendly

@@ -29,12 +29,12 @@ WARM_MODULES = (
     "plotly.io",
     "sqlalchemy",
     "scipy.special",
-    "metrics.scorecard",
-    "metrics.stories",
+    "metrics.kpi.scorecard",
+    "metrics.kpi.stories",
     "metrics.explore",
-    "metrics.ingest",
-    "metrics.auth",
-    "metrics.sessions",
+    "metrics.intake.ingest",
+    "metrics.access.auth",
+    "metrics.access.sessions",
 )
 
 

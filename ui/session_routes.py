@@ -2,7 +2,7 @@
 
 A Streamlit page talks to the browser over a websocket, so it cannot answer with a Set-Cookie; and a cookie
 written by a script on the page could be read by any script on the page. So a local sign-in hands the browser
-a one-time ticket (metrics.sessions) and sends it to `/_charter/session`, which trades the ticket for a session
+a one-time ticket (metrics.access.sessions) and sends it to `/_charter/session`, which trades the ticket for a session
 id and answers with the cookie (HttpOnly, SameSite=Strict, Secure when the request came over HTTPS) and a
 redirect to the page the person asked for. Every page reads the cookie back with st.context.cookies (the
 browser sends it with the websocket's opening request). `/_charter/sign-out` clears it.
@@ -22,7 +22,8 @@ from starlette.routing import Route
 from streamlit import config
 from streamlit.url_util import make_url_path
 
-from metrics import audit, sessions, store
+from metrics import store
+from metrics.access import audit, sessions
 
 COOKIE = "charter_session"
 SIGN_IN_PATH = "_charter/session"

@@ -7,11 +7,14 @@ from datetime import date
 
 import streamlit as st
 
-from metrics import blank_templates, course_aliases, freshness, store
-from metrics.canonical import UploadOptions
+from metrics import store
 from metrics.contract import KIND_NAMES
-from metrics.ingest import RejectedFileError
+from metrics.intake import blank_templates
+from metrics.intake.canonical import UploadOptions
+from metrics.intake.ingest import RejectedFileError
+from metrics.kpi import course_aliases
 from metrics.settings import load_settings
+from metrics.store import freshness
 from ui import access, data, plain, shell, tables
 from ui import upload_steps as steps
 from ui.errors import friendly, show_user_error

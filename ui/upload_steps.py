@@ -11,16 +11,17 @@ from datetime import date, datetime, time
 import pandas as pd
 import streamlit as st
 
-from metrics import course_aliases, freshness, ingest, reexport, templates
-from metrics import preview as import_preview
-from metrics.canonical import UploadOptions
 from metrics.contract import KIND_NAMES, load_contract
-from metrics.export import to_csv_bytes
-from metrics.layout import Table
-from metrics.reading import sheet_names
-from metrics.scales import ScaleEvidence, rescale_rule
+from metrics.explore.export import to_csv_bytes
+from metrics.intake import ingest, reexport, saved_mappings
+from metrics.intake import preview as import_preview
+from metrics.intake.canonical import UploadOptions
+from metrics.intake.layout import Table
+from metrics.intake.reading import sheet_names
+from metrics.intake.scales import ScaleEvidence, rescale_rule
+from metrics.kpi import course_aliases
 from metrics.settings import load_settings
-from metrics.store import file_sha256
+from metrics.store import file_sha256, freshness
 from ui import access, data, plain, tables
 from ui.i18n import current_lang, pick, split_pair, t
 
@@ -99,7 +100,7 @@ def ask_scale(evidence: ScaleEvidence, key: str) -> float | None:
 
 def _templates_stamp() -> str:
     """Changes whenever a template is saved, so a cached preparation sees the new template."""
-    return repr(templates.list_templates(data.engine()))
+    return repr(saved_mappings.list_templates(data.engine()))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -124,7 +125,7 @@ def _validate(url: str, stamp: str, file_bytes: bytes, filename: str, kind: str 
 
 
 def _with_template(detected: ingest.Detected, name: str) -> ingest.Detected:
-    chosen = templates.load_template(data.engine(), name)
+    chosen = saved_mappings.load_template(data.engine(), name)
     return detected if chosen is None else ingest.with_template(detected, chosen)
 
 
@@ -141,7 +142,7 @@ def prepare(file_bytes: bytes, filename: str, kind: str | None, sheet: str | Non
 def choose_template(detected: ingest.Detected, key: str) -> ingest.Detected:
     """A saved template to apply by hand, offered when some share columns with the sheet; returns the detected
     table as that template maps it (unchanged when none is chosen)."""
-    ranked = templates.closest_templates(data.engine(), detected.table.headers, kind=detected.kind)
+    ranked = saved_mappings.closest_templates(data.engine(), detected.table.headers, kind=detected.kind)
     if not ranked:
         return detected
     common = {tpl.name: n for tpl, n in ranked}
@@ -272,7 +273,7 @@ def save_template_form(prepared: ingest.Prepared) -> None:
         name = st.text_input(t("upload.template_name"), value=default, key=f"template-name-{prepared.sha256[:12]}")
         if st.button(t("upload.save_template_button"), key=f"template-save-{prepared.sha256[:12]}", disabled=not name.strip()):
             options = {k: v for k, v in asdict(prepared.options).items() if v is not None}
-            templates.save_template(data.engine(), name.strip(), prepared.kind, prepared.table.headers,
+            saved_mappings.save_template(data.engine(), name.strip(), prepared.kind, prepared.table.headers,
                                     prepared.mapping, options)
             st.success(t("upload.template_saved", name=plain.md(name.strip())), icon=":material/bookmark_added:")
 

@@ -5,7 +5,7 @@ Welch's t test, which does not assume the two years have the same spread. Both a
 5% level, and both read only what the scorecard gives (value, n, numerator, sd): the report never
 goes back to the responses. The rule is written in docs/kpi-definitions.md.
 
-The p-values come from scipy.special's distribution functions (as metrics.stats does): scipy.stats
+The p-values come from scipy.special's distribution functions (as metrics.kpi.stats does): scipy.stats
 takes over a second to import, and the tests check these against scipy.stats' own tests.
 """
 
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from scipy import special
 
-from metrics.measures import MEASURES
-from metrics.scorecard import KpiResult
+from metrics.kpi.measures import MEASURES
+from metrics.kpi.scorecard import KpiResult
 
 ALPHA = 0.05
 

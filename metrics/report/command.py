@@ -21,11 +21,11 @@ def run_report(args) -> int:
     """Build and write the report; one line on success, one bilingual error line and 1 on failure."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from metrics import audit, database
-    from metrics.cli_users import cli_actor
-    from metrics.frames import default_year
+    from metrics.access import audit
+    from metrics.cli.users import cli_actor
     from metrics.report import write_report
-    from metrics.store import get_engine
+    from metrics.store import database, get_engine
+    from metrics.store.frames import default_year
 
     try:
         engine = get_engine()

@@ -14,14 +14,14 @@ from datetime import date, datetime
 import pandas as pd
 from sqlalchemy import Engine
 
-from metrics import checkins, targets
-from metrics.checkins import Checkin
-from metrics.frames import data_years, load_year_frames
-from metrics.registry import Kpi, Registry, Target, load_registry
+from metrics.kpi import checkins, targets
+from metrics.kpi.checkins import Checkin
+from metrics.kpi.registry import Kpi, Registry, Target, load_registry
+from metrics.kpi.scorecard import KpiResult, compute_scorecard, format_number
+from metrics.kpi.stories import case_list
 from metrics.report.change import ChangeTest, change_test
 from metrics.report.sources import UploadLine, year_sources
-from metrics.scorecard import KpiResult, compute_scorecard, format_number
-from metrics.stories import case_list
+from metrics.store.frames import data_years, load_year_frames
 
 # The cases a deadline KPI's section lists, and the columns it shows.
 CASE_STATES = ("late", "overdue", "pending")
@@ -65,7 +65,7 @@ class KpiSection:
     trend: tuple[TrendPoint, ...]
     target_changes: tuple[TargetChangeLine, ...]
     cases: pd.DataFrame | None  # deadline KPIs only: late, overdue and pending cases
-    notes: tuple[Checkin, ...] = ()  # the notes on this promise for the year (metrics.checkins), oldest first
+    notes: tuple[Checkin, ...] = ()  # the notes on this promise for the year (metrics.kpi.checkins), oldest first
 
     @property
     def change(self) -> float | None:

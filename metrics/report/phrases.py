@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from metrics.checkins import Checkin
-from metrics.registry import load_contract
+from metrics.kpi.checkins import Checkin
+from metrics.kpi.registry import load_contract
 from metrics.report.model import KpiSection, Report, TargetChangeLine
 from metrics.report.words import Words, p_text
 

@@ -13,8 +13,8 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Engine, text
 
-from metrics import schema
 from metrics.store import list_uploads
+from metrics.store import tables as schema
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
-from metrics.scorecard import format_number
+from metrics.kpi.scorecard import format_number
 
 LABELS_FILE = Path(__file__).with_name("labels.toml")
 LANGS = ("ko", "en")

@@ -13,7 +13,7 @@ import re
 import pandas as pd
 import xlsxwriter
 
-from metrics.export import neutralise
+from metrics.explore.export import neutralise
 from metrics.report.model import KpiSection, Report
 from metrics.report.phrases import (
     CASE_HEADS,

@@ -1,0 +1,359 @@
+"""Stored data for analysts: one dataset per upload kind, filtered by year, course, type, dates and timeliness.
+
+The datasets are declared in one table (DATASETS); `load` reads the active rows of one and applies
+the filters; what it returns is exactly what the page shows and what the export writes.
+Cases and postings are judged by the KPIs' own functions (judge_cases, judge_postings), with the
+KPIs' settings from registry.toml, so a row has the same state here as on the scorecard. Courses are
+matched on the KPI's course key, so the spelling variants of a course are one choice.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, text
+
+from metrics import store
+from metrics.kpi import course_aliases
+from metrics.kpi.measures.base import Period
+from metrics.kpi.measures.cases import judge_cases
+from metrics.kpi.measures.counts import judge_postings
+from metrics.kpi.measures.surveys import course_keys, normalise_course
+from metrics.kpi.registry import Kpi, load_registry
+
+TIMELINESS = ("on_time", "late", "pending", "no_deadline")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A table analysts can browse: where it is stored, what it shows, which filters apply."""
+
+    name: str
+    table: str
+    date_column: str
+    columns: tuple[str, ...]
+    kind: str | None = None  # survey_responses holds three kinds
+    type_column: str | None = None  # case_type / event_type
+    course_column: str | None = None
+    has_questions: bool = False
+    has_timeliness: bool = False
+    has_posting_state: bool = False
+    dates: tuple[str, ...] = ()  # read back as datetimes, whatever the driver returns
+
+
+DATASETS: tuple[Dataset, ...] = (
+    Dataset("exhibitor_survey", "survey_responses", "response_date",
+            ("year", "response_date", "company", "overall", "score", "scale_max", "comments"),
+            kind="exhibitor_survey", has_questions=True, dates=("response_date",)),
+    Dataset("trainee_survey", "survey_responses", "response_date",
+            ("year", "response_date", "course", "overall", "score", "scale_max", "comments"),
+            kind="trainee_survey", course_column="course", has_questions=True, dates=("response_date",)),
+    Dataset("future_talent_survey", "survey_responses", "response_date",
+            ("year", "response_date", "course", "overall", "score", "scale_max", "comments"),
+            kind="future_talent_survey", course_column="course", has_questions=True,
+            dates=("response_date",)),
+    Dataset("attendance", "enrolments", "end_date",
+            ("year", "course", "cohort", "start_date", "end_date", "completed", "trainee_id"),
+            course_column="course", dates=("start_date", "end_date")),
+    Dataset("cases", "cases", "received",
+            ("year", "case_type", "ref", "title", "received", "completed", "interim"),
+            type_column="case_type", has_timeliness=True, dates=("received", "completed", "interim")),
+    Dataset("events", "events", "date", ("year", "event_type", "date", "title", "participants"),
+            type_column="event_type", dates=("date",)),
+    Dataset("postings", "postings", "posted_from", ("year", "company", "product", "posted_from", "posted_to"),
+            has_posting_state=True, dates=("posted_from", "posted_to")),
+    Dataset("calls", "calls", "call_time", ("year", "call_time", "rings"), dates=("call_time",)),
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What to keep; an empty tuple or None means "no filter on this"."""
+
+    years: tuple[int, ...] = ()
+    courses: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    timeliness: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """The filters set, as one line for the audit log ("" when none)."""
+        parts = [f"{name}={','.join(str(v) for v in value)}" if isinstance(value, tuple) else f"{name}={value}"
+                 for name, value in vars(self).items() if value not in ((), None)]
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The values a dataset's filters can take, for the widgets.
+
+    courses are matching keys (one per course, whatever its spellings); course_names names each.
+    """
+
+    years: tuple[int, ...]
+    courses: tuple[str, ...]
+    types: tuple[str, ...]
+    course_names: tuple[tuple[str, str], ...] = ()
+
+    def course_name(self, key: str) -> str:
+        """The course as first written among its spellings (the key itself when unknown)."""
+        return dict(self.course_names).get(key, key)
+
+
+def datasets() -> list[Dataset]:
+    """Every dataset, in menu order."""
+    return list(DATASETS)
+
+
+def dataset(name: str) -> Dataset:
+    """The dataset called `name`; KeyError naming the known ones otherwise."""
+    for d in DATASETS:
+        if d.name == name:
+            return d
+    raise KeyError(f"unknown dataset {name!r}; known: {', '.join(d.name for d in DATASETS)}")
+
+
+def _base_where(ds: Dataset) -> tuple[str, dict]:
+    return ("kind = :kind", {"kind": ds.kind}) if ds.kind else ("", {})
+
+
+def choices(engine: Engine, name: str) -> Choices:
+    """Years, courses and types present in the stored rows of a dataset."""
+    ds = dataset(name)
+    where, params = _base_where(ds)
+    wanted = ["year"] + [c for c in (ds.course_column, ds.type_column) if c] + (["course_key"] if ds.course_column else [])
+    frame = store.read_active(engine, ds.table, where, params, columns=f"DISTINCT {', '.join(wanted)}")
+    years = tuple(sorted({int(y) for y in frame["year"].dropna()}, reverse=True))
+    types = tuple(sorted({str(c) for c in frame[ds.type_column].dropna()})) if ds.type_column else ()
+    names: dict[str, str] = {}
+    if ds.course_column:
+        frame = _aliased(engine, ds, frame)
+        spelled = frame.assign(key=course_keys(frame)).sort_values([ds.course_column], kind="stable")
+        for key, name in zip(spelled["key"], spelled[ds.course_column], strict=True):
+            if key and isinstance(name, str):
+                names.setdefault(key, name)
+    courses = tuple(sorted(names, key=lambda k: (names[k], k)))
+    return Choices(years, courses, types, tuple((k, names[k]) for k in courses))
+
+
+def load(engine: Engine, name: str, filters: Filters | None = None, today: date | None = None) -> pd.DataFrame:
+    """The dataset's active rows that pass `filters`, oldest first, with derived columns added."""
+    ds = dataset(name)
+    filters = filters or Filters()
+    frame = _read(engine, ds, filters)
+    frame = _by_dates(frame, ds.date_column, filters.date_from, filters.date_to)
+    if ds.course_column and filters.courses:
+        # A course name or key given: every spelling of that course, and the survey names a manager
+        # mapped to it (course_aliases), as the KPI matches them.
+        frame = _aliased(engine, ds, frame)
+        wanted = {normalise_course(c) for c in filters.courses}
+        frame = frame[course_keys(frame).isin(wanted).to_numpy()]
+    if ds.has_timeliness:
+        frame = with_timeliness(frame, today or date.today())
+        if filters.timeliness:
+            frame = frame[frame["timeliness"].isin(filters.timeliness)]
+    if ds.has_posting_state:
+        frame = with_posting_state(frame, today or date.today())
+    if ds.has_questions:
+        frame = with_questions(engine, frame)
+    frame = frame.sort_values([ds.date_column, "id"], kind="stable", na_position="last")
+    hidden = ("id", "upload_id", "items_json", "course_key")
+    return frame.drop(columns=[c for c in hidden if c in frame.columns]).reset_index(drop=True)
+
+
+def split_where(name: str, conditions: list[tuple[str, str]]) -> tuple[Filters, dict[str, tuple[str, ...]]]:
+    """COLUMN=VALUE conditions as the explorer's filters (year, course, type, timeliness) and the rest by column.
+
+    The same column twice keeps either value; different columns must all hold.
+    """
+    ds = dataset(name)
+    by_column: dict[str, list[str]] = {}
+    for column, value in conditions:
+        by_column.setdefault(column, []).append(value)
+    special = {"year": "years", ds.course_column: "courses", ds.type_column: "types"}
+    if ds.has_timeliness:
+        special["timeliness"] = "timeliness"
+    chosen: dict = {}
+    rest: dict[str, tuple[str, ...]] = {}
+    for column, values in by_column.items():
+        field = special.get(column) if column else None
+        if field == "years":
+            chosen[field] = tuple(_year(v) for v in values)
+        elif field:
+            chosen[field] = tuple(values)
+        else:
+            rest[column] = tuple(values)
+    return Filters(**chosen), rest
+
+
+def _year(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"연도는 숫자로 적습니다: '{text}' / a year is a number, not '{text}'") from None
+
+
+def where(frame: pd.DataFrame, conditions: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+    """Rows whose cell equals one of the values given for each column (dates as YYYY-MM-DD, numbers by value)."""
+    unknown = sorted(set(conditions) - set(frame.columns))
+    if unknown:
+        known = ", ".join(str(c) for c in frame.columns)
+        raise ValueError(f"없는 열입니다: {', '.join(unknown)} (있는 열: {known}) / no such column: {', '.join(unknown)} "
+                         f"(columns: {known})")
+    keep = pd.Series(True, index=frame.index)
+    for column, values in conditions.items():
+        keep &= _cell_matches(frame[column], values)
+    return frame[keep]
+
+
+def _cell_matches(col: pd.Series, values: tuple[str, ...]) -> pd.Series:
+    """Which cells equal one of `values`, compared as the cell's kind asks."""
+    if pd.api.types.is_datetime64_any_dtype(col):
+        days = col.dt.strftime("%Y-%m-%d")
+        stamps = col.dt.strftime("%Y-%m-%d %H:%M:%S")
+        return days.isin(values) | stamps.isin(values)
+    if pd.api.types.is_bool_dtype(col):
+        wanted = {v.strip().casefold() in ("true", "1", "yes", "y", "예") for v in values}
+        return col.isin(wanted)
+    if pd.api.types.is_numeric_dtype(col):
+        numbers = pd.to_numeric(pd.Series(values), errors="coerce").dropna()
+        return col.isin(numbers.tolist())
+    return col.astype("object").map(lambda c: isinstance(c, str) and c in values).astype(bool)
+
+
+def _aliased(engine: Engine, ds: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
+    """Survey rows with the course key of each course name a manager mapped replaced by the roster course's."""
+    return course_aliases.apply_aliases(frame, course_aliases.load(engine)) if ds.kind else frame
+
+
+def _read(engine: Engine, ds: Dataset, filters: Filters) -> pd.DataFrame:
+    """Active rows from SQL, with the year and type filters applied in the query (they are indexed)."""
+    where, params = _base_where(ds)
+    clauses = [where] if where else []
+    if filters.years:
+        names = _bind("y", filters.years, params)
+        clauses.append(f"year IN ({names})")
+    if ds.type_column and filters.types:
+        names = _bind("t", filters.types, params)
+        clauses.append(f"{ds.type_column} IN ({names})")
+    extra = ["id", "upload_id"] + (["items_json"] if ds.has_questions else []) + (["course_key"] if ds.course_column else [])
+    columns = ", ".join(list(ds.columns) + extra)
+    frame = store.read_active(engine, ds.table, " AND ".join(clauses), params, columns=columns)
+    return _typed(frame, ds)
+
+
+def _bind(prefix: str, values: tuple, params: dict) -> str:
+    """Named bind parameters for an IN list (values never enter the SQL text)."""
+    names = []
+    for i, value in enumerate(values):
+        params[f"{prefix}{i}"] = value
+        names.append(f":{prefix}{i}")
+    return ", ".join(names)
+
+
+def _typed(frame: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
+    """Dates as datetimes and flags as booleans whatever the database driver returned."""
+    out = frame.copy()
+    for name in ds.dates:
+        out[name] = pd.to_datetime(out[name]).astype("datetime64[us]")
+    if ds.name == "attendance":
+        out["completed"] = out["completed"].astype(bool)
+    if "year" in out.columns:
+        out["year"] = out["year"].astype("int64")
+    return out
+
+
+def _by_dates(frame: pd.DataFrame, column: str, start: date | None, end: date | None) -> pd.DataFrame:
+    """Rows whose date falls in [start, end], both days included (times within `end` count)."""
+    keep = pd.Series(True, index=frame.index)
+    when = frame[column]
+    if start is not None:
+        keep &= when >= pd.Timestamp(start)
+    if end is not None:
+        keep &= when < pd.Timestamp(end) + pd.Timedelta(days=1)
+    return frame[keep]
+
+
+def deadline_kpis() -> dict[str, Kpi]:
+    """case_type -> the deadline KPI that judges it (registry.toml); a type without one has no deadline."""
+    rules = {}
+    for kpi in load_registry():
+        if kpi.measure == "deadline_share":
+            for case_type in kpi.filter.get("case_type", ()):
+                rules[case_type] = kpi
+    return rules
+
+
+def with_timeliness(cases: pd.DataFrame, today: date) -> pd.DataFrame:
+    """Cases with deadline, days_taken, days_over and timeliness (on_time/late/pending/no_deadline).
+
+    Each case is judged by judge_cases with its type's KPI settings, as the scorecard judges it (an
+    open case on today, whatever its year); a type without a deadline KPI (technical support) has none.
+    """
+    out = cases.copy()
+    out["deadline"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[us]")
+    out["days_taken"] = np.nan
+    out["days_over"] = np.nan
+    out["timeliness"] = pd.Series("no_deadline", index=out.index, dtype="str")
+    for case_type, kpi in deadline_kpis().items():
+        for year, part in out[out["case_type"] == case_type].groupby("year"):
+            cls = judge_cases(part, kpi.params, Period(int(year), today))
+            out.loc[part.index, "deadline"] = pd.to_datetime(cls["deadline"]).astype("datetime64[us]")
+            out.loc[part.index, "days_taken"] = cls["days_taken"].to_numpy()
+            out.loc[part.index, "days_over"] = cls["days_over"].to_numpy()
+            out.loc[part.index, "timeliness"] = cls["state"].map(_STATE_TO_TIMELINESS).to_numpy()
+    return out
+
+
+# The KPI's five states folded into what an analyst filters on; invalid rows are never stored
+# (validation holds them back), so they read as pending rather than vanish.
+_STATE_TO_TIMELINESS = {"met": "on_time", "late": "late", "overdue": "late", "pending": "pending", "invalid": "pending"}
+
+
+def with_posting_state(postings: pd.DataFrame, today: date) -> pd.DataFrame:
+    """Postings with online_until, reached_on, online_days and state (met/missed/pending) as the KPI judges them."""
+    kpi = next((k for k in load_registry() if k.measure == "posting_duration_share"), None)
+    if kpi is None or postings.empty:
+        return postings
+    parts = [judge_postings(part, kpi.params, Period(int(year), today)) for year, part in postings.groupby("year")]
+    return pd.concat(parts).loc[postings.index]
+
+
+def with_questions(engine: Engine, responses: pd.DataFrame) -> pd.DataFrame:
+    """Survey responses with one column per question (its text as header), from items_json."""
+    if responses.empty:
+        return responses
+    questions = _questions(engine, sorted({int(u) for u in responses["upload_id"]}))
+    values: dict[str, list] = {}
+    for position, (upload_id, items) in enumerate(zip(responses["upload_id"], responses["items_json"], strict=True)):
+        names = questions.get(int(upload_id), [])
+        for i, value in enumerate(json.loads(items) if isinstance(items, str) else []):
+            header = names[i] if i < len(names) else f"Q{i + 1}"
+            values.setdefault(header, [None] * len(responses))[position] = value
+    # Built by position, then given the responses' own index: a filtered frame keeps its original row
+    # labels, and aligning position-built columns on those labels gave respondents other people's answers.
+    extra = pd.DataFrame({h: pd.to_numeric(pd.Series(v, dtype="object")).to_numpy() for h, v in values.items()},
+                         index=responses.index)
+    clash = [h for h in extra.columns if h in responses.columns]
+    extra = extra.rename(columns={h: f"{h} (Q)" for h in clash})
+    return pd.concat([responses, extra], axis=1)
+
+
+def _questions(engine: Engine, upload_ids: list[int]) -> dict[int, list[str]]:
+    """upload id -> its question texts in sheet order."""
+    if not upload_ids:
+        return {}
+    params: dict = {}
+    names = _bind("u", tuple(upload_ids), params)
+    sql = f"SELECT upload_id, position, text FROM survey_questions WHERE upload_id IN ({names}) ORDER BY upload_id, position"
+    with engine.connect() as conn:
+        rows = conn.execute(text(sql), params).all()
+    out: dict[int, list[str]] = {}
+    for upload_id, _position, question in rows:
+        out.setdefault(int(upload_id), []).append(question)
+    return out

@@ -1,0 +1,96 @@
+"""What every measure takes and gives: the period it measures and its plain result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from metrics.kpi.notes import Note
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar year seen from `today`: finished, current (year to date) or still to come."""
+
+    year: int
+    today: date
+
+    @property
+    def start(self) -> date:
+        """1 January of the year."""
+        return date(self.year, 1, 1)
+
+    @property
+    def end(self) -> date:
+        """31 December of the year."""
+        return date(self.year, 12, 31)
+
+    @property
+    def as_of(self) -> date:
+        """The day the year is judged on: its end, or today while it is running."""
+        return min(self.end, self.today)
+
+    @property
+    def open_items_as_of(self) -> date:
+        """The day a still-open case or a still-online posting is judged on: today, even for a past year.
+
+        A December case still open in March is late however the year ended, and a posting of an
+        October show still online has by now been online for as long as it has.
+        """
+        return self.today
+
+    @property
+    def is_current(self) -> bool:
+        """True while the year is unfinished (today falls inside it)."""
+        return self.year == self.today.year
+
+    @property
+    def as_of64(self) -> np.datetime64:
+        """as_of as numpy datetime64[D], for vectorised comparisons."""
+        return np.datetime64(self.as_of, "D")
+
+
+@dataclass(frozen=True)
+class MeasureResult:
+    """A measure's raw answer, before the target turns it into a status.
+
+    value is None when there is nothing to measure (then `notes` say why). Shares are fractions
+    0-1. ci is set only for sample measures (surveys).
+    """
+
+    value: float | None
+    n: int = 0
+    numerator: float | None = None
+    denominator: float | None = None
+    pending: int | None = None
+    ci: tuple[float, float] | None = None
+    sample: bool = False
+    notes: tuple[Note, ...] = ()
+    extra: dict = field(default_factory=dict, compare=False)
+
+
+def share_result(
+    met: int, decided: int, pending: int | None = None, notes: tuple[Note, ...] = (), extra: dict | None = None
+) -> MeasureResult:
+    """A census share met/decided, None when nothing was decided."""
+    value = met / decided if decided else None
+    return MeasureResult(
+        value=value, n=int(decided), numerator=int(met), denominator=int(decided),
+        pending=None if pending is None else int(pending), notes=notes, extra=extra or {},
+    )
+
+
+def dates64(col: pd.Series) -> np.ndarray:
+    """A date column as datetime64[D] (NaT for missing)."""
+    if not pd.api.types.is_datetime64_any_dtype(col):
+        col = pd.to_datetime(col)
+    return col.to_numpy().astype("datetime64[D]")
+
+
+def settings_get(params: dict, name: str, default=None):
+    """A measure setting from the registry, or its default."""
+    value = params.get(name, default)
+    return default if value is None else value

@@ -1,0 +1,157 @@
+"""Measures over case logs (cases table): deadline shares and days taken.
+
+A case belongs to the year it was received. A case with a completion date is judged by the days
+it took; a case still open is judged on today, whatever year it belongs to (Period.open_items_as_of):
+late ("overdue") once its deadline has passed and pending before that. Pending cases are left
+out of the share and reported beside it. A calendar-day deadline whose last day is a Saturday,
+Sunday or public holiday ends on the next working day (민법 제161조; the KPI's `roll_to_working_day`
+setting, on by default); business-day deadlines (민원처리법) are counted as workdays.py says.
+
+`judge_cases` is the one place this rule is applied: the scorecard, the area pages, the explorer
+and the exports all call it, so a case has the same state wherever it is shown.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from metrics.kpi.measures.base import MeasureResult, Period, dates64, settings_get, share_result
+from metrics.kpi.notes import Note, NoteCode
+from metrics.kpi.workdays import days_taken, deadline_dates
+
+STATES = ("met", "late", "overdue", "pending", "invalid")
+# The states a deadline share does not simply count as met or late, and how its note says so.
+STATE_NOTES = (
+    ("pending", NoteCode.PENDING_LEFT_OUT, "처리 중 {n}건 제외", "{n} pending, left out"),
+    ("overdue", NoteCode.OVERDUE_COUNTED_LATE, "기한 경과 미처리 {n}건 포함", "{n} open past deadline, counted late"),
+    ("invalid", NoteCode.COMPLETED_BEFORE_RECEIVED, "처리일이 접수일보다 빠른 {n}건 제외", "{n} completed before received, left out"),
+)
+
+
+def done_dates(rows: pd.DataFrame, interim_counts: bool) -> np.ndarray:
+    """The day a case counts as answered: completion, or an earlier interim notice when allowed."""
+    done = dates64(rows["completed"])
+    if interim_counts and "interim" in rows.columns:
+        # The charter lets a web inquiry be answered by a notice of the reason and progress.
+        done = np.fmin(done, dates64(rows["interim"]))
+    return done
+
+
+def rolls_to_working_day(params: dict) -> bool:
+    """Whether a deadline KPI's last day moves off a weekend or holiday (민법 제161조): its
+    `roll_to_working_day` setting, on by default for calendar days; business days never roll."""
+    day_mode = params["day_mode"]
+    return day_mode == "calendar" and bool(settings_get(params, "roll_to_working_day", True))
+
+
+def classify_cases(
+    rows: pd.DataFrame, days: int, day_mode: str, as_of, interim_counts: bool = False, roll: bool = False
+) -> pd.DataFrame:
+    """Each case with done_on, days_taken, deadline, state (met/late/overdue/pending/invalid), days_over.
+
+    `roll` (calendar days only): a deadline whose last day is a Saturday, Sunday or public holiday
+    ends on the next working day (민법 제161조), so a case done by then is met.
+    """
+    received = dates64(rows["received"])
+    done = done_dates(rows, interim_counts)
+    as_of64 = np.datetime64(as_of, "D")
+    taken = days_taken(received, done, day_mode)
+    roll = roll and day_mode == "calendar"
+    deadline = deadline_dates(received, days, day_mode, roll=roll)
+    is_done = ~np.isnat(done)
+    # How far past the deadline an open case is, counted the same way as a closed one.
+    so_far = np.full(received.shape, np.nan)
+    if (~is_done).any():
+        so_far[~is_done] = days_taken(received[~is_done], np.full((~is_done).sum(), as_of64), day_mode)
+    in_time = taken <= days
+    over_done, over_open = taken - days, so_far - days
+    if roll:
+        # Calendar days against the (possibly moved) last day: without a move this is the same rule.
+        in_time = done <= deadline
+        over_done, over_open = _days_between(deadline, done), _days_between(deadline, as_of64)
+    state = np.select(
+        [
+            is_done & np.isnan(taken),
+            is_done & in_time,
+            is_done,
+            ~is_done & (as_of64 > deadline),
+        ],
+        ["invalid", "met", "late", "overdue"],
+        default="pending",
+    )
+    days_over = np.where(state == "late", over_done, np.where(state == "overdue", over_open, np.nan))
+    out = rows.copy()
+    out["done_on"] = done
+    out["days_taken"] = taken
+    out["deadline"] = deadline
+    out["state"] = pd.Series(state, index=rows.index, dtype="str")
+    out["days_over"] = days_over
+    return out
+
+
+def _days_between(start: np.ndarray, end) -> np.ndarray:
+    """Calendar days from start to end as floats; NaN where either is missing."""
+    end = np.broadcast_to(np.asarray(end, dtype="datetime64[D]"), start.shape)
+    out = np.full(start.shape, np.nan)
+    ok = ~np.isnat(start) & ~np.isnat(end)
+    out[ok] = (end[ok] - start[ok]).astype(int)
+    return out
+
+
+def judge_cases(rows: pd.DataFrame, params: dict, period: Period) -> pd.DataFrame:
+    """Each case judged against a deadline KPI's settings (days, day_mode, interim_counts) as the scorecard judges it.
+
+    The one rule for every surface: closed cases by the days they took, open ones on the day
+    Period.open_items_as_of names (today, for a past year too).
+    """
+    return classify_cases(
+        rows, int(params["days"]), params["day_mode"], period.open_items_as_of,
+        bool(settings_get(params, "interim_counts", False)), rolls_to_working_day(params),
+    )
+
+
+def completion_days(rows: pd.DataFrame, params: dict) -> np.ndarray:
+    """Days from request to completion under the KPI's day_mode (calendar by default); NaN while open or reversed."""
+    return days_taken(dates64(rows["received"]), dates64(rows["completed"]), settings_get(params, "day_mode", "calendar"))
+
+
+def deadline_share(rows: pd.DataFrame, params: dict, period: Period, frames: dict) -> MeasureResult:
+    """Share of the year's cases answered within the deadline; pending ones left out and counted."""
+    days = int(params["days"])
+    cls = judge_cases(rows, params, period)
+    counts = cls["state"].value_counts().reindex(STATES, fill_value=0)
+    met = int(counts["met"])
+    missed = int(counts["late"] + counts["overdue"])
+    extra = {
+        "late": int(counts["late"]),
+        "overdue": int(counts["overdue"]),
+        "invalid": int(counts["invalid"]),
+        "days": days,
+        "day_mode": params["day_mode"],
+    }
+    return share_result(met, met + missed, int(counts["pending"]), _deadline_notes(counts), extra)
+
+
+def _deadline_notes(counts: pd.Series) -> tuple[Note, ...]:
+    """A note per state left out of the share or counted late, with how many cases it holds."""
+    return tuple(
+        Note(code, ko.format(n=int(counts[state])), en.format(n=int(counts[state])))
+        for state, code, ko, en in STATE_NOTES
+        if counts[state]
+    )
+
+
+def median_days(rows: pd.DataFrame, params: dict, period: Period, frames: dict) -> MeasureResult:
+    """Median days from request to completion over completed cases; open ones counted beside."""
+    day_mode = settings_get(params, "day_mode", "calendar")
+    taken = completion_days(rows, params)
+    valid = taken[~np.isnan(taken)]
+    open_count = int(np.isnat(dates64(rows["completed"])).sum())
+    notes = (Note(NoteCode.OPEN_LEFT_OUT, f"미완료 {open_count}건 제외", f"{open_count} still open, left out"),) if open_count else ()
+    if valid.size == 0:
+        return MeasureResult(value=None, n=0, pending=open_count, notes=notes)
+    extra = {"mean": float(valid.mean()), "max": float(valid.max()), "day_mode": day_mode}
+    return MeasureResult(
+        value=float(np.median(valid)), n=int(valid.size), pending=open_count, notes=notes, extra=extra
+    )

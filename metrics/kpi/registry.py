@@ -1,0 +1,306 @@
+"""The KPI registry (config/registry.toml): read, checked, and handed out as frozen Kpi records.
+
+Every problem is collected before refusing, and each message names the KPI and says how to fix
+it, in Korean and English, because the file is edited by staff at the association.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from metrics.kpi.measures import MEASURES, SURVEY_KINDS, MeasureSpec
+from metrics.kpi.stats import COMPARATORS
+from metrics.settings import CONFIG_DIR
+
+REGISTRY_PATH = CONFIG_DIR / "registry.toml"
+CONTRACT_PATH = CONFIG_DIR / "contract.toml"
+
+BASE_KEYS = (
+    "id", "area", "area_id", "title_ko", "title_en", "clause", "definition_ko", "definition_en",
+    "source", "filter", "measure", "target",
+)
+REQUIRED_TEXT = ("area", "area_id", "title_ko", "title_en", "clause", "source", "measure")
+# Which column a filter may name for a kind, and the contract enum its values come from.
+FILTER_COLUMNS = {"cases": "case_type", "events": "event_type"}
+DAY_MODES = ("business", "calendar")
+
+
+class RegistryError(ValueError):
+    """registry.toml has problems; `problems` lists each one, naming the KPI and the fix."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = tuple(problems)
+        super().__init__("KPI 등록부 오류 / registry.toml problems:\n- " + "\n- ".join(problems))
+
+
+@dataclass(frozen=True)
+class Target:
+    """A KPI target: value compared with `comparator`; shares are fractions 0-1 (unit 'share')."""
+
+    comparator: str
+    value: float
+    unit: str
+
+
+@dataclass(frozen=True)
+class Area:
+    """One of the charter's service areas."""
+
+    id: str
+    ko: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One charter promise as a measurable KPI, as declared in registry.toml."""
+
+    id: str
+    area_id: str
+    area: str
+    area_en: str
+    title_ko: str
+    title_en: str
+    clause: str
+    definition_ko: str
+    definition_en: str
+    source: str
+    measure: str
+    target: Target | None
+    filter: dict = field(default_factory=dict, compare=False)  # column -> tuple of accepted values
+    params: dict = field(default_factory=dict, compare=False)  # measure settings (days, scale, ...)
+
+    @property
+    def spec(self) -> MeasureSpec:
+        """The measure this KPI uses."""
+        return MEASURES[self.measure]
+
+    @property
+    def unit(self) -> str:
+        """The unit of the KPI's value: share, count, points or days."""
+        return self.spec.unit
+
+    def kinds_needed(self) -> tuple[str, ...]:
+        """Upload kinds that must cover a year before the KPI can be measured."""
+        return self.spec.kinds_needed(self.source, self.params)
+
+
+@dataclass(frozen=True)
+class Registry:
+    """All KPIs and areas, in file order."""
+
+    kpis: tuple[Kpi, ...]
+    areas: tuple[Area, ...]
+
+    def __iter__(self):
+        return iter(self.kpis)
+
+    def __len__(self) -> int:
+        return len(self.kpis)
+
+    def get(self, kpi_id: str) -> Kpi:
+        """The KPI with this id; KeyError naming the known ids otherwise."""
+        for kpi in self.kpis:
+            if kpi.id == kpi_id:
+                return kpi
+        raise KeyError(f"unknown KPI {kpi_id!r}; known: {', '.join(k.id for k in self.kpis)}")
+
+    def only(self, *kpi_ids: str) -> Registry:
+        """A registry restricted to the given ids (for one KPI's story)."""
+        return Registry(tuple(self.get(i) for i in kpi_ids), self.areas)
+
+    def kinds(self) -> set[str]:
+        """Every upload kind some KPI reads."""
+        return {kind for kpi in self.kpis for kind in kpi.kinds_needed()}
+
+
+@dataclass(frozen=True)
+class Contract:
+    """What the registry checks against in contract.toml: upload kinds and type enums."""
+
+    kinds: dict  # kind -> {"ko": ..., "en": ...}
+    enums: dict  # enum name (case_type, event_type) -> {type name -> labels}
+
+
+def load_contract(path: Path | None = None) -> Contract:
+    """Upload kinds (name -> {ko, en}) and enums (case_type, event_type -> names) of contract.toml."""
+    with open(path or CONTRACT_PATH, "rb") as fh:
+        data = tomllib.load(fh)
+    kinds = {name: {"ko": spec.get("ko", name), "en": spec.get("en", name)} for name, spec in data["kinds"].items()}
+    enums = {name: {t: tuple(labels) for t, labels in values.items()} for name, values in data.get("enums", {}).items()}
+    return Contract(kinds, enums)
+
+
+def load_registry(path: Path | None = None, contract: Contract | None = None) -> Registry:
+    """registry.toml read and validated; RegistryError lists every problem found."""
+    with open(path or REGISTRY_PATH, "rb") as fh:
+        data = tomllib.load(fh)
+    return parse_registry(data, contract or load_contract())
+
+
+def registry_from_text(text: str, contract: Contract | None = None) -> Registry:
+    """A registry from TOML text (tests and previews of an edited file)."""
+    return parse_registry(tomllib.loads(text), contract or load_contract())
+
+
+def parse_registry(data: dict, contract: Contract) -> Registry:
+    """Validate the parsed TOML and build the Registry, or raise RegistryError with all problems."""
+    problems: list[str] = []
+    areas = _areas(data.get("areas", {}), problems)
+    entries = data.get("kpi", [])
+    if not entries:
+        problems.append("[kpi] 항목이 없습니다 / no [[kpi]] entries: add at least one [[kpi]] block")
+    kpis, seen = [], set()
+    for position, entry in enumerate(entries, start=1):
+        kpi_id = str(entry.get("id") or f"#{position}")
+        if not entry.get("id"):
+            problems.append(f"[{kpi_id}] id가 없습니다 / no id: add id = \"area.name\" to the {position}th [[kpi]] block")
+        elif kpi_id in seen:
+            problems.append(f"[{kpi_id}] id가 중복됩니다 / duplicate id: give each [[kpi]] its own id")
+        seen.add(kpi_id)
+        found = _check_entry(kpi_id, entry, areas, contract)
+        problems.extend(found)
+        if not found:
+            kpis.append(_build(kpi_id, entry, areas))
+    if problems:
+        raise RegistryError(problems)
+    return Registry(tuple(kpis), tuple(areas.values()))
+
+
+def _areas(table: dict, problems: list[str]) -> dict[str, Area]:
+    areas = {}
+    for area_id, spec in table.items():
+        if not isinstance(spec, dict) or "ko" not in spec:
+            problems.append(f"[areas.{area_id}] 이름이 없습니다 / no name: write {area_id} = {{ ko = \"…\", en = \"…\" }}")
+            continue
+        areas[area_id] = Area(area_id, spec["ko"], spec.get("en", spec["ko"]))
+    return areas
+
+
+def _check_entry(kpi_id: str, entry: dict, areas: dict[str, Area], contract: Contract) -> list[str]:
+    """Every problem of one [[kpi]] block, each naming the KPI and the fix."""
+    out = []
+
+    def bad(message: str) -> None:
+        out.append(f"[{kpi_id}] {message}")
+
+    for key in REQUIRED_TEXT:
+        if not isinstance(entry.get(key), str) or not entry[key].strip():
+            bad(f"'{key}' 칸이 비었습니다 / '{key}' is missing: add {key} = \"…\"")
+    if out:
+        return out
+    _check_area(entry, areas, bad)
+    source, measure = entry["source"], entry["measure"]
+    if source not in contract.kinds:
+        bad(f"알 수 없는 자료 종류 source = \"{source}\" / unknown upload kind: use one of {', '.join(contract.kinds)}")
+    spec = MEASURES.get(measure)
+    if spec is None:
+        bad(f"알 수 없는 계산 방법 measure = \"{measure}\" / unknown measure: use one of {', '.join(MEASURES)}")
+        return out
+    if source in contract.kinds and source not in spec.kinds:
+        bad(f"measure \"{measure}\"는 source \"{source}\"를 읽을 수 없습니다 / cannot read this kind: use source = one of {', '.join(spec.kinds)}")
+    _check_filter(entry.get("filter"), source, contract, bad)
+    _check_settings(entry, spec, bad)
+    _check_target(entry.get("target"), spec, bad)
+    return out
+
+
+def _check_area(entry: dict, areas: dict[str, Area], bad) -> None:
+    area = areas.get(entry["area_id"])
+    if area is None:
+        bad(f"알 수 없는 분야 area_id = \"{entry['area_id']}\" / unknown area: use one of {', '.join(areas)}")
+    elif entry["area"] != area.ko:
+        bad(f"area = \"{entry['area']}\"가 area_id \"{area.id}\"와 맞지 않습니다 / area does not match area_id: write area = \"{area.ko}\"")
+
+
+def _check_filter(flt, source: str, contract: Contract, bad) -> None:
+    if flt is None:
+        return
+    if not isinstance(flt, dict) or not flt:
+        bad('filter는 { 열 = "값" } 형태로 쓰세요 / write filter = { case_type = "cert_review" }')
+        return
+    column = FILTER_COLUMNS.get(source)
+    for name, value in flt.items():
+        if name != column:
+            allowed = f"filter = {{ {column} = \"…\" }}" if column else "no filter for this kind (delete the filter line)"
+            bad(f"source \"{source}\"에는 filter 열 '{name}'을 쓸 수 없습니다 / cannot filter on '{name}': {allowed}")
+            continue
+        values = [value] if isinstance(value, str) else value
+        known = tuple(contract.enums.get(column, {}))
+        for v in values if isinstance(values, list) else [values]:
+            if not isinstance(v, str) or v not in known:
+                bad(f"알 수 없는 {column} \"{v}\" / unknown {column}: use one of {', '.join(known)}")
+
+
+def _check_settings(entry: dict, spec: MeasureSpec, bad) -> None:
+    for key in entry:
+        if key not in BASE_KEYS and spec.setting(key) is None:
+            known = ", ".join(s.name for s in spec.settings) or "none"
+            bad(f"알 수 없는 설정 '{key}' / unknown setting '{key}' for measure {spec.name}: known settings are {known}")
+    for setting in spec.settings:
+        if setting.name not in entry:
+            if setting.required:
+                bad(f"'{setting.name}' 설정이 필요합니다 / measure {spec.name} needs '{setting.name}': {setting.help}")
+            continue
+        problem = _setting_problem(setting.type, entry[setting.name])
+        if problem:
+            bad(f"'{setting.name}' = {entry[setting.name]!r}: {problem} ({setting.help})")
+    if "roll_to_working_day" in entry and entry.get("day_mode") == "business":
+        # Only calendar-day deadlines move off a day off (민법 제161조); a business-day deadline ends on a working day.
+        bad("roll_to_working_day는 달력일(day_mode = \"calendar\") 기한에만 씁니다 / roll_to_working_day applies to "
+            "calendar days only: delete it, or write day_mode = \"calendar\"")
+
+
+def _setting_problem(kind: str, value) -> str | None:
+    """Why a setting value is wrong for its type, or None."""
+    if kind == "int" and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
+        return "양의 정수로 쓰세요 / write a whole number above 0"
+    if kind == "float" and (isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0):
+        return "0보다 큰 수로 쓰세요 / write a number above 0"
+    if kind == "bool" and not isinstance(value, bool):
+        return "true 또는 false로 쓰세요 / write true or false"
+    if kind == "day_mode" and value not in DAY_MODES:
+        return 'write "business" or "calendar"'
+    if kind == "survey_kind" and value not in SURVEY_KINDS:
+        return f"use one of {', '.join(SURVEY_KINDS)}"
+    return None
+
+
+def _check_target(target, spec: MeasureSpec, bad) -> None:
+    if target is None:
+        if spec.needs_target:
+            bad(
+                f"목표(target)가 없습니다 / measure {spec.name} needs a target: add "
+                f"target = {{ comparator = \">=\", value = …, unit = \"{spec.unit}\" }}"
+            )
+        return
+    if not isinstance(target, dict):
+        bad('target은 { comparator = ">=", value = 1.0, unit = "share" } 형태로 쓰세요 / write target as a table')
+        return
+    comparator, value, unit = target.get("comparator"), target.get("value"), target.get("unit", spec.unit)
+    if comparator not in COMPARATORS:
+        bad(f"target comparator {comparator!r} / unknown comparator: use one of {', '.join(COMPARATORS)}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        bad(f"target value {value!r}: 숫자로 쓰세요 / write a number, e.g. value = 1.0")
+    elif unit == "share" and not 0 <= value <= 1:
+        bad(f"target value {value}: 비율은 0~1로 씁니다 / a share is written 0-1: 80% is value = 0.8")
+    if unit != spec.unit:
+        bad(f"target unit \"{unit}\"가 measure {spec.name}와 맞지 않습니다 / wrong unit: write unit = \"{spec.unit}\"")
+
+
+def _build(kpi_id: str, entry: dict, areas: dict[str, Area]) -> Kpi:
+    spec = MEASURES[entry["measure"]]
+    target = entry.get("target")
+    flt = {k: tuple([v] if isinstance(v, str) else v) for k, v in (entry.get("filter") or {}).items()}
+    params = {s.name: entry[s.name] for s in spec.settings if s.name in entry}
+    area = areas[entry["area_id"]]
+    return Kpi(
+        id=kpi_id, area_id=area.id, area=area.ko, area_en=area.en,
+        title_ko=entry["title_ko"], title_en=entry["title_en"], clause=entry["clause"],
+        definition_ko=entry.get("definition_ko", ""), definition_en=entry.get("definition_en", ""),
+        source=entry["source"], measure=entry["measure"],
+        target=None if target is None else Target(target["comparator"], float(target["value"]), target.get("unit", spec.unit)),
+        filter=flt, params=params,
+    )

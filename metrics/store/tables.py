@@ -1,0 +1,249 @@
+"""The database tables: one per upload kind family, plus the upload log and saved templates.
+
+Every data row carries the upload that first brought it (`upload_id`), a natural key hash (`nk`), a
+hash of its content (`row_hash`) and an `active` flag. An upload that repeats a stored row unchanged
+stores nothing new but is recorded in `carried`: it carries that row too. The rule (metrics.store.versions):
+for every natural key, the active row is the one carried by the newest upload not undone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    text,
+)
+
+metadata = MetaData()
+
+uploads = Table(
+    "uploads",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("uploaded_by", String(200)),
+    Column("filename", String(500), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("sheet", String(200)),
+    Column("rows_imported", Integer, nullable=False, default=0),
+    Column("rows_held", Integer, nullable=False, default=0),
+    Column("rows_duplicate", Integer, nullable=False, default=0),
+    Column("rows_superseded", Integer, nullable=False, default=0),
+    Column("mapping_json", Text),
+    Column("undone_at", DateTime),
+    Index("ix_uploads_sha256", "sha256"),
+    # The database itself refuses a second live upload of the same file (two instances at once).
+    Index("ux_uploads_live_sha256", "sha256", unique=True,
+          sqlite_where=text("undone_at IS NULL"), postgresql_where=text("undone_at IS NULL")),
+)
+
+# One row, changed in the same transaction as any data: the version pages cache on follows commit order.
+data_state = Table(
+    "data_state",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version", Integer, nullable=False),
+)
+
+# Facts about the database itself, e.g. the fingerprint of the pseudonym key its trainees were made with.
+database_facts = Table(
+    "database_facts",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("value", String(500), nullable=False),
+)
+
+
+def _row_columns() -> list[Column]:
+    """Bookkeeping columns shared by every data table."""
+    return [
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("upload_id", Integer, ForeignKey("uploads.id"), nullable=False, index=True),
+        Column("nk", String(40), nullable=False),
+        Column("row_hash", String(40), nullable=False),
+        Column("active", Boolean, nullable=False, default=True),
+        Column("excel_row", Integer),
+    ]
+
+
+survey_responses = Table(
+    "survey_responses",
+    metadata,
+    *_row_columns(),
+    Column("kind", String(40), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("response_date", DateTime),
+    Column("course", String(300)),
+    Column("course_key", String(300)),
+    Column("company", String(300)),
+    Column("overall", Float),
+    # Overall score used by the KPIs: the overall question, else the mean of the items (derived at ingest).
+    Column("score", Float),
+    Column("scale_max", Float, nullable=False),
+    Column("items_json", Text),
+    Column("comments", Text),
+    Index("ix_survey_kind_year", "kind", "year", "active"),
+)
+
+survey_questions = Table(
+    "survey_questions",
+    metadata,
+    Column("upload_id", Integer, ForeignKey("uploads.id"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("text", String(1000), nullable=False),
+)
+
+enrolments = Table(
+    "enrolments",
+    metadata,
+    *_row_columns(),
+    Column("trainee_id", String(40)),
+    Column("course", String(300), nullable=False),
+    Column("course_key", String(300), nullable=False),
+    Column("cohort", String(100)),
+    Column("start_date", Date),
+    Column("end_date", Date, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("completed", Boolean, nullable=False),
+    Index("ix_enrol_year", "year", "active"),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    *_row_columns(),
+    Column("case_type", String(40), nullable=False),
+    Column("ref", String(200)),
+    Column("title", String(1000)),
+    Column("received", Date, nullable=False),
+    Column("completed", Date),
+    Column("interim", Date),
+    Column("year", Integer, nullable=False),
+    Index("ix_cases_type_year", "case_type", "year", "active"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    *_row_columns(),
+    Column("event_type", String(40), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("title", String(1000)),
+    Column("participants", Integer),
+    Column("year", Integer, nullable=False),
+    Index("ix_events_year", "year", "active"),
+)
+
+postings = Table(
+    "postings",
+    metadata,
+    *_row_columns(),
+    Column("company", String(300), nullable=False),
+    Column("product", String(500)),
+    Column("posted_from", Date, nullable=False),
+    Column("posted_to", Date),
+    Column("year", Integer, nullable=False),
+    Index("ix_postings_year", "year", "active"),
+)
+
+calls = Table(
+    "calls",
+    metadata,
+    *_row_columns(),
+    Column("call_time", DateTime, nullable=False),
+    Column("rings", Float, nullable=False),
+    Column("year", Integer, nullable=False),
+    Index("ix_calls_year", "year", "active"),
+)
+
+# Rows an upload carried without storing them again (it repeated them unchanged): undoing an earlier
+# upload must not take away a row that a later one still holds.
+carried = Table(
+    "carried",
+    metadata,
+    Column("upload_id", Integer, ForeignKey("uploads.id"), primary_key=True),
+    Column("table_name", String(40), primary_key=True),
+    Column("row_id", Integer, primary_key=True),
+    Index("ix_carried_row", "table_name", "row_id"),
+)
+
+templates = Table(
+    "templates",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("signature", String(64), nullable=False, index=True),
+    Column("mapping_json", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class KindTable:
+    """Where an upload kind is stored and which columns identify one of its rows."""
+
+    table: Table
+    natural_key: tuple[str, ...]
+
+
+# Natural keys: the columns that say "this is the same thing" across uploads. Surveys have no
+# stable identity, so a response is the same only when every answer and its time are the same.
+KIND_TABLES: dict[str, KindTable] = {
+    "exhibitor_survey": KindTable(survey_responses, ("kind", "response_date", "company", "overall", "items_json", "comments", "year")),
+    "trainee_survey": KindTable(survey_responses, ("kind", "response_date", "course", "overall", "items_json", "comments", "year")),
+    "future_talent_survey": KindTable(survey_responses, ("kind", "response_date", "course", "overall", "items_json", "comments", "year")),
+    "attendance": KindTable(enrolments, ("trainee_id", "course_key", "cohort", "end_date")),
+    "cases": KindTable(cases, ("case_type", "ref", "received", "title")),
+    "events": KindTable(events, ("event_type", "date", "title")),
+    "postings": KindTable(postings, ("company", "product", "year")),
+    "calls": KindTable(calls, ("call_time",)),
+}
+
+DATA_TABLES = (survey_responses, enrolments, cases, events, postings, calls)
+
+for _table in DATA_TABLES:  # undo and import look rows up by natural key
+    Index(f"ix_{_table.name}_nk", _table.c.nk)
+
+
+# Survey course names that match no roster course, mapped by managers to the roster course they mean
+# (metrics.kpi.course_aliases): both sides as matching keys (measures_surveys.normalise_course), with the
+# names as written so the table reads as people wrote it.
+course_aliases = Table(
+    "course_aliases",
+    metadata,
+    Column("survey_key", String(300), primary_key=True),
+    Column("survey_name", String(300), nullable=False),
+    Column("course_key", String(300), nullable=False),
+    Column("course_name", String(300), nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("updated_by", String(200)),
+)
+
+# Notes on a promise (metrics.kpi.checkins): per KPI and year, the cause of a miss or risk and the action taken,
+# with who wrote it and when. Never updated or deleted: a correction is a new note naming the one it corrects.
+kpi_notes = Table(
+    "kpi_notes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kpi_id", String(100), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("cause", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("noted_at", DateTime, nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("corrects", Integer, ForeignKey("kpi_notes.id")),
+    Index("ix_kpi_notes_kpi_year", "kpi_id", "year"),
+)
