@@ -43,7 +43,7 @@ def loads(monkeypatch) -> list[tuple[str, int | None]]:
 def test_a_workbook_with_more_sheets_than_the_limit_is_refused_before_any_sheet_is_read(monkeypatch, loads):
     monkeypatch.setattr(reading, "MAX_SHEETS", 5)
     error = _code(lambda: sheet_names(hostile.many_sheets(6), "many.xlsx"))
-    assert error.code == "too_large" and "(6;" in error.message_en and "5)" in error.message_en
+    assert error.code == "too_large" and "(6;" in error.message.en and "5)" in error.message.en
     assert loads == []
 
 
@@ -59,7 +59,7 @@ def test_sheets_each_under_the_cell_limit_are_refused_together(monkeypatch):
     monkeypatch.setattr(reading, "MAX_CELLS", 1_000)
     data = hostile.far_corner_sheets(3, "J90")  # each sheet 10 x 90 = 900 cells: under 1,000 alone
     error = _code(lambda: ingest.detect(None, data, "corners.xlsx"))
-    assert error.code == "bomb" and "1,800" in error.message_en  # refused at the second sheet
+    assert error.code == "bomb" and "1,800" in error.message.en  # refused at the second sheet
 
 
 def test_a_named_sheet_of_such_a_workbook_is_read_alone(monkeypatch):
@@ -120,7 +120,7 @@ def test_merged_ranges_past_the_limit_are_refused_before_the_parser_sees_them():
     data = hostile.many_merges(11)
     assert filesafety.inspect_zip(data, max_merged=11) == "xlsx"
     error = _code(lambda: filesafety.inspect_zip(data, max_merged=10))
-    assert error.code == "bomb" and "11" in error.message_en
+    assert error.code == "bomb" and "11" in error.message.en
 
 
 def test_merged_ranges_of_all_sheets_count_together(monkeypatch):

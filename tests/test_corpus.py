@@ -53,7 +53,7 @@ def test_every_file_becomes_tables_or_one_clear_refusal(path):
         names = sheet_names(data, path.name)
         sheets = read_all_sheets(data, path.name)
     except UnreadableFileError as exc:
-        assert exc.code and exc.message_ko and exc.message_en
+        assert exc.code and exc.message.ko and exc.message.en
         return
     assert [s.name for s in sheets] == [n for n in names if n in {s.name for s in sheets}]
     for raw in sheets:

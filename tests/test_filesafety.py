@@ -144,7 +144,7 @@ def test_zip_member_whose_content_fails_its_crc_is_corrupt():
 def test_xlsb_is_refused_with_advice_to_save_as_xlsx():
     with pytest.raises(UnreadableFileError) as caught:
         filesafety.inspect_zip(zip_bytes({"xl/workbook.bin": b"\0"}))
-    assert caught.value.code == "not_spreadsheet" and "xlsx" in caught.value.message_ko
+    assert caught.value.code == "not_spreadsheet" and "xlsx" in caught.value.message.ko
 
 
 # ---------------------------------------------------------------- xlsx cell references
@@ -285,7 +285,7 @@ def test_xls_with_a_filepass_record_is_encrypted(no_parser):
 def test_hangul_document_is_not_a_spreadsheet(no_parser):
     with pytest.raises(UnreadableFileError) as caught:
         read_sheet(ole_bytes({"FileHeader": b"HWP Document File", "BodyText": b"\0"}), "보고서.hwp")
-    assert caught.value.code == "not_spreadsheet" and "HWP" in caught.value.message_ko
+    assert caught.value.code == "not_spreadsheet" and "HWP" in caught.value.message.ko
 
 
 def test_handmade_xls_is_read_through_the_guard():

@@ -208,7 +208,7 @@ def test_the_could_not_tell_message_lists_a_few_headers_cut_short_in_each_langua
     headers = [f"{long} {i}" for i in range(10)]
     with pytest.raises(RejectedFileError) as caught:
         detect(engine, xlsx([headers, ["x"] * 10]), "survey.xlsx")
-    ko, en = caught.value.message_ko, caught.value.message_en
+    ko, en = caught.value.message.ko, caught.value.message.en
     assert "Which of the following films …" in ko and "외 2개" in ko and " / " not in ko
     assert en.endswith("and 2 more") and "찾은" not in en and "Please select all" not in en
 

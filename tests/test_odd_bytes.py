@@ -105,7 +105,7 @@ def test_a_file_in_an_unknown_encoding_is_refused_as_such_not_as_binary():
     with pytest.raises(UnreadableFileError) as caught:
         read_sheet(data, "events.csv")
     assert caught.value.code == "encoding"
-    assert "UTF-8" in caught.value.message_en and "binary" not in str(caught.value)
+    assert "UTF-8" in caught.value.message.en and "binary" not in str(caught.value)
 
 
 # ---------------------------------------------------------------- NUL bytes
@@ -123,7 +123,7 @@ def test_a_file_full_of_nul_bytes_is_refused_with_the_nul_bytes_named():
     data = (HEADER + _line("2026-06-10", "x")).encode() + b"\x00" * 4096
     with pytest.raises(UnreadableFileError) as caught:
         read_sheet(data, "행사.csv")
-    assert "NUL" in caught.value.message_en and "4,096" in caught.value.message_en
+    assert "NUL" in caught.value.message.en and "4,096" in caught.value.message.en
 
 
 def test_utf16_text_is_not_taken_for_nul_bytes():
@@ -137,7 +137,7 @@ def test_utf16_text_is_not_taken_for_nul_bytes():
 def test_a_csv_wider_than_excel_is_refused_with_one_message():
     with pytest.raises(UnreadableFileError) as caught:
         read_sheet(wide_csv(16_385), "wide.csv")
-    assert "16,385" in caught.value.message_en and "16,384" in caught.value.message_en
+    assert "16,385" in caught.value.message.en and "16,384" in caught.value.message.en
 
 
 def test_a_csv_exactly_as_wide_as_excel_is_read():

@@ -188,7 +188,7 @@ def test_unknown_sheet_name_gives_a_message_listing_the_sheets():
     with pytest.raises(UnreadableFileError) as caught:
         read_sheet(data, "a.xlsx", "2024년")
     assert caught.value.code == "no_such_sheet"
-    assert "'2024년' 시트가 없습니다" in caught.value.message_ko and "Sheet" in caught.value.message_en
+    assert "'2024년' 시트가 없습니다" in caught.value.message.ko and "Sheet" in caught.value.message.en
 
 
 def test_error_cells_read_as_none():
@@ -262,7 +262,7 @@ def test_too_large_upload_is_refused_before_parsing():
     with pytest.raises(UnreadableFileError) as caught:
         read_sheet(b"a,b\n1,2\n", "a.csv", max_bytes=4)
     assert caught.value.code == "too_large"
-    assert str(caught.value) == f"{caught.value.message_ko} / {caught.value.message_en}"
+    assert str(caught.value) == f"{caught.value.message.ko} / {caught.value.message.en}"
 
 
 def test_too_many_rows_are_refused(monkeypatch):
@@ -308,7 +308,7 @@ def test_web_page_saved_as_xls_is_refused_with_advice():
     )
     with pytest.raises(UnreadableFileError) as caught:
         read_sheet(data, "조회결과.xls")
-    assert caught.value.code == "not_spreadsheet" and ".xlsx" in caught.value.message_ko
+    assert caught.value.code == "not_spreadsheet" and ".xlsx" in caught.value.message.ko
 
 
 def test_binary_that_is_no_spreadsheet_is_refused():

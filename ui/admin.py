@@ -13,7 +13,7 @@ from metrics.kpi import targets
 from metrics.kpi.scorecard import format_value
 from metrics.kpi.stats import COMPARATORS
 from ui import access, auth, data, plain
-from ui.i18n import pick, split_pair, t
+from ui.i18n import pick, said, t
 
 
 def targets_table(year: int) -> pd.DataFrame:
@@ -54,7 +54,7 @@ def target_form() -> None:
         targets.change_target(data.engine(), kpi_id, comparator, stored, reason=reason, actor=actor.name,
                               effective_from=effective, registry=data.registry())
     except targets.TargetError as exc:
-        st.error(plain.md(split_pair(str(exc))))
+        st.error(plain.md(said(exc.message)))
         return
     st.success(t("admin.target_changed"))
 

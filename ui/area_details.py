@@ -9,7 +9,7 @@ from metrics.kpi import checkins
 from metrics.kpi.scorecard import KpiResult
 from metrics.kpi.stories import KpiStory
 from ui import access, charts_detail, data, plain, tables
-from ui.i18n import split_pair, t
+from ui.i18n import said, t
 from ui.plots import show
 from ui.values import translated
 
@@ -160,7 +160,7 @@ def notes_panel(result: KpiResult) -> None:
         checkins.add_note(data.engine(), result.id, result.year, cause=cause, action=action, author=user.name,
                           corrects=corrects, registry=data.registry())
     except checkins.CheckinError as exc:
-        st.error(plain.md(split_pair(str(exc))))
+        st.error(plain.md(said(exc.message)))
         return
     st.toast(t("checkin.saved"))
     st.rerun()

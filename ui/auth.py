@@ -6,7 +6,7 @@ import streamlit as st
 
 from metrics.access import auth
 from ui import access, data, plain
-from ui.i18n import labels, split_pair, t
+from ui.i18n import labels, said, t
 
 
 def role_name(role: str) -> str:
@@ -65,7 +65,7 @@ def login_form() -> None:
         return
     result = auth.authenticate(data.engine(), username, password, address=client_address())
     if result.user is None:
-        message = t("auth.throttled") if result.throttled else split_pair(result.message)
+        message = t("auth.throttled") if result.throttled else said(result.message)
         st.error(message, icon=":material/error:")
         return
     access.sign_in(result.user)  # on to the page asked for, signed in
@@ -166,4 +166,4 @@ def _act(change) -> None:
     try:
         st.success(plain.md(change(actor.name)))  # messages quote the username typed
     except auth.AccountError as exc:
-        st.error(plain.md(split_pair(str(exc))))
+        st.error(plain.md(said(exc.message)))

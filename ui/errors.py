@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from metrics.intake.filesafety import UnreadableFileError
 from metrics.intake.ingest import RejectedFileError
 from metrics.kpi.registry import RegistryError
+from metrics.messages import CharterError
 from metrics.store import DuplicateFileError, UnknownUploadError, database
 from ui import plain
 from ui.i18n import current_lang, split_pair, t
@@ -25,8 +26,8 @@ USER_ERRORS = (UnreadableFileError, RejectedFileError, DuplicateFileError, Unkno
 
 def message_of(exc: Exception) -> str:
     """A core error's message in the current language."""
-    if isinstance(exc, UnreadableFileError | RejectedFileError):
-        return exc.message_en if current_lang() == "en" else exc.message_ko
+    if isinstance(exc, CharterError):
+        return exc.message.text(current_lang())
     return split_pair(str(exc))
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from metrics.messages import Message
+
 LABELS_FILE = Path(__file__).with_name("labels.toml")
 LANGS = ("ko", "en")
 DEFAULT_LANG = "ko"
@@ -59,6 +61,11 @@ def pick(ko: str | None, en: str | None) -> str:
     if current_lang() == "en" and en:
         return en
     return ko or en or ""
+
+
+def said(message: Message) -> str:
+    """A core message (a note, a finding, an error's) in the current language."""
+    return message.text(current_lang())
 
 
 def split_pair(message: str) -> str:

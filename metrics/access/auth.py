@@ -22,20 +22,22 @@ from sqlalchemy import Engine, func, select
 
 from metrics.access import audit, throttle
 from metrics.access.tables import ensure_tables, users
+from metrics.messages import CharterError, Message
 from metrics.store import database
 
 ROLES = ("viewer", "manager", "analyst", "admin")
-GENERIC_FAILURE = (
-    "아이디 또는 비밀번호가 맞지 않거나 지금은 로그인할 수 없습니다. "
-    "/ Wrong username or password, or this account cannot sign in now."
+GENERIC_FAILURE = Message(
+    "아이디 또는 비밀번호가 맞지 않거나 지금은 로그인할 수 없습니다.",
+    "Wrong username or password, or this account cannot sign in now.", code="sign_in_failed",
 )
 # For an address refused by the throttle: it says nothing about the account, only to wait.
-THROTTLED = "로그인 시도가 너무 많습니다. 잠시 후 다시 시도하세요. / Too many sign-in attempts. Try again later."
+THROTTLED = Message("로그인 시도가 너무 많습니다. 잠시 후 다시 시도하세요.", "Too many sign-in attempts. Try again later.",
+                    code="throttled")
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,99}$")
 LOCAL_MODE_NAME = "local"
 
 
-class AccountError(ValueError):
+class AccountError(CharterError, ValueError):
     """An account change was refused; the message says why, in Korean and English."""
 
 
@@ -120,7 +122,7 @@ def normalise_username(name: str) -> str:
     clean = (name or "").strip().lower()
     if not USERNAME_PATTERN.match(clean):
         raise AccountError(
-            "아이디는 영문 소문자·숫자·. _ @ - 로 2~100자 / a username is 2-100 of a-z 0-9 . _ @ -"
+            "아이디는 영문 소문자·숫자·. _ @ - 로 2~100자", "a username is 2-100 of a-z 0-9 . _ @ -"
         )
     return clean
 
@@ -129,10 +131,10 @@ def check_password(username: str, password: str, policy: Policy) -> None:
     """AccountError when a new password is too short or is the username."""
     if len(password) < policy.min_password_length:
         raise AccountError(
-            f"비밀번호는 {policy.min_password_length}자 이상 / a password needs at least {policy.min_password_length} characters"
+            f"비밀번호는 {policy.min_password_length}자 이상", f"a password needs at least {policy.min_password_length} characters"
         )
     if password.strip().lower() == username:
-        raise AccountError("비밀번호가 아이디와 같습니다 / the password must differ from the username")
+        raise AccountError("비밀번호가 아이디와 같습니다", "the password must differ from the username")
 
 
 def clean_roles(roles) -> frozenset[str]:
@@ -140,7 +142,7 @@ def clean_roles(roles) -> frozenset[str]:
     found = frozenset(r.strip().lower() for r in roles if r and r.strip())
     unknown = sorted(found - set(ROLES))
     if unknown or not found:
-        raise AccountError(f"역할은 {', '.join(ROLES)} 중에서 / roles must be among {', '.join(ROLES)}: {unknown or 'none given'}")
+        raise AccountError(f"역할은 {', '.join(ROLES)} 중에서", f"roles must be among {', '.join(ROLES)}: {unknown or 'none given'}")
     return found
 
 
@@ -173,7 +175,7 @@ def add_user(engine: Engine, username: str, password: str, roles, *, actor: str,
     now = now or datetime.now()
     with database.writing(engine) as conn:
         if conn.execute(select(users.c.id).where(users.c.username == name)).first():
-            raise AccountError(f"이미 있는 아이디입니다 / the account '{name}' already exists")
+            raise AccountError("이미 있는 아이디입니다", f"the account '{name}' already exists")
         conn.execute(users.insert().values(
             username=name, password_hash=hash_password(password), roles=_roles_text(role_set), disabled=False,
             failed_count=0, created_at=now, password_changed_at=now,
@@ -242,7 +244,7 @@ def _end_sessions(conn, user_id: int) -> None:
 def _account(conn, username: str):
     row = conn.execute(select(users).where(users.c.username == (username or "").strip().lower())).first()
     if row is None:
-        raise AccountError(f"없는 아이디입니다 / no account '{username}'")
+        raise AccountError("없는 아이디입니다", f"no account '{username}'")
     return row
 
 
@@ -254,7 +256,7 @@ def _keep_an_admin(conn, leaving) -> None:
         select(users.c.roles).where(users.c.id != leaving.id, users.c.disabled.is_(False))
     ).scalars()
     if not any("admin" in roles.split() for roles in others):
-        raise AccountError("마지막 관리자 계정입니다 / this is the last enabled admin account: make another admin first")
+        raise AccountError("마지막 관리자 계정입니다", "this is the last enabled admin account: make another admin first")
 
 
 # ---- login -----------------------------------------------------------------------------------
@@ -264,7 +266,7 @@ class LoginResult:
     """The outcome of a login attempt: the user, or None and the message (one for every failure, or THROTTLED)."""
 
     user: User | None
-    message: str = ""
+    message: Message | None = None
     throttled: bool = False  # refused because of the client's address, before anything was checked
 
 

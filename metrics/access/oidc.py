@@ -47,7 +47,8 @@ def role_map_from_dict(data: dict) -> RoleMap:
 
     role_map = RoleMap(table("emails"), table("groups"), table("domains"), str(data.get("groups_claim", "groups")))
     if problems:
-        raise AccountError("roles.toml 오류 / roles.toml problems:\n- " + "\n- ".join(problems))
+        listed = "\n- " + "\n- ".join(problems)
+        raise AccountError("roles.toml 오류:" + listed, "roles.toml problems:" + listed)
     return role_map
 
 

@@ -61,7 +61,7 @@ def read_password(stdin=None) -> str:
     if stdin.isatty():
         first = getpass.getpass("비밀번호 / password: ")
         if getpass.getpass("한 번 더 / again: ") != first:
-            raise AccountError("두 비밀번호가 다릅니다 / the two passwords differ")
+            raise AccountError("두 비밀번호가 다릅니다", "the two passwords differ")
         return first
     return stdin.readline().rstrip("\r\n")
 

@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from metrics.intake.values.cells import normalise_key
+from metrics.messages import CharterError
 from metrics.settings import CONFIG_DIR
 
 CONTRACT_FILE = CONFIG_DIR / "contract.toml"
@@ -111,8 +112,16 @@ class Contract:
         """The kind called `name`; a clear error listing the known ones otherwise."""
         if name not in self.kinds:
             known = ", ".join(self.kinds)
-            raise KeyError(f"알 수 없는 업로드 종류 '{name}' / unknown upload kind '{name}' (known: {known})")
+            raise UnknownKindError(f"알 수 없는 업로드 종류 '{name}' (알려진 종류: {known})",
+                                   f"unknown upload kind '{name}' (known: {known})")
         return self.kinds[name]
+
+
+class UnknownKindError(CharterError, KeyError):
+    """An upload kind the contract does not declare."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.message)
 
 
 def _column(raw: dict) -> ColumnSpec:

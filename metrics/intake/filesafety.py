@@ -31,6 +31,7 @@ from metrics.intake.gridsize import (
     check_sheet_xml_extent,
     count_merged_xml,
 )
+from metrics.messages import CharterError
 
 MiB = 1024 * 1024
 MAX_UNZIPPED_BYTES = 500 * MiB  # all members together, as declared and as actually inflated
@@ -164,17 +165,11 @@ _MESSAGES: dict[str, tuple[str, str, str]] = {
 }
 
 
-class UnreadableFileError(Exception):
+class UnreadableFileError(CharterError):
     """An upload that cannot be read, with one reason code and a message in Korean and English."""
 
     def __init__(self, code: str, message_ko: str, message_en: str) -> None:
-        super().__init__(f"{message_ko} / {message_en}")
-        self.code = code
-        self.message_ko = message_ko
-        self.message_en = message_en
-
-    def __str__(self) -> str:
-        return f"{self.message_ko} / {self.message_en}"
+        super().__init__(message_ko, message_en, code=code)
 
 
 def unreadable(key: str, **values: object) -> UnreadableFileError:

@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 import pandas as pd
 
+from metrics.messages import Message
+
 # code -> (Korean, English). {expected} is filled per finding.
 MESSAGES: dict[str, tuple[str, str]] = {
     "bad_date": ("날짜로 읽을 수 없습니다 (예: 2026-03-15, 2026.3.15)", "not a date (e.g. 2026-03-15, 2026.3.15)"),
@@ -60,6 +62,10 @@ class Issue:
     message_ko: str
     message_en: str
     holds: bool = True  # False: a finding on an optional column; the row is imported without that value
+
+    @property
+    def message(self) -> Message:
+        return Message(self.message_ko, self.message_en, self.code)
 
     def as_dict(self) -> dict:
         return asdict(self)

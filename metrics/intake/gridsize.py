@@ -14,30 +14,35 @@ import struct
 from typing import BinaryIO
 from xml.parsers import expat
 
+from metrics.messages import CharterError
+
 MAX_CELLS = 20_000_000  # dense grid a parser may allocate for one upload, all sheets together
 MAX_SHEETS = 500  # a year of daily sheets fits; each sheet costs a parse and a look for its table
 MAX_MERGED = 100_000  # merged ranges in the whole workbook (each becomes a Python tuple)
 MAX_COLUMNS = 16_384  # Excel's own width, XFD
 
 
-class GridTooLarge(Exception):
+class GridTooLarge(CharterError):
     """The grid a parser would allocate is over the limit."""
 
     def __init__(self, cells: int) -> None:
-        super().__init__(f"{cells:,} cells")
+        super().__init__(f"셀 {cells:,}개", f"{cells:,} cells", code="grid_too_large")
         self.cells = cells
 
 
-class TooManyMerged(Exception):
+class TooManyMerged(CharterError):
     """The workbook declares more merged ranges than the limit."""
 
     def __init__(self, count: int) -> None:
-        super().__init__(f"{count:,} merged ranges")
+        super().__init__(f"병합 범위 {count:,}개", f"{count:,} merged ranges", code="too_many_merged")
         self.count = count
 
 
-class GridCorrupt(ValueError):
+class GridCorrupt(CharterError, ValueError):
     """The structure that sizes the grid is broken (a reversed range, a negative count...)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"파일 구조가 손상되었습니다: {what}", f"broken file structure: {what}", code="grid_corrupt")
 
 
 # ---------------------------------------------------------------- xlsx: cell references

@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from metrics import store
-from metrics.contract import KindSpec, load_contract
+from metrics.contract import KindSpec, UnknownKindError, load_contract
 from metrics.intake import preview, reexport
 from metrics.intake.canonical import MappedTable, UploadOptions, build
 from metrics.intake.findings import Issue, IssueLog, issues_frame
@@ -26,6 +26,7 @@ from metrics.intake.reading import RawSheet, UnreadableFileError, Upload, open_u
 from metrics.intake.saved_mappings import Template, apply_template, find_template
 from metrics.intake.scales import ScaleEvidence
 from metrics.intake.year_hint import with_year_from_names
+from metrics.messages import CharterError
 from metrics.settings import load_settings
 from metrics.store import pseudonym
 
@@ -34,12 +35,8 @@ MIN_KIND_SCORE = 3.0
 PREVIEW_ROWS = 200  # rows of each sheet read to choose among several (the header is within the first 39)
 
 
-class RejectedFileError(Exception):
+class RejectedFileError(CharterError):
     """The file cannot be imported as asked; the message says why and what to do, in Korean and English."""
-
-    def __init__(self, message_ko: str, message_en: str) -> None:
-        self.message_ko, self.message_en = message_ko, message_en
-        super().__init__(f"{message_ko} / {message_en}")
 
 
 def _headers_text(headers: list[str], *, limit: int = 8, width: int = 30) -> tuple[str, str]:
@@ -131,7 +128,7 @@ def detect(
     options = options or UploadOptions(seconds_per_ring=settings.seconds_per_ring)
     contract = load_contract()
     if kind is not None:
-        contract.kind(kind)  # unknown kind -> clear KeyError message
+        contract.kind(kind)  # an unknown kind: UnknownKindError, which names the known ones
     if engine is not None:
         check_pseudonym_key(engine)
     table, kind = _choose_table(data, filename, sheet, kind)
@@ -361,7 +358,7 @@ def check_pseudonym_key(engine: Engine) -> None:
     try:
         pseudonym.key_for(engine)
     except pseudonym.PseudonymKeyError as error:
-        raise RejectedFileError(error.message_ko, error.message_en) from error
+        raise RejectedFileError(error.message.ko, error.message.en, code=error.code) from error
 
 
 def commit(engine: Engine, prepared: Prepared, *, uploaded_by: str | None = None,
@@ -413,9 +410,8 @@ def ingest_file(
                             seconds_per_ring=load_settings().seconds_per_ring)
     try:
         prepared = prepare(engine, data, filename, kind=kind, sheet=sheet, mapping=mapping, options=options)
-    except (UnreadableFileError, RejectedFileError, KeyError) as exc:
-        message = exc.args[0] if isinstance(exc, KeyError) else str(exc)
-        return IngestReport(filename, "rejected", message, kind=kind)
+    except (UnreadableFileError, RejectedFileError, UnknownKindError) as exc:
+        return IngestReport(filename, "rejected", str(exc.message), kind=kind)
     report = IngestReport(
         filename=filename,
         status="dry_run",
@@ -451,7 +447,7 @@ def ingest_file(
         report.message = _summary(report, imported=False)
         return report
     if not plan.writes_anything:
-        report.status, report.message = "nothing_new", preview.nothing_new_message(plan)
+        report.status, report.message = "nothing_new", str(preview.nothing_new_message(plan))
         return report
     try:
         result = commit(engine, prepared, uploaded_by=uploaded_by, plan=plan)
@@ -461,7 +457,7 @@ def ingest_file(
     except preview.NothingNewError as exc:  # its rows landed from elsewhere since the preview
         fresh = exc.plan
         report.rows_new, report.rows_duplicate, report.rows_superseded = fresh.rows_new, fresh.rows_repeated, fresh.rows_changed
-        report.status, report.message = "nothing_new", preview.nothing_new_message(fresh)
+        report.status, report.message = "nothing_new", str(preview.nothing_new_message(fresh))
         return report
     report.status = "imported"
     report.upload_id = result.upload_id

@@ -18,6 +18,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from metrics import store
+from metrics.messages import CharterError, Message
 from metrics.store import tables, versions
 
 if TYPE_CHECKING:
@@ -71,22 +72,24 @@ class ImportPreview:
         return self.same_file is None and self.rows_written > 0
 
 
-class NothingNewError(Exception):
+class NothingNewError(CharterError):
     """An import asked for a file whose every valid row is stored already, unchanged."""
 
     def __init__(self, plan: ImportPreview) -> None:
         self.plan = plan
-        super().__init__(nothing_new_message(plan))
+        said = nothing_new_message(plan)
+        super().__init__(said.ko, said.en, code=said.code)
 
 
-def nothing_new_message(plan: ImportPreview) -> str:
-    """Why nothing is imported, Korean / English (the uploads that already hold the rows named)."""
+def nothing_new_message(plan: ImportPreview) -> Message:
+    """Why nothing is imported (the uploads that already hold the rows named)."""
     where = ", ".join(f"#{u.id}" for u in plan.repeated_from[:5]) + (" …" if len(plan.repeated_from) > 5 else "")
     if plan.rows_repeated:
-        return (f"새로 저장할 행이 없습니다: 가져올 수 있는 {plan.rows_repeated:,}행이 모두 이미 같은 내용으로 저장되어 있습니다 "
-                f"(업로드 {where}). 가져오지 않았습니다. / Nothing new: all {plan.rows_repeated:,} valid rows are already "
-                f"stored with the same content (upload {where}). Nothing was imported.")
-    return ("가져올 수 있는 행이 없어 가져오지 않았습니다. / No valid rows: nothing was imported.")
+        return Message(f"새로 저장할 행이 없습니다: 가져올 수 있는 {plan.rows_repeated:,}행이 모두 이미 같은 내용으로 저장되어 "
+                       f"있습니다 (업로드 {where}). 가져오지 않았습니다.",
+                       f"Nothing new: all {plan.rows_repeated:,} valid rows are already stored with the same content "
+                       f"(upload {where}). Nothing was imported.", code="nothing_new")
+    return Message("가져올 수 있는 행이 없어 가져오지 않았습니다.", "No valid rows: nothing was imported.", code="no_valid_rows")
 
 
 def preview(engine: Engine, prepared: Prepared) -> ImportPreview:

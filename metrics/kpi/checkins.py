@@ -17,6 +17,7 @@ from metrics.access import audit
 from metrics.access.auth import has_role
 from metrics.access.tables import ensure_tables
 from metrics.kpi.registry import Registry, load_registry
+from metrics.messages import CharterError
 from metrics.store import database
 from metrics.store.tables import kpi_notes
 
@@ -24,7 +25,7 @@ WRITER_ROLE = "manager"  # managers, and admins (who hold every role)
 MAX_TEXT = 2000
 
 
-class CheckinError(ValueError):
+class CheckinError(CharterError, ValueError):
     """A note was refused; the message says why, in Korean and English."""
 
 
@@ -70,20 +71,20 @@ def _check(engine: Engine, registry: Registry, kpi_id: str, year: int, cause: st
     try:
         registry.get(kpi_id)
     except KeyError as exc:
-        raise CheckinError(f"없는 지표입니다 / unknown KPI {kpi_id!r}") from exc
+        raise CheckinError("없는 지표입니다", f"unknown KPI {kpi_id!r}") from exc
     if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2200:
-        raise CheckinError(f"연도가 올바르지 않습니다 / not a year: {year!r}")
+        raise CheckinError("연도가 올바르지 않습니다", f"not a year: {year!r}")
     if not cause or not action:
-        raise CheckinError("원인과 조치를 모두 적어 주세요 / write both the cause and the action taken")
+        raise CheckinError("원인과 조치를 모두 적어 주세요", "write both the cause and the action taken")
     if len(cause) > MAX_TEXT or len(action) > MAX_TEXT:
-        raise CheckinError(f"{MAX_TEXT}자 이내로 적어 주세요 / at most {MAX_TEXT} characters each")
+        raise CheckinError(f"{MAX_TEXT}자 이내로 적어 주세요", f"at most {MAX_TEXT} characters each")
     if not (author or "").strip():
-        raise CheckinError("작성자가 없습니다 / a note needs its author")
+        raise CheckinError("작성자가 없습니다", "a note needs its author")
     if corrects is not None:
         earlier = _by_id(engine, corrects)
         if earlier is None or (earlier.kpi_id, earlier.year) != (kpi_id, year):
             raise CheckinError(
-                f"고칠 메모 {corrects}번이 이 지표·연도에 없습니다 / note {corrects} is not a note on this KPI and year"
+                f"고칠 메모 {corrects}번이 이 지표·연도에 없습니다", f"note {corrects} is not a note on this KPI and year"
             )
 
 

@@ -19,12 +19,13 @@ import pandas as pd
 from sqlalchemy import Engine, delete, select, text
 
 from metrics.kpi.measures.surveys import course_keys, normalise_course
+from metrics.messages import CharterError
 from metrics.store import database, tables
 
 SURVEY_KINDS_WITH_COURSES = ("trainee_survey", "future_talent_survey")
 
 
-class CourseAliasError(ValueError):
+class CourseAliasError(CharterError, ValueError):
     """A mapping that cannot be saved; the message says why, Korean / English."""
 
 
@@ -109,7 +110,7 @@ def save(engine: Engine, choices: dict[str, str | None], updated_by: str | None 
         key = roster_key.get(course_name) or normalise_course(course_name)
         if key not in set(roster["key"]):
             raise CourseAliasError(
-                f"명부에 없는 교육과정입니다: {course_name} / No such course in the attendance records: {course_name}"
+                f"명부에 없는 교육과정입니다: {course_name}", f"No such course in the attendance records: {course_name}"
             )
         rows.append({"survey_key": survey_key, "survey_name": survey_name, "course_key": key, "course_name": course_name,
                      "updated_at": datetime.now(), "updated_by": updated_by})

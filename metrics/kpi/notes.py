@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from metrics.messages import Message
+
 
 class NoteCode(StrEnum):
     """Every kind of note; the value is what the JSON output carries."""
@@ -44,21 +46,12 @@ class NoteCode(StrEnum):
     YEAR_TO_DATE = "year_to_date"
 
 
-@dataclass(frozen=True)
-class Note:
-    """One note on a result: what it is about (code) and how to say it in Korean and English."""
+@dataclass(frozen=True, init=False)
+class Note(Message):
+    """One note on a result: a Message whose code is a NoteCode (what it is about)."""
 
-    code: str
-    ko: str
-    en: str
-
-    def __post_init__(self) -> None:
+    def __init__(self, code: str, ko: str, en: str) -> None:
         # An unknown code would silently escape every reader that filters by code: refuse it here.
-        object.__setattr__(self, "code", NoteCode(self.code))
-
-    def text(self, lang: str) -> str:
-        """The words in `lang` ("en" for English, Korean otherwise)."""
-        return self.en if lang == "en" else self.ko
-
-    def __str__(self) -> str:
-        return f"{self.ko} / {self.en}"
+        object.__setattr__(self, "code", NoteCode(code))
+        object.__setattr__(self, "ko", ko)
+        object.__setattr__(self, "en", en)

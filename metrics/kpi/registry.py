@@ -12,6 +12,7 @@ from pathlib import Path
 
 from metrics.kpi.measures import MEASURES, SURVEY_KINDS, MeasureSpec
 from metrics.kpi.stats import COMPARATORS
+from metrics.messages import CharterError
 from metrics.settings import CONFIG_DIR
 
 REGISTRY_PATH = CONFIG_DIR / "registry.toml"
@@ -27,12 +28,13 @@ FILTER_COLUMNS = {"cases": "case_type", "events": "event_type"}
 DAY_MODES = ("business", "calendar")
 
 
-class RegistryError(ValueError):
+class RegistryError(CharterError, ValueError):
     """registry.toml has problems; `problems` lists each one, naming the KPI and the fix."""
 
     def __init__(self, problems: list[str]):
         self.problems = tuple(problems)
-        super().__init__("KPI 등록부 오류 / registry.toml problems:\n- " + "\n- ".join(problems))
+        listed = "\n- " + "\n- ".join(problems)
+        super().__init__("KPI 등록부(registry.toml) 오류:" + listed, "registry.toml problems:" + listed)
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,11 @@ from metrics.access import audit
 from metrics.access.tables import ensure_tables, target_changes
 from metrics.kpi.registry import Registry, Target, load_registry
 from metrics.kpi.stats import COMPARATORS
+from metrics.messages import CharterError
 from metrics.store import database
 
 
-class TargetError(ValueError):
+class TargetError(CharterError, ValueError):
     """A target change was refused; the message says why, in Korean and English."""
 
 
@@ -67,17 +68,17 @@ def _checked(registry: Registry, kpi_id: str, comparator: str, value: float, rea
     try:
         kpi = registry.get(kpi_id)
     except KeyError as exc:
-        raise TargetError(f"없는 지표입니다 / unknown KPI {kpi_id!r}") from exc
+        raise TargetError("없는 지표입니다", f"unknown KPI {kpi_id!r}") from exc
     if not (reason or "").strip():
-        raise TargetError("변경 사유를 적어 주세요 / a reason is required for every target change")
+        raise TargetError("변경 사유를 적어 주세요", "a reason is required for every target change")
     if comparator not in COMPARATORS:
-        raise TargetError(f"비교 기호는 {', '.join(COMPARATORS)} 중 하나 / comparator must be one of {', '.join(COMPARATORS)}")
+        raise TargetError(f"비교 기호는 {', '.join(COMPARATORS)} 중 하나", f"comparator must be one of {', '.join(COMPARATORS)}")
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-        raise TargetError("목표값은 숫자여야 합니다 / the target value must be a number")
+        raise TargetError("목표값은 숫자여야 합니다", "the target value must be a number")
     if kpi.unit == "share" and not 0 <= value <= 1:
-        raise TargetError("비율은 0~1로 적습니다 (80% = 0.8) / a share is written 0-1 (80% = 0.8)")
+        raise TargetError("비율은 0~1로 적습니다 (80% = 0.8)", "a share is written 0-1 (80% = 0.8)")
     if value < 0:
-        raise TargetError("목표값은 0 이상 / the target value cannot be negative")
+        raise TargetError("목표값은 0 이상", "the target value cannot be negative")
     return Target(comparator, float(value), kpi.unit)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 from fpdf import FPDF, FontFace
 
+from metrics.messages import CharterError
 from metrics.report.charts import LINE, STATUS_COLOURS, TARGET, trend_geometry
 from metrics.report.model import KpiSection, Report
 from metrics.report.phrases import (
@@ -43,7 +44,7 @@ HEAD_FILL = (232, 238, 245)
 GREY = (90, 90, 90)
 
 
-class FontMissing(RuntimeError):
+class FontMissing(CharterError, RuntimeError):
     """The Korean font is not installed; the message says how to install it, in Korean and English."""
 
 
@@ -55,7 +56,7 @@ def find_font() -> Path:
             path = Path(folder) / name
             if path.is_file():
                 return path
-    raise FontMissing(" / ".join(Words(lang).t("error.font") for lang in ("ko", "en")))
+    raise FontMissing(Words("ko").t("error.font"), Words("en").t("error.font"))
 
 
 @cache

@@ -17,26 +17,28 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Date, DateTime, Engine, bindparam, exc, select, text, update
 
+from metrics.messages import CharterError
 from metrics.store import bulk, database, tables, versions
 
 
-class DuplicateFileError(Exception):
+class DuplicateFileError(CharterError):
     """The very same file (same bytes) was imported before and not undone."""
 
     def __init__(self, upload_id: int, created_at: datetime):
         self.upload_id = upload_id
         self.created_at = created_at
-        super().__init__(
-            f"이 파일은 이미 업로드되었습니다 (업로드 #{upload_id}, {created_at:%Y-%m-%d %H:%M}). "
-            f"/ This file was already imported as upload #{upload_id}."
-        )
+        super().__init__(f"이 파일은 이미 업로드되었습니다 (업로드 #{upload_id}, {created_at:%Y-%m-%d %H:%M}).",
+                         f"This file was already imported as upload #{upload_id}.", code="duplicate_file")
 
 
-class NothingToStoreError(Exception):
+class NothingToStoreError(CharterError):
     """import_rows(refuse_empty=True) found every row stored already, unchanged: no upload was logged."""
 
+    def __init__(self, filename: str):
+        super().__init__(f"새로 저장할 행이 없습니다: {filename}", f"Nothing new to store: {filename}", code="nothing_to_store")
 
-class UnknownUploadError(Exception):
+
+class UnknownUploadError(CharterError):
     """Undo asked for an upload that does not exist or was already undone."""
 
 
@@ -255,7 +257,7 @@ def undo_upload(engine: Engine, upload_id: int) -> None:
         row = conn.execute(select(tables.uploads).where(tables.uploads.c.id == upload_id)).first()
         if row is None or row.undone_at is not None:
             raise UnknownUploadError(
-                f"업로드 #{upload_id}을(를) 찾을 수 없거나 이미 취소되었습니다. / Upload #{upload_id} not found or already undone."
+                f"업로드 #{upload_id}을(를) 찾을 수 없거나 이미 취소되었습니다.", f"Upload #{upload_id} not found or already undone."
             )
         versions.withdraw(conn, tables.KIND_TABLES[row.kind].table, upload_id)
         conn.execute(tables.survey_questions.delete().where(tables.survey_questions.c.upload_id == upload_id))

@@ -20,6 +20,7 @@ import pandas as pd
 from sqlalchemy import Engine, exc, func, select
 
 from metrics.intake.values import normalise_key
+from metrics.messages import CharterError
 from metrics.settings import load_settings
 from metrics.store import database, tables
 
@@ -30,12 +31,8 @@ FINGERPRINT_FACT = "pseudonym_key_fingerprint"
 _FINGERPRINT_LABEL = b"charter-dashboard pseudonym key fingerprint v1"
 
 
-class PseudonymKeyError(Exception):
+class PseudonymKeyError(CharterError):
     """The pseudonym key cannot be used; the message says why and how to restore it, in Korean and English."""
-
-    def __init__(self, message_ko: str, message_en: str) -> None:
-        self.message_ko, self.message_en = message_ko, message_en
-        super().__init__(f"{message_ko} / {message_en}")
 
 
 def load_key(path: Path | None = None, *, create: bool = True) -> bytes:
