@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,3 +50,10 @@ def test_every_setting_is_documented_with_its_environment_variable():
     names = [f.name.upper() for f in fields(Settings)] + [name for _, name, _ in POLICY_ENV]
     docs = "".join((ROOT / p).read_text(encoding="utf-8") for p in ("README.md", "docs/security.md"))
     assert [name for name in names if f"`{name}`" not in docs] == []
+
+
+def test_the_readme_layout_names_every_package_of_the_core_and_no_other():
+    packages = {p.parent.relative_to(ROOT).as_posix() for p in (ROOT / "metrics").glob("*/__init__.py")}
+    layout = (ROOT / "README.md").read_text(encoding="utf-8").split("## Layout", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^- `(metrics/[a-z_]+)/`", layout, flags=re.M))
+    assert listed == {p for p in packages if p != "metrics/config"}
