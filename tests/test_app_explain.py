@@ -14,6 +14,7 @@ from metrics.kpi.registry import load_registry
 from metrics.kpi.scorecard import compute_from_frames
 from metrics.store.frames import frames_from_dict
 from ui.cards import card_html
+from ui.charts_kpi import months_figure, years_figure
 from ui.explain import explanations
 from ui.i18n import LANG_KEY
 
@@ -94,3 +95,57 @@ def test_postings_still_online_are_said_once_by_the_counts_line():
     lines = explanations(r)
     assert lines[0] == "게시물 1건 중 1건이 기간을 채웠습니다. 아직 끝나지 않은 1건(기한 전)은 비율에서 뺐습니다."
     assert not any("게시 중" in line for line in lines)
+
+
+def trainees_2026(*earlier_years):
+    """edu.trainees on 30 June 2026: 3 completions so far; each earlier year given as (year, by 30 June, after)."""
+    hist = pd.DataFrame(
+        [row for y, early, late in earlier_years for row in ((y, f"{y}-03-01", early), (y, f"{y}-10-01", late))],
+        columns=["year", "date", "n"],
+    )
+    att = pd.DataFrame([(t, "과정", "과정", "2026-04-01", True) for t in "xyz"],
+                       columns=["trainee_id", "course", "course_key", "end_date", "completed"])
+    frames = frames_from_dict(2026, {"attendance": att}, {"attendance": hist})
+    [r] = compute_from_frames(frames, 2026, date(2026, 6, 30), REGISTRY.only("edu.trainees"))
+    return r
+
+
+def test_the_card_draws_the_projection_with_its_range_from_two_earlier_years():
+    r = trainees_2026((2024, 2, 2), (2025, 1, 3))
+    # Pooled (2 + 1) / 8 = 0.375: 3 / 0.375 = 8; 2024 alone 3 / 0.5 = 6, 2025 alone 3 / 0.25 = 12.
+    html = card_html(r, [(2024, 4.0), (2025, 4.0), (2026, 3.0)])
+    assert "올해 현재까지 · 연말 추정 8 (범위 6–12)" in html
+    assert 'class="projection-band"' in html and 'class="projection"' in html
+    assert explanations(r)[:2] == [
+        "지금 속도라면 연말에 8으로 목표 3,000에 못 미칠 수 있습니다.",
+        "예년마다의 속도로 따지면 연말 실적은 6–12 사이입니다 (예년 2년의 폭이며 확률 구간은 아닙니다).",
+    ]
+
+
+def test_with_one_earlier_year_the_card_says_there_is_no_range_and_draws_none(english):
+    r = trainees_2026((2025, 1, 3))
+    html = card_html(r, [(2025, 4.0), (2026, 3.0)])
+    # 3 / 0.25 = 12, and one pace is not a range.
+    assert "year-end projection 12 (no range: only 1 earlier year)" in html
+    assert 'class="projection"' in html and 'class="projection-band"' not in html
+    assert explanations(r)[1] == "Only 1 earlier year to pace from, so the projection has no range."
+
+
+def test_the_area_pages_running_total_carries_the_range_as_a_bar_or_says_why_not():
+    months = pd.DataFrame({"month": [1, 2, 3, 4, 5, 6], "value": [0, 0, 0, 3, 0, 0], "cumulative": [0, 0, 0, 3, 3, 3]})
+    banded = months_figure(months, trainees_2026((2024, 2, 2), (2025, 1, 3))).data[-1]
+    assert (banded.x, banded.y) == ((12,), (8.0,))
+    assert (banded.error_y.visible, banded.error_y.array, banded.error_y.arrayminus) == (True, (4.0,), (2.0,))
+    assert banded.hovertext == ("범위 6–12",)
+    bare = months_figure(months, trainees_2026((2025, 1, 3))).data[-1]
+    assert bare.error_y.visible is False and bare.hovertext == ("범위 없음: 예년 자료 1년뿐",)
+
+
+def test_the_area_pages_chart_by_year_draws_the_running_years_range():
+    r = trainees_2026((2024, 2, 2), (2025, 1, 3))
+    years = pd.DataFrame({"year": [2024, 2025, 2026], "value": [4.0, 4.0, 3.0], "status": ["not_met", "not_met", "at_risk"],
+                          "n": [4, 4, 3], "ci_low": [None] * 3, "ci_high": [None] * 3, "pending": [None] * 3,
+                          "projection": [None, None, 8.0], "projection_low": [None, None, 6.0],
+                          "projection_high": [None, None, 12.0], "band_years": [None, None, 2]})
+    [projected] = [trace for trace in years_figure(years, r).data if trace.name == "연말 추정 범위 (예년 속도별)"]
+    assert (projected.x, projected.y, projected.error_y.array, projected.error_y.arrayminus) == ((2026,), (8.0,), (4.0,), (2.0,))

@@ -77,12 +77,12 @@ def test_a_yearly_event_not_held_is_scheduled_until_the_latest_usual_day_then_at
 
     # 30 June: past 20 May (one year's day) but not 30 September (the latest): scheduled, not at risk with 0.
     early = workshop(date(2026, 6, 30))
-    assert (early.status, early.projection, early.extra["projection_low"]) == ("scheduled", None, None)
+    assert (early.status, early.projection, early.projection_low) == ("scheduled", None, None)
     assert workshop(date(2026, 9, 30)).status == "scheduled"  # the latest day itself has not passed
     late = workshop(date(2026, 10, 1))
     assert (late.status, late.projection) == ("at_risk", 0.0)
     # Both earlier years had held it by 1 October: each alone projects 0 / 1 = 0, so the band is 0 to 0.
-    assert (late.extra["projection_low"], late.extra["projection_high"]) == (0.0, 0.0)
+    assert (late.projection_low, late.projection_high, late.extra["band_years"]) == (0.0, 0.0, 2)
     assert "not_yet_due" not in [n.code for n in late.notes]
 
 
@@ -125,6 +125,8 @@ def test_trainees_of_the_current_year_are_paced_from_earlier_years():
     # 2025 had 1000 of 4000 by 30 June -> share 0.25; 900 / 0.25 = 3600 >= 3000: on track.
     assert (r.value, r.projection, r.status) == (900.0, 3600.0, "on_track")
     assert r.extra["reached_share"] == 0.25 and r.extra["history_years"] == [2025]
+    # One earlier year is one pace: no band, and the result says how many years it had.
+    assert (r.projection_low, r.projection_high, r.extra["band_years"]) == (None, None, 1)
 
 
 def test_postings_need_five_calendar_months_and_open_ones_are_judged_today():

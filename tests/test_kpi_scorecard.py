@@ -19,7 +19,8 @@ from metrics.store.frames import default_year, load_year_frames
 
 JSON_FIELDS = {
     "id", "area", "title_ko", "title_en", "value", "unit", "target", "comparator", "status", "conclusive", "n",
-    "ci_low", "ci_high", "year", "ytd", "projection", "numerator", "denominator", "pending", "note", "notes",
+    "ci_low", "ci_high", "year", "ytd", "projection", "projection_low", "projection_high", "numerator", "denominator",
+    "pending", "note", "notes",
 }
 
 
@@ -141,6 +142,21 @@ def test_current_year_counts_are_paced_from_history_aggregated_in_sql(engine):
     assert results["edu.trainees"].extra["history_years"] == [2025]
 
 
+def test_the_projection_band_from_two_earlier_years_is_in_the_scorecard_json(engine):
+    put(engine, "attendance", enrolments([
+        ("a", "과정", "2024-03-01", True), ("b", "과정", "2024-03-01", True),  # 2024: 2 of 4 by 30 June
+        ("c", "과정", "2024-10-01", True), ("d", "과정", "2024-10-01", True),
+        ("a", "과정", "2025-03-01", True),  # 2025: 1 of 4 by 30 June
+        ("b", "과정", "2025-10-01", True), ("c", "과정", "2025-10-01", True), ("d", "과정", "2025-10-01", True),
+        ("x", "과정", "2026-04-01", True), ("y", "과정", "2026-04-01", True), ("z", "과정", "2026-04-01", True),
+    ]), "att.xlsx")
+    rows = {row["id"]: row for row in json.loads(scorecard_json(compute_scorecard(engine, 2026, today=date(2026, 6, 30))))}
+    trainees = rows["edu.trainees"]
+    # Pooled (2 + 1) / 8 = 0.375: 3 / 0.375 = 8. Each year alone: 3 / 0.5 = 6 and 3 / 0.25 = 12.
+    assert (trainees["projection"], trainees["projection_low"], trainees["projection_high"]) == (8.0, 6.0, 12.0)
+    assert trainees["extra"]["band_years"] == 2
+
+
 def test_an_undone_upload_no_longer_counts(engine):
     first = put(engine, "events", events([("workshop", "2025-09-01", "워크숍")]), "one.xlsx")
     put(engine, "events", events([("exhibitor_briefing", "2025-04-01", "설명회")]), "two.xlsx")
@@ -172,7 +188,7 @@ def test_the_summary_counts_every_status_once_and_adds_up_to_the_promises():
         return KpiResult(
             id=status, area="", area_id="", title_ko="", title_en="", year=2025, value=None, unit="share",
             target=None, comparator=None, status=status, conclusive=conclusive, n=0, ci_low=None, ci_high=None,
-            ytd=False, projection=None, numerator=None, denominator=None, pending=None, notes=(),
+            ytd=False, projection=None, projection_low=None, projection_high=None, numerator=None, denominator=None, pending=None, notes=(),
             small_sample=False, source="cases", measure="deadline_share", clause="", definition_ko="",
             definition_en="",
         )

@@ -382,3 +382,24 @@ def test_the_scorecard_page_offers_the_report_and_audits_each_download(demo, mon
     buttons[words.t("download.pdf")].click().run()
     [entry] = audit.details(audit.read(demo, audit.AuditFilter(actions=("export",))))
     assert entry["what"] == "report" and entry["format"] == "pdf" and entry["year"] == _years(demo)[0]
+
+
+def test_the_report_gives_the_projection_range_or_says_why_there_is_none():
+    import pandas as pd
+
+    from metrics.kpi.scorecard import compute_from_frames
+    from metrics.report.phrases import band_text
+    from metrics.store.frames import frames_from_dict
+
+    def trainees(hist_rows):
+        att = pd.DataFrame([(t, "과정", "과정", "2026-04-01", True) for t in "xyz"],
+                           columns=["trainee_id", "course", "course_key", "end_date", "completed"])
+        hist = pd.DataFrame(hist_rows, columns=["year", "date", "n"])
+        frames = frames_from_dict(2026, {"attendance": att}, {"attendance": hist})
+        return compute_from_frames(frames, 2026, date(2026, 6, 30), load_registry().only("edu.trainees"))[0]
+
+    # 3 so far; 2024 had 2 of 4 by 30 June (alone: 6), 2025 had 1 of 4 (alone: 12).
+    two = trainees([(2024, "2024-03-01", 2), (2024, "2024-10-01", 2), (2025, "2025-03-01", 1), (2025, "2025-10-01", 3)])
+    assert band_text(two, Words("ko")) == "범위 6–12"
+    one = trainees([(2025, "2025-03-01", 1), (2025, "2025-10-01", 3)])
+    assert band_text(one, Words("en")) == "no range: only 1 earlier year"

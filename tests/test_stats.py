@@ -160,8 +160,35 @@ def test_projection_carries_a_band_from_each_earlier_years_own_pace():
     # 1300 / 0.4 = 3250; 1300 / (500 / 1200) = 3120: the band is [3120, 3250] around the pooled 3177.78.
     assert (proj.low, proj.high) == (pytest.approx(3120.0), pytest.approx(3250.0))
     assert proj.low <= proj.value <= proj.high
+    assert proj.band_years == 2
+
+
+def test_a_year_that_had_reached_nothing_by_the_day_has_no_pace_of_its_own_and_the_band_holds_the_projection():
+    hist = history([
+        (2023, "2023-03-01", 300), (2023, "2023-09-01", 700),  # 2023 had 0.3 by 30 June
+        (2024, "2024-02-01", 200), (2024, "2024-10-01", 300),  # 2024 had 0.4
+        (2025, "2025-08-01", 1000),  # 2025 had nothing by 30 June: 600 / 0 says nothing
+    ])
+    proj = paced_projection(600, hist, date(2026, 6, 30))
+    # Pooled: (300 + 200) / (1000 + 500 + 1000) = 0.2, 600 / 0.2 = 3000. Paces of 2023 and 2024 only:
+    # 600 / 0.4 = 1500 to 600 / 0.3 = 2000; the pooled 3000 (which counts 2025's late start) stretches it.
+    assert proj.value == pytest.approx(3000.0)
+    assert (proj.low, proj.high, proj.band_years) == (pytest.approx(1500.0), pytest.approx(3000.0), 2)
+
+
+def test_the_additive_band_adds_each_earlier_years_own_total():
+    hist = history([(2024, "2024-12-10", 1), (2025, "2025-12-05", 2)])
+    proj = paced_projection(1, hist, date(2026, 11, 27))
+    # Nothing by 27 November in either year: 1 + mean(1, 2) = 2.5; each year alone: 1 + 1 = 2, 1 + 2 = 3.
+    assert (proj.method, proj.value, proj.low, proj.high, proj.band_years) == ("history_additive", 2.5, 2.0, 3.0, 2)
 
 
 def test_one_earlier_year_gives_no_band():
     proj = paced_projection(10, history([(2025, "2025-03-01", 5), (2025, "2025-09-01", 5)]), date(2026, 6, 30))
-    assert (proj.value, proj.low, proj.high) == (20.0, None, None)
+    # One pace is not a range: no band, and band_years says why.
+    assert (proj.value, proj.low, proj.high, proj.band_years) == (20.0, None, None, 1)
+
+
+def test_a_linear_projection_has_no_band():
+    proj = paced_projection(1500, None, date(2026, 7, 2))
+    assert (proj.low, proj.high, proj.band_years) == (None, None, 0)

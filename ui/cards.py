@@ -65,7 +65,13 @@ def pace_line(result: KpiResult) -> str:
     """
     if not result.ytd or result.projection is None:
         return ""
-    return t("card.ytd") + " · " + t("card.projection", value=fmt.value(result.projection, result.unit))
+    return t("card.ytd") + " · " + projection_words(result)
+
+
+def projection_words(result: KpiResult) -> str:
+    """"연말 추정 3,327 (범위 3,112–3,579)"; without a range, why not ("범위 없음: 예년 자료 1년뿐")."""
+    band = fmt.band(result.projection_low, result.projection_high, result.extra.get("band_years", 0), result.unit)
+    return f'{t("card.projection", value=fmt.value(result.projection, result.unit))} ({band})'
 
 
 def change_line(result: KpiResult, previous: KpiResult | None) -> str:
@@ -108,7 +114,11 @@ def trend_svg(result: KpiResult, trend: list[tuple[int, float | None]]) -> str:
     """The sparkline of the KPI over the years, titled for screen readers."""
     title = t("card.trend_title", first=trend[0][0], last=trend[-1][0]) if trend else ""
     floor = SHARE_FLOOR if result.unit == "share" else 0.0 if result.unit == "count" else None
-    return sparkline(trend, result.target, theme.status_style(result.status).colour, title, floor)
+    projection = None
+    if result.ytd and result.projection is not None:
+        projection = (result.year, result.projection, result.projection_low, result.projection_high)
+        title += " · " + t("card.trend_projection", year=result.year, projection=projection_words(result))
+    return sparkline(trend, result.target, theme.status_style(result.status).colour, title, floor, projection)
 
 
 def card_html(result: KpiResult, trend: list[tuple[int, float | None]], previous: KpiResult | None = None,

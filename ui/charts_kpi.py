@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from metrics.kpi.scorecard import KpiResult
-from ui import theme
+from ui import fmt, theme
 from ui.i18n import t
 
 HEADLINE_HEIGHT = 150
@@ -98,19 +98,38 @@ def years_figure(years: pd.DataFrame, result: KpiResult) -> go.Figure:
         hovertemplate="%{x}: %{y:" + _value_format(unit) + "}" + axis_suffix(unit) + " · "
         + t("chart.n_hover") + "<extra></extra>",
     ))
+    band_ends = []
     if "projection" in frame and frame["projection"].notna().any():
         proj = frame[frame["projection"].notna()]
-        fig.add_trace(go.Scatter(
-            x=proj["year"], y=proj["projection"], mode="markers", name=t("chart.projection"),
-            marker=dict(size=12, symbol="circle-open", color=theme.PACE_COLOUR, line=dict(width=2)),
-        ))
+        low, high, years_behind = (list(proj[c]) if c in proj else [None] * len(proj)
+                                   for c in ("projection_low", "projection_high", "band_years"))
+        band_ends = [v for v in [*low, *high] if not fmt.missing(v)]
+        fig.add_trace(projection_trace(list(proj["year"]), list(proj["projection"]), low, high, years_behind, unit))
     years_list = list(frame["year"])
     _target_line(fig, result, min(years_list) - 0.3, max(years_list) + 0.3)
     fig.update_xaxes(tickmode="array", tickvals=years_list, ticktext=[str(y) for y in years_list])
     _value_axis(fig, unit, list(frame["y"]) + [scaled(v, unit) for v in frame["ci_low"]]
-                + [v for v in frame["projection"] if v is not None] + [scaled(result.target, unit)])
+                + [v for v in frame["projection"] if v is not None] + band_ends + [scaled(result.target, unit)])
     fig.update_layout(height=CHART_HEIGHT, title=t("chart.by_year"))
     return fig
+
+
+def projection_trace(xs: list, values: list, lows: list, highs: list, band_years: list, unit: str) -> go.Scatter:
+    """Year-end projections as open circles, each with its range as an error bar when it has one.
+
+    A projection without a range (too few earlier years) gets no bar, which would read as certainty: its
+    hover says why there is none ("범위 없음: 예년 자료 1년뿐").
+    """
+    has = [not fmt.missing(lo) and not fmt.missing(hi) for lo, hi in zip(lows, highs, strict=True)]
+    up = [hi - v if ok else 0 for v, hi, ok in zip(values, highs, has, strict=True)]
+    down = [v - lo if ok else 0 for v, lo, ok in zip(values, lows, has, strict=True)]
+    words = [fmt.band(lo, hi, int(n or 0), unit) for lo, hi, n in zip(lows, highs, band_years, strict=True)]
+    return go.Scatter(
+        x=xs, y=values, mode="markers", name=t("chart.band") if any(has) else t("chart.projection"),
+        marker=dict(size=12, symbol="circle-open", color=theme.PACE_COLOUR, line=dict(width=2)),
+        error_y=dict(type="data", array=up, arrayminus=down, color=theme.PACE_COLOUR, thickness=2, width=8, visible=any(has)),
+        hovertext=words, hovertemplate=t("chart.projection") + " %{y:,.0f} (%{hovertext})<extra></extra>",
+    )
 
 
 def _target_line(fig: go.Figure, result: KpiResult, x0: float, x1: float) -> None:
@@ -170,10 +189,10 @@ def _cumulative_figure(months: pd.DataFrame, result: KpiResult) -> go.Figure:
                                  line=dict(color=theme.PACE_COLOUR, dash="dot", width=2)))
         _target_line(fig, result, 0, 12.5)
     if result.projection is not None:
-        fig.add_trace(go.Scatter(x=[12], y=[result.projection], mode="markers", name=t("chart.projection"),
-                                 marker=dict(size=12, symbol="circle-open", color=theme.PACE_COLOUR, line=dict(width=2))))
+        fig.add_trace(projection_trace([12], [result.projection], [result.projection_low], [result.projection_high],
+                                       [result.extra.get("band_years", 0)], result.unit))
     _month_axis(fig, first=0)
-    _whole_axis(fig, list(months["cumulative"]) + [result.target, result.projection])
+    _whole_axis(fig, list(months["cumulative"]) + [result.target, result.projection, result.projection_high])
     fig.update_layout(height=CHART_HEIGHT, title=t("chart.cumulative_title"))
     return fig
 

@@ -52,8 +52,17 @@ def status_lines(result: KpiResult) -> list[str]:
         return [t("explain.tracked")]
     if result.status in ("on_track", "at_risk") and result.projection is not None:
         return [t(f"explain.{result.status}", projection=fmt.value(result.projection, result.unit),
-                  target=fmt.value(result.target, result.unit))]
+                  target=fmt.value(result.target, result.unit)), band_line(result)]
     return []
+
+
+def band_line(result: KpiResult) -> str:
+    """The projection's range in words, or why it has none (too few earlier years to pace from)."""
+    years = result.extra.get("band_years", 0)
+    if fmt.missing(result.projection_low) or fmt.missing(result.projection_high):
+        return t("explain.no_band_years", years=years) if years else t("explain.no_band_history")
+    return t("explain.band", low=fmt.value(result.projection_low, result.unit),
+             high=fmt.value(result.projection_high, result.unit), years=years)
 
 
 def explanations(result: KpiResult) -> list[str]:

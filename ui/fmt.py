@@ -43,6 +43,13 @@ def interval(low: float | None, high: float | None, unit: str) -> str:
     return f"{number(low, unit)} – {number(high, unit)}"
 
 
+def band(low: float | None, high: float | None, band_years: int, unit: str) -> str:
+    """A projection's range ("범위 3,112–3,579"), or why there is none ("범위 없음: 예년 자료 1년뿐")."""
+    if not missing(low) and not missing(high):
+        return t("card.band", low=number(low, unit), high=number(high, unit))
+    return t("card.no_band_years", years=band_years) if band_years else t("card.no_band_history")
+
+
 def note(core_note: Note) -> str:
     """A note of the core in the current language."""
     return core_note.text(current_lang())

@@ -1,4 +1,4 @@
-"""Command line: ingest, uploads, undo, demo, scorecard, audit. Errors become one line and a non-zero exit."""
+"""Command line: ingest, uploads, undo, demo, scorecard, backtest, audit. Errors become one line and a non-zero exit."""
 
 from __future__ import annotations
 
@@ -47,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     sc = sub.add_parser("scorecard", help="the charter scorecard / 헌장 이행 점검표")
     sc.add_argument("--year", type=int)
     sc.add_argument("--json", action="store_true")
+    bt = sub.add_parser("backtest", help="the paced projections of past years against their year end / 연말 추정 사후 검증")
+    bt.add_argument("--year", type=int, action="append", help="a past year (repeatable; default: every year that has ended)")
     sub.add_parser("contract-doc", help="print docs/data-contract.md from the contract")
     add_user_commands(sub)
     _add_audit_commands(sub)
@@ -79,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit status."""
     args = _parser().parse_args(argv)
     handler = {"ingest": _ingest, "uploads": _uploads, "undo": _undo, "demo": _demo, "scorecard": _scorecard,
-               "contract-doc": _contract_doc, "user": run_user_command, "audit": _audit_prune, "db": _db,
+               "contract-doc": _contract_doc, "backtest": _backtest, "user": run_user_command, "audit": _audit_prune, "db": _db,
                "report": run_report,
                "export": run_export}[args.command]
     try:
@@ -227,6 +229,14 @@ def _scorecard(args) -> int:
     for r in results:
         target = "" if r.target is None else f"{r.comparator} {format_value(r.target, r.unit)}"
         print(f"{r.id:26} {r.status:9} {format_value(r.value, r.unit):>9}  {target:>9}  {r.title_ko}")
+    return 0
+
+
+def _backtest(args) -> int:
+    from metrics.kpi.backtest import backtest, headline, markdown_table
+
+    points = backtest(_engine(), args.year)
+    sys.stdout.write(markdown_table(points) + "\n" + headline(points) + "\n")
     return 0
 
 

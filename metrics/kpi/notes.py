@@ -20,6 +20,7 @@ class NoteCode(StrEnum):
     OVERDUE_COUNTED_LATE = "overdue_counted_late"
     COMPLETED_BEFORE_RECEIVED = "completed_before_received"
     OPEN_LEFT_OUT = "open_left_out"
+    DAYS_WITHOUT_TIMES = "days_without_times"
     # Events, attendance, postings, calls
     SCHEDULED_NOT_COUNTED = "scheduled_not_counted"
     UNIQUE_TRAINEES = "unique_trainees"

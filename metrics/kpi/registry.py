@@ -12,6 +12,7 @@ from pathlib import Path
 
 from metrics.kpi.measures import MEASURES, SURVEY_KINDS, MeasureSpec
 from metrics.kpi.stats import COMPARATORS
+from metrics.kpi.workdays import DEFAULT_LUNCH_BREAK, DEFAULT_WORKING_HOURS, WorkingDay, counts_hours
 from metrics.messages import CharterError
 from metrics.settings import CONFIG_DIR
 
@@ -253,6 +254,25 @@ def _check_settings(entry: dict, spec: MeasureSpec, bad) -> None:
         # Only calendar-day deadlines move off a day off (민법 제161조); a business-day deadline ends on a working day.
         bad("roll_to_working_day는 달력일(day_mode = \"calendar\") 기한에만 씁니다 / roll_to_working_day applies to "
             "calendar days only: delete it, or write day_mode = \"calendar\"")
+    _check_hours(entry, bad)
+
+
+def _check_hours(entry: dict, bad) -> None:
+    """The working-hours settings: only where the law counts hours, and office hours that make sense."""
+    given = [key for key in ("count_hours", "working_hours", "lunch_break") if key in entry]
+    if not given:
+        return
+    days, day_mode = entry.get("days"), entry.get("day_mode")
+    if isinstance(days, int) and day_mode in DAY_MODES and not counts_hours(days, day_mode):
+        bad(f"{', '.join(given)}: 시간 단위 계산은 5일 이하 영업일 기한에만 씁니다 / hours are counted only for a "
+            "business-day deadline of 5 days or less (민원처리법 제19조 ①): delete it")
+        return
+    hours, lunch = entry.get("working_hours", DEFAULT_WORKING_HOURS), entry.get("lunch_break", DEFAULT_LUNCH_BREAK)
+    if isinstance(hours, str) and isinstance(lunch, str):
+        try:
+            WorkingDay.parse(hours, lunch)
+        except ValueError as exc:
+            bad(str(exc))
 
 
 def _setting_problem(kind: str, value) -> str | None:
@@ -263,6 +283,8 @@ def _setting_problem(kind: str, value) -> str | None:
         return "0보다 큰 수로 쓰세요 / write a number above 0"
     if kind == "bool" and not isinstance(value, bool):
         return "true 또는 false로 쓰세요 / write true or false"
+    if kind == "hours" and not isinstance(value, str):
+        return '"09:00-18:00"처럼 따옴표 안에 쓰세요 / write it in quotes, e.g. "09:00-18:00"'
     if kind == "day_mode" and value not in DAY_MODES:
         return 'write "business" or "calendar"'
     if kind == "survey_kind" and value not in SURVEY_KINDS:

@@ -50,6 +50,10 @@ class KpiResult:
     ci_high: float | None
     ytd: bool
     projection: float | None
+    # The band of the projection: lowest and highest of the year ends each earlier year's own pace gives
+    # (None without a projection, or with too few earlier years: extra["band_years"] says how many).
+    projection_low: float | None
+    projection_high: float | None
     numerator: float | None
     denominator: float | None
     pending: int | None
@@ -136,31 +140,30 @@ def _missing_upload_note(kind: str, year: int) -> Note:
 
 
 def _judged(kpi: Kpi, frames: YearFrames, period: Period, measured: MeasureResult, notes: list[Note]) -> KpiResult:
-    target, extra, projection = kpi.target, {}, None
+    target, extra, projection, band = kpi.target, {}, None, (None, None)
     if target is None:
         status, conclusive = "tracked", None
     elif kpi.spec.paced and period.is_current:
         proj = paced_projection(measured.value, _history_for(kpi, frames), period.today)
-        projection = proj.value
+        projection, band = proj.value, (proj.low, proj.high)
         if target.comparator in (">=", ">") and compare(measured.value, target.comparator, target.value):
             status = "met"  # a yearly count already reached cannot be lost before the year ends
         else:
             status = "on_track" if compare(proj.value, target.comparator, target.value) else "at_risk"
         conclusive = None
         extra = {"projection_method": proj.method, "reached_share": proj.reached_share, "history_years": list(proj.history_years),
-                 "projection_low": proj.low, "projection_high": proj.high}
+                 "band_years": proj.band_years}
         due = _usual_last_day(kpi, frames, period) if status != "met" and measured.value == 0 else None
         if due is not None:
             # Not held yet, but earlier years held it as late as `due`: scheduled, not a projection of 0.
-            status, projection = "scheduled", None
-            extra["projection_low"] = extra["projection_high"] = None
+            status, projection, band = "scheduled", None, (None, None)
             extra["usual_last_day"] = due.isoformat()
             notes.append(Note(
                 NoteCode.NOT_YET_DUE, f"예정: 예년에는 늦게는 {due.month}월 {due.day}일에 개최 (그 날이 지나도록 없으면 달성 위험)",
                 f"scheduled: earlier years held it as late as {due:%d %B}; at risk if not held by then",
             ))
         else:
-            notes.append(_projection_note(proj.method, proj.value, proj.low, proj.high))
+            notes.append(_projection_note(proj.method, proj.value, proj.low, proj.high, proj.band_years))
     else:
         status = "met" if compare(measured.value, target.comparator, target.value) else "not_met"
         conclusive = interval_conclusive(measured.ci, target.comparator, target.value) if kpi.spec.sample else True
@@ -170,7 +173,7 @@ def _judged(kpi: Kpi, frames: YearFrames, period: Period, measured: MeasureResul
         ))
     if period.is_current:
         notes.append(Note(NoteCode.YEAR_TO_DATE, f"{period.as_of:%Y-%m-%d}까지", "year to date"))
-    return _result(kpi, period, measured, status, conclusive, projection, notes, extra)
+    return _result(kpi, period, measured, status, conclusive, projection, notes, extra, band)
 
 
 # How each projection method is said, in Korean and English.
@@ -181,11 +184,14 @@ PROJECTION_METHODS = {
 }
 
 
-def _projection_note(method: str, value: float, low: float | None = None, high: float | None = None) -> Note:
+def _projection_note(method: str, value: float, low: float | None = None, high: float | None = None,
+                     band_years: int = 0) -> Note:
     ko, en = PROJECTION_METHODS[method]
-    band_ko = band_en = ""
     if low is not None and high is not None:
         band_ko, band_en = f" (예년 속도별 범위 {low:,.1f}~{high:,.1f})", f" (range by earlier years' pace {low:,.1f}–{high:,.1f})"
+    else:  # said, not left out: a missing range must not read as a sure projection (0 or 1 earlier year)
+        band_ko = f" (범위 없음: 예년 자료 {band_years}년뿐)" if band_years else " (범위 없음: 예년 자료 없음)"
+        band_en = f" (no range: only {band_years} earlier year)" if band_years else " (no range: no earlier years)"
     return Note(NoteCode.PROJECTED, f"연말 추정 {value:,.1f}{band_ko} — {ko}", f"year-end projection {value:,.1f}{band_en} — {en}")
 
 
@@ -224,7 +230,8 @@ def _history_for(kpi: Kpi, frames: YearFrames) -> pd.DataFrame | None:
 
 
 def _result(
-    kpi: Kpi, period: Period, m: MeasureResult, status: str, conclusive, projection, notes: list[Note], extra: dict
+    kpi: Kpi, period: Period, m: MeasureResult, status: str, conclusive, projection, notes: list[Note], extra: dict,
+    band: tuple[float | None, float | None] = (None, None),
 ) -> KpiResult:
     target = kpi.target
     ci = m.ci if m.value is not None else None
@@ -234,7 +241,7 @@ def _result(
         target=None if target is None else target.value, comparator=None if target is None else target.comparator,
         status=status, conclusive=conclusive, n=int(m.n),
         ci_low=None if ci is None else float(ci[0]), ci_high=None if ci is None else float(ci[1]),
-        ytd=period.is_current, projection=projection,
+        ytd=period.is_current, projection=projection, projection_low=band[0], projection_high=band[1],
         numerator=m.numerator, denominator=m.denominator, pending=m.pending,
         notes=tuple(notes), small_sample=bool(kpi.spec.sample and m.value is not None and m.n < SMALL_SAMPLE),
         source=kpi.source, measure=kpi.measure, clause=kpi.clause,

@@ -81,14 +81,19 @@ class Projection:
     reached_share: float | None
     history_years: tuple[int, ...]
     # The band the earlier years' own paces give: the projection as each year alone would make it
-    # (lowest, highest); None without history or with a single year.
+    # (lowest, highest); None with fewer than MIN_BAND_YEARS such years.
     low: float | None = None
     high: float | None = None
+    band_years: int = 0  # how many earlier years gave a pace of their own (the band needs MIN_BAND_YEARS)
+
+
+# One earlier year gives one pace: a "band" from it would be a single number dressed as a range.
+MIN_BAND_YEARS = 2
 
 
 def _band(values: list[float]) -> tuple[float | None, float | None]:
-    """(lowest, highest) of the per-year projections; (None, None) for fewer than two years."""
-    if len(values) < 2:
+    """(lowest, highest) of the per-year projections; (None, None) for fewer than MIN_BAND_YEARS years."""
+    if len(values) < MIN_BAND_YEARS:
         return None, None
     return float(min(values)), float(max(values))
 
@@ -141,9 +146,15 @@ def paced_projection(current: float, history: pd.DataFrame | None, today: date) 
         return Projection(current / elapsed, "linear", elapsed, ())
     if share <= 0:
         totals = history.groupby("year")["n"].sum()  # zero years included, as in the mean
-        low, high = _band([current + float(t) for t in totals])
-        return Projection(current + mean_total, "history_additive", 0.0, years, low, high)
+        paces = [current + float(t) for t in totals]
+        return Projection(current + mean_total, "history_additive", 0.0, years, *_band(paces), len(paces))
     per_year = _per_year(history, today)
+    # A year that had reached nothing by today has no pace of its own to divide by: it is not in the band.
     paces = [current / r for r in (per_year["reached"] / per_year["total"]) if r > 0]
     low, high = _band(paces)
-    return Projection(current / share, "history", share, years, low, high)
+    value = current / share
+    if low is not None:
+        # The pooled share counts such a year too, so the projection can fall outside the others' paces:
+        # the band is stretched to hold it rather than shown beside it.
+        low, high = min(low, value), max(high, value)
+    return Projection(value, "history", share, years, low, high, len(paces))

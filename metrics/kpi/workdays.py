@@ -11,13 +11,17 @@ When the last day of a calendar-day deadline (received + N) is a Saturday, Sunda
 the deadline ends on the next working day instead (민법 제161조); `deadline_dates(..., roll=True)`
 gives that day, and measures_cases.classify_cases counts a case done by it as met.
 
-Deadlines of 5 days or less under 민원처리법 (시행령 제19조) are counted in working hours, 8 a day,
-from the hour of receipt. The stored cases carry dates, not hours, and no charter deadline is that
-short (the shortest is 7 days), so hours are not counted here: see docs/kpi-definitions.md.
+Deadlines of 5 days or less (민원 처리에 관한 법률 제19조 ①) are counted in hours from the time of
+receipt, one day being 8 working hours, and only working hours count: the office day (09:00-18:00 with
+lunch 12:00-13:00 unless the KPI says otherwise) of working days. `WorkingDay`, `add_working_hours` and
+`working_hours_between` count them; measures_cases.classify_cases applies them to a case that carries
+times, and counts whole days for one that has dates only.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
@@ -143,4 +147,123 @@ def is_working_day(dates) -> np.ndarray:
     ok = ~np.isnat(d)
     if ok.any():
         out[ok] = np.is_busday(d[ok], busdaycal=_calendar_for(d[ok]))
+    return out
+
+
+# 민원 처리에 관한 법률 제19조 ①: a period of 5 days or less is counted in hours from the time of receipt,
+# 8 working hours to the day, Saturdays and public holidays left out.
+HOURS_RULE_MAX_DAYS = 5
+HOURS_PER_DAY = 8
+# The usual office day of public bodies (국가공무원 복무규정 제9조): 09:00-18:00, lunch 12:00-13:00, 8 hours.
+DEFAULT_WORKING_HOURS = "09:00-18:00"
+DEFAULT_LUNCH_BREAK = "12:00-13:00"
+NO_LUNCH = "none"
+_SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def counts_hours(days: int, day_mode: str) -> bool:
+    """Whether the law counts this deadline in working hours: business days, 5 or fewer."""
+    return day_mode == "business" and days <= HOURS_RULE_MAX_DAYS
+
+
+def _span(text: str, what: str) -> tuple[int, int]:
+    """"09:00-18:00" as minutes after midnight (540, 1080); ValueError naming what is wrong."""
+    found = _SPAN.match(str(text))
+    if not found:
+        raise ValueError(f'{what}은(는) "09:00-18:00"처럼 씁니다 / write {what} as "09:00-18:00", not {text!r}')
+    h1, m1, h2, m2 = (int(g) for g in found.groups())
+    if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59 or h1 * 60 + m1 >= h2 * 60 + m2:
+        raise ValueError(f"{what} {text!r}: 시작이 끝보다 앞서야 합니다 / the start must come before the end")
+    return h1 * 60 + m1, h2 * 60 + m2
+
+
+@dataclass(frozen=True)
+class WorkingDay:
+    """The office hours of a working day, in minutes after midnight, with a lunch break not counted."""
+
+    start: int
+    end: int
+    lunch_start: int
+    lunch_end: int
+
+    @classmethod
+    def parse(cls, hours: str = DEFAULT_WORKING_HOURS, lunch: str = DEFAULT_LUNCH_BREAK) -> WorkingDay:
+        """From "09:00-18:00" and "12:00-13:00" ("none": no break); ValueError in Korean and English."""
+        start, end = _span(hours, "working_hours")
+        if str(lunch).strip().lower() == NO_LUNCH:
+            return cls(start, end, start, start)
+        lunch_start, lunch_end = _span(lunch, "lunch_break")
+        if lunch_start < start or lunch_end > end:
+            raise ValueError(f"lunch_break {lunch!r}: 근무시간 {hours} 안이어야 합니다 / must lie within the working hours")
+        return cls(start, end, lunch_start, lunch_end)
+
+    @property
+    def minutes(self) -> int:
+        """Working minutes in one day."""
+        return self.end - self.start - (self.lunch_end - self.lunch_start)
+
+    def worked_by(self, minute: np.ndarray) -> np.ndarray:
+        """Working minutes of a working day done by each clock minute (0 before the start, all after the end)."""
+        clock = np.clip(minute, self.start, self.end)
+        return clock - self.start - (np.clip(clock, self.lunch_start, self.lunch_end) - self.lunch_start)
+
+    def clock_at(self, worked: np.ndarray) -> np.ndarray:
+        """The clock minute at which `worked` (1..minutes) working minutes of the day are done."""
+        return self.start + worked + np.where(worked > self.lunch_start - self.start, self.lunch_end - self.lunch_start, 0)
+
+
+def as_minutes(values) -> np.ndarray:
+    """Timestamps (Series, array, list, or one) as datetime64[m]; missing -> NaT."""
+    if isinstance(values, np.ndarray) and np.issubdtype(values.dtype, np.datetime64):
+        return values.astype("datetime64[m]")
+    if isinstance(values, (date, pd.Timestamp, np.datetime64, str)):
+        values = [values]
+    return pd.to_datetime(pd.Series(values)).to_numpy().astype("datetime64[m]")
+
+
+def has_time(stamps: np.ndarray) -> np.ndarray:
+    """True where a timestamp carries a time of day (not midnight): a date alone says nothing of the hour."""
+    m = as_minutes(stamps)
+    return ~np.isnat(m) & (m != m.astype("datetime64[D]").astype("datetime64[m]"))
+
+
+def _working_clock(*stamps: np.ndarray) -> tuple[np.datetime64, np.busdaycalendar]:
+    """A day to count working minutes from, and the calendar, for every timestamp given."""
+    days = np.concatenate([s[~np.isnat(s)].astype("datetime64[D]") for s in stamps])
+    return days.min(), _calendar_for(days)
+
+
+def _minutes_since(stamps: np.ndarray, epoch, cal, day: WorkingDay) -> np.ndarray:
+    """Working minutes from `epoch` to each timestamp: whole working days before it, then its own day's."""
+    dates = stamps.astype("datetime64[D]")
+    before = np.busday_count(epoch, dates, busdaycal=cal).astype(np.int64) * day.minutes
+    clock = (stamps - dates.astype("datetime64[m]")).astype(np.int64)
+    return before + np.where(np.is_busday(dates, busdaycal=cal), day.worked_by(clock), 0)
+
+
+def add_working_hours(start, hours: float, day: WorkingDay) -> np.ndarray:
+    """The moment `hours` working hours after each start (NaT kept): a start outside working hours counts from
+    the next working minute, and a deadline ending with a day's last hour is that day's closing time."""
+    s = as_minutes(start)
+    out = np.full(s.shape, np.datetime64("NaT"), dtype="datetime64[m]")
+    ok = ~np.isnat(s)
+    if not ok.any():
+        return out
+    epoch, cal = _working_clock(s[ok])
+    target = _minutes_since(s[ok], epoch, cal, day) + int(round(hours * 60))
+    # Day k holds minutes (k*m, (k+1)*m]: a target on a day's boundary is that day's closing, not the next opening.
+    k, worked = np.divmod(target - 1, day.minutes)
+    dates = np.busday_offset(epoch, k, roll="forward", busdaycal=cal)
+    out[ok] = dates.astype("datetime64[m]") + day.clock_at(worked + 1).astype("timedelta64[m]")
+    return out
+
+
+def working_hours_between(start, end, day: WorkingDay) -> np.ndarray:
+    """Working hours from each start to each end; NaN where either is missing or the end comes first."""
+    s, e = as_minutes(start), as_minutes(end)
+    out = np.full(s.shape, np.nan)
+    ok = ~np.isnat(s) & ~np.isnat(e) & (e >= s)
+    if ok.any():
+        epoch, cal = _working_clock(s[ok], e[ok])
+        out[ok] = (_minutes_since(e[ok], epoch, cal, day) - _minutes_since(s[ok], epoch, cal, day)) / 60
     return out

@@ -75,6 +75,14 @@ def previous_text(s: KpiSection, words: Words) -> str:
     return words.value(s.previous.value, s.result.unit)
 
 
+def band_text(r, words: Words) -> str:
+    """The projection's range, or why there is none (the same words as the scorecard card)."""
+    if r.projection_low is not None and r.projection_high is not None:
+        return words.t("kpi.band", low=words.value(r.projection_low, r.unit), high=words.value(r.projection_high, r.unit))
+    years = r.extra.get("band_years", 0)
+    return words.t("kpi.no_band_years", years=years) if years else words.t("kpi.no_band_history")
+
+
 def facts(s: KpiSection, report: Report, words: Words) -> list[tuple[str, str]]:
     """A promise's facts as (label, text) pairs, in the order every format shows them."""
     r = s.result
@@ -82,7 +90,7 @@ def facts(s: KpiSection, report: Report, words: Words) -> list[tuple[str, str]]:
     if r.ytd:
         value += f" ({words.t('kpi.ytd', day=words.day(report.today))})"
     if r.projection is not None:
-        value += " · " + words.t("kpi.projection", value=words.value(r.projection, r.unit))
+        value += " · " + words.t("kpi.projection", value=words.value(r.projection, r.unit)) + f" ({band_text(r, words)})"
     out = [(words.t("kpi.target"), words.target(r.comparator, r.target, r.unit)), (words.t("kpi.value"), value)]
     if r.ci_low is not None:
         sure = {True: " · " + words.t("kpi.conclusive"), False: " · " + words.t("kpi.inconclusive")}.get(r.conclusive, "")

@@ -25,7 +25,7 @@ class Setting:
     """A measure-specific setting a KPI may or must give in registry.toml."""
 
     name: str
-    type: str  # int | float | bool | day_mode | survey_kind
+    type: str  # int | float | bool | day_mode | survey_kind | hours ("HH:MM-HH:MM")
     required: bool
     help: str
 
@@ -57,6 +57,13 @@ class MeasureSpec:
 
 DAYS = Setting("days", "int", True, "기한 일수 / deadline in days, e.g. days = 15")
 DAY_MODE = Setting("day_mode", "day_mode", True, 'day_mode = "business" (영업일) or "calendar" (달력일)')
+# A business-day deadline of 5 days or less is counted in working hours (민원처리법 제19조 ①).
+HOURS_SETTINGS = (
+    Setting("count_hours", "bool", False, "count_hours = false: 5일 이하 영업일 기한도 일 단위로 셈 (기본 true, "
+            "민원처리법 제19조 ①) / count whole days even for a deadline of 5 business days or less (default true)"),
+    Setting("working_hours", "hours", False, 'working_hours = "09:00-18:00" (기본값 / default): 근무시간 / office hours'),
+    Setting("lunch_break", "hours", False, 'lunch_break = "12:00-13:00" (기본값 / default; "none": 없음) / lunch, not counted'),
+)
 SCALE = Setting("scale", "float", True, "만점 / the scale the target speaks of, e.g. scale = 10")
 
 MEASURES: dict[str, MeasureSpec] = {
@@ -67,7 +74,8 @@ MEASURES: dict[str, MeasureSpec] = {
             (DAYS, DAY_MODE, Setting("interim_counts", "bool", False, "interim_counts = true: 중간 안내도 답변으로 인정"),
              Setting("roll_to_working_day", "bool", False,
                      "roll_to_working_day = false: 달력일 기한의 말일이 토·일·공휴일이어도 다음 근무일로 미루지 않음 "
-                     "(기본 true, 민법 제161조) / keep a calendar deadline ending on a day off (default true)")),
+                     "(기본 true, 민법 제161조) / keep a calendar deadline ending on a day off (default true)"),
+             *HOURS_SETTINGS),
             summary="Share of the year's cases answered within `days` (business or calendar); pending left out.",
             rows=measures_rows.deadline_rows,
         ),

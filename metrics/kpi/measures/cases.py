@@ -5,7 +5,8 @@ it took; a case still open is judged on today, whatever year it belongs to (Peri
 late ("overdue") once its deadline has passed and pending before that. Pending cases are left
 out of the share and reported beside it. A calendar-day deadline whose last day is a Saturday,
 Sunday or public holiday ends on the next working day (민법 제161조; the KPI's `roll_to_working_day`
-setting, on by default); business-day deadlines (민원처리법) are counted as workdays.py says.
+setting, on by default); business-day deadlines (민원처리법) are counted as workdays.py says, in
+working hours for a deadline of 5 days or less when the case carries times (법 제19조 ①).
 
 `judge_cases` is the one place this rule is applied: the scorecard, the area pages, the explorer
 and the exports all call it, so a case has the same state wherever it is shown.
@@ -18,7 +19,19 @@ import pandas as pd
 
 from metrics.kpi.measures.base import MeasureResult, Period, dates64, settings_get, share_result
 from metrics.kpi.notes import Note, NoteCode
-from metrics.kpi.workdays import days_taken, deadline_dates
+from metrics.kpi.workdays import (
+    DEFAULT_LUNCH_BREAK,
+    DEFAULT_WORKING_HOURS,
+    HOURS_PER_DAY,
+    WorkingDay,
+    add_working_hours,
+    as_minutes,
+    counts_hours,
+    days_taken,
+    deadline_dates,
+    has_time,
+    working_hours_between,
+)
 
 STATES = ("met", "late", "overdue", "pending", "invalid")
 # The states a deadline share does not simply count as met or late, and how its note says so.
@@ -38,6 +51,23 @@ def done_dates(rows: pd.DataFrame, interim_counts: bool) -> np.ndarray:
     return done
 
 
+def done_times(rows: pd.DataFrame, interim_counts: bool) -> np.ndarray:
+    """done_dates to the minute: the moment a case counts as answered (midnight when only its date is known)."""
+    done = as_minutes(rows["completed"])
+    if interim_counts and "interim" in rows.columns:
+        done = np.fmin(done, as_minutes(rows["interim"]))
+    return done
+
+
+def hours_rule(params: dict) -> WorkingDay | None:
+    """The office day a deadline is counted on in working hours (민원처리법 제19조 ①: business days, 5 or
+    fewer), or None when it is counted in whole days; `count_hours = false` keeps whole days."""
+    if not counts_hours(int(params["days"]), params["day_mode"]) or not settings_get(params, "count_hours", True):
+        return None
+    return WorkingDay.parse(settings_get(params, "working_hours", DEFAULT_WORKING_HOURS),
+                            settings_get(params, "lunch_break", DEFAULT_LUNCH_BREAK))
+
+
 def rolls_to_working_day(params: dict) -> bool:
     """Whether a deadline KPI's last day moves off a weekend or holiday (민법 제161조): its
     `roll_to_working_day` setting, on by default for calendar days; business days never roll."""
@@ -46,12 +76,17 @@ def rolls_to_working_day(params: dict) -> bool:
 
 
 def classify_cases(
-    rows: pd.DataFrame, days: int, day_mode: str, as_of, interim_counts: bool = False, roll: bool = False
+    rows: pd.DataFrame, days: int, day_mode: str, as_of, interim_counts: bool = False, roll: bool = False,
+    hours: WorkingDay | None = None,
 ) -> pd.DataFrame:
     """Each case with done_on, days_taken, deadline, state (met/late/overdue/pending/invalid), days_over.
 
     `roll` (calendar days only): a deadline whose last day is a Saturday, Sunday or public holiday
     ends on the next working day (민법 제161조), so a case done by then is met.
+    `hours` (a business-day deadline of 5 days or less): a case whose receipt, and answer if any, carry a
+    time of day is counted in working hours of that office day (days * 8 hours from receipt); the others
+    in whole days as above. Two columns more then: deadline_at (the moment, NaT for whole days) and
+    counted_in ("hours" or "days").
     """
     received = dates64(rows["received"])
     done = done_dates(rows, interim_counts)
@@ -87,6 +122,36 @@ def classify_cases(
     out["deadline"] = deadline
     out["state"] = pd.Series(state, index=rows.index, dtype="str")
     out["days_over"] = days_over
+    return out if hours is None else _in_working_hours(out, rows, days, as_of64, interim_counts, hours)
+
+
+def _in_working_hours(out: pd.DataFrame, rows: pd.DataFrame, days: int, as_of64, interim_counts: bool,
+                      hours: WorkingDay) -> pd.DataFrame:
+    """The cases with times judged again in working hours; days_taken and days_over in days of 8 hours."""
+    received, done = as_minutes(rows["received"]), done_times(rows, interim_counts)
+    is_done = ~np.isnat(done)
+    timed = has_time(received) & (~is_done | has_time(done))  # a date alone cannot be placed in the day
+    deadline_at = np.full(received.shape, np.datetime64("NaT"), dtype="datetime64[m]")
+    out["counted_in"] = pd.Series(np.where(timed, "hours", "days"), index=rows.index, dtype="str")
+    if timed.any():
+        limit = days * HOURS_PER_DAY
+        deadline_at[timed] = add_working_hours(received[timed], limit, hours)
+        taken = working_hours_between(received[timed], done[timed], hours)
+        # An open case is judged on the whole of `as_of` (a date): late once that day is past its deadline's day.
+        end_of_day = np.full(taken.shape, as_of64 + np.timedelta64(1, "D")).astype("datetime64[m]")
+        so_far = working_hours_between(received[timed], end_of_day, hours)
+        t_done, t_deadline = is_done[timed], deadline_at[timed]
+        state = np.select(
+            [t_done & np.isnan(taken), t_done & (done[timed] <= t_deadline), t_done,
+             ~t_done & (as_of64 > t_deadline.astype("datetime64[D]"))],
+            ["invalid", "met", "late", "overdue"], default="pending",
+        )
+        over = np.where(state == "late", taken - limit, np.where(state == "overdue", so_far - limit, np.nan))
+        out.loc[timed, "state"] = state
+        out.loc[timed, "days_taken"] = taken / HOURS_PER_DAY
+        out.loc[timed, "days_over"] = over / HOURS_PER_DAY
+        out.loc[timed, "deadline"] = t_deadline.astype("datetime64[D]")
+    out["deadline_at"] = deadline_at
     return out
 
 
@@ -107,7 +172,7 @@ def judge_cases(rows: pd.DataFrame, params: dict, period: Period) -> pd.DataFram
     """
     return classify_cases(
         rows, int(params["days"]), params["day_mode"], period.open_items_as_of,
-        bool(settings_get(params, "interim_counts", False)), rolls_to_working_day(params),
+        bool(settings_get(params, "interim_counts", False)), rolls_to_working_day(params), hours_rule(params),
     )
 
 
@@ -130,7 +195,15 @@ def deadline_share(rows: pd.DataFrame, params: dict, period: Period, frames: dic
         "days": days,
         "day_mode": params["day_mode"],
     }
-    return share_result(met, met + missed, int(counts["pending"]), _deadline_notes(counts), extra)
+    notes = _deadline_notes(counts)
+    if "counted_in" in cls.columns:  # a deadline the law counts in hours: say how many had only dates
+        extra["counted_in_hours"] = int((cls["counted_in"] == "hours").sum())
+        by_days = len(cls) - extra["counted_in_hours"]
+        if by_days:
+            notes += (Note(NoteCode.DAYS_WITHOUT_TIMES, f"시각 없는 {by_days}건은 일 단위로 판단 (5일 이하 기한은 시간 단위)",
+                           f"{by_days} without times of receipt and answer judged in whole working days "
+                           "(a deadline of 5 days or less counts hours)"),)
+    return share_result(met, met + missed, int(counts["pending"]), notes, extra)
 
 
 def _deadline_notes(counts: pd.Series) -> tuple[Note, ...]:

@@ -230,9 +230,10 @@ def year_series(
         r = evaluate_kpi(kpi, frames, Period(year, today))
         records.append({"year": year, "value": r.value, "target": r.target, "status": r.status, "n": r.n,
                         "ci_low": r.ci_low, "ci_high": r.ci_high, "pending": r.pending,
-                        "projection": r.projection, "ytd": r.ytd})
+                        "projection": r.projection, "projection_low": r.projection_low,
+                        "projection_high": r.projection_high, "band_years": r.extra.get("band_years"), "ytd": r.ytd})
     return pd.DataFrame(records, columns=["year", "value", "target", "status", "n", "ci_low", "ci_high",
-                                          "pending", "projection", "ytd"])
+                                          "pending", "projection", "projection_low", "projection_high", "band_years", "ytd"])
 
 
 def story_from_frames(
