@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from metrics import measures_cases, measures_counts, measures_rows, measures_surveys
+from metrics import measures_cases, measures_counts, measures_explore, measures_rows, measures_surveys
+from metrics.contract import load_contract
 
-SURVEY_KINDS = ("exhibitor_survey", "trainee_survey", "future_talent_survey")
+SURVEYS = "survey"  # among a measure's kinds: every kind the data contract declares a survey
 UNITS = ("share", "count", "points", "days")
 
 
@@ -33,18 +34,26 @@ class MeasureSpec:
 
     name: str
     fn: Callable
-    kinds: tuple[str, ...]
+    reads: tuple[str, ...]  # the kinds it can read; SURVEYS for every survey kind
     unit: str
     needs_target: bool
     settings: tuple[Setting, ...] = ()
     sample: bool = False  # a survey: interval and conclusive verdict
     paced: bool = False  # a count: projected to the year end while the year runs
+    paced_rows: str = ""  # SQL condition on the stored rows a paced count counts in earlier years ("" for all)
     summary: str = ""
     rows: Callable | None = None  # (rows, settings, period, frames, target) -> the rows behind, with state and reason
+    explore: measures_explore.RowJudge | None = None  # how the explorer shows the kind's rows judged by the KPIs
 
     def setting(self, name: str) -> Setting | None:
         """The setting called `name`, if the measure has one."""
         return next((s for s in self.settings if s.name == name), None)
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The upload kinds the measure can read, SURVEYS spelled out from the data contract."""
+        surveys = load_contract().survey_kinds
+        return tuple(k for name in self.reads for k in (surveys if name == SURVEYS else (name,)))
 
     def kinds_needed(self, source: str, params: dict) -> tuple[str, ...]:
         """Upload kinds that must cover the year: the source and any kind named by a setting."""
@@ -66,7 +75,7 @@ MEASURES: dict[str, MeasureSpec] = {
                      "roll_to_working_day = false: 달력일 기한의 말일이 토·일·공휴일이어도 다음 근무일로 미루지 않음 "
                      "(기본 true, 민법 제161조) / keep a calendar deadline ending on a day off (default true)")),
             summary="Share of the year's cases answered within `days` (business or calendar); pending left out.",
-            rows=measures_rows.deadline_rows,
+            rows=measures_rows.deadline_rows, explore=measures_explore.DEADLINES,
         ),
         MeasureSpec(
             "median_days", measures_cases.median_days, ("cases",), "days", False,
@@ -80,16 +89,17 @@ MEASURES: dict[str, MeasureSpec] = {
         ),
         MeasureSpec(
             "completed_enrolments", measures_counts.completed_enrolments, ("attendance",), "count", True, paced=True,
+            paced_rows="completed",
             summary="Completed enrolments of courses that ended in the year; unique trainees beside.",
             rows=measures_rows.enrolment_rows,
         ),
         MeasureSpec(
-            "survey_mean", measures_surveys.survey_mean, SURVEY_KINDS, "points", True, (SCALE,), sample=True,
+            "survey_mean", measures_surveys.survey_mean, (SURVEYS,), "points", True, (SCALE,), sample=True,
             summary="Mean overall score converted to `scale` points, with a 95% t interval.",
             rows=measures_rows.survey_mean_rows,
         ),
         MeasureSpec(
-            "survey_satisfied_share", measures_surveys.survey_satisfied_share, SURVEY_KINDS, "share", True,
+            "survey_satisfied_share", measures_surveys.survey_satisfied_share, (SURVEYS,), "share", True,
             (SCALE, Setting("satisfied_at", "float", True, "만족 기준 / satisfied_at = 4.0 (on `scale`)")),
             sample=True,
             summary="Share of respondents whose score on `scale` is at least `satisfied_at`, with a Wilson interval.",
@@ -105,7 +115,7 @@ MEASURES: dict[str, MeasureSpec] = {
             "posting_duration_share", measures_counts.posting_duration_share, ("postings",), "share", True,
             (Setting("months", "int", True, "게시 개월 수 / months = 5"),),
             summary="Share of the exhibition year's postings online at least `months` calendar months.",
-            rows=measures_rows.posting_rows,
+            rows=measures_rows.posting_rows, explore=measures_explore.POSTINGS,
         ),
         MeasureSpec(
             "calls_within_rings", measures_counts.calls_within_rings, ("calls",), "share", True,

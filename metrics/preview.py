@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from metrics import schema, store, versions
+from metrics import kinds, schema, store, versions
 
 if TYPE_CHECKING:
     from metrics.ingest import Prepared
@@ -95,7 +95,7 @@ def preview(engine: Engine, prepared: Prepared) -> ImportPreview:
 
 def preview_rows(engine: Engine, kind: str, sha256: str, rows: pd.DataFrame, *, rows_held: int = 0) -> ImportPreview:
     """What store.import_rows would do with these canonical rows of `kind` from the file `sha256`."""
-    table = schema.KIND_TABLES[kind].table
+    table = kinds.table_of(kind)
     keyed = _keyed(rows, kind)
     with engine.connect() as conn:
         same = same_file(conn, sha256)

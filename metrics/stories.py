@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from metrics.contract import load_contract
 from metrics.frames import YearFrames, data_years, default_year, load_questions, load_year_frames
 from metrics.measures_base import Period
 from metrics.measures_cases import completion_days, judge_cases
@@ -23,12 +24,6 @@ from metrics.scorecard import KpiResult, evaluate_kpi, filter_rows
 from metrics.stories_surveys import course_breakdown, likert_distribution, question_means, rating_distribution
 from metrics.targets import registry_for_year
 
-# The date that places a row in a month of its year, per kind.
-MONTH_COLUMNS = {
-    "cases": "received", "events": "date", "attendance": "end_date", "postings": "posted_from",
-    "calls": "call_time", "exhibitor_survey": "response_date", "trainee_survey": "response_date",
-    "future_talent_survey": "response_date",
-}
 SERIES_COLUMNS = ["month", "value", "n", "numerator", "denominator", "pending", "ci_low", "ci_high"]
 
 
@@ -55,7 +50,7 @@ def monthly_series(kpi: Kpi, frames: YearFrames, today: date) -> pd.DataFrame:
     """
     period = Period(frames.year, today)
     rows = filter_rows(frames.frame(kpi.source), kpi.filter)
-    column = MONTH_COLUMNS[kpi.source]
+    column = load_contract().kind(kpi.source).period  # the date that places a row in a month
     if rows.empty or column not in rows.columns:
         return pd.DataFrame(columns=SERIES_COLUMNS)
     months = pd.to_datetime(rows[column]).dt.month

@@ -9,11 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from metrics.contract import load_contract
 from metrics.frames import frames_from_dict
 from metrics.registry import (
     REGISTRY_PATH,
     RegistryError,
-    load_contract,
     load_registry,
     parse_registry,
     registry_from_text,

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
-from metrics import schema, store
+from metrics import kinds, schema, store
+from metrics.contract import load_contract
 
 pytestmark = pytest.mark.db
 
@@ -72,7 +73,7 @@ def _import(engine, kind: str, number: int, cells: list[tuple[int, int]]):
 
 def _live(engine, kind: str) -> list[tuple[str, str]]:
     """The live rows' (natural key, content hash), sorted: what a scorecard can see of a kind."""
-    table = schema.KIND_TABLES[kind].table
+    table = kinds.table_of(kind)
     query = select(table.c.nk, table.c.row_hash).where(table.c.active.is_(True))
     with engine.connect() as conn:
         return sorted(tuple(r) for r in conn.execute(query))
@@ -85,14 +86,14 @@ def _wipe(engine) -> None:
 
 
 def _no_live_row_from_an_undone_upload(engine, kind: str) -> bool:
-    table, u = schema.KIND_TABLES[kind].table, schema.uploads.c
+    table, u = kinds.table_of(kind), schema.uploads.c
     query = (select(table.c.id).join(schema.uploads, schema.uploads.c.id == table.c.upload_id)
              .where(table.c.active.is_(True), u.undone_at.is_not(None)))
     with engine.connect() as conn:
         return conn.execute(query).first() is None
 
 
-KINDS = sorted(schema.KIND_TABLES)
+KINDS = sorted(load_contract().kinds)
 uploads_strategy = st.lists(
     st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2)), min_size=0, max_size=5), min_size=1, max_size=5
 )

@@ -9,7 +9,7 @@ import streamlit as st
 
 from metrics import blank_templates, course_aliases, freshness, store
 from metrics.canonical import UploadOptions
-from metrics.contract import KIND_NAMES
+from metrics.contract import load_contract
 from metrics.ingest import RejectedFileError
 from metrics.settings import load_settings
 from ui import access, data, plain, shell, tables
@@ -178,7 +178,7 @@ def blank_template_downloads() -> None:
     st.subheader(t("upload.blank_templates"), divider="gray")
     st.caption(t("upload.blank_help"))
     cols = st.columns(4)
-    for i, kind in enumerate(KIND_NAMES):
+    for i, kind in enumerate(load_contract().kinds):
         cols[i % 4].download_button(
             t(f"values.kind.{kind}"), _blank(kind), help=steps.kind_name(kind), file_name=f"{kind}_template.xlsx", on_click="ignore",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:",
