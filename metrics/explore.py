@@ -43,6 +43,7 @@ class Dataset:
     judges: tuple[MeasureSpec, ...] = ()  # measures that judge the rows for the explorer (cases: by deadline)
     dates: tuple[str, ...] = ()  # read back as datetimes, whatever the driver returns
     flags: tuple[str, ...] = ()  # read back as booleans
+    pseudonymised: bool = False  # people are stored only as keyed pseudonyms (the kind has personal columns)
 
     @property
     def has_questions(self) -> bool:
@@ -69,6 +70,7 @@ def _dataset(kind: KindSpec) -> Dataset:
         judges=tuple(m for m in MEASURES.values() if m.explore is not None and kind.name in m.kinds),
         dates=tuple(c for c in date_columns(kind) if c in shown),
         flags=tuple(c for c in boolean_columns(kind) if c in shown),
+        pseudonymised=any(c.type == "personal" for c in kind.columns),
     )
 
 

@@ -1,7 +1,9 @@
 """The story behind each KPI, for its page: series, breakdowns, distributions and case lists.
 
 Everything here returns plain data (frozen dataclasses and DataFrames), never figures. The
-functions on frames are pure; `kpi_story` and `year_series` read the store.
+functions on frames are pure; `kpi_story` and `year_series` read the store. What a measure shows
+beside its series (breakdown, distribution, late cases, unmatched courses) is registered with the
+measure (MeasureSpec.details; the parts live in stories_cases, stories_counts and stories_surveys).
 """
 
 from __future__ import annotations
@@ -9,19 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
 from metrics.contract import load_contract
 from metrics.frames import YearFrames, data_years, default_year, load_questions, load_year_frames
 from metrics.measures_base import Period
-from metrics.measures_cases import completion_days, judge_cases
-from metrics.measures_counts import courses_ended, events_held, judge_postings, within_rings
-from metrics.measures_surveys import course_keys, coverage_table
 from metrics.registry import Kpi, Registry, load_registry
 from metrics.scorecard import KpiResult, evaluate_kpi, filter_rows
-from metrics.stories_surveys import course_breakdown, likert_distribution, question_means, rating_distribution
+from metrics.stories_counts import UNMATCHED_COLUMNS
+from metrics.stories_surveys import likert_distribution, question_means
 from metrics.targets import registry_for_year
 
 SERIES_COLUMNS = ["month", "value", "n", "numerator", "denominator", "pending", "ci_low", "ci_high"]
@@ -68,141 +67,16 @@ def monthly_series(kpi: Kpi, frames: YearFrames, today: date) -> pd.DataFrame:
     return out
 
 
-def case_list(kpi: Kpi, frames: YearFrames, today: date, states=("late", "overdue", "pending")) -> pd.DataFrame:
-    """Cases of a deadline KPI in the given states, with deadline and days over, latest first."""
-    rows = filter_rows(frames.frame("cases"), kpi.filter)
-    if kpi.measure != "deadline_share" or rows.empty:
-        return pd.DataFrame(columns=["ref", "title", "received", "done_on", "deadline", "days_taken", "state", "days_over"])
-    cls = judge_cases(rows, kpi.params, Period(frames.year, today))
-    cls = cls[cls["state"].isin(states)]
-    keep = [c for c in ("ref", "title", "case_type", "received", "completed", "interim", "done_on", "deadline",
-                        "days_taken", "state", "days_over") if c in cls.columns]
-    return cls[keep].sort_values(["state", "received"], ascending=[True, False]).reset_index(drop=True)
-
-
-def days_histogram(kpi: Kpi, frames: YearFrames, today: date) -> pd.DataFrame:
-    """How many completed cases took each number of days, and whether that is within the deadline.
-
-    A deadline KPI's cases are judged by judge_cases (days to the answer, an interim notice where it
-    counts); a KPI without a deadline shows days to completion, all "within".
-    """
-    rows = filter_rows(frames.frame("cases"), kpi.filter)
-    if rows.empty:
-        return pd.DataFrame(columns=["days", "count", "within"])
-    if kpi.measure == "deadline_share":
-        cls = judge_cases(rows, kpi.params, Period(frames.year, today))
-        done = cls[cls["state"].isin(("met", "late"))]
-        taken, within = done["days_taken"].astype("int64"), done["state"] == "met"
-    else:
-        days = completion_days(rows, kpi.params)
-        taken = pd.Series(days[~np.isnan(days)]).astype("int64")
-        within = pd.Series(True, index=taken.index)
-    grouped = within.groupby(taken.to_numpy())
-    out = pd.DataFrame({"days": grouped.size().index.astype("int64"), "count": grouped.size().to_numpy(),
-                        "within": grouped.all().to_numpy()})
-    out.attrs["deadline"] = int(kpi.params["days"]) if kpi.measure == "deadline_share" else None
-    return out
-
-
-def case_type_summary(frames: YearFrames, today: date, registry: Registry | None = None) -> pd.DataFrame:
-    """Every deadline KPI of the registry on the year's cases: met, late, overdue, pending, share."""
-    registry = registry or load_registry()
-    period = Period(frames.year, today)
-    cases = frames.frame("cases")
-    records = []
-    for kpi in registry:
-        if kpi.measure != "deadline_share" or cases.empty:
-            continue
-        cls = judge_cases(filter_rows(cases, kpi.filter), kpi.params, period)
-        counts = cls["state"].value_counts()
-        met, late, overdue = (int(counts.get(s, 0)) for s in ("met", "late", "overdue"))
-        decided = met + late + overdue
-        records.append({"id": kpi.id, "title_ko": kpi.title_ko, "case_type": ", ".join(v for vs in kpi.filter.values() for v in vs),
-                        "met": met, "late": late, "overdue": overdue, "pending": int(counts.get("pending", 0)),
-                        "share": met / decided if decided else None})
-    return pd.DataFrame(records, columns=["id", "title_ko", "case_type", "met", "late", "overdue", "pending", "share"])
-
-
-def unmatched_courses(kpi: Kpi, frames: YearFrames, today: date) -> pd.DataFrame:
-    """Courses that ended without feedback, and survey course names that match no course."""
-    columns = ["side", "name", "key", "responses"]
-    if kpi.measure != "course_feedback_coverage" or frames.frame("attendance").empty:
-        return pd.DataFrame(columns=columns)
-    survey = frames.frame(kpi.params["survey_kind"])
-    courses, unmatched = coverage_table(frames.frame("attendance"), survey, Period(frames.year, today).as_of)
-    no_feedback = courses.loc[~courses["covered"], ["name", "key", "responses"]].assign(side="course_without_feedback")
-    orphan = unmatched[["name", "key", "responses"]].assign(side="survey_without_course")
-    return pd.concat([no_feedback, orphan], ignore_index=True)[columns]
-
-
-def _count_breakdown(kpi: Kpi, frames: YearFrames, today: date) -> pd.DataFrame:
-    rows = filter_rows(frames.frame(kpi.source), kpi.filter)
-    period = Period(frames.year, today)
-    if kpi.measure == "event_count":
-        keep = [c for c in ("date", "event_type", "title", "participants") if c in rows.columns]
-        out = rows[keep].assign(held=events_held(rows, period)).sort_values("date").reset_index(drop=True)
-        return out
-    if rows.empty:
-        return pd.DataFrame(columns=["course", "enrolled", "completed", "unique_trainees"])
-    ended = rows[courses_ended(rows, period)]
-    # Spelling variants of a course together, as the coverage KPI matches them, named as first written.
-    key = course_keys(ended)
-    done = ended[ended["completed"].astype(bool).to_numpy()]
-    by_key = ended.groupby(key.to_numpy(), sort=False)
-    out = pd.DataFrame({"course": by_key["course"].first().astype("object"), "enrolled": by_key.size()})
-    done_by_key = done.groupby(key[done.index].to_numpy(), sort=False)
-    out["completed"] = done_by_key.size().reindex(out.index).fillna(0).astype("int64")
-    out["unique_trainees"] = done_by_key["trainee_id"].nunique().reindex(out.index).fillna(0).astype("int64")
-    out = out.reset_index(drop=True)
-    return out.sort_values("completed", ascending=False, kind="stable").reset_index(drop=True)
-
-
-def _calls_by_hour(kpi: Kpi, frames: YearFrames) -> pd.DataFrame:
-    rows = frames.frame("calls")
-    if rows.empty:
-        return pd.DataFrame(columns=["hour", "calls", "within", "share"])
-    within = pd.Series(within_rings(pd.to_numeric(rows["rings"]), kpi.params), index=rows.index)
-    grouped = within.groupby(pd.to_datetime(rows["call_time"]).dt.hour.rename("hour"))
-    out = pd.DataFrame({"calls": grouped.size(), "within": grouped.sum().astype("int64")}).reset_index()
-    out["share"] = out["within"] / out["calls"]
-    return out
-
-
 def breakdown(kpi: Kpi, frames: YearFrames, today: date, registry: Registry | None = None) -> pd.DataFrame:
-    """The breakdown that suits the KPI's measure (course, case type, event, posting or hour)."""
-    m = kpi.measure
-    if m in ("survey_mean", "survey_satisfied_share"):
-        return course_breakdown(kpi, frames.frame(kpi.source))
-    if m in ("deadline_share", "median_days"):
-        return case_type_summary(frames, today, registry)
-    if m in ("event_count", "completed_enrolments"):
-        return _count_breakdown(kpi, frames, today)
-    if m == "course_feedback_coverage":
-        survey = frames.frame(kpi.params["survey_kind"])
-        return coverage_table(frames.frame("attendance"), survey, Period(frames.year, today).as_of)[0]
-    if m == "posting_duration_share":
-        rows = frames.frame("postings")
-        if rows.empty:
-            return pd.DataFrame(columns=["company", "product", "posted_from", "online_until", "reached_on", "state"])
-        status = judge_postings(rows, kpi.params, Period(frames.year, today))
-        return status.sort_values(["state", "posted_from"]).reset_index(drop=True)
-    if m == "calls_within_rings":
-        return _calls_by_hour(kpi, frames)
-    return pd.DataFrame()
+    """The breakdown the KPI's measure registers (course, case type, event, posting or hour); empty without one."""
+    part = kpi.spec.details.breakdown
+    return part(kpi, frames, today, registry or load_registry()) if part else pd.DataFrame()
 
 
 def distribution(kpi: Kpi, frames: YearFrames, today: date) -> pd.DataFrame:
-    """What lies behind the value: rating counts, days taken, or rings before answering."""
-    if kpi.spec.sample:
-        return rating_distribution(frames.frame(kpi.source))
-    if kpi.source == "cases":
-        return days_histogram(kpi, frames, today)
-    if kpi.measure == "calls_within_rings" and not frames.frame("calls").empty:
-        rings = pd.to_numeric(frames.frame("calls")["rings"]).value_counts().sort_index()
-        out = pd.DataFrame({"rings": rings.index.to_numpy(), "count": rings.to_numpy()})
-        out["within"] = within_rings(out["rings"], kpi.params)
-        return out
-    return pd.DataFrame()
+    """What lies behind the value, as the measure registers it: rating counts, days taken, or rings before answering."""
+    part = kpi.spec.details.distribution
+    return part(kpi, frames, today) if part else pd.DataFrame()
 
 
 def year_series(
@@ -230,7 +104,7 @@ def story_from_frames(
     questions: pd.DataFrame | None = None, registry: Registry | None = None,
 ) -> KpiStory:
     """A KPI's story from frames in memory (detail columns loaded for surveys and cases)."""
-    empty = pd.DataFrame()
+    empty, details = pd.DataFrame(), kpi.spec.details
     survey = frames.frame(kpi.source) if kpi.spec.sample else empty
     q_means = question_means(survey, questions, float(kpi.params.get("scale", 5))) if kpi.spec.sample else empty
     return KpiStory(
@@ -240,10 +114,10 @@ def story_from_frames(
         months=monthly_series(kpi, frames, today),
         breakdown=breakdown(kpi, frames, today, registry),
         distribution=distribution(kpi, frames, today),
-        cases=case_list(kpi, frames, today) if kpi.source == "cases" else empty,
+        cases=details.cases(kpi, frames, today) if details.cases else empty,
         questions=q_means,
         likert=likert_distribution(survey, questions) if kpi.spec.sample else empty,
-        unmatched=unmatched_courses(kpi, frames, today),
+        unmatched=details.unmatched(kpi, frames, today) if details.unmatched else pd.DataFrame(columns=UNMATCHED_COLUMNS),
     )
 
 
@@ -256,8 +130,7 @@ def kpi_story(
     year = year or default_year(engine, today)
     registry = registry_for_year(engine, year, registry)
     kpi = registry.get(kpi_id)
-    kinds = set(kpi.kinds_needed()) | ({"cases"} if kpi.source == "cases" else set())
-    frames = load_year_frames(engine, year, kinds, today=today, detail=True)
+    frames = load_year_frames(engine, year, kpi.kinds_needed(), today=today, detail=True)
     questions = None
     if kpi.spec.sample and "upload_id" in frames.frame(kpi.source).columns:
         questions = load_questions(engine, frames.frame(kpi.source)["upload_id"].dropna().unique())

@@ -57,3 +57,7 @@ def test_the_explorer_judges_a_kind_only_through_the_measures_that_read_it():
     assert judged == {"cases": ["deadline_share"], "postings": ["posting_duration_share"]}
     assert explore.dataset("cases").has_timeliness and not explore.dataset("postings").has_timeliness
     assert explore.dataset("postings").words == {"state": "values.posting_state"}
+
+
+def test_the_explorer_notes_pseudonyms_for_the_kinds_whose_sheets_name_people():
+    assert [d.name for d in explore.datasets() if d.pseudonymised] == ["attendance"]

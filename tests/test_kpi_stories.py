@@ -8,14 +8,9 @@ import pytest
 from metrics.frames import frames_from_dict
 from metrics.registry import load_registry
 from metrics.store import UploadMeta, file_sha256, import_rows
-from metrics.stories import (
-    case_list,
-    days_histogram,
-    kpi_story,
-    monthly_series,
-    story_from_frames,
-    unmatched_courses,
-)
+from metrics.stories import kpi_story, monthly_series, story_from_frames
+from metrics.stories_cases import case_list, days_histogram
+from metrics.stories_counts import unmatched_courses
 from metrics.stories_surveys import course_breakdown, likert_distribution, question_means, rating_distribution
 
 REGISTRY = load_registry()

@@ -150,7 +150,7 @@ def dataset_section() -> None:
     filters = filter_widgets(ds, choices, shell.filters().year)
     rows = data.explore_rows(name, filters)
     st.markdown(t("explore.count", n=f"{len(rows):,}"))
-    if ds.name == "attendance":
+    if ds.pseudonymised:
         st.caption(t("explore.pseudonym_note"))
     if rows.empty:
         st.info(t("explore.no_rows"), icon=":material/filter_alt_off:")
