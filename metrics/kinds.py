@@ -94,8 +94,9 @@ def _option_problems(kind: KindSpec) -> list[str]:
 
     known = {f.name for f in fields(UploadOptions)} - {"seconds_per_ring"}
     out = [f"option {o!r} is not one of {', '.join(sorted(known))}" for o in kind.options if o not in known]
-    typed = {"case_type", "event_type"} & set(kind.options)
-    if typed - {kind.type_column}:
+    # Any other option gives one value of the type column for every row, so it must name that column.
+    typed = set(kind.options) - {"year", "scale"} - {kind.type_column}
+    if typed:
         out.append(f"option {', '.join(sorted(typed))} fixes a type column the kind does not declare")
     return out
 

@@ -61,3 +61,18 @@ def test_the_explorer_judges_a_kind_only_through_the_measures_that_read_it():
 
 def test_the_explorer_notes_pseudonyms_for_the_kinds_whose_sheets_name_people():
     assert [d.name for d in explore.datasets() if d.pseudonymised] == ["attendance"]
+
+
+def test_an_upload_option_that_fixes_another_column_than_the_kinds_type_is_reported(tmp_path):
+    odd = tmp_path / "odd.toml"
+    odd.write_text('[kinds.odd_events]\nko = "x"\nen = "x"\nyear_rule = "x"\ntable = "events"\nperiod = "date"\n'
+                   'key = ["date"]\noptions = ["case_type", "colour"]\n'
+                   '[[kinds.odd_events.columns]]\nrole = "date"\nko = "일"\nen = "Date"\ntype = "date"\n', encoding="utf-8")
+    contract.register_kinds(odd)
+    try:
+        found = [p for p in kinds.problems() if p.startswith("[odd_events]")]
+    finally:
+        contract.forget_kinds(odd)
+    assert "[odd_events] option 'colour' is not one of case_type, event_type, scale, year" in found
+    assert "[odd_events] option case_type, colour fixes a type column the kind does not declare" in found
+    assert any("no builder" in p for p in found)
