@@ -10,22 +10,20 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from metrics.kpi.measures import MEASURES, SURVEY_KINDS, MeasureSpec
+from metrics.contract import Contract, load_contract
+from metrics.kpi.measures import MEASURES, MeasureSpec
 from metrics.kpi.stats import COMPARATORS
 from metrics.kpi.workdays import DEFAULT_LUNCH_BREAK, DEFAULT_WORKING_HOURS, WorkingDay, counts_hours
 from metrics.messages import CharterError
 from metrics.settings import CONFIG_DIR
 
 REGISTRY_PATH = CONFIG_DIR / "registry.toml"
-CONTRACT_PATH = CONFIG_DIR / "contract.toml"
 
 BASE_KEYS = (
     "id", "area", "area_id", "title_ko", "title_en", "clause", "definition_ko", "definition_en",
     "source", "filter", "measure", "target",
 )
 REQUIRED_TEXT = ("area", "area_id", "title_ko", "title_en", "clause", "source", "measure")
-# Which column a filter may name for a kind, and the contract enum its values come from.
-FILTER_COLUMNS = {"cases": "case_type", "events": "event_type"}
 DAY_MODES = ("business", "calendar")
 
 
@@ -119,23 +117,6 @@ class Registry:
         return {kind for kpi in self.kpis for kind in kpi.kinds_needed()}
 
 
-@dataclass(frozen=True)
-class Contract:
-    """What the registry checks against in contract.toml: upload kinds and type enums."""
-
-    kinds: dict  # kind -> {"ko": ..., "en": ...}
-    enums: dict  # enum name (case_type, event_type) -> {type name -> labels}
-
-
-def load_contract(path: Path | None = None) -> Contract:
-    """Upload kinds (name -> {ko, en}) and enums (case_type, event_type -> names) of contract.toml."""
-    with open(path or CONTRACT_PATH, "rb") as fh:
-        data = tomllib.load(fh)
-    kinds = {name: {"ko": spec.get("ko", name), "en": spec.get("en", name)} for name, spec in data["kinds"].items()}
-    enums = {name: {t: tuple(labels) for t, labels in values.items()} for name, values in data.get("enums", {}).items()}
-    return Contract(kinds, enums)
-
-
 def load_registry(path: Path | None = None, contract: Contract | None = None) -> Registry:
     """registry.toml read and validated; RegistryError lists every problem found."""
     with open(path or REGISTRY_PATH, "rb") as fh:
@@ -205,7 +186,7 @@ def _check_entry(kpi_id: str, entry: dict, areas: dict[str, Area], contract: Con
     if source in contract.kinds and source not in spec.kinds:
         bad(f"measure \"{measure}\"는 source \"{source}\"를 읽을 수 없습니다 / cannot read this kind: use source = one of {', '.join(spec.kinds)}")
     _check_filter(entry.get("filter"), source, contract, bad)
-    _check_settings(entry, spec, bad)
+    _check_settings(entry, spec, contract, bad)
     _check_target(entry.get("target"), spec, bad)
     return out
 
@@ -224,20 +205,22 @@ def _check_filter(flt, source: str, contract: Contract, bad) -> None:
     if not isinstance(flt, dict) or not flt:
         bad('filter는 { 열 = "값" } 형태로 쓰세요 / write filter = { case_type = "cert_review" }')
         return
-    column = FILTER_COLUMNS.get(source)
+    # A filter names the kind's type column; its values come from that column's enum.
+    kind = contract.kinds.get(source)
+    column = kind.type_column if kind else None
     for name, value in flt.items():
         if name != column:
             allowed = f"filter = {{ {column} = \"…\" }}" if column else "no filter for this kind (delete the filter line)"
             bad(f"source \"{source}\"에는 filter 열 '{name}'을 쓸 수 없습니다 / cannot filter on '{name}': {allowed}")
             continue
         values = [value] if isinstance(value, str) else value
-        known = tuple(contract.enums.get(column, {}))
+        known = tuple(contract.enums.get(kind.type_enum, {}))
         for v in values if isinstance(values, list) else [values]:
             if not isinstance(v, str) or v not in known:
                 bad(f"알 수 없는 {column} \"{v}\" / unknown {column}: use one of {', '.join(known)}")
 
 
-def _check_settings(entry: dict, spec: MeasureSpec, bad) -> None:
+def _check_settings(entry: dict, spec: MeasureSpec, contract: Contract, bad) -> None:
     for key in entry:
         if key not in BASE_KEYS and spec.setting(key) is None:
             known = ", ".join(s.name for s in spec.settings) or "none"
@@ -247,7 +230,7 @@ def _check_settings(entry: dict, spec: MeasureSpec, bad) -> None:
             if setting.required:
                 bad(f"'{setting.name}' 설정이 필요합니다 / measure {spec.name} needs '{setting.name}': {setting.help}")
             continue
-        problem = _setting_problem(setting.type, entry[setting.name])
+        problem = _setting_problem(setting.type, entry[setting.name], contract)
         if problem:
             bad(f"'{setting.name}' = {entry[setting.name]!r}: {problem} ({setting.help})")
     if "roll_to_working_day" in entry and entry.get("day_mode") == "business":
@@ -275,7 +258,7 @@ def _check_hours(entry: dict, bad) -> None:
             bad(str(exc))
 
 
-def _setting_problem(kind: str, value) -> str | None:
+def _setting_problem(kind: str, value, contract: Contract) -> str | None:
     """Why a setting value is wrong for its type, or None."""
     if kind == "int" and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
         return "양의 정수로 쓰세요 / write a whole number above 0"
@@ -287,8 +270,8 @@ def _setting_problem(kind: str, value) -> str | None:
         return '"09:00-18:00"처럼 따옴표 안에 쓰세요 / write it in quotes, e.g. "09:00-18:00"'
     if kind == "day_mode" and value not in DAY_MODES:
         return 'write "business" or "calendar"'
-    if kind == "survey_kind" and value not in SURVEY_KINDS:
-        return f"use one of {', '.join(SURVEY_KINDS)}"
+    if kind == "survey_kind" and value not in contract.survey_kinds:
+        return f"use one of {', '.join(contract.survey_kinds)}"
     return None
 
 

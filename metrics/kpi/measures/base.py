@@ -90,6 +90,16 @@ def dates64(col: pd.Series) -> np.ndarray:
     return col.to_numpy().astype("datetime64[D]")
 
 
+def filter_rows(frame: pd.DataFrame, flt: dict) -> pd.DataFrame:
+    """Rows whose filter columns hold one of the accepted values (a KPI's `filter`)."""
+    if not flt or frame.empty:
+        return frame
+    mask = np.ones(len(frame), dtype=bool)
+    for column, values in flt.items():
+        mask &= frame[column].isin(values).to_numpy()
+    return frame[mask]
+
+
 def settings_get(params: dict, name: str, default=None):
     """A measure setting from the registry, or its default."""
     value = params.get(name, default)

@@ -110,3 +110,23 @@ def likert_distribution(survey: pd.DataFrame, questions: pd.DataFrame | None) ->
     counts = long.groupby(["question", "scale_max", "rating"]).size().rename("count").reset_index()
     counts["share"] = counts["count"] / counts.groupby(["question", "scale_max"])["count"].transform("sum")
     return counts[LIKERT_COLUMNS]
+
+
+def by_course(kpi, frames, today, registry=None) -> pd.DataFrame:
+    """The survey KPI's breakdown: its responses per course (course_breakdown on the KPI's kind)."""
+    return course_breakdown(kpi, frames.frame(kpi.source))
+
+
+def ratings(kpi, frames, today) -> pd.DataFrame:
+    """The survey KPI's distribution: how many of its responses gave each rating."""
+    return rating_distribution(frames.frame(kpi.source))
+
+
+def target_mark(kpi) -> float | None:
+    """The rating a response must reach under a mean KPI: its target (in points)."""
+    return kpi.target.value if kpi.target else None
+
+
+def satisfied_mark(kpi) -> float | None:
+    """The rating a response must reach under a share KPI: its 'satisfied' mark."""
+    return float(kpi.params.get("satisfied_at", 0)) or None
