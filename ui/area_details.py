@@ -18,6 +18,9 @@ SURVEY_MEASURES = ("survey_mean", "survey_satisfied_share")
 CASE_COLUMNS = ("ref", "state", "days_over", "received", "deadline", "done_on", "days_taken", "title", "case_type",
                 "completed", "interim")
 CASE_MEASURES = ("deadline_share", "median_days")
+# Measures whose distribution tab lists the items behind a miss (late and pending cases, postings not kept up):
+# the tab a card's link opens.
+CASES_TAB_MEASURES = ("deadline_share", "posting_duration_share")
 
 
 def _threshold(story: KpiStory) -> float | None:

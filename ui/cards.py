@@ -15,7 +15,7 @@ from ui.i18n import current_lang, object_phrase, pick, t
 from ui.sparkline import sparkline
 
 EXPLORE_PAGE = "pages/explore.py"
-KPI_PARAM = "kpi"  # the area page draws this KPI's section first: a card's link opens its own promise
+KPI_PARAM = "kpi"  # the area page scrolls to this KPI's section: a card's link opens its own promise
 NOTE_CHARS = 80  # a card shows this much of a note's cause and of its action; the area page shows them whole
 # Shares are drawn from at most 80% up, counts from zero: a 2-point wobble must not look like a collapse.
 SHARE_FLOOR = 0.8
