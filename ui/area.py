@@ -28,7 +28,7 @@ def headline(story: KpiStory) -> None:
     """The bullet chart and the plain-words explanation under it."""
     result = story.result
     scale = story.kpi.params.get("scale")
-    show(charts_kpi.headline(result, float(scale) if scale else None), key=f"{result.id}-headline")
+    show(charts_kpi.headline(result, float(scale) if scale else None), key=f"{result.id}-headline", toolbar=False)
     for line in explanations(result):
         st.markdown(f"- {plain.md(line)}")  # the core's notes name courses from the files
 

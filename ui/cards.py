@@ -132,7 +132,7 @@ def card_html(result: KpiResult, trend: list[tuple[int, float | None]], previous
                  f'border-left:3px solid #0072B2;background:#0072B20d">{plain.html(note_line(note))}</div>')
     hover = f'{result.clause} ({t("card.kpi_id", id=result.id)})' if result.clause else t("card.kpi_id", id=result.id)
     return (
-        f'<div class="kpi-card" data-kpi="{plain.html(result.id)}">'
+        f'<div class="kpi-card" data-kpi="{plain.html(result.id)}" data-status="{plain.html(result.status)}">'
         # The charter's sentence and the KPI's id (for `metrics export --kpi`) on hover, not as raw code on the card.
         f'<div style="font-weight:600;min-height:2.6em" title="{plain.html(hover)}">{plain.html(title(result, charter_target))}</div>'
         f'<div style="margin:6px 0">{status_badge(result.status)}{mark}</div>'
