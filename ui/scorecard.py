@@ -75,7 +75,8 @@ def _category_words(category: str) -> str:
 def area_section(area, results: list[KpiResult], trend: dict, previous: dict | None = None,
                  notes: dict | None = None, changes: dict | None = None) -> None:
     """An area's heading, link and cards."""
-    with st.container(horizontal=True, vertical_alignment="bottom"):  # the link goes under the heading when narrow
+    # The link goes under the heading when narrow; on paper the heading stays with its cards (ui.theme's print CSS).
+    with st.container(horizontal=True, vertical_alignment="bottom", key=f"{theme.AREA_HEAD_KEY}-{area.id}"):
         st.subheader(pick(area.ko, area.en), divider="gray")
         st.page_link(f"pages/area_{area.id}.py", label=t("scorecard.open_area"), icon=":material/open_in_new:")
     for start in range(0, len(results), CARDS_PER_ROW):
