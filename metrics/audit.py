@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 from sqlalchemy import Connection, Engine, func, select
 
-from metrics import database
+from metrics import clock, database
 from metrics.security_schema import audit_log, ensure_tables
 from metrics.settings import load_settings
 
@@ -57,7 +57,7 @@ def record(engine: Engine, actor: str, action: str, detail: dict | None = None, 
 def record_in(conn: Connection, actor: str, action: str, detail: dict | None = None, *, now: datetime | None = None) -> None:
     """Append one entry inside the caller's transaction (the caller has run ensure_tables before it began)."""
     conn.execute(audit_log.insert().values(
-        at=now or datetime.now(), actor=_text(actor or "?"), action=_checked_action(action),
+        at=now or clock.utc_now(), actor=_text(actor or "?"), action=_checked_action(action),
         detail_json=json.dumps(clean_detail(detail or {}), ensure_ascii=False, sort_keys=True),
     ))
 
@@ -143,7 +143,7 @@ def prune(engine: Engine, *, actor: str, days: int | None = None, now: datetime 
     if days == 0:
         return Pruned(0, 0, None)
     ensure_tables(engine)
-    now = now or datetime.now()
+    now = now or clock.utc_now()
     before = now - timedelta(days=days)
     old = audit_log.c.at < before
     with database.writing(engine) as conn:  # the deletion and its own entry stand or fall together

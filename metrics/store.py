@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Date, DateTime, Engine, bindparam, exc, select, text, update
 
-from metrics import bulk, database, schema, versions
+from metrics import bulk, clock, database, schema, versions
 
 
 class DuplicateFileError(Exception):
@@ -27,7 +27,7 @@ class DuplicateFileError(Exception):
         self.upload_id = upload_id
         self.created_at = created_at
         super().__init__(
-            f"이 파일은 이미 업로드되었습니다 (업로드 #{upload_id}, {created_at:%Y-%m-%d %H:%M}). "
+            f"이 파일은 이미 업로드되었습니다 (업로드 #{upload_id}, {clock.shown(created_at)}). "
             f"/ This file was already imported as upload #{upload_id}."
         )
 
@@ -197,7 +197,7 @@ def import_rows(engine: Engine, meta: UploadMeta, rows: pd.DataFrame, *, fail_af
 def _log_upload(conn, meta: UploadMeta) -> int:
     return conn.execute(
         schema.uploads.insert().values(
-            created_at=datetime.now(),
+            created_at=clock.utc_now(),
             uploaded_by=meta.uploaded_by,
             filename=meta.filename,
             sha256=meta.sha256,
@@ -259,7 +259,7 @@ def undo_upload(engine: Engine, upload_id: int) -> None:
             )
         versions.withdraw(conn, schema.KIND_TABLES[row.kind].table, upload_id)
         conn.execute(schema.survey_questions.delete().where(schema.survey_questions.c.upload_id == upload_id))
-        conn.execute(schema.uploads.update().where(schema.uploads.c.id == upload_id).values(undone_at=datetime.now()))
+        conn.execute(schema.uploads.update().where(schema.uploads.c.id == upload_id).values(undone_at=clock.utc_now()))
         database.bump_data_version(conn)
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import Engine, delete, select
 
-from metrics import database, schema
+from metrics import clock, database, schema
 from metrics.mapping import shape_signature
 from metrics.values import normalise_key
 
@@ -30,7 +29,7 @@ def save_template(engine: Engine, name: str, kind: str, headers: list[str], mapp
         conn.execute(delete(schema.templates).where(schema.templates.c.name == name))
         conn.execute(
             schema.templates.insert().values(
-                name=name, kind=kind, signature=shape_signature(headers), mapping_json=payload, created_at=datetime.now()
+                name=name, kind=kind, signature=shape_signature(headers), mapping_json=payload, created_at=clock.utc_now()
             )
         )
     return Template(name, kind, dict(mapping), dict(options or {}))

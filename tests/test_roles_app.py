@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 from streamlit.util import calc_hash
 
-from metrics import audit, auth, sessions, targets
+from metrics import audit, auth, clock, sessions, targets
 from metrics.registry import load_registry
 from tests.app_fixtures import LOCAL_TOKEN, local_mode_env, with_local_token
 from ui import access, local_token, plain, session_routes
@@ -282,7 +282,7 @@ def test_signing_out_returns_to_the_login_page(app_file, engine):
 def test_an_idle_session_ends_and_says_so(app_file, engine):
     auth.add_user(engine, "kim", PASSWORD, ["admin"], actor="test")
     at = _app(app_file)
-    long_ago = datetime.now() - timedelta(hours=3)
+    long_ago = clock.utc_now() - timedelta(hours=3)
     at.session_state[access.TOKEN_KEY] = sessions.start(engine, "kim", now=long_ago)
     at.run()
     assert any("세션이 끝났습니다" in i.value for i in at.info)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
 
-from metrics import audit, targets
+from metrics import audit, clock, targets
 from metrics.export import to_csv_bytes, to_xlsx_bytes
 from metrics.scorecard import format_value
 from metrics.stats import COMPARATORS
@@ -42,7 +42,7 @@ def target_form() -> None:
         left, right = st.columns(2)
         comparator = left.selectbox(t("admin.comparator"), list(COMPARATORS), key="target-cmp")
         value = right.number_input(t("admin.target_value"), min_value=0.0, key="target-value")
-        effective = st.date_input(t("admin.effective_from"), value=date.today(), key="target-from")
+        effective = st.date_input(t("admin.effective_from"), value=clock.today(), key="target-from")
         reason = st.text_area(t("admin.reason"), key="target-reason")
         submitted = st.form_submit_button(t("admin.change_target"), type="primary")
     if not submitted:
@@ -60,7 +60,7 @@ def target_form() -> None:
 
 def targets_tab() -> None:
     """Targets in force this year, the change form and the history of changes."""
-    year = st.number_input(t("filters.year"), min_value=2000, max_value=2100, value=date.today().year, step=1,
+    year = st.number_input(t("filters.year"), min_value=2000, max_value=2100, value=clock.today().year, step=1,
                            key="target-year")
     st.dataframe(targets_table(int(year)), hide_index=True, width="stretch")
     target_form()
@@ -73,13 +73,14 @@ def audit_filters() -> audit.AuditFilter:
     left, middle, right = st.columns(3)
     actor = left.text_input(t("admin.audit_actor"), key="audit-actor")
     actions = middle.multiselect(t("admin.audit_actions"), audit.ACTIONS, key="audit-actions")
-    days = right.date_input(t("admin.audit_days"), value=(date.today() - timedelta(days=30), date.today()),
+    days = right.date_input(t("admin.audit_days"), value=(clock.today() - timedelta(days=30), clock.today()),
                             key="audit-days")
     since, until = _day_range(days)
     return audit.AuditFilter(
         actor=actor.strip() or None, actions=tuple(actions),
-        since=datetime.combine(since, time.min) if since else None,
-        until=datetime.combine(until, time.max) if until else None,
+        # The days are Korean calendar days; the log is kept in UTC.
+        since=clock.utc_from_korea_day(since) if since else None,
+        until=clock.utc_from_korea_day(until, end=True) if until else None,
     )
 
 
@@ -95,7 +96,7 @@ def audit_tab() -> None:
     frame = audit.read(data.engine(), audit_filters())
     st.dataframe(frame, hide_index=True, width="stretch")
     left, right = st.columns(2)
-    stem = f"audit-{date.today():%Y%m%d}"
+    stem = f"audit-{clock.today():%Y%m%d}"
     left.download_button("CSV", to_csv_bytes(frame), file_name=f"{stem}.csv", mime="text/csv", key="audit-csv",
                          on_click=access.audited("export", {"what": "audit_log", "format": "csv", "rows": len(frame)}))
     right.download_button("XLSX", lambda: to_xlsx_bytes(frame, sheet_name="audit"), file_name=f"{stem}.xlsx",

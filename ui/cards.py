@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from metrics import clock
 from metrics.checkins import Checkin
 from metrics.contract import load_contract
 from metrics.report.model import TargetChangeLine, change_between, retitled
@@ -100,7 +101,7 @@ def note_line(note: Checkin | None) -> str:
     """The latest note on the promise, shortened ("" without one)."""
     if note is None:
         return ""
-    return t("checkin.card", day=f"{note.noted_at:%Y-%m-%d}", who=note.author, cause=_short(note.cause),
+    return t("checkin.card", day=clock.shown_day(note.noted_at), who=note.author, cause=_short(note.cause),
              action=_short(note.action))
 
 

@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from metrics import explore
+from metrics import clock, explore
 from metrics.export import to_csv_bytes, to_xlsx_bytes
 from metrics.kpi_rows import KpiRows, kpi_rows
 from metrics.measures_rows import ROW_STATES
@@ -70,7 +70,7 @@ def downloads(shown: pd.DataFrame, name: str, detail: dict | None = None) -> Non
     """CSV (UTF-8 with BOM, for Korean Excel) and XLSX of exactly the rows shown; each download audited with `detail`."""
     access.require("analyst")
     detail = {"what": name, **(detail or {}), "rows": len(shown)}
-    stem = f"{name}_{date.today():%Y%m%d}"
+    stem = f"{name}_{clock.today():%Y%m%d}"
     left, right, _ = st.columns([1, 1, 3])
     left.download_button(t("explore.download_csv"), to_csv_bytes(shown), file_name=f"{stem}.csv", mime="text/csv",
                          on_click=access.audited("export", {**detail, "format": "csv"}),
@@ -98,7 +98,7 @@ def kpi_rows_section() -> None:
                           format_func=lambda i: f"{titles[i]} ({i})", key="explore-kpi")
     st.query_params[KPI_KEY] = kpi_id
     year = shell.filters().year
-    found = _kpi_rows(*data.cache_key(), kpi_id, year, date.today())
+    found = _kpi_rows(*data.cache_key(), kpi_id, year, clock.today())
     r = found.result
     st.markdown(t("explore.kpi_line", year=year, value=fmt.value(r.value, r.unit),
                   target=fmt.target(r.comparator, r.target, r.unit), status=status_words(r.status)))

@@ -5,11 +5,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from metrics import clock
 from ui.i18n import labels, t
 
 # Columns holding fractions 0-1 (shown as percentages).
 SHARE_COLUMNS = ("share", "satisfied_share")
 ID_LIKE = ("year", "hour", "month")
+
+
+def korea_times(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    """`frame` with its stored moments (UTC) as people in Korea read them: "2026-12-01 10:05 (KST)" (a copy)."""
+    present = [c for c in columns if c in frame.columns]
+    return frame.assign(**{c: frame[c].map(clock.shown).astype("str") for c in present}) if present else frame
 
 
 def header(name: str) -> str:

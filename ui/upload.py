@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
 import streamlit as st
 
-from metrics import blank_templates, course_aliases, freshness, store
+from metrics import blank_templates, clock, course_aliases, freshness, store
 from metrics.canonical import UploadOptions
 from metrics.contract import KIND_NAMES
 from metrics.ingest import RejectedFileError
@@ -120,7 +119,7 @@ def history() -> None:
         st.caption(t("upload.no_uploads"))
         return
     shown = frame.assign(status=frame["undone_at"].isna().map({True: t("upload.status_active"), False: t("upload.status_undone")}))
-    shown = shown[[c for c in HISTORY_COLUMNS if c in shown.columns]]
+    shown = tables.korea_times(shown[[c for c in HISTORY_COLUMNS if c in shown.columns]], ("created_at", "undone_at"))
     tables.show(translated(shown), key="upload-history", height=min(420, 36 * len(shown) + 40))
     active = frame[frame["undone_at"].isna()]
     if active.empty:
@@ -144,7 +143,7 @@ def history() -> None:
 @friendly
 def data_freshness() -> None:
     """Per kind, the last upload and the newest data date, so stale data is obvious."""
-    frame, stale = steps.freshness_table(date.today())
+    frame, stale = steps.freshness_table(clock.today())
     title = t("upload_plan.freshness") + (" · " + t("upload_plan.freshness_stale", n=stale) if stale else "")
     with st.expander(title, icon=":material/event_available:", expanded=bool(stale)):
         st.caption(t("upload_plan.freshness_help", days=freshness.STALE_AFTER_DAYS))

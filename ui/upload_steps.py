@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 import pandas as pd
 import streamlit as st
 
-from metrics import course_aliases, freshness, ingest, reexport, templates
+from metrics import clock, course_aliases, freshness, ingest, reexport, templates
 from metrics import preview as import_preview
 from metrics.canonical import UploadOptions
 from metrics.contract import KIND_NAMES, load_contract
@@ -290,7 +290,7 @@ def same_file(file_bytes: bytes) -> import_preview.SameFile | None:
 
 def show_same_file(found: import_preview.SameFile) -> None:
     """The refusal of a file already imported, and what to do instead."""
-    st.error(t("upload_plan.same_file", id=found.upload_id, at=f"{found.created_at:%Y-%m-%d %H:%M}"),
+    st.error(t("upload_plan.same_file", id=found.upload_id, at=clock.shown(found.created_at)),
              icon=":material/content_copy:")
     st.caption(t("upload_plan.same_file_hint"))
 
@@ -330,7 +330,7 @@ def show_plan(found: import_preview.ImportPreview) -> None:
 
 
 def _upload_refs(refs: tuple[import_preview.UploadRef, ...], limit: int = 3) -> str:
-    shown = ", ".join(t("upload_plan.upload_ref", id=r.id, filename=plain.md(r.filename), date=f"{r.created_at:%Y-%m-%d}",
+    shown = ", ".join(t("upload_plan.upload_ref", id=r.id, filename=plain.md(r.filename), date=clock.shown_day(r.created_at),
                         n=f"{r.rows:,}") for r in refs[:limit])
     return shown + (" " + t("upload_plan.more_uploads", n=len(refs) - limit) if len(refs) > limit else "")
 
@@ -364,7 +364,7 @@ def freshness_table(today: date) -> tuple[pd.DataFrame, int]:
         rows.append({
             t("upload_plan.fresh_kind"): kind_name(f.kind),
             t("upload_plan.fresh_uploads"): f.uploads,
-            t("upload_plan.fresh_last_upload"): "" if f.last_upload is None else f"{f.last_upload:%Y-%m-%d %H:%M}",
+            t("upload_plan.fresh_last_upload"): clock.shown(f.last_upload),
             t("upload_plan.fresh_newest"): newest,
             t("upload_plan.fresh_age"): shown_age,
         })
