@@ -83,6 +83,12 @@ def test_a_session_expires_by_utc_on_a_server_in_seoul(engine, server_in_seoul):
     assert sessions.resume(engine, token, policy=policy).ended == "max_age"
 
 
+def test_an_identity_token_issued_at_the_epoch_started_at_0000_utc_on_a_server_in_seoul(server_in_seoul):
+    from metrics.oidc import oidc_started_at
+
+    assert oidc_started_at({"iat": 0}) == datetime(1970, 1, 1, 0, 0)
+
+
 @pytest.mark.db
 def test_an_upload_stored_at_0030_utc_shows_as_0930_kst_on_the_upload_page(monkeypatch, database_url, engine):
     local_mode_env(monkeypatch)
