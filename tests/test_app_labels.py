@@ -45,14 +45,29 @@ def test_each_label_has_korean_and_english_with_the_same_placeholders():
 
 
 def test_every_status_and_coded_value_has_words():
-    from metrics.explore import TIMELINESS
+    # Every code, field and status the core can hand to a page: a new one without Korean words fails here.
+    from metrics import audit
+    from metrics.explore import DATASETS, TIMELINESS
+    from metrics.issues import MESSAGES
+    from metrics.measures_rows import REASONS, ROW_STATES
     from metrics.scorecard import STATUSES
+    from metrics.stats import COMPARATORS
+    from ui.admin_tables import COMPARATOR_NAMES
+    from ui.upload import HISTORY_COLUMNS
 
     keys = [f"status.{s}" for s in STATUSES] + [f"values.timeliness.{s}" for s in TIMELINESS]
     contract = load_contract()
     keys += [f"values.case_type.{c}" for c in contract.enums["case_type"]]
     keys += [f"values.event_type.{c}" for c in contract.enums["event_type"]]
     keys += [f"values.kind.{k}" for k in contract.kinds]
+    keys += [f"values.issue_code.{code}" for code in MESSAGES]  # upload findings
+    keys += [f"values.row_state.{s}" for s in ROW_STATES] + [f"values.reason.{r}" for r in REASONS]
+    keys += [f"values.audit_action.{a}" for a in audit.ACTIONS] + [f"values.audit_detail.{k}" for k in audit.DETAIL_KEYS]
+    keys += [f"values.audit_{key}.{v}" for key, values in audit.CODED_DETAILS.items() for v in values]
+    keys += [f"comparator.{COMPARATOR_NAMES.get(c, c)}" for c in COMPARATORS]
+    keys += [f"columns.{c}" for c in HISTORY_COLUMNS]  # the upload history
+    keys += [f"columns.{c}" for ds in DATASETS for c in ds.columns]  # the explorer's tables and files
+    keys += [f"columns.{c}" for c in ("sheet", "row", "column", "value", "problem", "message", "code")]  # findings
     assert [k for k in keys if k not in labels()] == []
 
 
@@ -111,3 +126,19 @@ def test_the_launcher_warms_modules_that_exist_and_serves_app_py():
     assert serve.APP.name == "app.py" and serve.APP.exists()
     # ui modules hold st.cache_data functions, which must be made after Streamlit's runtime starts
     assert not [name for name in serve.WARM_MODULES if name.split(".")[0] in ("ui", "pages", "streamlit")]
+
+
+def test_tables_show_gaps_as_empty_cells_and_numbers_as_people_write_them():
+    import pandas as pd
+
+    from ui.tables import for_display
+
+    frame = pd.DataFrame({
+        "comments": ["좋음", None], "received": pd.to_datetime(["2026-03-04", None]),
+        "days_taken": [16.0, float("nan")], "share": [0.855, float("nan")], "rings": [2, 3],
+    })
+    shown = for_display(frame)
+    assert shown.to_dict("list") == {
+        "comments": ["좋음", ""], "received": ["2026-03-04", ""], "days_taken": ["16", ""], "share": ["85.5%", ""],
+        "rings": [2, 3],  # no gap: kept as numbers (and sorted as numbers)
+    }

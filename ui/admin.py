@@ -7,22 +7,26 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from metrics import audit, clock, targets
+from metrics import audit, clock, filenames, targets
 from metrics.export import to_csv_bytes, to_xlsx_bytes
-from metrics.scorecard import format_value
 from metrics.stats import COMPARATORS
-from ui import access, auth, data, plain
+from ui import access, admin_tables, auth, data, fmt, plain
 from ui.i18n import pick, split_pair, t
 
 
+def kpi_titles() -> dict[str, str]:
+    """Each KPI's title in the current language, by id (ids are for the registry, not for people)."""
+    return {kpi.id: pick(kpi.title_ko, kpi.title_en) for kpi in data.registry()}
+
+
 def targets_table(year: int) -> pd.DataFrame:
-    """Every KPI with its registry default and the target in force for `year`."""
+    """Every KPI with its registry default and the target in force for `year`, as phrases ("목표 100.0% 이상")."""
     in_force = targets.targets_in_force(data.engine(), year, data.registry())
     rows = []
     for kpi in data.registry():
         now = in_force.get(kpi.id)
         rows.append({
-            "kpi": kpi.id, t("admin.kpi"): pick(kpi.title_ko, kpi.title_en),
+            t("admin.kpi"): pick(kpi.title_ko, kpi.title_en),
             t("admin.default_target"): _shown(kpi.target),
             t("admin.in_force", year=year): _shown(now),
         })
@@ -30,7 +34,7 @@ def targets_table(year: int) -> pd.DataFrame:
 
 
 def _shown(target) -> str:
-    return "—" if target is None else f"{target.comparator} {format_value(target.value, target.unit)}"
+    return "—" if target is None else fmt.target(target.comparator, target.value, target.unit)
 
 
 def target_form() -> None:
@@ -38,9 +42,10 @@ def target_form() -> None:
     kpis = {kpi.id: kpi for kpi in data.registry()}
     with st.form("target-change", clear_on_submit=True):
         kpi_id = st.selectbox(t("admin.kpi"), list(kpis), key="target-kpi",
-                              format_func=lambda i: f"{i} · {pick(kpis[i].title_ko, kpis[i].title_en)}")
+                              format_func=lambda i: pick(kpis[i].title_ko, kpis[i].title_en))
         left, right = st.columns(2)
-        comparator = left.selectbox(t("admin.comparator"), list(COMPARATORS), key="target-cmp")
+        comparator = left.selectbox(t("admin.comparator"), list(COMPARATORS), key="target-cmp",
+                                    format_func=admin_tables.comparator_name)
         value = right.number_input(t("admin.target_value"), min_value=0.0, key="target-value")
         effective = st.date_input(t("admin.effective_from"), value=clock.today(), key="target-from")
         reason = st.text_area(t("admin.reason"), key="target-reason")
@@ -65,14 +70,17 @@ def targets_tab() -> None:
     st.dataframe(targets_table(int(year)), hide_index=True, width="stretch")
     target_form()
     st.subheader(t("admin.history"))
-    st.dataframe(targets.history(data.engine()), hide_index=True, width="stretch")
+    history = admin_tables.target_history_frame(targets.history(data.engine()), kpi_titles())
+    st.dataframe(history, hide_index=True, width="stretch")
 
 
 def audit_filters() -> audit.AuditFilter:
     """The audit filter as chosen in the widgets: who, which actions, which days."""
     left, middle, right = st.columns(3)
     actor = left.text_input(t("admin.audit_actor"), key="audit-actor")
-    actions = middle.multiselect(t("admin.audit_actions"), audit.ACTIONS, key="audit-actions")
+    actions = middle.multiselect(t("admin.audit_actions"), audit.ACTIONS, key="audit-actions",
+                                 format_func=lambda a: admin_tables.word("values.audit_action", a),
+                                 placeholder=t("explore.all"), select_all=False)
     days = right.date_input(t("admin.audit_days"), value=(clock.today() - timedelta(days=30), clock.today()),
                             key="audit-days")
     since, until = _day_range(days)
@@ -84,6 +92,12 @@ def audit_filters() -> audit.AuditFilter:
     )
 
 
+def audit_stem(chosen: audit.AuditFilter) -> str:
+    """The export's file name without its extension: 감사기록_2026-11-01~2026-12-01 (the days shown)."""
+    days = [clock.shown_day(d) for d in (chosen.since, chosen.until) if d is not None]
+    return filenames.stem([t("admin.tab_audit"), "~".join(dict.fromkeys(days)), chosen.actor or ""])
+
+
 def _day_range(days) -> tuple[date | None, date | None]:
     """(first, last) of a date_input range; while only the first day is picked, that day alone."""
     if not isinstance(days, tuple) or not days:
@@ -92,14 +106,17 @@ def _day_range(days) -> tuple[date | None, date | None]:
 
 
 def audit_tab() -> None:
-    """The audit log, filtered, and its export (the export is itself recorded)."""
-    frame = audit.read(data.engine(), audit_filters())
+    """The audit log, filtered, and its export as shown (the export is itself recorded)."""
+    chosen = audit_filters()
+    frame = admin_tables.audit_frame(audit.read(data.engine(), chosen), kpi_titles())
     st.dataframe(frame, hide_index=True, width="stretch")
     left, right = st.columns(2)
-    stem = f"audit-{clock.today():%Y%m%d}"
-    left.download_button("CSV", to_csv_bytes(frame), file_name=f"{stem}.csv", mime="text/csv", key="audit-csv",
+    stem, sheet = audit_stem(chosen), t("admin.tab_audit")  # words read here: the XLSX is built on another thread
+    left.download_button(t("explore.download_csv"), to_csv_bytes(frame), file_name=f"{stem}.csv", mime="text/csv",
+                         key="audit-csv", icon=":material/download:",
                          on_click=access.audited("export", {"what": "audit_log", "format": "csv", "rows": len(frame)}))
-    right.download_button("XLSX", lambda: to_xlsx_bytes(frame, sheet_name="audit"), file_name=f"{stem}.xlsx",
+    right.download_button(t("explore.download_xlsx"), lambda: to_xlsx_bytes(frame, sheet_name=sheet),
+                          file_name=f"{stem}.xlsx", icon=":material/download:",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="audit-xlsx",
                           on_click=access.audited("export", {"what": "audit_log", "format": "xlsx", "rows": len(frame)}))
 

@@ -53,8 +53,9 @@ def trend_tab(story: KpiStory) -> None:
 def kpi_section(story: KpiStory) -> None:
     """One KPI: title, status, headline and definition; then trend, distribution and breakdown tabs."""
     result = story.result
+    # The id (for `export --kpi`) on hover of the title, as on the scorecard's cards: no raw code in the text.
     st.subheader(cards.title(result, data.registry().get(result.id).target), anchor=result.id.replace(".", "-"),
-                 divider="gray")
+                 divider="gray", help=t("card.kpi_id", id=result.id))
     st.markdown(status_badge(result.status), unsafe_allow_html=True)
     changed = target_changes_during(data.engine(), result.year).get(result.id, ())
     if changed:
@@ -76,7 +77,6 @@ def kpi_section(story: KpiStory) -> None:
         distribution_tab(story)
     with detail:
         breakdown_tab(story)
-    st.caption(t("card.kpi_id", id=result.id))
 
 
 @friendly

@@ -33,18 +33,18 @@ def filter_widgets(ds: explore.Dataset, choices: explore.Choices, year: int) -> 
     cols = st.columns(4)
     default_years = [year] if year in choices.years else list(choices.years[:1])
     years = cols[0].multiselect(t("explore.years"), choices.years, default=default_years, key=f"explore-years-{ds.name}",
-                                placeholder=t("explore.all"))
+                                placeholder=t("explore.all"), select_all=False)
     courses: list[str] = []
     types: list[str] = []
     timeliness: list[str] = []
     if ds.course_column:
         # One choice per course (its spelling variants together, as the KPI matches them), named as first written.
         courses = cols[1].multiselect(t("explore.courses"), choices.courses, key=f"explore-courses-{ds.name}",
-                                      format_func=choices.course_name, placeholder=t("explore.all"))
+                                      format_func=choices.course_name, placeholder=t("explore.all"), select_all=False)
     if ds.type_column:
         section = f"values.{ds.type_column}"
         types = cols[1].multiselect(t(f"explore.{ds.type_column}"), choices.types, key=f"explore-types-{ds.name}",
-                                    format_func=lambda c: word(section, c), placeholder=t("explore.all"))
+                                    format_func=lambda c: word(section, c), placeholder=t("explore.all"), select_all=False)
     date_from = cols[2].date_input(t("explore.date_from"), value=None, key=f"explore-from-{ds.name}")
     date_to = cols[3].date_input(t("explore.date_to"), value=None, key=f"explore-to-{ds.name}")
     if ds.has_timeliness:
@@ -95,7 +95,7 @@ def kpi_rows_section() -> None:
     # then follows the choice, so the address can be shared. (A bound widget would keep its label in the URL.)
     wanted = st.query_params.get(KPI_KEY)
     kpi_id = st.selectbox(t("explore.kpi"), ids, index=ids.index(wanted) if wanted in ids else 0,
-                          format_func=lambda i: f"{titles[i]} ({i})", key="explore-kpi")
+                          format_func=titles.get, key="explore-kpi")
     st.query_params[KPI_KEY] = kpi_id
     year = shell.filters().year
     found = _kpi_rows(*data.cache_key(), kpi_id, year, clock.today())
@@ -115,7 +115,7 @@ def kpi_rows_section() -> None:
     if rows.empty:
         st.info(t("explore.no_rows"), icon=":material/filter_alt_off:")
         return
-    on_screen = translated(rows, ROW_WORDS)
+    on_screen = tables.for_display(translated(rows, ROW_WORDS))
     st.dataframe(on_screen, column_config=tables.column_config(on_screen), hide_index=True, key="explore-kpi-table",
                  height=min(TABLE_HEIGHT, 35 * (len(on_screen) + 1) + 3))
     what = "kpi_rows" + (f" [state={','.join(chosen)}]" if chosen else "")
@@ -155,7 +155,7 @@ def dataset_section() -> None:
         st.info(t("explore.no_rows"), icon=":material/filter_alt_off:")
         return
     # The same rows twice: coded headers with column formats on screen, translated headers in the files.
-    on_screen = translated(rows, STATE_WORDS.get(name))
+    on_screen = tables.for_display(translated(rows, STATE_WORDS.get(name)))
     st.dataframe(on_screen, column_config=tables.column_config(on_screen), hide_index=True, key="explore-table",
                  height=min(TABLE_HEIGHT, 35 * (len(on_screen) + 1) + 3))
     described = filters.describe()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import streamlit as st
@@ -14,7 +15,7 @@ from metrics.settings import load_settings
 from ui import access, data, plain, shell, tables
 from ui import upload_steps as steps
 from ui.errors import friendly, show_user_error
-from ui.i18n import t
+from ui.i18n import current_lang, t
 from ui.values import translated
 
 # Page-local wizard state: a counter in the uploader's key (a new key empties it after an import
@@ -43,12 +44,30 @@ def reset_wizard() -> None:
     st.session_state[NONCE_KEY] = st.session_state.get(NONCE_KEY, 0) + 1
 
 
+def uploader_words(max_mb: int) -> None:
+    """The uploader's own button and limits line in Korean: Streamlit has no parameter for them, so a style
+    puts our words over its English ones (in English mode its own words stay)."""
+    if current_lang() == "en":
+        return
+    box = '[data-testid="stFileUploaderDropzone"]'
+    limits = t("upload.limits", mb=max_mb, types=", ".join(ext.upper() for ext in FILE_TYPES))
+    st.html(
+        f"<style>{box} button [data-testid=\"stMarkdownContainer\"] p {{ font-size: 0; }}"
+        f"{box} button [data-testid=\"stMarkdownContainer\"] p::after {{ content: {json.dumps(t('upload.browse'), ensure_ascii=False)}; "
+        "font-size: 0.875rem; }"
+        f"{box} [data-testid=\"stFileUploaderDropzoneInstructions\"] span {{ font-size: 0; }}"
+        f"{box} [data-testid=\"stFileUploaderDropzoneInstructions\"] span::after {{ content: {json.dumps(limits, ensure_ascii=False)}; "
+        "font-size: 0.875rem; }</style>"
+    )
+
+
 @friendly
 def wizard() -> None:
     """File -> kind and sheet -> options -> mapping -> report -> import or cancel."""
     max_mb = int(load_settings().max_upload_mb)
+    uploader_words(max_mb)
     file = st.file_uploader(t("upload.file", mb=max_mb), type=FILE_TYPES, key=f"upload-file-{st.session_state.get(NONCE_KEY, 0)}",
-                            max_upload_size=max_mb)
+                            max_upload_size=max_mb, help=t("upload.file_help"))
     if file is None:
         st.caption(t("upload.hint"))
         return

@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 import pandas as pd
 import streamlit as st
 
-from metrics import clock, course_aliases, freshness, ingest, reexport, templates
+from metrics import clock, course_aliases, filenames, freshness, ingest, reexport, templates
 from metrics import preview as import_preview
 from metrics.canonical import UploadOptions
 from metrics.contract import KIND_NAMES, load_contract
@@ -23,6 +23,7 @@ from metrics.settings import load_settings
 from metrics.store import file_sha256
 from ui import access, data, plain, tables
 from ui.i18n import current_lang, pick, split_pair, t
+from ui.values import word
 
 AUTO = ""
 UNUSED = "-"  # the editor's value for "this column is not used" (an empty cell would read as None)
@@ -202,11 +203,13 @@ def preview(prepared: ingest.Prepared) -> None:
 
 
 def issues_frame(prepared: ingest.Prepared) -> pd.DataFrame:
-    """The validation findings with the message in the current language only."""
+    """The validation findings in the current language: the problem named in words, the message, and the
+    code last, as a small detail for whoever helps."""
     frame = prepared.issues_frame()
     keep = "message_en" if current_lang() == "en" else "message_ko"
     frame = frame.rename(columns={keep: "message"}).drop(columns=["message_ko", "message_en"], errors="ignore")
-    return frame[["sheet", "row", "column", "value", "code", "message"]]
+    frame = frame.assign(problem=frame["code"].map(lambda c: word("values.issue_code", c)).astype("str"))
+    return frame[["sheet", "row", "column", "value", "problem", "message", "code"]]
 
 
 def report(prepared: ingest.Prepared) -> None:
@@ -231,7 +234,9 @@ def report(prepared: ingest.Prepared) -> None:
     frame = issues_frame(prepared)
     st.warning(issues_summary(len(frame), held, valid), icon=":material/warning:")
     tables.show(frame, key="upload-issues", height=min(400, 36 * len(frame) + 40))
-    st.download_button(t("upload.download_issues"), to_csv_bytes(frame), file_name=f"{prepared.filename}.problems.csv",
+    problems_file = filenames.stem([prepared.filename.rsplit(".", 1)[0], t("upload.problems_file")])
+    st.download_button(t("upload.download_issues"), to_csv_bytes(frame.rename(columns=tables.header)),
+                       file_name=f"{problems_file}.csv",
                        mime="text/csv", on_click="ignore", icon=":material/download:")
 
 
