@@ -6,7 +6,7 @@ import streamlit as st
 
 from metrics.report.model import target_changes_during
 from metrics.stories import KpiStory
-from ui import access, cards, charts_kpi, data, plain, shell, theme
+from ui import access, cards, charts_kpi, data, freshness, plain, shell, theme
 from ui.area_details import breakdown_tab, distribution_tab, notes_panel
 from ui.cards import status_badge
 from ui.errors import friendly
@@ -57,6 +57,7 @@ def kpi_section(story: KpiStory) -> None:
     st.subheader(cards.title(result, data.registry().get(result.id).target), anchor=result.id.replace(".", "-"),
                  divider="gray", help=t("card.kpi_id", id=result.id))
     st.markdown(status_badge(result.status), unsafe_allow_html=True)
+    freshness.stale_note(result)
     changed = target_changes_during(data.engine(), result.year).get(result.id, ())
     if changed:
         st.markdown(f"◆ {plain.md(cards.target_mark(result, changed))}")
