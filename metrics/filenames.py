@@ -26,6 +26,12 @@ def part(text: object) -> str:
     return re.sub(r"-{2,}", "-", cleaned).strip(".-_")
 
 
+def sheet(text: object) -> str:
+    """An Excel sheet name: without [ ] : * ? / \\, at most 31 characters, never empty."""
+    name = re.sub(r"[\[\]:*?/\\]", "", str(text)).strip("' ")[:31]
+    return name or "data"
+
+
 def stem(parts: Iterable[object], max_chars: int = MAX_CHARS) -> str:
     """The parts that say something, cleaned and joined with "_", safe as a Windows file name (without extension)."""
     name = "_".join(p for p in (part(x) for x in parts) if p)[:max_chars].rstrip(". _-") or FALLBACK
