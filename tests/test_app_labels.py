@@ -6,6 +6,8 @@ import re
 import string
 from pathlib import Path
 
+import pytest
+
 from metrics.contract import load_contract
 from metrics.registry import load_registry
 from ui.i18n import labels, text
@@ -142,3 +144,16 @@ def test_tables_show_gaps_as_empty_cells_and_numbers_as_people_write_them():
         "comments": ["좋음", ""], "received": ["2026-03-04", ""], "days_taken": ["16", ""], "share": ["85.5%", ""],
         "rings": [2, 3],  # no gap: kept as numbers (and sorted as numbers)
     }
+
+
+@pytest.mark.parametrize(("upload_id", "expected"), [(24, "업로드 #24를"), (3, "업로드 #3을"), (10, "업로드 #10을"), (7, "업로드 #7을")])
+def test_a_particle_follows_how_the_number_before_it_is_read(upload_id, expected):
+    assert text("upload.undone", "ko", id=upload_id).startswith(expected)
+    assert text("upload.undone", "en", id=upload_id) == f"Upload #{upload_id} was undone."
+
+
+def test_a_particle_follows_the_unit_word_and_the_quoted_name():
+    assert text("explain.on_track", "ko", projection="7.82점", target="7.50점").startswith(
+        "지금 속도라면 연말에 7.82점으로 목표 7.50점을 넘을")
+    assert "98.5%로 목표 100.0%를" in text("explain.on_track", "ko", projection="98.5%", target="100.0%")
+    assert text("upload.template_saved", "ko", name="출석부").startswith("'출석부'를 저장했습니다")
