@@ -193,6 +193,12 @@ def test_undo_needs_the_confirmation(demo_db):
     assert at.button(key="undo-button").disabled
 
 
+def test_korean_breaks_between_words_on_every_page():
+    at = _open("pages/scorecard.py")  # the style comes from app.py, around every page
+    styles = [str(h.proto.body) for h in at.get("html")]
+    assert any("word-break: keep-all" in s for s in styles)
+
+
 def test_an_area_page_shows_kpi_ids_only_on_hover_of_the_titles(demo_db):
     at = _open("pages/area_cert.py")
     _assert_clean(at)
