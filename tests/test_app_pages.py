@@ -225,6 +225,11 @@ def test_a_file_with_bad_rows_is_reported_with_its_excel_rows():
     [table] = [d for d in at.dataframe if "code" in d.value.columns]
     headers = {name: c.get("label") for name, c in json.loads(table.proto.columns).items()}
     assert (headers["problem"], headers["message"], headers["code"]) == ("문제", "설명", "코드")
+    from ui.upload_steps import problems_csv
+
+    name, body = problems_csv("mixed.xlsx", report)
+    assert name == "mixed_문제목록.csv"
+    assert body.decode("utf-8-sig").splitlines()[0] == "시트,엑셀 행,열,값,문제,설명,코드"
     assert at.button(key="upload-import").label == "3행 가져오기"
 
 

@@ -234,10 +234,15 @@ def report(prepared: ingest.Prepared) -> None:
     frame = issues_frame(prepared)
     st.warning(issues_summary(len(frame), held, valid), icon=":material/warning:")
     tables.show(frame, key="upload-issues", height=min(400, 36 * len(frame) + 40))
-    problems_file = filenames.stem([prepared.filename.rsplit(".", 1)[0], t("upload.problems_file")])
-    st.download_button(t("upload.download_issues"), to_csv_bytes(frame.rename(columns=tables.header)),
-                       file_name=f"{problems_file}.csv",
-                       mime="text/csv", on_click="ignore", icon=":material/download:")
+    name, body = problems_csv(prepared.filename, frame)
+    st.download_button(t("upload.download_issues"), body, file_name=name, mime="text/csv", on_click="ignore",
+                       icon=":material/download:")
+
+
+def problems_csv(filename: str, frame: pd.DataFrame) -> tuple[str, bytes]:
+    """The problems as a CSV for Korean Excel, headed in the current language, named after the file."""
+    stem = filenames.stem([filename.rsplit(".", 1)[0], t("upload.problems_file")])
+    return f"{stem}.csv", to_csv_bytes(frame.rename(columns=tables.header))
 
 
 def issues_summary(problems: int, held: int, valid: int) -> str:
