@@ -60,3 +60,13 @@ def test_a_past_year_or_recent_data_has_no_note(engine):
     assert _notes(_open(year="2025")) == []  # 2025 is complete
     _cases(engine, "2026-11-20")
     assert _notes(_open()) == []  # eleven days old: current
+
+
+@pytest.mark.db
+def test_the_upload_page_marks_the_same_kind_stale_by_the_same_rule(engine):
+    _cases(engine, "2025-11-03", "2026-08-03")
+    at = _open("pages/upload.py")
+    [table] = [d.value for d in at.dataframe if "자료 종류" in d.value.columns]
+    cases = table[table["자료 종류"] == "처리기한 업무 기록"].iloc[0]
+    assert (cases["최근 자료 날짜"], cases["경과"]) == ("2026-08-03", "⚠ 120일 전")
+    assert cases["마지막 업로드"].endswith("(KST)")

@@ -1,11 +1,15 @@
-"""A short note on a KPI's card and area page when the data it rests on is more than a quarter behind today.
+"""How fresh the stored data is, per kind: the upload page's table, and a short note on a KPI's card and area
+page when the data it rests on is more than a quarter behind today.
 
-The rule is the upload page's (metrics.freshness: the newest data date of each kind, stale after
-STALE_AFTER_DAYS), asked for the kinds the KPI reads; only the current year gets a note.
+Both ask one rule (metrics.freshness: the newest data date of each kind, stale after STALE_AFTER_DAYS); the
+note asks it for the kinds the KPI reads, and only for the current year.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
 from metrics import clock, freshness
@@ -41,3 +45,26 @@ def stale_note(result: KpiResult) -> None:
     line = stale_line(result)
     if line:
         st.caption(line)
+
+
+def freshness_table(today: date) -> tuple[pd.DataFrame, int]:
+    """Per kind: uploads, the last one, the newest data date and its age (⚠ when older than a quarter);
+    and how many kinds are stale."""
+    from ui.upload_steps import kind_name  # here: the upload page's module is not needed for a card's note
+
+    rows, stale = [], 0
+    for f in _freshness(*data.cache_key()):
+        age, is_stale = f.age_days(today), f.stale(today)
+        stale += is_stale
+        if age is None:
+            shown_age = "⚠" if is_stale else ""
+        else:
+            shown_age = t("upload_plan.fresh_stale" if is_stale else "upload_plan.fresh_days", days=f"{age:,}")
+        rows.append({
+            t("upload_plan.fresh_kind"): kind_name(f.kind),
+            t("upload_plan.fresh_uploads"): f.uploads,
+            t("upload_plan.fresh_last_upload"): clock.shown(f.last_upload),
+            t("upload_plan.fresh_newest"): _newest(f),
+            t("upload_plan.fresh_age"): shown_age,
+        })
+    return pd.DataFrame(rows), stale

@@ -15,6 +15,7 @@ from metrics.settings import load_settings
 from ui import access, data, plain, shell, tables
 from ui import upload_steps as steps
 from ui.errors import friendly, show_user_error
+from ui.freshness import freshness_table as data_freshness_table
 from ui.i18n import current_lang, t
 from ui.values import translated
 
@@ -162,7 +163,7 @@ def history() -> None:
 @friendly
 def data_freshness() -> None:
     """Per kind, the last upload and the newest data date, so stale data is obvious."""
-    frame, stale = steps.freshness_table(clock.today())
+    frame, stale = data_freshness_table(clock.today())
     title = t("upload_plan.freshness") + (" · " + t("upload_plan.freshness_stale", n=stale) if stale else "")
     with st.expander(title, icon=":material/event_available:", expanded=bool(stale)):
         st.caption(t("upload_plan.freshness_help", days=freshness.STALE_AFTER_DAYS))

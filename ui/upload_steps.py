@@ -6,12 +6,12 @@ Each step takes plain values and returns plain values; the page (ui/upload.py) p
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 import pandas as pd
 import streamlit as st
 
-from metrics import clock, course_aliases, filenames, freshness, ingest, reexport, templates
+from metrics import clock, course_aliases, filenames, ingest, reexport, templates
 from metrics import preview as import_preview
 from metrics.canonical import UploadOptions
 from metrics.contract import KIND_NAMES, load_contract
@@ -347,38 +347,6 @@ def _upload_refs(refs: tuple[import_preview.UploadRef, ...], limit: int = 3) -> 
 
 def _years(years: tuple[int, ...]) -> str:
     return ", ".join(str(y) for y in years) if years else t("upload_plan.years_none")
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _freshness(url: str, version: tuple) -> list[freshness.KindFreshness]:
-    return freshness.freshness(data.engine())
-
-
-def freshness_table(today: date) -> tuple[pd.DataFrame, int]:
-    """Per kind: uploads, the last one, the newest data date and its age (⚠ when older than a quarter);
-    and how many kinds are stale."""
-    rows, stale = [], 0
-    for f in _freshness(*data.cache_key()):
-        age, is_stale = f.age_days(today), f.stale(today)
-        stale += is_stale
-        if f.newest is not None:
-            newest = f.newest.isoformat()
-        elif f.newest_year is not None:
-            newest = t("upload_plan.fresh_year_only", year=f.newest_year)
-        else:
-            newest = t("upload_plan.fresh_none")
-        if age is None:
-            shown_age = "⚠" if is_stale else ""
-        else:
-            shown_age = t("upload_plan.fresh_stale" if is_stale else "upload_plan.fresh_days", days=f"{age:,}")
-        rows.append({
-            t("upload_plan.fresh_kind"): kind_name(f.kind),
-            t("upload_plan.fresh_uploads"): f.uploads,
-            t("upload_plan.fresh_last_upload"): clock.shown(f.last_upload),
-            t("upload_plan.fresh_newest"): newest,
-            t("upload_plan.fresh_age"): shown_age,
-        })
-    return pd.DataFrame(rows), stale
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
