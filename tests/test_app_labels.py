@@ -157,3 +157,17 @@ def test_a_particle_follows_the_unit_word_and_the_quoted_name():
         "지금 속도라면 연말에 7.82점으로 목표 7.50점을 넘을")
     assert "98.5%로 목표 100.0%를" in text("explain.on_track", "ko", projection="98.5%", target="100.0%")
     assert text("upload.template_saved", "ko", name="출석부").startswith("'출석부'를 저장했습니다")
+
+
+@pytest.mark.db
+def test_every_column_the_explorer_and_the_rows_behind_a_kpi_can_show_is_named(demo_database_url):
+    # Columns from the core must have words; the survey's own questions come from the file, in its words.
+    from metrics import clock, explore
+    from metrics.kpi_rows import kpi_rows
+    from metrics.store import get_engine
+
+    engine, year = get_engine(demo_database_url), clock.today().year - 1  # a whole year of the demo
+    shown = {c for ds in explore.datasets() for c in explore.load(engine, ds.name, explore.Filters(years=(year,))).columns}
+    shown |= {c for kpi in load_registry() for c in kpi_rows(engine, kpi.id, year).rows.columns}
+    from_files = {c for c in shown if any("가" <= ch <= "힣" for ch in c)}
+    assert sorted(c for c in shown - from_files if f"columns.{c}" not in labels()) == []
