@@ -48,6 +48,7 @@ def test_an_export_file_name_names_every_filter_and_a_run_of_years():
     (["자료. ", " . "], "자료"),  # no name ends in a dot or a space
     ([], "export"), (["", "  "], "export"),
     ([unicodedata.normalize("NFD", "교육")], "교육"),  # macOS's decomposed Hangul, composed again
+    (["Trainee survey", "GIS 활용 과정"], "Trainee-survey_GIS-활용과정"),  # spaces go between Hangul only
 ])
 def test_a_file_name_is_safe_on_windows(parts, expected):
     assert filenames.stem(parts) == expected
