@@ -30,7 +30,7 @@ def today() -> date:
 
 def missing(moment) -> bool:
     """True for None, NaN and NaT."""
-    return moment is None or (not isinstance(moment, datetime | date) and bool(pd.isna(moment)))
+    return moment is None or moment is pd.NaT or (not isinstance(moment, datetime | date) and bool(pd.isna(moment)))
 
 
 def korea_time(moment: datetime) -> datetime:

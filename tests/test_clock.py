@@ -6,6 +6,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy import select, update
 from streamlit.testing.v1 import AppTest
@@ -46,7 +47,8 @@ def test_a_stored_moment_is_shown_in_korea_time_with_its_mark():
     assert clock.shown(datetime(2026, 11, 30, 15, 5)) == "2026-12-01 00:05 (KST)"  # the Korean day has begun
     assert clock.shown_day(datetime(2026, 11, 30, 15, 5)) == "2026-12-01"
     assert clock.shown(datetime(2026, 12, 1, 0, 30, tzinfo=UTC), mark=False) == "2026-12-01 09:30"
-    assert clock.shown(None) == "" and clock.shown(float("nan")) == ""
+    assert clock.shown(None) == "" and clock.shown(float("nan")) == "" and clock.shown(pd.NaT) == ""
+    assert clock.shown(pd.Timestamp("2026-12-01 00:30")) == "2026-12-01 09:30 (KST)"
 
 
 def test_a_korean_day_starts_at_15_utc_the_day_before():
