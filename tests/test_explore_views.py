@@ -180,6 +180,10 @@ def test_an_analyst_saves_a_view_opens_it_again_and_deletes_it(survey):
     assert _view(at) == (TRAINEES, [2025], ["상수도기초"], 2)
     assert _url(at) == {"data": [TRAINEES], "years": ["2025"], "course": ["상수도기초"]}
 
+    saved_views.save(survey, LOCAL_MODE_NAME, "하수도", {"data": [TRAINEES], "course": ["하수도실무"]})
+    at.run()
+    at.selectbox(key="explore-view-choice").set_value(view.id).run()
     at.button(key="explore-view-delete").click().run()
     _clean(at)
-    assert saved_views.views(survey, LOCAL_MODE_NAME) == []
+    assert [v.name for v in saved_views.views(survey, LOCAL_MODE_NAME)] == ["하수도"]
+    assert at.selectbox(key="explore-view-choice").value != view.id  # the list no longer offers it
