@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import access, auth, data, shell, theme  # noqa: F401 - theme registers the plotly template on import
+from ui import access, auth, data, shell, theme  # theme also registers the plotly template on import
 from ui.errors import friendly
 from ui.i18n import pick, t
 
@@ -42,6 +42,7 @@ def pages_for(user) -> dict[str, list] | list:
 def main() -> None:
     """Draw the shell and run the chosen page (a database or registry failure becomes a plain message)."""
     st.set_page_config(page_title="고객헌장 이행 대시보드", page_icon=":material/fact_check:", layout="wide")
+    theme.text_styles()
     shell.language_switch()
     access.accept_local_token()
     user = access.current_user()

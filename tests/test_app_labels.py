@@ -6,6 +6,8 @@ import re
 import string
 from pathlib import Path
 
+import pytest
+
 from metrics.contract import load_contract
 from metrics.kpi.registry import load_registry
 from ui.i18n import labels, text
@@ -45,10 +47,29 @@ def test_each_label_has_korean_and_english_with_the_same_placeholders():
 
 
 def test_every_status_and_coded_value_has_words():
-    from metrics.explore import TIMELINESS
+    # Every code, field and status the core can hand to a page: a new one without Korean words fails here.
+    from metrics.access import audit
+    from metrics.explore import TIMELINESS, datasets
+    from metrics.intake.findings import MESSAGES
+    from metrics.kpi.measures.rows import REASONS, ROW_STATES
     from metrics.kpi.scorecard import STATUSES
+    from metrics.kpi.stats import COMPARATORS
+    from ui.admin_tables import COMPARATOR_NAMES
+    from ui.upload import HISTORY_COLUMNS
 
     keys = [f"status.{s}" for s in STATUSES] + [f"values.timeliness.{s}" for s in TIMELINESS]
+    contract = load_contract()
+    keys += [f"values.case_type.{c}" for c in contract.enums["case_type"]]
+    keys += [f"values.event_type.{c}" for c in contract.enums["event_type"]]
+    keys += [f"values.kind.{k}" for k in contract.kinds]
+    keys += [f"values.issue_code.{code}" for code in MESSAGES]  # upload findings
+    keys += [f"values.row_state.{s}" for s in ROW_STATES] + [f"values.reason.{r}" for r in REASONS]
+    keys += [f"values.audit_action.{a}" for a in audit.ACTIONS] + [f"values.audit_detail.{k}" for k in audit.DETAIL_KEYS]
+    keys += [f"values.audit_{key}.{v}" for key, values in audit.CODED_DETAILS.items() for v in values]
+    keys += [f"comparator.{COMPARATOR_NAMES.get(c, c)}" for c in COMPARATORS]
+    keys += [f"columns.{c}" for c in HISTORY_COLUMNS]  # the upload history
+    keys += [f"columns.{c}" for ds in datasets() for c in ds.columns]  # the explorer's tables and files
+    keys += [f"columns.{c}" for c in ("sheet", "row", "column", "value", "problem", "message", "code")]  # findings
     assert [k for k in keys if k not in labels()] == []
 
 
@@ -115,3 +136,46 @@ def test_the_launcher_warms_modules_that_exist_and_serves_app_py():
     assert serve.APP.name == "app.py" and serve.APP.exists()
     # ui modules hold st.cache_data functions, which must be made after Streamlit's runtime starts
     assert not [name for name in serve.WARM_MODULES if name.split(".")[0] in ("ui", "pages", "streamlit")]
+
+
+def test_tables_show_gaps_as_empty_cells_and_numbers_as_people_write_them():
+    import pandas as pd
+
+    from ui.tables import for_display
+
+    frame = pd.DataFrame({
+        "comments": ["좋음", None], "received": pd.to_datetime(["2026-03-04", None]),
+        "days_taken": [16.0, float("nan")], "share": [0.855, float("nan")], "rings": [2, 3],
+    })
+    shown = for_display(frame)
+    assert shown.to_dict("list") == {
+        "comments": ["좋음", ""], "received": ["2026-03-04", ""], "days_taken": ["16", ""], "share": ["85.5%", ""],
+        "rings": [2, 3],  # no gap: kept as numbers (and sorted as numbers)
+    }
+
+
+@pytest.mark.parametrize(("upload_id", "expected"), [(24, "업로드 #24를"), (3, "업로드 #3을"), (10, "업로드 #10을"), (7, "업로드 #7을")])
+def test_a_particle_follows_how_the_number_before_it_is_read(upload_id, expected):
+    assert text("upload.undone", "ko", id=upload_id).startswith(expected)
+    assert text("upload.undone", "en", id=upload_id) == f"Upload #{upload_id} was undone."
+
+
+def test_a_particle_follows_the_unit_word_and_the_quoted_name():
+    assert text("explain.on_track", "ko", projection="7.82점", target="7.50점").startswith(
+        "지금 속도라면 연말에 7.82점으로 목표 7.50점을 넘을")
+    assert "98.5%로 목표 100.0%를" in text("explain.on_track", "ko", projection="98.5%", target="100.0%")
+    assert text("upload.template_saved", "ko", name="출석부").startswith("'출석부'를 저장했습니다")
+
+
+@pytest.mark.db
+def test_every_column_the_explorer_and_the_rows_behind_a_kpi_can_show_is_named(demo_database_url):
+    # Columns from the core must have words; the survey's own questions come from the file, in its words.
+    from metrics import clock, explore
+    from metrics.kpi.kpi_rows import kpi_rows
+    from metrics.store import get_engine
+
+    engine, year = get_engine(demo_database_url), clock.today().year - 1  # a whole year of the demo
+    shown = {c for ds in explore.datasets() for c in explore.load(engine, ds.name, explore.Filters(years=(year,))).columns}
+    shown |= {c for kpi in load_registry() for c in kpi_rows(engine, kpi.id, year).rows.columns}
+    from_files = {c for c in shown if any("가" <= ch <= "힣" for ch in c)}
+    assert sorted(c for c in shown - from_files if f"columns.{c}" not in labels()) == []

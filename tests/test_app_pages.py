@@ -193,6 +193,20 @@ def test_undo_needs_the_confirmation(demo_db):
     assert at.button(key="undo-button").disabled
 
 
+def test_korean_breaks_between_words_on_every_page():
+    at = _open("pages/scorecard.py")  # the style comes from app.py, around every page
+    styles = [str(h.proto.body) for h in at.get("html")]
+    assert any("word-break: keep-all" in s for s in styles)
+
+
+def test_an_area_page_shows_kpi_ids_only_on_hover_of_the_titles(demo_db):
+    at = _open("pages/area_cert.py")
+    _assert_clean(at)
+    assert "cert.review_15d" not in _texts(at)  # no raw id among the words
+    helps = [h.proto.help for h in at.subheader]
+    assert "지표 cert.review_15d" in helps
+
+
 def test_a_file_with_bad_rows_is_reported_with_its_excel_rows():
     rows = [
         *GOOD_CASES,
@@ -205,6 +219,17 @@ def test_a_file_with_bad_rows_is_reported_with_its_excel_rows():
     [report] = [d.value for d in at.dataframe if {"row", "code"} <= set(d.value.columns)]  # the problem report
     assert sorted(set(report["row"])) == [5, 6]  # header on row 1: the 4th and 5th data rows
     assert {"bad_date", "unknown_type"} <= set(report["code"])
+    # Each problem named in Korean words; the code stays, last, as a small detail (headed 코드).
+    assert {"날짜 오류", "알 수 없는 구분"} <= set(report["problem"])
+    assert list(report.columns)[-1] == "code"
+    [table] = [d for d in at.dataframe if "code" in d.value.columns]
+    headers = {name: c.get("label") for name, c in json.loads(table.proto.columns).items()}
+    assert (headers["problem"], headers["message"], headers["code"]) == ("문제", "설명", "코드")
+    from ui.upload_steps import problems_csv
+
+    name, body = problems_csv("mixed.xlsx", report)
+    assert name == "mixed_문제목록.csv"
+    assert body.decode("utf-8-sig").splitlines()[0] == "시트,엑셀 행,열,값,문제,설명,코드"
     assert at.button(key="upload-import").label == "3행 가져오기"
 
 

@@ -6,7 +6,7 @@ import io
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -247,8 +247,8 @@ def test_the_shipped_roles_file_grants_nobody_anything():
 
 
 def test_the_session_of_an_identity_provider_login_starts_when_the_token_was_issued():
-    issued = datetime(2025, 3, 10, 9, 0)
-    assert oidc.oidc_started_at({"iat": int(issued.timestamp())}) == issued
+    issued = datetime(2025, 3, 10, 9, 0)  # UTC, as every session time
+    assert oidc.oidc_started_at({"iat": int(issued.replace(tzinfo=UTC).timestamp())}) == issued
     assert oidc.oidc_started_at({}) is None
 
 

@@ -85,6 +85,10 @@ def test_scorecard_area_page_and_upload_in_chromium(tmp_path, demo_database_url)
 
         page.goto(app.link("upload"))
         wait_drawn(page)
+        # Streamlit's own "Upload" button and limits line, shown in Korean (a style puts our words over them)
+        button = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p'
+        shown = page.evaluate(f"() => getComputedStyle(document.querySelector('{button}'), '::after').content")
+        assert shown == '"파일 선택"'
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(sample))
         import_button = page.get_by_role("button", name="2행 가져오기")
         import_button.wait_for(timeout=30_000)
@@ -93,6 +97,14 @@ def test_scorecard_area_page_and_upload_in_chromium(tmp_path, demo_database_url)
         # The newest upload is the one offered for undo (the history grid itself is drawn on a canvas).
         wait_drawn(page)
         assert page.get_by_text("e2e_cases.xlsx", exact=False).count() >= 1
+
+        # A copied explorer link opens the same view, and the address follows the filters.
+        page.goto(app.link("explore", data="cases", years=str(last_year), type="cert_review"))
+        wait_drawn(page)
+        chip = page.get_by_role("button", name="Remove 인증 신청 서류검토")
+        assert chip.count() == 1 and "type=cert_review" in page.url
+        chip.click()
+        page.wait_for_url(lambda url: "type=" not in url and f"years={last_year}" in url, timeout=30_000)
 
 
 class _CountingHandler(http.server.BaseHTTPRequestHandler):

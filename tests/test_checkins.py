@@ -113,7 +113,7 @@ def test_managers_and_admins_may_write_notes_viewers_and_analysts_may_not():
 
 
 def test_a_new_database_and_an_upgraded_one_both_hold_the_notes_table(engine):
-    assert database.current_revision(engine) == database.head_revision() == "0005"
+    assert database.current_revision(engine) == database.head_revision()
     assert checkins.notes_version(engine) == 0
     _add(engine)
     assert checkins.notes_version(engine) == 1

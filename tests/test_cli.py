@@ -78,12 +78,13 @@ def test_scorecard_json_has_every_registry_kpi_and_the_contract_fields(tmp_path,
 
 
 def test_audit_prune_dry_run_reports_the_count_then_prune_deletes_and_is_recorded(capsys):
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
+    from metrics import clock
     from metrics.access import audit
     from metrics.store import get_engine
 
-    engine, now = get_engine(), datetime.now()
+    engine, now = get_engine(), clock.utc_now()
     for days in (400, 40, 1):
         audit.record(engine, "kim", "export", {"what": "cases", "rows": 5}, now=now - timedelta(days=days))
     assert main(["audit", "prune", "--older-than", "30", "--dry-run"]) == 0

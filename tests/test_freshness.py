@@ -54,3 +54,16 @@ def test_a_survey_without_response_times_has_only_its_year(engine):
 ])
 def test_data_older_than_a_quarter_is_stale(newest, year, today, stale):
     assert KindFreshness("cases", 1, None, newest, year).stale(today) is stale
+
+
+def test_a_kpi_is_behind_on_a_stale_kind_it_reads_only_in_the_current_year():
+    today = date(2026, 12, 1)
+    found = [
+        KindFreshness("trainee_survey", 3, None, date(2026, 7, 31), 2026),  # 123 days behind
+        KindFreshness("attendance", 5, None, date(2026, 11, 20), 2026),  # 11 days
+        KindFreshness("cases", 2, None, date(2026, 1, 5), 2026),  # stale, but not read by this KPI
+    ]
+    reads = ("attendance", "trainee_survey")
+    assert [f.kind for f in freshness.behind(found, reads, 2026, today)] == ["trainee_survey"]
+    assert freshness.behind(found, reads, 2025, today) == ()  # a past year is complete
+    assert freshness.behind(found, ("attendance",), 2026, today) == ()

@@ -10,7 +10,7 @@ import io
 import math
 import re
 import tomllib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -361,8 +361,9 @@ def test_report_made_on_and_data_as_of_are_on_the_cover(demo):
     year = _years(demo)[1]
     report = build_report(demo, year, today=TODAY, made_at=datetime(2027, 1, 4, 6, 0))
     html = render(report, "html", "ko").decode("utf-8")
-    assert "작성일 2027-01-04 06:00" in html
-    assert f"자료 기준 {report.data_as_of:%Y-%m-%d %H:%M}" in html
+    assert "작성일 2027-01-04 15:00 (KST)" in html  # made at 06:00 UTC
+    as_of = report.data_as_of + timedelta(hours=9)
+    assert f"자료 기준 {as_of:%Y-%m-%d %H:%M} (KST)" in html
 
 
 # ---- the scorecard page's download buttons ------------------------------------------------------

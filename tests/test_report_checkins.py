@@ -53,7 +53,8 @@ def test_the_html_and_xlsx_and_pdf_say_the_notes(demo):
     first = _notes(demo, year)
     report = build_report(demo, year, today=TODAY)
     html = render(report, "html", "ko").decode("utf-8")
-    assert f"{year}-09-01 10:00 kim — 원인: 하반기 과정 취소 · 조치: 12월 추가 과정 개설" in html
+    # Stored at 10:00 UTC, written in Korea time.
+    assert f"{year}-09-01 19:00 (KST) kim — 원인: 하반기 과정 취소 · 조치: 12월 추가 과정 개설" in html
     assert f"(메모 {first.id}번을 고침)" in html
     assert "지난해 메모" not in html
     book = openpyxl.load_workbook(io.BytesIO(render(report, "xlsx", "en")))
@@ -62,4 +63,4 @@ def test_the_html_and_xlsx_and_pdf_say_the_notes(demo):
     pdf = PdfReader(io.BytesIO(render(report, "pdf", "ko")))
     flat = "".join(re.sub(r"[\s\x00]+", "", p.extract_text()) for p in pdf.pages)
     # pypdf misreads a few glyphs of the subset font (the page itself is right); these pieces it reads whole
-    assert f"{year}-09-0211:30lee" in flat and "12월추가과정개설" in flat
+    assert f"{year}-09-0220:30(KST)lee" in flat and "12월추가과정개설" in flat

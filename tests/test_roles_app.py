@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 from streamlit.util import calc_hash
 
+from metrics import clock
 from metrics.access import audit, auth, sessions
 from metrics.kpi import targets
 from metrics.kpi.registry import load_registry
@@ -283,7 +284,7 @@ def test_signing_out_returns_to_the_login_page(app_file, engine):
 def test_an_idle_session_ends_and_says_so(app_file, engine):
     auth.add_user(engine, "kim", PASSWORD, ["admin"], actor="test")
     at = _app(app_file)
-    long_ago = datetime.now() - timedelta(hours=3)
+    long_ago = clock.utc_now() - timedelta(hours=3)
     at.session_state[access.TOKEN_KEY] = sessions.start(engine, "kim", now=long_ago)
     at.run()
     assert any("세션이 끝났습니다" in i.value for i in at.info)

@@ -4,7 +4,7 @@ the cookie's flags, one use per ticket, no redirect elsewhere, nothing done for 
 from __future__ import annotations
 
 import warnings
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from starlette.applications import Starlette
@@ -13,6 +13,7 @@ with warnings.catch_warnings():  # Starlette asks for httpx2 over the httpx that
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+from metrics import clock
 from metrics.access import audit, auth, sessions
 from ui import session_routes
 
@@ -94,6 +95,6 @@ def test_another_site_cannot_sign_anyone_out(client, engine):
 
 
 def test_a_late_ticket_leaves_the_person_at_the_sign_in_form(client, engine):
-    ticket = sessions.issue_ticket(engine, "kim", now=datetime.now() - timedelta(minutes=2))
+    ticket = sessions.issue_ticket(engine, "kim", now=clock.utc_now() - timedelta(minutes=2))
     answer = _trade(client, ticket)
     assert answer.headers["location"] == "/area_cert?year=2025" and "set-cookie" not in answer.headers

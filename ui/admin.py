@@ -2,28 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
 
+from metrics import clock
 from metrics.access import audit
+from metrics.explore import filenames
 from metrics.explore.export import to_csv_bytes, to_xlsx_bytes
 from metrics.kpi import targets
-from metrics.kpi.scorecard import format_value
 from metrics.kpi.stats import COMPARATORS
-from ui import access, auth, data, plain
+from ui import access, admin_tables, auth, data, fmt, plain
 from ui.i18n import pick, said, t
 
 
+def kpi_titles() -> dict[str, str]:
+    """Each KPI's title in the current language, by id (ids are for the registry, not for people)."""
+    return {kpi.id: pick(kpi.title_ko, kpi.title_en) for kpi in data.registry()}
+
+
 def targets_table(year: int) -> pd.DataFrame:
-    """Every KPI with its registry default and the target in force for `year`."""
+    """Every KPI with its registry default and the target in force for `year`, as phrases ("목표 100.0% 이상")."""
     in_force = targets.targets_in_force(data.engine(), year, data.registry())
     rows = []
     for kpi in data.registry():
         now = in_force.get(kpi.id)
         rows.append({
-            "kpi": kpi.id, t("admin.kpi"): pick(kpi.title_ko, kpi.title_en),
+            t("admin.kpi"): pick(kpi.title_ko, kpi.title_en),
             t("admin.default_target"): _shown(kpi.target),
             t("admin.in_force", year=year): _shown(now),
         })
@@ -31,7 +37,7 @@ def targets_table(year: int) -> pd.DataFrame:
 
 
 def _shown(target) -> str:
-    return "—" if target is None else f"{target.comparator} {format_value(target.value, target.unit)}"
+    return "—" if target is None else fmt.target(target.comparator, target.value, target.unit)
 
 
 def shown_value(target) -> float:
@@ -50,17 +56,17 @@ def target_form(year: int) -> None:
     """
     kpis = {kpi.id: kpi for kpi in data.registry()}
     kpi_id = st.selectbox(t("admin.kpi"), list(kpis), key="target-kpi",
-                          format_func=lambda i: f"{i} · {pick(kpis[i].title_ko, kpis[i].title_en)}")
+                          format_func=lambda i: pick(kpis[i].title_ko, kpis[i].title_en))
     current = targets.targets_in_force(data.engine(), year, data.registry()).get(kpi_id)
     comparators = list(COMPARATORS)
     fresh = f"{kpi_id}-{year}-{targets.targets_version(data.engine())}"
     with st.form("target-change", clear_on_submit=True):
         left, right = st.columns(2)
-        comparator = left.selectbox(t("admin.comparator"), comparators, key=f"target-cmp-{fresh}",
+        comparator = left.selectbox(t("admin.comparator"), comparators, key=f"target-cmp-{fresh}", format_func=admin_tables.comparator_name,
                                     index=comparators.index(current.comparator) if current else 0)
         value = right.number_input(t("admin.target_value"), min_value=0.0, value=shown_value(current),
                                    key=f"target-value-{fresh}")
-        effective = st.date_input(t("admin.effective_from"), value=date.today(), key="target-from")
+        effective = st.date_input(t("admin.effective_from"), value=clock.today(), key="target-from")
         reason = st.text_area(t("admin.reason"), key="target-reason")
         submitted = st.form_submit_button(t("admin.change_target"), type="primary")
     if not submitted:
@@ -78,27 +84,37 @@ def target_form(year: int) -> None:
 
 def targets_tab() -> None:
     """Targets in force this year, the change form and the history of changes."""
-    year = st.number_input(t("filters.year"), min_value=2000, max_value=2100, value=date.today().year, step=1,
+    year = st.number_input(t("filters.year"), min_value=2000, max_value=2100, value=clock.today().year, step=1,
                            key="target-year")
     st.dataframe(targets_table(int(year)), hide_index=True, width="stretch")
     target_form(int(year))
     st.subheader(t("admin.history"))
-    st.dataframe(targets.history(data.engine()), hide_index=True, width="stretch")
+    history = admin_tables.target_history_frame(targets.history(data.engine()), kpi_titles())
+    st.dataframe(history, hide_index=True, width="stretch")
 
 
 def audit_filters() -> audit.AuditFilter:
     """The audit filter as chosen in the widgets: who, which actions, which days."""
     left, middle, right = st.columns(3)
     actor = left.text_input(t("admin.audit_actor"), key="audit-actor")
-    actions = middle.multiselect(t("admin.audit_actions"), audit.ACTIONS, key="audit-actions")
-    days = right.date_input(t("admin.audit_days"), value=(date.today() - timedelta(days=30), date.today()),
+    actions = middle.multiselect(t("admin.audit_actions"), audit.ACTIONS, key="audit-actions",
+                                 format_func=lambda a: admin_tables.word("values.audit_action", a),
+                                 placeholder=t("explore.all"), select_all=False)
+    days = right.date_input(t("admin.audit_days"), value=(clock.today() - timedelta(days=30), clock.today()),
                             key="audit-days")
     since, until = _day_range(days)
     return audit.AuditFilter(
         actor=actor.strip() or None, actions=tuple(actions),
-        since=datetime.combine(since, time.min) if since else None,
-        until=datetime.combine(until, time.max) if until else None,
+        # The days are Korean calendar days; the log is kept in UTC.
+        since=clock.utc_from_korea_day(since) if since else None,
+        until=clock.utc_from_korea_day(until, end=True) if until else None,
     )
+
+
+def audit_stem(chosen: audit.AuditFilter) -> str:
+    """The export's file name without its extension: 감사기록_2026-11-01~2026-12-01 (the days shown)."""
+    days = [clock.shown_day(d) for d in (chosen.since, chosen.until) if d is not None]
+    return filenames.stem([t("admin.tab_audit"), "~".join(dict.fromkeys(days)), chosen.actor or ""])
 
 
 def _day_range(days) -> tuple[date | None, date | None]:
@@ -109,14 +125,17 @@ def _day_range(days) -> tuple[date | None, date | None]:
 
 
 def audit_tab() -> None:
-    """The audit log, filtered, and its export (the export is itself recorded)."""
-    frame = audit.read(data.engine(), audit_filters())
+    """The audit log, filtered, and its export as shown (the export is itself recorded)."""
+    chosen = audit_filters()
+    frame = admin_tables.audit_frame(audit.read(data.engine(), chosen), kpi_titles())
     st.dataframe(frame, hide_index=True, width="stretch")
     left, right = st.columns(2)
-    stem = f"audit-{date.today():%Y%m%d}"
-    left.download_button("CSV", to_csv_bytes(frame), file_name=f"{stem}.csv", mime="text/csv", key="audit-csv",
+    stem, sheet = audit_stem(chosen), t("admin.tab_audit")  # words read here: the XLSX is built on another thread
+    left.download_button(t("explore.download_csv"), to_csv_bytes(frame), file_name=f"{stem}.csv", mime="text/csv",
+                         key="audit-csv", icon=":material/download:",
                          on_click=access.audited("export", {"what": "audit_log", "format": "csv", "rows": len(frame)}))
-    right.download_button("XLSX", lambda: to_xlsx_bytes(frame, sheet_name="audit"), file_name=f"{stem}.xlsx",
+    right.download_button(t("explore.download_xlsx"), lambda: to_xlsx_bytes(frame, sheet_name=sheet),
+                          file_name=f"{stem}.xlsx", icon=":material/download:",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="audit-xlsx",
                           on_click=access.audited("export", {"what": "audit_log", "format": "xlsx", "rows": len(frame)}))
 

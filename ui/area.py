@@ -6,7 +6,7 @@ import streamlit as st
 
 from metrics.kpi.stories import KpiStory
 from metrics.report.model import target_changes_during
-from ui import access, cards, charts_kpi, data, plain, shell, theme
+from ui import access, cards, charts_kpi, data, freshness, plain, shell, theme
 from ui.anchors import scroll_into_view, section_anchor
 from ui.area_details import breakdown_tab, distribution_tab, lists_items, notes_panel
 from ui.cards import status_badge
@@ -57,8 +57,9 @@ def kpi_section(story: KpiStory, opened: bool = False) -> None:
     `opened`: reached from its card, so the tab with its cases is the one open (when it lists cases)."""
     result = story.result
     st.subheader(cards.title(result, data.registry().get(result.id).target), anchor=section_anchor(result.id),
-                 divider="gray")
+                 divider="gray", help=t("card.kpi_id", id=result.id))
     st.markdown(status_badge(result.status), unsafe_allow_html=True)
+    freshness.stale_note(result)
     changed = target_changes_during(data.engine(), result.year).get(result.id, ())
     if changed:
         st.markdown(f"◆ {plain.md(cards.target_mark(result, changed))}")
@@ -82,7 +83,6 @@ def kpi_section(story: KpiStory, opened: bool = False) -> None:
         distribution_tab(story)
     with detail:
         breakdown_tab(story)
-    st.caption(t("card.kpi_id", id=result.id))
 
 
 @friendly

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from metrics import clock
 from metrics.kpi import checkins
 from metrics.kpi.scorecard import KpiResult
 from metrics.kpi.stories import KpiStory
@@ -165,7 +166,7 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _checkin_text(note: checkins.Checkin) -> str:
-    line = t("checkin.line", when=f"{note.noted_at:%Y-%m-%d %H:%M}", who=plain.md(note.author),
+    line = t("checkin.line", when=clock.shown(note.noted_at), who=plain.md(note.author),
              cause=plain.md(note.cause), action=plain.md(note.action))
     return line + (" " + t("checkin.corrects", id=note.corrects) if note.corrects is not None else "")
 
@@ -189,7 +190,7 @@ def notes_panel(result: KpiResult) -> None:
         corrects = st.selectbox(
             t("checkin.corrects_choice"), [None, *by_id], key=f"checkin-corrects-{result.id}",
             format_func=lambda i: t("checkin.corrects_none") if i is None else t(
-                "checkin.corrects_option", id=i, day=f"{by_id[i].noted_at:%Y-%m-%d}", who=by_id[i].author),
+                "checkin.corrects_option", id=i, day=clock.shown_day(by_id[i].noted_at), who=by_id[i].author),
         )
         if not st.form_submit_button(t("checkin.save"), icon=":material/edit_note:"):
             return

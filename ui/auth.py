@@ -103,11 +103,13 @@ def status(user: auth.User | None) -> None:
 
 def accounts_admin() -> None:
     """The accounts tab: the list, then add, change roles, disable/enable, reset password."""
+    from ui.admin_tables import accounts_frame  # here: that module names roles with this one's role_name
+
     frame = auth.list_users(data.engine())
     if frame.empty:
         st.info(t("auth.no_accounts"))
     else:
-        st.dataframe(frame, hide_index=True, width="stretch")
+        st.dataframe(accounts_frame(frame), hide_index=True, width="stretch")
     _add_account_form()
     if not frame.empty:
         _change_account_form(frame)
@@ -117,7 +119,8 @@ def _add_account_form() -> None:
     with st.form("auth-add", clear_on_submit=True):
         st.subheader(t("auth.add_account"))
         name = st.text_input(t("auth.username"), key="auth-add-name")
-        roles = st.multiselect(t("auth.roles"), auth.ROLES, default=["viewer"], format_func=role_name, key="auth-add-roles")
+        roles = st.multiselect(t("auth.roles"), auth.ROLES, default=["viewer"], format_func=role_name, key="auth-add-roles",
+                               placeholder=t("auth.choose_roles"), select_all=False)
         password = st.text_input(t("auth.password"), type="password", key="auth-add-pw", autocomplete="new-password")
         again = st.text_input(t("auth.password_again"), type="password", key="auth-add-pw2",
                               autocomplete="new-password")
@@ -140,6 +143,7 @@ def _change_account_form(frame) -> None:
     left, middle, right = st.columns(3)
     with left.form("auth-roles"):
         roles = st.multiselect(t("auth.roles"), auth.ROLES, format_func=role_name, key=f"auth-roles-{name}",
+                               placeholder=t("auth.choose_roles"), select_all=False,
                                default=account["roles"].split())
         if st.form_submit_button(t("auth.save_roles")):
             _act(lambda actor: _done(auth.set_roles(data.engine(), name, roles, actor=actor)))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from metrics import clock
 from metrics.contract import load_contract
 from metrics.kpi.checkins import Checkin
 from metrics.kpi.scorecard import KpiResult
 from metrics.report.model import TargetChangeLine, change_between, retitled
 from metrics.report.phrases import change_line as target_change_line
 from metrics.report.words import Words
-from ui import access, fmt, plain, theme
+from ui import access, fmt, freshness, plain, theme
 from ui.i18n import current_lang, object_phrase, pick, t
 from ui.sparkline import sparkline
 
@@ -106,7 +107,7 @@ def note_line(note: Checkin | None) -> str:
     """The latest note on the promise, shortened ("" without one)."""
     if note is None:
         return ""
-    return t("checkin.card", day=f"{note.noted_at:%Y-%m-%d}", who=note.author, cause=_short(note.cause),
+    return t("checkin.card", day=clock.shown_day(note.noted_at), who=note.author, cause=_short(note.cause),
              action=_short(note.action))
 
 
@@ -157,6 +158,7 @@ def card(result: KpiResult, trend: list[tuple[int, float | None]], previous: Kpi
     """Draw one KPI card in the current container, with the link to its area page."""
     with st.container(border=True):
         st.markdown(card_html(result, trend, previous, note, changes, charter_target), unsafe_allow_html=True)
+        freshness.stale_note(result)  # data more than a quarter old: said on the card
         st.page_link(area_page(result.area_id), label=t("card.details"), icon=":material/arrow_forward:",
                      query_params={KPI_PARAM: result.id, "year": str(result.year)})
         if access.may_open("explore"):  # the rows behind the number, for those who may export them

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from metrics import explore, store
+from metrics import clock, explore, store
 from metrics.kpi import scorecard, stories, targets
 from metrics.kpi.registry import Registry, load_registry
 from metrics.settings import load_settings
@@ -60,12 +60,12 @@ def _scorecard(url: str, version: tuple[int, int], year: int, today: date) -> li
 
 def scorecard_for(year: int) -> list[scorecard.KpiResult]:
     """Every KPI of `year`, judged as of today."""
-    return _scorecard(*cache_key(), year, date.today())
+    return _scorecard(*cache_key(), year, clock.today())
 
 
 def scorecards_by_year() -> dict[int, list[scorecard.KpiResult]]:
     """The scorecard of every year with data up to this one (for sparklines); each year cached on its own."""
-    today = date.today()
+    today = clock.today()
     return {y: scorecard_for(y) for y in data_years() if y <= today.year}
 
 
@@ -96,7 +96,7 @@ def _explore(url: str, version: tuple[int, int], name: str, filters: explore.Fil
 
 def explore_rows(name: str, filters: explore.Filters) -> pd.DataFrame:
     """A dataset's rows passing `filters`: what the explorer shows and exports."""
-    return _explore(*cache_key(), name, filters, date.today())
+    return _explore(*cache_key(), name, filters, clock.today())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -106,4 +106,4 @@ def _story(url: str, version: tuple[int, int], kpi_id: str, year: int, today: da
 
 def kpi_story(kpi_id: str, year: int) -> stories.KpiStory:
     """Everything one KPI's section shows for `year`."""
-    return _story(*cache_key(), kpi_id, year, date.today())
+    return _story(*cache_key(), kpi_id, year, clock.today())

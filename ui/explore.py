@@ -10,11 +10,13 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from metrics import explore
+from metrics import clock, explore
+from metrics.explore import filenames
 from metrics.explore.export import to_csv_bytes, to_xlsx_bytes
 from metrics.kpi.kpi_rows import KpiRows, kpi_rows
 from metrics.kpi.measures.rows import ROW_STATES
 from ui import access, data, explain, fmt, shell, tables
+from ui import explore_views as views
 from ui.cards import status_words
 from ui.errors import friendly
 from ui.i18n import pick, t
@@ -29,29 +31,31 @@ KPI_KEY = "kpi"  # bound to ?kpi=, the parameter a scorecard card's link sets
 ROW_WORDS = {"state": "values.row_state", "reason": "values.reason"}
 
 
-def filter_widgets(ds: explore.Dataset, choices: explore.Choices, year: int) -> explore.Filters:
-    """The filters that apply to the dataset, as widgets; returns what they select."""
+def filter_widgets(ds: explore.Dataset, choices: explore.Choices) -> explore.Filters:
+    """The filters that apply to the dataset, as widgets (started by explore_views from the URL or the
+    sidebar's year); returns what they select."""
+    keys = views.widget_keys(ds.name)
     # One row that wraps, each filter wide enough for its values (four equal columns cut the dates in a narrow window).
     row = st.container(horizontal=True)
-    default_years = [year] if year in choices.years else list(choices.years[:1])
-    years = row.multiselect(t("explore.years"), choices.years, default=default_years, key=f"explore-years-{ds.name}",
-                            placeholder=t("explore.all"), width=FILTER_WIDTH)
+    years = row.multiselect(t("explore.years"), choices.years, key=keys["years"],
+                            placeholder=t("explore.all"), select_all=False, width=FILTER_WIDTH)
     courses: list[str] = []
     types: list[str] = []
     timeliness: list[str] = []
     if ds.course_column:
         # One choice per course (its spelling variants together, as the KPI matches them), named as first written.
-        courses = row.multiselect(t("explore.courses"), choices.courses, key=f"explore-courses-{ds.name}",
-                                  format_func=choices.course_name, placeholder=t("explore.all"), width=FILTER_WIDTH)
+        courses = row.multiselect(t("explore.courses"), choices.courses, key=keys["course"], format_func=choices.course_name,
+                                  placeholder=t("explore.all"), select_all=False, width=FILTER_WIDTH)
     if ds.type_column:
         section = f"values.{ds.type_column}"
-        types = row.multiselect(t(f"explore.{ds.type_column}"), choices.types, key=f"explore-types-{ds.name}",
-                                format_func=lambda c: word(section, c), placeholder=t("explore.all"), width=FILTER_WIDTH)
-    date_from = row.date_input(t("explore.date_from"), value=None, key=f"explore-from-{ds.name}", width=DATE_WIDTH)
-    date_to = row.date_input(t("explore.date_to"), value=None, key=f"explore-to-{ds.name}", width=DATE_WIDTH)
+        types = row.multiselect(t(f"explore.{ds.type_column}"), choices.types, key=keys["type"],
+                                format_func=lambda c: word(section, c), placeholder=t("explore.all"), select_all=False,
+                                width=FILTER_WIDTH)
+    date_from = row.date_input(t("explore.date_from"), value=None, key=keys["from"], format="YYYY-MM-DD", width=DATE_WIDTH)
+    date_to = row.date_input(t("explore.date_to"), value=None, key=keys["to"], format="YYYY-MM-DD", width=DATE_WIDTH)
     if ds.has_timeliness:
         timeliness = st.pills(t("explore.timeliness"), explore.TIMELINESS, selection_mode="multi",
-                              format_func=lambda c: word("values.timeliness", c), key=f"explore-late-{ds.name}")
+                              format_func=lambda c: word("values.timeliness", c), key=keys["timeliness"])
     return explore.Filters(
         years=tuple(int(y) for y in years), courses=tuple(courses), types=tuple(types),
         date_from=date_from if isinstance(date_from, date) else None,
@@ -69,17 +73,18 @@ def for_people(rows: pd.DataFrame, name: str = "") -> pd.DataFrame:
     return translated(rows, state_words(name)).rename(columns=tables.header)
 
 
-def downloads(shown: pd.DataFrame, name: str, detail: dict | None = None) -> None:
-    """CSV (UTF-8 with BOM, for Korean Excel) and XLSX of exactly the rows shown; each download audited with `detail`."""
+def downloads(shown: pd.DataFrame, name: str, stem: str, sheet: str, detail: dict | None = None) -> None:
+    """CSV (UTF-8 with BOM, for Korean Excel) and XLSX of exactly the rows shown, named `stem` (what is in them);
+    each download audited with `detail`."""
     access.require("analyst")
     detail = {"what": name, **(detail or {}), "rows": len(shown)}
-    stem = f"{name}_{date.today():%Y%m%d}"
+    sheet = filenames.sheet(sheet)
     row = st.container(horizontal=True)  # wraps in a narrow window rather than cutting the labels
     row.download_button(t("explore.download_csv"), to_csv_bytes(shown), file_name=f"{stem}.csv", mime="text/csv",
-                         on_click=access.audited("export", {**detail, "format": "csv"}),
-                         icon=":material/download:", key="explore-csv")
+                        on_click=access.audited("export", {**detail, "format": "csv"}),
+                        icon=":material/download:", key="explore-csv")
     # XLSX is slow on big tables: built only when clicked (on the server's download thread).
-    row.download_button(t("explore.download_xlsx"), lambda: to_xlsx_bytes(shown, sheet_name=name), file_name=f"{stem}.xlsx",
+    row.download_button(t("explore.download_xlsx"), lambda: to_xlsx_bytes(shown, sheet_name=sheet), file_name=f"{stem}.xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           on_click=access.audited("export", {**detail, "format": "xlsx"}),
                           icon=":material/download:", key="explore-xlsx")
@@ -98,10 +103,10 @@ def kpi_rows_section() -> None:
     # then follows the choice, so the address can be shared. (A bound widget would keep its label in the URL.)
     wanted = st.query_params.get(KPI_KEY)
     kpi_id = st.selectbox(t("explore.kpi"), ids, index=ids.index(wanted) if wanted in ids else 0,
-                          format_func=lambda i: f"{titles[i]} ({i})", key="explore-kpi")
+                          format_func=titles.get, key="explore-kpi")
     st.query_params[KPI_KEY] = kpi_id
     year = shell.filters().year
-    found = _kpi_rows(*data.cache_key(), kpi_id, year, date.today())
+    found = _kpi_rows(*data.cache_key(), kpi_id, year, clock.today())
     r = found.result
     st.markdown(t("explore.kpi_line", year=year, value=fmt.value(r.value, r.unit),
                   target=fmt.target(r.comparator, r.target, r.unit), status=status_words(r.status)))
@@ -118,11 +123,13 @@ def kpi_rows_section() -> None:
     if rows.empty:
         st.info(t("explore.no_rows"), icon=":material/filter_alt_off:")
         return
-    on_screen = translated(rows, ROW_WORDS)
+    on_screen = tables.for_display(translated(rows, ROW_WORDS))
     st.dataframe(on_screen, column_config=tables.column_config(on_screen), hide_index=True, key="explore-kpi-table",
                  height=min(TABLE_HEIGHT, 35 * (len(on_screen) + 1) + 3))
     what = "kpi_rows" + (f" [state={','.join(chosen)}]" if chosen else "")
-    downloads(translated(rows, ROW_WORDS).rename(columns=tables.header), f"{kpi_id}_{year}",
+    states = [f"{t('explore.states')}-{'+'.join(word('values.row_state', s) for s in chosen)}"] if chosen else []
+    stem = filenames.stem([titles[kpi_id], t("explore.mode_kpi"), year, *states])
+    downloads(translated(rows, ROW_WORDS).rename(columns=tables.header), "kpi_rows", stem, t("explore.mode_kpi"),
               {"what": what, "kpi_id": kpi_id, "year": year})
 
 
@@ -134,6 +141,7 @@ def render() -> None:
     mode = st.radio(t("explore.mode"), MODES, index=MODES.index("kpi" if KPI_KEY in st.query_params else "dataset"),
                     format_func=lambda m: t(f"explore.mode_{m}"), horizontal=True, key="explore-mode")
     if mode == "kpi":
+        views.clear_url()
         kpi_rows_section()
     else:
         st.query_params.pop(KPI_KEY, None)
@@ -143,13 +151,18 @@ def render() -> None:
 def dataset_section() -> None:
     """One dataset, filtered, shown and downloaded exactly as shown."""
     names = [d.name for d in explore.datasets()]
-    name = st.selectbox(t("explore.dataset"), names, format_func=kind_name, key="explore-dataset")
+    views.adopt_dataset(names)  # a link or a saved view chooses the dataset...
+    name = st.selectbox(t("explore.dataset"), names, format_func=kind_name, key=views.DATASET_KEY)
     ds = explore.dataset(name)
     choices = data.explore_choices(name)
     if not choices.years:
         shell.empty_state("empty.dataset")
         return
-    filters = filter_widgets(ds, choices, shell.filters().year)
+    views.adopt_filters(ds, choices, shell.filters().year)  # ...and its filters, once they are known
+    filters = filter_widgets(ds, choices)
+    views.write_url(name, filters)
+    params = views.to_params(name, filters)
+    views.saved_views_panel(params)
     rows = data.explore_rows(name, filters)
     st.markdown(t("explore.count", n=f"{len(rows):,}"))
     if ds.pseudonymised:
@@ -158,8 +171,9 @@ def dataset_section() -> None:
         st.info(t("explore.no_rows"), icon=":material/filter_alt_off:")
         return
     # The same rows twice: coded headers with column formats on screen, translated headers in the files.
-    on_screen = translated(rows, state_words(name))
+    on_screen = tables.for_display(translated(rows, state_words(name)))
     st.dataframe(on_screen, column_config=tables.column_config(on_screen), hide_index=True, key="explore-table",
                  height=min(TABLE_HEIGHT, 35 * (len(on_screen) + 1) + 3))
     described = filters.describe()
-    downloads(for_people(rows, name), name, {"what": f"{name} [{described}]" if described else name})
+    downloads(for_people(rows, name), name, views.export_stem(params, choices), kind_name(name),
+              {"what": f"{name} [{described}]" if described else name})

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from functools import partial
 
 import streamlit as st
 
-from metrics import report
+from metrics import clock, report
 from metrics.kpi import checkins
 from metrics.kpi.scorecard import SUMMARY_CATEGORIES, KpiResult, summary_category, summary_counts
 from metrics.report.model import target_changes_during
@@ -109,8 +108,8 @@ def render() -> None:
     theme.print_styles()
     st.title(t("scorecard.title", year=year))
     results = data.scorecard_for(year)
-    if year == date.today().year:
-        st.caption(t("scorecard.as_of_ytd", day=date.today().isoformat()))
+    if year == clock.today().year:
+        st.caption(t("scorecard.as_of_ytd", day=clock.today().isoformat()))
     else:
         st.caption(t("scorecard.as_of_closed", year=year))
     if not data.data_years():

@@ -7,6 +7,7 @@ from datetime import date
 
 import streamlit as st
 
+from metrics import clock
 from ui import access, data
 from ui.i18n import LANG_KEY, LANGS, current_lang, t
 
@@ -46,9 +47,9 @@ def year_picker() -> int:
     The option labels are plain years in every language: the URL holds the label, so a link must
     not depend on the language it was made in.
     """
-    options = year_options(data.data_years(), date.today())
+    options = year_options(data.data_years(), clock.today())
     return st.sidebar.selectbox(
-        t("filters.year"), options, index=options.index(date.today().year), key=YEAR_KEY,
+        t("filters.year"), options, index=options.index(clock.today().year), key=YEAR_KEY,
         format_func=str, bind="query-params", persist_state="session",
     )
 
@@ -58,7 +59,7 @@ def filters() -> Filters:
     # Page scripts cannot take arguments under st.navigation, so a page reads the two sidebar
     # widgets' values here, in one place, rather than through ad-hoc session keys.
     year = st.session_state.get(YEAR_KEY)
-    return Filters(lang=current_lang(), year=int(year) if year else date.today().year)
+    return Filters(lang=current_lang(), year=int(year) if year else clock.today().year)
 
 
 def empty_state(message_key: str) -> None:

@@ -5,11 +5,50 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from metrics import clock
 from ui.i18n import labels, t
 
 # Columns holding fractions 0-1 (shown as percentages).
 SHARE_COLUMNS = ("share", "satisfied_share")
 ID_LIKE = ("year", "hour", "month")
+
+
+def korea_times(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    """`frame` with its stored moments (UTC) as people in Korea read them: "2026-12-01 10:05 (KST)" (a copy)."""
+    present = [c for c in columns if c in frame.columns]
+    return frame.assign(**{c: frame[c].map(clock.shown).astype("str") for c in present}) if present else frame
+
+
+def for_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """The cells as people write them (a copy): an empty cell rather than the grid's "None".
+
+    The grid writes "None" for every missing value and offers no setting for it, so a column with gaps
+    becomes text: dates as 2026-03-04 (with the time when it has one), numbers as 8 or 7.25, shares as 85.0%.
+    Columns without gaps keep their types (and their sorting).
+    """
+    out = frame.copy()
+    for name in out.columns:
+        col = out[name]
+        if not col.isna().any():
+            continue
+        if pd.api.types.is_datetime64_any_dtype(col):
+            pattern = "%Y-%m-%d %H:%M" if bool((col.dropna().dt.normalize() != col.dropna()).any()) else "%Y-%m-%d"
+            out[name] = col.dt.strftime(pattern).astype("object").where(col.notna(), "")
+        elif pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+            out[name] = col.astype("object").map(lambda v, n=name: _number_text(v, n))
+        else:
+            out[name] = col.astype("object").where(col.notna(), "")
+    return out
+
+
+def _number_text(value, name: str) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    if name in SHARE_COLUMNS:
+        return f"{value * 100:.1f}%"
+    if name in ID_LIKE or float(value).is_integer():
+        return f"{value:.0f}" if name in ID_LIKE else f"{value:,.0f}"
+    return f"{value:,.2f}"
 
 
 def header(name: str) -> str:
@@ -34,7 +73,9 @@ def column_config(frame: pd.DataFrame) -> dict:
         elif name in ID_LIKE:
             config[name] = st.column_config.NumberColumn(label, format="%d")
         elif pd.api.types.is_float_dtype(col):
-            config[name] = st.column_config.NumberColumn(label, format="%.2f")
+            # 16 days, not 16.00; a mean keeps its two decimals
+            whole = bool((col.dropna() % 1 == 0).all())
+            config[name] = st.column_config.NumberColumn(label, format="localized" if whole else "%.2f")
         elif pd.api.types.is_integer_dtype(col):
             config[name] = st.column_config.NumberColumn(label, format="localized")
         else:
@@ -51,4 +92,5 @@ def show(frame: pd.DataFrame, *, key: str | None = None, height: int | str = "au
     if frame.empty:
         st.caption(t(empty_key))
         return
-    st.dataframe(frame, column_config=column_config(frame), hide_index=True, key=key, height=height)
+    shown = for_display(frame)
+    st.dataframe(shown, column_config=column_config(shown), hide_index=True, key=key, height=height)

@@ -121,3 +121,18 @@ def print_styles() -> None:
     import streamlit as st
 
     st.html(f"<style>{PRINT_CSS}</style>")
+
+
+# Korean breaks between words, not inside them (word-break: keep-all); a long token (an address, a file name)
+# may still break anywhere rather than run past the edge.
+TEXT_CSS = """
+.stApp :is(p, li, label, span, div, h1, h2, h3, h4, h5, td, th, summary, button) {
+  word-break: keep-all; overflow-wrap: anywhere; }
+"""
+
+
+def text_styles() -> None:
+    """Add the line-breaking rules for Korean to the page (a style element only)."""
+    import streamlit as st
+
+    st.html(f"<style>{TEXT_CSS}</style>")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
-from datetime import date
 
 import streamlit as st
 
-from metrics import store
+from metrics import clock, store
 from metrics.contract import load_contract
 from metrics.intake import blank_templates
 from metrics.intake.canonical import UploadOptions
@@ -18,7 +18,8 @@ from metrics.store import freshness
 from ui import access, data, plain, shell, tables
 from ui import upload_steps as steps
 from ui.errors import friendly, show_user_error
-from ui.i18n import t
+from ui.freshness import freshness_table as data_freshness_table
+from ui.i18n import current_lang, t
 from ui.values import translated
 
 # Page-local wizard state: a counter in the uploader's key (a new key empties it after an import
@@ -47,12 +48,30 @@ def reset_wizard() -> None:
     st.session_state[NONCE_KEY] = st.session_state.get(NONCE_KEY, 0) + 1
 
 
+def uploader_words(max_mb: int) -> None:
+    """The uploader's own button and limits line in Korean: Streamlit has no parameter for them, so a style
+    puts our words over its English ones (in English mode its own words stay)."""
+    if current_lang() == "en":
+        return
+    box = '[data-testid="stFileUploaderDropzone"]'
+    limits = t("upload.limits", mb=max_mb, types=", ".join(ext.upper() for ext in FILE_TYPES))
+    st.html(
+        f"<style>{box} button [data-testid=\"stMarkdownContainer\"] p {{ font-size: 0; }}"
+        f"{box} button [data-testid=\"stMarkdownContainer\"] p::after {{ content: {json.dumps(t('upload.browse'), ensure_ascii=False)}; "
+        "font-size: 0.875rem; }"
+        f"{box} [data-testid=\"stFileUploaderDropzoneInstructions\"] span {{ font-size: 0; }}"
+        f"{box} [data-testid=\"stFileUploaderDropzoneInstructions\"] span::after {{ content: {json.dumps(limits, ensure_ascii=False)}; "
+        "font-size: 0.875rem; }</style>"
+    )
+
+
 @friendly
 def wizard() -> None:
     """File -> kind and sheet -> options -> mapping -> report -> import or cancel."""
     max_mb = int(load_settings().max_upload_mb)
+    uploader_words(max_mb)
     file = st.file_uploader(t("upload.file", mb=max_mb), type=FILE_TYPES, key=f"upload-file-{st.session_state.get(NONCE_KEY, 0)}",
-                            max_upload_size=max_mb)
+                            max_upload_size=max_mb, help=t("upload.file_help"))
     if file is None:
         st.caption(t("upload.hint"))
         return
@@ -123,7 +142,7 @@ def history() -> None:
         st.caption(t("upload.no_uploads"))
         return
     shown = frame.assign(status=frame["undone_at"].isna().map({True: t("upload.status_active"), False: t("upload.status_undone")}))
-    shown = shown[[c for c in HISTORY_COLUMNS if c in shown.columns]]
+    shown = tables.korea_times(shown[[c for c in HISTORY_COLUMNS if c in shown.columns]], ("created_at", "undone_at"))
     tables.show(translated(shown), key="upload-history", height=min(420, 36 * len(shown) + 40))
     active = frame[frame["undone_at"].isna()]
     if active.empty:
@@ -147,7 +166,7 @@ def history() -> None:
 @friendly
 def data_freshness() -> None:
     """Per kind, the last upload and the newest data date, so stale data is obvious."""
-    frame, stale = steps.freshness_table(date.today())
+    frame, stale = data_freshness_table(clock.today())
     title = t("upload_plan.freshness") + (" · " + t("upload_plan.freshness_stale", n=stale) if stale else "")
     with st.expander(title, icon=":material/event_available:", expanded=bool(stale)):
         st.caption(t("upload_plan.freshness_help", days=freshness.STALE_AFTER_DAYS))

@@ -6,12 +6,14 @@ Each step takes plain values and returns plain values; the page (ui/upload.py) p
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 import pandas as pd
 import streamlit as st
 
+from metrics import clock
 from metrics.contract import load_contract
+from metrics.explore import filenames
 from metrics.explore.export import to_csv_bytes
 from metrics.intake import ingest, reexport, saved_mappings
 from metrics.intake import preview as import_preview
@@ -21,9 +23,10 @@ from metrics.intake.reading import sheet_names
 from metrics.intake.scales import ScaleEvidence, rescale_rule
 from metrics.kpi import course_aliases
 from metrics.settings import load_settings
-from metrics.store import file_sha256, freshness
+from metrics.store import file_sha256
 from ui import access, data, plain, tables
 from ui.i18n import current_lang, pick, split_pair, t
+from ui.values import word
 
 AUTO = ""
 UNUSED = "-"  # the editor's value for "this column is not used" (an empty cell would read as None)
@@ -203,11 +206,13 @@ def preview(prepared: ingest.Prepared) -> None:
 
 
 def issues_frame(prepared: ingest.Prepared) -> pd.DataFrame:
-    """The validation findings with the message in the current language only."""
+    """The validation findings in the current language: the problem named in words, the message, and the
+    code last, as a small detail for whoever helps."""
     frame = prepared.issues_frame()
     keep = "message_en" if current_lang() == "en" else "message_ko"
     frame = frame.rename(columns={keep: "message"}).drop(columns=["message_ko", "message_en"], errors="ignore")
-    return frame[["sheet", "row", "column", "value", "code", "message"]]
+    frame = frame.assign(problem=frame["code"].map(lambda c: word("values.issue_code", c)).astype("str"))
+    return frame[["sheet", "row", "column", "value", "problem", "message", "code"]]
 
 
 def report(prepared: ingest.Prepared) -> None:
@@ -232,8 +237,15 @@ def report(prepared: ingest.Prepared) -> None:
     frame = issues_frame(prepared)
     st.warning(issues_summary(len(frame), held, valid), icon=":material/warning:")
     tables.show(frame, key="upload-issues", height=min(400, 36 * len(frame) + 40))
-    st.download_button(t("upload.download_issues"), to_csv_bytes(frame), file_name=f"{prepared.filename}.problems.csv",
-                       mime="text/csv", on_click="ignore", icon=":material/download:")
+    name, body = problems_csv(prepared.filename, frame)
+    st.download_button(t("upload.download_issues"), body, file_name=name, mime="text/csv", on_click="ignore",
+                       icon=":material/download:")
+
+
+def problems_csv(filename: str, frame: pd.DataFrame) -> tuple[str, bytes]:
+    """The problems as a CSV for Korean Excel, headed in the current language, named after the file."""
+    stem = filenames.stem([filename.rsplit(".", 1)[0], t("upload.problems_file")])
+    return f"{stem}.csv", to_csv_bytes(frame.rename(columns=tables.header))
 
 
 def issues_summary(problems: int, held: int, valid: int) -> str:
@@ -291,7 +303,7 @@ def same_file(file_bytes: bytes) -> import_preview.SameFile | None:
 
 def show_same_file(found: import_preview.SameFile) -> None:
     """The refusal of a file already imported, and what to do instead."""
-    st.error(t("upload_plan.same_file", id=found.upload_id, at=f"{found.created_at:%Y-%m-%d %H:%M}"),
+    st.error(t("upload_plan.same_file", id=found.upload_id, at=clock.shown(found.created_at)),
              icon=":material/content_copy:")
     st.caption(t("upload_plan.same_file_hint"))
 
@@ -331,45 +343,13 @@ def show_plan(found: import_preview.ImportPreview) -> None:
 
 
 def _upload_refs(refs: tuple[import_preview.UploadRef, ...], limit: int = 3) -> str:
-    shown = ", ".join(t("upload_plan.upload_ref", id=r.id, filename=plain.md(r.filename), date=f"{r.created_at:%Y-%m-%d}",
+    shown = ", ".join(t("upload_plan.upload_ref", id=r.id, filename=plain.md(r.filename), date=clock.shown_day(r.created_at),
                         n=f"{r.rows:,}") for r in refs[:limit])
     return shown + (" " + t("upload_plan.more_uploads", n=len(refs) - limit) if len(refs) > limit else "")
 
 
 def _years(years: tuple[int, ...]) -> str:
     return ", ".join(str(y) for y in years) if years else t("upload_plan.years_none")
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _freshness(url: str, version: tuple) -> list[freshness.KindFreshness]:
-    return freshness.freshness(data.engine())
-
-
-def freshness_table(today: date) -> tuple[pd.DataFrame, int]:
-    """Per kind: uploads, the last one, the newest data date and its age (⚠ when older than a quarter);
-    and how many kinds are stale."""
-    rows, stale = [], 0
-    for f in _freshness(*data.cache_key()):
-        age, is_stale = f.age_days(today), f.stale(today)
-        stale += is_stale
-        if f.newest is not None:
-            newest = f.newest.isoformat()
-        elif f.newest_year is not None:
-            newest = t("upload_plan.fresh_year_only", year=f.newest_year)
-        else:
-            newest = t("upload_plan.fresh_none")
-        if age is None:
-            shown_age = "⚠" if is_stale else ""
-        else:
-            shown_age = t("upload_plan.fresh_stale" if is_stale else "upload_plan.fresh_days", days=f"{age:,}")
-        rows.append({
-            t("upload_plan.fresh_kind"): kind_name(f.kind),
-            t("upload_plan.fresh_uploads"): f.uploads,
-            t("upload_plan.fresh_last_upload"): "" if f.last_upload is None else f"{f.last_upload:%Y-%m-%d %H:%M}",
-            t("upload_plan.fresh_newest"): newest,
-            t("upload_plan.fresh_age"): shown_age,
-        })
-    return pd.DataFrame(rows), stale
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

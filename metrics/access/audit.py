@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 from sqlalchemy import Connection, Engine, func, select
 
+from metrics import clock
 from metrics.access.tables import audit_log, ensure_tables
 from metrics.settings import load_settings
 from metrics.store import database
@@ -32,6 +33,13 @@ DETAIL_KEYS = frozenset({
     "what", "format", "year",
     "kpi_id", "comparator", "value", "old_comparator", "old_value", "unit", "effective_from",
 })
+# Detail values that are codes (the admin page shows them as words): the only values they may take.
+CODED_DETAILS = {
+    "source": ("account", "oidc"),
+    "reason": ("password", "locked", "disabled", "idle", "max_age", "expired", "logout"),
+}
+# Actions whose reason is one of those codes (a target change's reason is the admin's own words).
+CODED_REASON_ACTIONS = ("login_failed", "logout")
 MAX_TEXT = 500
 COLUMNS = ["id", "at", "actor", "action", "detail"]
 
@@ -57,8 +65,8 @@ def record(engine: Engine, actor: str, action: str, detail: dict | None = None, 
 def record_in(conn: Connection, actor: str, action: str, detail: dict | None = None, *, now: datetime | None = None) -> None:
     """Append one entry inside the caller's transaction (the caller has run ensure_tables before it began)."""
     conn.execute(audit_log.insert().values(
-        at=now or datetime.now(), actor=_text(actor or "?"), action=_checked_action(action),
-        detail_json=json.dumps(clean_detail(detail or {}), ensure_ascii=False, sort_keys=True),
+        at=now or clock.utc_now(), actor=_text(actor or "?"), action=_checked_action(action),
+        detail_json=json.dumps(_checked_codes(action, clean_detail(detail or {})), ensure_ascii=False, sort_keys=True),
     ))
 
 
@@ -66,6 +74,15 @@ def _checked_action(action: str) -> str:
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}; known: {', '.join(ACTIONS)}")
     return action
+
+
+def _checked_codes(action: str, detail: dict) -> dict:
+    """The detail, refused when a coded value is not one of CODED_DETAILS (it would reach the page as a raw code)."""
+    coded = {"source"} | ({"reason"} if action in CODED_REASON_ACTIONS else set())
+    for key in coded & set(detail):
+        if detail[key] not in CODED_DETAILS[key]:
+            raise ValueError(f"audit {key} {detail[key]!r} is not one of {', '.join(CODED_DETAILS[key])}")
+    return detail
 
 
 def clean_detail(detail: dict) -> dict:
@@ -143,7 +160,7 @@ def prune(engine: Engine, *, actor: str, days: int | None = None, now: datetime 
     if days == 0:
         return Pruned(0, 0, None)
     ensure_tables(engine)
-    now = now or datetime.now()
+    now = now or clock.utc_now()
     before = now - timedelta(days=days)
     old = audit_log.c.at < before
     with database.writing(engine) as conn:  # the deletion and its own entry stand or fall together

@@ -4,7 +4,7 @@ Every failed login gets the same message and the same work (one argon2 verificat
 hash for an unknown name), so neither the text nor the time tells a guesser which part was wrong.
 A client address with too many recent failures (metrics.access.throttle) is refused before any of that, with
 its own message and no verification at all, whatever the name and password.
-Times are naive local datetimes like the rest of the store; every function takes `now` for tests.
+Times are UTC without a zone mark, like every stored moment (metrics.clock); every function takes `now` for tests.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, func, select
 
+from metrics import clock
 from metrics.access import audit, throttle
 from metrics.access.tables import ensure_tables, users
 from metrics.messages import CharterError, Message
@@ -172,7 +173,7 @@ def add_user(engine: Engine, username: str, password: str, roles, *, actor: str,
     ensure_tables(engine)
     name, role_set = normalise_username(username), clean_roles(roles)
     check_password(name, password, policy or Policy.from_env())
-    now = now or datetime.now()
+    now = now or clock.utc_now()
     with database.writing(engine) as conn:
         if conn.execute(select(users.c.id).where(users.c.username == name)).first():
             raise AccountError("이미 있는 아이디입니다", f"the account '{name}' already exists")
@@ -223,7 +224,7 @@ def set_disabled(engine: Engine, username: str, disabled: bool, *, actor: str, n
 def set_password(engine: Engine, username: str, password: str, *, actor: str,
                  now: datetime | None = None, policy: Policy | None = None) -> None:
     """Set a new password (a reset by an admin or the CLI); also lifts a lockout and ends the account's sessions."""
-    now = now or datetime.now()
+    now = now or clock.utc_now()
     ensure_tables(engine)  # before the transaction: creating tables needs its own
     with database.writing(engine) as conn:
         row = _account(conn, username)
@@ -275,7 +276,7 @@ def authenticate(engine: Engine, username: str, password: str, *, address: str |
     """Check a local login from the client `address` (None: unknown), counting failures per account and per
     address; an address with too many recent failures is refused unchecked. Every attempt is audited."""
     ensure_tables(engine)
-    now, policy = now or datetime.now(), policy or Policy.from_env()
+    now, policy = now or clock.utc_now(), policy or Policy.from_env()
     name = (username or "").strip().lower()
     if throttle.refused(engine, address, now=now, max_failures=policy.throttle_failures,
                         window_minutes=policy.throttle_minutes):
@@ -358,7 +359,7 @@ class Session:
 
 def start_session(user: User, now: datetime | None = None, started_at: datetime | None = None) -> Session:
     """A new session for `user` (started_at: when the identity provider says they signed in)."""
-    now = now or datetime.now()
+    now = now or clock.utc_now()
     return Session(user, started_at or now, now)
 
 
@@ -371,7 +372,7 @@ def session_expired(session: Session, now: datetime, policy: Policy) -> bool:
 def refresh_session(engine: Engine, session: Session, *, now: datetime | None = None,
                     policy: Policy | None = None) -> Session | None:
     """The session touched and its account re-read (roles, disabled), or None once it is over."""
-    now, policy = now or datetime.now(), policy or Policy.from_env()
+    now, policy = now or clock.utc_now(), policy or Policy.from_env()
     if session_expired(session, now, policy):
         return None
     user = session.user

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from metrics.access.auth import ROLES, AccountError, User
@@ -76,4 +76,4 @@ def oidc_started_at(claims: dict) -> datetime | None:
     """When the provider issued the identity token (`iat`), so a 30-day cookie cannot outlive a session."""
     # Not auth_time: with single sign-on that can be days old, and every new login would expire at once.
     issued = claims.get("iat")
-    return datetime.fromtimestamp(issued) if isinstance(issued, int | float) and not isinstance(issued, bool) else None
+    return datetime.fromtimestamp(issued, UTC).replace(tzinfo=None) if isinstance(issued, int | float) and not isinstance(issued, bool) else None

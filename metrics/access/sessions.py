@@ -7,7 +7,7 @@ changed or the account disabled (metrics.access.auth ends them there).
 
 The app runs inside a websocket and cannot set an HttpOnly cookie itself, so a sign-in hands the browser a
 one-time ticket (hashed the same way, valid TICKET_SECONDS), and a small route on the server (ui.session_routes)
-exchanges it for the session id in a Set-Cookie. Times are naive local datetimes like metrics.access.auth; every
+exchanges it for the session id in a Set-Cookie. Times are UTC (metrics.clock.utc_now), naive like every stored moment; every
 function takes `now` for tests.
 """
 
@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, delete, select, update
 
+from metrics import clock
 from metrics.access.auth import Policy, User, session_limit_reached
 from metrics.access.tables import ensure_tables, sign_in_sessions, users
 from metrics.store import database
@@ -62,14 +63,14 @@ def token_hash(token: str) -> str:
 
 def issue_ticket(engine: Engine, username: str, *, now: datetime | None = None) -> str:
     """A one-time ticket for `username`, valid TICKET_SECONDS; the browser trades it for the session cookie."""
-    now = now or datetime.now()
+    now = now or clock.utc_now()
     return _insert(engine, username, ticket=True, now=now, expires_at=now + timedelta(seconds=TICKET_SECONDS))
 
 
 def redeem_ticket(engine: Engine, ticket: str, *, now: datetime | None = None,
                   policy: Policy | None = None) -> tuple[str, SignIn] | None:
     """Trade a ticket, once, for a new session id and its session; None when it is unknown, used or too old."""
-    now, policy = now or datetime.now(), policy or Policy.from_env()
+    now, policy = now or clock.utc_now(), policy or Policy.from_env()
     ensure_tables(engine)
     token = new_token()
     expires = now + timedelta(hours=policy.max_hours)
@@ -89,7 +90,7 @@ def redeem_ticket(engine: Engine, ticket: str, *, now: datetime | None = None,
 def start(engine: Engine, username: str, *, now: datetime | None = None, policy: Policy | None = None) -> str:
     """A session at once, without a ticket, for an app that has no route to set the cookie (AppTest, or
     `streamlit run app.py` without ui.serve): the caller keeps the id in server memory for one tab."""
-    now, policy = now or datetime.now(), policy or Policy.from_env()
+    now, policy = now or clock.utc_now(), policy or Policy.from_env()
     return _insert(engine, username, ticket=False, now=now, expires_at=now + timedelta(hours=policy.max_hours))
 
 
@@ -99,7 +100,7 @@ def resume(engine: Engine, token: str | None, *, now: datetime | None = None,
     session is deleted and says why."""
     if not token:
         return Resumed(None)
-    now, policy = now or datetime.now(), policy or Policy.from_env()
+    now, policy = now or clock.utc_now(), policy or Policy.from_env()
     ensure_tables(engine)
     row = _lookup(engine, token)
     if row is None:

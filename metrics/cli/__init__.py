@@ -181,13 +181,19 @@ def _ingest(args) -> int:
 
 
 def _uploads(args) -> int:
+    import pandas as pd
+
+    from metrics import clock
     from metrics.store import list_uploads
 
     frame = list_uploads(_engine())
-    if args.json:
-        print(frame.to_json(orient="records", force_ascii=False, date_format="iso"))
-    else:
-        print(frame.to_string(index=False) if not frame.empty else "(no uploads / 업로드 없음)")
+    moments = [c for c in ("created_at", "undone_at") if c in frame.columns]
+    if args.json:  # for scripts: UTC, marked as such ("...Z")
+        utc = frame.assign(**{c: pd.to_datetime(frame[c]).dt.tz_localize("UTC") for c in moments})
+        print(utc.to_json(orient="records", force_ascii=False, date_format="iso"))
+    else:  # for people: Korea time
+        shown = frame.assign(**{c: frame[c].map(clock.shown) for c in moments})
+        print(shown.to_string(index=False) if not frame.empty else "(no uploads / 업로드 없음)")
     return 0
 
 

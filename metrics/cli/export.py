@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass, replace
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -76,7 +75,7 @@ class _Export:
 
 
 def _dataset(engine, args) -> _Export:
-    from metrics import explore
+    from metrics import clock, explore
 
     try:
         explore.dataset(args.dataset)
@@ -87,17 +86,17 @@ def _dataset(engine, args) -> _Export:
     filters, rest = explore.split_where(args.dataset, args.where)
     if args.year:
         filters = replace(filters, years=tuple(dict.fromkeys((args.year, *filters.years))))
-    frame = explore.where(explore.load(engine, args.dataset, filters, today=date.today()), rest)
+    frame = explore.where(explore.load(engine, args.dataset, filters, today=clock.today()), rest)
     described = "; ".join(p for p in (filters.describe(), _conditions_text(rest)) if p)
     what = args.dataset + (f" [{described}]" if described else "")
     return _Export(frame, args.dataset, what, what, args.year)
 
 
 def _kpi_rows(engine, args) -> _Export:
-    from metrics import explore
+    from metrics import clock, explore
     from metrics.kpi.kpi_rows import kpi_rows
 
-    found = kpi_rows(engine, args.kpi, args.year, today=date.today())
+    found = kpi_rows(engine, args.kpi, args.year, today=clock.today())
     rest: dict[str, tuple[str, ...]] = {}
     for column, value in args.where:
         rest[column] = (*rest.get(column, ()), value)

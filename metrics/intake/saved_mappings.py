@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import Engine, delete, select
 
+from metrics import clock
 from metrics.intake.mapping import shape_signature
 from metrics.intake.values import normalise_key
 from metrics.store import database, tables
@@ -30,7 +30,7 @@ def save_template(engine: Engine, name: str, kind: str, headers: list[str], mapp
         conn.execute(delete(tables.templates).where(tables.templates.c.name == name))
         conn.execute(
             tables.templates.insert().values(
-                name=name, kind=kind, signature=shape_signature(headers), mapping_json=payload, created_at=datetime.now()
+                name=name, kind=kind, signature=shape_signature(headers), mapping_json=payload, created_at=clock.utc_now()
             )
         )
     return Template(name, kind, dict(mapping), dict(options or {}))

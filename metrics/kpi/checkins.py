@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine, func, select
 
+from metrics import clock
 from metrics.access import audit
 from metrics.access.auth import has_role
 from metrics.access.tables import ensure_tables
@@ -56,7 +57,7 @@ def add_note(engine: Engine, kpi_id: str, year: int, *, cause: str, action: str,
     cause, action = (cause or "").strip(), (action or "").strip()
     _check(engine, registry, kpi_id, year, cause, action, author, corrects)
     ensure_tables(engine)
-    now = now or datetime.now()
+    now = now or clock.utc_now()
     with database.writing(engine) as conn:
         note_id = conn.execute(kpi_notes.insert().values(
             kpi_id=kpi_id, year=year, cause=cause, action=action, noted_at=now, author=author.strip(),

@@ -13,11 +13,11 @@ Saving or removing a mapping changes what the KPIs compute, so it counts as a ch
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import Engine, delete, select, text
 
+from metrics import clock
 from metrics.contract import load_contract
 from metrics.kpi.measures.surveys import course_keys, normalise_course
 from metrics.messages import CharterError
@@ -114,7 +114,7 @@ def save(engine: Engine, choices: dict[str, str | None], updated_by: str | None 
                 f"명부에 없는 교육과정입니다: {course_name}", f"No such course in the attendance records: {course_name}"
             )
         rows.append({"survey_key": survey_key, "survey_name": survey_name, "course_key": key, "course_name": course_name,
-                     "updated_at": datetime.now(), "updated_by": updated_by})
+                     "updated_at": clock.utc_now(), "updated_by": updated_by})
     a = tables.course_aliases
     with database.writing(engine, serialise=True) as conn:
         keys = [r["survey_key"] for r in rows] + removed

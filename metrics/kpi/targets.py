@@ -14,6 +14,7 @@ from datetime import date, datetime
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
+from metrics import clock
 from metrics.access import audit
 from metrics.access.tables import ensure_tables, target_changes
 from metrics.kpi.registry import Registry, Target, load_registry
@@ -45,8 +46,8 @@ def change_target(engine: Engine, kpi_id: str, comparator: str, value: float, *,
     """Record a new target for a KPI (and its audit entry, in one transaction); TargetError if invalid."""
     ensure_tables(engine)
     registry = registry or load_registry()
-    now = now or datetime.now()
-    effective_from = effective_from or now.date()
+    now = now or clock.utc_now()
+    effective_from = effective_from or clock.korea_time(now).date()  # the day in Korea
     target = _checked(registry, kpi_id, comparator, value, reason)
     old = _in_force_on(engine, kpi_id, effective_from, registry)
     with database.writing(engine) as conn:

@@ -28,7 +28,8 @@ from metrics.report.words import Words, missing
 CSS = """
 @page { size: A4; margin: 16mm 14mm; }
 body { font-family: "Noto Sans CJK KR", "Noto Sans KR", "Malgun Gothic", "Apple SD Gothic Neo", sans-serif;
-       color: #1d1d1f; max-width: 60rem; margin: 0 auto; padding: 1rem 1.25rem; line-height: 1.5; font-size: 14px; }
+       color: #1d1d1f; max-width: 60rem; margin: 0 auto; padding: 1rem 1.25rem; line-height: 1.5; font-size: 14px;
+       word-break: keep-all; overflow-wrap: anywhere; }
 h1 { font-size: 1.9rem; margin: 0 0 .25rem; } h2 { border-bottom: 2px solid #0072B2; padding-bottom: .2rem; margin-top: 2rem; }
 h3 { margin: 1.6rem 0 .4rem; font-size: 1.1rem; } .id { color: #666; font-weight: normal; font-size: .85rem; }
 .cover { border-bottom: 1px solid #ccc; padding-bottom: 1rem; } .muted { color: #555; }

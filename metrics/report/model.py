@@ -14,6 +14,7 @@ from datetime import date, datetime
 import pandas as pd
 from sqlalchemy import Engine
 
+from metrics import clock
 from metrics.kpi import checkins, targets
 from metrics.kpi.checkins import Checkin
 from metrics.kpi.details.cases import case_list
@@ -136,7 +137,7 @@ def build_report(
 ) -> Report:
     """Ask the core everything the report of `year` shows."""
     registry = registry or load_registry()
-    today = today or date.today()
+    today = today or clock.today()
     years = sorted({y for y in data_years(engine) if y < year} | {year - 1})[-(TREND_YEARS - 1):] + [year]
     cards = {y: {r.id: r for r in compute_scorecard(engine, y, today=today, registry=registry)} for y in years}
     kpis = targets.registry_for_year(engine, year, registry)  # each KPI with the target judged by this year
@@ -154,7 +155,7 @@ def build_report(
         if sections:
             areas.append(AreaPart(area.id, area.ko, area.en, sections))
     uploads, last, newest = year_sources(engine, year)
-    return Report(year, today, made_at or datetime.now(), newest, tuple(areas), uploads, last)
+    return Report(year, today, made_at or clock.utc_now(), newest, tuple(areas), uploads, last)
 
 
 def _section(kpi: Kpi, year: int, years: list[int], cards: dict, changes: tuple, cases, notes: tuple) -> KpiSection:

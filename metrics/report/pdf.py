@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 from fpdf import FPDF, FontFace
 
+from metrics import clock
 from metrics.messages import CharterError
 from metrics.report.charts import LINE, STATUS_COLOURS, TARGET, trend_geometry
 from metrics.report.model import KpiSection, Report
@@ -87,7 +88,7 @@ class _Pdf(FPDF):
         self.set_subject(words.t("report.subtitle"))
         self.set_creator("고객헌장 이행 대시보드 / Service Charter Dashboard")
         self.set_lang("ko-KR" if words.lang == "ko" else "en")
-        self.set_creation_date(report.made_at.astimezone())
+        self.set_creation_date(clock.korea_time(report.made_at))
 
     def weight(self, size: float, colour=(0, 0, 0)) -> None:
         """The font at `size` in `colour`."""

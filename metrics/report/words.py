@@ -9,6 +9,7 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
+from metrics import clock
 from metrics.kpi.scorecard import format_number
 
 LABELS_FILE = Path(__file__).with_name("labels.toml")
@@ -106,8 +107,8 @@ class Words:
             return ""
 
     def moment(self, value: datetime | None) -> str:
-        """A time as 2026-03-04 09:30."""
-        return "" if value is None else f"{value:%Y-%m-%d %H:%M}"
+        """A stored moment (UTC) in Korea time: 2026-03-04 18:30 (KST)."""
+        return clock.shown(value)
 
 
 def _is_zero(shown: str) -> bool:

@@ -13,6 +13,7 @@ import re
 import pandas as pd
 import xlsxwriter
 
+from metrics import clock
 from metrics.explore.export import neutralise
 from metrics.report.model import KpiSection, Report
 from metrics.report.phrases import (
@@ -34,7 +35,8 @@ UNIT_FORMATS = {"share": "0.0%", "count": "#,##0", "points": "0.00", "days": "0.
 CHANGE_FORMATS = {"share": '+0.0%"p";-0.0%"p";0.0%"p"', "count": "+#,##0;-#,##0;0", "points": "+0.00;-0.00;0.00",
                   "days": "+0.0;-0.0;0.0"}
 DATE_FORMAT = "yyyy-mm-dd"
-MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
+# Moments are written as Korea's wall-clock time (metrics.clock), and say so.
+MOMENT_FORMAT = 'yyyy-mm-dd hh:mm "(KST)"'
 SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -82,7 +84,7 @@ def render_xlsx(report: Report, words: Words) -> bytes:
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     book.set_properties({"title": words.t("report.title", year=report.year), "subject": words.t("report.subtitle"),
-                         "created": report.made_at})
+                         "created": report.made_at})  # UTC, as the file format wants
     fmt, taken = _Formats(book), set()
     _summary_sheet(book.add_worksheet(sheet_name(words.t("report.sheet_summary"), taken)), book, fmt, report, words)
     for area in report.areas:
@@ -280,7 +282,7 @@ def _uploads(sheet, fmt: _Formats, row: int, uploads, heads, words: Words, year:
     for u in uploads:
         row += 1
         sheet.write_number(row, 0, u.id, fmt.number("0"))
-        sheet.write_datetime(row, 1, u.created_at, fmt.number(MOMENT_FORMAT))
+        sheet.write_datetime(row, 1, clock.korea_naive(u.created_at), fmt.number(MOMENT_FORMAT))
         sheet.write_string(row, 2, str(neutralise(u.uploaded_by)), fmt.cell)
         sheet.write_string(row, 3, str(neutralise(u.filename)), fmt.cell)
         sheet.write_string(row, 4, kind_name(u.kind, words), fmt.cell)

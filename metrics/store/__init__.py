@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Date, DateTime, Engine, bindparam, exc, select, text, update
 
+from metrics import clock
 from metrics.contract import kinds, load_contract
 from metrics.messages import CharterError
 from metrics.store import bulk, database, tables, versions
@@ -28,7 +29,7 @@ class DuplicateFileError(CharterError):
     def __init__(self, upload_id: int, created_at: datetime):
         self.upload_id = upload_id
         self.created_at = created_at
-        super().__init__(f"이 파일은 이미 업로드되었습니다 (업로드 #{upload_id}, {created_at:%Y-%m-%d %H:%M}).",
+        super().__init__(f"이 파일은 이미 업로드되었습니다 (업로드 #{upload_id}, {clock.shown(created_at)}).",
                          f"This file was already imported as upload #{upload_id}.", code="duplicate_file")
 
 
@@ -200,7 +201,7 @@ def import_rows(engine: Engine, meta: UploadMeta, rows: pd.DataFrame, *, fail_af
 def _log_upload(conn, meta: UploadMeta) -> int:
     return conn.execute(
         tables.uploads.insert().values(
-            created_at=datetime.now(),
+            created_at=clock.utc_now(),
             uploaded_by=meta.uploaded_by,
             filename=meta.filename,
             sha256=meta.sha256,
@@ -262,7 +263,7 @@ def undo_upload(engine: Engine, upload_id: int) -> None:
             )
         versions.withdraw(conn, kinds.table_of(row.kind), upload_id)
         conn.execute(tables.survey_questions.delete().where(tables.survey_questions.c.upload_id == upload_id))
-        conn.execute(tables.uploads.update().where(tables.uploads.c.id == upload_id).values(undone_at=datetime.now()))
+        conn.execute(tables.uploads.update().where(tables.uploads.c.id == upload_id).values(undone_at=clock.utc_now()))
         database.bump_data_version(conn)
 
 

@@ -39,6 +39,15 @@ class KindFreshness:
         return (today - self.newest).days > STALE_AFTER_DAYS
 
 
+def behind(found: list[KindFreshness], kinds, year: int, today: date) -> tuple[KindFreshness, ...]:
+    """Of the kinds a KPI reads, those whose newest data is stale (KindFreshness.stale, the upload page's rule)
+    while `year` is the current one; a past year is complete, so nothing is behind for it."""
+    if year != today.year:
+        return ()
+    wanted = set(kinds)
+    return tuple(f for f in found if f.kind in wanted and f.stale(today))
+
+
 def freshness(engine: Engine) -> list[KindFreshness]:
     """Every upload kind, in the contract's order, with its last upload and newest data."""
     u = tables.uploads.c

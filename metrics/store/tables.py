@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     text,
 )
 
@@ -245,4 +246,17 @@ kpi_notes = Table(
     Column("author", String(200), nullable=False),
     Column("corrects", Integer, ForeignKey("kpi_notes.id")),
     Index("ix_kpi_notes_kpi_year", "kpi_id", "year"),
+)
+
+# Views saved by analysts in the explorer (metrics.explore.saved_views): per account, a name and the explorer's
+# query parameters (dataset, years, filters) as JSON, the same ones a copied link carries.
+saved_views = Table(
+    "saved_views",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("owner", String(200), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("params_json", Text, nullable=False),
+    Column("saved_at", DateTime, nullable=False),
+    UniqueConstraint("owner", "name", name="uq_saved_views_owner_name"),
 )

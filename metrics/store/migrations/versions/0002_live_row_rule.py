@@ -12,7 +12,7 @@ Revision ID: 0002
 Revises: 0001
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -49,7 +49,7 @@ def upgrade() -> None:
     conn = op.get_bind()
     for upload_id, kind in _second_live_uploads_of_one_file(conn):
         versions.withdraw(conn, kinds.table_of(kind), upload_id)
-        conn.execute(sa.text("UPDATE uploads SET undone_at = :now WHERE id = :id"), {"now": datetime.now(), "id": upload_id})
+        conn.execute(sa.text("UPDATE uploads SET undone_at = :now WHERE id = :id"), {"now": datetime.now(UTC).replace(tzinfo=None), "id": upload_id})
     op.create_index("ux_uploads_live_sha256", "uploads", ["sha256"], unique=True,
                     sqlite_where=sa.text("undone_at IS NULL"), postgresql_where=sa.text("undone_at IS NULL"))
     for kind in load_contract().kinds:
