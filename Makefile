@@ -46,4 +46,4 @@ screenshots: $(VENV)/.dev
 	$(PY) bench/screenshots.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -6,8 +6,10 @@ makes with `frames_from_dict`), so they never touch the database.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple, TypedDict, get_type_hints
 
 import pandas as pd
 from sqlalchemy import Engine, text
@@ -15,21 +17,139 @@ from sqlalchemy import Engine, text
 from metrics.kpi import course_aliases
 from metrics.kpi.measures import SURVEY_KINDS
 from metrics.store import read_active
+from metrics.store.tables import KIND_TABLES
 
-# kind -> (table, columns the scorecard reads, extra columns a KPI story reads)
-KIND_COLUMNS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
-    "cases": ("cases", ("case_type", "received", "completed", "interim"), ("id", "ref", "title")),
-    "events": ("events", ("event_type", "date", "participants"), ("title",)),
-    "attendance": ("enrolments", ("trainee_id", "course", "course_key", "end_date", "completed"), ("cohort", "start_date")),
-    "postings": ("postings", ("company", "product", "posted_from", "posted_to"), ()),
-    "calls": ("calls", ("call_time", "rings"), ()),
-    **{
-        kind: ("survey_responses", ("kind", "score", "scale_max", "course", "course_key"),
-               ("id", "upload_id", "response_date", "company", "overall", "items_json"))
-        for kind in SURVEY_KINDS
-    },
+
+# What one row of each kind's frame holds: the columns the scorecard reads, and (the *StoryRow beside it)
+# those a KPI's story adds. Dates are Timestamps (NaT when missing), text may be missing too.
+class CaseRow(TypedDict):
+    """A case: its type, when it was received, completed (NaT while open) and given an interim notice."""
+
+    case_type: str
+    received: pd.Timestamp
+    completed: pd.Timestamp
+    interim: pd.Timestamp
+
+
+class CaseStoryRow(CaseRow):
+    """A case with its reference and title."""
+
+    id: int
+    ref: str
+    title: str
+
+
+class EventRow(TypedDict):
+    """An event held (or planned) on a day."""
+
+    event_type: str
+    date: pd.Timestamp
+    participants: float  # NaN when not counted
+
+
+class EventStoryRow(EventRow):
+    """An event with its title."""
+
+    title: str
+
+
+class EnrolmentRow(TypedDict):
+    """A trainee's enrolment in a course, and whether it was completed."""
+
+    trainee_id: str
+    course: str
+    course_key: str
+    end_date: pd.Timestamp
+    completed: bool
+
+
+class EnrolmentStoryRow(EnrolmentRow):
+    """An enrolment with its cohort and start."""
+
+    cohort: str
+    start_date: pd.Timestamp
+
+
+class PostingRow(TypedDict):
+    """An exhibitor's product posting and the days it was online (posted_to NaT while online)."""
+
+    company: str
+    product: str
+    posted_from: pd.Timestamp
+    posted_to: pd.Timestamp
+
+
+class CallRow(TypedDict):
+    """A phone call and the rings before it was answered."""
+
+    call_time: pd.Timestamp
+    rings: float
+
+
+class SurveyRow(TypedDict):
+    """A survey response: its kind, overall score on its scale, and the course it speaks of."""
+
+    kind: str
+    score: float
+    scale_max: float
+    course: str
+    course_key: str
+
+
+class SurveyStoryRow(SurveyRow):
+    """A response with where it came from, its date, company and item answers."""
+
+    id: int
+    upload_id: int
+    response_date: pd.Timestamp
+    company: str
+    overall: float
+    items_json: str
+
+
+class HistoryRow(TypedDict):
+    """Earlier years' count of a kind on a day (key: the event type, '' for enrolments)."""
+
+    year: int
+    key: str
+    date: pd.Timestamp
+    n: int
+
+
+class KindFrame(NamedTuple):
+    """Where a kind's frame is read from, and its columns: those the scorecard reads, those a story adds."""
+
+    table: str
+    columns: tuple[str, ...]
+    extra: tuple[str, ...]
+
+
+def declared_columns(row: type[Mapping[str, object]]) -> dict[str, object]:
+    """A row declaration's columns and what each holds, in declaration order."""
+    return get_type_hints(row)
+
+
+def _kind_frame(table: str, row: type[Mapping[str, object]], story: type[Mapping[str, object]]) -> KindFrame:
+    columns = tuple(declared_columns(row))
+    return KindFrame(table, columns, tuple(c for c in declared_columns(story) if c not in columns))
+
+
+# kind -> its row declarations
+ROWS: dict[str, tuple[type[Mapping[str, object]], type[Mapping[str, object]]]] = {
+    "cases": (CaseRow, CaseStoryRow),
+    "events": (EventRow, EventStoryRow),
+    "attendance": (EnrolmentRow, EnrolmentStoryRow),
+    "postings": (PostingRow, PostingRow),
+    "calls": (CallRow, CallRow),
+    **{kind: (SurveyRow, SurveyStoryRow) for kind in SURVEY_KINDS},
 }
-DATE_COLUMNS = ("received", "completed", "interim", "date", "end_date", "start_date", "posted_from", "posted_to", "call_time", "response_date")
+KIND_COLUMNS: dict[str, KindFrame] = {kind: _kind_frame(KIND_TABLES[kind].table.name, *ROWS[kind]) for kind in ROWS}
+DATE_COLUMNS = tuple(dict.fromkeys(
+    name for _, story in ROWS.values() for name, held in declared_columns(story).items() if held is pd.Timestamp
+))
+# kind -> its true/false columns (SQLite hands booleans back as 0/1)
+FLAG_COLUMNS = {kind: tuple(n for n, held in declared_columns(story).items() if held is bool) for kind, (_, story) in ROWS.items()}
+
 # Repeated labels as categories: grouping and distinct counts then work on small integer codes.
 CATEGORY_COLUMNS = ("kind", "case_type", "event_type", "course", "course_key", "trainee_id")
 # Count KPIs are paced from earlier years: kind -> SQL of (year, key, date, n) before :y.
@@ -46,8 +166,8 @@ class YearFrames:
     """The rows of one year per upload kind, plus earlier years' counts for pacing."""
 
     year: int
-    data: dict = field(default_factory=dict, compare=False)  # kind -> DataFrame
-    history: dict = field(default_factory=dict, compare=False)  # kind -> DataFrame(year, key, date, n)
+    data: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False)  # kind -> rows declared in ROWS
+    history: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False)  # kind -> HistoryRow rows
 
     def frame(self, kind: str) -> pd.DataFrame:
         """Rows of `kind` in the year (an empty frame when none)."""
@@ -63,8 +183,7 @@ def prepare(frame: pd.DataFrame, kind: str, categorical: bool = False) -> pd.Dat
     """Dates as datetime64 and flags as bool, whatever the driver or a test handed in."""
     out = frame.copy()
     for col in out.columns:
-        if kind == "attendance" and col == "completed":
-            # SQLite hands booleans back as 0/1.
+        if col in FLAG_COLUMNS.get(kind, ()):
             out[col] = out[col].fillna(False).astype(bool)
         elif col in DATE_COLUMNS and not pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = pd.to_datetime(out[col], format="ISO8601")
@@ -73,7 +192,9 @@ def prepare(frame: pd.DataFrame, kind: str, categorical: bool = False) -> pd.Dat
     return out
 
 
-def frames_from_dict(year: int, data: dict, history: dict | None = None) -> YearFrames:
+def frames_from_dict(
+    year: int, data: Mapping[str, pd.DataFrame], history: Mapping[str, pd.DataFrame] | None = None
+) -> YearFrames:
     """YearFrames from frames made by hand (tests, previews): dtypes are fixed up here."""
     return YearFrames(
         year,
@@ -91,26 +212,26 @@ def _prepare_history(history: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_year_frames(
-    engine: Engine, year: int, kinds=None, *, today: date | None = None, detail: bool = False
+    engine: Engine, year: int, kinds: Iterable[str] | None = None, *, today: date | None = None, detail: bool = False
 ) -> YearFrames:
     """Active rows of `year` for each kind (all scorecard kinds by default), history if the year runs.
 
     `detail` adds the columns a KPI story shows (references, titles, item answers).
     """
     today = today or date.today()
-    kinds = set(kinds) if kinds is not None else set(KIND_COLUMNS)
-    data = _load_surveys(engine, year, sorted(kinds & set(SURVEY_KINDS)), detail)
-    for kind in sorted(kinds - set(SURVEY_KINDS)):
+    wanted = set(kinds) if kinds is not None else set(KIND_COLUMNS)
+    data = _load_surveys(engine, year, sorted(wanted & set(SURVEY_KINDS)), detail)
+    for kind in sorted(wanted - set(SURVEY_KINDS)):
         table, cols, extra = KIND_COLUMNS[kind]
         columns = ", ".join(cols + (extra if detail else ()))
         data[kind] = prepare(read_active(engine, table, "year = :y", {"y": year}, columns), kind, categorical=True)
     history = {}
     if year == today.year:
-        history = {kind: load_history(engine, kind, year) for kind in kinds & set(HISTORY_SQL)}
+        history = {kind: load_history(engine, kind, year) for kind in wanted & set(HISTORY_SQL)}
     return YearFrames(year, data, history)
 
 
-def _load_surveys(engine: Engine, year: int, kinds: list[str], detail: bool) -> dict:
+def _load_surveys(engine: Engine, year: int, kinds: list[str], detail: bool) -> dict[str, pd.DataFrame]:
     """One query for all survey kinds of the year, split by kind."""
     if not kinds:
         return {}
@@ -132,7 +253,7 @@ def load_history(engine: Engine, kind: str, year: int) -> pd.DataFrame:
     return _prepare_history(hist)
 
 
-def load_questions(engine: Engine, upload_ids) -> pd.DataFrame:
+def load_questions(engine: Engine, upload_ids: Iterable[int]) -> pd.DataFrame:
     """Survey question texts (upload_id, position, text) for the given uploads."""
     ids = sorted({int(i) for i in upload_ids})
     if not ids:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from metrics.contract import KIND_NAMES
 from metrics.store import tables
@@ -61,7 +61,7 @@ def freshness(engine: Engine) -> list[KindFreshness]:
     return [KindFreshness(kind, *uploads.get(kind, (0, None)), *newest[kind]) for kind in KIND_NAMES]
 
 
-def _newest(conn, kind: str) -> tuple[date | None, int | None]:
+def _newest(conn: Connection, kind: str) -> tuple[date | None, int | None]:
     table = tables.KIND_TABLES[kind].table
     query = select(func.max(table.c[DATA_DATE[kind]]), func.max(table.c.year)).where(table.c.active.is_(True))
     if table is tables.survey_responses:

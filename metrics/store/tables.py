@@ -9,6 +9,7 @@ for every natural key, the active row is the one carried by the newest upload no
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -67,7 +68,7 @@ database_facts = Table(
 )
 
 
-def _row_columns() -> list[Column]:
+def _row_columns() -> list[Column[Any]]:
     """Bookkeeping columns shared by every data table."""
     return [
         Column("id", Integer, primary_key=True, autoincrement=True),
