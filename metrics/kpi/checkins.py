@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Row, func, select
 
 from metrics.access import audit
 from metrics.access.auth import has_role
@@ -58,10 +59,12 @@ def add_note(engine: Engine, kpi_id: str, year: int, *, cause: str, action: str,
     ensure_tables(engine)
     now = now or datetime.now()
     with database.writing(engine) as conn:
-        note_id = conn.execute(kpi_notes.insert().values(
+        key = conn.execute(kpi_notes.insert().values(
             kpi_id=kpi_id, year=year, cause=cause, action=action, noted_at=now, author=author.strip(),
             corrects=corrects,
-        )).inserted_primary_key[0]
+        )).inserted_primary_key
+        assert key is not None  # an insert into a table with a primary key
+        note_id = int(key[0])
         audit.record_in(conn, author, "kpi_note", {"kpi_id": kpi_id, "year": year}, now=now)
     return Checkin(note_id, kpi_id, year, cause, action, now, author.strip(), corrects)
 
@@ -94,7 +97,7 @@ def _by_id(engine: Engine, note_id: int) -> Checkin | None:
     return _checkin(row) if row else None
 
 
-def _checkin(row) -> Checkin:
+def _checkin(row: Row[Any]) -> Checkin:
     return Checkin(row.id, row.kpi_id, row.year, row.cause, row.action, row.noted_at, row.author, row.corrects)
 
 

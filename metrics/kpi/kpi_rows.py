@@ -81,7 +81,9 @@ def rows_from_frames(kpi: Kpi, frames: YearFrames, period: Period, result: KpiRe
     if result.extra.get("missing_kinds"):
         return pd.DataFrame({"state": pd.Series(dtype="str"), "reason": pd.Series(dtype="str")})
     rows = filter_rows(frames.frame(kpi.source), kpi.filter)
-    return kpi.spec.rows(rows, kpi.params, period, frames.data, kpi.target)
+    rows_behind = kpi.spec.rows
+    assert rows_behind is not None  # every measure in MEASURES lists its rows
+    return rows_behind(rows, kpi.params, period, frames.data, kpi.target)
 
 
 def _frames(engine: Engine, kpi: Kpi, year: int, today: date) -> YearFrames:
@@ -90,7 +92,8 @@ def _frames(engine: Engine, kpi: Kpi, year: int, today: date) -> YearFrames:
     base = load_year_frames(engine, year, others, today=today)
     table, columns, extra = KIND_COLUMNS[kpi.source]
     wanted = list(dict.fromkeys((*columns, *extra, "id", *TRACE_COLUMNS)))
-    where, params = "year = :y", {"y": year}
+    where = "year = :y"
+    params: dict[str, str | int] = {"y": year}
     if kpi.source in SURVEY_KINDS:
         where, params = where + " AND kind = :k", {**params, "k": kpi.source}
     own = read_active(engine, table, where, params, ", ".join(wanted))
@@ -112,7 +115,7 @@ def _tidy(rows: pd.DataFrame, kpi: Kpi) -> pd.DataFrame:
             out[name] = out[name].astype("object").astype("str")
     order = ORDER_COLUMNS.get(kpi.source)
     rank = out["state"].map({s: i for i, s in enumerate(ROW_STATES)}) if "state" in out.columns else None
-    keys = [c for c in (order, "id") if c in out.columns and kpi.measure != "course_feedback_coverage"]
+    keys = [c for c in (order, "id") if c is not None and c in out.columns and kpi.measure != "course_feedback_coverage"]
     if rank is not None:
         out = out.assign(_rank=rank).sort_values(["_rank", *keys], kind="stable", na_position="last")
         out = out.drop(columns="_rank")

@@ -8,16 +8,27 @@ is an edit of registry.toml only; a new measure is a function plus one row in ME
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
+
+import pandas as pd
 
 from metrics.kpi.measures import cases as measures_cases
 from metrics.kpi.measures import counts as measures_counts
 from metrics.kpi.measures import rows as measures_rows
 from metrics.kpi.measures import surveys as measures_surveys
+from metrics.kpi.measures.base import Frames, KpiParams, MeasureResult, Period
+
+if TYPE_CHECKING:
+    from metrics.kpi.registry import Target
 
 SURVEY_KINDS = ("exhibitor_survey", "trainee_survey", "future_talent_survey")
 UNITS = ("share", "count", "points", "days")
+# (rows of the source kind for the year, the KPI's settings, the period, every frame of the year) -> the result
+MeasureFn: TypeAlias = Callable[[pd.DataFrame, KpiParams, Period, Frames], MeasureResult]
+# the same and the KPI's target -> the rows behind the result, each with its state and reason
+RowsFn: TypeAlias = Callable[[pd.DataFrame, KpiParams, Period, Frames, "Target | None"], pd.DataFrame]
 
 
 @dataclass(frozen=True)
@@ -35,7 +46,7 @@ class MeasureSpec:
     """A named measure: its function, the kinds it reads, its unit and what a KPI must say about it."""
 
     name: str
-    fn: Callable
+    fn: MeasureFn
     kinds: tuple[str, ...]
     unit: str
     needs_target: bool
@@ -43,15 +54,16 @@ class MeasureSpec:
     sample: bool = False  # a survey: interval and conclusive verdict
     paced: bool = False  # a count: projected to the year end while the year runs
     summary: str = ""
-    rows: Callable | None = None  # (rows, settings, period, frames, target) -> the rows behind, with state and reason
+    rows: RowsFn | None = None
 
     def setting(self, name: str) -> Setting | None:
         """The setting called `name`, if the measure has one."""
         return next((s for s in self.settings if s.name == name), None)
 
-    def kinds_needed(self, source: str, params: dict) -> tuple[str, ...]:
+    def kinds_needed(self, source: str, params: KpiParams) -> tuple[str, ...]:
         """Upload kinds that must cover the year: the source and any kind named by a setting."""
-        named = tuple(params[s.name] for s in self.settings if s.type == "survey_kind" and params.get(s.name))
+        given: Mapping[str, object] = params  # looked up by the setting's name
+        named = tuple(str(given[s.name]) for s in self.settings if s.type == "survey_kind" and given.get(s.name))
         return (source, *named)
 
 

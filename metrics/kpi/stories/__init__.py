@@ -6,6 +6,7 @@ functions on frames are pure; `kpi_story` and `year_series` read the store.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -78,7 +79,9 @@ def monthly_series(kpi: Kpi, frames: YearFrames, today: date) -> pd.DataFrame:
     return out
 
 
-def case_list(kpi: Kpi, frames: YearFrames, today: date, states=("late", "overdue", "pending")) -> pd.DataFrame:
+def case_list(
+    kpi: Kpi, frames: YearFrames, today: date, states: Iterable[str] = ("late", "overdue", "pending")
+) -> pd.DataFrame:
     """Cases of a deadline KPI in the given states, with deadline and days over, latest first."""
     rows = filter_rows(frames.frame("cases"), kpi.filter)
     if kpi.measure != "deadline_share" or rows.empty:
@@ -216,7 +219,7 @@ def distribution(kpi: Kpi, frames: YearFrames, today: date) -> pd.DataFrame:
 
 
 def year_series(
-    engine: Engine, kpi_id: str, years=None, *, today: date | None = None, registry: Registry | None = None
+    engine: Engine, kpi_id: str, years: Iterable[int] | None = None, *, today: date | None = None, registry: Registry | None = None
 ) -> pd.DataFrame:
     """The KPI for every year with data (or the given years), with its target and status."""
     registry = registry or load_registry()
