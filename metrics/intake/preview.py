@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, Table, select
 
 from metrics import store
 from metrics.messages import CharterError, Message
@@ -125,7 +125,7 @@ def preview_rows(engine: Engine, kind: str, sha256: str, rows: pd.DataFrame, *, 
     )
 
 
-def same_file(conn, sha256: str) -> SameFile | None:
+def same_file(conn: Connection, sha256: str) -> SameFile | None:
     """The live upload of the file with these bytes, if any (the store refuses a second one)."""
     try:
         store._refuse_same_file(conn, sha256)
@@ -153,7 +153,7 @@ def _keyed(rows: pd.DataFrame, kind: str) -> pd.DataFrame:
     return keyed.drop_duplicates(subset="nk", keep="last").reset_index(drop=True)
 
 
-def _owner_ids(conn, table, row_ids: pd.Series) -> pd.Series:
+def _owner_ids(conn: Connection, table: Table, row_ids: pd.Series) -> pd.Series:
     """The upload that stored each live row: upload id indexed by row id."""
     ids, owners = [], []
     for chunk in versions._chunks(sorted({int(i) for i in row_ids})):
@@ -164,7 +164,7 @@ def _owner_ids(conn, table, row_ids: pd.Series) -> pd.Series:
     return pd.Series(np.array(owners, dtype="int64"), index=np.array(ids, dtype="float64"))
 
 
-def _uploads(conn, ids: set[int]) -> dict[int, tuple[str, datetime]]:
+def _uploads(conn: Connection, ids: set[int]) -> dict[int, tuple[str, datetime]]:
     """(filename, created_at) of these uploads."""
     if not ids:
         return {}
@@ -174,7 +174,8 @@ def _uploads(conn, ids: set[int]) -> dict[int, tuple[str, datetime]]:
 
 def _refs(counts: pd.Series, uploads: dict[int, tuple[str, datetime]]) -> tuple[UploadRef, ...]:
     """The uploads counted in `counts` (rows per upload id), newest first."""
-    return tuple(UploadRef(int(i), *uploads[int(i)], int(n)) for i, n in sorted(counts.items(), key=lambda kv: -kv[0]))
+    pairs = sorted(zip(counts.index.tolist(), counts.tolist(), strict=True), key=lambda kv: -kv[0])
+    return tuple(UploadRef(int(i), *uploads[int(i)], int(n)) for i, n in pairs)
 
 
 def _years(years: pd.Series) -> tuple[int, ...]:

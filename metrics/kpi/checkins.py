@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Engine, Row, func, select
+from sqlalchemy import Engine, func, select
 
 from metrics.access import audit
 from metrics.access.auth import has_role
@@ -20,6 +19,7 @@ from metrics.access.tables import ensure_tables
 from metrics.kpi.registry import Registry, load_registry
 from metrics.messages import CharterError
 from metrics.store import database
+from metrics.store.database import AnyRow
 from metrics.store.tables import kpi_notes
 
 WRITER_ROLE = "manager"  # managers, and admins (who hold every role)
@@ -97,7 +97,7 @@ def _by_id(engine: Engine, note_id: int) -> Checkin | None:
     return _checkin(row) if row else None
 
 
-def _checkin(row: Row[Any]) -> Checkin:
+def _checkin(row: AnyRow) -> Checkin:
     return Checkin(row.id, row.kpi_id, row.year, row.cause, row.action, row.noted_at, row.author, row.corrects)
 
 

@@ -14,9 +14,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text, update
+from sqlalchemy import Connection, Engine, Row, create_engine, event, inspect, select, text, update
 
 from metrics.settings import load_settings
 from metrics.store import tables as schema
@@ -29,6 +29,8 @@ WRITE_LOCK_KEY = 0x43484152_54455231  # "CHARTER1"
 FIRST_REVISION = "0001"  # the schema of the release made before migrations existed
 
 _engines: dict[str, Engine] = {}
+# A result row of any select (SQLAlchemy types a row by its columns).
+AnyRow: TypeAlias = Row[*tuple[Any, ...]]
 
 
 def get_engine(url: str | None = None) -> Engine:
