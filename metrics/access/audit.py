@@ -9,8 +9,10 @@ Entries older than the retention (AUDIT_RETENTION_DAYS) are deleted only when so
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, TypeAlias
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, func, select
@@ -18,6 +20,9 @@ from sqlalchemy import Connection, Engine, func, select
 from metrics.access.tables import audit_log, ensure_tables
 from metrics.settings import load_settings
 from metrics.store import database
+
+# A detail value as the log keeps it: JSON's own kinds, text cut to MAX_TEXT.
+Plain: TypeAlias = "None | bool | int | float | str | list[Plain]"
 
 ACTIONS = (
     "login", "login_failed", "login_throttled", "logout",
@@ -47,14 +52,14 @@ class AuditFilter:
     limit: int = 10_000
 
 
-def record(engine: Engine, actor: str, action: str, detail: dict | None = None, *, now: datetime | None = None) -> None:
+def record(engine: Engine, actor: str, action: str, detail: Mapping[str, object] | None = None, *, now: datetime | None = None) -> None:
     """Append one entry to the log in its own transaction."""
     ensure_tables(engine)
     with database.writing(engine) as conn:
         record_in(conn, actor, action, detail, now=now)
 
 
-def record_in(conn: Connection, actor: str, action: str, detail: dict | None = None, *, now: datetime | None = None) -> None:
+def record_in(conn: Connection, actor: str, action: str, detail: Mapping[str, object] | None = None, *, now: datetime | None = None) -> None:
     """Append one entry inside the caller's transaction (the caller has run ensure_tables before it began)."""
     conn.execute(audit_log.insert().values(
         at=now or datetime.now(), actor=_text(actor or "?"), action=_checked_action(action),
@@ -68,7 +73,7 @@ def _checked_action(action: str) -> str:
     return action
 
 
-def clean_detail(detail: dict) -> dict:
+def clean_detail(detail: Mapping[str, object]) -> dict[str, Plain]:
     """The detail with every key checked against DETAIL_KEYS and values made plain and short."""
     unknown = sorted(set(detail) - DETAIL_KEYS)
     if unknown:
@@ -76,7 +81,7 @@ def clean_detail(detail: dict) -> dict:
     return {key: _plain(value) for key, value in detail.items()}
 
 
-def _plain(value):
+def _plain(value: object) -> Plain:
     if value is None or isinstance(value, bool | int | float):
         return value
     if isinstance(value, list | tuple | set | frozenset):
@@ -118,7 +123,7 @@ def _empty() -> pd.DataFrame:
     })
 
 
-def details(frame: pd.DataFrame) -> list[dict]:
+def details(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The detail column parsed back into dicts (for tests and readers)."""
     return [json.loads(text) for text in frame["detail"]]
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from metrics.intake.values.cells import normalise_key
 from metrics.messages import CharterError
@@ -124,7 +126,7 @@ class UnknownKindError(CharterError, KeyError):
         return str(self.message)
 
 
-def _column(raw: dict) -> ColumnSpec:
+def _column(raw: Mapping[str, Any]) -> ColumnSpec:
     return ColumnSpec(
         role=raw["role"],
         ko=raw["ko"],
@@ -138,7 +140,7 @@ def _column(raw: dict) -> ColumnSpec:
     )
 
 
-def _range(raw: dict) -> tuple[float, float] | None:
+def _range(raw: Mapping[str, Any]) -> tuple[float, float] | None:
     """A column's `range = [low, high]`; a range that is not two numbers, low first, is refused on load."""
     if "range" not in raw:
         return None
@@ -149,12 +151,12 @@ def _range(raw: dict) -> tuple[float, float] | None:
     return float(bounds[0]), float(bounds[1])
 
 
-def _plausible(raw: dict) -> Plausible | None:
+def _plausible(raw: Mapping[str, Any]) -> Plausible | None:
     table = raw.get("plausible")
     return Plausible(int(table["first_year"]), int(table["years_ahead"])) if table else None
 
 
-def parse_contract(raw: dict) -> Contract:
+def parse_contract(raw: Mapping[str, Any]) -> Contract:
     """Build the contract from the parsed TOML; `same_as` copies another kind's columns."""
     kinds: dict[str, KindSpec] = {}
     raw_kinds = raw["kinds"]

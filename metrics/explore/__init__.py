@@ -10,8 +10,10 @@ matched on the KPI's course key, so the spelling variants of a course are one ch
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -118,7 +120,7 @@ def dataset(name: str) -> Dataset:
     raise KeyError(f"unknown dataset {name!r}; known: {', '.join(d.name for d in DATASETS)}")
 
 
-def _base_where(ds: Dataset) -> tuple[str, dict]:
+def _base_where(ds: Dataset) -> tuple[str, dict[str, str | int]]:
     return ("kind = :kind", {"kind": ds.kind}) if ds.kind else ("", {})
 
 
@@ -178,7 +180,7 @@ def split_where(name: str, conditions: list[tuple[str, str]]) -> tuple[Filters, 
     special = {"year": "years", ds.course_column: "courses", ds.type_column: "types"}
     if ds.has_timeliness:
         special["timeliness"] = "timeliness"
-    chosen: dict = {}
+    chosen: dict[str, Any] = {}  # Filters' fields by name
     rest: dict[str, tuple[str, ...]] = {}
     for column, values in by_column.items():
         field = special.get(column) if column else None
@@ -216,7 +218,8 @@ def _cell_matches(col: pd.Series, values: tuple[str, ...]) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(col):
         days = col.dt.strftime("%Y-%m-%d")
         stamps = col.dt.strftime("%Y-%m-%d %H:%M:%S")
-        return days.isin(values) | stamps.isin(values)
+        either: pd.Series[bool] = days.isin(values) | stamps.isin(values)
+        return either
     if pd.api.types.is_bool_dtype(col):
         wanted = {v.strip().casefold() in ("true", "1", "yes", "y", "예") for v in values}
         return col.isin(wanted)
@@ -247,7 +250,7 @@ def _read(engine: Engine, ds: Dataset, filters: Filters) -> pd.DataFrame:
     return _typed(frame, ds)
 
 
-def _bind(prefix: str, values: tuple, params: dict) -> str:
+def _bind(prefix: str, values: tuple[str | int, ...], params: dict[str, str | int]) -> str:
     """Named bind parameters for an IN list (values never enter the SQL text)."""
     names = []
     for i, value in enumerate(values):
@@ -301,6 +304,7 @@ def with_timeliness(cases: pd.DataFrame, today: date) -> pd.DataFrame:
     out["days_over"] = np.nan
     out["timeliness"] = pd.Series("no_deadline", index=out.index, dtype="str")
     for case_type, kpi in deadline_kpis().items():
+        year: Any  # a group's key: the stored year
         for year, part in out[out["case_type"] == case_type].groupby("year"):
             cls = judge_cases(part, kpi.params, Period(int(year), today))
             out.loc[part.index, "deadline"] = pd.to_datetime(cls["deadline"]).astype("datetime64[us]")
@@ -320,7 +324,8 @@ def with_posting_state(postings: pd.DataFrame, today: date) -> pd.DataFrame:
     kpi = next((k for k in load_registry() if k.measure == "posting_duration_share"), None)
     if kpi is None or postings.empty:
         return postings
-    parts = [judge_postings(part, kpi.params, Period(int(year), today)) for year, part in postings.groupby("year")]
+    by_year = cast("Iterable[tuple[int, pd.DataFrame]]", postings.groupby("year"))  # (stored year, its postings)
+    parts = [judge_postings(part, kpi.params, Period(int(year), today)) for year, part in by_year]
     return pd.concat(parts).loc[postings.index]
 
 
@@ -329,7 +334,7 @@ def with_questions(engine: Engine, responses: pd.DataFrame) -> pd.DataFrame:
     if responses.empty:
         return responses
     questions = _questions(engine, sorted({int(u) for u in responses["upload_id"]}))
-    values: dict[str, list] = {}
+    values: dict[str, list[object]] = {}
     for position, (upload_id, items) in enumerate(zip(responses["upload_id"], responses["items_json"], strict=True)):
         names = questions.get(int(upload_id), [])
         for i, value in enumerate(json.loads(items) if isinstance(items, str) else []):
@@ -348,7 +353,7 @@ def _questions(engine: Engine, upload_ids: list[int]) -> dict[int, list[str]]:
     """upload id -> its question texts in sheet order."""
     if not upload_ids:
         return {}
-    params: dict = {}
+    params: dict[str, str | int] = {}
     names = _bind("u", tuple(upload_ids), params)
     sql = f"SELECT upload_id, position, text FROM survey_questions WHERE upload_id IN ({names}) ORDER BY upload_id, position"
     with engine.connect() as conn:
