@@ -52,14 +52,18 @@ class AuditFilter:
     limit: int = 10_000
 
 
-def record(engine: Engine, actor: str, action: str, detail: Mapping[str, object] | None = None, *, now: datetime | None = None) -> None:
+def record(
+    engine: Engine, actor: str, action: str, detail: Mapping[str, object] | None = None, *, now: datetime | None = None
+) -> None:
     """Append one entry to the log in its own transaction."""
     ensure_tables(engine)
     with database.writing(engine) as conn:
         record_in(conn, actor, action, detail, now=now)
 
 
-def record_in(conn: Connection, actor: str, action: str, detail: Mapping[str, object] | None = None, *, now: datetime | None = None) -> None:
+def record_in(
+    conn: Connection, actor: str, action: str, detail: Mapping[str, object] | None = None, *, now: datetime | None = None
+) -> None:
     """Append one entry inside the caller's transaction (the caller has run ensure_tables before it began)."""
     conn.execute(audit_log.insert().values(
         at=now or datetime.now(), actor=_text(actor or "?"), action=_checked_action(action),

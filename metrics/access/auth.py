@@ -197,7 +197,9 @@ def list_users(engine: Engine) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in rows], columns=[col.name for col in query.selected_columns])
 
 
-def set_roles(engine: Engine, username: str, roles: Iterable[str], *, actor: str, now: datetime | None = None) -> None:
+def set_roles(
+    engine: Engine, username: str, roles: Iterable[str], *, actor: str, now: datetime | None = None
+) -> None:
     """Replace an account's roles (refused when it would leave no active admin)."""
     role_set = clean_roles(roles)
     ensure_tables(engine)  # before the transaction: creating tables needs its own
@@ -209,7 +211,9 @@ def set_roles(engine: Engine, username: str, roles: Iterable[str], *, actor: str
         audit.record_in(conn, actor, "account_roles", {"username": row.username, "roles": _roles_text(role_set)}, now=now)
 
 
-def set_disabled(engine: Engine, username: str, disabled: bool, *, actor: str, now: datetime | None = None) -> None:
+def set_disabled(
+    engine: Engine, username: str, disabled: bool, *, actor: str, now: datetime | None = None
+) -> None:
     """Disable or re-enable an account (disabling the last active admin is refused; disabling ends its sessions)."""
     ensure_tables(engine)  # before the transaction: creating tables needs its own
     with database.writing(engine) as conn:

@@ -125,7 +125,10 @@ def attendance_frame(cal: WorkCalendar, seed: int, years: list[int], today: date
     )
 
 
-def _choose_person(rng: np.random.Generator, pool: TraineePool, this_year: dict[int, set[str]], earlier: list[int], course: str, taken: set[int]) -> int:
+def _choose_person(
+    rng: np.random.Generator, pool: TraineePool, this_year: dict[int, set[str]], earlier: list[int], course: str,
+    taken: set[int],
+) -> int:
     """Someone enrolled this year in another course, a returning trainee, or a newcomer."""
     draw = rng.random()
     if draw < REPEAT_IN_YEAR and this_year:
@@ -151,7 +154,9 @@ def typed_course(rng: np.random.Generator, course: str) -> str:
     return course.replace("(", "[").replace(")", "]") if "(" in course else course.replace(" ", "  ", 1)
 
 
-def _answers(rng: np.random.Generator, overall_p: Sequence[float], offsets: Sequence[float]) -> tuple[int, list[int]]:
+def _answers(
+    rng: np.random.Generator, overall_p: Sequence[float], offsets: Sequence[float]
+) -> tuple[int, list[int]]:
     """An overall answer 1..5 and item answers that follow it, each item with its own lean."""
     overall = int(rng.choice(5, p=overall_p)) + 1
     items = [int(np.clip(round(overall + off + rng.normal(0, 0.7)), 1, 5)) for off in offsets]

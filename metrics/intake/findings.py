@@ -78,7 +78,8 @@ def make_issue(sheet: str, row: int, column: str, value: object, code: str, expe
     ko, en = MESSAGES[code]
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # Excel stores 7 as 7.0; show it as the person typed it
-    shown = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)  # type: ignore[call-overload]  # pd.isna takes any scalar
+    # pd.isna takes any scalar; its stubs list only some
+    shown = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)  # type: ignore[call-overload]
     return Issue(sheet, int(row), column, shown[:200], code, ko.format(expected=expected), en.format(expected=expected))
 
 

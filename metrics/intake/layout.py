@@ -109,7 +109,9 @@ def locate_table(sheet: RawSheet, *, header_hint: Callable[[str], float] | None 
     )
 
 
-def _findings_of_rows(sheet: RawSheet, header_rows: list[int], kept: np.ndarray, cells: np.ndarray) -> tuple[RowFinding, ...]:
+def _findings_of_rows(
+    sheet: RawSheet, header_rows: list[int], kept: np.ndarray, cells: np.ndarray
+) -> tuple[RowFinding, ...]:
     """The findings of the rows kept as data (by Excel row); a header with broken characters is refused.
 
     Text files carry their findings from decoding. A workbook's text was decoded by its parser (an xls

@@ -193,7 +193,9 @@ def detect_kind(frame: pd.DataFrame, context: str = "") -> list[KindGuess]:
     return sorted(guesses, key=lambda g: -g.score)
 
 
-def missing_required(mapping: dict[str, str], kind: KindSpec, given: AbstractSet[str] = frozenset()) -> list[ColumnSpec]:
+def missing_required(
+    mapping: dict[str, str], kind: KindSpec, given: AbstractSet[str] = frozenset()
+) -> list[ColumnSpec]:
     """Required roles that no column plays and no upload option supplies."""
     played = set(mapping.values())
     return [c for c in kind.columns if c.required and c.role not in played and c.role not in given]

@@ -97,7 +97,9 @@ def preview(engine: Engine, prepared: Prepared) -> ImportPreview:
     return preview_rows(engine, prepared.kind, prepared.sha256, prepared.rows, rows_held=prepared.rows_held)
 
 
-def preview_rows(engine: Engine, kind: str, sha256: str, rows: pd.DataFrame, *, rows_held: int = 0) -> ImportPreview:
+def preview_rows(
+    engine: Engine, kind: str, sha256: str, rows: pd.DataFrame, *, rows_held: int = 0
+) -> ImportPreview:
     """What store.import_rows would do with these canonical rows of `kind` from the file `sha256`."""
     table = tables.KIND_TABLES[kind].table
     keyed = _keyed(rows, kind)

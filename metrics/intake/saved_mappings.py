@@ -25,7 +25,9 @@ class Template:
     options: dict[str, Any]
 
 
-def save_template(engine: Engine, name: str, kind: str, headers: list[str], mapping: dict[str, str], options: dict[str, Any] | None = None) -> Template:
+def save_template(
+    engine: Engine, name: str, kind: str, headers: list[str], mapping: dict[str, str], options: dict[str, Any] | None = None
+) -> Template:
     """Save (or replace) the template `name` for sheets with these headers."""
     payload = json.dumps({"mapping": mapping, "options": options or {}}, ensure_ascii=False)
     with database.writing(engine) as conn:

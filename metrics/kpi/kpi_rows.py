@@ -75,7 +75,9 @@ def kpi_rows(
     return KpiRows(kpi, result, _tidy(rows, kpi))
 
 
-def rows_from_frames(kpi: Kpi, frames: YearFrames, period: Period, result: KpiResult | None = None) -> pd.DataFrame:
+def rows_from_frames(
+    kpi: Kpi, frames: YearFrames, period: Period, result: KpiResult | None = None
+) -> pd.DataFrame:
     """Every row the KPI looked at in `frames`, with state and reason (none when an upload it needs is missing)."""
     result = result or evaluate_kpi(kpi, frames, period)
     if result.extra.get("missing_kinds"):

@@ -239,7 +239,9 @@ def _working_clock(*stamps: np.ndarray) -> tuple[np.datetime64, np.busdaycalenda
     return days.min(), _calendar_for(days)
 
 
-def _minutes_since(stamps: np.ndarray, epoch: np.datetime64, cal: np.busdaycalendar, day: WorkingDay) -> np.ndarray:
+def _minutes_since(
+    stamps: np.ndarray, epoch: np.datetime64, cal: np.busdaycalendar, day: WorkingDay
+) -> np.ndarray:
     """Working minutes from `epoch` to each timestamp: whole working days before it, then its own day's."""
     dates = stamps.astype("datetime64[D]")
     before = np.busday_count(epoch, dates, busdaycal=cal).astype(np.int64) * day.minutes

@@ -158,8 +158,10 @@ def build_report(
     return Report(year, today, made_at or datetime.now(), newest, tuple(areas), uploads, last)
 
 
-def _section(kpi: Kpi, year: int, years: list[int], cards: dict[int, dict[str, KpiResult]],
-             changes: tuple[TargetChangeLine, ...], cases: pd.DataFrame | None, notes: tuple[Checkin, ...]) -> KpiSection:
+def _section(
+    kpi: Kpi, year: int, years: list[int], cards: dict[int, dict[str, KpiResult]], changes: tuple[TargetChangeLine, ...],
+    cases: pd.DataFrame | None, notes: tuple[Checkin, ...],
+) -> KpiSection:
     result = cards[year][kpi.id]
     previous = cards[year - 1].get(kpi.id)
     trend = tuple(

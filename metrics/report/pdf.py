@@ -115,7 +115,9 @@ class _Pdf(FPDF):
 
     # --- small building blocks ---------------------------------------------------------------
 
-    def text_line(self, text: str, size: float = 10, bold: bool = False, colour: Colour = (0, 0, 0), gap: float = 1.5) -> None:
+    def text_line(
+        self, text: str, size: float = 10, bold: bool = False, colour: Colour = (0, 0, 0), gap: float = 1.5
+    ) -> None:
         """A paragraph the width of the page."""
         with self.bold(size, colour) if bold else nullcontext():
             self.weight(size, colour)

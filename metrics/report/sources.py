@@ -55,7 +55,9 @@ def _line(row: Any, rows: int | None = None) -> UploadLine:
                       row.filename, row.kind, rows)
 
 
-def year_sources(engine: Engine, year: int) -> tuple[tuple[UploadLine, ...], tuple[UploadLine, ...], datetime | None]:
+def year_sources(
+    engine: Engine, year: int
+) -> tuple[tuple[UploadLine, ...], tuple[UploadLine, ...], datetime | None]:
     """(uploads holding the year's live rows, oldest first; the last live upload of each kind; newest upload time)."""
     log = list_uploads(engine)
     live = log[log["undone_at"].isna()] if not log.empty else log

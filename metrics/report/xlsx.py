@@ -138,7 +138,9 @@ def _summary_sheet(sheet: Worksheet, book: Workbook, fmt: _Formats, report: Repo
     sheet.freeze_panes(0, 1)
 
 
-def _kpi_table(sheet: Worksheet, fmt: _Formats, row: int, sections: list[KpiSection], words: Words, with_area: bool = False) -> int:
+def _kpi_table(
+    sheet: Worksheet, fmt: _Formats, row: int, sections: list[KpiSection], words: Words, with_area: bool = False
+) -> int:
     """The KPI table at `row` (header, one row per KPI); returns the next free row."""
     columns = list(KPI_COLUMNS) + (["area"] if with_area else [])
     sheet.write_row(row, 0, [words.t(f"col.{c}") for c in columns], fmt.head)
@@ -158,7 +160,9 @@ def _number(sheet: Worksheet, fmt: _Formats, row: int, col: int, value: float | 
         sheet.write_number(row, col, float(value), fmt.number(num_format))
 
 
-def _kpi_cell(sheet: Worksheet, fmt: _Formats, row: int, col: int, column: str, s: KpiSection, words: Words) -> None:
+def _kpi_cell(
+    sheet: Worksheet, fmt: _Formats, row: int, col: int, column: str, s: KpiSection, words: Words
+) -> None:
     r, unit = s.result, s.result.unit
     number = UNIT_FORMATS[unit]
     if column in ("target", "value", "ci_low", "ci_high", "projection", "previous"):
@@ -180,7 +184,9 @@ def _kpi_cell(sheet: Worksheet, fmt: _Formats, row: int, col: int, column: str, 
         sheet.write_string(row, col, str(neutralise(text)), fmt.cell)
 
 
-def _area_sheet(sheet: Worksheet, book: Workbook, fmt: _Formats, report: Report, area: AreaPart, words: Words) -> None:
+def _area_sheet(
+    sheet: Worksheet, book: Workbook, fmt: _Formats, report: Report, area: AreaPart, words: Words
+) -> None:
     sheet.write_string(0, 0, words.pick(area.ko, area.en), fmt.title)
     sheet.write_string(1, 0, words.t("report.title", year=report.year), fmt.small)
     row = _kpi_table(sheet, fmt, 3, list(area.sections), words) + 1
@@ -281,8 +287,8 @@ def _appendix_sheet(sheet: Worksheet, fmt: _Formats, report: Report, words: Word
         sheet.set_column(col, col, width)
 
 
-def _uploads(sheet: Worksheet, fmt: _Formats, row: int, uploads: tuple[UploadLine, ...], heads: list[str], words: Words, year: int,
-             with_rows: bool) -> int:
+def _uploads(sheet: Worksheet, fmt: _Formats, row: int, uploads: tuple[UploadLine, ...], heads: list[str], words: Words,
+             year: int, with_rows: bool) -> int:
     labels = [words.t(f"appendix.{h}") for h in heads] + ([words.t("appendix.rows", year=year)] if with_rows else [])
     sheet.write_row(row, 0, labels, fmt.head)
     if not uploads:

@@ -284,7 +284,9 @@ def list_uploads(engine: Engine) -> pd.DataFrame:
         return pd.DataFrame(conn.execute(query).all(), columns=[c.name for c in query.selected_columns])
 
 
-def read_active(engine: Engine, table_name: str, where: str = "", params: SqlParams | None = None, columns: str = "*") -> pd.DataFrame:
+def read_active(
+    engine: Engine, table_name: str, where: str = "", params: SqlParams | None = None, columns: str = "*"
+) -> pd.DataFrame:
     """Active rows of a data table as a frame; `where` is SQL with bound :params, never user text."""
     sql = f"SELECT {columns} FROM {table_name} WHERE active" + (f" AND ({where})" if where else "")
     with engine.connect() as conn:

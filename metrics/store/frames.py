@@ -148,7 +148,9 @@ DATE_COLUMNS = tuple(dict.fromkeys(
     name for _, story in ROWS.values() for name, held in declared_columns(story).items() if held is pd.Timestamp
 ))
 # kind -> its true/false columns (SQLite hands booleans back as 0/1)
-FLAG_COLUMNS = {kind: tuple(n for n, held in declared_columns(story).items() if held is bool) for kind, (_, story) in ROWS.items()}
+FLAG_COLUMNS = {
+    kind: tuple(name for name, held in declared_columns(story).items() if held is bool) for kind, (_, story) in ROWS.items()
+}
 
 # Repeated labels as categories: grouping and distinct counts then work on small integer codes.
 CATEGORY_COLUMNS = ("kind", "case_type", "event_type", "course", "course_key", "trainee_id")

@@ -94,7 +94,8 @@ def trim_text(text: pa.Array) -> pa.Array:
 def are_empty_words(text: pa.Array) -> np.ndarray:
     """Which texts are blank or a "no value" word (vectorised is_empty_word)."""
     squeezed = pc.replace_substring_regex(pc.utf8_normalize(text, form="NFKC"), r"\s+", "")
-    empty: np.ndarray = pc.is_in(pc.utf8_lower(squeezed), value_set=pa.array(sorted(EMPTY_WORDS))).to_numpy(zero_copy_only=False)
+    found = pc.is_in(pc.utf8_lower(squeezed), value_set=pa.array(sorted(EMPTY_WORDS)))
+    empty: np.ndarray = found.to_numpy(zero_copy_only=False)
     return empty
 
 
@@ -157,7 +158,8 @@ def parse_each(raw: pd.Series, parse_one: Callable[[object], object], dtype: str
     cells = factorize_cells(raw)
     results = [parse_one(value) for value in cells.uniques]
     bad = np.array([result is BAD for result in results], dtype=bool)
-    values = pd.array([None if result is BAD else result for result in results], dtype=dtype)  # type: ignore[call-overload]  # any dtype name
+    # pd.array takes any dtype name; its stubs list literal names only
+    values = pd.array([None if result is BAD else result for result in results], dtype=dtype)  # type: ignore[call-overload]
     return spread(cells, values, bad, like=raw)
 
 

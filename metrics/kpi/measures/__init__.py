@@ -3,7 +3,8 @@
 A measure is a function (rows of the source kind for the year, already filtered; the KPI's
 settings; the period; all frames of the year) -> MeasureResult, and beside it the function that
 lists the rows behind it, each with its state (measures_rows). Adding a KPI of a known measure
-is an edit of registry.toml only; a new measure is a function plus one row in MEASURES.
+is an edit of registry.toml only; a new measure is a function plus one row in MEASURES (and a new setting
+one more key of base.KpiParams, which tests/test_kpi_params.py holds to the settings).
 """
 
 from __future__ import annotations

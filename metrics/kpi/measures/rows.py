@@ -56,7 +56,9 @@ def _against_target(values: np.ndarray, target: Target | None) -> np.ndarray:
     return np.asarray(compare(values, target.comparator, target.value), dtype=bool)
 
 
-def deadline_rows(rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None) -> pd.DataFrame:
+def deadline_rows(
+    rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None
+) -> pd.DataFrame:
     """Each case of a deadline KPI: met, missed (late, or open past the deadline), pending, or excluded."""
     cls = judge_cases(rows, params, period)
     case_state = cls["state"].to_numpy(dtype=object)
@@ -76,7 +78,9 @@ def deadline_rows(rows: pd.DataFrame, params: KpiParams, period: Period, frames:
     return _labelled(cls.drop(columns=["state"]), state, reason)
 
 
-def median_days_rows(rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None) -> pd.DataFrame:
+def median_days_rows(
+    rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None
+) -> pd.DataFrame:
     """Each case of a days-taken KPI: completed ones with their days (met, or missed against a target), open ones pending."""
     taken = completion_days(rows, params)
     done = ~np.isnat(dates64(rows["completed"]))
@@ -88,7 +92,9 @@ def median_days_rows(rows: pd.DataFrame, params: KpiParams, period: Period, fram
     return _labelled(rows.assign(days_taken=taken), state, reason)
 
 
-def event_rows(rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None) -> pd.DataFrame:
+def event_rows(
+    rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None
+) -> pd.DataFrame:
     """Each event of the type: held by the day the year is judged (met), scheduled later (pending)."""
     held = events_held(rows, period)
     dated = ~np.isnat(dates64(rows["date"]))
@@ -97,7 +103,9 @@ def event_rows(rows: pd.DataFrame, params: KpiParams, period: Period, frames: Fr
     return _labelled(rows.assign(held=held), state, reason)
 
 
-def enrolment_rows(rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None) -> pd.DataFrame:
+def enrolment_rows(
+    rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None
+) -> pd.DataFrame:
     """Each enrolment: completed in a course that has ended (met), not completed (excluded), course still running (pending)."""
     ended = courses_ended(rows, period)
     completed = rows["completed"].to_numpy(dtype=bool, na_value=False)
@@ -106,7 +114,9 @@ def enrolment_rows(rows: pd.DataFrame, params: KpiParams, period: Period, frames
     return _labelled(rows, state, reason)
 
 
-def _survey_rows(rows: pd.DataFrame, scale: float, meets: Callable[[np.ndarray], tuple[np.ndarray, str]]) -> pd.DataFrame:
+def _survey_rows(
+    rows: pd.DataFrame, scale: float, meets: Callable[[np.ndarray], tuple[np.ndarray, str]]
+) -> pd.DataFrame:
     """Responses with `score` on the KPI's scale (the stored score kept as raw_score), judged by `meets`."""
     score = scores_on_scale(rows, scale)
     scored = ~np.isnan(score)
@@ -117,12 +127,16 @@ def _survey_rows(rows: pd.DataFrame, scale: float, meets: Callable[[np.ndarray],
     return _labelled(out, state, reason)
 
 
-def survey_mean_rows(rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None) -> pd.DataFrame:
+def survey_mean_rows(
+    rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None
+) -> pd.DataFrame:
     """Each response: its score on the KPI's scale, met or missed against the target, excluded without a score."""
     return _survey_rows(rows, float(params["scale"]), lambda s: (_against_target(s, target), "below_target"))
 
 
-def survey_satisfied_rows(rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None) -> pd.DataFrame:
+def survey_satisfied_rows(
+    rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None
+) -> pd.DataFrame:
     """Each response: satisfied (met), not satisfied (missed), or without a score (excluded)."""
     scale = float(params.get("scale", 5))
     satisfied_at = float(params.get("satisfied_at", 4.0))
@@ -132,7 +146,9 @@ def survey_satisfied_rows(rows: pd.DataFrame, params: KpiParams, period: Period,
 COVERAGE_COLUMNS = ["course", "key", "enrolments", "responses", "state", "reason"]
 
 
-def coverage_rows(rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None) -> pd.DataFrame:
+def coverage_rows(
+    rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None
+) -> pd.DataFrame:
     """One row per course of the year (met with feedback, missed without, pending while no cohort has ended),
     one per survey course name matching no course, and one for responses without a course name (excluded)."""
     survey = frames.get(params["survey_kind"], pd.DataFrame())
@@ -163,7 +179,9 @@ def coverage_rows(rows: pd.DataFrame, params: KpiParams, period: Period, frames:
                        "state": "str", "reason": "str"})[COVERAGE_COLUMNS]
 
 
-def posting_rows(rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None) -> pd.DataFrame:
+def posting_rows(
+    rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None
+) -> pd.DataFrame:
     """Each posting: online long enough (met), taken down too early (missed), still online and short (pending)."""
     judged = judge_postings(rows, params, period)
     state = judged["state"].to_numpy(dtype=object)
@@ -171,7 +189,9 @@ def posting_rows(rows: pd.DataFrame, params: KpiParams, period: Period, frames: 
     return _labelled(judged.drop(columns=["state"]), state, reason)
 
 
-def call_rows(rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None) -> pd.DataFrame:
+def call_rows(
+    rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None
+) -> pd.DataFrame:
     """Each call: answered within the rings (met), after more (missed), rings unknown (excluded)."""
     rings = pd.to_numeric(rows["rings"]).to_numpy(dtype=float, na_value=np.nan)
     known = ~np.isnan(rings)

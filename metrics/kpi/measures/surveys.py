@@ -136,7 +136,8 @@ def survey_satisfied_share(rows: pd.DataFrame, params: KpiParams, period: Period
 
 def normalise_course(name: object) -> str:
     """A course name reduced for matching: NFKC, case folded, letters and digits only."""
-    if name is None or (not isinstance(name, str) and pd.isna(name)):  # type: ignore[call-overload]  # pd.isna takes any scalar
+    # pd.isna takes any scalar; its stubs list only some
+    if name is None or (not isinstance(name, str) and pd.isna(name)):  # type: ignore[call-overload]
         return ""
     text = unicodedata.normalize("NFKC", str(name)).casefold()
     # Spaces, bracket styles and punctuation differ between the attendance sheet and the survey.
@@ -193,7 +194,9 @@ def course_table(frame: pd.DataFrame) -> pd.DataFrame:
     return table.astype({"key": "str", "name": "str", "rows": "int64"})
 
 
-def coverage_table(attendance: pd.DataFrame, survey: pd.DataFrame, as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+def coverage_table(
+    attendance: pd.DataFrame, survey: pd.DataFrame, as_of: date
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(courses ended by as_of with responses and covered, survey course names matching no course)."""
     ended = dates64(attendance["end_date"]) <= np.datetime64(as_of, "D")
     course_cols = [c for c in ("course", "course_key") if c in attendance.columns]
@@ -209,7 +212,9 @@ def coverage_table(attendance: pd.DataFrame, survey: pd.DataFrame, as_of: date) 
     return courses, unmatched.reset_index(drop=True)
 
 
-def course_feedback_coverage(rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames) -> MeasureResult:
+def course_feedback_coverage(
+    rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames
+) -> MeasureResult:
     """Share of the year's courses (distinct names, cohorts once) with at least one survey response."""
     survey = frames.get(params["survey_kind"], pd.DataFrame())
     courses, unmatched = coverage_table(rows, survey, period.as_of)

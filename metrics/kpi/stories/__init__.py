@@ -219,7 +219,8 @@ def distribution(kpi: Kpi, frames: YearFrames, today: date) -> pd.DataFrame:
 
 
 def year_series(
-    engine: Engine, kpi_id: str, years: Iterable[int] | None = None, *, today: date | None = None, registry: Registry | None = None
+    engine: Engine, kpi_id: str, years: Iterable[int] | None = None, *, today: date | None = None,
+    registry: Registry | None = None,
 ) -> pd.DataFrame:
     """The KPI for every year with data (or the given years), with its target and status."""
     registry = registry or load_registry()
