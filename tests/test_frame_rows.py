@@ -60,7 +60,8 @@ def _one_of_each(engine) -> None:
         "completed": pd.to_datetime(["2025-04-09", None]), "interim": pd.NaT, "year": day.year,
     }))
     _import(engine, "events", pd.DataFrame({
-        "event_type": "workshop", "date": day, "title": "워크숍", "participants": [12, None], "year": day.year,
+        "event_type": "workshop", "date": day, "title": "워크숍", "participants": pd.array([12, None], dtype="Int64"),
+        "year": day.year,
     }))
     _import(engine, "attendance", pd.DataFrame({
         "trainee_id": ["t1", "t2"], "course": "수질분석", "course_key": "수질분석", "cohort": "1",
