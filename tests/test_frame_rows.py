@@ -1,7 +1,8 @@
-"""The row declarations of metrics.store.frames: the columns each kind's frame holds, and what each holds.
+"""The typed rows of metrics.store.frames: what a row of each kind's frame holds, as types.
 
-The declarations are the one list of the scorecard's columns (the SELECT is made from them); these tests
-keep them true to the tables they are read from and to the frames that come back from a real store.
+The data contract says which stored columns the scorecard reads (`reads`) and a KPI's story adds (`story`);
+frames.ROWS says the same as typed rows. These tests hold the two together, and the types true to the tables
+the rows come from and to the frames a real store gives back.
 """
 
 from datetime import date
@@ -11,9 +12,10 @@ import pytest
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Text
 
 from metrics import store
+from metrics.contract import load_contract
+from metrics.contract.kinds import boolean_columns, date_columns, table_of
 from metrics.store import frames
 from metrics.store.frames import HistoryRow, declared_columns, load_year_frames
-from metrics.store.tables import KIND_TABLES
 
 # What a declared Python type may be stored as.
 SQL_TYPES = {pd.Timestamp: (Date, DateTime), bool: (Boolean,), float: (Float, Integer), int: (Integer,), str: (String, Text)}
@@ -31,21 +33,29 @@ def _holds(series: pd.Series, held: object) -> bool:
     return isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(dtype)
 
 
+def test_every_kind_of_the_charters_contract_has_typed_rows():
+    assert sorted(frames.ROWS) == sorted(load_contract().kinds)
+
+
 @pytest.mark.parametrize("kind", sorted(frames.ROWS))
-def test_every_declared_column_is_stored_in_the_kinds_table_with_a_matching_type(kind):
-    table = KIND_TABLES[kind].table
-    _, story = frames.ROWS[kind]
-    for name, held in declared_columns(story).items():
+def test_the_typed_rows_name_the_columns_the_contract_says_are_read_in_its_order(kind):
+    spec = load_contract().kind(kind)
+    row, story = frames.ROWS[kind]
+    assert list(declared_columns(row)) == list(spec.reads)
+    assert list(declared_columns(story)) == list(dict.fromkeys(spec.reads + spec.story))
+
+
+@pytest.mark.parametrize("kind", sorted(frames.ROWS))
+def test_every_typed_column_is_stored_in_the_kinds_table_with_a_matching_type(kind):
+    spec = load_contract().kind(kind)
+    table = table_of(spec)
+    declared = declared_columns(frames.ROWS[kind][1])
+    for name, held in declared.items():
         assert name in table.c, f"{kind}: {name} is not a column of {table.name}"
         assert isinstance(table.c[name].type, SQL_TYPES[held]), f"{kind}: {name} is {table.c[name].type}, declared {held}"
-
-
-def test_the_select_lists_are_the_declarations():
-    assert frames.KIND_COLUMNS["cases"].columns == ("case_type", "received", "completed", "interim")
-    assert frames.KIND_COLUMNS["cases"].extra == ("id", "ref", "title")
-    assert frames.KIND_COLUMNS["attendance"].table == "enrolments"
-    assert frames.FLAG_COLUMNS["attendance"] == ("completed",)  # a case's `completed` is a date, not a flag
-    assert frames.FLAG_COLUMNS["cases"] == ()
+    # The dates and flags `prepare` fixes up (from the table's types) are the ones typed so.
+    assert {n for n, held in declared.items() if held is pd.Timestamp} == set(date_columns(spec)) & set(declared)
+    assert {n for n, held in declared.items() if held is bool} == set(boolean_columns(spec)) & set(declared)
 
 
 def _import(engine, kind: str, rows: pd.DataFrame) -> None:

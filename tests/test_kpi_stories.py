@@ -5,21 +5,16 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from metrics.kpi.registry import load_registry
-from metrics.kpi.stories import (
-    case_list,
-    days_histogram,
-    kpi_story,
-    monthly_series,
-    story_from_frames,
-    unmatched_courses,
-)
-from metrics.kpi.stories.surveys import (
+from metrics.kpi.details.cases import case_list, days_histogram
+from metrics.kpi.details.counts import unmatched_courses
+from metrics.kpi.details.surveys import (
     course_breakdown,
     likert_distribution,
     question_means,
     rating_distribution,
 )
+from metrics.kpi.registry import load_registry
+from metrics.kpi.stories import kpi_story, monthly_series, story_from_frames
 from metrics.store import UploadMeta, file_sha256, import_rows
 from metrics.store.frames import frames_from_dict
 

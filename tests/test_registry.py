@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from metrics.contract import load_contract
 from metrics.kpi.registry import (
     REGISTRY_PATH,
     RegistryError,
-    load_contract,
     load_registry,
     parse_registry,
     registry_from_text,

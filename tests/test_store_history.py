@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
 from metrics import store
+from metrics.contract import kinds, load_contract
 from metrics.store import tables
 
 pytestmark = pytest.mark.db
@@ -73,7 +74,7 @@ def _import(engine, kind: str, number: int, cells: list[tuple[int, int]]):
 
 def _live(engine, kind: str) -> list[tuple[str, str]]:
     """The live rows' (natural key, content hash), sorted: what a scorecard can see of a kind."""
-    table = tables.KIND_TABLES[kind].table
+    table = kinds.table_of(kind)
     query = select(table.c.nk, table.c.row_hash).where(table.c.active.is_(True))
     with engine.connect() as conn:
         return sorted(tuple(r) for r in conn.execute(query))
@@ -86,14 +87,14 @@ def _wipe(engine) -> None:
 
 
 def _no_live_row_from_an_undone_upload(engine, kind: str) -> bool:
-    table, u = tables.KIND_TABLES[kind].table, tables.uploads.c
+    table, u = kinds.table_of(kind), tables.uploads.c
     query = (select(table.c.id).join(tables.uploads, tables.uploads.c.id == table.c.upload_id)
              .where(table.c.active.is_(True), u.undone_at.is_not(None)))
     with engine.connect() as conn:
         return conn.execute(query).first() is None
 
 
-KINDS = sorted(tables.KIND_TABLES)
+KINDS = sorted(load_contract().kinds)
 uploads_strategy = st.lists(
     st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2)), min_size=0, max_size=5), min_size=1, max_size=5
 )

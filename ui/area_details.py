@@ -1,4 +1,4 @@
-"""The distribution and breakdown tabs of a KPI, chosen by its measure."""
+"""The distribution and breakdown tabs of a KPI, drawn as its measure names their views (MeasureSpec.details)."""
 
 from __future__ import annotations
 
@@ -13,61 +13,71 @@ from ui.i18n import said, t
 from ui.plots import show
 from ui.values import translated
 
-SURVEY_MEASURES = ("survey_mean", "survey_satisfied_share")
 # The late and pending cases: what matters (which, how late) first, the rest after.
 CASE_COLUMNS = ("ref", "state", "days_over", "received", "deadline", "done_on", "days_taken", "title", "case_type",
                 "completed", "interim")
-CASE_MEASURES = ("deadline_share", "median_days")
-
-
-def _threshold(story: KpiStory) -> float | None:
-    """The rating a response must reach: the target of a mean, the 'satisfied' mark of a share."""
-    kpi = story.kpi
-    if kpi.measure == "survey_mean":
-        return kpi.target.value if kpi.target else None
-    return float(kpi.params.get("satisfied_at", 0)) or None
 
 
 def distribution_tab(story: KpiStory) -> None:
-    """What lies behind the number: ratings and answers, days taken, rings, or the rows counted."""
-    kpi, key = story.kpi, story.kpi.id
-    if kpi.measure in SURVEY_MEASURES:
-        _survey_distribution(story)
-    elif kpi.measure in CASE_MEASURES:
-        if story.distribution.empty:
-            st.caption(t("table.empty"))
-        else:
-            days = int(kpi.params["days"]) if "days" in kpi.params else None
-            show(charts_detail.days_figure(story.distribution, days, kpi.params.get("day_mode", "calendar")), key=f"{key}-days")
-        if kpi.measure == "deadline_share":
-            st.markdown(f"**{t('area.late_and_pending')}**")
-            cases = story.cases[[c for c in CASE_COLUMNS if c in story.cases.columns]]
-            tables.show(translated(cases), key=f"{key}-cases", empty_key="area.no_late_cases")
-    elif kpi.measure == "calls_within_rings" and not story.distribution.empty:
-        show(charts_detail.rings_figure(story.distribution, float(kpi.params["max_rings"])), key=f"{key}-rings")
-    elif kpi.measure == "event_count":
-        st.markdown(f"**{t('area.events_held')}**")
-        tables.show(translated(story.breakdown), key=f"{key}-events", empty_key="area.no_events")
-    elif kpi.measure == "completed_enrolments" and not story.breakdown.empty:
-        show(charts_detail.courses_figure(story.breakdown), key=f"{key}-courses")
-    elif kpi.measure == "course_feedback_coverage":
-        _coverage(story)
-    elif kpi.measure == "posting_duration_share":
-        _postings_summary(story)
-    else:
+    """What lies behind the number, as the KPI's measure names its views: ratings, days taken, rings, or the rows counted."""
+    views = story.kpi.spec.details.distribution_views
+    if not views:
         st.caption(t("table.empty"))
+    for view in views:
+        DISTRIBUTION_VIEWS[view](story)
 
 
-def _survey_distribution(story: KpiStory) -> None:
+def breakdown_tab(story: KpiStory) -> None:
+    """Breakdowns, as the KPI's measure names its views: questions and courses, case types, calls by hour, or a table."""
+    for view in story.kpi.spec.details.breakdown_views:
+        BREAKDOWN_VIEWS[view](story)
+
+
+def _ratings(story: KpiStory) -> None:
     kpi, key = story.kpi, story.kpi.id
     scale = float(kpi.params.get("scale", 5))
     if story.distribution.empty:
         st.caption(t("table.empty"))
         return
-    show(charts_detail.rating_histogram(story.distribution, _threshold(story), scale), key=f"{key}-ratings")
+    mark = kpi.spec.details.mark(kpi) if kpi.spec.details.mark else None  # the rating a response must reach
+    show(charts_detail.rating_histogram(story.distribution, mark, scale), key=f"{key}-ratings")
     if not story.likert.empty:
         order = list(story.questions["question"]) if not story.questions.empty else []
         show(charts_detail.likert_figure(story.likert, order), key=f"{key}-likert")
+
+
+def _days(story: KpiStory) -> None:
+    kpi = story.kpi
+    if story.distribution.empty:
+        st.caption(t("table.empty"))
+        return
+    days = int(kpi.params["days"]) if "days" in kpi.params else None
+    show(charts_detail.days_figure(story.distribution, days, kpi.params.get("day_mode", "calendar")), key=f"{kpi.id}-days")
+
+
+def _late_cases(story: KpiStory) -> None:
+    st.markdown(f"**{t('area.late_and_pending')}**")
+    cases = story.cases[[c for c in CASE_COLUMNS if c in story.cases.columns]]
+    tables.show(translated(cases), key=f"{story.kpi.id}-cases", empty_key="area.no_late_cases")
+
+
+def _rings(story: KpiStory) -> None:
+    if story.distribution.empty:
+        st.caption(t("table.empty"))
+        return
+    show(charts_detail.rings_figure(story.distribution, float(story.kpi.params["max_rings"])), key=f"{story.kpi.id}-rings")
+
+
+def _events_held(story: KpiStory) -> None:
+    st.markdown(f"**{t('area.events_held')}**")
+    tables.show(translated(story.breakdown), key=f"{story.kpi.id}-events", empty_key="area.no_events")
+
+
+def _courses(story: KpiStory) -> None:
+    if story.breakdown.empty:
+        st.caption(t("table.empty"))
+        return
+    show(charts_detail.courses_figure(story.breakdown), key=f"{story.kpi.id}-courses")
 
 
 def _coverage(story: KpiStory) -> None:
@@ -98,23 +108,42 @@ def _postings_summary(story: KpiStory) -> None:
                 empty_key="area.none_missed")
 
 
-def breakdown_tab(story: KpiStory) -> None:
-    """Breakdowns: questions and courses for surveys, case types, calls by hour, courses or postings."""
-    kpi, key = story.kpi, story.kpi.id
-    if kpi.measure in SURVEY_MEASURES:
-        if not story.questions.empty:
-            target = kpi.target.value if kpi.measure == "survey_mean" and kpi.target else None
-            show(charts_detail.question_means_figure(story.questions, target), key=f"{key}-questions")
-        st.markdown(f"**{t('area.by_course')}**")
-        tables.show(story.breakdown, key=f"{key}-by-course", empty_key="area.no_courses")
-    elif kpi.measure == "calls_within_rings" and not story.breakdown.empty:
-        target = kpi.target.value if kpi.target else None
-        show(charts_detail.hours_figure(story.breakdown, target), key=f"{key}-hours")
-    elif kpi.measure in CASE_MEASURES:
-        st.markdown(f"**{t('area.by_case_type')}**")
-        tables.show(translated(_case_summary(story.breakdown)), key=f"{key}-types")
-    else:
-        tables.show(translated(_plain(story.breakdown)), key=f"{key}-breakdown")
+def _question_means(story: KpiStory) -> None:
+    if story.questions.empty:
+        return
+    kpi = story.kpi
+    # The target is drawn beside the questions' means when it is in points like them (a mean KPI's, not a share's).
+    target = kpi.target.value if kpi.unit == "points" and kpi.target else None
+    show(charts_detail.question_means_figure(story.questions, target), key=f"{kpi.id}-questions")
+
+
+def _by_course(story: KpiStory) -> None:
+    st.markdown(f"**{t('area.by_course')}**")
+    tables.show(story.breakdown, key=f"{story.kpi.id}-by-course", empty_key="area.no_courses")
+
+
+def _hours(story: KpiStory) -> None:
+    if story.breakdown.empty:
+        _table(story)
+        return
+    target = story.kpi.target.value if story.kpi.target else None
+    show(charts_detail.hours_figure(story.breakdown, target), key=f"{story.kpi.id}-hours")
+
+
+def _case_types(story: KpiStory) -> None:
+    st.markdown(f"**{t('area.by_case_type')}**")
+    tables.show(translated(_case_summary(story.breakdown)), key=f"{story.kpi.id}-types")
+
+
+def _table(story: KpiStory) -> None:
+    tables.show(translated(_plain(story.breakdown)), key=f"{story.kpi.id}-breakdown")
+
+
+# One drawing per view a measure may name (metrics.kpi.measures, Details): a new measure reuses them by name.
+DISTRIBUTION_VIEWS = {"ratings": _ratings, "days": _days, "late_cases": _late_cases, "rings": _rings,
+                      "events_held": _events_held, "courses": _courses, "coverage": _coverage, "postings": _postings_summary}
+BREAKDOWN_VIEWS = {"question_means": _question_means, "by_course": _by_course, "hours": _hours,
+                   "case_types": _case_types, "table": _table}
 
 
 def _case_summary(frame: pd.DataFrame) -> pd.DataFrame:

@@ -57,13 +57,14 @@ def filter_widgets(ds: explore.Dataset, choices: explore.Choices, year: int) -> 
     )
 
 
-# Postings carry the posting KPI's states (long enough, too short, still online), not a case's.
-STATE_WORDS = {"postings": {"state": "values.posting_state"}}
+def state_words(name: str) -> dict[str, str]:
+    """Where the dataset's judged codes are named: postings carry the posting KPI's states, not a case's."""
+    return explore.dataset(name).words if name else {}
 
 
 def for_people(rows: pd.DataFrame, name: str = "") -> pd.DataFrame:
     """The rows as shown and exported: codes as words, headers in the current language."""
-    return translated(rows, STATE_WORDS.get(name)).rename(columns=tables.header)
+    return translated(rows, state_words(name)).rename(columns=tables.header)
 
 
 def downloads(shown: pd.DataFrame, name: str, detail: dict | None = None) -> None:
@@ -149,13 +150,13 @@ def dataset_section() -> None:
     filters = filter_widgets(ds, choices, shell.filters().year)
     rows = data.explore_rows(name, filters)
     st.markdown(t("explore.count", n=f"{len(rows):,}"))
-    if ds.name == "attendance":
+    if ds.pseudonymised:
         st.caption(t("explore.pseudonym_note"))
     if rows.empty:
         st.info(t("explore.no_rows"), icon=":material/filter_alt_off:")
         return
     # The same rows twice: coded headers with column formats on screen, translated headers in the files.
-    on_screen = translated(rows, STATE_WORDS.get(name))
+    on_screen = translated(rows, state_words(name))
     st.dataframe(on_screen, column_config=tables.column_config(on_screen), hide_index=True, key="explore-table",
                  height=min(TABLE_HEIGHT, 35 * (len(on_screen) + 1) + 3))
     described = filters.describe()

@@ -8,7 +8,7 @@ from datetime import date
 import streamlit as st
 
 from metrics import store
-from metrics.contract import KIND_NAMES
+from metrics.contract import load_contract
 from metrics.intake import blank_templates
 from metrics.intake.canonical import UploadOptions
 from metrics.intake.ingest import RejectedFileError
@@ -181,7 +181,7 @@ def blank_template_downloads() -> None:
     st.subheader(t("upload.blank_templates"), divider="gray")
     st.caption(t("upload.blank_help"))
     cols = st.columns(4)
-    for i, kind in enumerate(KIND_NAMES):
+    for i, kind in enumerate(load_contract().kinds):
         cols[i % 4].download_button(
             t(f"values.kind.{kind}"), _blank(kind), help=steps.kind_name(kind), file_name=f"{kind}_template.xlsx", on_click="ignore",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:",

@@ -11,7 +11,7 @@ from datetime import date, datetime, time
 import pandas as pd
 import streamlit as st
 
-from metrics.contract import KIND_NAMES, load_contract
+from metrics.contract import load_contract
 from metrics.explore.export import to_csv_bytes
 from metrics.intake import ingest, reexport, saved_mappings
 from metrics.intake import preview as import_preview
@@ -48,20 +48,21 @@ def choose_sheet(file_bytes: bytes, filename: str) -> str | None:
 
 def choose_kind() -> str | None:
     """The upload kind, or None to detect it from the file."""
-    picked = st.selectbox(t("upload.kind"), [AUTO, *KIND_NAMES], format_func=lambda k: kind_name(k) if k else t("upload.auto_kind"))
+    picked = st.selectbox(t("upload.kind"), [AUTO, *load_contract().kinds], format_func=lambda k: kind_name(k) if k else t("upload.auto_kind"))
     return picked or None
 
 
 def choose_options(kind: str, start: UploadOptions) -> UploadOptions:
-    """The choices the sheet may not make itself: the survey scale, the year, one type for every row.
+    """The choices the sheet may not make itself, as the kind declares them: the survey scale, the year, one
+    type for every row.
 
     `start` holds what a saved template chose, so its choices show preselected.
     """
     contract = load_contract()
     spec = contract.kind(kind)
-    scale = year = case_type = event_type = None
+    scale = year = fixed = None
     cols = st.columns(3)
-    if spec.is_survey:
+    if "scale" in spec.options:
         scales = [None, *sorted(set(SCALES) | ({float(start.scale)} if start.scale else set()))]
         scale = cols[0].selectbox(
             t("upload.scale"), scales, index=scales.index(float(start.scale)) if start.scale else 0, key=f"scale-{kind}",
@@ -70,19 +71,18 @@ def choose_options(kind: str, start: UploadOptions) -> UploadOptions:
         )
         if scale and spec.default_scale and scale != spec.default_scale:
             cols[0].caption(pick(*rescale_rule(scale, spec.default_scale)))
-    if spec.is_survey or kind == "postings":
+    if "year" in spec.options:
         year = cols[1].number_input(t("upload.year"), min_value=1990, max_value=2100, value=start.year, step=1,
                                     placeholder=t("upload.year_from_file"), key=f"year-{kind}")
-    if kind in ("cases", "events"):
-        enum = "case_type" if kind == "cases" else "event_type"
-        given = start.case_type if kind == "cases" else start.event_type
-        keys = [AUTO, *contract.enums[enum]]
-        fixed = cols[2].selectbox(t(f"upload.fixed_{enum}"), keys, index=keys.index(given) if given in keys else 0,
-                                  format_func=lambda k, e=enum: t(f"values.{e}.{k}") if k else t("upload.from_column"),
+    column = spec.type_column
+    if column and column in spec.options:  # one type for every row: the type column's option
+        given = getattr(start, column)
+        keys = [AUTO, *contract.enums[spec.type_enum]]
+        fixed = cols[2].selectbox(t(f"upload.fixed_{column}"), keys, index=keys.index(given) if given in keys else 0,
+                                  format_func=lambda k, e=spec.type_enum: t(f"values.{e}.{k}") if k else t("upload.from_column"),
                                   key=f"fixed-{kind}")
-        case_type, event_type = (fixed or None, None) if kind == "cases" else (None, fixed or None)
-    return UploadOptions(year=int(year) if year else None, case_type=case_type, event_type=event_type, scale=scale,
-                         seconds_per_ring=load_settings().seconds_per_ring)
+    return UploadOptions(year=int(year) if year else None, scale=scale, seconds_per_ring=load_settings().seconds_per_ring,
+                         **({column: fixed or None} if column and column in spec.options else {}))
 
 
 def ask_scale(evidence: ScaleEvidence, key: str) -> float | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from metrics.contract import Contract
 from ui.i18n import labels, t
 
 # Columns whose cells are codes, and the label section that names them.
@@ -32,3 +33,24 @@ def translated(frame: pd.DataFrame, sections: dict[str, str] | None = None) -> p
         if name in out.columns:
             out[name] = out[name].astype("object").map(lambda c, s=section: word(s, c))
     return out
+
+
+def words_needed(contract: Contract) -> list[str]:
+    """The label keys the declared upload kinds need: each kind's name, and for a kind with a type column its
+    values' words, the explorer's filter on it and, when the upload may fix it, that choice."""
+    keys = []
+    for kind in contract.kinds.values():
+        keys.append(f"values.kind.{kind.name}")
+        if kind.type_column:
+            values = contract.enums.get(kind.type_enum, {})
+            keys += [f"values.{kind.type_enum}.{v}" for v in values] + [f"values.{kind.type_column}.{v}" for v in values]
+            keys.append(f"explore.{kind.type_column}")
+            if kind.type_column in kind.options:
+                keys.append(f"upload.fixed_{kind.type_column}")
+    return list(dict.fromkeys(keys))
+
+
+def missing_words(contract: Contract, known: dict | None = None) -> list[str]:
+    """The keys of words_needed that the labels (`known`, default ui/labels.toml) lack."""
+    known = labels() if known is None else known
+    return [k for k in words_needed(contract) if k not in known]

@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from metrics.cli.export import add_export_command, run_export
 from metrics.cli.users import add_user_commands, cli_actor, run_user_command
-from metrics.contract import KIND_NAMES
+from metrics.contract import load_contract
 from metrics.report.command import add_report_command, run_report
 from metrics.store import database
 
@@ -25,7 +25,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ing = sub.add_parser("ingest", help="import a spreadsheet / 파일 가져오기")
     ing.add_argument("file", type=Path)
-    ing.add_argument("--kind", choices=KIND_NAMES)
+    ing.add_argument("--kind", choices=tuple(load_contract().kinds))
     ing.add_argument("--sheet")
     ing.add_argument("--mapping", type=Path, help="JSON file {header: role}, or a saved template name")
     ing.add_argument("--year", type=int)

@@ -1,4 +1,10 @@
-"""The data contract (config/contract.toml) as typed objects: upload kinds, their column roles, enums."""
+"""The data contract (config/contract.toml) as typed objects: upload kinds, their column roles, enums.
+
+Each kind is declared once, here: its columns and how its rows are stored and read (table, period, natural
+key, type column, upload options, survey or not). The store, the frames, the explorer and the upload page
+ask the declaration; metrics.contract.kinds checks that it agrees with the registered builders and the tables.
+Kinds declared in other files (a test's toy kind) join through `register_kinds`.
+"""
 
 from __future__ import annotations
 
@@ -45,8 +51,17 @@ class ColumnSpec:
 
 
 @dataclass(frozen=True)
+class OneOf:
+    """Roles of which at least one must be mapped, and how a refusal names them (Korean, English)."""
+
+    roles: tuple[str, ...]
+    ko: str
+    en: str
+
+
+@dataclass(frozen=True)
 class KindSpec:
-    """An upload kind: what it is called and which columns it has."""
+    """An upload kind: what it is called, which columns it has, and how its rows are stored and read."""
 
     name: str
     ko: str
@@ -55,14 +70,28 @@ class KindSpec:
     columns: tuple[ColumnSpec, ...]
     detect_words: tuple[str, ...] = ()
     default_scale: float | None = None
+    is_survey: bool = False
+    table: str = ""
+    period: str = ""  # the date that places a row in its month, orders rows and dates the data
+    key: tuple[str, ...] = ()  # the natural key
+    type_column: str | None = None
+    course_column: str | None = None
+    options: tuple[str, ...] = ()  # UploadOptions fields the person may give for the whole sheet
+    one_of: tuple[OneOf, ...] = ()
+    reads: tuple[str, ...] = ()  # stored columns the scorecard reads
+    story: tuple[str, ...] = ()  # stored columns a KPI's page adds
+    explore: tuple[str, ...] = ()  # stored columns the explorer shows, in order
+    module: str = "metrics.intake.canonical"  # registers the kind's builder (and a table metrics/store/tables.py lacks)
 
     def column(self, role: str) -> ColumnSpec | None:
         """The spec of `role`, or None when this kind has no such role."""
         return next((c for c in self.columns if c.role == role), None)
 
     @property
-    def is_survey(self) -> bool:
-        return self.name.endswith("_survey")
+    def type_enum(self) -> str | None:
+        """The enum the type column's values come from (case_type), None without a type column."""
+        spec = self.column(self.type_column) if self.type_column else None
+        return spec.enum if spec else None
 
 
 @dataclass(frozen=True)
@@ -110,6 +139,16 @@ class Contract:
         """How many of `headers` a survey tool adds to its exports (Qualtrics Status, Typeform Network ID...)."""
         return sum(normalise_key(h) in self.tool_headers for h in headers)
 
+    @property
+    def survey_kinds(self) -> tuple[str, ...]:
+        """The kinds whose rows are survey responses, in the contract's order."""
+        return tuple(name for name, spec in self.kinds.items() if spec.is_survey)
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        """Every table some kind is stored in, each once, in the contract's order."""
+        return tuple(dict.fromkeys(spec.table for spec in self.kinds.values()))
+
     def kind(self, name: str) -> KindSpec:
         """The kind called `name`; a clear error listing the known ones otherwise."""
         if name not in self.kinds:
@@ -156,21 +195,43 @@ def _plausible(raw: Mapping[str, Any]) -> Plausible | None:
     return Plausible(int(table["first_year"]), int(table["years_ahead"])) if table else None
 
 
+def _kind(name: str, spec: Mapping[str, Any]) -> KindSpec:
+    """One kind's declaration; a missing table, period or natural key is refused on load."""
+    columns = tuple(_column(c) for c in spec.get("columns", ()))
+    missing = [k for k in ("table", "period", "key") if not spec.get(k)]
+    if missing:
+        raise ValueError(f"contract.toml: 종류 '{name}'에 {', '.join(missing)}이(가) 없습니다 / "
+                         f"kind '{name}' does not declare {', '.join(missing)}")
+    return KindSpec(
+        name=name,
+        ko=spec["ko"],
+        en=spec["en"],
+        year_rule=spec["year_rule"],
+        columns=columns,
+        detect_words=tuple(spec.get("detect_words", ())),
+        default_scale=spec.get("default_scale"),
+        is_survey=bool(spec.get("survey", False)),
+        table=spec["table"],
+        period=spec["period"],
+        key=tuple(spec["key"]),
+        type_column=spec.get("type_column"),
+        course_column=spec.get("course_column"),
+        options=tuple(spec.get("options", ())),
+        one_of=tuple(OneOf(tuple(g["roles"]), g["ko"], g["en"]) for g in spec.get("one_of", ())),
+        reads=tuple(spec.get("reads", ())),
+        story=tuple(spec.get("story", ())),
+        explore=tuple(spec.get("explore", ())),
+        module=spec.get("module", "metrics.intake.canonical"),
+    )
+
+
 def parse_contract(raw: Mapping[str, Any]) -> Contract:
-    """Build the contract from the parsed TOML; `same_as` copies another kind's columns."""
-    kinds: dict[str, KindSpec] = {}
+    """Build the contract from the parsed TOML; `same_as` copies another kind's declaration."""
     raw_kinds = raw["kinds"]
+    kinds: dict[str, KindSpec] = {}
     for name, spec in raw_kinds.items():
-        source = raw_kinds[spec["same_as"]] if "same_as" in spec else spec
-        kinds[name] = KindSpec(
-            name=name,
-            ko=spec["ko"],
-            en=spec["en"],
-            year_rule=spec["year_rule"],
-            columns=tuple(_column(c) for c in source.get("columns", ())),
-            detect_words=tuple(spec.get("detect_words", ())),
-            default_scale=spec.get("default_scale", source.get("default_scale")),
-        )
+        own = {k: v for k, v in spec.items() if k != "same_as"}
+        kinds[name] = _kind(name, {**raw_kinds[spec["same_as"]], **own} if "same_as" in spec else own)
     enums = {name: {key: tuple(labels) for key, labels in table.items()} for name, table in raw.get("enums", {}).items()}
     tools = tuple(
         Bookkeeping(name, t.get("tool", ""), tuple(t.get("headers", ())), tuple(t.get("prefixes", ())))
@@ -191,20 +252,42 @@ def parse_contract(raw: Mapping[str, Any]) -> Contract:
     )
 
 
+# Files declaring kinds beyond contract.toml's own (a test's toy kind), in the order they were added.
+_EXTRA_FILES: list[Path] = []
+
+
 @cache
 def load_contract(path: Path = CONTRACT_FILE) -> Contract:
-    """The contract from `path` (cached: it is read once per process)."""
+    """The contract from `path` and any registered declarations (cached: read once per process)."""
+    raw = _read(path)
+    for extra in _EXTRA_FILES:
+        _merge(raw, _read(extra), extra)
+    return parse_contract(raw)
+
+
+def register_kinds(path: Path | str) -> None:
+    """Add the kinds (and enums) declared in another TOML file, written like contract.toml, to the contract."""
+    path = Path(path)
+    _merge(_read(CONTRACT_FILE), _read(path), path)  # a clash is refused now, not at the next load
+    _EXTRA_FILES.append(path)
+    load_contract.cache_clear()
+
+
+def forget_kinds(path: Path | str) -> None:
+    """Take back the kinds `register_kinds` added from `path`."""
+    _EXTRA_FILES.remove(Path(path))
+    load_contract.cache_clear()
+
+
+def _read(path: Path) -> dict[str, Any]:
     with open(path, "rb") as fh:
-        return parse_contract(tomllib.load(fh))
+        return tomllib.load(fh)
 
 
-KIND_NAMES = (
-    "exhibitor_survey",
-    "trainee_survey",
-    "future_talent_survey",
-    "attendance",
-    "cases",
-    "events",
-    "postings",
-    "calls",
-)
+def _merge(raw: dict[str, Any], extra: dict[str, Any], path: Path) -> None:
+    """`extra`'s kinds and enums added to `raw`; a name both declare is refused."""
+    for section in ("kinds", "enums"):
+        clash = sorted(set(raw.get(section, {})) & set(extra.get(section, {})))
+        if clash:
+            raise ValueError(f"{path}: {section} {', '.join(clash)} 이미 있습니다 / already declared in the contract")
+        raw.setdefault(section, {}).update(extra.get(section, {}))

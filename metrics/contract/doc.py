@@ -46,6 +46,37 @@ be read in a column the row does not need (a course start date, a head count, a 
 the survey year is given) is reported on its column and the row imported without it.
 """
 
+ADDING_A_KIND = """
+## 업로드 종류 추가 / Adding an upload kind
+
+A kind is declared once, in `metrics/config/contract.toml`; the frames the scorecard reads, the explorer's
+dataset and filters, the month a row falls in, the upload page's choices and kind list, the command line's
+`--kind`, freshness and the blank template all follow from the declaration.
+
+1. **Declare it**: `[kinds.NAME]` with its names, `year_rule`, `detect_words` and `columns`, and how it is stored
+   and read: `table`, `period`, `key`, and where they apply `survey`, `type_column` (with an `[enums.…]` table and a
+   column of type `enum:…`), `course_column`, `options`, `one_of`, `reads`, `story`, `explore`. The comment at the
+   top of the file says what each means.
+2. **Write its builder**: a function `(MappedTable, KindSpec, UploadOptions, Contract) -> Built` decorated with
+   `@builds("NAME")` (`metrics/contract/kinds.py`), in `metrics/intake/canonical.py` or in the module the declaration names
+   (`module = "…"`).
+3. **Give it a table**: a `Table` in `metrics/store/tables.py` made of `row_columns()`, the builder's columns and `year`,
+   added to `DATA_TABLES`, and an Alembic revision in `metrics/store/migrations/versions/` that creates it (the next after
+   the head; the app applies it on start, `python -m metrics db upgrade` by hand). Or share a table that has a
+   `kind` column, as the surveys share `survey_responses`. Tables are written by hand, not derived from the
+   declaration: what is stored is what the builder makes (a pseudonymised `trainee_id`, a survey's `score` and
+   `items_json`), not the sheet's roles, and a migration has to name its columns and types for good.
+4. **Words**: `values.kind.NAME` in `ui/labels.toml`; for a type column, its values (`values.<enum>.<value>`), the
+   explorer's filter (`explore.<type_column>`) and, when the upload may fix it, `upload.fixed_<type_column>`.
+5. **Check**: `pytest tests/test_kinds.py tests/test_app_labels.py` (`metrics.contract.kinds.problems()` says where the
+   declaration, the builder and the table disagree; `ui.values.missing_words` which words are missing), then
+   `python -m metrics contract-doc > docs/data-contract.md`.
+
+A KPI on the new kind is an entry in `registry.toml` with a measure that reads the kind (the survey measures read
+every kind declared `survey = true`). `tests/test_toy_kind.py` declares a toy kind from a fixture
+(`contract.register_kinds`) and follows it through upload, store, explorer and the labels check.
+"""
+
 
 def render(contract: Contract | None = None) -> str:
     """The markdown document for `contract`."""
@@ -55,6 +86,8 @@ def render(contract: Contract | None = None) -> str:
     for kind in contract.kinds.values():
         out.write(f"\n## `{kind.name}` — {kind.ko} / {kind.en}\n\n")
         out.write(f"- **연도 / year of a row:** {kind.year_rule}\n")
+        out.write(f"- **저장 / stored:** table `{kind.table}`, one row per natural key `{', '.join(kind.key)}`; "
+                  f"months and freshness by `{kind.period}`\n")
         if kind.default_scale:
             out.write(f"- **척도 / scale:** {kind.default_scale:g}점 usually; a scale the headers name (`5점 만점`, `(1~5)`) is "
                       "read, and when the headers or the answers disagree with the usual scale the upload asks for it "
@@ -75,6 +108,7 @@ def render(contract: Contract | None = None) -> str:
         for key, names in labels.items():
             out.write(f"| `{key}` | {', '.join(names)} |\n")
     _write_plausible(out, contract)
+    out.write(ADDING_A_KIND)
     return out.getvalue()
 
 

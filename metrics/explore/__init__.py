@@ -1,33 +1,33 @@
 """Stored data for analysts: one dataset per upload kind, filtered by year, course, type, dates and timeliness.
 
-The datasets are declared in one table (DATASETS); `load` reads the active rows of one and applies
-the filters; what it returns is exactly what the page shows and what the export writes.
-Cases and postings are judged by the KPIs' own functions (judge_cases, judge_postings), with the
-KPIs' settings from registry.toml, so a row has the same state here as on the scorecard. Courses are
-matched on the KPI's course key, so the spelling variants of a course are one choice.
+Each dataset is an upload kind as the data contract declares it (table, period, type and course columns,
+the columns shown); `load` reads the active rows of one and applies the filters; what it returns is exactly
+what the page shows and what the export writes. A measure that reads the kind may judge its rows for the
+explorer (measures_explore: cases by their deadline, postings by their months online), with the KPIs'
+settings from registry.toml, so a row has the same state here as on the scorecard. Courses are matched on
+the KPI's course key, so the spelling variants of a course are one choice.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, text
 
 from metrics import store
+from metrics.contract import KindSpec, load_contract
+from metrics.contract.kinds import boolean_columns, date_columns, holds_kinds, table_of
 from metrics.kpi import course_aliases
-from metrics.kpi.measures.base import Period
-from metrics.kpi.measures.cases import judge_cases
-from metrics.kpi.measures.counts import judge_postings
+from metrics.kpi.measures import MEASURES, MeasureSpec
+from metrics.kpi.measures.explore import TIMELINESS as _TIMELINESS
 from metrics.kpi.measures.surveys import course_keys, normalise_course
-from metrics.kpi.registry import Kpi, load_registry
+from metrics.kpi.registry import load_registry
 
-TIMELINESS = ("on_time", "late", "pending", "no_deadline")
+TIMELINESS = _TIMELINESS  # a case's timeliness, as the deadline KPIs judge it (the page offers these)
 
 
 @dataclass(frozen=True)
@@ -38,38 +38,42 @@ class Dataset:
     table: str
     date_column: str
     columns: tuple[str, ...]
-    kind: str | None = None  # survey_responses holds three kinds
+    kind: str | None = None  # the kind asked of a table several kinds share (survey_responses)
     type_column: str | None = None  # case_type / event_type
     course_column: str | None = None
-    has_questions: bool = False
-    has_timeliness: bool = False
-    has_posting_state: bool = False
+    survey: bool = False  # survey responses: their answers shown under their questions, course names as mapped
+    judges: tuple[MeasureSpec, ...] = ()  # measures that judge the rows for the explorer (cases: by deadline)
     dates: tuple[str, ...] = ()  # read back as datetimes, whatever the driver returns
+    flags: tuple[str, ...] = ()  # read back as booleans
+    pseudonymised: bool = False  # people are stored only as keyed pseudonyms (the kind has personal columns)
+
+    @property
+    def has_questions(self) -> bool:
+        return self.survey
+
+    @property
+    def has_timeliness(self) -> bool:
+        """True when a measure's judge adds the timeliness analysts filter on (cases)."""
+        return any(m.explore is not None and m.explore.filter == "timeliness" for m in self.judges)
+
+    @property
+    def words(self) -> dict[str, str]:
+        """Judged column -> the label section that names its codes (postings: state)."""
+        return {c: s for m in self.judges if m.explore is not None for c, s in m.explore.words.items()}
 
 
-DATASETS: tuple[Dataset, ...] = (
-    Dataset("exhibitor_survey", "survey_responses", "response_date",
-            ("year", "response_date", "company", "overall", "score", "scale_max", "comments"),
-            kind="exhibitor_survey", has_questions=True, dates=("response_date",)),
-    Dataset("trainee_survey", "survey_responses", "response_date",
-            ("year", "response_date", "course", "overall", "score", "scale_max", "comments"),
-            kind="trainee_survey", course_column="course", has_questions=True, dates=("response_date",)),
-    Dataset("future_talent_survey", "survey_responses", "response_date",
-            ("year", "response_date", "course", "overall", "score", "scale_max", "comments"),
-            kind="future_talent_survey", course_column="course", has_questions=True,
-            dates=("response_date",)),
-    Dataset("attendance", "enrolments", "end_date",
-            ("year", "course", "cohort", "start_date", "end_date", "completed", "trainee_id"),
-            course_column="course", dates=("start_date", "end_date")),
-    Dataset("cases", "cases", "received",
-            ("year", "case_type", "ref", "title", "received", "completed", "interim"),
-            type_column="case_type", has_timeliness=True, dates=("received", "completed", "interim")),
-    Dataset("events", "events", "date", ("year", "event_type", "date", "title", "participants"),
-            type_column="event_type", dates=("date",)),
-    Dataset("postings", "postings", "posted_from", ("year", "company", "product", "posted_from", "posted_to"),
-            has_posting_state=True, dates=("posted_from", "posted_to")),
-    Dataset("calls", "calls", "call_time", ("year", "call_time", "rings"), dates=("call_time",)),
-)
+def _dataset(kind: KindSpec) -> Dataset:
+    """The kind as the explorer shows it, all from its declaration in the data contract."""
+    shown = set(kind.explore)
+    return Dataset(
+        kind.name, kind.table, kind.period, kind.explore,
+        kind=kind.name if holds_kinds(table_of(kind)) else None,
+        type_column=kind.type_column, course_column=kind.course_column, survey=kind.is_survey,
+        judges=tuple(m for m in MEASURES.values() if m.explore is not None and kind.name in m.kinds),
+        dates=tuple(c for c in date_columns(kind) if c in shown),
+        flags=tuple(c for c in boolean_columns(kind) if c in shown),
+        pseudonymised=any(c.type == "personal" for c in kind.columns),
+    )
 
 
 @dataclass(frozen=True)
@@ -108,16 +112,16 @@ class Choices:
 
 
 def datasets() -> list[Dataset]:
-    """Every dataset, in menu order."""
-    return list(DATASETS)
+    """Every dataset, one per upload kind, in the contract's order."""
+    return [_dataset(kind) for kind in load_contract().kinds.values()]
 
 
 def dataset(name: str) -> Dataset:
     """The dataset called `name`; KeyError naming the known ones otherwise."""
-    for d in DATASETS:
-        if d.name == name:
-            return d
-    raise KeyError(f"unknown dataset {name!r}; known: {', '.join(d.name for d in DATASETS)}")
+    kinds = load_contract().kinds
+    if name not in kinds:
+        raise KeyError(f"unknown dataset {name!r}; known: {', '.join(kinds)}")
+    return _dataset(kinds[name])
 
 
 def _base_where(ds: Dataset) -> tuple[str, dict[str, str | int]]:
@@ -155,12 +159,15 @@ def load(engine: Engine, name: str, filters: Filters | None = None, today: date 
         frame = _aliased(engine, ds, frame)
         wanted = {normalise_course(c) for c in filters.courses}
         frame = frame[course_keys(frame).isin(wanted).to_numpy()]
-    if ds.has_timeliness:
-        frame = with_timeliness(frame, today or date.today())
-        if filters.timeliness:
-            frame = frame[frame["timeliness"].isin(filters.timeliness)]
-    if ds.has_posting_state:
-        frame = with_posting_state(frame, today or date.today())
+    for measure in ds.judges:  # each row in the state the KPIs give it (a case's timeliness)
+        judge = measure.explore
+        if judge is None:  # never: judges are the measures that judge rows for the explorer
+            continue
+        kpis = [k for k in load_registry() if k.spec is measure and k.source == ds.name]
+        frame = judge.add(frame, kpis, today or date.today())
+        chosen: tuple[str, ...] = getattr(filters, judge.filter, ()) if judge.filter else ()
+        if chosen:
+            frame = frame[frame[judge.filter].isin(chosen)]
     if ds.has_questions:
         frame = with_questions(engine, frame)
     frame = frame.sort_values([ds.date_column, "id"], kind="stable", na_position="last")
@@ -231,7 +238,7 @@ def _cell_matches(col: pd.Series, values: tuple[str, ...]) -> pd.Series:
 
 def _aliased(engine: Engine, ds: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
     """Survey rows with the course key of each course name a manager mapped replaced by the roster course's."""
-    return course_aliases.apply_aliases(frame, course_aliases.load(engine)) if ds.kind else frame
+    return course_aliases.apply_aliases(frame, course_aliases.load(engine)) if ds.survey else frame
 
 
 def _read(engine: Engine, ds: Dataset, filters: Filters) -> pd.DataFrame:
@@ -264,8 +271,8 @@ def _typed(frame: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
     out = frame.copy()
     for name in ds.dates:
         out[name] = pd.to_datetime(out[name]).astype("datetime64[us]")
-    if ds.name == "attendance":
-        out["completed"] = out["completed"].astype(bool)
+    for name in ds.flags:
+        out[name] = out[name].astype(bool)
     if "year" in out.columns:
         out["year"] = out["year"].astype("int64")
     return out
@@ -280,53 +287,6 @@ def _by_dates(frame: pd.DataFrame, column: str, start: date | None, end: date | 
     if end is not None:
         keep &= when < pd.Timestamp(end) + pd.Timedelta(days=1)
     return frame[keep]
-
-
-def deadline_kpis() -> dict[str, Kpi]:
-    """case_type -> the deadline KPI that judges it (registry.toml); a type without one has no deadline."""
-    rules = {}
-    for kpi in load_registry():
-        if kpi.measure == "deadline_share":
-            for case_type in kpi.filter.get("case_type", ()):
-                rules[case_type] = kpi
-    return rules
-
-
-def with_timeliness(cases: pd.DataFrame, today: date) -> pd.DataFrame:
-    """Cases with deadline, days_taken, days_over and timeliness (on_time/late/pending/no_deadline).
-
-    Each case is judged by judge_cases with its type's KPI settings, as the scorecard judges it (an
-    open case on today, whatever its year); a type without a deadline KPI (technical support) has none.
-    """
-    out = cases.copy()
-    out["deadline"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[us]")
-    out["days_taken"] = np.nan
-    out["days_over"] = np.nan
-    out["timeliness"] = pd.Series("no_deadline", index=out.index, dtype="str")
-    for case_type, kpi in deadline_kpis().items():
-        year: Any  # a group's key: the stored year
-        for year, part in out[out["case_type"] == case_type].groupby("year"):
-            cls = judge_cases(part, kpi.params, Period(int(year), today))
-            out.loc[part.index, "deadline"] = pd.to_datetime(cls["deadline"]).astype("datetime64[us]")
-            out.loc[part.index, "days_taken"] = cls["days_taken"].to_numpy()
-            out.loc[part.index, "days_over"] = cls["days_over"].to_numpy()
-            out.loc[part.index, "timeliness"] = cls["state"].map(_STATE_TO_TIMELINESS).to_numpy()
-    return out
-
-
-# The KPI's five states folded into what an analyst filters on; invalid rows are never stored
-# (validation holds them back), so they read as pending rather than vanish.
-_STATE_TO_TIMELINESS = {"met": "on_time", "late": "late", "overdue": "late", "pending": "pending", "invalid": "pending"}
-
-
-def with_posting_state(postings: pd.DataFrame, today: date) -> pd.DataFrame:
-    """Postings with online_until, reached_on, online_days and state (met/missed/pending) as the KPI judges them."""
-    kpi = next((k for k in load_registry() if k.measure == "posting_duration_share"), None)
-    if kpi is None or postings.empty:
-        return postings
-    by_year = cast("Iterable[tuple[int, pd.DataFrame]]", postings.groupby("year"))  # (stored year, its postings)
-    parts = [judge_postings(part, kpi.params, Period(int(year), today)) for year, part in by_year]
-    return pd.concat(parts).loc[postings.index]
 
 
 def with_questions(engine: Engine, responses: pd.DataFrame) -> pd.DataFrame:

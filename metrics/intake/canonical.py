@@ -1,7 +1,8 @@
 """Mapped sheet -> canonical rows of one upload kind, every bad cell reported.
 
 Each builder turns the raw columns (as read) into the typed columns of its store table and flags
-what it cannot accept; the rows flagged are held back, the others imported.
+what it cannot accept; the rows flagged are held back, the others imported. A builder registers itself for
+its kinds with @builds (metrics.contract.kinds); `build` asks the registry, never a table of names.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pandas as pd
 
 from metrics import store
 from metrics.contract import Contract, KindSpec
+from metrics.contract.kinds import builder, builds
 from metrics.intake.findings import IssueLog
 from metrics.intake.lengths import hold_too_long
 from metrics.intake.plausible import hold_implausible
@@ -157,6 +159,7 @@ def _require_year(t: MappedTable, log: IssueLog, year: pd.Series) -> pd.Series:
     return year
 
 
+@builds("exhibitor_survey", "trainee_survey", "future_talent_survey")
 def build_survey(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: Contract) -> Built:
     """Survey responses: items and overall on the scale, the per-response score derived here."""
     log = IssueLog(t.sheet, t.excel_rows)
@@ -260,6 +263,7 @@ def _joined_comments(t: MappedTable) -> pd.Series:
     return joined.where(joined != "", pd.NA)
 
 
+@builds("attendance")
 def build_attendance(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: Contract) -> Built:
     """Enrolments: the trainee pseudonymised, never their name, birth date or phone."""
     masked = frozenset(h for r in PERSONAL_ROLES for h in t.headers(r))
@@ -299,6 +303,7 @@ def build_attendance(t: MappedTable, kind: KindSpec, opts: UploadOptions, contra
     return Built(rows, log, notes=notes)
 
 
+@builds("cases")
 def build_cases(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: Contract) -> Built:
     """Deadline cases: type, received, completed (empty while open), interim notice."""
     log = IssueLog(t.sheet, t.excel_rows)
@@ -325,6 +330,7 @@ def build_cases(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: C
     return Built(rows, log)
 
 
+@builds("events")
 def build_events(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: Contract) -> Built:
     """Yearly activities: type, date, title, participants."""
     log = IssueLog(t.sheet, t.excel_rows)
@@ -349,6 +355,7 @@ def build_events(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: 
     return Built(rows, log)
 
 
+@builds("postings")
 def build_postings(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: Contract) -> Built:
     """Product pages on the WATER KOREA site: posted from, posted to (empty while online)."""
     log = IssueLog(t.sheet, t.excel_rows)
@@ -374,6 +381,7 @@ def build_postings(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract
     return Built(rows, log)
 
 
+@builds("calls")
 def build_calls(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: Contract) -> Built:
     """Phone calls: rings before the answer, or seconds converted with seconds-per-ring."""
     log = IssueLog(t.sheet, t.excel_rows)
@@ -396,21 +404,9 @@ def build_calls(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: C
     return Built(rows, log)
 
 
-BUILDERS = {
-    "exhibitor_survey": build_survey,
-    "trainee_survey": build_survey,
-    "future_talent_survey": build_survey,
-    "attendance": build_attendance,
-    "cases": build_cases,
-    "events": build_events,
-    "postings": build_postings,
-    "calls": build_calls,
-}
-
-
 def build(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: Contract) -> Built:
     """Canonical rows for `kind`, with duplicates inside the file held back."""
-    built = BUILDERS[kind.name](t, kind, opts, contract)
+    built = builder(kind)(t, kind, opts, contract)
     hold_implausible(t, built, kind, contract)
     hold_too_long(t, built, kind)
     _flag_duplicates(built, kind)

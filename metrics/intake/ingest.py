@@ -325,20 +325,18 @@ def _complete_mapping(table: Table, mapping: dict[str, str]) -> dict[str, str]:
 
 
 def _check_mapping(mapping: dict[str, str], spec: KindSpec, options: UploadOptions, table: Table) -> None:
-    given = set()
-    if options.case_type:
-        given.add("case_type")
-    if options.event_type:
-        given.add("event_type")
+    mapped = set(mapping.values())
+    # Roles the upload's options give for every row (one case type for the whole sheet, the year).
+    given = {o for o in spec.options if o == spec.type_column and getattr(options, o)}
     if options.year is not None:
         given.add("exhibition_year")
-    if spec.name == "calls" and "answer_seconds" in mapping.values():
-        given.add("rings")
+    for group in spec.one_of:  # one role of a group mapped stands in for the others (seconds for rings)
+        if group.roles and mapped & set(group.roles):
+            given.update(group.roles)
     missing = missing_required(mapping, spec, given)
-    if spec.is_survey and not ({"item", "overall"} & set(mapping.values())):
-        missing_ko, missing_en = "평가 문항 또는 종합 만족도", "a rating question or the overall question"
-    elif spec.name == "calls" and not ({"rings", "answer_seconds"} & set(mapping.values())):
-        missing_ko, missing_en = "벨 울린 횟수 또는 응답시간(초)", "rings or seconds to answer"
+    unmet = next((g for g in spec.one_of if not mapped & set(g.roles)), None)
+    if unmet is not None:
+        missing_ko, missing_en = unmet.ko, unmet.en
     else:
         missing_ko, missing_en = ", ".join(c.ko for c in missing), ", ".join(c.en for c in missing)
     if missing_ko:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sqlalchemy import String
 
-from metrics.store import tables as schema
+from metrics.contract import kinds
 
 if TYPE_CHECKING:  # canonical calls this module; the types only are needed here
     from metrics.contract import KindSpec
@@ -24,7 +24,7 @@ SOURCE_ROLE = {"course_key": "course"}
 
 def hold_too_long(t: MappedTable, built: Built, kind: KindSpec) -> None:
     """Flag every cell whose text is longer than its column in the store allows."""
-    table = schema.KIND_TABLES[kind.name].table
+    table = kinds.table_of(kind)
     for column in table.columns:
         limit = column.type.length if isinstance(column.type, String) else None
         if not limit or column.name not in built.rows.columns:

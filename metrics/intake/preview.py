@@ -18,6 +18,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, Table, select
 
 from metrics import store
+from metrics.contract import kinds
 from metrics.messages import CharterError, Message
 from metrics.store import tables, versions
 
@@ -101,7 +102,7 @@ def preview_rows(
     engine: Engine, kind: str, sha256: str, rows: pd.DataFrame, *, rows_held: int = 0
 ) -> ImportPreview:
     """What store.import_rows would do with these canonical rows of `kind` from the file `sha256`."""
-    table = tables.KIND_TABLES[kind].table
+    table = kinds.table_of(kind)
     keyed = _keyed(rows, kind)
     with engine.connect() as conn:
         same = same_file(conn, sha256)

@@ -15,16 +15,15 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from metrics import store
-from metrics.store import tables
+from metrics.contract import kinds, load_contract
 
-SURVEY_KINDS = frozenset({"exhibitor_survey", "trainee_survey", "future_talent_survey"})
 MIN_TWINS = 10  # a handful of identical answer sheets is normal (all "매우 만족")
 MIN_SHARE = 0.5  # of the file's timeless responses
 
 
 def stored_twins(engine: Engine, kind: str, rows: pd.DataFrame) -> tuple[int, int]:
     """(timeless responses in `rows` that would be stored anew, how many of them have a stored twin)."""
-    if kind not in SURVEY_KINDS or rows.empty:
+    if not load_contract().kind(kind).is_survey or rows.empty:
         return 0, 0
     timeless = rows.loc[rows["response_date"].isna()]
     if timeless.empty:
@@ -41,10 +40,13 @@ def stored_twins(engine: Engine, kind: str, rows: pd.DataFrame) -> tuple[int, in
 
 
 def _stored_timeless(engine: Engine, kind: str, years: Iterable[int]) -> pd.DataFrame:
-    t = tables.survey_responses.c
+    table = kinds.table_of(kind)
+    t = table.c
     query = select(t.nk, t.row_hash).where(
-        t.active.is_(True), t.kind == kind, t.response_date.is_(None), t.year.in_([int(y) for y in years])
+        t.active.is_(True), t.response_date.is_(None), t.year.in_([int(y) for y in years])
     )
+    if kinds.holds_kinds(table):
+        query = query.where(t.kind == kind)
     with engine.connect() as conn:
         return pd.DataFrame(conn.execute(query).all(), columns=["nk", "row_hash"])
 

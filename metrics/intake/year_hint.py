@@ -24,7 +24,7 @@ def with_year_from_names(options: UploadOptions, spec: KindSpec, mapping: dict[s
                          filename: str, contract: Contract, *, today: date | None = None) -> tuple[UploadOptions, list[str]]:
     """`options` with the year read from the sheet or file name when the kind takes a year at upload and no
     column gives one; and the note that says so (Korean / English). Unchanged otherwise."""
-    takes_year = spec.is_survey or spec.column("exhibition_year") is not None
+    takes_year = "year" in spec.options
     if options.year is not None or not takes_year or _ROW_YEAR_ROLES & set(mapping.values()):
         return options, []
     first, last = contract.plausible.years(today or date.today()) if contract.plausible else (1990, 2100)

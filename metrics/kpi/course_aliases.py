@@ -18,11 +18,10 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Engine, delete, select, text
 
+from metrics.contract import load_contract
 from metrics.kpi.measures.surveys import course_keys, normalise_course
 from metrics.messages import CharterError
 from metrics.store import database, tables
-
-SURVEY_KINDS_WITH_COURSES = ("trainee_survey", "future_talent_survey")
 
 
 class CourseAliasError(CharterError, ValueError):
@@ -78,7 +77,9 @@ def roster_courses(engine: Engine) -> pd.DataFrame:
 
 def survey_courses(engine: Engine) -> pd.DataFrame:
     """Every course named by live survey responses: key, name and how many responses, by name."""
-    kinds = {f"k{i}": k for i, k in enumerate(SURVEY_KINDS_WITH_COURSES)}
+    # The survey kinds that name a course (the exhibitor survey names companies).
+    courses = [k.name for k in load_contract().kinds.values() if k.is_survey and k.course_column]
+    kinds = {f"k{i}": k for i, k in enumerate(courses)}
     sql = ("SELECT course, course_key, COUNT(*) AS responses FROM survey_responses WHERE active AND course IS NOT NULL "
            "AND kind IN (" + ", ".join(f":{p}" for p in kinds) + ") GROUP BY course, course_key")
     with engine.connect() as conn:

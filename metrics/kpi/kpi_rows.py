@@ -16,19 +16,19 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from metrics import explore
+from metrics.contract import load_contract
 from metrics.kpi import course_aliases
-from metrics.kpi.measures import SURVEY_KINDS
-from metrics.kpi.measures.base import Period
+from metrics.kpi.measures.base import Period, filter_rows
 from metrics.kpi.measures.rows import ROW_STATES
 from metrics.kpi.registry import Kpi, Registry, load_registry
-from metrics.kpi.scorecard import KpiResult, evaluate_kpi, filter_rows
+from metrics.kpi.scorecard import KpiResult, evaluate_kpi
 from metrics.kpi.targets import registry_for_year
 from metrics.store import read_active
 from metrics.store.frames import (
-    HISTORY_SQL,
-    KIND_COLUMNS,
     YearFrames,
     default_year,
+    history_rows,
+    kinds_share_table,
     load_history,
     load_year_frames,
     prepare,
@@ -37,11 +37,6 @@ from metrics.store.frames import (
 TRACE_COLUMNS = ("upload_id", "excel_row")
 # Bookkeeping of the store and matching keys: never shown.
 HIDDEN = ("id", "nk", "row_hash", "active", "kind", "course_key", "items_json", "key")
-# The date that orders a kind's rows (as the explorer orders them).
-ORDER_COLUMNS = {
-    "cases": "received", "events": "date", "attendance": "end_date", "postings": "posted_from", "calls": "call_time",
-    **{kind: "response_date" for kind in SURVEY_KINDS},
-}
 
 
 @dataclass(frozen=True)
@@ -92,19 +87,18 @@ def _frames(engine: Engine, kpi: Kpi, year: int, today: date) -> YearFrames:
     """The year's frames as the scorecard reads them, the KPI's own kind with its story and trace columns."""
     others = [k for k in kpi.kinds_needed() if k != kpi.source]
     base = load_year_frames(engine, year, others, today=today)
-    table, columns, extra = KIND_COLUMNS[kpi.source]
-    wanted = list(dict.fromkeys((*columns, *extra, "id", *TRACE_COLUMNS)))
+    spec = load_contract().kind(kpi.source)
+    wanted = list(dict.fromkeys((*spec.reads, *spec.story, "id", *TRACE_COLUMNS)))
     where = "year = :y"
     params: dict[str, str | int] = {"y": year}
-    if kpi.source in SURVEY_KINDS:
+    if kinds_share_table(spec):
         where, params = where + " AND kind = :k", {**params, "k": kpi.source}
-    own = read_active(engine, table, where, params, ", ".join(wanted))
-    kind = "survey" if kpi.source in SURVEY_KINDS else kpi.source
-    own = prepare(own, kind, categorical=True)
-    if kpi.source in SURVEY_KINDS:  # as metrics.store.frames loads survey rows for the KPIs
+    own = read_active(engine, spec.table, where, params, ", ".join(wanted))
+    own = prepare(own, kpi.source, categorical=True)
+    if spec.is_survey:  # as metrics.store.frames loads survey rows for the KPIs
         own = course_aliases.apply_aliases(own, course_aliases.load(engine))
     history = dict(base.history)
-    if year == today.year and kpi.source in HISTORY_SQL:
+    if year == today.year and kpi.source in history_rows():
         history[kpi.source] = load_history(engine, kpi.source, year)
     return YearFrames(year, {**base.data, kpi.source: own}, history)
 
@@ -115,9 +109,10 @@ def _tidy(rows: pd.DataFrame, kpi: Kpi) -> pd.DataFrame:
     for name in out.columns:
         if isinstance(out[name].dtype, pd.CategoricalDtype):
             out[name] = out[name].astype("object").astype("str")
-    order = ORDER_COLUMNS.get(kpi.source)
+    order = load_contract().kind(kpi.source).period  # as the explorer orders the kind's rows
     rank = out["state"].map({s: i for i, s in enumerate(ROW_STATES)}) if "state" in out.columns else None
-    keys = [c for c in (order, "id") if c is not None and c in out.columns and kpi.measure != "course_feedback_coverage"]
+    # Rows of other things than the kind's (the coverage KPI's courses) have neither column and keep their order.
+    keys = [c for c in (order, "id") if c in out.columns]
     if rank is not None:
         out = out.assign(_rank=rank).sort_values(["_rank", *keys], kind="stable", na_position="last")
         out = out.drop(columns="_rank")

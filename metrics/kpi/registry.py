@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias, cast, get_args
 
-from metrics.kpi.measures import MEASURES, SURVEY_KINDS, MeasureSpec
+from metrics.contract import Contract, load_contract
+from metrics.kpi.measures import MEASURES, MeasureSpec
 from metrics.kpi.measures.base import DayMode, KpiParams
 from metrics.kpi.stats import COMPARATORS
 from metrics.kpi.workdays import DEFAULT_LUNCH_BREAK, DEFAULT_WORKING_HOURS, WorkingDay, counts_hours
@@ -20,15 +21,12 @@ from metrics.messages import CharterError
 from metrics.settings import CONFIG_DIR
 
 REGISTRY_PATH = CONFIG_DIR / "registry.toml"
-CONTRACT_PATH = CONFIG_DIR / "contract.toml"
 
 BASE_KEYS = (
     "id", "area", "area_id", "title_ko", "title_en", "clause", "definition_ko", "definition_en",
     "source", "filter", "measure", "target",
 )
 REQUIRED_TEXT = ("area", "area_id", "title_ko", "title_en", "clause", "source", "measure")
-# Which column a filter may name for a kind, and the contract enum its values come from.
-FILTER_COLUMNS = {"cases": "case_type", "events": "event_type"}
 DAY_MODES: tuple[str, ...] = get_args(DayMode)
 Toml: TypeAlias = dict[str, Any]  # a table of registry.toml as tomllib reads it, before it is checked
 Complain: TypeAlias = Callable[[str], None]  # takes one problem found in a [[kpi]] block
@@ -124,23 +122,6 @@ class Registry:
         return {kind for kpi in self.kpis for kind in kpi.kinds_needed()}
 
 
-@dataclass(frozen=True)
-class Contract:
-    """What the registry checks against in contract.toml: upload kinds and type enums."""
-
-    kinds: dict[str, dict[str, str]]  # kind -> {"ko": ..., "en": ...}
-    enums: dict[str, dict[str, tuple[str, ...]]]  # enum name (case_type, event_type) -> {type name -> labels}
-
-
-def load_contract(path: Path | None = None) -> Contract:
-    """Upload kinds (name -> {ko, en}) and enums (case_type, event_type -> names) of contract.toml."""
-    with open(path or CONTRACT_PATH, "rb") as fh:
-        data = tomllib.load(fh)
-    kinds = {name: {"ko": spec.get("ko", name), "en": spec.get("en", name)} for name, spec in data["kinds"].items()}
-    enums = {name: {t: tuple(labels) for t, labels in values.items()} for name, values in data.get("enums", {}).items()}
-    return Contract(kinds, enums)
-
-
 def load_registry(path: Path | None = None, contract: Contract | None = None) -> Registry:
     """registry.toml read and validated; RegistryError lists every problem found."""
     with open(path or REGISTRY_PATH, "rb") as fh:
@@ -210,7 +191,7 @@ def _check_entry(kpi_id: str, entry: Toml, areas: dict[str, Area], contract: Con
     if source in contract.kinds and source not in spec.kinds:
         bad(f"measure \"{measure}\"는 source \"{source}\"를 읽을 수 없습니다 / cannot read this kind: use source = one of {', '.join(spec.kinds)}")
     _check_filter(entry.get("filter"), source, contract, bad)
-    _check_settings(entry, spec, bad)
+    _check_settings(entry, spec, contract, bad)
     _check_target(entry.get("target"), spec, bad)
     return out
 
@@ -229,20 +210,23 @@ def _check_filter(flt: object, source: str, contract: Contract, bad: Complain) -
     if not isinstance(flt, dict) or not flt:
         bad('filter는 { 열 = "값" } 형태로 쓰세요 / write filter = { case_type = "cert_review" }')
         return
-    column = FILTER_COLUMNS.get(source)
+    # A filter names the kind's type column; its values come from that column's enum.
+    kind = contract.kinds.get(source)
+    column = kind.type_column if kind else None
     for name, value in flt.items():
         if name != column:
             allowed = f"filter = {{ {column} = \"…\" }}" if column else "no filter for this kind (delete the filter line)"
             bad(f"source \"{source}\"에는 filter 열 '{name}'을 쓸 수 없습니다 / cannot filter on '{name}': {allowed}")
             continue
         values = [value] if isinstance(value, str) else value
-        known = tuple(contract.enums.get(name, {}))  # name is the filter column here
+        enum = kind.type_enum if kind else None  # the kind is known here: its type column was named
+        known = tuple(contract.enums.get(enum, {})) if enum else ()
         for v in values if isinstance(values, list) else [values]:
             if not isinstance(v, str) or v not in known:
                 bad(f"알 수 없는 {column} \"{v}\" / unknown {column}: use one of {', '.join(known)}")
 
 
-def _check_settings(entry: Toml, spec: MeasureSpec, bad: Complain) -> None:
+def _check_settings(entry: Toml, spec: MeasureSpec, contract: Contract, bad: Complain) -> None:
     for key in entry:
         if key not in BASE_KEYS and spec.setting(key) is None:
             known = ", ".join(s.name for s in spec.settings) or "none"
@@ -252,7 +236,7 @@ def _check_settings(entry: Toml, spec: MeasureSpec, bad: Complain) -> None:
             if setting.required:
                 bad(f"'{setting.name}' 설정이 필요합니다 / measure {spec.name} needs '{setting.name}': {setting.help}")
             continue
-        problem = _setting_problem(setting.type, entry[setting.name])
+        problem = _setting_problem(setting.type, entry[setting.name], contract)
         if problem:
             bad(f"'{setting.name}' = {entry[setting.name]!r}: {problem} ({setting.help})")
     if "roll_to_working_day" in entry and entry.get("day_mode") == "business":
@@ -280,7 +264,7 @@ def _check_hours(entry: Toml, bad: Complain) -> None:
             bad(str(exc))
 
 
-def _setting_problem(kind: str, value: object) -> str | None:
+def _setting_problem(kind: str, value: object, contract: Contract) -> str | None:
     """Why a setting value is wrong for its type, or None."""
     if kind == "int" and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
         return "양의 정수로 쓰세요 / write a whole number above 0"
@@ -292,8 +276,8 @@ def _setting_problem(kind: str, value: object) -> str | None:
         return '"09:00-18:00"처럼 따옴표 안에 쓰세요 / write it in quotes, e.g. "09:00-18:00"'
     if kind == "day_mode" and value not in DAY_MODES:
         return 'write "business" or "calendar"'
-    if kind == "survey_kind" and value not in SURVEY_KINDS:
-        return f"use one of {', '.join(SURVEY_KINDS)}"
+    if kind == "survey_kind" and value not in contract.survey_kinds:
+        return f"use one of {', '.join(contract.survey_kinds)}"
     return None
 
 

@@ -11,19 +11,18 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from metrics.kpi.measures.base import MeasureResult, Period
+from metrics.contract import load_contract
+from metrics.kpi.measures.base import MeasureResult, Period, filter_rows
 from metrics.kpi.notes import Note, NoteCode
-from metrics.kpi.registry import Contract, Kpi, Registry, load_contract, load_registry
+from metrics.kpi.registry import Kpi, Registry, load_registry
 from metrics.kpi.stats import SMALL_SAMPLE, compare, interval_conclusive, paced_projection
 from metrics.kpi.targets import registry_for_year
 from metrics.store.frames import YearFrames, default_year, load_year_frames
@@ -95,24 +94,9 @@ def compute_from_frames(
     return [evaluate_kpi(kpi, frames, period) for kpi in registry]
 
 
-def filter_rows(frame: pd.DataFrame, flt: Mapping[str, tuple[str, ...]]) -> pd.DataFrame:
-    """Rows whose filter columns hold one of the accepted values."""
-    if not flt or frame.empty:
-        return frame
-    mask = np.ones(len(frame), dtype=bool)
-    for column, values in flt.items():
-        mask &= frame[column].isin(values).to_numpy()
-    return frame[mask]
-
-
-@lru_cache(maxsize=1)
-def _contract() -> Contract:
-    return load_contract()
-
-
 def type_label(column: str, value: str) -> str:
     """The Korean label of a case or event type (its first label in contract.toml)."""
-    labels = _contract().enums.get(column, {}).get(value, ())
+    labels = load_contract().enums.get(column, {}).get(value, ())
     return labels[0] if labels else value
 
 
@@ -136,8 +120,8 @@ def evaluate_kpi(kpi: Kpi, frames: YearFrames, period: Period) -> KpiResult:
 
 
 def _missing_upload_note(kind: str, year: int) -> Note:
-    names = _contract().kinds.get(kind, {})
-    ko, en = names.get("ko", kind), names.get("en", kind)
+    spec = load_contract().kinds.get(kind)
+    ko, en = (spec.ko, spec.en) if spec else (kind, kind)
     return Note(NoteCode.MISSING_UPLOAD, f"{ko} 업로드 없음 ({year})", f"no {en} upload covers {year}")
 
 

@@ -1,7 +1,7 @@
 """What the report says, gathered once from the core; the renderers only lay it out.
 
 Every number is the scorecard's (compute_scorecard for the year, the year before and each earlier
-year of the trend), every case state is judge_cases' (through stories.case_list), every target change
+year of the trend), every case state is judge_cases' (through stories_cases.case_list), every target change
 is targets.history's. Nothing here measures a KPI.
 """
 
@@ -17,9 +17,9 @@ from sqlalchemy import Engine
 
 from metrics.kpi import checkins, targets
 from metrics.kpi.checkins import Checkin
+from metrics.kpi.details.cases import case_list
 from metrics.kpi.registry import Kpi, Registry, Target, load_registry
 from metrics.kpi.scorecard import KpiResult, compute_scorecard, format_number
-from metrics.kpi.stories import case_list
 from metrics.report.change import ChangeTest, change_test
 from metrics.report.sources import UploadLine, year_sources
 from metrics.store.frames import data_years, load_year_frames
@@ -172,11 +172,12 @@ def _section(
 
 
 def _deadline_cases(engine: Engine, year: int, today: date, kpis: Registry) -> dict[str, pd.DataFrame]:
-    """Each deadline KPI's late, overdue and pending cases, as judge_cases judges them (via stories.case_list)."""
-    deadline = [kpi for kpi in kpis if kpi.measure == "deadline_share"]
+    """Each deadline KPI's late, overdue and pending cases, as judge_cases judges them (via stories_cases.case_list):
+    the KPIs whose measure lists the cases it judged late."""
+    deadline = [kpi for kpi in kpis if kpi.spec.judge is not None and kpi.spec.details.cases is not None]
     if not deadline:
         return {}
-    frames = load_year_frames(engine, year, {"cases"}, today=today, detail=True)
+    frames = load_year_frames(engine, year, {kpi.source for kpi in deadline}, today=today, detail=True)
     out = {}
     for kpi in deadline:
         listed = case_list(kpi, frames, today, states=CASE_STATES)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from functools import cache
-
+from metrics.contract import load_contract
 from metrics.kpi.checkins import Checkin
-from metrics.kpi.registry import load_contract
 from metrics.kpi.scorecard import KpiResult
 from metrics.report.model import KpiSection, Report, TargetChangeLine
 from metrics.report.words import Words, p_text
@@ -38,15 +36,10 @@ def change_line(change: TargetChangeLine, unit: str, words: Words) -> str:
                    new=words.target(change.comparator, change.value, unit), who=change.changed_by, why=change.reason)
 
 
-@cache
-def _kinds() -> dict[str, dict[str, str]]:
-    return load_contract().kinds
-
-
 def kind_name(kind: str, words: Words) -> str:
     """An upload kind's name in the report's language (from contract.toml)."""
-    names = _kinds().get(kind, {})
-    return words.pick(names.get("ko", kind), names.get("en", kind))
+    spec = load_contract().kinds.get(kind)
+    return words.pick(spec.ko, spec.en) if spec else words.pick(kind, kind)
 
 
 def summary_line(report: Report, words: Words) -> str:

@@ -15,8 +15,7 @@ from typing import Any, cast
 import pandas as pd
 from sqlalchemy import Engine, text
 
-from metrics.store import list_uploads
-from metrics.store import tables as schema
+from metrics.store import list_uploads, tables
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ def rows_per_upload(engine: Engine, year: int) -> dict[int, int]:
     """Upload id -> live rows of `year` it stored or carried, over every data table."""
     out: dict[int, int] = {}
     with engine.connect() as conn:
-        for table in schema.DATA_TABLES:
+        for table in tables.DATA_TABLES:
             for upload_id, n in conn.execute(text(_rows_per_upload_sql(table.name)), {"y": year}):
                 out[int(upload_id)] = out.get(int(upload_id), 0) + int(n)
     return out

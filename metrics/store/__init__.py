@@ -20,6 +20,7 @@ import numpy.typing as npt
 import pandas as pd
 from sqlalchemy import Connection, Date, DateTime, Engine, Table, bindparam, exc, select, text, update
 
+from metrics.contract import kinds, load_contract
 from metrics.messages import CharterError
 from metrics.store import bulk, database, tables, versions
 
@@ -140,7 +141,7 @@ def _canonical(col: pd.Series) -> pd.Series:
 
 def natural_keys(rows: pd.DataFrame, kind: str) -> pd.Series:
     """The natural key hash of each canonical row of `kind` (plus `_nk_extra` when present)."""
-    key = list(tables.KIND_TABLES[kind].natural_key) + (["_nk_extra"] if "_nk_extra" in rows.columns else [])
+    key = list(load_contract().kind(kind).key) + (["_nk_extra"] if "_nk_extra" in rows.columns else [])
     return row_hashes(rows, key, fold_text=True)
 
 
@@ -159,7 +160,7 @@ def import_rows(engine: Engine, meta: UploadMeta, rows: pd.DataFrame, *, fail_af
     (NothingToStoreError), so no empty upload is logged even if another process stored the rows since a
     preview said otherwise. `fail_after_insert` exists for the test that proves a failure leaves nothing behind.
     """
-    table = tables.KIND_TABLES[meta.kind].table
+    table = kinds.table_of(meta.kind)
     rows = normalise_text(rows)
     rows["row_hash"] = content_hashes(rows)
     if "nk" not in rows.columns:
@@ -246,7 +247,7 @@ def _active_versions(conn: Connection, table: Table, rows: pd.DataFrame, kind: s
     query = select(table.c.id, table.c.nk, table.c.row_hash).where(table.c.active.is_(True))
     if "year" in rows.columns and "year" in table.c:
         query = query.where(table.c.year.in_([int(y) for y in rows["year"].dropna().unique()]))
-    if table is tables.survey_responses:
+    if kinds.holds_kinds(table):
         query = query.where(table.c.kind == kind)
     found = pd.DataFrame(conn.execute(query).all(), columns=["old_id", "nk", "row_hash_old"])
     if found.empty:
@@ -267,7 +268,7 @@ def undo_upload(engine: Engine, upload_id: int) -> None:
             raise UnknownUploadError(
                 f"업로드 #{upload_id}을(를) 찾을 수 없거나 이미 취소되었습니다.", f"Upload #{upload_id} not found or already undone."
             )
-        versions.withdraw(conn, tables.KIND_TABLES[row.kind].table, upload_id)
+        versions.withdraw(conn, kinds.table_of(row.kind), upload_id)
         conn.execute(tables.survey_questions.delete().where(tables.survey_questions.c.upload_id == upload_id))
         conn.execute(tables.uploads.update().where(tables.uploads.c.id == upload_id).values(undone_at=datetime.now()))
         database.bump_data_version(conn)
@@ -296,11 +297,12 @@ def read_active(
 def rekey(conn: Connection, kind: str) -> list[str]:
     """Recompute the natural key of every stored row of `kind` by today's rule (a migration's job when
     the rule changes); returns the keys that now name more than one live row, for versions.choose_live."""
-    table, key = tables.KIND_TABLES[kind].table, tables.KIND_TABLES[kind].natural_key
-    names = ["id", "nk", "excel_row", *key] + (["response_date"] if table is tables.survey_responses else [])
+    spec = load_contract().kind(kind)
+    table = kinds.table_of(spec)
+    names = ["id", "nk", "excel_row", *spec.key] + (["response_date"] if spec.is_survey else [])
     names = list(dict.fromkeys(names))
     query = select(*[table.c[n] for n in names])
-    if table is tables.survey_responses:
+    if kinds.holds_kinds(table):
         query = query.where(table.c.kind == kind)
     frame = pd.DataFrame(conn.execute(query).all(), columns=names)
     if frame.empty:
@@ -308,7 +310,7 @@ def rekey(conn: Connection, kind: str) -> list[str]:
     for name in names:
         if isinstance(table.c[name].type, Date | DateTime):
             frame[name] = pd.to_datetime(frame[name])
-    if table is tables.survey_responses:  # as canonical.build_survey keys a response without a time
+    if spec.is_survey:  # as canonical.build_survey keys a response without a time
         frame["_nk_extra"] = np.where(frame["response_date"].isna(), frame["excel_row"].astype(str), "")
     frame["new_nk"] = natural_keys(frame, kind)
     changed = frame.loc[frame["new_nk"] != frame["nk"]]

@@ -9,15 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple, TypedDict, get_type_hints
+from typing import TypedDict, get_type_hints
 
 import pandas as pd
 from sqlalchemy import Engine, text
 
+from metrics.contract import KindSpec, load_contract
+from metrics.contract.kinds import boolean_columns, date_columns, holds_kinds, table_of
 from metrics.kpi import course_aliases
-from metrics.kpi.measures import SURVEY_KINDS
+from metrics.kpi.measures import MEASURES
 from metrics.store import read_active
-from metrics.store.tables import KIND_TABLES
 
 
 # What one row of each kind's frame holds: the columns the scorecard reads, and (the *StoryRow beside it)
@@ -116,51 +117,25 @@ class HistoryRow(TypedDict):
     n: int
 
 
-class KindFrame(NamedTuple):
-    """Where a kind's frame is read from, and its columns: those the scorecard reads, those a story adds."""
-
-    table: str
-    columns: tuple[str, ...]
-    extra: tuple[str, ...]
-
-
 def declared_columns(row: type[Mapping[str, object]]) -> dict[str, object]:
     """A row declaration's columns and what each holds, in declaration order."""
     return get_type_hints(row)
 
 
-def _kind_frame(table: str, row: type[Mapping[str, object]], story: type[Mapping[str, object]]) -> KindFrame:
-    columns = tuple(declared_columns(row))
-    return KindFrame(table, columns, tuple(c for c in declared_columns(story) if c not in columns))
-
-
-# kind -> its row declarations
+# The charter's kinds -> (the row the scorecard reads, the row a KPI's story reads): the contract's `reads` and
+# `reads` + `story` as types (tests/test_frame_rows.py holds them to contract.toml, the tables and a loaded store).
 ROWS: dict[str, tuple[type[Mapping[str, object]], type[Mapping[str, object]]]] = {
     "cases": (CaseRow, CaseStoryRow),
     "events": (EventRow, EventStoryRow),
     "attendance": (EnrolmentRow, EnrolmentStoryRow),
     "postings": (PostingRow, PostingRow),
     "calls": (CallRow, CallRow),
-    **{kind: (SurveyRow, SurveyStoryRow) for kind in SURVEY_KINDS},
+    **{kind: (SurveyRow, SurveyStoryRow) for kind in ("exhibitor_survey", "trainee_survey", "future_talent_survey")},
 }
-KIND_COLUMNS: dict[str, KindFrame] = {kind: _kind_frame(KIND_TABLES[kind].table.name, *ROWS[kind]) for kind in ROWS}
-DATE_COLUMNS = tuple(dict.fromkeys(
-    name for _, story in ROWS.values() for name, held in declared_columns(story).items() if held is pd.Timestamp
-))
-# kind -> its true/false columns (SQLite hands booleans back as 0/1)
-FLAG_COLUMNS = {
-    kind: tuple(name for name, held in declared_columns(story).items() if held is bool) for kind, (_, story) in ROWS.items()
-}
+
 
 # Repeated labels as categories: grouping and distinct counts then work on small integer codes.
 CATEGORY_COLUMNS = ("kind", "case_type", "event_type", "course", "course_key", "trainee_id")
-# Count KPIs are paced from earlier years: kind -> SQL of (year, key, date, n) before :y.
-HISTORY_SQL = {
-    "events": "SELECT year, event_type AS key, date, COUNT(*) AS n FROM events "
-              "WHERE active AND year < :y GROUP BY year, event_type, date",
-    "attendance": "SELECT year, '' AS key, end_date AS date, COUNT(*) AS n FROM enrolments "
-                  "WHERE active AND completed AND year < :y GROUP BY year, end_date",
-}
 
 
 @dataclass(frozen=True)
@@ -168,7 +143,7 @@ class YearFrames:
     """The rows of one year per upload kind, plus earlier years' counts for pacing."""
 
     year: int
-    data: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False)  # kind -> rows declared in ROWS
+    data: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False)  # kind -> its rows (ROWS)
     history: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False)  # kind -> HistoryRow rows
 
     def frame(self, kind: str) -> pd.DataFrame:
@@ -182,12 +157,15 @@ class YearFrames:
 
 
 def prepare(frame: pd.DataFrame, kind: str, categorical: bool = False) -> pd.DataFrame:
-    """Dates as datetime64 and flags as bool, whatever the driver or a test handed in."""
+    """Dates as datetime64 and flags as bool (as the kind's table types them), whatever the driver or a test handed in."""
+    spec = load_contract().kind(kind)
+    flags, dates = boolean_columns(spec), date_columns(spec)
     out = frame.copy()
     for col in out.columns:
-        if col in FLAG_COLUMNS.get(kind, ()):
+        if col in flags:
+            # SQLite hands booleans back as 0/1.
             out[col] = out[col].fillna(False).astype(bool)
-        elif col in DATE_COLUMNS and not pd.api.types.is_datetime64_any_dtype(out[col]):
+        elif col in dates and not pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = pd.to_datetime(out[col], format="ISO8601")
         elif categorical and col in CATEGORY_COLUMNS:
             out[col] = out[col].astype("category")
@@ -221,37 +199,66 @@ def load_year_frames(
     `detail` adds the columns a KPI story shows (references, titles, item answers).
     """
     today = today or date.today()
-    wanted = set(kinds) if kinds is not None else set(KIND_COLUMNS)
-    data = _load_surveys(engine, year, sorted(wanted & set(SURVEY_KINDS)), detail)
-    for kind in sorted(wanted - set(SURVEY_KINDS)):
-        table, cols, extra = KIND_COLUMNS[kind]
-        columns = ", ".join(cols + (extra if detail else ()))
-        data[kind] = prepare(read_active(engine, table, "year = :y", {"y": year}, columns), kind, categorical=True)
+    contract = load_contract()
+    wanted = set(kinds) if kinds is not None else set(contract.kinds)
+    data: dict[str, pd.DataFrame] = {}
+    shared = sorted({contract.kind(k).table for k in wanted if kinds_share_table(contract.kind(k))})
+    for table in shared:  # one query for the kinds a table shares (the surveys), split by kind
+        data.update(_load_shared(engine, year, sorted(k for k in wanted if contract.kind(k).table == table), detail))
+    for kind in sorted(k for k in wanted if k not in data):
+        data[kind] = prepare(read_active(engine, contract.kind(kind).table, "year = :y", {"y": year},
+                                         _columns([contract.kind(kind)], detail)), kind, categorical=True)
     history = {}
     if year == today.year:
-        history = {kind: load_history(engine, kind, year) for kind in wanted & set(HISTORY_SQL)}
+        paced = history_rows()
+        history = {kind: load_history(engine, kind, year) for kind in wanted & set(paced)}
     return YearFrames(year, data, history)
 
 
-def _load_surveys(engine: Engine, year: int, kinds: list[str], detail: bool) -> dict[str, pd.DataFrame]:
-    """One query for all survey kinds of the year, split by kind."""
-    if not kinds:
-        return {}
-    _, cols, extra = KIND_COLUMNS[kinds[0]]
-    names = {f"k{i}": k for i, k in enumerate(kinds)}
-    where = "year = :y AND kind IN (" + ", ".join(f":{p}" for p in names) + ")"
-    rows = read_active(engine, "survey_responses", where, {"y": year, **names}, ", ".join(cols + (extra if detail else ())))
-    rows = prepare(rows, "survey", categorical=True)
-    rows = course_aliases.apply_aliases(rows, course_aliases.load(engine))  # course names mapped by managers
-    if len(kinds) == 1:
-        return {kinds[0]: rows}
-    return {kind: rows[rows["kind"] == kind].reset_index(drop=True) for kind in kinds}
+def kinds_share_table(kind: KindSpec) -> bool:
+    """True for a kind whose table holds other kinds too (the surveys: survey_responses)."""
+    return holds_kinds(table_of(kind))
+
+
+def _columns(specs: list[KindSpec], detail: bool) -> str:
+    """The stored columns the scorecard reads of these kinds, and with `detail` those a KPI's page adds."""
+    return ", ".join(dict.fromkeys(c for s in specs for c in s.reads + (s.story if detail else ())))
+
+
+def _load_shared(engine: Engine, year: int, names: list[str], detail: bool) -> dict[str, pd.DataFrame]:
+    """One query for the kinds of one shared table in the year, split by kind; survey course names as mapped."""
+    specs = [load_contract().kind(k) for k in names]
+    params = {f"k{i}": k for i, k in enumerate(names)}
+    where = "year = :y AND kind IN (" + ", ".join(f":{p}" for p in params) + ")"
+    rows = read_active(engine, specs[0].table, where, {"y": year, **params}, _columns(specs, detail))
+    rows = prepare(rows, names[0], categorical=True)
+    if all(s.is_survey for s in specs):
+        rows = course_aliases.apply_aliases(rows, course_aliases.load(engine))  # course names mapped by managers
+    if len(names) == 1:
+        return {names[0]: rows}
+    return {kind: rows[rows["kind"] == kind].reset_index(drop=True) for kind in names}
+
+
+def history_rows() -> dict[str, str]:
+    """kind -> the SQL condition on the rows a paced measure of it counts ("" for all): the kinds with history."""
+    return {kind: spec.paced_rows for spec in MEASURES.values() if spec.paced for kind in spec.kinds}
+
+
+def history_sql(kind: KindSpec, where: str = "") -> str:
+    """SQL of (year, key, date, n) before :y: the kind's rows counted per year, type and period date."""
+    key = kind.type_column or "''"
+    group = ", ".join(["year", *([kind.type_column] if kind.type_column else []), kind.period])
+    condition = "".join(f" AND {c}" for c in (where, "kind = :kind" if kinds_share_table(kind) else "") if c)
+    return (f"SELECT year, {key} AS key, {kind.period} AS date, COUNT(*) AS n FROM {kind.table} "
+            f"WHERE active{condition} AND year < :y GROUP BY {group}")
 
 
 def load_history(engine: Engine, kind: str, year: int) -> pd.DataFrame:
     """Counts per (year, key, date) of the years before `year`, aggregated in SQL."""
+    spec = load_contract().kind(kind)
+    params: dict[str, str | int] = {"y": year, **({"kind": kind} if kinds_share_table(spec) else {})}
     with engine.connect() as conn:
-        hist = pd.read_sql(text(HISTORY_SQL[kind]), conn, params={"y": year})
+        hist = pd.read_sql(text(history_sql(spec, history_rows().get(kind, ""))), conn, params=params)
     return _prepare_history(hist)
 
 
@@ -268,9 +275,7 @@ def load_questions(engine: Engine, upload_ids: Iterable[int]) -> pd.DataFrame:
 
 def data_years(engine: Engine) -> list[int]:
     """Every year that some active data row belongs to, ascending."""
-    sql = " UNION ".join(
-        f"SELECT DISTINCT year FROM {t} WHERE active" for t in ("survey_responses", "enrolments", "cases", "events", "postings", "calls")
-    )
+    sql = " UNION ".join(f"SELECT DISTINCT year FROM {t} WHERE active" for t in load_contract().tables)
     with engine.connect() as conn:
         return sorted(int(r[0]) for r in conn.execute(text(sql)))
 

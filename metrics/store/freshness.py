@@ -12,20 +12,9 @@ from datetime import date, datetime
 import pandas as pd
 from sqlalchemy import Connection, Engine, func, select
 
-from metrics.contract import KIND_NAMES
+from metrics.contract import KindSpec, kinds, load_contract
 from metrics.store import tables
 
-# The date that says how recent a row is, per kind: when the thing it records happened.
-DATA_DATE: dict[str, str] = {
-    "exhibitor_survey": "response_date",
-    "trainee_survey": "response_date",
-    "future_talent_survey": "response_date",
-    "attendance": "end_date",
-    "cases": "received",
-    "events": "date",
-    "postings": "posted_from",
-    "calls": "call_time",
-}
 STALE_AFTER_DAYS = 92  # a quarter
 
 
@@ -57,15 +46,16 @@ def freshness(engine: Engine) -> list[KindFreshness]:
         uploads = {r.kind: (int(r.n), r.last) for r in conn.execute(
             select(u.kind, func.count().label("n"), func.max(u.created_at).label("last"))
             .where(u.undone_at.is_(None)).group_by(u.kind))}
-        newest = {kind: _newest(conn, kind) for kind in KIND_NAMES}
-    return [KindFreshness(kind, *uploads.get(kind, (0, None)), *newest[kind]) for kind in KIND_NAMES]
+        newest = {name: _newest(conn, spec) for name, spec in load_contract().kinds.items()}
+    return [KindFreshness(kind, *uploads.get(kind, (0, None)), *found) for kind, found in newest.items()]
 
 
-def _newest(conn: Connection, kind: str) -> tuple[date | None, int | None]:
-    table = tables.KIND_TABLES[kind].table
-    query = select(func.max(table.c[DATA_DATE[kind]]), func.max(table.c.year)).where(table.c.active.is_(True))
-    if table is tables.survey_responses:
-        query = query.where(table.c.kind == kind)
+def _newest(conn: Connection, kind: KindSpec) -> tuple[date | None, int | None]:
+    """The newest period date (when the thing a row records happened) and year of the kind's live rows."""
+    table = kinds.table_of(kind)
+    query = select(func.max(table.c[kind.period]), func.max(table.c.year)).where(table.c.active.is_(True))
+    if kinds.holds_kinds(table):
+        query = query.where(table.c.kind == kind.name)
     when, year = conn.execute(query).one()
     when = None if when is None else pd.Timestamp(when).date()  # SQLite hands dates back as text
     return when, None if year is None else int(year)

@@ -1,4 +1,5 @@
-"""The database tables: one per upload kind family, plus the upload log and saved templates.
+"""The database tables: one per upload kind family (contract.toml names each kind's), plus the upload log
+and saved templates.
 
 Every data row carries the upload that first brought it (`upload_id`), a natural key hash (`nk`), a
 hash of its content (`row_hash`) and an `active` flag. An upload that repeats a stored row unchanged
@@ -8,7 +9,6 @@ for every natural key, the active row is the one carried by the newest upload no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -68,7 +68,7 @@ database_facts = Table(
 )
 
 
-def _row_columns() -> list[Column[Any]]:
+def row_columns() -> list[Column[Any]]:
     """Bookkeeping columns shared by every data table."""
     return [
         Column("id", Integer, primary_key=True, autoincrement=True),
@@ -83,7 +83,7 @@ def _row_columns() -> list[Column[Any]]:
 survey_responses = Table(
     "survey_responses",
     metadata,
-    *_row_columns(),
+    *row_columns(),
     Column("kind", String(40), nullable=False),
     Column("year", Integer, nullable=False),
     Column("response_date", DateTime),
@@ -110,7 +110,7 @@ survey_questions = Table(
 enrolments = Table(
     "enrolments",
     metadata,
-    *_row_columns(),
+    *row_columns(),
     Column("trainee_id", String(40)),
     Column("course", String(300), nullable=False),
     Column("course_key", String(300), nullable=False),
@@ -125,7 +125,7 @@ enrolments = Table(
 cases = Table(
     "cases",
     metadata,
-    *_row_columns(),
+    *row_columns(),
     Column("case_type", String(40), nullable=False),
     Column("ref", String(200)),
     Column("title", String(1000)),
@@ -139,7 +139,7 @@ cases = Table(
 events = Table(
     "events",
     metadata,
-    *_row_columns(),
+    *row_columns(),
     Column("event_type", String(40), nullable=False),
     Column("date", Date, nullable=False),
     Column("title", String(1000)),
@@ -151,7 +151,7 @@ events = Table(
 postings = Table(
     "postings",
     metadata,
-    *_row_columns(),
+    *row_columns(),
     Column("company", String(300), nullable=False),
     Column("product", String(500)),
     Column("posted_from", Date, nullable=False),
@@ -163,7 +163,7 @@ postings = Table(
 calls = Table(
     "calls",
     metadata,
-    *_row_columns(),
+    *row_columns(),
     Column("call_time", DateTime, nullable=False),
     Column("rings", Float, nullable=False),
     Column("year", Integer, nullable=False),
@@ -192,31 +192,31 @@ templates = Table(
 )
 
 
-@dataclass(frozen=True)
-class KindTable:
-    """Where an upload kind is stored and which columns identify one of its rows."""
-
-    table: Table
-    natural_key: tuple[str, ...]
-
-
-# Natural keys: the columns that say "this is the same thing" across uploads. Surveys have no
-# stable identity, so a response is the same only when every answer and its time are the same.
-KIND_TABLES: dict[str, KindTable] = {
-    "exhibitor_survey": KindTable(survey_responses, ("kind", "response_date", "company", "overall", "items_json", "comments", "year")),
-    "trainee_survey": KindTable(survey_responses, ("kind", "response_date", "course", "overall", "items_json", "comments", "year")),
-    "future_talent_survey": KindTable(survey_responses, ("kind", "response_date", "course", "overall", "items_json", "comments", "year")),
-    "attendance": KindTable(enrolments, ("trainee_id", "course_key", "cohort", "end_date")),
-    "cases": KindTable(cases, ("case_type", "ref", "received", "title")),
-    "events": KindTable(events, ("event_type", "date", "title")),
-    "postings": KindTable(postings, ("company", "product", "year")),
-    "calls": KindTable(calls, ("call_time",)),
-}
-
 DATA_TABLES = (survey_responses, enrolments, cases, events, postings, calls)
 
 for _table in DATA_TABLES:  # undo and import look rows up by natural key
     Index(f"ix_{_table.name}_nk", _table.c.nk)
+
+# Tables of kinds declared outside contract.toml (a test's toy kind), each in a MetaData of its own so that
+# the application's schema and its migrations never see them.
+_ADDED: dict[str, Table] = {}
+
+
+def data_table(name: str) -> Table:
+    """The data table called `name` (a kind's declaration names its table); KeyError naming the known ones."""
+    found = _ADDED.get(name)
+    if found is None and name in metadata.tables and metadata.tables[name] in DATA_TABLES:
+        found = metadata.tables[name]
+    if found is None:
+        known = ", ".join(t.name for t in (*DATA_TABLES, *_ADDED.values()))
+        raise KeyError(f"no data table {name!r} (known: {known}); declare it in metrics/store/tables.py with an Alembic revision")
+    return found
+
+
+def add_data_table(table: Table) -> Table:
+    """Make `table`, made with row_columns(), a data table a kind may name (tests' toy kinds)."""
+    _ADDED[table.name] = table
+    return table
 
 
 # Survey course names that match no roster course, mapped by managers to the roster course they mean

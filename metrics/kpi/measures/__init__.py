@@ -2,34 +2,50 @@
 
 A measure is a function (rows of the source kind for the year, already filtered; the KPI's
 settings; the period; all frames of the year) -> MeasureResult, and beside it the function that
-lists the rows behind it, each with its state (measures_rows). Adding a KPI of a known measure
-is an edit of registry.toml only; a new measure is a function plus one row in MEASURES (and a new setting
-one more key of base.KpiParams, which tests/test_kpi_params.py holds to the settings).
+lists the rows behind it, each with its state (measures_rows). Each measure also carries what is
+told about it elsewhere, as datasette registers facets: its `details` (what the area page shows:
+breakdown, distribution, late cases, the views that draw them) and how the explorer judges its kind's
+rows (`explore`), so pages and the explorer ask the measure instead of switching on its name.
+Adding a KPI of a known measure is an edit of registry.toml only; a new measure is a function plus
+one row in MEASURES (and a new setting one more key of base.KpiParams, which tests/test_kpi_params.py
+holds to the settings).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING, TypeAlias
 
 import pandas as pd
 
+from metrics.contract import load_contract
+from metrics.kpi.details import cases as stories_cases
+from metrics.kpi.details import counts as stories_counts
+from metrics.kpi.details import surveys as stories_surveys
 from metrics.kpi.measures import cases as measures_cases
 from metrics.kpi.measures import counts as measures_counts
+from metrics.kpi.measures import explore as measures_explore
 from metrics.kpi.measures import rows as measures_rows
 from metrics.kpi.measures import surveys as measures_surveys
 from metrics.kpi.measures.base import Frames, KpiParams, MeasureResult, Period
 
 if TYPE_CHECKING:
-    from metrics.kpi.registry import Target
+    from metrics.kpi.registry import Kpi, Registry, Target
+    from metrics.store.frames import YearFrames
 
-SURVEY_KINDS = ("exhibitor_survey", "trainee_survey", "future_talent_survey")
+SURVEYS = "survey"  # among a measure's kinds: every kind the data contract declares a survey
 UNITS = ("share", "count", "points", "days")
 # (rows of the source kind for the year, the KPI's settings, the period, every frame of the year) -> the result
 MeasureFn: TypeAlias = Callable[[pd.DataFrame, KpiParams, Period, Frames], MeasureResult]
 # the same and the KPI's target -> the rows behind the result, each with its state and reason
 RowsFn: TypeAlias = Callable[[pd.DataFrame, KpiParams, Period, Frames, "Target | None"], pd.DataFrame]
+# (rows, the KPI's settings, the period) -> each row with its state: a measure's one rule
+JudgeFn: TypeAlias = Callable[[pd.DataFrame, KpiParams, Period], pd.DataFrame]
+# (kpi, the year's frames, today) -> what its area page shows; a breakdown also gets the registry
+DetailFn: TypeAlias = Callable[["Kpi", "YearFrames", date], pd.DataFrame]
+BreakdownFn: TypeAlias = Callable[["Kpi", "YearFrames", date, "Registry"], pd.DataFrame]
 
 
 @dataclass(frozen=True)
@@ -43,23 +59,50 @@ class Setting:
 
 
 @dataclass(frozen=True)
+class Details:
+    """What a KPI's area page shows behind its number, as its measure knows it.
+
+    Each part is a function of (kpi, frames, today); `breakdown` also gets the registry. The views name, in
+    order, what the page draws on each tab (ui/area_details has one drawing per view name).
+    """
+
+    breakdown: BreakdownFn | None = None  # by course, case type, event, posting or hour
+    distribution: DetailFn | None = None  # ratings, days taken or rings
+    cases: DetailFn | None = None  # the late, overdue and pending cases
+    unmatched: DetailFn | None = None  # courses without feedback and survey course names matching none
+    distribution_views: tuple[str, ...] = ()
+    breakdown_views: tuple[str, ...] = ("table",)
+    mark: Callable[[Kpi], float | None] | None = None  # the score one response must reach (a survey's rating chart)
+
+
+@dataclass(frozen=True)
 class MeasureSpec:
     """A named measure: its function, the kinds it reads, its unit and what a KPI must say about it."""
 
     name: str
     fn: MeasureFn
-    kinds: tuple[str, ...]
+    reads: tuple[str, ...]  # the kinds it can read; SURVEYS for every survey kind
     unit: str
     needs_target: bool
     settings: tuple[Setting, ...] = ()
     sample: bool = False  # a survey: interval and conclusive verdict
     paced: bool = False  # a count: projected to the year end while the year runs
+    paced_rows: str = ""  # SQL condition on the stored rows a paced count counts in earlier years ("" for all)
     summary: str = ""
     rows: RowsFn | None = None
+    judge: JudgeFn | None = None
+    explore: measures_explore.RowJudge | None = None  # how the explorer shows the kind's rows judged by the KPIs
+    details: Details = Details()
 
     def setting(self, name: str) -> Setting | None:
         """The setting called `name`, if the measure has one."""
         return next((s for s in self.settings if s.name == name), None)
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The upload kinds the measure can read, SURVEYS spelled out from the data contract."""
+        surveys = load_contract().survey_kinds
+        return tuple(k for name in self.reads for k in (surveys if name == SURVEYS else (name,)))
 
     def kinds_needed(self, source: str, params: KpiParams) -> tuple[str, ...]:
         """Upload kinds that must cover the year: the source and any kind named by a setting."""
@@ -79,6 +122,12 @@ HOURS_SETTINGS = (
 )
 SCALE = Setting("scale", "float", True, "만점 / the scale the target speaks of, e.g. scale = 10")
 
+# What the area pages show per family of measures; the view names are drawn by ui/area_details.
+_CASES = Details(breakdown=stories_cases.case_type_summary, distribution=stories_cases.days_histogram,
+                 cases=stories_cases.case_list, breakdown_views=("case_types",))
+_SURVEYS = Details(breakdown=stories_surveys.by_course, distribution=stories_surveys.ratings,
+                   distribution_views=("ratings",), breakdown_views=("question_means", "by_course"))
+
 MEASURES: dict[str, MeasureSpec] = {
     m.name: m
     for m in (
@@ -90,51 +139,60 @@ MEASURES: dict[str, MeasureSpec] = {
                      "(기본 true, 민법 제161조) / keep a calendar deadline ending on a day off (default true)"),
              *HOURS_SETTINGS),
             summary="Share of the year's cases answered within `days` (business or calendar); pending left out.",
-            rows=measures_rows.deadline_rows,
+            rows=measures_rows.deadline_rows, judge=measures_cases.judge_cases, explore=measures_explore.DEADLINES,
+            details=replace(_CASES, distribution_views=("days", "late_cases")),
         ),
         MeasureSpec(
             "median_days", measures_cases.median_days, ("cases",), "days", False,
             (Setting("day_mode", "day_mode", False, 'day_mode = "calendar" (default) or "business"'),),
             summary="Median days from request to completion over completed cases (tracked unless a target is set).",
-            rows=measures_rows.median_days_rows,
+            rows=measures_rows.median_days_rows, details=replace(_CASES, distribution_views=("days",)),
         ),
         MeasureSpec(
             "event_count", measures_counts.event_count, ("events",), "count", True, paced=True,
             summary="Events of the type held in the year.", rows=measures_rows.event_rows,
+            details=Details(breakdown=stories_counts.events_list, distribution_views=("events_held",)),
         ),
         MeasureSpec(
             "completed_enrolments", measures_counts.completed_enrolments, ("attendance",), "count", True, paced=True,
+            paced_rows="completed",
             summary="Completed enrolments of courses that ended in the year; unique trainees beside.",
             rows=measures_rows.enrolment_rows,
+            details=Details(breakdown=stories_counts.courses_completed, distribution_views=("courses",)),
         ),
         MeasureSpec(
-            "survey_mean", measures_surveys.survey_mean, SURVEY_KINDS, "points", True, (SCALE,), sample=True,
+            "survey_mean", measures_surveys.survey_mean, (SURVEYS,), "points", True, (SCALE,), sample=True,
             summary="Mean overall score converted to `scale` points, with a 95% t interval.",
-            rows=measures_rows.survey_mean_rows,
+            rows=measures_rows.survey_mean_rows, details=replace(_SURVEYS, mark=stories_surveys.target_mark),
         ),
         MeasureSpec(
-            "survey_satisfied_share", measures_surveys.survey_satisfied_share, SURVEY_KINDS, "share", True,
+            "survey_satisfied_share", measures_surveys.survey_satisfied_share, (SURVEYS,), "share", True,
             (SCALE, Setting("satisfied_at", "float", True, "만족 기준 / satisfied_at = 4.0 (on `scale`)")),
             sample=True,
             summary="Share of respondents whose score on `scale` is at least `satisfied_at`, with a Wilson interval.",
-            rows=measures_rows.survey_satisfied_rows,
+            rows=measures_rows.survey_satisfied_rows, details=replace(_SURVEYS, mark=stories_surveys.satisfied_mark),
         ),
         MeasureSpec(
             "course_feedback_coverage", measures_surveys.course_feedback_coverage, ("attendance",), "share", True,
             (Setting("survey_kind", "survey_kind", True, 'survey_kind = "trainee_survey"'),),
             summary="Share of the year's distinct courses with at least one response of `survey_kind`.",
             rows=measures_rows.coverage_rows,
+            details=Details(breakdown=stories_counts.coverage, unmatched=stories_counts.unmatched_courses,
+                            distribution_views=("coverage",)),
         ),
         MeasureSpec(
             "posting_duration_share", measures_counts.posting_duration_share, ("postings",), "share", True,
             (Setting("months", "int", True, "게시 개월 수 / months = 5"),),
             summary="Share of the exhibition year's postings online at least `months` calendar months.",
-            rows=measures_rows.posting_rows,
+            rows=measures_rows.posting_rows, judge=measures_counts.judge_postings, explore=measures_explore.POSTINGS,
+            details=Details(breakdown=stories_counts.postings_judged, distribution_views=("postings",)),
         ),
         MeasureSpec(
             "calls_within_rings", measures_counts.calls_within_rings, ("calls",), "share", True,
             (Setting("max_rings", "int", True, "허용 벨 횟수 / max_rings = 2"),),
             summary="Share of calls answered within `max_rings` rings.", rows=measures_rows.call_rows,
+            details=Details(breakdown=stories_counts.calls_by_hour, distribution=stories_counts.rings_distribution,
+                            distribution_views=("rings",), breakdown_views=("hours",)),
         ),
     )
 }

@@ -116,3 +116,13 @@ def dates64(col: pd.Series[Any]) -> np.ndarray:
     if not pd.api.types.is_datetime64_any_dtype(col):
         col = pd.to_datetime(col)
     return col.to_numpy().astype("datetime64[D]")
+
+
+def filter_rows(frame: pd.DataFrame, flt: Mapping[str, tuple[str, ...]]) -> pd.DataFrame:
+    """Rows whose filter columns hold one of the accepted values (a KPI's `filter`)."""
+    if not flt or frame.empty:
+        return frame
+    mask = np.ones(len(frame), dtype=bool)
+    for column, values in flt.items():
+        mask &= frame[column].isin(values).to_numpy()
+    return frame[mask]

@@ -27,7 +27,8 @@ DATA_TABLES = ("survey_responses", "enrolments", "cases", "events", "postings", 
 
 def upgrade() -> None:
     from metrics import store
-    from metrics.store import tables, versions
+    from metrics.contract import kinds, load_contract
+    from metrics.store import versions
 
     op.create_table(
         "carried",
@@ -47,12 +48,12 @@ def upgrade() -> None:
 
     conn = op.get_bind()
     for upload_id, kind in _second_live_uploads_of_one_file(conn):
-        versions.withdraw(conn, tables.KIND_TABLES[kind].table, upload_id)
+        versions.withdraw(conn, kinds.table_of(kind), upload_id)
         conn.execute(sa.text("UPDATE uploads SET undone_at = :now WHERE id = :id"), {"now": datetime.now(), "id": upload_id})
     op.create_index("ux_uploads_live_sha256", "uploads", ["sha256"], unique=True,
                     sqlite_where=sa.text("undone_at IS NULL"), postgresql_where=sa.text("undone_at IS NULL"))
-    for kind, kind_table in tables.KIND_TABLES.items():
-        versions.choose_live(conn, kind_table.table, store.rekey(conn, kind))
+    for kind in load_contract().kinds:
+        versions.choose_live(conn, kinds.table_of(kind), store.rekey(conn, kind))
 
 
 def _second_live_uploads_of_one_file(conn: sa.Connection) -> list[tuple[int, str]]:

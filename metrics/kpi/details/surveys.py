@@ -7,6 +7,7 @@ another upload, and questions are matched by their text.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, cast
 
 import numpy as np
@@ -15,7 +16,8 @@ import pandas as pd
 from metrics.kpi.measures.surveys import course_keys, is_satisfied, scores_on_scale
 
 if TYPE_CHECKING:
-    from metrics.kpi.registry import Kpi
+    from metrics.kpi.registry import Kpi, Registry
+    from metrics.store.frames import YearFrames
 
 QUESTION_COLUMNS = ["question", "n", "mean", "sd", "scale"]
 LIKERT_COLUMNS = ["question", "scale_max", "rating", "count", "share"]
@@ -118,3 +120,23 @@ def likert_distribution(survey: pd.DataFrame, questions: pd.DataFrame | None) ->
     counts = long.groupby(["question", "scale_max", "rating"]).size().rename("count").reset_index()
     counts["share"] = counts["count"] / counts.groupby(["question", "scale_max"])["count"].transform("sum")
     return counts[LIKERT_COLUMNS]
+
+
+def by_course(kpi: Kpi, frames: YearFrames, today: date, registry: Registry | None = None) -> pd.DataFrame:
+    """The survey KPI's breakdown: its responses per course (course_breakdown on the KPI's kind)."""
+    return course_breakdown(kpi, frames.frame(kpi.source))
+
+
+def ratings(kpi: Kpi, frames: YearFrames, today: date) -> pd.DataFrame:
+    """The survey KPI's distribution: how many of its responses gave each rating."""
+    return rating_distribution(frames.frame(kpi.source))
+
+
+def target_mark(kpi: Kpi) -> float | None:
+    """The rating a response must reach under a mean KPI: its target (in points)."""
+    return kpi.target.value if kpi.target else None
+
+
+def satisfied_mark(kpi: Kpi) -> float | None:
+    """The rating a response must reach under a share KPI: its 'satisfied' mark."""
+    return float(kpi.params.get("satisfied_at", 0)) or None

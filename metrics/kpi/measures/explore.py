@@ -1,0 +1,80 @@
+"""A kind's rows judged as a measure's KPIs judge them, for the explorer: registered with the measure
+(metrics.kpi.measures, `explore=`), so the explorer asks the measures that read a dataset's kind.
+
+Each function takes the dataset's rows, the registry's KPIs of its measure on that kind and today, and
+returns the rows with the judged columns added, through the measure's own rule (judge_cases,
+judge_postings), so a row has the same state here as on the scorecard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
+
+import numpy as np
+import pandas as pd
+
+from metrics.kpi.measures.base import Period
+from metrics.kpi.measures.cases import judge_cases
+from metrics.kpi.measures.counts import judge_postings
+
+if TYPE_CHECKING:
+    from metrics.kpi.registry import Kpi
+
+# (rows, the measure's KPIs on the kind, today) -> the rows with the judged columns
+AddJudged: TypeAlias = Callable[[pd.DataFrame, "Sequence[Kpi]", date], pd.DataFrame]
+
+TIMELINESS = ("on_time", "late", "pending", "no_deadline")
+# The deadline KPI's five states folded into what an analyst filters on; invalid rows are never stored
+# (validation holds them back), so they read as pending rather than vanish.
+_STATE_TO_TIMELINESS = {"met": "on_time", "late": "late", "overdue": "late", "pending": "pending", "invalid": "pending"}
+
+
+@dataclass(frozen=True)
+class RowJudge:
+    """How the explorer shows a kind's rows judged by a measure: the columns added, and what may be filtered."""
+
+    add: AddJudged
+    filter: str | None = None  # a judged column analysts filter on (explore.Filters has a field of that name)
+    values: tuple[str, ...] = ()  # the values of that column, in the order offered
+    words: dict[str, str] = field(default_factory=dict)  # judged column -> the label section naming its codes
+
+
+def timeliness(cases: pd.DataFrame, kpis: Sequence[Kpi], today: date) -> pd.DataFrame:
+    """Cases with deadline, days_taken, days_over and timeliness (on_time/late/pending/no_deadline).
+
+    Each case is judged by judge_cases with the settings of the KPI of its type, as the scorecard judges it
+    (an open case on today, whatever its year); a type no KPI judges (technical support) has no deadline.
+    """
+    rules = {case_type: kpi for kpi in kpis for case_type in kpi.filter.get("case_type", ())}
+    out = cases.copy()
+    out["deadline"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[us]")
+    out["days_taken"] = np.nan
+    out["days_over"] = np.nan
+    out["timeliness"] = pd.Series("no_deadline", index=out.index, dtype="str")
+    for case_type, kpi in rules.items():
+        year: Any  # a group's key: the stored year
+        for year, part in out[out["case_type"] == case_type].groupby("year"):
+            cls = judge_cases(part, kpi.params, Period(int(year), today))
+            out.loc[part.index, "deadline"] = pd.to_datetime(cls["deadline"]).astype("datetime64[us]")
+            out.loc[part.index, "days_taken"] = cls["days_taken"].to_numpy()
+            out.loc[part.index, "days_over"] = cls["days_over"].to_numpy()
+            out.loc[part.index, "timeliness"] = cls["state"].map(_STATE_TO_TIMELINESS).to_numpy()
+    return out
+
+
+def posting_state(postings: pd.DataFrame, kpis: Sequence[Kpi], today: date) -> pd.DataFrame:
+    """Postings with online_until, reached_on, online_days and state (met/missed/pending) as the first posting KPI
+    judges them; unchanged without one."""
+    kpi = next(iter(kpis), None)
+    if kpi is None or postings.empty:
+        return postings
+    by_year = cast("Iterable[tuple[int, pd.DataFrame]]", postings.groupby("year"))  # (stored year, its postings)
+    parts = [judge_postings(part, kpi.params, Period(int(year), today)) for year, part in by_year]
+    return pd.concat(parts).loc[postings.index]
+
+
+DEADLINES = RowJudge(timeliness, filter="timeliness", values=TIMELINESS)
+POSTINGS = RowJudge(posting_state, words={"state": "values.posting_state"})
