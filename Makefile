@@ -43,8 +43,10 @@ bench: $(VENV)/.dev  ## every benchmark; their figures go into docs/performance.
 	$(PY) bench/bench_bounded.py
 	$(PY) bench/bench_report.py
 
-screenshots: $(VENV)/.dev
+screenshots: $(VENV)/.dev  ## docs/screenshots (Korean, English, the printed scorecard) and the demo report
 	$(PY) bench/screenshots.py
+	$(PY) bench/screenshots.py --lang en
+	$(PY) bench/report_demo.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -2,6 +2,8 @@
 
 Usage: .venv/bin/python bench/screenshots.py [--lang en] [--db sqlite:///path.db]
 Without --db a demo database is built once in bench/out/ (kept for the next run).
+Also the scorecard as printed: Chromium's print to PDF on A4 (the page's print CSS), its first two pages as
+scorecard_print.png (bench/pdf_png.py).
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.pdf_png import pdf_to_png  # noqa: E402
 from tests.app_fixtures import RunningApp, browser_page, build_demo_db, running_app, wait_drawn  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 WIDTH = 1400
 MIN_HEIGHT, MAX_HEIGHT = 2400, 9000
+A4_WIDTH, A4_HEIGHT = 794, 1123  # px at 96 per inch: how Chromium lays out a page printed on A4
 PAGES = {
     "scorecard": "",
     "area_cert": "area_cert",
@@ -96,6 +100,20 @@ def shoot_wizard(page, app: RunningApp, sample: Path, lang: str) -> Path:
     return target
 
 
+def shoot_printed(page, app: RunningApp, lang: str) -> Path:
+    """The scorecard printed to PDF on A4 as the browser prints it, its first two pages side by side as a PNG."""
+    query = {"lang": "English"} if lang == "en" else {}
+    page.set_viewport_size({"width": WIDTH, "height": MIN_HEIGHT})
+    page.goto(app.link("", **query))
+    wait_drawn(page)
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": A4_WIDTH, "height": A4_HEIGHT})
+    wait_drawn(page)
+    pdf = page.pdf(format="A4", print_background=True)
+    page.emulate_media(media="screen")
+    return pdf_to_png(pdf, OUT / f"scorecard_print{'' if lang == 'ko' else '.' + lang}.png", pages=2)
+
+
 def wizard_sample(url: str, folder_for_copy: Path) -> Path | None:
     """A sample sheet next to the demo database, with one answer changed: the demo already holds the
     sample itself, which the page would refuse at once as the same file."""
@@ -130,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             target = shoot(page, app, name, PAGES[name], args.lang)
             print(f"{target.relative_to(ROOT)}  {time.perf_counter() - started:.1f} s", flush=True)
+        if not args.only or "scorecard" in args.only:
+            print(f"{shoot_printed(page, app, args.lang).relative_to(ROOT)}  (printed, A4)", flush=True)
         sample = wizard_sample(url, Path(profile))
         if sample and not args.only:
             print(f"{shoot_wizard(page, app, sample, args.lang).relative_to(ROOT)}  ({sample.name})", flush=True)

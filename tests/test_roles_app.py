@@ -468,19 +468,45 @@ def test_require_stops_an_action_the_role_does_not_allow(engine):
     assert "undone" not in [m.value for m in at.markdown]
 
 
+def _target_field(at: AppTest, kind: str, prefix: str):
+    """The target form's field of `kind` (number_input, selectbox), keyed by KPI, year and version."""
+    [field] = [w for w in getattr(at, kind) if str(w.key).startswith(prefix)]
+    return field
+
+
 def test_an_admin_changes_a_target_in_the_app_only_with_a_reason(app_file, engine):
     at = _signed_in(app_file, engine, ("admin",))
     at.switch_page("pages/admin.py").run()
-    at.number_input(key="target-value").set_value(95.0)
+    _target_field(at, "number_input", "target-value-").set_value(95.0)
     at.button(key="FormSubmitter:target-change-목표 변경").click().run()
     assert targets.history(engine).empty
     assert any("사유" in e.value for e in at.error)
-    at.number_input(key="target-value").set_value(95.0)
+    _target_field(at, "number_input", "target-value-").set_value(95.0)
     at.text_area(key="target-reason").input("이사회 결정 / board decision")
     at.button(key="FormSubmitter:target-change-목표 변경").click().run()
     [change] = targets.history(engine).to_dict("records")
     first = load_registry().kpis[0]
     assert (change["kpi_id"], change["value"], change["changed_by"]) == (first.id, 0.95, "kim")
+
+
+def test_the_target_form_starts_from_the_target_in_force_for_the_chosen_kpi(app_file, engine):
+    registry = load_registry()
+    share = registry.kpis[0]  # a share: the form shows percent
+    count = next(k for k in registry if k.unit == "count" and k.target is not None and k.target.value > 100)
+    targets.change_target(engine, count.id, ">=", count.target.value + 500, reason="증원 / more places",
+                          actor="test", effective_from=date(date.today().year, 1, 1))
+    at = _signed_in(app_file, engine, ("admin",))
+    at.switch_page("pages/admin.py").run()
+    assert at.selectbox(key="target-kpi").value == share.id
+    assert _target_field(at, "number_input", "target-value-").value == pytest.approx(share.target.value * 100)
+    assert _target_field(at, "selectbox", "target-cmp-").value == share.target.comparator
+    at.selectbox(key="target-kpi").set_value(count.id).run()
+    # the change recorded this year, not the registry's figure (e.g. 3,000 + 500 trainees)
+    assert _target_field(at, "number_input", "target-value-").value == count.target.value + 500
+    assert _target_field(at, "selectbox", "target-cmp-").value == ">="
+    # another year: the registry's target, as the table beside it says
+    at.number_input(key="target-year").set_value(date.today().year - 1).run()
+    assert _target_field(at, "number_input", "target-value-").value == count.target.value
 
 
 # ---- downloads ---------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from metrics import store
 from metrics.kpi.registry import load_registry
 from metrics.kpi.scorecard import compute_scorecard, summary_category
 from tests.app_fixtures import local_mode_env, with_local_token
+from ui.anchors import section_anchor
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 pytestmark = pytest.mark.db  # the pages read the database DATABASE_URL names
@@ -45,12 +46,22 @@ def test_choosing_missed_shows_only_the_missed_cards_and_choosing_it_again_shows
     assert len(_card_ids(at)) == len(results)
 
 
-def test_the_area_page_opened_from_a_card_draws_that_promise_first(demo_database_url):
-    last = [k for k in load_registry() if k.area_id == "edu"][-1]
+def test_the_area_page_opened_from_a_card_keeps_the_charter_order_and_scrolls_to_that_promise(demo_database_url):
+    edu = [k for k in load_registry() if k.area_id == "edu"]
+    last = edu[-1]
     at = with_local_token(AppTest.from_file(APP, default_timeout=90))
     at.query_params["kpi"] = last.id
     at.run()
     at.switch_page("pages/area_edu.py").run()
     assert not at.exception
-    assert at.subheader[0].value == last.title_ko
-    assert any("맨 위에 보여 줍니다" in c.value for c in at.caption)
+    assert [s.value for s in at.subheader] == [k.title_ko for k in edu]  # the page reads the same however reached
+    scripts = [e.proto.body for e in at.get("html") if "scrollIntoView" in e.proto.body]
+    assert len(scripts) == 1 and f'"{section_anchor(last.id)}"' in scripts[0]
+
+
+def test_the_area_page_opened_without_a_card_scrolls_nowhere(demo_database_url):
+    at = with_local_token(AppTest.from_file(APP, default_timeout=90))
+    at.run()
+    at.switch_page("pages/area_cert.py").run()
+    assert not at.exception
+    assert not [e for e in at.get("html") if "scrollIntoView" in e.proto.body]

@@ -34,15 +34,32 @@ def _shown(target) -> str:
     return "—" if target is None else f"{target.comparator} {format_value(target.value, target.unit)}"
 
 
-def target_form() -> None:
-    """Change one KPI's target; a reason is required and the change is kept with who and when."""
+def shown_value(target) -> float:
+    """A target's value as the form shows it: shares in percent, the rest as they are (0 without a target)."""
+    if target is None:
+        return 0.0
+    return round(target.value * 100, 6) if target.unit == "share" else float(target.value)
+
+
+def target_form(year: int) -> None:
+    """Change one KPI's target; a reason is required and the change is kept with who and when.
+
+    The form starts from the target in force for `year`: the KPI is chosen outside the form (so choosing one
+    fills it), and the fields are keyed by KPI, year and the targets' version, so that after a change they
+    start from the new target.
+    """
     kpis = {kpi.id: kpi for kpi in data.registry()}
+    kpi_id = st.selectbox(t("admin.kpi"), list(kpis), key="target-kpi",
+                          format_func=lambda i: f"{i} · {pick(kpis[i].title_ko, kpis[i].title_en)}")
+    current = targets.targets_in_force(data.engine(), year, data.registry()).get(kpi_id)
+    comparators = list(COMPARATORS)
+    fresh = f"{kpi_id}-{year}-{targets.targets_version(data.engine())}"
     with st.form("target-change", clear_on_submit=True):
-        kpi_id = st.selectbox(t("admin.kpi"), list(kpis), key="target-kpi",
-                              format_func=lambda i: f"{i} · {pick(kpis[i].title_ko, kpis[i].title_en)}")
         left, right = st.columns(2)
-        comparator = left.selectbox(t("admin.comparator"), list(COMPARATORS), key="target-cmp")
-        value = right.number_input(t("admin.target_value"), min_value=0.0, key="target-value")
+        comparator = left.selectbox(t("admin.comparator"), comparators, key=f"target-cmp-{fresh}",
+                                    index=comparators.index(current.comparator) if current else 0)
+        value = right.number_input(t("admin.target_value"), min_value=0.0, value=shown_value(current),
+                                   key=f"target-value-{fresh}")
         effective = st.date_input(t("admin.effective_from"), value=date.today(), key="target-from")
         reason = st.text_area(t("admin.reason"), key="target-reason")
         submitted = st.form_submit_button(t("admin.change_target"), type="primary")
@@ -64,7 +81,7 @@ def targets_tab() -> None:
     year = st.number_input(t("filters.year"), min_value=2000, max_value=2100, value=date.today().year, step=1,
                            key="target-year")
     st.dataframe(targets_table(int(year)), hide_index=True, width="stretch")
-    target_form()
+    target_form(int(year))
     st.subheader(t("admin.history"))
     st.dataframe(targets.history(data.engine()), hide_index=True, width="stretch")
 

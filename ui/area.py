@@ -7,7 +7,8 @@ import streamlit as st
 from metrics.kpi.stories import KpiStory
 from metrics.report.model import target_changes_during
 from ui import access, cards, charts_kpi, data, plain, shell, theme
-from ui.area_details import breakdown_tab, distribution_tab, notes_panel
+from ui.anchors import scroll_into_view, section_anchor
+from ui.area_details import breakdown_tab, distribution_tab, lists_items, notes_panel
 from ui.cards import status_badge
 from ui.errors import friendly
 from ui.explain import explanations
@@ -27,7 +28,7 @@ def headline(story: KpiStory) -> None:
     """The bullet chart and the plain-words explanation under it."""
     result = story.result
     scale = story.kpi.params.get("scale")
-    show(charts_kpi.headline(result, float(scale) if scale else None), key=f"{result.id}-headline")
+    show(charts_kpi.headline(result, float(scale) if scale else None), key=f"{result.id}-headline", toolbar=False)
     for line in explanations(result):
         st.markdown(f"- {plain.md(line)}")  # the core's notes name courses from the files
 
@@ -50,10 +51,12 @@ def trend_tab(story: KpiStory) -> None:
             st.caption(t("area.undated", n=undated))
 
 
-def kpi_section(story: KpiStory) -> None:
-    """One KPI: title, status, headline and definition; then trend, distribution and breakdown tabs."""
+def kpi_section(story: KpiStory, opened: bool = False) -> None:
+    """One KPI: title, status, headline and definition; then trend, distribution and breakdown tabs.
+
+    `opened`: reached from its card, so the tab with its cases is the one open (when it lists cases)."""
     result = story.result
-    st.subheader(cards.title(result, data.registry().get(result.id).target), anchor=result.id.replace(".", "-"),
+    st.subheader(cards.title(result, data.registry().get(result.id).target), anchor=section_anchor(result.id),
                  divider="gray")
     st.markdown(status_badge(result.status), unsafe_allow_html=True)
     changed = target_changes_during(data.engine(), result.year).get(result.id, ())
@@ -69,7 +72,10 @@ def kpi_section(story: KpiStory) -> None:
         if access.may_open("upload"):
             st.page_link(shell.UPLOAD_PAGE, label=t("nav.upload"), icon=":material/upload:")
         return
-    trend, dist, detail = st.tabs([t("area.tab_trend"), t("area.tab_distribution"), t("area.tab_breakdown")])
+    labels = [t("area.tab_trend"), t("area.tab_distribution"), t("area.tab_breakdown")]
+    cases_first = opened and lists_items(story)
+    trend, dist, detail = st.tabs(labels, default=labels[1] if cases_first else None,
+                                  key=f"tabs-{section_anchor(result.id)}")
     with trend:
         trend_tab(story)
     with dist:
@@ -92,9 +98,8 @@ def render(area_id: str) -> None:
         shell.empty_state("empty.database")
     st.page_link("pages/scorecard.py", label=t("area.back"), icon=":material/arrow_back:")
     in_area = [k.id for k in registry if k.area_id == area_id]
-    wanted = st.query_params.get(cards.KPI_PARAM)
-    if wanted in in_area:  # opened from a card: its promise first, the others after
-        st.caption(t("status_filter.opened_first"))
-        in_area = [wanted, *(k for k in in_area if k != wanted)]
-    for kpi_id in in_area:
-        kpi_section(data.kpi_story(kpi_id, year))
+    wanted = st.query_params.get(cards.KPI_PARAM)  # opened from a card (or a link shared from one)
+    for kpi_id in in_area:  # always in the charter's order: the page looks the same however it was reached
+        kpi_section(data.kpi_story(kpi_id, year), opened=kpi_id == wanted)
+    if wanted in in_area:
+        scroll_into_view(section_anchor(wanted))

@@ -16,6 +16,14 @@ from ui.values import translated
 # The late and pending cases: what matters (which, how late) first, the rest after.
 CASE_COLUMNS = ("ref", "state", "days_over", "received", "deadline", "done_on", "days_taken", "title", "case_type",
                 "completed", "interim")
+# The views that list the items behind a miss (late and pending cases, postings not kept up): a card's link
+# opens the tab that shows them.
+ITEM_VIEWS = ("late_cases", "postings")
+
+
+def lists_items(story: KpiStory) -> bool:
+    """Whether the KPI's distribution tab lists the items behind a miss, as its measure names its views."""
+    return any(view in ITEM_VIEWS for view in story.kpi.spec.details.distribution_views)
 
 
 def distribution_tab(story: KpiStory) -> None:

@@ -15,7 +15,7 @@ from ui.i18n import current_lang, object_phrase, pick, t
 from ui.sparkline import sparkline
 
 EXPLORE_PAGE = "pages/explore.py"
-KPI_PARAM = "kpi"  # the area page draws this KPI's section first: a card's link opens its own promise
+KPI_PARAM = "kpi"  # the area page scrolls to this KPI's section: a card's link opens its own promise
 NOTE_CHARS = 80  # a card shows this much of a note's cause and of its action; the area page shows them whole
 # Shares are drawn from at most 80% up, counts from zero: a 2-point wobble must not look like a collapse.
 SHARE_FLOOR = 0.8
@@ -142,7 +142,7 @@ def card_html(result: KpiResult, trend: list[tuple[int, float | None]], previous
                  f'border-left:3px solid #0072B2;background:#0072B20d">{plain.html(note_line(note))}</div>')
     hover = f'{result.clause} ({t("card.kpi_id", id=result.id)})' if result.clause else t("card.kpi_id", id=result.id)
     return (
-        f'<div class="kpi-card" data-kpi="{plain.html(result.id)}">'
+        f'<div class="kpi-card" data-kpi="{plain.html(result.id)}" data-status="{plain.html(result.status)}">'
         # The charter's sentence and the KPI's id (for `metrics export --kpi`) on hover, not as raw code on the card.
         f'<div style="font-weight:600;min-height:2.6em" title="{plain.html(hover)}">{plain.html(title(result, charter_target))}</div>'
         f'<div style="margin:6px 0">{status_badge(result.status)}{mark}</div>'

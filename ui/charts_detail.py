@@ -16,6 +16,13 @@ from ui.i18n import t
 
 BELOW, ABOVE = "#D55E00", "#0072B2"
 QUESTION_LABEL_CHARS = 34
+GROUP_SEPARATOR = " / "  # how a merged two-row header joins its group and its item (metrics.intake.layout)
+MARK_ROOM = 24  # px above the plot for a mark's words, below the toolbar's strip
+
+
+def _room_above(fig: go.Figure) -> None:
+    """A mark written above the plot (a threshold's or target's words) gets its own strip under the toolbar's."""
+    fig.update_layout(margin_t=theme.TOP_MARGIN + MARK_ROOM)
 
 
 def _short(text: str) -> str:
@@ -26,6 +33,16 @@ def _short(text: str) -> str:
 def _label(text: str) -> str:
     """A question or course from a file as an axis tick: shortened, then made inert (no entity cut in half)."""
     return plain.chart(_short(str(text)))
+
+
+def _question_labels(questions) -> list[str]:
+    """Questions as axis ticks, without the group every one of them starts with ("항목별 만족도 / …"): on a phone
+    the repeated words would take the width the bars need (the hover keeps the whole question)."""
+    texts = [str(q) for q in questions]
+    heads = {q.rsplit(GROUP_SEPARATOR, 1)[0] for q in texts if GROUP_SEPARATOR in q}
+    if len(texts) > 1 and len(heads) == 1 and all(GROUP_SEPARATOR in q for q in texts):
+        texts = [q.rsplit(GROUP_SEPARATOR, 1)[1] for q in texts]
+    return [_label(q) for q in texts]
 
 
 def _full(texts) -> list[str]:
@@ -50,6 +67,8 @@ def rating_histogram(dist: pd.DataFrame, threshold: float | None, scale: float) 
     fig.update_xaxes(title=t("chart.rating"), dtick=1)
     fig.update_yaxes(title=t("chart.share_of_responses"), ticksuffix="%")
     fig.update_layout(height=CHART_HEIGHT, title=t("chart.rating_title"), showlegend=dist["scale_max"].nunique() > 1)
+    if threshold is not None:
+        _room_above(fig)
     return fig
 
 
@@ -73,14 +92,15 @@ def likert_figure(likert: pd.DataFrame, order: list[str]) -> go.Figure:
     for i, rating in enumerate(range(low, int(scale_max) + 1)):
         part = frame[frame["rating"] == rating].set_index("question").reindex(questions)
         fig.add_trace(go.Bar(
-            y=[_label(q) for q in questions], x=part["share"].fillna(0) * 100, orientation="h",
+            y=_question_labels(questions), x=part["share"].fillna(0) * 100, orientation="h",
             name=str(rating), marker_color=colours[min(i, len(colours) - 1)], customdata=_full(questions),
             hovertemplate="%{customdata}<br>" + t("chart.likert_hover", rating=rating) + "<extra></extra>",
         ))
-    # Up to eleven ratings: the legend goes under the plot, read low to high, clear of the title.
+    # Up to eleven ratings: the legend (under the plot, as every legend) reads low to high.
     fig.update_layout(barmode="stack", height=max(CHART_HEIGHT, 42 * len(questions) + 160),
                       title=t("chart.likert_title"), legend_title_text=t("chart.rating"),
-                      legend=dict(traceorder="normal", y=-0.08, yanchor="top", x=0, xanchor="left"))
+                      # The legend's title on its own row: beside the items it pushed the last ones past the edge.
+                      legend=dict(theme.LEGEND, traceorder="normal", title_side="top"))
     fig.update_xaxes(ticksuffix="%", range=[0, 100])
     fig.update_yaxes(autorange="reversed")
     return fig
@@ -90,7 +110,7 @@ def question_means_figure(questions: pd.DataFrame, target: float | None) -> go.F
     """Each question's mean, lowest first, against the target where it is a mean."""
     colours = [BELOW if target is not None and m < target else ABOVE for m in questions["mean"]]
     fig = go.Figure(go.Bar(
-        y=[_label(q) for q in questions["question"]], x=questions["mean"], orientation="h", marker_color=colours,
+        y=_question_labels(questions["question"]), x=questions["mean"], orientation="h", marker_color=colours,
         customdata=list(zip(_full(questions["question"]), questions["n"], strict=True)), text=[f"{m:.2f}" for m in questions["mean"]], textposition="outside",
         hovertemplate="%{customdata[0]}<br>%{x:.2f} (n=%{customdata[1]:,})<extra></extra>",
     ))
@@ -144,6 +164,8 @@ def hours_figure(by_hour: pd.DataFrame, target: float | None) -> go.Figure:
     fig.update_xaxes(title=t("chart.hour"), dtick=1)
     fig.update_yaxes(ticksuffix="%", range=[0, 105])
     fig.update_layout(height=CHART_HEIGHT, title=t("chart.hours_title"), showlegend=False)
+    if target is not None:
+        _room_above(fig)
     return fig
 
 

@@ -63,11 +63,13 @@ def headline(result: KpiResult, scale: float | None = None) -> go.Figure:
     if result.target is not None:
         gauge["threshold"] = {"value": scaled(result.target, unit), "line": {"color": theme.TARGET_COLOUR, "width": 4},
                               "thickness": 0.95}
-    number = {"suffix": axis_suffix(unit), "valueformat": _value_format(unit), "font": {"size": 30}}
+    # No fixed font size: plotly then fits the number into the quarter of the domain right of the bullet, so a
+    # narrow window shrinks it rather than running it over the bullet's end.
+    number = {"suffix": axis_suffix(unit), "valueformat": _value_format(unit)}
     fig = go.Figure(go.Indicator(
         mode="number+gauge" if result.value is not None else "gauge",
         value=scaled(result.value, unit) if result.value is not None else 0,
-        number=number, gauge=gauge, domain={"x": [0.02, 0.8], "y": [0.2, 0.8]},
+        number=number, gauge=gauge, domain={"x": [0.02, 0.98], "y": [0.2, 0.8]},
     ))
     fig.update_layout(height=HEADLINE_HEIGHT, margin=dict(l=10, r=30, t=10, b=10))
     return fig
@@ -198,5 +200,7 @@ def _cumulative_figure(months: pd.DataFrame, result: KpiResult) -> go.Figure:
 
 
 def _month_axis(fig: go.Figure, first: float = 0.5) -> None:
-    fig.update_xaxes(tickmode="array", tickvals=list(range(1, 13)), ticktext=[t("chart.month_tick", m=m) for m in range(1, 13)],
-                     range=[first, 12.5])
+    # Months as numbers under an axis title, a tick for every month and a number under every other one (1, 3, … 11):
+    # twelve "10월"s stand upright and collide in a narrow chart.
+    fig.update_xaxes(tickmode="linear", tick0=1, dtick=1, ticklabelstep=2, range=[first, 12.5],
+                     title=t("chart.month_axis"))

@@ -22,6 +22,7 @@ from ui.upload_steps import kind_name
 from ui.values import translated, word
 
 TABLE_HEIGHT = 560
+FILTER_WIDTH, DATE_WIDTH = 260, 170  # px: a few chosen years or courses; a date as yyyy/mm/dd with its icon
 MODES = ("dataset", "kpi")
 KPI_KEY = "kpi"  # bound to ?kpi=, the parameter a scorecard card's link sets
 # The rows behind a number carry a KPI's states and reasons, not a case's.
@@ -30,23 +31,24 @@ ROW_WORDS = {"state": "values.row_state", "reason": "values.reason"}
 
 def filter_widgets(ds: explore.Dataset, choices: explore.Choices, year: int) -> explore.Filters:
     """The filters that apply to the dataset, as widgets; returns what they select."""
-    cols = st.columns(4)
+    # One row that wraps, each filter wide enough for its values (four equal columns cut the dates in a narrow window).
+    row = st.container(horizontal=True)
     default_years = [year] if year in choices.years else list(choices.years[:1])
-    years = cols[0].multiselect(t("explore.years"), choices.years, default=default_years, key=f"explore-years-{ds.name}",
-                                placeholder=t("explore.all"))
+    years = row.multiselect(t("explore.years"), choices.years, default=default_years, key=f"explore-years-{ds.name}",
+                            placeholder=t("explore.all"), width=FILTER_WIDTH)
     courses: list[str] = []
     types: list[str] = []
     timeliness: list[str] = []
     if ds.course_column:
         # One choice per course (its spelling variants together, as the KPI matches them), named as first written.
-        courses = cols[1].multiselect(t("explore.courses"), choices.courses, key=f"explore-courses-{ds.name}",
-                                      format_func=choices.course_name, placeholder=t("explore.all"))
+        courses = row.multiselect(t("explore.courses"), choices.courses, key=f"explore-courses-{ds.name}",
+                                  format_func=choices.course_name, placeholder=t("explore.all"), width=FILTER_WIDTH)
     if ds.type_column:
         section = f"values.{ds.type_column}"
-        types = cols[1].multiselect(t(f"explore.{ds.type_column}"), choices.types, key=f"explore-types-{ds.name}",
-                                    format_func=lambda c: word(section, c), placeholder=t("explore.all"))
-    date_from = cols[2].date_input(t("explore.date_from"), value=None, key=f"explore-from-{ds.name}")
-    date_to = cols[3].date_input(t("explore.date_to"), value=None, key=f"explore-to-{ds.name}")
+        types = row.multiselect(t(f"explore.{ds.type_column}"), choices.types, key=f"explore-types-{ds.name}",
+                                format_func=lambda c: word(section, c), placeholder=t("explore.all"), width=FILTER_WIDTH)
+    date_from = row.date_input(t("explore.date_from"), value=None, key=f"explore-from-{ds.name}", width=DATE_WIDTH)
+    date_to = row.date_input(t("explore.date_to"), value=None, key=f"explore-to-{ds.name}", width=DATE_WIDTH)
     if ds.has_timeliness:
         timeliness = st.pills(t("explore.timeliness"), explore.TIMELINESS, selection_mode="multi",
                               format_func=lambda c: word("values.timeliness", c), key=f"explore-late-{ds.name}")
@@ -72,12 +74,12 @@ def downloads(shown: pd.DataFrame, name: str, detail: dict | None = None) -> Non
     access.require("analyst")
     detail = {"what": name, **(detail or {}), "rows": len(shown)}
     stem = f"{name}_{date.today():%Y%m%d}"
-    left, right, _ = st.columns([1, 1, 3])
-    left.download_button(t("explore.download_csv"), to_csv_bytes(shown), file_name=f"{stem}.csv", mime="text/csv",
+    row = st.container(horizontal=True)  # wraps in a narrow window rather than cutting the labels
+    row.download_button(t("explore.download_csv"), to_csv_bytes(shown), file_name=f"{stem}.csv", mime="text/csv",
                          on_click=access.audited("export", {**detail, "format": "csv"}),
                          icon=":material/download:", key="explore-csv")
     # XLSX is slow on big tables: built only when clicked (on the server's download thread).
-    right.download_button(t("explore.download_xlsx"), lambda: to_xlsx_bytes(shown, sheet_name=name), file_name=f"{stem}.xlsx",
+    row.download_button(t("explore.download_xlsx"), lambda: to_xlsx_bytes(shown, sheet_name=name), file_name=f"{stem}.xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           on_click=access.audited("export", {**detail, "format": "xlsx"}),
                           icon=":material/download:", key="explore-xlsx")

@@ -17,6 +17,28 @@ from ui.errors import friendly
 from ui.i18n import current_lang, pick, t
 
 CARDS_PER_ROW = 3
+CARDS_KEY = "cards"  # the container of every area's cards (its class, st-key-cards, is what the phone CSS orders)
+PHONE_FIRST = ("not_met", "at_risk")  # on a phone the cards stack in one column: these come first, in this order
+PHONE_WIDTH = 640  # px: below this Streamlit stacks columns
+
+
+def phone_order_css() -> str:
+    """On a phone, every card in one column with the missed ones first (then those at risk), the rest after.
+
+    The rows and columns between the cards and their container are dissolved (display: contents), so each card
+    becomes an item of the one column and its `order` moves it above every area; a wide window is untouched."""
+    cards = f".st-key-{CARDS_KEY}"
+    card_box = f'{cards} [data-testid="stColumn"] > [data-testid="stVerticalBlock"] > *'
+    dissolved = ", ".join([
+        f'{cards} > [data-testid="stLayoutWrapper"]:has(> [data-testid="stHorizontalBlock"] .kpi-card)',
+        f'{cards} [data-testid="stHorizontalBlock"]:has(.kpi-card)',
+        f'{cards} [data-testid="stColumn"]:has(.kpi-card)',
+        f'{cards} [data-testid="stColumn"] > [data-testid="stVerticalBlock"]',
+    ])
+    rules = [f"{dissolved} {{ display: contents; }}"]
+    for rank, status in enumerate(PHONE_FIRST):
+        rules.append(f'{card_box}:has(.kpi-card[data-status="{status}"]) {{ order: {rank - len(PHONE_FIRST)}; }}')
+    return f"@media screen and (max-width: {PHONE_WIDTH}px) {{ {' '.join(rules)} }}"
 
 
 def trends(years: dict[int, list[KpiResult]]) -> dict[str, list[tuple[int, float | None]]]:
@@ -37,10 +59,10 @@ def summary(results: list[KpiResult]) -> str | None:
                   on_track=counts["on_track"], scheduled=counts["scheduled"], at_risk=counts["at_risk"], missed=counts["not_met"],
                   tracked=counts["tracked"], no_data=counts["no_data"]))
     shown = [s for s in SUMMARY_CATEGORIES if counts[s] or s in ("met", "at_risk", "not_met", "no_data")]
-    for column, category in zip(st.columns(len(shown)), shown, strict=True):
-        status = "met" if category == "met_inconclusive" else category
-        words = t("summary.met_inconclusive") if category == "met_inconclusive" else status_words(status)
-        column.metric(f"{theme.status_style(status).symbol} {words}", counts[category], border=True)
+    # A row that wraps, each box as wide as its words: never a label cut to "달…" in a narrow window.
+    with st.container(horizontal=True, key="summary-counts"):
+        for category in shown:
+            st.metric(_category_words(category), counts[category], border=True, width="content")
     return st.pills(t("status_filter.label"), [c for c in shown if counts[c]], selection_mode="single",
                     format_func=lambda c: f"{_category_words(c)} {counts[c]}", key="status-filter")
 
@@ -54,9 +76,10 @@ def _category_words(category: str) -> str:
 def area_section(area, results: list[KpiResult], trend: dict, previous: dict | None = None,
                  notes: dict | None = None, changes: dict | None = None) -> None:
     """An area's heading, link and cards."""
-    head, link = st.columns([4, 1], vertical_alignment="bottom")
-    head.subheader(pick(area.ko, area.en), divider="gray")
-    link.page_link(f"pages/area_{area.id}.py", label=t("scorecard.open_area"), icon=":material/open_in_new:")
+    # The link goes under the heading when narrow; on paper the heading stays with its cards (ui.theme's print CSS).
+    with st.container(horizontal=True, vertical_alignment="bottom", key=f"{theme.AREA_HEAD_KEY}-{area.id}"):
+        st.subheader(pick(area.ko, area.en), divider="gray")
+        st.page_link(f"pages/area_{area.id}.py", label=t("scorecard.open_area"), icon=":material/open_in_new:")
     for start in range(0, len(results), CARDS_PER_ROW):
         row = results[start : start + CARDS_PER_ROW]
         for column, result in zip(st.columns(CARDS_PER_ROW), row, strict=False):
@@ -70,12 +93,13 @@ def report_downloads(year: int) -> None:
     lang = current_lang()
     words = report.Words(lang)
     st.caption(words.download("help", year=year))
-    for column, fmt in zip(st.columns([1, 1, 1, 2]), report.FORMATS, strict=False):
-        column.download_button(
-            words.download(fmt), partial(report.report_bytes, data.engine(), year, fmt, lang),
-            file_name=report.file_name(year, fmt, lang), mime=report.MIME_TYPES[fmt], icon=":material/download:",
-            on_click=access.audited("export", {"what": "report", "format": fmt, "year": year}), key=f"report-{fmt}",
-        )
+    with st.container(horizontal=True):  # wraps in a narrow window rather than cutting the labels
+        for fmt in report.FORMATS:
+            st.download_button(
+                words.download(fmt), partial(report.report_bytes, data.engine(), year, fmt, lang),
+                file_name=report.file_name(year, fmt, lang), mime=report.MIME_TYPES[fmt], icon=":material/download:",
+                on_click=access.audited("export", {"what": "report", "format": fmt, "year": year}), key=f"report-{fmt}",
+            )
 
 
 @friendly
@@ -104,7 +128,9 @@ def render() -> None:
     previous = {r.id: r for r in (years.get(year - 1) or data.scorecard_for(year - 1))}
     notes = checkins.latest_notes(data.engine(), year)
     changes = target_changes_during(data.engine(), year)
-    for area in data.registry().areas:
-        in_area = [r for r in results if r.area_id == area.id]
-        if in_area:
-            area_section(area, in_area, trend, previous, notes, changes)
+    st.html(f"<style>{phone_order_css()}</style>")
+    with st.container(key=CARDS_KEY):
+        for area in data.registry().areas:
+            in_area = [r for r in results if r.area_id == area.id]
+            if in_area:
+                area_section(area, in_area, trend, previous, notes, changes)

@@ -38,7 +38,9 @@ def sparkline(points: list[tuple[int, float | None]], target: float | None, colo
     def sy(y: float) -> float:
         return PLOT_BOTTOM - (y - low) / (high - low) * (PLOT_BOTTOM - PAD)
 
-    parts = [f'<svg width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}">',
+    # Its natural size where there is room, narrower (the same drawing, scaled) in a narrow card: never past its edge.
+    parts = [f'<svg width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" style="max-width:100%;height:auto" '
+             f'role="img" aria-label="{escape(title)}">',
              f"<title>{escape(title)}</title>"]
     if target is not None:
         parts.append(f'<line x1="{SIDE}" x2="{WIDTH - SIDE}" y1="{sy(target):.1f}" y2="{sy(target):.1f}" '

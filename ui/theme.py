@@ -51,9 +51,13 @@ def badge_html(status: str, words: str) -> str:
     style = status_style(status)
     return (
         f'<span style="display:inline-block;background:{style.colour}26;border:1.5px solid {style.colour};'
-        f'color:#1a1a1a;border-radius:0.6rem;padding:1px 10px;font-weight:600;white-space:nowrap">'
+        f'color:#1a1a1a;border-radius:0.6rem;padding:1px 10px;font-weight:600;word-break:keep-all">'
         f'<span style="color:{style.colour}">{style.symbol}</span> {words}</span>'
     )
+
+
+TOP_MARGIN = 36  # px: room for the toolbar (about 30 px) above the plot
+LEGEND = dict(orientation="h", xref="container", x=0, xanchor="left", yref="container", y=0, yanchor="bottom")
 
 
 def _template() -> go.layout.Template:
@@ -63,12 +67,14 @@ def _template() -> go.layout.Template:
             colorway=OKABE_ITO,
             paper_bgcolor="white",
             plot_bgcolor="white",
-            margin=dict(l=48, r=24, t=48, b=40),
+            # The top strip holds only the chart toolbar (the title is drawn above the chart, ui.plots.show).
+            margin=dict(l=48, r=24, t=TOP_MARGIN, b=40),
             title=dict(font=dict(size=16), x=0, xanchor="left"),
             xaxis=dict(showgrid=False, linecolor="#888888", ticks="outside", automargin=True),
             yaxis=dict(gridcolor="#E5E5E5", zerolinecolor="#BBBBBB", automargin=True),
-            # Right-aligned above the plot: the title keeps the left, so the two never overlap.
-            legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1),
+            # Under the plot, at the figure's bottom left (container coordinates): plotly then keeps room for it
+            # below the x axis, its rows wrap across the whole width, and the toolbar at the top right never covers it.
+            legend=LEGEND,
             hoverlabel=dict(font=dict(family=FONT)),
         )
     )
@@ -83,6 +89,8 @@ def register() -> None:
 
 register()
 
+
+AREA_HEAD_KEY = "area-head"  # an area's heading on the scorecard: kept on the page of its cards when printed
 
 # Printing (issue 13 §3): A4 portrait, the page's content only (no sidebar, header, toolbar or buttons), columns
 # allowed to wrap rather than be cut at the right edge, a card never split across two sheets, colours kept.
@@ -100,10 +108,12 @@ PRINT_CSS = """
   [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; gap: 6px !important; }
   [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] { min-width: 0 !important; }
   [data-testid="stVerticalBlockBorderWrapper"], .kpi-card { break-inside: avoid; page-break-inside: avoid; }
+  [class*="st-key-AREA_HEAD-"], [data-testid="stLayoutWrapper"]:has(> [class*="st-key-AREA_HEAD-"]) {
+    break-after: avoid; page-break-after: avoid; }
   .kpi-card svg { max-width: 100%; }
   * { -webkit-print-color-adjust: exact !important; print-color-adjust: exact !important; }
 }
-"""
+""".replace("AREA_HEAD", AREA_HEAD_KEY)
 
 
 def print_styles() -> None:

@@ -1,0 +1,81 @@
+"""Charts laid out for narrow windows (issue 12 "Layout"): legends under the plot, months that never stand upright,
+questions without the group they all share, no toolbar over the headline's number, titles above the chart.
+(The browser measures the result: tests/test_layout_browser.py.)"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import plotly.io as pio
+from streamlit.testing.v1 import AppTest
+
+from metrics.kpi.scorecard import KpiResult
+from ui import charts_detail, charts_kpi, theme
+
+
+def _result(**changes) -> KpiResult:
+    base = dict(id="edu.trainees", area="교육", area_id="edu", title_ko="연간 3,000명", title_en="3,000 a year",
+                year=2026, value=1200.0, unit="count", target=3000.0, comparator=">=", status="on_track",
+                conclusive=None, n=1200, ci_low=None, ci_high=None, ytd=True, projection=None, projection_low=None, projection_high=None, numerator=None,
+                denominator=None, pending=None, notes=(), small_sample=False, source="attendance",
+                measure="completed_enrolments", clause="", definition_ko="", definition_en="")
+    return KpiResult(**{**base, **changes})
+
+
+def test_every_legend_sits_under_the_plot_at_the_figures_left_edge():
+    legend = pio.templates[theme.TEMPLATE].layout.legend
+    assert (legend.orientation, legend.xref, legend.yref, legend.x, legend.y) == ("h", "container", "container", 0, 0)
+    likert = pd.DataFrame({"question": ["가", "가", "나"], "rating": [1, 5, 5], "share": [0.5, 0.5, 1.0],
+                           "scale_max": [5, 5, 5]})
+    fig = charts_detail.likert_figure(likert, ["가", "나"])
+    assert fig.layout.legend.yref == "container" and fig.layout.legend.title.side == "top"
+
+
+def test_months_are_numbers_every_other_one_labelled_under_a_month_title():
+    months = pd.DataFrame({"month": list(range(1, 13)), "value": [100.0 * m for m in range(1, 13)],
+                           "cumulative": [100.0 * m for m in range(1, 13)], "n": [1] * 12})
+    fig = charts_kpi.months_figure(months, _result())
+    axis = fig.layout.xaxis
+    assert (axis.tickmode, axis.tick0, axis.dtick, axis.ticklabelstep) == ("linear", 1, 1, 2)
+    assert axis.title.text == "월"
+
+
+def test_questions_lose_the_group_they_all_share_but_keep_it_in_the_hover():
+    questions = pd.DataFrame({"question": ["항목별 만족도 / 시설", "항목별 만족도 / 운영"], "mean": [3.5, 4.25],
+                              "n": [10, 12], "scale": [5, 5]})
+    fig = charts_detail.question_means_figure(questions, 4.0)
+    assert list(fig.data[0].y) == ["시설", "운영"]
+    assert [row[0] for row in fig.data[0].customdata] == ["항목별 만족도 / 시설", "항목별 만족도 / 운영"]
+
+
+def test_questions_of_different_groups_keep_their_whole_names():
+    questions = pd.DataFrame({"question": ["만족도 / 시설", "홍보 / 운영", "전반"], "mean": [3.5, 4.0, 4.25],
+                              "n": [10, 12, 9], "scale": [5, 5, 5]})
+    fig = charts_detail.question_means_figure(questions, None)
+    assert list(fig.data[0].y) == ["만족도 / 시설", "홍보 / 운영", "전반"]
+
+
+def test_the_headline_number_fits_itself_beside_the_bullet():
+    fig = charts_kpi.headline(_result())
+    indicator = fig.data[0]
+    assert indicator.number.font.size is None  # plotly then scales it into its quarter of the domain
+    assert list(indicator.domain.x) == [0.02, 0.98]
+
+
+def _two_charts():
+    import plotly.graph_objects as go
+
+    from ui.plots import show
+
+    show(go.Figure(go.Scatter(x=[1, 2], y=[3, 4]), layout={"title": {"text": "연도별 추이"}}), key="with-title")
+    show(go.Figure(go.Indicator(mode="number", value=1)), key="headline", toolbar=False)
+
+
+def test_a_charts_title_is_drawn_above_it_and_the_headline_has_no_toolbar():
+    at = AppTest.from_function(_two_charts).run()
+    assert [m.value for m in at.markdown] == ["**연도별 추이**"]
+    first, second = at.get("plotly_chart")
+    assert "text" not in json.loads(first.proto.spec)["layout"].get("title", {})
+    assert json.loads(second.proto.config).get("displayModeBar") is False
+    assert "displayModeBar" not in json.loads(first.proto.config)
