@@ -24,8 +24,9 @@ run: $(VENV)/.runtime
 	$(PY) -m ui.serve --server.address=127.0.0.1 --server.port=$(PORT) \
 		--server.headless=true --browser.gatherUsageStats=false
 
-lint: $(VENV)/.dev
+lint: $(VENV)/.dev  ## ruff on everything; mypy, strict, on metrics/ ([tool.mypy] in pyproject.toml)
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 test: lint
 	@echo "== make test 1/2: the whole suite on SQLite / 전체 시험: SQLite =="
@@ -48,4 +49,4 @@ screenshots: $(VENV)/.dev  ## docs/screenshots (Korean, English, the printed sco
 	$(PY) bench/report_demo.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

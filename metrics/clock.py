@@ -10,6 +10,7 @@ office's own calendar and clock and are never converted.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -28,25 +29,25 @@ def today() -> date:
     return datetime.now(SHOWN_ZONE).date()
 
 
-def missing(moment) -> bool:
+def missing(moment: Any) -> bool:
     """True for None, NaN and NaT."""
     return moment is None or moment is pd.NaT or (not isinstance(moment, datetime | date) and bool(pd.isna(moment)))
 
 
-def korea_time(moment: datetime) -> datetime:
+def korea_time(moment: Any) -> datetime:
     """A stored moment (naive, meaning UTC; or zone-aware) in Korea time, zone-aware."""
-    moment = pd.Timestamp(moment).to_pydatetime()
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(SHOWN_ZONE)
+    when: datetime = pd.Timestamp(moment).to_pydatetime()
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(SHOWN_ZONE)
 
 
-def korea_naive(moment: datetime) -> datetime:
+def korea_naive(moment: object) -> datetime:
     """A stored moment as Korea's wall-clock time without a zone (for spreadsheet cells)."""
     return korea_time(moment).replace(tzinfo=None)
 
 
-def shown(moment, *, seconds: bool = False, mark: bool = True) -> str:
+def shown(moment: object, *, seconds: bool = False, mark: bool = True) -> str:
     """A stored moment as people in Korea read it: "2026-12-01 10:05 (KST)"; "" when missing."""
     if missing(moment):
         return ""
@@ -54,7 +55,7 @@ def shown(moment, *, seconds: bool = False, mark: bool = True) -> str:
     return f"{text} ({ZONE_MARK})" if mark else text
 
 
-def shown_day(moment) -> str:
+def shown_day(moment: object) -> str:
     """The Korean calendar day of a stored moment: "2026-12-01"; "" when missing."""
     return "" if missing(moment) else f"{korea_time(moment):%Y-%m-%d}"
 

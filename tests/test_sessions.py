@@ -73,6 +73,23 @@ def test_a_ticket_is_traded_once(engine):
     assert sessions.redeem_ticket(engine, ticket, now=T0, policy=POLICY) is None
 
 
+def test_a_session_ended_elsewhere_the_instant_its_ticket_was_traded_opens_nothing(engine, monkeypatch):
+    # Another process changes the password between the trade and the read-back of the new session
+    # (both are their own transactions): the ticket is spent and nothing is signed in, with no crash.
+    _account(engine)
+    ticket = sessions.issue_ticket(engine, "kim", now=T0)
+    read_back = sessions._lookup
+
+    def password_changed_first(engine_, token):
+        auth.set_password(engine_, "kim", "Another-Long-Password-7", actor="boss", now=T0, policy=POLICY)
+        return read_back(engine_, token)
+
+    monkeypatch.setattr(sessions, "_lookup", password_changed_first)
+    assert sessions.redeem_ticket(engine, ticket, now=T0, policy=POLICY) is None
+    monkeypatch.undo()
+    assert sessions.redeem_ticket(engine, ticket, now=T0, policy=POLICY) is None  # spent all the same
+
+
 def test_a_ticket_older_than_a_minute_is_worth_nothing(engine):
     _account(engine)
     ticket = sessions.issue_ticket(engine, "kim", now=T0)

@@ -9,8 +9,10 @@ Entries older than the retention (AUDIT_RETENTION_DAYS) are deleted only when so
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, TypeAlias
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, func, select
@@ -19,6 +21,9 @@ from metrics import clock
 from metrics.access.tables import audit_log, ensure_tables
 from metrics.settings import load_settings
 from metrics.store import database
+
+# A detail value as the log keeps it: JSON's own kinds, text cut to MAX_TEXT.
+Plain: TypeAlias = "None | bool | int | float | str | list[Plain]"
 
 ACTIONS = (
     "login", "login_failed", "login_throttled", "logout",
@@ -55,14 +60,18 @@ class AuditFilter:
     limit: int = 10_000
 
 
-def record(engine: Engine, actor: str, action: str, detail: dict | None = None, *, now: datetime | None = None) -> None:
+def record(
+    engine: Engine, actor: str, action: str, detail: Mapping[str, object] | None = None, *, now: datetime | None = None
+) -> None:
     """Append one entry to the log in its own transaction."""
     ensure_tables(engine)
     with database.writing(engine) as conn:
         record_in(conn, actor, action, detail, now=now)
 
 
-def record_in(conn: Connection, actor: str, action: str, detail: dict | None = None, *, now: datetime | None = None) -> None:
+def record_in(
+    conn: Connection, actor: str, action: str, detail: Mapping[str, object] | None = None, *, now: datetime | None = None
+) -> None:
     """Append one entry inside the caller's transaction (the caller has run ensure_tables before it began)."""
     conn.execute(audit_log.insert().values(
         at=now or clock.utc_now(), actor=_text(actor or "?"), action=_checked_action(action),
@@ -76,7 +85,7 @@ def _checked_action(action: str) -> str:
     return action
 
 
-def _checked_codes(action: str, detail: dict) -> dict:
+def _checked_codes(action: str, detail: dict[str, Plain]) -> dict[str, Plain]:
     """The detail, refused when a coded value is not one of CODED_DETAILS (it would reach the page as a raw code)."""
     coded = {"source"} | ({"reason"} if action in CODED_REASON_ACTIONS else set())
     for key in coded & set(detail):
@@ -85,7 +94,7 @@ def _checked_codes(action: str, detail: dict) -> dict:
     return detail
 
 
-def clean_detail(detail: dict) -> dict:
+def clean_detail(detail: Mapping[str, object]) -> dict[str, Plain]:
     """The detail with every key checked against DETAIL_KEYS and values made plain and short."""
     unknown = sorted(set(detail) - DETAIL_KEYS)
     if unknown:
@@ -93,7 +102,7 @@ def clean_detail(detail: dict) -> dict:
     return {key: _plain(value) for key, value in detail.items()}
 
 
-def _plain(value):
+def _plain(value: object) -> Plain:
     if value is None or isinstance(value, bool | int | float):
         return value
     if isinstance(value, list | tuple | set | frozenset):
@@ -135,7 +144,7 @@ def _empty() -> pd.DataFrame:
     })
 
 
-def details(frame: pd.DataFrame) -> list[dict]:
+def details(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The detail column parsed back into dicts (for tests and readers)."""
     return [json.loads(text) for text in frame["detail"]]
 

@@ -11,20 +11,23 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any
 
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from metrics import clock
 from metrics.access import audit, throttle
 from metrics.access.tables import ensure_tables, users
 from metrics.messages import CharterError, Message
 from metrics.store import database
+from metrics.store.database import AnyRow
 
 ROLES = ("viewer", "manager", "analyst", "admin")
 GENERIC_FAILURE = Message(
@@ -77,7 +80,7 @@ class Policy:
     @classmethod
     def from_env(cls) -> Policy:
         """The defaults, overridden by each variable of POLICY_ENV that is set."""
-        values = {field: kind(os.environ[name]) for field, name, kind in POLICY_ENV if name in os.environ}
+        values: dict[str, Any] = {field: kind(os.environ[name]) for field, name, kind in POLICY_ENV if name in os.environ}
         return cls(**values)
 
 
@@ -138,7 +141,7 @@ def check_password(username: str, password: str, policy: Policy) -> None:
         raise AccountError("비밀번호가 아이디와 같습니다", "the password must differ from the username")
 
 
-def clean_roles(roles) -> frozenset[str]:
+def clean_roles(roles: Iterable[str]) -> frozenset[str]:
     """The roles as a set, each a known role and at least one; AccountError otherwise."""
     found = frozenset(r.strip().lower() for r in roles if r and r.strip())
     unknown = sorted(found - set(ROLES))
@@ -167,7 +170,7 @@ def access_mode(engine: Engine, oidc_configured: bool) -> str:
     return "accounts" if account_count(engine) else "local"
 
 
-def add_user(engine: Engine, username: str, password: str, roles, *, actor: str,
+def add_user(engine: Engine, username: str, password: str, roles: Iterable[str], *, actor: str,
              now: datetime | None = None, policy: Policy | None = None) -> str:
     """Create a local account; returns the stored username. AccountError if it exists or is invalid."""
     ensure_tables(engine)
@@ -195,7 +198,9 @@ def list_users(engine: Engine) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in rows], columns=[col.name for col in query.selected_columns])
 
 
-def set_roles(engine: Engine, username: str, roles, *, actor: str, now: datetime | None = None) -> None:
+def set_roles(
+    engine: Engine, username: str, roles: Iterable[str], *, actor: str, now: datetime | None = None
+) -> None:
     """Replace an account's roles (refused when it would leave no active admin)."""
     role_set = clean_roles(roles)
     ensure_tables(engine)  # before the transaction: creating tables needs its own
@@ -207,7 +212,9 @@ def set_roles(engine: Engine, username: str, roles, *, actor: str, now: datetime
         audit.record_in(conn, actor, "account_roles", {"username": row.username, "roles": _roles_text(role_set)}, now=now)
 
 
-def set_disabled(engine: Engine, username: str, disabled: bool, *, actor: str, now: datetime | None = None) -> None:
+def set_disabled(
+    engine: Engine, username: str, disabled: bool, *, actor: str, now: datetime | None = None
+) -> None:
     """Disable or re-enable an account (disabling the last active admin is refused; disabling ends its sessions)."""
     ensure_tables(engine)  # before the transaction: creating tables needs its own
     with database.writing(engine) as conn:
@@ -236,20 +243,20 @@ def set_password(engine: Engine, username: str, password: str, *, actor: str,
         audit.record_in(conn, actor, "account_password", {"username": row.username}, now=now)
 
 
-def _end_sessions(conn, user_id: int) -> None:
+def _end_sessions(conn: Connection, user_id: int) -> None:
     from metrics.access import sessions
 
     sessions.end_all_in(conn, user_id)
 
 
-def _account(conn, username: str):
+def _account(conn: Connection, username: str) -> AnyRow:
     row = conn.execute(select(users).where(users.c.username == (username or "").strip().lower())).first()
     if row is None:
         raise AccountError("없는 아이디입니다", f"no account '{username}'")
     return row
 
 
-def _keep_an_admin(conn, leaving) -> None:
+def _keep_an_admin(conn: Connection, leaving: AnyRow) -> None:
     """Refuse a change that leaves no enabled admin account: nobody could manage accounts any more."""
     if leaving.disabled or "admin" not in leaving.roles.split():
         return
@@ -315,8 +322,8 @@ def _check_login(engine: Engine, name: str, password: str, now: datetime, policy
     return LoginResult(None, GENERIC_FAILURE)
 
 
-def _succeed(engine: Engine, row, password: str, now: datetime, address: str) -> User:
-    values = {"failed_count": 0, "locked_until": None, "last_login_at": now}
+def _succeed(engine: Engine, row: AnyRow, password: str, now: datetime, address: str) -> User:
+    values: dict[str, object] = {"failed_count": 0, "locked_until": None, "last_login_at": now}
     if _hasher().check_needs_rehash(row.password_hash):  # parameters were raised since it was hashed
         values["password_hash"] = hash_password(password)
     with database.writing(engine) as conn:

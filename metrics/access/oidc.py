@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from metrics.access.auth import ROLES, AccountError, User
 from metrics.settings import CONFIG_DIR
@@ -31,12 +33,12 @@ def load_role_map(path: Path | None = None) -> RoleMap:
         return role_map_from_dict(tomllib.load(fh))
 
 
-def role_map_from_dict(data: dict) -> RoleMap:
+def role_map_from_dict(data: Mapping[str, Any]) -> RoleMap:
     """A RoleMap from parsed TOML; every entry must name known roles."""
     problems: list[str] = []
 
     def table(section: str) -> dict[str, frozenset[str]]:
-        out = {}
+        out: dict[str, frozenset[str]] = {}
         for key, roles in (data.get(section) or {}).items():
             roles = [roles] if isinstance(roles, str) else roles
             unknown = [r for r in roles if r not in ROLES]
@@ -52,7 +54,7 @@ def role_map_from_dict(data: dict) -> RoleMap:
     return role_map
 
 
-def roles_for_claims(claims: dict, role_map: RoleMap) -> frozenset[str]:
+def roles_for_claims(claims: Mapping[str, Any], role_map: RoleMap) -> frozenset[str]:
     """The roles an identity-provider user gets from their e-mail, its domain and their groups."""
     roles: set[str] = set()
     email = str(claims.get("email") or "").strip().lower()
@@ -66,13 +68,13 @@ def roles_for_claims(claims: dict, role_map: RoleMap) -> frozenset[str]:
     return frozenset(roles)
 
 
-def oidc_user(claims: dict, role_map: RoleMap) -> User:
+def oidc_user(claims: Mapping[str, Any], role_map: RoleMap) -> User:
     """The User for an identity-provider login (roles may be empty: signed in but allowed nothing)."""
     name = str(claims.get("email") or claims.get("preferred_username") or claims.get("sub") or "?").lower()
     return User(name, roles_for_claims(claims, role_map), "oidc")
 
 
-def oidc_started_at(claims: dict) -> datetime | None:
+def oidc_started_at(claims: Mapping[str, Any]) -> datetime | None:
     """When the provider issued the identity token (`iat`), so a 30-day cookie cannot outlive a session."""
     # Not auth_time: with single sign-on that can be days old, and every new login would expire at once.
     issued = claims.get("iat")

@@ -24,6 +24,7 @@ from metrics import clock
 from metrics.access.auth import Policy, User, session_limit_reached
 from metrics.access.tables import ensure_tables, sign_in_sessions, users
 from metrics.store import database
+from metrics.store.database import AnyRow
 
 TICKET_SECONDS = 60
 # The last use is written at most this often: a click is a read, not a write that waits behind an import.
@@ -84,6 +85,8 @@ def redeem_ticket(engine: Engine, ticket: str, *, now: datetime | None = None,
         if done.rowcount != 1:
             return None
     found = _lookup(engine, token)
+    if found is None:  # ended in the instant since, by another process (a password change, a disabled account)
+        return None
     return token, SignIn(_user(found), now, now, expires)
 
 
@@ -130,7 +133,8 @@ def end(engine: Engine, token: str | None) -> str | None:
     row = _lookup(engine, token)
     if row is None or not _delete_id(engine, row.id):
         return None
-    return row.username
+    username: str = row.username
+    return username
 
 
 def end_all_in(conn: Connection, user_id: int) -> int:
@@ -152,7 +156,7 @@ def _insert(engine: Engine, username: str, *, ticket: bool, now: datetime, expir
     return token
 
 
-def _lookup(engine: Engine, token: str):
+def _lookup(engine: Engine, token: str) -> AnyRow | None:
     query = (
         select(_s.id, _s.created_at, _s.last_seen_at, _s.expires_at, users.c.username, users.c.roles,
                users.c.disabled)
@@ -168,5 +172,5 @@ def _delete_id(engine: Engine, session_id: int) -> bool:
         return conn.execute(delete(sign_in_sessions).where(_s.id == session_id)).rowcount == 1
 
 
-def _user(row) -> User:
+def _user(row: AnyRow) -> User:
     return User(row.username, frozenset(row.roles.split()), "account")

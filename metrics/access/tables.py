@@ -97,7 +97,7 @@ target_changes = Table(
 )
 
 SECURITY_TABLES = (users, sign_in_sessions, login_failures, audit_log, target_changes)
-_ready: weakref.WeakSet = weakref.WeakSet()
+_ready: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def ensure_tables(engine: Engine) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from metrics.cli.export import add_export_command, run_export
@@ -58,14 +60,14 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _add_db_commands(subparsers) -> None:
+def _add_db_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     db = subparsers.add_parser("db", help="the database schema / 데이터베이스 스키마")
     sub = db.add_subparsers(dest="db_command", required=True)
     sub.add_parser("upgrade", help="bring the schema to this release's revision (also done on start) / 스키마 갱신")
     sub.add_parser("current", help="the revision the database stands at / 현재 스키마 버전")
 
 
-def _db(args) -> int:
+def _db(args: argparse.Namespace) -> int:
     from metrics.store import database
 
     engine = database.get_engine()  # making the engine upgrades, under the lock
@@ -96,20 +98,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def _engine():
+def _engine() -> Engine:
     from metrics.store import get_engine
 
     return get_engine()
 
 
-def _audit(engine, action: str, detail: dict) -> None:
+def _audit(engine: Engine, action: str, detail: Mapping[str, object]) -> None:
     """The command line leaves the same trail as the app, under the operating-system user."""
     from metrics.access import audit
 
     audit.record(engine, cli_actor(), action, detail)
 
 
-def _add_audit_commands(subparsers) -> None:
+def _add_audit_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     log = subparsers.add_parser("audit", help="the audit log / 감사 기록")
     sub = log.add_subparsers(dest="audit_command", required=True)
     prune = sub.add_parser("prune", help="delete entries older than the retention / 보존 기간이 지난 기록 삭제")
@@ -118,7 +120,7 @@ def _add_audit_commands(subparsers) -> None:
     prune.add_argument("--dry-run", action="store_true", help="count what would go, delete nothing")
 
 
-def _audit_prune(args) -> int:
+def _audit_prune(args: argparse.Namespace) -> int:
     from metrics.access import audit
 
     done = audit.prune(_engine(), actor=cli_actor(), days=args.older_than, dry_run=args.dry_run)
@@ -133,11 +135,12 @@ def _audit_prune(args) -> int:
     return 0
 
 
-def _load_mapping(engine, value: Path | None) -> dict | None:
+def _load_mapping(engine: Engine, value: Path | None) -> dict[str, str] | None:
     if value is None:
         return None
     if value.exists():
-        return json.loads(value.read_text(encoding="utf-8"))
+        mapping: dict[str, str] = json.loads(value.read_text(encoding="utf-8"))
+        return mapping
     from metrics.intake.saved_mappings import load_template
 
     template = load_template(engine, str(value))
@@ -146,7 +149,7 @@ def _load_mapping(engine, value: Path | None) -> dict | None:
     return template.mapping
 
 
-def _ingest(args) -> int:
+def _ingest(args: argparse.Namespace) -> int:
     from metrics.intake.ingest import ingest_file
 
     engine = _engine()
@@ -180,7 +183,7 @@ def _ingest(args) -> int:
     return 0 if report.ok else 1
 
 
-def _uploads(args) -> int:
+def _uploads(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from metrics import clock
@@ -197,7 +200,7 @@ def _uploads(args) -> int:
     return 0
 
 
-def _undo(args) -> int:
+def _undo(args: argparse.Namespace) -> int:
     from metrics.store import UnknownUploadError, undo_upload
 
     engine = _engine()
@@ -211,7 +214,7 @@ def _undo(args) -> int:
     return 0
 
 
-def _demo(args) -> int:
+def _demo(args: argparse.Namespace) -> int:
     from metrics.demo import run_demo
 
     options = {"out_dir": args.out} if args.out else {}
@@ -223,7 +226,7 @@ def _demo(args) -> int:
     return 0 if all(getattr(r, "ok", True) for r in reports) else 1
 
 
-def _scorecard(args) -> int:
+def _scorecard(args: argparse.Namespace) -> int:
     from metrics.kpi.scorecard import compute_scorecard, format_value, scorecard_json
 
     results = compute_scorecard(_engine(), args.year)
@@ -238,7 +241,7 @@ def _scorecard(args) -> int:
     return 0
 
 
-def _backtest(args) -> int:
+def _backtest(args: argparse.Namespace) -> int:
     from metrics.kpi.backtest import backtest, headline, markdown_table
 
     points = backtest(_engine(), args.year)
@@ -246,7 +249,7 @@ def _backtest(args) -> int:
     return 0
 
 
-def _contract_doc(_args) -> int:
+def _contract_doc(_args: argparse.Namespace) -> int:
     from metrics.contract.doc import render
 
     sys.stdout.write(render())

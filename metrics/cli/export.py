@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pandas as pd
+    from sqlalchemy import Engine
 
 FORMATS = ("csv", "xlsx")
 
 
-def add_export_command(subparsers) -> None:
+def add_export_command(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `export` on the main parser's subparsers (the explorer is imported only when it runs)."""
     ex = subparsers.add_parser(
         "export", help="export a dataset or the rows behind a KPI / 자료 또는 지표 근거 행 내보내기",
@@ -46,7 +48,7 @@ def _condition(text: str) -> tuple[str, str]:
     return column.strip(), value.strip()
 
 
-def run_export(args) -> int:
+def run_export(args: argparse.Namespace) -> int:
     """Write the export; 0 on success. Rejected input raises ValueError (one line, exit 2, from cli.main)."""
     from metrics.store import get_engine
 
@@ -74,7 +76,7 @@ class _Export:
     kpi_id: str | None = None
 
 
-def _dataset(engine, args) -> _Export:
+def _dataset(engine: Engine, args: argparse.Namespace) -> _Export:
     from metrics import clock, explore
 
     try:
@@ -92,7 +94,7 @@ def _dataset(engine, args) -> _Export:
     return _Export(frame, args.dataset, what, what, args.year)
 
 
-def _kpi_rows(engine, args) -> _Export:
+def _kpi_rows(engine: Engine, args: argparse.Namespace) -> _Export:
     from metrics import clock, explore
     from metrics.kpi.kpi_rows import kpi_rows
 
@@ -109,7 +111,7 @@ def _kpi_rows(engine, args) -> _Export:
     return _Export(frame, r.id, what, summary, r.year, r.id)
 
 
-def _conditions_text(conditions: dict) -> str:
+def _conditions_text(conditions: Mapping[str, Iterable[str]]) -> str:
     return "; ".join(f"{column}={','.join(values)}" for column, values in conditions.items())
 
 
@@ -124,11 +126,11 @@ def _write(frame: pd.DataFrame, fmt: str, out: Path | None, sheet: str) -> None:
         out.write_bytes(data)
 
 
-def _audit(engine, export: _Export, fmt: str) -> None:
+def _audit(engine: Engine, export: _Export, fmt: str) -> None:
     """The entry the page writes for an export, under the operating-system user."""
     from metrics.access import audit
     from metrics.cli.users import cli_actor
 
-    detail = {"what": export.what, "format": fmt, "rows": len(export.frame)}
+    detail: dict[str, object] = {"what": export.what, "format": fmt, "rows": len(export.frame)}
     detail |= {k: v for k, v in (("year", export.year), ("kpi_id", export.kpi_id)) if v is not None}
     audit.record(engine, cli_actor(), "export", detail)

@@ -9,11 +9,15 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from typing import TYPE_CHECKING, TextIO
 
 from metrics.access.auth import ROLES, AccountError
 
+if TYPE_CHECKING:
+    import pandas as pd
 
-def add_user_commands(subparsers) -> None:
+
+def add_user_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the `user` command and its subcommands on the main parser's subparsers."""
     user = subparsers.add_parser("user", help="local accounts / 로컬 계정")
     sub = user.add_subparsers(dest="user_command", required=True)
@@ -28,7 +32,7 @@ def add_user_commands(subparsers) -> None:
         sub.add_parser(name, help=text).add_argument("name")
 
 
-def run_user_command(args) -> int:
+def run_user_command(args: argparse.Namespace) -> int:
     """Run one `user` subcommand; 0 on success, 1 when the change is refused."""
     from metrics.access import auth
     from metrics.store import get_engine
@@ -55,7 +59,7 @@ def run_user_command(args) -> int:
     return 0
 
 
-def read_password(stdin=None) -> str:
+def read_password(stdin: TextIO | None = None) -> str:
     """The new password: asked twice without echo on a terminal, else the first line of stdin."""
     stdin = stdin or sys.stdin
     if stdin.isatty():
@@ -74,7 +78,7 @@ def cli_actor() -> str:
         return "cli:?"
 
 
-def _print_users(frame) -> None:
+def _print_users(frame: pd.DataFrame) -> None:
     if frame.empty:
         print("(계정 없음 / no accounts: the app runs in local mode on 127.0.0.1)")
         return

@@ -9,10 +9,12 @@ Kinds declared in other files (a test's toy kind) join through `register_kinds`.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from metrics.intake.values.cells import normalise_key
 from metrics.messages import CharterError
@@ -163,7 +165,7 @@ class UnknownKindError(CharterError, KeyError):
         return str(self.message)
 
 
-def _column(raw: dict) -> ColumnSpec:
+def _column(raw: Mapping[str, Any]) -> ColumnSpec:
     return ColumnSpec(
         role=raw["role"],
         ko=raw["ko"],
@@ -177,7 +179,7 @@ def _column(raw: dict) -> ColumnSpec:
     )
 
 
-def _range(raw: dict) -> tuple[float, float] | None:
+def _range(raw: Mapping[str, Any]) -> tuple[float, float] | None:
     """A column's `range = [low, high]`; a range that is not two numbers, low first, is refused on load."""
     if "range" not in raw:
         return None
@@ -188,12 +190,12 @@ def _range(raw: dict) -> tuple[float, float] | None:
     return float(bounds[0]), float(bounds[1])
 
 
-def _plausible(raw: dict) -> Plausible | None:
+def _plausible(raw: Mapping[str, Any]) -> Plausible | None:
     table = raw.get("plausible")
     return Plausible(int(table["first_year"]), int(table["years_ahead"])) if table else None
 
 
-def _kind(name: str, spec: dict) -> KindSpec:
+def _kind(name: str, spec: Mapping[str, Any]) -> KindSpec:
     """One kind's declaration; a missing table, period or natural key is refused on load."""
     columns = tuple(_column(c) for c in spec.get("columns", ()))
     missing = [k for k in ("table", "period", "key") if not spec.get(k)]
@@ -223,7 +225,7 @@ def _kind(name: str, spec: dict) -> KindSpec:
     )
 
 
-def parse_contract(raw: dict) -> Contract:
+def parse_contract(raw: Mapping[str, Any]) -> Contract:
     """Build the contract from the parsed TOML; `same_as` copies another kind's declaration."""
     raw_kinds = raw["kinds"]
     kinds: dict[str, KindSpec] = {}
@@ -277,12 +279,12 @@ def forget_kinds(path: Path | str) -> None:
     load_contract.cache_clear()
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path) -> dict[str, Any]:
     with open(path, "rb") as fh:
         return tomllib.load(fh)
 
 
-def _merge(raw: dict, extra: dict, path: Path) -> None:
+def _merge(raw: dict[str, Any], extra: dict[str, Any], path: Path) -> None:
     """`extra`'s kinds and enums added to `raw`; a name both declare is refused."""
     for section in ("kinds", "enums"):
         clash = sorted(set(raw.get(section, {})) & set(extra.get(section, {})))

@@ -13,8 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
+from sqlalchemy import Engine
 
 from metrics.demo.calendar import WorkCalendar
 from metrics.demo.expo import exhibitor_survey_frame, postings_frame
@@ -22,6 +24,9 @@ from metrics.demo.names import header
 from metrics.demo.office import calls_frame, cases_frame, events_frame
 from metrics.demo.training import attendance_frame, future_talent_frame, trainee_survey_frame
 from metrics.settings import DATA_DIR
+
+if TYPE_CHECKING:
+    from metrics.intake.ingest import IngestReport
 
 SAMPLES_DIR = DATA_DIR / "samples"
 YEARS_BACK = 3
@@ -62,7 +67,7 @@ class DemoData:
 
     def for_year(self, kind: str, year: int) -> pd.DataFrame:
         """The rows of one kind that count for one year."""
-        frame = getattr(self, kind)
+        frame: pd.DataFrame = getattr(self, kind)
         return frame.loc[year_of(kind, frame) == year]
 
 
@@ -92,7 +97,9 @@ def generate(today: date, seed: int = 2026) -> DemoData:
     )
 
 
-def run_demo(engine, today: date | None = None, out_dir: Path = SAMPLES_DIR, if_empty: bool = False) -> list:
+def run_demo(
+    engine: Engine, today: date | None = None, out_dir: Path = SAMPLES_DIR, if_empty: bool = False
+) -> list[IngestReport]:
     """Write the sample files to out_dir and import each through the pipeline; returns the ingest reports.
 
     With if_empty, nothing happens when the database already holds an upload (one not undone).
@@ -112,7 +119,7 @@ def run_demo(engine, today: date | None = None, out_dir: Path = SAMPLES_DIR, if_
     ]
 
 
-def has_uploads(engine) -> bool:
+def has_uploads(engine: Engine) -> bool:
     """True when the database holds at least one upload that was not undone."""
     from metrics.store import list_uploads
 

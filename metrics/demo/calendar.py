@@ -7,13 +7,16 @@ kind is made never shifts the numbers of another kind.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 
 import holidays
 import numpy as np
 
 LUNAR_HOLIDAYS = ("설날", "추석")
+T = TypeVar("T")
 
 
 def rng_for(seed: int, topic: str, year: int = 0) -> np.random.Generator:
@@ -21,7 +24,7 @@ def rng_for(seed: int, topic: str, year: int = 0) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(topic.encode("utf-8")), year])
 
 
-def pick(rng: np.random.Generator, items, p=None):
+def pick(rng: np.random.Generator, items: Sequence[T], p: Sequence[float] | np.ndarray | None = None) -> T:
     """One item of a sequence (numpy would turn strings into numpy strings)."""
     return items[int(rng.choice(len(items), p=p))]
 
@@ -32,10 +35,10 @@ class WorkCalendar:
 
     first_year: int
     last_year: int
-    _holidays: dict = field(default_factory=dict, compare=False, repr=False)
+    _holidays: dict[date, str] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        kr = holidays.KR(years=range(self.first_year, self.last_year + 2), language="ko")
+        kr = holidays.country_holidays("KR", years=range(self.first_year, self.last_year + 2), language="ko")
         self._holidays.update(kr)
 
     def is_workday(self, d: date) -> bool:

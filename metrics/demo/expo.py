@@ -42,7 +42,8 @@ def company_pool(seed: int) -> list[str]:
 def exhibitors_by_year(seed: int, years: list[int]) -> dict[int, list[str]]:
     """Each year's exhibitors: about two thirds come back the next year."""
     pool = company_pool(seed)
-    used, out, previous = 0, {}, []
+    used, out = 0, {}
+    previous: list[str] = []
     for year in years:
         rng = rng_for(seed, "exhibitors", year)
         size = int(rng.integers(176, 199))
@@ -122,7 +123,7 @@ def postings_frame(cal: WorkCalendar, seed: int, years: list[int], today: date) 
             h["product"]: [r[1] for r in rows],
             h["exhibition_year"]: [r[2] for r in rows],
             h["posted_from"]: pd.to_datetime([r[3] for r in rows]),
-            h["posted_to"]: pd.to_datetime([r[4] for r in rows]),
+            h["posted_to"]: pd.to_datetime([r[4] for r in rows]),  # type: ignore[arg-type]  # None reads as NaT
             "비고": [r[5] for r in rows],
         }
     )

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import pandas as pd
 import xlsxwriter
@@ -27,7 +29,18 @@ from metrics.demo.layouts import (
     write_table,
 )
 
+if TYPE_CHECKING:
+    from xlsxwriter.workbook import Workbook
+
 MANIFEST = "manifest.json"
+
+
+class UploadChoices(TypedDict, total=False):
+    """What the upload is told about a sample file beside its kind (metrics.intake.ingest.ingest_file's options)."""
+
+    year: int
+    case_type: str
+    event_type: str
 
 
 @dataclass(frozen=True)
@@ -41,10 +54,16 @@ class SampleFile:
     case_type: str | None = None
     event_type: str | None = None
 
-    def upload_options(self) -> dict:
+    def upload_options(self) -> UploadChoices:
         """The ingest options this file needs besides its kind (e.g. year=2025)."""
-        options = {"year": self.year, "case_type": self.case_type, "event_type": self.event_type}
-        return {k: v for k, v in options.items() if v is not None}
+        options = UploadChoices()
+        if self.year is not None:
+            options["year"] = self.year
+        if self.case_type is not None:
+            options["case_type"] = self.case_type
+        if self.event_type is not None:
+            options["event_type"] = self.event_type
+        return options
 
 
 def write_samples(data: DemoData, out_dir: Path) -> list[SampleFile]:
@@ -73,7 +92,7 @@ def write_samples(data: DemoData, out_dir: Path) -> list[SampleFile]:
     return samples
 
 
-def _remove_stale(out_dir: Path, previous: dict | None, samples: list[SampleFile]) -> None:
+def _remove_stale(out_dir: Path, previous: dict[str, Any] | None, samples: list[SampleFile]) -> None:
     """Delete samples an earlier run listed that this run no longer makes (e.g. a year dropped out)."""
     current = {s.path.name for s in samples}
     for entry in (previous or {}).get("files", []):
@@ -82,7 +101,7 @@ def _remove_stale(out_dir: Path, previous: dict | None, samples: list[SampleFile
             (out_dir / name).unlink(missing_ok=True)
 
 
-def read_manifest(out_dir: Path) -> dict | None:
+def read_manifest(out_dir: Path) -> dict[str, Any] | None:
     """What write_samples recorded in out_dir (today, seed, files), or None when nothing was written."""
     path = out_dir / MANIFEST
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
@@ -104,7 +123,7 @@ def _write_if_changed(path: Path, content: bytes) -> None:
         path.write_bytes(content)
 
 
-def _save_workbook(path: Path, data: DemoData, fill) -> None:
+def _save_workbook(path: Path, data: DemoData, fill: Callable[[Workbook], None]) -> None:
     """Build an xlsx in memory with `fill(workbook)` and a fixed creation date, then save it."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_urls": False})
@@ -139,7 +158,7 @@ def _trainee_file(data: DemoData, year: int, path: Path) -> SampleFile | None:
         }
     )
 
-    def fill(wb):
+    def fill(wb: Workbook) -> None:
         ws = wb.add_worksheet("설문지 응답 시트1")
         write_table(wb, ws, sheet, header_format=None)
         ws.freeze_panes(1, 0)
@@ -170,7 +189,7 @@ def _future_talent_file(data: DemoData, path: Path) -> SampleFile | None:
         axis=1,
     )
 
-    def fill(wb):
+    def fill(wb: Workbook) -> None:
         ws = wb.add_worksheet("Sheet1")
         write_table(wb, ws, sheet, date_format="m/d/yy h:mm:ss", header_format={"bold": True})
 
@@ -241,7 +260,7 @@ def _web_inquiry_file(data: DemoData, path: Path) -> SampleFile | None:
         }
     )
 
-    def fill(wb):
+    def fill(wb: Workbook) -> None:
         ws = wb.add_worksheet("문의내역")
         write_table(wb, ws, sheet, date_format="yyyy-mm-dd", header_format={"bold": True, "bg_color": "#DDEBF7", "border": 1})
 
@@ -258,7 +277,7 @@ def _events_file(data: DemoData, path: Path) -> SampleFile | None:
     sheet = frame.assign(**{date_col: frame[date_col].map(korean_date)})
     sheet.insert(0, "연번", range(1, len(sheet) + 1))
 
-    def fill(wb):
+    def fill(wb: Workbook) -> None:
         ws = wb.add_worksheet("행사실적")
         write_table(wb, ws, sheet, header_format={"bold": True, "bg_color": "#E2EFDA", "border": 1})
 
@@ -274,7 +293,7 @@ def _postings_file(data: DemoData, path: Path) -> SampleFile | None:
     sheet = frame.copy()
     sheet.insert(0, "연번", range(1, len(sheet) + 1))
 
-    def fill(wb):
+    def fill(wb: Workbook) -> None:
         ws = wb.add_worksheet("제품정보 게시현황")
         write_table(wb, ws, sheet, date_format="yyyy-mm-dd", header_format={"bold": True, "border": 1})
 

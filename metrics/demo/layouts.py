@@ -7,10 +7,16 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
+
+if TYPE_CHECKING:
+    from xlsxwriter.format import Format
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
 
 DATE = "yyyy-mm-dd"
 
@@ -26,11 +32,12 @@ def korean_date(ts: pd.Timestamp) -> str:
     return f"{ts.year}년 {ts.month}월 {ts.day}일"
 
 
-def _is_blank(value) -> bool:
+def _is_blank(value: object) -> bool:
     return value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
-def write_cell(ws, row: int, col: int, value, date_fmt=None, fmt=None) -> None:
+def write_cell(ws: Worksheet, row: int, col: int, value: object, date_fmt: Format | None = None,
+               fmt: Format | None = None) -> None:
     """Write one value with its Excel type; blanks stay empty cells."""
     if _is_blank(value):
         return
@@ -45,7 +52,8 @@ def write_cell(ws, row: int, col: int, value, date_fmt=None, fmt=None) -> None:
         ws.write_string(row, col, str(value), fmt)
 
 
-def write_table(wb, ws, frame: pd.DataFrame, *, top: int = 0, date_format: str = DATE, header_format: dict | None = None) -> int:
+def write_table(wb: Workbook, ws: Worksheet, frame: pd.DataFrame, *, top: int = 0, date_format: str = DATE,
+                header_format: dict[str, object] | None = None) -> int:
     """A header row at `top` and the frame's rows under it; returns the first row after the table."""
     head = wb.add_format(header_format) if header_format else None
     date_fmt = wb.add_format({"num_format": date_format})
@@ -58,7 +66,7 @@ def write_table(wb, ws, frame: pd.DataFrame, *, top: int = 0, date_format: str =
     return top + 1 + len(frame)
 
 
-def exhibitor_sheet(wb, frame: pd.DataFrame, title: str) -> None:
+def exhibitor_sheet(wb: Workbook, frame: pd.DataFrame, title: str) -> None:
     """Title, blank row, a two-row header grouping the items under 항목별 만족도, the data, 평균, footnote.
 
     `frame` columns: company, overall, the item questions, comments.
@@ -97,7 +105,7 @@ def exhibitor_sheet(wb, frame: pd.DataFrame, title: str) -> None:
 
 
 
-def attendance_sheet(wb, frame: pd.DataFrame, title: str, yes: str, *, subtotals: bool) -> None:
+def attendance_sheet(wb: Workbook, frame: pd.DataFrame, title: str, yes: str, *, subtotals: bool) -> None:
     """Title row, header, one row per enrolment (with 소계 rows per course when asked), a 합계 row."""
     done_col = frame.columns[-1]
     course_col = "교육과정명"
@@ -118,7 +126,7 @@ def attendance_sheet(wb, frame: pd.DataFrame, title: str, yes: str, *, subtotals
                 write_cell(ws, row, c, value, date_fmt)
             row += 1
         if subtotals:
-            _count_row(ws, row, "소계", group, done_col, yes, total, course=course)
+            _count_row(ws, row, "소계", group, done_col, yes, total, course=str(course))
             row += 1
     _count_row(ws, row, "합계", frame, done_col, yes, total)
     widths = {"성명": 8, "생년월일": 11, "연락처": 14, "소속": 24, course_col: 30}
@@ -126,7 +134,8 @@ def attendance_sheet(wb, frame: pd.DataFrame, title: str, yes: str, *, subtotals
         ws.set_column(c, c, widths.get(name, 11))
 
 
-def _count_row(ws, row: int, label: str, group: pd.DataFrame, done_col: str, yes: str, fmt, course: str | None = None) -> None:
+def _count_row(ws: Worksheet, row: int, label: str, group: pd.DataFrame, done_col: str, yes: str, fmt: Format,
+               course: str | None = None) -> None:
     """A 소계/합계 row: head count in the name column, completions in the 수료여부 column."""
     ws.write_string(row, 0, label, fmt)
     ws.write_string(row, 1, f"{len(group):,}명", fmt)

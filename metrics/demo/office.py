@@ -9,8 +9,10 @@ fewer callers wait for a third ring each year.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -47,6 +49,7 @@ SLOW_SHARE = {3: 0.05, 2: 0.035, 1: 0.02, 0: 0.01}
 SHOW_WEEK_SLOW = 0.12  # the show week: half the office is at the exhibition hall
 HOURLY_WEIGHT = (0.9, 1.3, 1.2, 0.9, 0.5, 1.1, 1.2, 1.1, 0.8)  # 09:00 .. 17:00
 EXTENSIONS = ("7777", "7701", "7712", "7723", "7731", "7745")
+CaseDraft: TypeAlias = tuple[date, date, "date | None", str]  # received, completed, interim notice, title
 
 
 def cases_frame(cal: WorkCalendar, seed: int, years: list[int], today: date) -> pd.DataFrame:
@@ -67,14 +70,15 @@ def cases_frame(cal: WorkCalendar, seed: int, years: list[int], today: date) -> 
                 ))
     rows.sort(key=lambda r: (r[3], r[1]))  # a register reads in order of receipt
     h = {r: names.header("cases", r) for r in ("case_type", "ref", "title", "received", "completed", "interim")}
-    columns = list(zip(*rows, strict=True)) if rows else [[]] * 6
+    columns: list[Sequence[object]] = list(zip(*rows, strict=True)) if rows else [[]] * 6
     frame = pd.DataFrame({h["case_type"]: columns[0], h["ref"]: columns[1], h["title"]: columns[2]})
     for name, values in zip(("received", "completed", "interim"), columns[3:], strict=True):
-        frame[h[name]] = pd.to_datetime(list(values))
+        frame[h[name]] = pd.to_datetime(list(values))  # type: ignore[arg-type]  # dates, None reads as NaT
     return frame
 
 
-def _one_case(cal, rng, case_type: str, spec: CaseSpec, year: int, firms: list[str]):
+def _one_case(cal: WorkCalendar, rng: np.random.Generator, case_type: str, spec: CaseSpec, year: int,
+              firms: list[str]) -> CaseDraft:
     """(received, completed, interim, title) of one case with the type's usual timing."""
     first, last = date(year, spec.months[0], 1), date(year, spec.months[1], 28 if spec.months[1] == 2 else 30)
     if rng.random() < spec.weekend_share:
@@ -91,16 +95,16 @@ def _one_case(cal, rng, case_type: str, spec: CaseSpec, year: int, firms: list[s
     return received, cal.add_workdays(received, count), interim, _case_title(rng, case_type, firms)
 
 
-def _weekend_day(rng, first: date, last: date) -> date:
+def _weekend_day(rng: np.random.Generator, first: date, last: date) -> date:
     """A Saturday (or now and then a Sunday) between first and last."""
     day = first + timedelta(int(rng.integers((last - first).days - 6)))
     day += timedelta((5 - day.weekday()) % 7)
     return day + timedelta(1) if rng.random() < 0.2 else day
 
 
-def _holiday_backlog(cal: WorkCalendar, rng, year: int, firms: list[str]):
+def _holiday_backlog(cal: WorkCalendar, rng: np.random.Generator, year: int, firms: list[str]) -> list[CaseDraft]:
     """Certification reviews received in the week before 설날 or 추석 that missed the 15-day promise."""
-    late = []
+    late: list[CaseDraft] = []
     for holiday in cal.lunar_holidays(year):
         for _ in range(int(rng.integers(2, 5))):
             received = cal.on_or_after(holiday - timedelta(int(rng.integers(4, 10))))
@@ -111,11 +115,11 @@ def _holiday_backlog(cal: WorkCalendar, rng, year: int, firms: list[str]):
     return late
 
 
-def _case_title(rng, case_type: str, firms: list[str]) -> str:
+def _case_title(rng: np.random.Generator, case_type: str, firms: list[str]) -> str:
     """A subject line as staff write it in the log."""
     firm = pick(rng, firms)
     city = pick(rng, names.CITIES)
-    titles = {
+    titles: dict[str, Callable[[], str]] = {
         "cert_review": lambda: f"{firm} {pick(rng, names.PRODUCTS)} 단체표준 인증 신청",
         "cert_complaint": lambda: f"{firm} {pick(rng, names.CERT_COMPLAINTS)}",
         "regulation_notice": lambda: pick(rng, names.REGULATION_NOTICES),
@@ -190,9 +194,9 @@ def _ring_odds(slow: float) -> tuple[float, ...]:
     return (0.5 * (1 - slow), 0.5 * (1 - slow), 0.8 * slow, 0.2 * slow)
 
 
-def _distinct_seconds(times) -> list:
+def _distinct_seconds(times: Iterable[datetime]) -> list[datetime]:
     """Sorted call times, a clash moved on by a second: the call time is what identifies a call."""
-    out: list = []
+    out: list[datetime] = []
     for t in sorted(times):
         out.append(t if not out or t > out[-1] else out[-1] + timedelta(seconds=1))
     return out

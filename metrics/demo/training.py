@@ -7,8 +7,10 @@ are satisfied, and each year one course forgot to send its survey link.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -64,9 +66,10 @@ class TraineePool:
                 return phone
 
 
-def _weights(raw) -> np.ndarray:
+def _weights(raw: Sequence[float]) -> np.ndarray:
     w = np.asarray(raw, dtype=float)
-    return w / w.sum()
+    weights: np.ndarray = w / w.sum()
+    return weights
 
 
 def plan_cohorts(cal: WorkCalendar, seed: int, year: int, last_day: date) -> list[Cohort]:
@@ -75,7 +78,7 @@ def plan_cohorts(cal: WorkCalendar, seed: int, year: int, last_day: date) -> lis
     chosen = sorted(rng.choice(len(names.COURSES), size=int(rng.integers(38, 43)), replace=False))
     season = (date(year, *SESSION_START), date(year, *SESSION_END))
     span = (season[1] - season[0]).days
-    plans = []
+    plans: list[tuple[str, int, date, date, int, float]] = []
     for index in chosen:
         course, days, low, high = names.COURSES[int(index)]
         runs = int(rng.choice([1, 2, 3, 4], p=[0.15, 0.35, 0.35, 0.15]))
@@ -83,7 +86,7 @@ def plan_cohorts(cal: WorkCalendar, seed: int, year: int, last_day: date) -> lis
         for number in range(1, runs + 1):
             window = season[0] + timedelta(span * (number - 1) // runs)
             start = cal.random_workday(rng, window, window + timedelta(span // runs - 7))
-            plans.append([course, number, start, cal.add_workdays(start, days), int(rng.integers(low, high + 1)), rate])
+            plans.append((course, number, start, cal.add_workdays(start, days), int(rng.integers(low, high + 1)), rate))
     # Scale class sizes so the whole year lands on a believable total.
     factor = int(rng.integers(*ENROLMENT_TARGET)) / sum(p[4] for p in plans)
     cohorts = [Cohort(c, n, s, e, max(8, round(size * factor)), r) for c, n, s, e, size, r in plans]
@@ -93,7 +96,8 @@ def plan_cohorts(cal: WorkCalendar, seed: int, year: int, last_day: date) -> lis
 def attendance_frame(cal: WorkCalendar, seed: int, years: list[int], today: date) -> pd.DataFrame:
     """The attendance register of all years: one row per enrolment, with personal columns."""
     pool = TraineePool(rng_for(seed, "people"), [], set())
-    rows, earlier = [], []
+    rows: list[tuple[str, date, str, str, Cohort, bool]] = []
+    earlier: list[int] = []
     for year in years:
         rng = rng_for(seed, "attendance", year)
         this_year: dict[int, set[str]] = {}
@@ -121,7 +125,10 @@ def attendance_frame(cal: WorkCalendar, seed: int, years: list[int], today: date
     )
 
 
-def _choose_person(rng, pool: TraineePool, this_year: dict, earlier: list[int], course: str, taken: set[int]) -> int:
+def _choose_person(
+    rng: np.random.Generator, pool: TraineePool, this_year: dict[int, set[str]], earlier: list[int], course: str,
+    taken: set[int],
+) -> int:
     """Someone enrolled this year in another course, a returning trainee, or a newcomer."""
     draw = rng.random()
     if draw < REPEAT_IN_YEAR and this_year:
@@ -147,7 +154,9 @@ def typed_course(rng: np.random.Generator, course: str) -> str:
     return course.replace("(", "[").replace(")", "]") if "(" in course else course.replace(" ", "  ", 1)
 
 
-def _answers(rng, overall_p, offsets) -> tuple[int, list[int]]:
+def _answers(
+    rng: np.random.Generator, overall_p: Sequence[float], offsets: Sequence[float]
+) -> tuple[int, list[int]]:
     """An overall answer 1..5 and item answers that follow it, each item with its own lean."""
     overall = int(rng.choice(5, p=overall_p)) + 1
     items = [int(np.clip(round(overall + off + rng.normal(0, 0.7)), 1, 5)) for off in offsets]
@@ -165,7 +174,8 @@ def trainee_survey_frame(seed: int, attendance: pd.DataFrame, today: date) -> pd
         courses = sorted(group[course_col].unique())
         forgotten = pick(rng, courses)
         cohorts = group.groupby([course_col, names.header("attendance", "cohort"), end_col], sort=True)
-        for (course, _cohort, end), members in cohorts:
+        for key, members in cohorts:
+            course, _cohort, end = cast("tuple[str, str, pd.Timestamp]", key)  # grouped by these three columns
             if course == forgotten:
                 continue
             for _ in range(int(len(members) * rng.uniform(0.5, 0.75))):
@@ -183,7 +193,7 @@ def trainee_survey_frame(seed: int, attendance: pd.DataFrame, today: date) -> pd
     return _sorted_by_time(pd.DataFrame.from_records(records), h["response_date"])
 
 
-def _response_time(rng, end: date, today: date):
+def _response_time(rng: np.random.Generator, end: date, today: date) -> datetime:
     """Most answer on the course's last afternoon; some that evening or a day or two later (same year, not after today)."""
     day = end if rng.random() < 0.8 else min(end + timedelta(int(rng.integers(1, 3))), date(end.year, 12, 31), today)
     hour = int(rng.integers(13, 18)) if day == end else int(rng.integers(18, 23))

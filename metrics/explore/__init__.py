@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, text
@@ -53,12 +54,12 @@ class Dataset:
     @property
     def has_timeliness(self) -> bool:
         """True when a measure's judge adds the timeliness analysts filter on (cases)."""
-        return any(m.explore.filter == "timeliness" for m in self.judges)
+        return any(m.explore is not None and m.explore.filter == "timeliness" for m in self.judges)
 
     @property
     def words(self) -> dict[str, str]:
         """Judged column -> the label section that names its codes (postings: state)."""
-        return {c: s for m in self.judges for c, s in m.explore.words.items()}
+        return {c: s for m in self.judges if m.explore is not None for c, s in m.explore.words.items()}
 
 
 def _dataset(kind: KindSpec) -> Dataset:
@@ -123,7 +124,7 @@ def dataset(name: str) -> Dataset:
     return _dataset(kinds[name])
 
 
-def _base_where(ds: Dataset) -> tuple[str, dict]:
+def _base_where(ds: Dataset) -> tuple[str, dict[str, str | int]]:
     return ("kind = :kind", {"kind": ds.kind}) if ds.kind else ("", {})
 
 
@@ -160,11 +161,13 @@ def load(engine: Engine, name: str, filters: Filters | None = None, today: date 
         frame = frame[course_keys(frame).isin(wanted).to_numpy()]
     for measure in ds.judges:  # each row in the state the KPIs give it (a case's timeliness)
         judge = measure.explore
+        if judge is None:  # never: judges are the measures that judge rows for the explorer
+            continue
         kpis = [k for k in load_registry() if k.spec is measure and k.source == ds.name]
         frame = judge.add(frame, kpis, today or date.today())
-        wanted = getattr(filters, judge.filter, ()) if judge.filter else ()
-        if wanted:
-            frame = frame[frame[judge.filter].isin(wanted)]
+        chosen: tuple[str, ...] = getattr(filters, judge.filter, ()) if judge.filter else ()
+        if chosen:
+            frame = frame[frame[judge.filter].isin(chosen)]
     if ds.has_questions:
         frame = with_questions(engine, frame)
     frame = frame.sort_values([ds.date_column, "id"], kind="stable", na_position="last")
@@ -184,7 +187,7 @@ def split_where(name: str, conditions: list[tuple[str, str]]) -> tuple[Filters, 
     special = {"year": "years", ds.course_column: "courses", ds.type_column: "types"}
     if ds.has_timeliness:
         special["timeliness"] = "timeliness"
-    chosen: dict = {}
+    chosen: dict[str, Any] = {}  # Filters' fields by name
     rest: dict[str, tuple[str, ...]] = {}
     for column, values in by_column.items():
         field = special.get(column) if column else None
@@ -222,7 +225,8 @@ def _cell_matches(col: pd.Series, values: tuple[str, ...]) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(col):
         days = col.dt.strftime("%Y-%m-%d")
         stamps = col.dt.strftime("%Y-%m-%d %H:%M:%S")
-        return days.isin(values) | stamps.isin(values)
+        either: pd.Series[bool] = days.isin(values) | stamps.isin(values)
+        return either
     if pd.api.types.is_bool_dtype(col):
         wanted = {v.strip().casefold() in ("true", "1", "yes", "y", "예") for v in values}
         return col.isin(wanted)
@@ -253,7 +257,7 @@ def _read(engine: Engine, ds: Dataset, filters: Filters) -> pd.DataFrame:
     return _typed(frame, ds)
 
 
-def _bind(prefix: str, values: tuple, params: dict) -> str:
+def _bind(prefix: str, values: tuple[str | int, ...], params: dict[str, str | int]) -> str:
     """Named bind parameters for an IN list (values never enter the SQL text)."""
     names = []
     for i, value in enumerate(values):
@@ -290,7 +294,7 @@ def with_questions(engine: Engine, responses: pd.DataFrame) -> pd.DataFrame:
     if responses.empty:
         return responses
     questions = _questions(engine, sorted({int(u) for u in responses["upload_id"]}))
-    values: dict[str, list] = {}
+    values: dict[str, list[object]] = {}
     for position, (upload_id, items) in enumerate(zip(responses["upload_id"], responses["items_json"], strict=True)):
         names = questions.get(int(upload_id), [])
         for i, value in enumerate(json.loads(items) if isinstance(items, str) else []):
@@ -309,7 +313,7 @@ def _questions(engine: Engine, upload_ids: list[int]) -> dict[int, list[str]]:
     """upload id -> its question texts in sheet order."""
     if not upload_ids:
         return {}
-    params: dict = {}
+    params: dict[str, str | int] = {}
     names = _bind("u", tuple(upload_ids), params)
     sql = f"SELECT upload_id, position, text FROM survey_questions WHERE upload_id IN ({names}) ORDER BY upload_id, position"
     with engine.connect() as conn:

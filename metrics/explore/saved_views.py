@@ -8,6 +8,7 @@ account that saved them (the signed-in name); saving under a name already used r
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -38,7 +39,7 @@ class SavedView:
     saved_at: datetime
 
 
-def save(engine: Engine, owner: str, name: str, params: dict, *, now: datetime | None = None) -> SavedView:
+def save(engine: Engine, owner: str, name: str, params: Mapping[str, object], *, now: datetime | None = None) -> SavedView:
     """Keep `params` as the view `name` of `owner` (replacing a view of that name); SavedViewError if invalid."""
     owner, name = (owner or "").strip(), " ".join((name or "").split())
     if not owner:
@@ -54,8 +55,10 @@ def save(engine: Engine, owner: str, name: str, params: dict, *, now: datetime |
     now = now or clock.utc_now()
     with database.writing(engine) as conn:
         conn.execute(delete(saved_views).where(_v.owner == owner, _v.name == name))
-        view_id = conn.execute(saved_views.insert().values(owner=owner, name=name, params_json=text, saved_at=now)
-                               ).inserted_primary_key[0]
+        inserted = conn.execute(saved_views.insert().values(owner=owner, name=name, params_json=text, saved_at=now)
+                                ).inserted_primary_key
+        assert inserted is not None  # an insert of one row always has its key
+        view_id = inserted[0]
     return SavedView(int(view_id), owner, name, clean, now)
 
 
@@ -74,7 +77,7 @@ def remove(engine: Engine, owner: str, view_id: int) -> bool:
     return done.rowcount == 1
 
 
-def _clean(params: dict) -> dict[str, tuple[str, ...]]:
+def _clean(params: Mapping[str, object] | None) -> dict[str, tuple[str, ...]]:
     """Query parameters as {name: (value, ...)}: texts only, empty ones left out."""
     out = {}
     for key, value in (params or {}).items():

@@ -92,7 +92,7 @@ def _dates(t: MappedTable, log: IssueLog, role: str, *, required: bool = False, 
     not need the date, so a bad one is a finding on the column that does not hold the row back.
     """
     header, raw = t.raw(role)
-    if raw is None:
+    if header is None or raw is None:
         return pd.Series(pd.NaT, index=t.frame.index, dtype="datetime64[us]")
     if ends:
         raw = raw.mask(still_running(raw), None)
@@ -109,7 +109,7 @@ def _dates(t: MappedTable, log: IssueLog, role: str, *, required: bool = False, 
 def _at_clock(t: MappedTable, log: IssueLog, clock: str, dates: pd.Series) -> pd.Series:
     """Dates at the time of day of the `clock` column beside them (수신일 + 수신시각), when there is one."""
     header, raw = t.raw(clock)
-    if raw is None:
+    if header is None or raw is None:
         return dates
     times = parse_times(raw)
     log.note(times.bad, header, raw, "bad_time")  # the day is enough to count the row
@@ -118,7 +118,7 @@ def _at_clock(t: MappedTable, log: IssueLog, clock: str, dates: pd.Series) -> pd
 
 def _text(t: MappedTable, role: str, log: IssueLog | None = None, *, required: bool = False) -> pd.Series:
     header, raw = t.raw(role)
-    if raw is None:
+    if header is None or raw is None:
         return pd.Series(pd.NA, index=t.frame.index, dtype="str")
     text = clean_text(raw)
     if required and log is not None:
@@ -133,6 +133,7 @@ def _enum(t: MappedTable, log: IssueLog, contract: Contract, role: str, enum: st
     lookup = {normalise_key(key): key for key in labels}
     lookup.update({normalise_key(label): key for key, names in labels.items() for label in names})
     header, raw = t.raw(role)
+    assert header is not None and raw is not None, f"{role} is required unless fixed (ingest._check_mapping)"
     text = clean_text(raw)
     keys = text.map(lambda v: lookup.get(normalise_key(v)) if isinstance(v, str) else None).astype("str")
     accepted = ", ".join(names[0] for names in labels.values())
@@ -143,7 +144,7 @@ def _enum(t: MappedTable, log: IssueLog, contract: Contract, role: str, enum: st
 
 def _year_column(t: MappedTable, log: IssueLog, role: str) -> pd.Series:
     header, raw = t.raw(role)
-    if raw is None:
+    if header is None or raw is None:
         return pd.Series(pd.NA, index=t.frame.index, dtype="Int64")
     parsed = parse_ints(raw)
     values = parsed.values
@@ -271,15 +272,17 @@ def build_attendance(t: MappedTable, kind: KindSpec, opts: UploadOptions, contra
     start = _dates(t, log, "start_date", optional=True)  # the end date decides the year and the count
     end = _dates(t, log, "end_date", required=True)
     end_header, end_raw = t.raw("end_date")
-    log.flag((end < start).fillna(False).to_numpy(dtype=bool), end_header, end_raw, "end_before_start")
+    log.flag((end < start).fillna(False).to_numpy(dtype=bool), end_header or "", end_raw, "end_before_start")
     yes, no = load_yes_no()
     done_header, done_raw = t.raw("completed")
     from metrics.intake.values import parse_yes_no
 
+    assert done_header is not None and done_raw is not None, "completed is required (ingest._check_mapping)"
     done = parse_yes_no(done_raw, yes, no)
     log.flag(done.bad, done_header, done_raw, "bad_yes_no")
     log.flag(done.values.isna() & ~done.bad, done_header, done_raw, "missing_required")
-    identity = identity_text(*(t.raw(r)[1] for r in ("name", "birth_date", "phone", "trainee_ref")), index=t.frame.index)
+    name, birth, phone, ref = (t.raw(r)[1] for r in ("name", "birth_date", "phone", "trainee_ref"))
+    identity = identity_text(name, birth, phone, ref, index=t.frame.index)
     notes = []
     if (identity == "").all():
         notes.append("교육생을 식별할 열(성명·생년월일·연락처·번호)이 없어 실인원은 셀 수 없습니다. / "
@@ -309,9 +312,9 @@ def build_cases(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: C
     completed = _dates(t, log, "completed", ends=True)
     interim = _dates(t, log, "interim")
     h, raw = t.raw("completed")
-    log.flag((completed < received).fillna(False).to_numpy(dtype=bool), h, raw, "completed_before_received")
+    log.flag((completed < received).fillna(False).to_numpy(dtype=bool), h or "", raw, "completed_before_received")
     h, raw = t.raw("interim")
-    log.flag((interim < received).fillna(False).to_numpy(dtype=bool), h, raw, "interim_before_received")
+    log.flag((interim < received).fillna(False).to_numpy(dtype=bool), h or "", raw, "interim_before_received")
     rows = pd.DataFrame(
         {
             "case_type": case_type,
@@ -335,7 +338,7 @@ def build_events(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: 
     date = _dates(t, log, "date", required=True)
     header, raw = t.raw("participants")
     participants = pd.Series(pd.NA, index=t.frame.index, dtype="Int64")
-    if raw is not None:
+    if header is not None and raw is not None:
         parsed = parse_ints(raw)
         log.note(parsed.bad, header, raw, "bad_number")  # the event is held all the same
         participants = parsed.values
@@ -360,7 +363,7 @@ def build_postings(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract
     posted_from = _dates(t, log, "posted_from", required=True)
     posted_to = _dates(t, log, "posted_to", ends=True)
     h, raw = t.raw("posted_to")
-    log.flag((posted_to < posted_from).fillna(False).to_numpy(dtype=bool), h, raw, "posted_to_before_from")
+    log.flag((posted_to < posted_from).fillna(False).to_numpy(dtype=bool), h or "", raw, "posted_to_before_from")
     if opts.year is not None:
         year = pd.Series(opts.year, index=t.frame.index, dtype="Int64")
     else:
@@ -384,8 +387,9 @@ def build_calls(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: C
     log = IssueLog(t.sheet, t.excel_rows)
     call_time = _dates(t, log, "call_time", required=True, with_time=True, clock="call_clock")
     header, raw = t.raw("rings")
-    if raw is None:
+    if header is None or raw is None:
         header, raw = t.raw("answer_seconds")
+        assert header is not None and raw is not None, "rings or answer_seconds (ingest._check_mapping)"
         parsed = parse_numbers(raw)
         rings = np.ceil(parsed.values / opts.seconds_per_ring)
     else:

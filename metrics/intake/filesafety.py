@@ -277,7 +277,8 @@ def _member_data_offset(data: bytes, info: zipfile.ZipInfo) -> int:
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
         raise unreadable("corrupt", detail=f"{info.filename}: bad local header")
     name_len, extra_len = struct.unpack("<HH", header[26:30])
-    return info.header_offset + 30 + name_len + extra_len
+    offset: int = info.header_offset + 30 + name_len + extra_len
+    return offset
 
 
 def _zip_kind(archive: zipfile.ZipFile, names: set[str]) -> str:
@@ -372,7 +373,7 @@ def _cfb_stream(data: bytes, names: dict[str, tuple[int, int]], start: int, size
     return b"".join(mini_stream[i * mini : (i + 1) * mini] for i in _chain(mini_fat, start))[:size]
 
 
-def _fat(data: bytes, sector_size: int) -> array:
+def _fat(data: bytes, sector_size: int) -> array[int]:
     per_sector = sector_size // 4
     difat = list(struct.unpack_from("<109I", data, 76))
     next_difat, count = struct.unpack_from("<II", data, 68)
@@ -386,7 +387,7 @@ def _fat(data: bytes, sector_size: int) -> array:
     return array("I", b"".join(data[(i + 1) * sector_size : (i + 2) * sector_size] for i in sectors))
 
 
-def _chain(fat: array, start: int) -> list[int]:
+def _chain(fat: array[int], start: int) -> list[int]:
     """Sector numbers from `start` to the end of its chain; stops at a loop or a number out of range."""
     chain: list[int] = []
     seen: set[int] = set()

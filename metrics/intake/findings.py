@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from metrics.messages import Message
@@ -67,7 +69,7 @@ class Issue:
     def message(self) -> Message:
         return Message(self.message_ko, self.message_en, self.code)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -76,7 +78,8 @@ def make_issue(sheet: str, row: int, column: str, value: object, code: str, expe
     ko, en = MESSAGES[code]
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # Excel stores 7 as 7.0; show it as the person typed it
-    shown = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    # pd.isna takes any scalar; its stubs list only some
+    shown = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)  # type: ignore[call-overload]
     return Issue(sheet, int(row), column, shown[:200], code, ko.format(expected=expected), en.format(expected=expected))
 
 
@@ -91,7 +94,7 @@ class IssueLog:
         # Personal columns: report the row and column, never the value.
         self.masked_columns = masked_columns
 
-    def flag(self, mask, column: str, raw: pd.Series | None, code: str, expected: str = "") -> None:
+    def flag(self, mask: npt.ArrayLike, column: str, raw: pd.Series | None, code: str, expected: str = "") -> None:
         """Record an issue for every row where `mask` is True and hold those rows back."""
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
@@ -99,7 +102,7 @@ class IssueLog:
         self.held |= mask
         self._record(mask, column, raw, code, expected, holds=True)
 
-    def note(self, mask, column: str, raw: pd.Series | None, code: str, expected: str = "") -> None:
+    def note(self, mask: npt.ArrayLike, column: str, raw: pd.Series | None, code: str, expected: str = "") -> None:
         """Record an issue for every row where `mask` is True on an optional column: the rows are still imported."""
         mask = np.asarray(mask, dtype=bool)
         if mask.any():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import struct
-from typing import BinaryIO
+from typing import IO
 from xml.parsers import expat
 
 from metrics.messages import CharterError
@@ -112,7 +112,8 @@ def _quick_extent(shape: bytes) -> int:
     if columns == 26 and b"0" * 7 + b'"' not in shape:
         return 26 * _EXCEL_ROWS
     digits = next((d for d in range(7, 0, -1) if b"0" * d + b'"' in shape), 1)
-    return columns * (10**digits if digits == 7 else min(10**digits, _EXCEL_ROWS))
+    cells: int = columns * (10**digits if digits == 7 else min(10**digits, _EXCEL_ROWS))
+    return cells
 
 
 def _every_cell_has_a_ref(spaced: bytes) -> bool:
@@ -247,7 +248,7 @@ def _count(text: str | None) -> int:
         raise GridCorrupt(f"ODS repeat count {text[:20]!r}") from None
 
 
-def check_ods_extent(content: BinaryIO, *, max_cells: int = MAX_CELLS) -> None:
+def check_ods_extent(content: IO[bytes], *, max_cells: int = MAX_CELLS) -> None:
     """Stream an ODS content.xml; GridTooLarge when its repeat counts would make a grid over `max_cells`."""
     extent = _OdsExtent(max_cells)
     parser = expat.ParserCreate(namespace_separator=" ")

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -97,7 +98,7 @@ class IngestReport:
     def ok(self) -> bool:
         return self.status in ("imported", "dry_run", "nothing_new")
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         d = {k: v for k, v in self.__dict__.items() if k != "issues"}
         d["issues"] = [i.as_dict() for i in self.issues]
         return d
@@ -301,14 +302,14 @@ def _has_macros(data: bytes) -> bool:
     return data[:4] == b"\xd0\xcf\x11\xe0" and "_VBA_PROJECT".encode("utf-16-le") in data
 
 
-def _text_above_header(raw, table: Table) -> str:
+def _text_above_header(raw: RawSheet, table: Table) -> str:
     """Title and note text above the header: often says what the sheet is (e.g. 참가기업 만족도)."""
     first_header = min(table.header_rows) if table.header_rows else 1
     cells = [c for row in raw.grid[: max(0, first_header - 1)] for c in row if isinstance(c, str)]
     return " ".join(cells)[:500]
 
 
-def _merge_template_options(options: UploadOptions, saved: dict) -> UploadOptions:
+def _merge_template_options(options: UploadOptions, saved: Mapping[str, Any]) -> UploadOptions:
     fields = {k: v for k, v in saved.items() if k in UploadOptions.__dataclass_fields__ and getattr(options, k) in (None, 3.0)}
     return replace(options, **fields)
 

@@ -33,7 +33,7 @@ from metrics.intake.layout_rows import (
     mark_totals,
     mark_whitespace_rows,
 )
-from metrics.intake.reading import RawSheet, RowFinding
+from metrics.intake.reading import Merged, RawSheet, RowFinding
 
 HEADER_WINDOW = 30  # rows searched for the header
 BROKEN_TEXT = (UNDECODABLE, BROKEN_CHARACTER)  # findings that leave U+FFFD in the text
@@ -109,7 +109,9 @@ def locate_table(sheet: RawSheet, *, header_hint: Callable[[str], float] | None 
     )
 
 
-def _findings_of_rows(sheet: RawSheet, header_rows: list[int], kept: np.ndarray, cells: np.ndarray) -> tuple:
+def _findings_of_rows(
+    sheet: RawSheet, header_rows: list[int], kept: np.ndarray, cells: np.ndarray
+) -> tuple[RowFinding, ...]:
     """The findings of the rows kept as data (by Excel row); a header with broken characters is refused.
 
     Text files carry their findings from decoding. A workbook's text was decoded by its parser (an xls
@@ -211,7 +213,7 @@ class _Header:
         return self.bottom + 1
 
 
-def _find_header(window: list[_RowInfo], width: int, merged: tuple, grid: np.ndarray) -> _Header:
+def _find_header(window: list[_RowInfo], width: int, merged: Merged, grid: np.ndarray) -> _Header:
     n_cols = grid.shape[1]
     scores = [
         info.score * min(info.filled / width, 1.0)
@@ -252,7 +254,7 @@ def _find_header(window: list[_RowInfo], width: int, merged: tuple, grid: np.nda
     return _Header(top, bottom, text_rows, _without_response_words(names))
 
 
-def _question_and_option_rows(window: list[_RowInfo], width: int, top: int, merged: tuple) -> int | None:
+def _question_and_option_rows(window: list[_RowInfo], width: int, top: int, merged: Merged) -> int | None:
     """The first of two header rows written without merges: questions above, their options below.
 
     SurveyMonkey and staff-tidied sheets write a question once over its options' columns and the options
@@ -288,7 +290,7 @@ def _without_response_words(names: list[str]) -> list[str]:
     return out
 
 
-def _extend_by_merges(top: int, bottom: int, merged: tuple, last_row: int) -> tuple[int, int]:
+def _extend_by_merges(top: int, bottom: int, merged: Merged, last_row: int) -> tuple[int, int]:
     """Grow the header block to cover cells merged vertically across it (A1:A5 next to B1:B4...)."""
     changed = True
     while changed:
@@ -370,12 +372,12 @@ def _import_id(cell: object) -> str:
     return str(found.get("ImportId", "")) if isinstance(found, dict) else ""
 
 
-def _merges_near_top(merged: tuple, rows: int) -> tuple:
+def _merges_near_top(merged: Merged, rows: int) -> Merged:
     """The merged ranges that start in the first `rows` rows, each once: the only ones a header can use."""
     return tuple(sorted({m for m in merged if m[0] < rows}))
 
 
-def _header_names(grid: np.ndarray, text_rows: list[int], merged: tuple, n_cols: int) -> list[str]:
+def _header_names(grid: np.ndarray, text_rows: list[int], merged: Merged, n_cols: int) -> list[str]:
     """One name per column: the parts of the stacked header rows joined with " / ", repeats skipped."""
     parts = [[clean_header_text(v) for v in grid[r]] for r in text_rows]
     for k, r in enumerate(text_rows):  # a merged cell shows its value over the whole area
@@ -397,7 +399,7 @@ def _header_names(grid: np.ndarray, text_rows: list[int], merged: tuple, n_cols:
     return names
 
 
-def _fill_merged(row: list[str], merged: list, grid: np.ndarray, n_cols: int) -> None:
+def _fill_merged(row: list[str], merged: list[tuple[int, int, int, int]], grid: np.ndarray, n_cols: int) -> None:
     """Blank cells of a header row take the value of the first merged range over them.
 
     Each cell is filled at most once (a pointer skips past cells already holding text), so ranges

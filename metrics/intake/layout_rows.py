@@ -12,6 +12,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from metrics.intake.reading import Merged
+
 LEADING_LABELS = 3  # how many leading label cells may carry a total's name (KOSIS: 전국 | 소계 | ...)
 
 # Compared after removing spaces (incl. U+3000), colons and brackets, casefolded.
@@ -36,7 +38,7 @@ def is_blank(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def fill_merged_down(grid: np.ndarray, merged: tuple, first_data: int) -> np.ndarray:
+def fill_merged_down(grid: np.ndarray, merged: Merged, first_data: int) -> np.ndarray:
     """The grid with each cell merged down over data rows shown in every row it covers.
 
     Offices merge a course name and its dates down over the course's trainees; Excel keeps the value
@@ -47,7 +49,7 @@ def fill_merged_down(grid: np.ndarray, merged: tuple, first_data: int) -> np.nda
     if not down:
         return grid
     grid = grid.copy()
-    done = {}  # column -> last row filled: ranges that overlap (no Excel file has them) fill each cell once
+    done: dict[int, int] = {}  # column -> last row filled: ranges that overlap (no Excel file has them) fill each cell once
     for c0, r0, r1 in down:
         if c0 >= grid.shape[1] or is_blank(grid[r0, c0]):
             continue

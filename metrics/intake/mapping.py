@@ -7,6 +7,7 @@ contract (config/contract.toml), so a new alias is a line in that file, not code
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -192,7 +193,9 @@ def detect_kind(frame: pd.DataFrame, context: str = "") -> list[KindGuess]:
     return sorted(guesses, key=lambda g: -g.score)
 
 
-def missing_required(mapping: dict[str, str], kind: KindSpec, given: set[str] = frozenset()) -> list[ColumnSpec]:
+def missing_required(
+    mapping: dict[str, str], kind: KindSpec, given: AbstractSet[str] = frozenset()
+) -> list[ColumnSpec]:
     """Required roles that no column plays and no upload option supplies."""
     played = set(mapping.values())
     return [c for c in kind.columns if c.required and c.role not in played and c.role not in given]
@@ -204,7 +207,7 @@ def duplicate_roles(mapping: dict[str, str], kind: KindSpec) -> list[str]:
     for role in mapping.values():
         if role:
             counts[role] = counts.get(role, 0) + 1
-    return [r for r, n in counts.items() if n > 1 and not (kind.column(r) and kind.column(r).multiple)]
+    return [r for r, n in counts.items() if n > 1 and not ((spec := kind.column(r)) is not None and spec.multiple)]
 
 
 def shape_signature(headers: list[str]) -> str:

@@ -33,7 +33,7 @@ def hold_implausible(
     reported = _Reported(log)
     for spec in kind.columns:
         header, raw = t.raw(spec.role)
-        if raw is None:
+        if header is None or raw is None:
             continue
         if spec.range is not None:
             values = rows[spec.role] if spec.role in rows.columns else parse_numbers(raw).values

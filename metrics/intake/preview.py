@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, Table, select
 
 from metrics import store
 from metrics.contract import kinds
@@ -98,7 +98,9 @@ def preview(engine: Engine, prepared: Prepared) -> ImportPreview:
     return preview_rows(engine, prepared.kind, prepared.sha256, prepared.rows, rows_held=prepared.rows_held)
 
 
-def preview_rows(engine: Engine, kind: str, sha256: str, rows: pd.DataFrame, *, rows_held: int = 0) -> ImportPreview:
+def preview_rows(
+    engine: Engine, kind: str, sha256: str, rows: pd.DataFrame, *, rows_held: int = 0
+) -> ImportPreview:
     """What store.import_rows would do with these canonical rows of `kind` from the file `sha256`."""
     table = kinds.table_of(kind)
     keyed = _keyed(rows, kind)
@@ -126,7 +128,7 @@ def preview_rows(engine: Engine, kind: str, sha256: str, rows: pd.DataFrame, *, 
     )
 
 
-def same_file(conn, sha256: str) -> SameFile | None:
+def same_file(conn: Connection, sha256: str) -> SameFile | None:
     """The live upload of the file with these bytes, if any (the store refuses a second one)."""
     try:
         store._refuse_same_file(conn, sha256)
@@ -154,7 +156,7 @@ def _keyed(rows: pd.DataFrame, kind: str) -> pd.DataFrame:
     return keyed.drop_duplicates(subset="nk", keep="last").reset_index(drop=True)
 
 
-def _owner_ids(conn, table, row_ids: pd.Series) -> pd.Series:
+def _owner_ids(conn: Connection, table: Table, row_ids: pd.Series) -> pd.Series:
     """The upload that stored each live row: upload id indexed by row id."""
     ids, owners = [], []
     for chunk in versions._chunks(sorted({int(i) for i in row_ids})):
@@ -165,7 +167,7 @@ def _owner_ids(conn, table, row_ids: pd.Series) -> pd.Series:
     return pd.Series(np.array(owners, dtype="int64"), index=np.array(ids, dtype="float64"))
 
 
-def _uploads(conn, ids: set[int]) -> dict[int, tuple[str, datetime]]:
+def _uploads(conn: Connection, ids: set[int]) -> dict[int, tuple[str, datetime]]:
     """(filename, created_at) of these uploads."""
     if not ids:
         return {}
@@ -175,7 +177,8 @@ def _uploads(conn, ids: set[int]) -> dict[int, tuple[str, datetime]]:
 
 def _refs(counts: pd.Series, uploads: dict[int, tuple[str, datetime]]) -> tuple[UploadRef, ...]:
     """The uploads counted in `counts` (rows per upload id), newest first."""
-    return tuple(UploadRef(int(i), *uploads[int(i)], int(n)) for i, n in sorted(counts.items(), key=lambda kv: -kv[0]))
+    pairs = sorted(zip(counts.index.tolist(), counts.tolist(), strict=True), key=lambda kv: -kv[0])
+    return tuple(UploadRef(int(i), *uploads[int(i)], int(n)) for i, n in pairs)
 
 
 def _years(years: pd.Series) -> tuple[int, ...]:

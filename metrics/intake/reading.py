@@ -13,8 +13,10 @@ import io
 import itertools
 import re
 from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import TypeAlias, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -23,7 +25,6 @@ from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, Shee
 from metrics.intake.decoding import UNDECODABLE, DecodedText, decode
 from metrics.intake.filesafety import (
     CFB_MAGIC,
-    MAX_CELLS,
     ZIP_MAGICS,
     MiB,
     UnreadableFileError,
@@ -32,7 +33,7 @@ from metrics.intake.filesafety import (
     inspect_zip,
     unreadable,
 )
-from metrics.intake.gridsize import MAX_COLUMNS, MAX_MERGED, MAX_SHEETS
+from metrics.intake.gridsize import MAX_CELLS, MAX_COLUMNS, MAX_MERGED, MAX_SHEETS
 from metrics.settings import load_settings
 
 __all__ = [
@@ -45,6 +46,9 @@ __all__ = [
     "sheet_names",
 ]
 
+T = TypeVar("T")
+# A sheet's merged ranges, each (first row, first column, last row, last column), counted from 0.
+Merged: TypeAlias = tuple[tuple[int, int, int, int], ...]
 CSV_SHEET = "csv"
 EXCEL_SUFFIXES = {".xls", ".xlsx", ".xlsm", ".xlsb", ".ods"}
 DELIMITERS = (",", ";", "\t", "|")
@@ -76,20 +80,22 @@ class RawSheet:
     name: str
     grid: np.ndarray
     source: str
-    merged: tuple[tuple[int, int, int, int], ...] = ()
+    merged: Merged = ()
     findings: tuple[RowFinding, ...] = ()
     complete: bool = True
 
     @classmethod
     def from_rows(
-        cls, name: str, rows: list[list[object]], source: str, merged: tuple = (), findings: tuple = ()
+        cls, name: str, rows: Sequence[Sequence[object]], source: str,
+        merged: Merged = (), findings: tuple[RowFinding, ...] = (),
     ) -> RawSheet:
         return cls(name=name, grid=_padded_grid(rows), source=source, merged=merged, findings=findings)
 
     @property
     def rows(self) -> list[list[object]]:
         """The grid as lists of cells (for tests and small sheets; the pipeline uses `grid`)."""
-        return self.grid.tolist()
+        rows: list[list[object]] = self.grid.tolist()
+        return rows
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, RawSheet):
@@ -103,7 +109,7 @@ class RawSheet:
     __hash__ = None  # type: ignore[assignment]  # equal by content, mutable array inside
 
 
-def _padded_grid(rows: list[list[object]]) -> np.ndarray:
+def _padded_grid(rows: Sequence[Sequence[object]]) -> np.ndarray:
     """The rows as one object array, ragged rows padded with None on the right."""
     widths = set(map(len, rows))
     width = max(widths, default=0) or 1
@@ -117,7 +123,7 @@ def _padded_grid(rows: list[list[object]]) -> np.ndarray:
     return grid
 
 
-def _calamine_grid(rows: list[list[object]]) -> np.ndarray:
+def _calamine_grid(rows: Sequence[Sequence[object]]) -> np.ndarray:
     """calamine's rectangular rows as an object array, its "" for empty cells turned into None."""
     if len(set(map(len, rows))) != 1:  # calamine's ranges are rectangular; be safe if one is not
         grid = _padded_grid(rows)
@@ -286,7 +292,7 @@ def _looks_binary(text: str) -> bool:
 # ---------------------------------------------------------------- workbooks through calamine
 
 
-def _guarded(action):
+def _guarded(action: Callable[[], T]) -> T:
     """Run a calamine call; whatever it raises comes out as an UnreadableFileError."""
     try:
         return action()
@@ -335,7 +341,8 @@ def _match_sheet(wanted: str, visible: list[str], every: list[str]) -> str:
 
 
 def _load_sheet(
-    workbook: CalamineWorkbook, name: str, source: str, max_rows: int, nrows: int | None, count
+    workbook: CalamineWorkbook, name: str, source: str, max_rows: int, nrows: int | None,
+    count: Callable[[str, int, int], None],
 ) -> RawSheet:
     """Sheet `name` as a grid (only its first `nrows` rows when given); `count` adds it to the workbook's totals."""
     sheet = workbook.get_sheet_by_name(name)

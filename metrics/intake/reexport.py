@@ -9,6 +9,7 @@ the same content; when most of them do, the person is told and decides.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 import pandas as pd
 from sqlalchemy import Engine, select
@@ -38,7 +39,7 @@ def stored_twins(engine: Engine, kind: str, rows: pd.DataFrame) -> tuple[int, in
     return len(fresh), sum(min(n, theirs[h]) for h, n in mine.items())
 
 
-def _stored_timeless(engine: Engine, kind: str, years) -> pd.DataFrame:
+def _stored_timeless(engine: Engine, kind: str, years: Iterable[int]) -> pd.DataFrame:
     table = kinds.table_of(kind)
     t = table.c
     query = select(t.nk, t.row_hash).where(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine, delete, select
 
@@ -11,6 +12,7 @@ from metrics import clock
 from metrics.intake.mapping import shape_signature
 from metrics.intake.values import normalise_key
 from metrics.store import database, tables
+from metrics.store.database import AnyRow
 
 
 @dataclass(frozen=True)
@@ -20,10 +22,12 @@ class Template:
     name: str
     kind: str
     mapping: dict[str, str]
-    options: dict
+    options: dict[str, Any]
 
 
-def save_template(engine: Engine, name: str, kind: str, headers: list[str], mapping: dict[str, str], options: dict | None = None) -> Template:
+def save_template(
+    engine: Engine, name: str, kind: str, headers: list[str], mapping: dict[str, str], options: dict[str, Any] | None = None
+) -> Template:
     """Save (or replace) the template `name` for sheets with these headers."""
     payload = json.dumps({"mapping": mapping, "options": options or {}}, ensure_ascii=False)
     with database.writing(engine) as conn:
@@ -62,7 +66,7 @@ def load_template(engine: Engine, name: str) -> Template | None:
     return _template(row) if row else None
 
 
-def _template(row) -> Template:
+def _template(row: AnyRow) -> Template:
     payload = json.loads(row.mapping_json)
     return Template(row.name, row.kind, payload.get("mapping", {}), payload.get("options", {}))
 

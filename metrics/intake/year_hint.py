@@ -28,7 +28,7 @@ def with_year_from_names(options: UploadOptions, spec: KindSpec, mapping: dict[s
     if options.year is not None or not takes_year or _ROW_YEAR_ROLES & set(mapping.values()):
         return options, []
     first, last = contract.plausible.years(today or date.today()) if contract.plausible else (1990, 2100)
-    found = {}
+    found: dict[int, tuple[str, str, str]] = {}
     for where_ko, where_en, text in (("시트 이름", "sheet name", sheet), ("파일 이름", "file name", filename)):
         for year in {int(y) for y in _YEAR.findall(text or "") if first <= int(y) <= last}:
             found.setdefault(year, (where_ko, where_en, text))

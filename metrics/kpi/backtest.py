@@ -70,7 +70,7 @@ def backtest_kpi(kpi: Kpi, frames: YearFrames, days: Iterable[date]) -> list[Bac
 
 def backtest(
     engine: Engine, years: Iterable[int] | None = None, *, today: date | None = None, registry: Registry | None = None,
-    days=DAYS,
+    days: Iterable[tuple[int, int]] = DAYS,
 ) -> list[BacktestPoint]:
     """Every paced KPI of every year that has ended (or of `years`), judged on each of `days` of that year."""
     registry = registry or load_registry()
@@ -92,12 +92,12 @@ def backtest(
 def headline(points: list[BacktestPoint]) -> str:
     """How often the year end fell inside the range, and how many points had no range (or no projection)."""
     banded = [p for p in points if p.inside is not None]
-    inside = sum(p.inside for p in banded)
+    inside = sum(1 for p in banded if p.inside)
     unbanded = sum(1 for p in points if p.projection is not None and p.inside is None)
     without = sum(1 for p in points if p.projection is None)
     share = f" ({inside / len(banded):.0%})" if banded else ""
     by_kpi = ", ".join(
-        f"{kpi} {sum(p.inside for p in banded if p.kpi == kpi)} of {sum(1 for p in banded if p.kpi == kpi)}"
+        f"{kpi} {sum(1 for p in banded if p.kpi == kpi and p.inside)} of {sum(1 for p in banded if p.kpi == kpi)}"
         for kpi in dict.fromkeys(p.kpi for p in banded)
     )
     return (f"The year end fell inside the range in {inside} of {len(banded)} projections with a range{share}"

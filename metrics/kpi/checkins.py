@@ -20,6 +20,7 @@ from metrics.access.tables import ensure_tables
 from metrics.kpi.registry import Registry, load_registry
 from metrics.messages import CharterError
 from metrics.store import database
+from metrics.store.database import AnyRow
 from metrics.store.tables import kpi_notes
 
 WRITER_ROLE = "manager"  # managers, and admins (who hold every role)
@@ -59,10 +60,12 @@ def add_note(engine: Engine, kpi_id: str, year: int, *, cause: str, action: str,
     ensure_tables(engine)
     now = now or clock.utc_now()
     with database.writing(engine) as conn:
-        note_id = conn.execute(kpi_notes.insert().values(
+        key = conn.execute(kpi_notes.insert().values(
             kpi_id=kpi_id, year=year, cause=cause, action=action, noted_at=now, author=author.strip(),
             corrects=corrects,
-        )).inserted_primary_key[0]
+        )).inserted_primary_key
+        assert key is not None  # an insert into a table with a primary key
+        note_id = int(key[0])
         audit.record_in(conn, author, "kpi_note", {"kpi_id": kpi_id, "year": year}, now=now)
     return Checkin(note_id, kpi_id, year, cause, action, now, author.strip(), corrects)
 
@@ -95,7 +98,7 @@ def _by_id(engine: Engine, note_id: int) -> Checkin | None:
     return _checkin(row) if row else None
 
 
-def _checkin(row) -> Checkin:
+def _checkin(row: AnyRow) -> Checkin:
     return Checkin(row.id, row.kpi_id, row.year, row.cause, row.action, row.noted_at, row.author, row.corrects)
 
 

@@ -18,10 +18,10 @@ from sqlalchemy import Engine
 from metrics import explore
 from metrics.contract import load_contract
 from metrics.kpi import course_aliases
-from metrics.kpi.measures.base import Period
+from metrics.kpi.measures.base import Period, filter_rows
 from metrics.kpi.measures.rows import ROW_STATES
 from metrics.kpi.registry import Kpi, Registry, load_registry
-from metrics.kpi.scorecard import KpiResult, evaluate_kpi, filter_rows
+from metrics.kpi.scorecard import KpiResult, evaluate_kpi
 from metrics.kpi.targets import registry_for_year
 from metrics.store import read_active
 from metrics.store.frames import (
@@ -70,13 +70,17 @@ def kpi_rows(
     return KpiRows(kpi, result, _tidy(rows, kpi))
 
 
-def rows_from_frames(kpi: Kpi, frames: YearFrames, period: Period, result: KpiResult | None = None) -> pd.DataFrame:
+def rows_from_frames(
+    kpi: Kpi, frames: YearFrames, period: Period, result: KpiResult | None = None
+) -> pd.DataFrame:
     """Every row the KPI looked at in `frames`, with state and reason (none when an upload it needs is missing)."""
     result = result or evaluate_kpi(kpi, frames, period)
     if result.extra.get("missing_kinds"):
         return pd.DataFrame({"state": pd.Series(dtype="str"), "reason": pd.Series(dtype="str")})
     rows = filter_rows(frames.frame(kpi.source), kpi.filter)
-    return kpi.spec.rows(rows, kpi.params, period, frames.data, kpi.target)
+    rows_behind = kpi.spec.rows
+    assert rows_behind is not None  # every measure in MEASURES lists its rows
+    return rows_behind(rows, kpi.params, period, frames.data, kpi.target)
 
 
 def _frames(engine: Engine, kpi: Kpi, year: int, today: date) -> YearFrames:
@@ -85,7 +89,8 @@ def _frames(engine: Engine, kpi: Kpi, year: int, today: date) -> YearFrames:
     base = load_year_frames(engine, year, others, today=today)
     spec = load_contract().kind(kpi.source)
     wanted = list(dict.fromkeys((*spec.reads, *spec.story, "id", *TRACE_COLUMNS)))
-    where, params = "year = :y", {"y": year}
+    where = "year = :y"
+    params: dict[str, str | int] = {"y": year}
     if kinds_share_table(spec):
         where, params = where + " AND kind = :k", {**params, "k": kpi.source}
     own = read_active(engine, spec.table, where, params, ", ".join(wanted))

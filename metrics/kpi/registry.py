@@ -7,11 +7,14 @@ it, in Korean and English, because the file is edited by staff at the associatio
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeAlias, cast, get_args
 
 from metrics.contract import Contract, load_contract
 from metrics.kpi.measures import MEASURES, MeasureSpec
+from metrics.kpi.measures.base import DayMode, KpiParams
 from metrics.kpi.stats import COMPARATORS
 from metrics.kpi.workdays import DEFAULT_LUNCH_BREAK, DEFAULT_WORKING_HOURS, WorkingDay, counts_hours
 from metrics.messages import CharterError
@@ -24,7 +27,9 @@ BASE_KEYS = (
     "source", "filter", "measure", "target",
 )
 REQUIRED_TEXT = ("area", "area_id", "title_ko", "title_en", "clause", "source", "measure")
-DAY_MODES = ("business", "calendar")
+DAY_MODES: tuple[str, ...] = get_args(DayMode)
+Toml: TypeAlias = dict[str, Any]  # a table of registry.toml as tomllib reads it, before it is checked
+Complain: TypeAlias = Callable[[str], None]  # takes one problem found in a [[kpi]] block
 
 
 class RegistryError(CharterError, ValueError):
@@ -70,8 +75,8 @@ class Kpi:
     source: str
     measure: str
     target: Target | None
-    filter: dict = field(default_factory=dict, compare=False)  # column -> tuple of accepted values
-    params: dict = field(default_factory=dict, compare=False)  # measure settings (days, scale, ...)
+    filter: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)  # column -> accepted values
+    params: KpiParams = field(default_factory=lambda: KpiParams(), compare=False)  # measure settings (days, scale, ...)
 
     @property
     def spec(self) -> MeasureSpec:
@@ -95,7 +100,7 @@ class Registry:
     kpis: tuple[Kpi, ...]
     areas: tuple[Area, ...]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Kpi]:
         return iter(self.kpis)
 
     def __len__(self) -> int:
@@ -129,7 +134,7 @@ def registry_from_text(text: str, contract: Contract | None = None) -> Registry:
     return parse_registry(tomllib.loads(text), contract or load_contract())
 
 
-def parse_registry(data: dict, contract: Contract) -> Registry:
+def parse_registry(data: Toml, contract: Contract) -> Registry:
     """Validate the parsed TOML and build the Registry, or raise RegistryError with all problems."""
     problems: list[str] = []
     areas = _areas(data.get("areas", {}), problems)
@@ -153,17 +158,17 @@ def parse_registry(data: dict, contract: Contract) -> Registry:
     return Registry(tuple(kpis), tuple(areas.values()))
 
 
-def _areas(table: dict, problems: list[str]) -> dict[str, Area]:
+def _areas(table: Toml, problems: list[str]) -> dict[str, Area]:
     areas = {}
     for area_id, spec in table.items():
         if not isinstance(spec, dict) or "ko" not in spec:
             problems.append(f"[areas.{area_id}] 이름이 없습니다 / no name: write {area_id} = {{ ko = \"…\", en = \"…\" }}")
             continue
-        areas[area_id] = Area(area_id, spec["ko"], spec.get("en", spec["ko"]))
+        areas[area_id] = Area(area_id, spec["ko"], spec["en"] if "en" in spec else spec["ko"])
     return areas
 
 
-def _check_entry(kpi_id: str, entry: dict, areas: dict[str, Area], contract: Contract) -> list[str]:
+def _check_entry(kpi_id: str, entry: Toml, areas: dict[str, Area], contract: Contract) -> list[str]:
     """Every problem of one [[kpi]] block, each naming the KPI and the fix."""
     out = []
 
@@ -191,7 +196,7 @@ def _check_entry(kpi_id: str, entry: dict, areas: dict[str, Area], contract: Con
     return out
 
 
-def _check_area(entry: dict, areas: dict[str, Area], bad) -> None:
+def _check_area(entry: Toml, areas: dict[str, Area], bad: Complain) -> None:
     area = areas.get(entry["area_id"])
     if area is None:
         bad(f"알 수 없는 분야 area_id = \"{entry['area_id']}\" / unknown area: use one of {', '.join(areas)}")
@@ -199,7 +204,7 @@ def _check_area(entry: dict, areas: dict[str, Area], bad) -> None:
         bad(f"area = \"{entry['area']}\"가 area_id \"{area.id}\"와 맞지 않습니다 / area does not match area_id: write area = \"{area.ko}\"")
 
 
-def _check_filter(flt, source: str, contract: Contract, bad) -> None:
+def _check_filter(flt: object, source: str, contract: Contract, bad: Complain) -> None:
     if flt is None:
         return
     if not isinstance(flt, dict) or not flt:
@@ -214,13 +219,14 @@ def _check_filter(flt, source: str, contract: Contract, bad) -> None:
             bad(f"source \"{source}\"에는 filter 열 '{name}'을 쓸 수 없습니다 / cannot filter on '{name}': {allowed}")
             continue
         values = [value] if isinstance(value, str) else value
-        known = tuple(contract.enums.get(kind.type_enum, {}))
+        enum = kind.type_enum if kind else None  # the kind is known here: its type column was named
+        known = tuple(contract.enums.get(enum, {})) if enum else ()
         for v in values if isinstance(values, list) else [values]:
             if not isinstance(v, str) or v not in known:
                 bad(f"알 수 없는 {column} \"{v}\" / unknown {column}: use one of {', '.join(known)}")
 
 
-def _check_settings(entry: dict, spec: MeasureSpec, contract: Contract, bad) -> None:
+def _check_settings(entry: Toml, spec: MeasureSpec, contract: Contract, bad: Complain) -> None:
     for key in entry:
         if key not in BASE_KEYS and spec.setting(key) is None:
             known = ", ".join(s.name for s in spec.settings) or "none"
@@ -240,7 +246,7 @@ def _check_settings(entry: dict, spec: MeasureSpec, contract: Contract, bad) -> 
     _check_hours(entry, bad)
 
 
-def _check_hours(entry: dict, bad) -> None:
+def _check_hours(entry: Toml, bad: Complain) -> None:
     """The working-hours settings: only where the law counts hours, and office hours that make sense."""
     given = [key for key in ("count_hours", "working_hours", "lunch_break") if key in entry]
     if not given:
@@ -258,7 +264,7 @@ def _check_hours(entry: dict, bad) -> None:
             bad(str(exc))
 
 
-def _setting_problem(kind: str, value, contract: Contract) -> str | None:
+def _setting_problem(kind: str, value: object, contract: Contract) -> str | None:
     """Why a setting value is wrong for its type, or None."""
     if kind == "int" and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
         return "양의 정수로 쓰세요 / write a whole number above 0"
@@ -275,7 +281,7 @@ def _setting_problem(kind: str, value, contract: Contract) -> str | None:
     return None
 
 
-def _check_target(target, spec: MeasureSpec, bad) -> None:
+def _check_target(target: object, spec: MeasureSpec, bad: Complain) -> None:
     if target is None:
         if spec.needs_target:
             bad(
@@ -297,11 +303,12 @@ def _check_target(target, spec: MeasureSpec, bad) -> None:
         bad(f"target unit \"{unit}\"가 measure {spec.name}와 맞지 않습니다 / wrong unit: write unit = \"{spec.unit}\"")
 
 
-def _build(kpi_id: str, entry: dict, areas: dict[str, Area]) -> Kpi:
+def _build(kpi_id: str, entry: Toml, areas: dict[str, Area]) -> Kpi:
     spec = MEASURES[entry["measure"]]
     target = entry.get("target")
     flt = {k: tuple([v] if isinstance(v, str) else v) for k, v in (entry.get("filter") or {}).items()}
-    params = {s.name: entry[s.name] for s in spec.settings if s.name in entry}
+    # The settings' types were checked by _check_settings before a Kpi is built.
+    params = cast(KpiParams, {s.name: entry[s.name] for s in spec.settings if s.name in entry})
     area = areas[entry["area_id"]]
     return Kpi(
         id=kpi_id, area_id=area.id, area=area.ko, area_en=area.en,

@@ -13,6 +13,7 @@ import json
 import math
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -64,7 +65,7 @@ class KpiResult:
     clause: str
     definition_ko: str
     definition_en: str
-    extra: dict = field(default_factory=dict, compare=False)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def note(self) -> str:
@@ -125,20 +126,26 @@ def _missing_upload_note(kind: str, year: int) -> Note:
 
 
 def _judged(kpi: Kpi, frames: YearFrames, period: Period, measured: MeasureResult, notes: list[Note]) -> KpiResult:
-    target, extra, projection, band = kpi.target, {}, None, (None, None)
+    value = measured.value
+    assert value is not None  # evaluate_kpi judges only what was measured
+    target = kpi.target
+    extra: dict[str, Any] = {}
+    projection: float | None = None
+    band: tuple[float | None, float | None] = (None, None)
+    conclusive: bool | None
     if target is None:
         status, conclusive = "tracked", None
     elif kpi.spec.paced and period.is_current:
-        proj = paced_projection(measured.value, _history_for(kpi, frames), period.today)
+        proj = paced_projection(value, _history_for(kpi, frames), period.today)
         projection, band = proj.value, (proj.low, proj.high)
-        if target.comparator in (">=", ">") and compare(measured.value, target.comparator, target.value):
+        if target.comparator in (">=", ">") and compare(value, target.comparator, target.value):
             status = "met"  # a yearly count already reached cannot be lost before the year ends
         else:
             status = "on_track" if compare(proj.value, target.comparator, target.value) else "at_risk"
         conclusive = None
         extra = {"projection_method": proj.method, "reached_share": proj.reached_share, "history_years": list(proj.history_years),
                  "band_years": proj.band_years}
-        due = _usual_last_day(kpi, frames, period) if status != "met" and measured.value == 0 else None
+        due = _usual_last_day(kpi, frames, period) if status != "met" and value == 0 else None
         if due is not None:
             # Not held yet, but earlier years held it as late as `due`: scheduled, not a projection of 0.
             status, projection, band = "scheduled", None, (None, None)
@@ -150,7 +157,7 @@ def _judged(kpi: Kpi, frames: YearFrames, period: Period, measured: MeasureResul
         else:
             notes.append(_projection_note(proj.method, proj.value, proj.low, proj.high, proj.band_years))
     else:
-        status = "met" if compare(measured.value, target.comparator, target.value) else "not_met"
+        status = "met" if compare(value, target.comparator, target.value) else "not_met"
         conclusive = interval_conclusive(measured.ci, target.comparator, target.value) if kpi.spec.sample else True
     if kpi.spec.sample and measured.n < SMALL_SAMPLE:
         notes.append(Note(
@@ -215,7 +222,8 @@ def _history_for(kpi: Kpi, frames: YearFrames) -> pd.DataFrame | None:
 
 
 def _result(
-    kpi: Kpi, period: Period, m: MeasureResult, status: str, conclusive, projection, notes: list[Note], extra: dict,
+    kpi: Kpi, period: Period, m: MeasureResult, status: str, conclusive: bool | None, projection: float | None,
+    notes: list[Note], extra: dict[str, Any],
     band: tuple[float | None, float | None] = (None, None),
 ) -> KpiResult:
     target = kpi.target
@@ -255,7 +263,7 @@ def summary_counts(results: list[KpiResult]) -> dict[str, int]:
     return counts
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     """JSON-friendly: numpy scalars to Python, NaN to None."""
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
@@ -268,9 +276,10 @@ def _plain(value):
     return value
 
 
-def result_to_dict(result: KpiResult) -> dict:
+def result_to_dict(result: KpiResult) -> dict[str, Any]:
     """A KpiResult as a plain dict, ready for JSON: `note` to read, `notes` with codes to act on."""
-    return _plain({**asdict(result), "note": result.note})
+    plain: dict[str, Any] = _plain({**asdict(result), "note": result.note})
+    return plain
 
 
 def scorecard_json(results: list[KpiResult]) -> str:

@@ -6,7 +6,9 @@ import math
 import operator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, overload
 
+import numpy as np
 import pandas as pd
 
 # scipy.special holds the same quantile functions as scipy.stats at half the import time (cold start).
@@ -24,8 +26,12 @@ COMPARATORS = {
 }
 
 
-def compare(value: float, comparator: str, target: float) -> bool:
-    """Whether `value comparator target` holds, with a little slack for float rounding."""
+@overload
+def compare(value: float, comparator: str, target: float) -> bool: ...
+@overload
+def compare(value: np.ndarray, comparator: str, target: float) -> np.ndarray: ...
+def compare(value: Any, comparator: str, target: float) -> Any:
+    """Whether `value comparator target` holds (for each value of an array), with a little slack for float rounding."""
     eps = 1e-9
     if comparator == ">=":
         return value >= target - eps
@@ -108,12 +114,13 @@ def _per_year(history: pd.DataFrame, today: date) -> pd.DataFrame:
     }).fillna(0.0)
 
 
-def _month_day(dates: pd.Series) -> pd.Series:
+def _month_day(dates: pd.Series[Any]) -> pd.Series[int]:
     # Comparing month*100 + day, not day-of-year, keeps 1 March the same day in leap years.
-    return dates.dt.month * 100 + dates.dt.day
+    month_day: pd.Series[int] = dates.dt.month * 100 + dates.dt.day
+    return month_day
 
 
-def history_share(history: pd.DataFrame, today: date) -> tuple[float | None, float, tuple[int, ...]]:
+def history_share(history: pd.DataFrame | None, today: date) -> tuple[float | None, float, tuple[int, ...]]:
     """From earlier years' (year, date, n): share reached by today's month-day, mean yearly total, years.
 
     The share pools the years (total reached / total of the years), so a busy year weighs more. A year
@@ -144,6 +151,7 @@ def paced_projection(current: float, history: pd.DataFrame | None, today: date) 
         days_in_year = (date(today.year + 1, 1, 1) - start).days
         elapsed = ((today - start).days + 1) / days_in_year
         return Projection(current / elapsed, "linear", elapsed, ())
+    assert history is not None  # a share comes from the history
     if share <= 0:
         totals = history.groupby("year")["n"].sum()  # zero years included, as in the mean
         paces = [current + float(t) for t in totals]
@@ -153,7 +161,7 @@ def paced_projection(current: float, history: pd.DataFrame | None, today: date) 
     paces = [current / r for r in (per_year["reached"] / per_year["total"]) if r > 0]
     low, high = _band(paces)
     value = current / share
-    if low is not None:
+    if low is not None and high is not None:  # both or neither
         # The pooled share counts such a year too, so the projection can fall outside the others' paces:
         # the band is stretched to hold it rather than shown beside it.
         low, high = min(low, value), max(high, value)

@@ -8,6 +8,7 @@ measure (MeasureSpec.details; the parts live in stories_cases, stories_counts an
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,9 +18,9 @@ from sqlalchemy import Engine
 from metrics.contract import load_contract
 from metrics.kpi.details.counts import UNMATCHED_COLUMNS
 from metrics.kpi.details.surveys import likert_distribution, question_means
-from metrics.kpi.measures.base import Period
+from metrics.kpi.measures.base import Period, filter_rows
 from metrics.kpi.registry import Kpi, Registry, load_registry
-from metrics.kpi.scorecard import KpiResult, evaluate_kpi, filter_rows
+from metrics.kpi.scorecard import KpiResult, evaluate_kpi
 from metrics.kpi.targets import registry_for_year
 from metrics.store.frames import YearFrames, data_years, default_year, load_questions, load_year_frames
 
@@ -80,7 +81,8 @@ def distribution(kpi: Kpi, frames: YearFrames, today: date) -> pd.DataFrame:
 
 
 def year_series(
-    engine: Engine, kpi_id: str, years=None, *, today: date | None = None, registry: Registry | None = None
+    engine: Engine, kpi_id: str, years: Iterable[int] | None = None, *, today: date | None = None,
+    registry: Registry | None = None,
 ) -> pd.DataFrame:
     """The KPI for every year with data (or the given years), with its target and status."""
     registry = registry or load_registry()

@@ -21,9 +21,11 @@ times, and counts whole days for one that has dates only.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any, TypeAlias
 
 import holidays
 import numpy as np
@@ -31,12 +33,14 @@ import pandas as pd
 
 WEEKMASK = "1111100"  # Monday to Friday
 DAY = np.timedelta64(1, "D")
+# Dates or timestamps as the functions below take them: a column, an array, a list, or one value.
+Dates: TypeAlias = "pd.Series[Any] | np.ndarray | Sequence[Any] | date | np.datetime64 | str"
 
 
 @lru_cache(maxsize=32)
 def holiday_array(first_year: int, last_year: int) -> np.ndarray:
     """Korean public holidays of the years first_year..last_year as sorted datetime64[D]."""
-    kr = holidays.KR(years=range(first_year, last_year + 1), language="ko")
+    kr = holidays.country_holidays("KR", years=range(first_year, last_year + 1), language="ko")
     return np.array(sorted(kr.keys()), dtype="datetime64[D]")
 
 
@@ -45,7 +49,7 @@ def _busdaycalendar(first_year: int, last_year: int) -> np.busdaycalendar:
     return np.busdaycalendar(weekmask=WEEKMASK, holidays=holiday_array(first_year, last_year))
 
 
-def as_days(values) -> np.ndarray:
+def as_days(values: Dates) -> np.ndarray:
     """Dates (Series, array, list, date or Timestamp) as a datetime64[D] array; missing -> NaT."""
     if isinstance(values, np.ndarray) and np.issubdtype(values.dtype, np.datetime64):
         return values.astype("datetime64[D]", copy=False)
@@ -68,7 +72,7 @@ def _calendar_for(*arrays: np.ndarray) -> np.busdaycalendar:
     return _busdaycalendar(int(every.min()), int(every.max()) + 1)
 
 
-def business_days_inclusive(received, completed) -> np.ndarray:
+def business_days_inclusive(received: Dates, completed: Dates) -> np.ndarray:
     """Working days from receipt through completion, both days included; NaN if missing or reversed.
 
     A completion before the receipt is a data error, not a fast case, so it gives NaN too.
@@ -83,7 +87,7 @@ def business_days_inclusive(received, completed) -> np.ndarray:
     return out
 
 
-def calendar_days(received, completed) -> np.ndarray:
+def calendar_days(received: Dates, completed: Dates) -> np.ndarray:
     """Elapsed calendar days (completed - received); NaN if missing or reversed."""
     r, c = as_days(received), as_days(completed)
     out = np.full(r.shape, np.nan)
@@ -92,7 +96,7 @@ def calendar_days(received, completed) -> np.ndarray:
     return out
 
 
-def add_business_days(start, n: int) -> np.ndarray:
+def add_business_days(start: Dates, n: int) -> np.ndarray:
     """The n-th working day after `start`, starting from the first working day on or after it."""
     s = as_days(start)
     out = np.full(s.shape, np.datetime64("NaT"), dtype="datetime64[D]")
@@ -103,7 +107,7 @@ def add_business_days(start, n: int) -> np.ndarray:
     return out
 
 
-def next_working_day(dates) -> np.ndarray:
+def next_working_day(dates: Dates) -> np.ndarray:
     """Each date itself when it is a working day, else the first working day after it; NaT kept."""
     d = as_days(dates)
     out = d.copy()
@@ -113,7 +117,7 @@ def next_working_day(dates) -> np.ndarray:
     return out
 
 
-def deadline_dates(received, days: int, day_mode: str, roll: bool = False) -> np.ndarray:
+def deadline_dates(received: Dates, days: int, day_mode: str, roll: bool = False) -> np.ndarray:
     """The last day on which a case received on `received` still meets an N-day deadline.
 
     Calendar days: received + N, moved to the next working day when `roll` and that day is a
@@ -131,7 +135,7 @@ def deadline_dates(received, days: int, day_mode: str, roll: bool = False) -> np
     return add_business_days(r, days - 1)
 
 
-def days_taken(received, completed, day_mode: str) -> np.ndarray:
+def days_taken(received: Dates, completed: Dates, day_mode: str) -> np.ndarray:
     """Days a case took under `day_mode`: working days inclusive, or calendar days elapsed."""
     if day_mode == "business":
         return business_days_inclusive(received, completed)
@@ -140,7 +144,7 @@ def days_taken(received, completed, day_mode: str) -> np.ndarray:
     raise ValueError(f"day_mode must be 'business' or 'calendar', not {day_mode!r}")
 
 
-def is_working_day(dates) -> np.ndarray:
+def is_working_day(dates: Dates) -> np.ndarray:
     """True where the date is a Korean working day."""
     d = as_days(dates)
     out = np.zeros(d.shape, dtype=bool)
@@ -205,14 +209,15 @@ class WorkingDay:
     def worked_by(self, minute: np.ndarray) -> np.ndarray:
         """Working minutes of a working day done by each clock minute (0 before the start, all after the end)."""
         clock = np.clip(minute, self.start, self.end)
-        return clock - self.start - (np.clip(clock, self.lunch_start, self.lunch_end) - self.lunch_start)
+        worked: np.ndarray = clock - self.start - (np.clip(clock, self.lunch_start, self.lunch_end) - self.lunch_start)
+        return worked
 
     def clock_at(self, worked: np.ndarray) -> np.ndarray:
         """The clock minute at which `worked` (1..minutes) working minutes of the day are done."""
         return self.start + worked + np.where(worked > self.lunch_start - self.start, self.lunch_end - self.lunch_start, 0)
 
 
-def as_minutes(values) -> np.ndarray:
+def as_minutes(values: Dates) -> np.ndarray:
     """Timestamps (Series, array, list, or one) as datetime64[m]; missing -> NaT."""
     if isinstance(values, np.ndarray) and np.issubdtype(values.dtype, np.datetime64):
         return values.astype("datetime64[m]")
@@ -224,7 +229,8 @@ def as_minutes(values) -> np.ndarray:
 def has_time(stamps: np.ndarray) -> np.ndarray:
     """True where a timestamp carries a time of day (not midnight): a date alone says nothing of the hour."""
     m = as_minutes(stamps)
-    return ~np.isnat(m) & (m != m.astype("datetime64[D]").astype("datetime64[m]"))
+    timed: np.ndarray = ~np.isnat(m) & (m != m.astype("datetime64[D]").astype("datetime64[m]"))
+    return timed
 
 
 def _working_clock(*stamps: np.ndarray) -> tuple[np.datetime64, np.busdaycalendar]:
@@ -233,7 +239,9 @@ def _working_clock(*stamps: np.ndarray) -> tuple[np.datetime64, np.busdaycalenda
     return days.min(), _calendar_for(days)
 
 
-def _minutes_since(stamps: np.ndarray, epoch, cal, day: WorkingDay) -> np.ndarray:
+def _minutes_since(
+    stamps: np.ndarray, epoch: np.datetime64, cal: np.busdaycalendar, day: WorkingDay
+) -> np.ndarray:
     """Working minutes from `epoch` to each timestamp: whole working days before it, then its own day's."""
     dates = stamps.astype("datetime64[D]")
     before = np.busday_count(epoch, dates, busdaycal=cal).astype(np.int64) * day.minutes
@@ -241,7 +249,7 @@ def _minutes_since(stamps: np.ndarray, epoch, cal, day: WorkingDay) -> np.ndarra
     return before + np.where(np.is_busday(dates, busdaycal=cal), day.worked_by(clock), 0)
 
 
-def add_working_hours(start, hours: float, day: WorkingDay) -> np.ndarray:
+def add_working_hours(start: Dates, hours: float, day: WorkingDay) -> np.ndarray:
     """The moment `hours` working hours after each start (NaT kept): a start outside working hours counts from
     the next working minute, and a deadline ending with a day's last hour is that day's closing time."""
     s = as_minutes(start)
@@ -258,7 +266,7 @@ def add_working_hours(start, hours: float, day: WorkingDay) -> np.ndarray:
     return out
 
 
-def working_hours_between(start, end, day: WorkingDay) -> np.ndarray:
+def working_hours_between(start: Dates, end: Dates, day: WorkingDay) -> np.ndarray:
     """Working hours from each start to each end; NaN where either is missing or the end comes first."""
     s, e = as_minutes(start), as_minutes(end)
     out = np.full(s.shape, np.nan)

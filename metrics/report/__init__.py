@@ -11,6 +11,7 @@ the renderers are imported when first asked for, so each caller pays only for th
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 FORMATS = ("xlsx", "pdf", "html")
 MIME_TYPES = {
@@ -33,7 +34,7 @@ def file_name(year: int, fmt: str, lang: str = "ko") -> str:
     return f"charter-report-{year}{'-en' if lang == 'en' else ''}.{fmt}"
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
 from metrics.report import FORMATS
 
 
-def add_report_command(subparsers) -> None:
+def add_report_command(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The `report` subcommand and its options."""
     rep = subparsers.add_parser("report", help="the yearly charter report / 고객헌장 이행실적 보고서")
     rep.add_argument("--year", type=int, help="the year (default: the latest year with data) / 연도")
@@ -17,7 +18,7 @@ def add_report_command(subparsers) -> None:
     rep.add_argument("--lang", choices=("ko", "en"), default="ko", help="language (default ko) / 언어")
 
 
-def run_report(args) -> int:
+def run_report(args: argparse.Namespace) -> int:
     """Build and write the report; one line on success, one bilingual error line and 1 on failure."""
     from sqlalchemy.exc import SQLAlchemyError
 

@@ -6,7 +6,9 @@ charts in SVG are about 30 KB, need no script to show, and print sharply.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
+from typing import Any, TypeAlias, cast
 
 import pandas as pd
 
@@ -23,8 +25,10 @@ from metrics.report.phrases import (
     previous_text,
     summary_line,
 )
+from metrics.report.sources import UploadLine
 from metrics.report.words import Words, missing
 
+Cell: TypeAlias = str | tuple[str, str]  # a table cell's html, or (html, its class)
 CSS = """
 @page { size: A4; margin: 16mm 14mm; }
 body { font-family: "Noto Sans CJK KR", "Noto Sans KR", "Malgun Gothic", "Apple SD Gothic Neo", sans-serif;
@@ -59,7 +63,7 @@ def render_html(report: Report, words: Words) -> bytes:
     return page.encode("utf-8")
 
 
-def _row(cells, tag: str = "td") -> str:
+def _row(cells: Iterable[Cell], tag: str = "td") -> str:
     """A table row of already-escaped cells; a cell given as (html, class) gets that class."""
     out = []
     for cell in cells:
@@ -124,7 +128,7 @@ def _section(s: KpiSection, report: Report, words: Words) -> str:
         parts.append(f'<p><strong>{escape(words.t("kpi.notes"))}</strong></p><ul>{items}</ul>')
     if s.trend:
         parts.append(trend_svg(s.trend, r.unit, words, words.t("kpi.trend")))
-    if s.is_deadline:
+    if s.cases is not None:  # a deadline KPI
         parts.append(_cases(s.cases, words))
     parts.append("</section>")
     return "".join(parts)
@@ -138,30 +142,31 @@ def _cases(cases: pd.DataFrame, words: Words) -> str:
         _row([escape(_text(c.ref)), escape(_text(c.title)), words.day(_day(c.received)), words.day(_day(c.done_on)),
               words.day(_day(c.deadline)), ("" if missing(c.days_over) else f"{c.days_over:,.0f}", "num"),
               escape(words.t(f"case.{c.state}"))])
-        for c in cases.itertuples(index=False)
+        for c in cast("Iterable[Any]", cases.itertuples(index=False))  # records: their cells are untyped
     ]
     return head + _table([words.t(f"case.{h}") for h in CASE_HEADS], rows)
 
 
-def _day(value):
+def _day(value: Any) -> pd.Timestamp | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value)
 
 
-def _text(value) -> str:
+def _text(value: Any) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def _uploads(uploads, words: Words, year: int, with_rows: bool) -> str:
+def _uploads(uploads: tuple[UploadLine, ...], words: Words, year: int, with_rows: bool) -> str:
     if not uploads:
         return f'<p class="muted">{escape(words.t("appendix.none"))}</p>'
     heads = [words.t(f"appendix.{h}") for h in ("id", "created_at", "uploaded_by", "filename", "kind")]
     heads += [words.t("appendix.rows", year=year)] if with_rows else []
-    rows = [
-        _row([(str(u.id), "num"), words.moment(u.created_at), escape(u.uploaded_by), escape(u.filename),
-              escape(kind_name(u.kind, words))] + ([(f"{u.rows:,}", "num")] if with_rows else []))
-        for u in uploads
-    ]
-    return _table(heads, rows)
+
+    def cells(u: UploadLine) -> list[Cell]:
+        shown: list[Cell] = [(str(u.id), "num"), words.moment(u.created_at), escape(u.uploaded_by), escape(u.filename),
+                             escape(kind_name(u.kind, words))]
+        return shown + ([(f"{u.rows:,}", "num")] if with_rows else [])
+
+    return _table(heads, [_row(cells(u)) for u in uploads])
 
 
 def _appendix(report: Report, words: Words) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -158,7 +159,10 @@ def build_report(
     return Report(year, today, made_at or clock.utc_now(), newest, tuple(areas), uploads, last)
 
 
-def _section(kpi: Kpi, year: int, years: list[int], cards: dict, changes: tuple, cases, notes: tuple) -> KpiSection:
+def _section(
+    kpi: Kpi, year: int, years: list[int], cards: dict[int, dict[str, KpiResult]], changes: tuple[TargetChangeLine, ...],
+    cases: pd.DataFrame | None, notes: tuple[Checkin, ...],
+) -> KpiSection:
     result = cards[year][kpi.id]
     previous = cards[year - 1].get(kpi.id)
     trend = tuple(
@@ -213,6 +217,7 @@ def _target_changes(engine: Engine, year: int) -> dict[str, tuple[TargetChangeLi
     effective = pd.to_datetime(history["effective_from"]).dt.date
     within = history[(effective >= date(year, 1, 1)) & (effective <= date(year, 12, 31))]
     out: dict[str, list[TargetChangeLine]] = {}
+    row: Any  # a record of the target history: its cells are untyped
     for row in within.sort_values(["effective_from", "changed_at"]).itertuples():
         out.setdefault(row.kpi_id, []).append(TargetChangeLine(
             pd.Timestamp(row.effective_from).date(), row.comparator, float(row.value), row.old_comparator,

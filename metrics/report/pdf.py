@@ -10,9 +10,11 @@ Charts are drawn as PDF vector lines from the same geometry as the HTML's SVG.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from functools import cache
 from pathlib import Path
+from typing import Any, TypeAlias, cast
 
 import pandas as pd
 from fpdf import FPDF, FontFace
@@ -43,6 +45,7 @@ KOREAN_FACE = "Noto Sans CJK KR"  # the face to take from a .ttc collection (it 
 MARGIN = 16.0
 HEAD_FILL = (232, 238, 245)
 GREY = (90, 90, 90)
+Colour: TypeAlias = tuple[int, int, int]  # red, green, blue 0-255
 
 
 class FontMissing(CharterError, RuntimeError):
@@ -90,13 +93,13 @@ class _Pdf(FPDF):
         self.set_lang("ko-KR" if words.lang == "ko" else "en")
         self.set_creation_date(clock.korea_time(report.made_at))
 
-    def weight(self, size: float, colour=(0, 0, 0)) -> None:
+    def weight(self, size: float, colour: Colour = (0, 0, 0)) -> None:
         """The font at `size` in `colour`."""
         self.set_font(FONT, "", size)
         self.set_text_color(*colour)
 
     @contextmanager
-    def bold(self, size: float, colour=(0, 0, 0)):
+    def bold(self, size: float, colour: Colour = (0, 0, 0)) -> Iterator[None]:
         """Bold text by stroking the glyphs' outlines too, in a saved graphics state (one embedded face)."""
         self.weight(size, colour)
         with self.local_context(text_mode="FILL_STROKE", line_width=size * 0.011, draw_color=colour):
@@ -113,7 +116,9 @@ class _Pdf(FPDF):
 
     # --- small building blocks ---------------------------------------------------------------
 
-    def text_line(self, text: str, size: float = 10, bold: bool = False, colour=(0, 0, 0), gap: float = 1.5) -> None:
+    def text_line(
+        self, text: str, size: float = 10, bold: bool = False, colour: Colour = (0, 0, 0), gap: float = 1.5
+    ) -> None:
         """A paragraph the width of the page."""
         with self.bold(size, colour) if bold else nullcontext():
             self.weight(size, colour)
@@ -245,7 +250,7 @@ def _section(pdf: _Pdf, s: KpiSection, report: Report, words: Words) -> None:
         pdf.ln(1)
     if s.trend:
         _trend(pdf, s, words)
-    if s.is_deadline:
+    if s.cases is not None:  # a deadline KPI
         _cases(pdf, s.cases, words)
     pdf.ln(4)
 
@@ -270,11 +275,11 @@ def _trend(pdf: _Pdf, s: KpiSection, words: Words) -> None:
             points = [(x - 10, y), (x + 10, y)]
         pdf.polyline(points)
         pdf.set_dash_pattern()
-    drawn = [m for m in g.marks if m.y is not None]
+    drawn = [(x0 + m.x, y0 + m.y) for m in g.marks if m.y is not None]
     pdf.set_draw_color(*LINE)
     pdf.set_line_width(0.6)
     if len(drawn) > 1:
-        pdf.polyline([(x0 + m.x, y0 + m.y) for m in drawn])
+        pdf.polyline(drawn)
     pdf.set_line_width(0.2)
     pdf.weight(7)
     for m in g.marks:
@@ -298,17 +303,17 @@ def _cases(pdf: _Pdf, cases: pd.DataFrame, words: Words) -> None:
     rows = [
         [_text(c.ref), _text(c.title), words.day(_day(c.received)), words.day(_day(c.done_on)), words.day(_day(c.deadline)),
          "" if missing(c.days_over) else f"{c.days_over:,.0f}", words.t(f"case.{c.state}")]
-        for c in cases.itertuples(index=False)
+        for c in cast("Iterable[Any]", cases.itertuples(index=False))  # records: their cells are untyped
     ]
     pdf.grid([words.t(f"case.{h}") for h in CASE_HEADS], rows, (24, 46, 19, 19, 19, 15, 36), size=7.5,
              aligns=("LEFT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT", "LEFT"))
 
 
-def _day(value):
+def _day(value: Any) -> pd.Timestamp | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value)
 
 
-def _text(value) -> str:
+def _text(value: Any) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 

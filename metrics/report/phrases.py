@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from metrics.contract import load_contract
 from metrics.kpi.checkins import Checkin
+from metrics.kpi.scorecard import KpiResult
 from metrics.report.model import KpiSection, Report, TargetChangeLine
 from metrics.report.words import Words, p_text
 
@@ -68,7 +69,7 @@ def previous_text(s: KpiSection, words: Words) -> str:
     return words.value(s.previous.value, s.result.unit)
 
 
-def band_text(r, words: Words) -> str:
+def band_text(r: KpiResult, words: Words) -> str:
     """The projection's range, or why there is none (the same words as the scorecard card)."""
     if r.projection_low is not None and r.projection_high is not None:
         return words.t("kpi.band", low=words.value(r.projection_low, r.unit), high=words.value(r.projection_high, r.unit))
@@ -86,7 +87,7 @@ def facts(s: KpiSection, report: Report, words: Words) -> list[tuple[str, str]]:
         value += " · " + words.t("kpi.projection", value=words.value(r.projection, r.unit)) + f" ({band_text(r, words)})"
     out = [(words.t("kpi.target"), words.target(r.comparator, r.target, r.unit)), (words.t("kpi.value"), value)]
     if r.ci_low is not None:
-        sure = {True: " · " + words.t("kpi.conclusive"), False: " · " + words.t("kpi.inconclusive")}.get(r.conclusive, "")
+        sure = "" if r.conclusive is None else " · " + words.t("kpi.conclusive" if r.conclusive else "kpi.inconclusive")
         out.append((words.t("kpi.interval"), f"{words.interval(r.ci_low, r.ci_high, r.unit)} (n = {r.n:,}){sure}"))
     out.append((words.t("kpi.verdict"), words.status(r.status)))
     out.append((words.t("kpi.previous", year=report.year - 1), previous_text(s, words)))

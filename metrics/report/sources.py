@@ -7,8 +7,10 @@ both are listed; undone uploads hold no live row and are never listed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 import pandas as pd
 from sqlalchemy import Engine, text
@@ -47,17 +49,20 @@ def rows_per_upload(engine: Engine, year: int) -> dict[int, int]:
     return out
 
 
-def _line(row, rows: int | None = None) -> UploadLine:
+def _line(row: Any, rows: int | None = None) -> UploadLine:
     return UploadLine(int(row.id), pd.Timestamp(row.created_at).to_pydatetime(), row.uploaded_by or "",
                       row.filename, row.kind, rows)
 
 
-def year_sources(engine: Engine, year: int) -> tuple[tuple[UploadLine, ...], tuple[UploadLine, ...], datetime | None]:
+def year_sources(
+    engine: Engine, year: int
+) -> tuple[tuple[UploadLine, ...], tuple[UploadLine, ...], datetime | None]:
     """(uploads holding the year's live rows, oldest first; the last live upload of each kind; newest upload time)."""
     log = list_uploads(engine)
     live = log[log["undone_at"].isna()] if not log.empty else log
     counts = rows_per_upload(engine, year)
-    behind = tuple(_line(r, counts[int(r.id)]) for r in live.sort_values("id").itertuples() if int(r.id) in counts)
+    records = cast("Iterable[Any]", live.sort_values("id").itertuples())  # the upload log's rows: cells untyped
+    behind = tuple(_line(r, counts[int(r.id)]) for r in records if int(r.id) in counts)
     last = tuple(_line(r) for r in live.sort_values("id", ascending=False).drop_duplicates("kind").sort_values("kind").itertuples())
     newest = None if live.empty else pd.Timestamp(live["created_at"].max()).to_pydatetime()
     return behind, last, newest

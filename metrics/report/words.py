@@ -8,9 +8,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from metrics import clock
 from metrics.kpi.scorecard import format_number
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
 
 LABELS_FILE = Path(__file__).with_name("labels.toml")
 LANGS = ("ko", "en")
@@ -23,8 +27,8 @@ def labels() -> dict[str, dict[str, dict[str, str]]]:
         return tomllib.load(fh)
 
 
-def missing(value) -> bool:
-    """True for None and NaN."""
+def missing(value: object) -> TypeIs[None]:
+    """True for None and NaN (the narrowing speaks of None: a value found not missing is not None)."""
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
@@ -38,14 +42,14 @@ class Words:
         if self.lang not in LANGS:
             raise ValueError(f"언어는 ko 또는 en / the language is ko or en, not {self.lang!r}")
 
-    def t(self, key: str, **values) -> str:
+    def t(self, key: str, **values: object) -> str:
         """The label "section.name" with its {placeholders} filled."""
         section, _, name = key.partition(".")
         entry = labels()[section][name]
         template = entry[self.lang]
         return template.format(**values) if values else template
 
-    def download(self, what: str, **values) -> str:
+    def download(self, what: str, **values: object) -> str:
         """The words of the scorecard page's report buttons ([download] in labels.toml)."""
         return self.t(f"download.{what}", **values)
 
@@ -97,8 +101,8 @@ class Words:
             return ""
         return f"{format_number(low, unit)} – {format_number(high, unit)}"
 
-    def day(self, value: date | datetime | None) -> str:
-        """A date as 2026-03-04 ("" when missing)."""
+    def day(self, value: date | float | None) -> str:
+        """A date as 2026-03-04 ("" when missing: None, NaN or NaT)."""
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return ""
         try:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import io
 import re
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import xlsxwriter
 
 from metrics import clock
 from metrics.explore.export import neutralise
-from metrics.report.model import KpiSection, Report
+from metrics.report.model import AreaPart, KpiSection, Report
 from metrics.report.phrases import (
     CASE_HEADS,
     as_of_line,
@@ -25,7 +26,13 @@ from metrics.report.phrases import (
     period_line,
     test_words,
 )
+from metrics.report.sources import UploadLine
 from metrics.report.words import Words, missing
+
+if TYPE_CHECKING:
+    from xlsxwriter.format import Format
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
 
 KPI_COLUMNS = ("id", "title", "target", "comparator", "value", "ci_low", "ci_high", "n", "status", "projection",
                "previous", "change", "p_value", "test")
@@ -43,9 +50,10 @@ SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 class _Formats:
     """The workbook's cell formats, made once and shared by every sheet."""
 
-    def __init__(self, book: xlsxwriter.Workbook):
+    def __init__(self, book: Workbook):
         base = {"font_name": "Noto Sans CJK KR", "font_size": 10, "valign": "top"}
-        self.book, self._cache = book, {}
+        self.book = book
+        self._cache: dict[tuple[tuple[str, object], ...], Format] = {}
         self.text = self.get(**base)
         self.wrap = self.get(**base, text_wrap=True)
         self.small = self.get(**base, font_color="#555555", text_wrap=True)
@@ -56,14 +64,14 @@ class _Formats:
         self.cell = self.get(**base, border=1, text_wrap=True)
         self.base = base
 
-    def get(self, **props) -> xlsxwriter.format.Format:
+    def get(self, **props: object) -> Format:
         """A format with these properties (made once)."""
         key = tuple(sorted(props.items()))
         if key not in self._cache:
             self._cache[key] = self.book.add_format(props)
         return self._cache[key]
 
-    def number(self, num_format: str) -> xlsxwriter.format.Format:
+    def number(self, num_format: str) -> Format:
         """A bordered number cell with `num_format`."""
         return self.get(**self.base, border=1, num_format=num_format)
 
@@ -85,7 +93,8 @@ def render_xlsx(report: Report, words: Words) -> bytes:
     book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     book.set_properties({"title": words.t("report.title", year=report.year), "subject": words.t("report.subtitle"),
                          "created": report.made_at})  # UTC, as the file format wants
-    fmt, taken = _Formats(book), set()
+    fmt = _Formats(book)
+    taken: set[str] = set()
     _summary_sheet(book.add_worksheet(sheet_name(words.t("report.sheet_summary"), taken)), book, fmt, report, words)
     for area in report.areas:
         sheet = book.add_worksheet(sheet_name(words.pick(area.ko, area.en), taken))
@@ -95,7 +104,7 @@ def render_xlsx(report: Report, words: Words) -> bytes:
     return out.getvalue()
 
 
-def _cover(sheet, fmt: _Formats, report: Report, words: Words) -> int:
+def _cover(sheet: Worksheet, fmt: _Formats, report: Report, words: Words) -> int:
     """Title, period, date made and data as of in the first rows; returns the next free row."""
     sheet.write_string(0, 0, words.t("report.title", year=report.year), fmt.title)
     sheet.write_string(1, 0, words.t("report.subtitle"), fmt.small)
@@ -105,7 +114,7 @@ def _cover(sheet, fmt: _Formats, report: Report, words: Words) -> int:
     return 6
 
 
-def _summary_sheet(sheet, book, fmt: _Formats, report: Report, words: Words) -> None:
+def _summary_sheet(sheet: Worksheet, book: Workbook, fmt: _Formats, report: Report, words: Words) -> None:
     row = _cover(sheet, fmt, report, words)
     sheet.write_string(row, 0, words.t("summary.heading"), fmt.h2)
     row += 1
@@ -131,7 +140,9 @@ def _summary_sheet(sheet, book, fmt: _Formats, report: Report, words: Words) -> 
     sheet.freeze_panes(0, 1)
 
 
-def _kpi_table(sheet, fmt: _Formats, row: int, sections: list[KpiSection], words: Words, with_area: bool = False) -> int:
+def _kpi_table(
+    sheet: Worksheet, fmt: _Formats, row: int, sections: list[KpiSection], words: Words, with_area: bool = False
+) -> int:
     """The KPI table at `row` (header, one row per KPI); returns the next free row."""
     columns = list(KPI_COLUMNS) + (["area"] if with_area else [])
     sheet.write_row(row, 0, [words.t(f"col.{c}") for c in columns], fmt.head)
@@ -144,14 +155,16 @@ def _kpi_table(sheet, fmt: _Formats, row: int, sections: list[KpiSection], words
     return row + 1
 
 
-def _number(sheet, fmt: _Formats, row: int, col: int, value, num_format: str) -> None:
+def _number(sheet: Worksheet, fmt: _Formats, row: int, col: int, value: float | None, num_format: str) -> None:
     if missing(value):
         sheet.write_blank(row, col, None, fmt.cell)
     else:
         sheet.write_number(row, col, float(value), fmt.number(num_format))
 
 
-def _kpi_cell(sheet, fmt: _Formats, row: int, col: int, column: str, s: KpiSection, words: Words) -> None:
+def _kpi_cell(
+    sheet: Worksheet, fmt: _Formats, row: int, col: int, column: str, s: KpiSection, words: Words
+) -> None:
     r, unit = s.result, s.result.unit
     number = UNIT_FORMATS[unit]
     if column in ("target", "value", "ci_low", "ci_high", "projection", "previous"):
@@ -173,7 +186,9 @@ def _kpi_cell(sheet, fmt: _Formats, row: int, col: int, column: str, s: KpiSecti
         sheet.write_string(row, col, str(neutralise(text)), fmt.cell)
 
 
-def _area_sheet(sheet, book, fmt: _Formats, report: Report, area, words: Words) -> None:
+def _area_sheet(
+    sheet: Worksheet, book: Workbook, fmt: _Formats, report: Report, area: AreaPart, words: Words
+) -> None:
     sheet.write_string(0, 0, words.pick(area.ko, area.en), fmt.title)
     sheet.write_string(1, 0, words.t("report.title", year=report.year), fmt.small)
     row = _kpi_table(sheet, fmt, 3, list(area.sections), words) + 1
@@ -182,7 +197,7 @@ def _area_sheet(sheet, book, fmt: _Formats, report: Report, area, words: Words) 
     sheet.freeze_panes(0, 1)
 
 
-def _kpi_block(sheet, book, fmt: _Formats, row: int, s: KpiSection, words: Words) -> int:
+def _kpi_block(sheet: Worksheet, book: Workbook, fmt: _Formats, row: int, s: KpiSection, words: Words) -> int:
     """One promise below the table: clause, definition, target changes, notes, trend table and chart, cases."""
     r = s.result
     # One heading cell: the KPI id alone in column A marks a row of the KPI table.
@@ -216,7 +231,7 @@ def _kpi_block(sheet, book, fmt: _Formats, row: int, s: KpiSection, words: Words
     return row + 1
 
 
-def _trend_chart(sheet, book, first: int, last: int, s: KpiSection, words: Words) -> None:
+def _trend_chart(sheet: Worksheet, book: Workbook, first: int, last: int, s: KpiSection, words: Words) -> None:
     name = sheet.get_name().replace("'", "''")
     years = f"='{name}'!$A${first + 2}:$A${last + 1}"
     chart = book.add_chart({"type": "line"})
@@ -235,7 +250,7 @@ def _trend_chart(sheet, book, first: int, last: int, s: KpiSection, words: Words
     sheet.insert_chart(first, 5, chart)
 
 
-def _cases(sheet, fmt: _Formats, row: int, s: KpiSection, words: Words) -> int:
+def _cases(sheet: Worksheet, fmt: _Formats, row: int, s: KpiSection, words: Words) -> int:
     sheet.write_string(row, 0, words.t("kpi.cases"), fmt.h3)
     cases = s.cases
     if cases is None or cases.empty:
@@ -244,6 +259,7 @@ def _cases(sheet, fmt: _Formats, row: int, s: KpiSection, words: Words) -> int:
     row += 1
     sheet.write_row(row, 0, [words.t(f"case.{h}") for h in CASE_HEADS], fmt.head)
     date_fmt = fmt.number(DATE_FORMAT)
+    case: Any  # a record of the frame: its cells are untyped
     for case in cases.itertuples(index=False):
         row += 1
         sheet.write_string(row, 0, str(neutralise(_text(getattr(case, "ref", "")))), fmt.cell)
@@ -258,11 +274,11 @@ def _cases(sheet, fmt: _Formats, row: int, s: KpiSection, words: Words) -> int:
     return row + 1
 
 
-def _text(value) -> str:
+def _text(value: Any) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def _appendix_sheet(sheet, fmt: _Formats, report: Report, words: Words) -> None:
+def _appendix_sheet(sheet: Worksheet, fmt: _Formats, report: Report, words: Words) -> None:
     sheet.write_string(0, 0, words.t("appendix.heading"), fmt.title)
     sheet.write_string(1, 0, words.t("appendix.help", year=report.year), fmt.small)
     heads = ["id", "created_at", "uploaded_by", "filename", "kind"]
@@ -273,7 +289,8 @@ def _appendix_sheet(sheet, fmt: _Formats, report: Report, words: Words) -> None:
         sheet.set_column(col, col, width)
 
 
-def _uploads(sheet, fmt: _Formats, row: int, uploads, heads, words: Words, year: int, with_rows: bool) -> int:
+def _uploads(sheet: Worksheet, fmt: _Formats, row: int, uploads: tuple[UploadLine, ...], heads: list[str], words: Words,
+             year: int, with_rows: bool) -> int:
     labels = [words.t(f"appendix.{h}") for h in heads] + ([words.t("appendix.rows", year=year)] if with_rows else [])
     sheet.write_row(row, 0, labels, fmt.head)
     if not uploads:

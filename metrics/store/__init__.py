@@ -10,17 +10,23 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any, TypeAlias
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
-from sqlalchemy import Date, DateTime, Engine, bindparam, exc, select, text, update
+from sqlalchemy import Connection, Date, DateTime, Engine, Table, bindparam, exc, select, text, update
 
 from metrics import clock
 from metrics.contract import kinds, load_contract
 from metrics.messages import CharterError
 from metrics.store import bulk, database, tables, versions
+
+# Values bound to a query's :names (never user text in the SQL itself).
+SqlParams: TypeAlias = Mapping[str, str | int | float | date | None]
 
 
 class DuplicateFileError(CharterError):
@@ -54,7 +60,7 @@ class UploadMeta:
     sheet: str | None = None
     uploaded_by: str | None = None
     rows_held: int = 0
-    mapping: dict | None = None
+    mapping: dict[str, object] | None = None
     questions: tuple[str, ...] = ()
 
 
@@ -100,11 +106,11 @@ def _key_folded(text: str) -> str | None:
     return " ".join(unicodedata.normalize("NFKC", text).split()) or None
 
 
-def _is_text(col: pd.Series) -> bool:
-    return pd.api.types.is_string_dtype(col) or (col.dtype == object and col.map(lambda v: isinstance(v, str)).any())
+def _is_text(col: pd.Series[Any]) -> bool:
+    return pd.api.types.is_string_dtype(col) or bool(col.dtype == object and col.map(lambda v: isinstance(v, str)).any())
 
 
-def _per_distinct(col: pd.Series, fn) -> pd.Series:
+def _per_distinct(col: pd.Series[Any], fn: Callable[[str], str | None]) -> pd.Series[str]:
     """fn applied once per distinct text value (a column repeats its values); missing stays missing."""
     codes, uniques = pd.factorize(col.astype("str"))
     mapped = np.array([fn(u) for u in uniques] + [None], dtype=object)
@@ -115,12 +121,12 @@ def row_hashes(frame: pd.DataFrame, columns: list[str] | tuple[str, ...], *, fol
     """A stable 16-hex hash per row over `columns` (missing columns and values hash alike).
 
     Text is hashed in NFC, trimmed; with `fold_text` as keys compare it (see _key_folded)."""
-    acc = np.zeros(len(frame), dtype=np.uint64)
+    acc: npt.NDArray[np.uint64] = np.zeros(len(frame), dtype=np.uint64)
     for name in columns:
         col = frame[name] if name in frame.columns else pd.Series(pd.NA, index=frame.index, dtype="str")
         if _is_text(col):
             col = _per_distinct(col, _key_folded if fold_text else _nfc_trimmed)
-        hashed = pd.util.hash_pandas_object(_canonical(col), index=False).to_numpy(dtype=np.uint64)
+        hashed = pd.util.hash_pandas_object(_canonical(col), index=False).to_numpy().astype(np.uint64, copy=False)
         acc = (acc * np.uint64(0x100000001B3)) ^ hashed  # FNV-style mixing keeps column order significant
     return pd.Series([format(v, "016x") for v in acc.tolist()], index=frame.index, dtype="str")
 
@@ -198,8 +204,8 @@ def import_rows(engine: Engine, meta: UploadMeta, rows: pd.DataFrame, *, fail_af
     return UploadResult(upload_id, len(new_rows), int(repeated.sum()), len(replaced), meta.rows_held)
 
 
-def _log_upload(conn, meta: UploadMeta) -> int:
-    return conn.execute(
+def _log_upload(conn: Connection, meta: UploadMeta) -> int:
+    key = conn.execute(
         tables.uploads.insert().values(
             created_at=clock.utc_now(),
             uploaded_by=meta.uploaded_by,
@@ -210,7 +216,9 @@ def _log_upload(conn, meta: UploadMeta) -> int:
             rows_held=meta.rows_held,
             mapping_json=json.dumps(meta.mapping or {}, ensure_ascii=False, default=str),
         )
-    ).inserted_primary_key[0]
+    ).inserted_primary_key
+    assert key is not None  # an insert into a table with a primary key
+    return int(key[0])
 
 
 def _raise_if_same_file_won_the_race(engine: Engine, sha256: str, error: Exception) -> None:
@@ -222,7 +230,7 @@ def _raise_if_same_file_won_the_race(engine: Engine, sha256: str, error: Excepti
             raise duplicate from error
 
 
-def _refuse_same_file(conn, sha256: str) -> None:
+def _refuse_same_file(conn: Connection, sha256: str) -> None:
     found = conn.execute(
         select(tables.uploads.c.id, tables.uploads.c.created_at)
         .where(tables.uploads.c.sha256 == sha256, tables.uploads.c.undone_at.is_(None))
@@ -232,7 +240,7 @@ def _refuse_same_file(conn, sha256: str) -> None:
         raise DuplicateFileError(found.id, found.created_at)
 
 
-def _active_versions(conn, table, rows: pd.DataFrame, kind: str) -> pd.DataFrame:
+def _active_versions(conn: Connection, table: Table, rows: pd.DataFrame, kind: str) -> pd.DataFrame:
     """The stored active (id, nk, row_hash) for the natural keys in `rows`."""
     empty = pd.DataFrame({"nk": pd.Series(dtype="str"), "row_hash_old": pd.Series(dtype="str"), "old_id": pd.Series(dtype="float")})
     if rows.empty:
@@ -278,14 +286,16 @@ def list_uploads(engine: Engine) -> pd.DataFrame:
         return pd.DataFrame(conn.execute(query).all(), columns=[c.name for c in query.selected_columns])
 
 
-def read_active(engine: Engine, table_name: str, where: str = "", params: dict | None = None, columns: str = "*") -> pd.DataFrame:
+def read_active(
+    engine: Engine, table_name: str, where: str = "", params: SqlParams | None = None, columns: str = "*"
+) -> pd.DataFrame:
     """Active rows of a data table as a frame; `where` is SQL with bound :params, never user text."""
     sql = f"SELECT {columns} FROM {table_name} WHERE active" + (f" AND ({where})" if where else "")
     with engine.connect() as conn:
         return pd.read_sql(text(sql), conn, params=params or {})
 
 
-def rekey(conn, kind: str) -> list[str]:
+def rekey(conn: Connection, kind: str) -> list[str]:
     """Recompute the natural key of every stored row of `kind` by today's rule (a migration's job when
     the rule changes); returns the keys that now name more than one live row, for versions.choose_live."""
     spec = load_contract().kind(kind)

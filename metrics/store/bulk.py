@@ -23,9 +23,11 @@ def insert_frame(conn: Connection, table: Table, frame: pd.DataFrame) -> None:
     conn.exec_driver_sql(sql, rows)
 
 
-def _copy_rows(conn: Connection, table_name: str, columns: list[str], rows: list[tuple]) -> None:
+def _copy_rows(conn: Connection, table_name: str, columns: list[str], rows: list[tuple[object, ...]]) -> None:
     """PostgreSQL's COPY through psycopg, inside the upload's transaction (names are the schema's own)."""
-    cursor = conn.connection.dbapi_connection.cursor()
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None  # a connection in use holds its driver connection
+    cursor = dbapi.cursor()
     try:
         with cursor.copy(f"COPY {table_name} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
@@ -34,9 +36,9 @@ def _copy_rows(conn: Connection, table_name: str, columns: list[str], rows: list
         cursor.close()
 
 
-def driver_rows(frame: pd.DataFrame, table) -> list[tuple]:
+def driver_rows(frame: pd.DataFrame, table: Table) -> list[tuple[object, ...]]:
     """Rows as tuples of plain Python values; dates as ISO text (the form SQLAlchemy reads back)."""
-    values = []
+    values: list[list[object]] = []
     for name in frame.columns:
         col = frame[name]
         if pd.api.types.is_datetime64_any_dtype(col):
@@ -51,7 +53,7 @@ def driver_rows(frame: pd.DataFrame, table) -> list[tuple]:
     return list(zip(*values, strict=True))
 
 
-def _iso_text(col: pd.Series, *, with_time: bool) -> list:
+def _iso_text(col: pd.Series[pd.Timestamp], *, with_time: bool) -> list[object]:
     arr = col.to_numpy(dtype="datetime64[us]")
     text = np.datetime_as_string(arr.astype("datetime64[D]")) if not with_time else np.char.replace(
         np.datetime_as_string(arr, unit="us"), "T", " "

@@ -14,17 +14,23 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text, update
+from sqlalchemy import Connection, Engine, Row, create_engine, event, inspect, select, text, update
 
 from metrics.settings import load_settings
 from metrics.store import tables as schema
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 # Any fixed 64-bit number: the advisory lock that orders imports, undos and schema set-up on PostgreSQL.
 WRITE_LOCK_KEY = 0x43484152_54455231  # "CHARTER1"
 FIRST_REVISION = "0001"  # the schema of the release made before migrations existed
 
 _engines: dict[str, Engine] = {}
+# A result row of any select (SQLAlchemy types a row by its columns).
+AnyRow: TypeAlias = Row[*tuple[Any, ...]]
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -93,10 +99,12 @@ def head_revision() -> str:
     """The newest revision this release knows."""
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
+    head = ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
+    assert head is not None  # the migrations folder always holds revisions
+    return head
 
 
-def _alembic_config(conn: Connection | None):
+def _alembic_config(conn: Connection | None) -> Config:
     from alembic.config import Config
 
     config = Config()
@@ -147,7 +155,7 @@ def _configure_sqlite(engine: Engine) -> None:
     # (the write lock up front, so two writers queue on the busy timeout instead of failing on upgrade)
     # and DEFERRED for reads (WAL lets them read while a writer works).
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record):
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         enter_wal_mode(cur)
@@ -156,12 +164,12 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):
+    def _on_begin(conn: Connection) -> None:
         write = conn.get_execution_options().get("charter_write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def enter_wal_mode(cursor, wait_seconds: float = 30.0) -> None:
+def enter_wal_mode(cursor: sqlite3.Cursor, wait_seconds: float = 30.0) -> None:
     """PRAGMA journal_mode=WAL, waiting out another process's brief exclusive lock.
 
     SQLite answers this pragma "database is locked" at once, without its busy timeout, while another

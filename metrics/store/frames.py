@@ -6,8 +6,10 @@ makes with `frames_from_dict`), so they never touch the database.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypedDict, get_type_hints
 
 import pandas as pd
 from sqlalchemy import Engine, text
@@ -18,6 +20,120 @@ from metrics.kpi import course_aliases
 from metrics.kpi.measures import MEASURES
 from metrics.store import read_active
 
+
+# What one row of each kind's frame holds: the columns the scorecard reads, and (the *StoryRow beside it)
+# those a KPI's story adds. Dates are Timestamps (NaT when missing), text may be missing too.
+class CaseRow(TypedDict):
+    """A case: its type, when it was received, completed (NaT while open) and given an interim notice."""
+
+    case_type: str
+    received: pd.Timestamp
+    completed: pd.Timestamp
+    interim: pd.Timestamp
+
+
+class CaseStoryRow(CaseRow):
+    """A case with its reference and title."""
+
+    id: int
+    ref: str
+    title: str
+
+
+class EventRow(TypedDict):
+    """An event held (or planned) on a day."""
+
+    event_type: str
+    date: pd.Timestamp
+    participants: float  # NaN when not counted
+
+
+class EventStoryRow(EventRow):
+    """An event with its title."""
+
+    title: str
+
+
+class EnrolmentRow(TypedDict):
+    """A trainee's enrolment in a course, and whether it was completed."""
+
+    trainee_id: str
+    course: str
+    course_key: str
+    end_date: pd.Timestamp
+    completed: bool
+
+
+class EnrolmentStoryRow(EnrolmentRow):
+    """An enrolment with its cohort and start."""
+
+    cohort: str
+    start_date: pd.Timestamp
+
+
+class PostingRow(TypedDict):
+    """An exhibitor's product posting and the days it was online (posted_to NaT while online)."""
+
+    company: str
+    product: str
+    posted_from: pd.Timestamp
+    posted_to: pd.Timestamp
+
+
+class CallRow(TypedDict):
+    """A phone call and the rings before it was answered."""
+
+    call_time: pd.Timestamp
+    rings: float
+
+
+class SurveyRow(TypedDict):
+    """A survey response: its kind, overall score on its scale, and the course it speaks of."""
+
+    kind: str
+    score: float
+    scale_max: float
+    course: str
+    course_key: str
+
+
+class SurveyStoryRow(SurveyRow):
+    """A response with where it came from, its date, company and item answers."""
+
+    id: int
+    upload_id: int
+    response_date: pd.Timestamp
+    company: str
+    overall: float
+    items_json: str
+
+
+class HistoryRow(TypedDict):
+    """Earlier years' count of a kind on a day (key: the event type, '' for enrolments)."""
+
+    year: int
+    key: str
+    date: pd.Timestamp
+    n: int
+
+
+def declared_columns(row: type[Mapping[str, object]]) -> dict[str, object]:
+    """A row declaration's columns and what each holds, in declaration order."""
+    return get_type_hints(row)
+
+
+# The charter's kinds -> (the row the scorecard reads, the row a KPI's story reads): the contract's `reads` and
+# `reads` + `story` as types (tests/test_frame_rows.py holds them to contract.toml, the tables and a loaded store).
+ROWS: dict[str, tuple[type[Mapping[str, object]], type[Mapping[str, object]]]] = {
+    "cases": (CaseRow, CaseStoryRow),
+    "events": (EventRow, EventStoryRow),
+    "attendance": (EnrolmentRow, EnrolmentStoryRow),
+    "postings": (PostingRow, PostingRow),
+    "calls": (CallRow, CallRow),
+    **{kind: (SurveyRow, SurveyStoryRow) for kind in ("exhibitor_survey", "trainee_survey", "future_talent_survey")},
+}
+
+
 # Repeated labels as categories: grouping and distinct counts then work on small integer codes.
 CATEGORY_COLUMNS = ("kind", "case_type", "event_type", "course", "course_key", "trainee_id")
 
@@ -27,8 +143,8 @@ class YearFrames:
     """The rows of one year per upload kind, plus earlier years' counts for pacing."""
 
     year: int
-    data: dict = field(default_factory=dict, compare=False)  # kind -> DataFrame
-    history: dict = field(default_factory=dict, compare=False)  # kind -> DataFrame(year, key, date, n)
+    data: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False)  # kind -> its rows (ROWS)
+    history: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False)  # kind -> HistoryRow rows
 
     def frame(self, kind: str) -> pd.DataFrame:
         """Rows of `kind` in the year (an empty frame when none)."""
@@ -56,7 +172,9 @@ def prepare(frame: pd.DataFrame, kind: str, categorical: bool = False) -> pd.Dat
     return out
 
 
-def frames_from_dict(year: int, data: dict, history: dict | None = None) -> YearFrames:
+def frames_from_dict(
+    year: int, data: Mapping[str, pd.DataFrame], history: Mapping[str, pd.DataFrame] | None = None
+) -> YearFrames:
     """YearFrames from frames made by hand (tests, previews): dtypes are fixed up here."""
     return YearFrames(
         year,
@@ -74,7 +192,7 @@ def _prepare_history(history: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_year_frames(
-    engine: Engine, year: int, kinds=None, *, today: date | None = None, detail: bool = False
+    engine: Engine, year: int, kinds: Iterable[str] | None = None, *, today: date | None = None, detail: bool = False
 ) -> YearFrames:
     """Active rows of `year` for each kind (all scorecard kinds by default), history if the year runs.
 
@@ -83,7 +201,7 @@ def load_year_frames(
     today = today or date.today()
     contract = load_contract()
     wanted = set(kinds) if kinds is not None else set(contract.kinds)
-    data: dict = {}
+    data: dict[str, pd.DataFrame] = {}
     shared = sorted({contract.kind(k).table for k in wanted if kinds_share_table(contract.kind(k))})
     for table in shared:  # one query for the kinds a table shares (the surveys), split by kind
         data.update(_load_shared(engine, year, sorted(k for k in wanted if contract.kind(k).table == table), detail))
@@ -107,7 +225,7 @@ def _columns(specs: list[KindSpec], detail: bool) -> str:
     return ", ".join(dict.fromkeys(c for s in specs for c in s.reads + (s.story if detail else ())))
 
 
-def _load_shared(engine: Engine, year: int, names: list[str], detail: bool) -> dict:
+def _load_shared(engine: Engine, year: int, names: list[str], detail: bool) -> dict[str, pd.DataFrame]:
     """One query for the kinds of one shared table in the year, split by kind; survey course names as mapped."""
     specs = [load_contract().kind(k) for k in names]
     params = {f"k{i}": k for i, k in enumerate(names)}
@@ -138,13 +256,13 @@ def history_sql(kind: KindSpec, where: str = "") -> str:
 def load_history(engine: Engine, kind: str, year: int) -> pd.DataFrame:
     """Counts per (year, key, date) of the years before `year`, aggregated in SQL."""
     spec = load_contract().kind(kind)
-    params = {"y": year, **({"kind": kind} if kinds_share_table(spec) else {})}
+    params: dict[str, str | int] = {"y": year, **({"kind": kind} if kinds_share_table(spec) else {})}
     with engine.connect() as conn:
         hist = pd.read_sql(text(history_sql(spec, history_rows().get(kind, ""))), conn, params=params)
     return _prepare_history(hist)
 
 
-def load_questions(engine: Engine, upload_ids) -> pd.DataFrame:
+def load_questions(engine: Engine, upload_ids: Iterable[int]) -> pd.DataFrame:
     """Survey question texts (upload_id, position, text) for the given uploads."""
     ids = sorted({int(i) for i in upload_ids})
     if not ids:

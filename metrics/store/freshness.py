@@ -6,11 +6,12 @@ has uploaded for months stands out.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from metrics.contract import KindSpec, kinds, load_contract
 from metrics.store import tables
@@ -39,7 +40,7 @@ class KindFreshness:
         return (today - self.newest).days > STALE_AFTER_DAYS
 
 
-def behind(found: list[KindFreshness], kinds, year: int, today: date) -> tuple[KindFreshness, ...]:
+def behind(found: list[KindFreshness], kinds: Iterable[str], year: int, today: date) -> tuple[KindFreshness, ...]:
     """Of the kinds a KPI reads, those whose newest data is stale (KindFreshness.stale, the upload page's rule)
     while `year` is the current one; a past year is complete, so nothing is behind for it."""
     if year != today.year:
@@ -59,7 +60,7 @@ def freshness(engine: Engine) -> list[KindFreshness]:
     return [KindFreshness(kind, *uploads.get(kind, (0, None)), *found) for kind, found in newest.items()]
 
 
-def _newest(conn, kind: KindSpec) -> tuple[date | None, int | None]:
+def _newest(conn: Connection, kind: KindSpec) -> tuple[date | None, int | None]:
     """The newest period date (when the thing a row records happened) and year of the kind's live rows."""
     table = kinds.table_of(kind)
     query = select(func.max(table.c[kind.period]), func.max(table.c.year)).where(table.c.active.is_(True))

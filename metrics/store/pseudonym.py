@@ -14,6 +14,7 @@ import hmac
 import os
 import re
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -149,7 +150,7 @@ def _digits(value: str) -> str:
 def identity_text(name: pd.Series | None, birth: pd.Series | None, phone: pd.Series | None,
                   ref: pd.Series | None, index: pd.Index) -> pd.Series:
     """What identifies a trainee, normalised: the id when given, else name + birth date + phone digits."""
-    def text(col: pd.Series | None, clean) -> pd.Series:
+    def text(col: pd.Series | None, clean: Callable[[str], str]) -> pd.Series:
         if col is None:
             return pd.Series("", index=index, dtype="str")
         return col.astype("object").map(lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else clean(str(v)))
@@ -164,7 +165,7 @@ def pseudonymise(identity: pd.Series, key: bytes) -> pd.Series:
     """Keyed hash (HMAC-SHA256, truncated) of each identity; empty identity gives a missing id."""
     cache: dict[str, str] = {}
 
-    def one(text: str):
+    def one(text: str) -> str | None:
         if not text:
             return None
         if text not in cache:

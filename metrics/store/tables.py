@@ -9,6 +9,8 @@ for every natural key, the active row is the one carried by the newest upload no
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -67,7 +69,7 @@ database_facts = Table(
 )
 
 
-def row_columns() -> list[Column]:
+def row_columns() -> list[Column[Any]]:
     """Bookkeeping columns shared by every data table."""
     return [
         Column("id", Integer, primary_key=True, autoincrement=True),

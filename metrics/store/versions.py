@@ -9,19 +9,21 @@ into an empty database would leave.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Table, delete, exists, func, select, update
+from sqlalchemy import ColumnElement, Connection, Table, delete, exists, func, select, update
 
 from metrics.store import bulk, tables
 
 # Ids or keys per IN (...) list: far under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
 CHUNK = 5000
 carried = tables.carried
+T = TypeVar("T")
 
 
-def _chunks(values: list, size: int = CHUNK) -> Iterable[list]:
+def _chunks(values: list[T], size: int = CHUNK) -> Iterable[list[T]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
@@ -87,7 +89,7 @@ def _set_active(conn: Connection, table: Table, ids: list[int], value: bool) -> 
         conn.execute(update(table).where(table.c.id.in_(chunk)).values(active=value))
 
 
-def _rows_of(conn: Connection, table: Table, condition) -> pd.DataFrame:
+def _rows_of(conn: Connection, table: Table, condition: ColumnElement[bool]) -> pd.DataFrame:
     query = select(table.c.id, table.c.nk, table.c.upload_id, table.c.active).where(condition)
     return pd.DataFrame(conn.execute(query).all(), columns=["id", "nk", "upload_id", "active"])
 

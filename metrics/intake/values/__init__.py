@@ -18,6 +18,7 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -87,8 +88,7 @@ _DINGBAT_DIGITS = {
 def parse_numbers(raw: pd.Series) -> Parsed:
     """Floats from numbers and numeric text ("1,395", " 12 ", "12%", full-width digits)."""
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
-        values = raw.astype("float64")
-        return Parsed(values=values, bad=pd.Series(False, index=raw.index, name=raw.name))
+        return Parsed(values=raw.astype("float64"), bad=pd.Series(False, index=raw.index, name=raw.name))
     cells = factorize_cells(raw)
     values, bad = _numbers_of(cells.uniques)
     return spread(cells, values, bad, like=raw)
@@ -208,7 +208,7 @@ def _text_of(value: object) -> str | None:
     return squeeze_spaces(text) or None
 
 
-def _number_text(value: float | int) -> str:
+def _number_text(value: float | np.integer[Any] | np.floating[Any]) -> str:
     """A number as text, without ".0" when it is whole (Excel gives 3 as 3.0)."""
     if isinstance(value, float | np.floating) and math.isfinite(value) and value == int(value):
         return str(int(value))
@@ -244,12 +244,12 @@ def load_yes_no(path: str | Path | None = None) -> tuple[frozenset[str], frozens
 
 
 @functools.cache
-def _read_toml_cached(path: Path, mtime_ns: int) -> dict:
+def _read_toml_cached(path: Path, mtime_ns: int) -> dict[str, Any]:
     """The parsed file; the modification time is in the key so an edited file is read again."""
     with path.open("rb") as handle:
         return tomllib.load(handle)
 
 
-def _read_toml(path: Path) -> dict:
+def _read_toml(path: Path) -> dict[str, Any]:
     """A TOML file, read once per version of the file."""
     return _read_toml_cached(path.resolve(), path.stat().st_mtime_ns)

@@ -10,6 +10,7 @@ import functools
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeGuard
 
 import numpy as np
 import pandas as pd
@@ -93,7 +94,9 @@ def trim_text(text: pa.Array) -> pa.Array:
 def are_empty_words(text: pa.Array) -> np.ndarray:
     """Which texts are blank or a "no value" word (vectorised is_empty_word)."""
     squeezed = pc.replace_substring_regex(pc.utf8_normalize(text, form="NFKC"), r"\s+", "")
-    return pc.is_in(pc.utf8_lower(squeezed), value_set=pa.array(sorted(EMPTY_WORDS))).to_numpy(zero_copy_only=False)
+    found = pc.is_in(pc.utf8_lower(squeezed), value_set=pa.array(sorted(EMPTY_WORDS)))
+    empty: np.ndarray = found.to_numpy(zero_copy_only=False)
+    return empty
 
 
 def is_bool(value: object) -> bool:
@@ -101,7 +104,7 @@ def is_bool(value: object) -> bool:
     return isinstance(value, bool | np.bool_)
 
 
-def is_number(value: object) -> bool:
+def is_number(value: object) -> TypeGuard[int | float | np.integer[Any] | np.floating[Any]]:
     """True for ints and floats, NumPy's included, but not booleans."""
     return isinstance(value, int | float | np.integer | np.floating) and not is_bool(value)
 
@@ -137,6 +140,7 @@ def _factorize_bools_apart(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def spread(cells: Cells, values: np.ndarray | pd.api.extensions.ExtensionArray, bad: np.ndarray,
            like: pd.Series) -> Parsed:
     """Per-row results from per-distinct-value results, on the index and name of `like`."""
+    row_values: np.ndarray | pd.api.extensions.ExtensionArray
     if isinstance(values, pd.api.extensions.ExtensionArray):
         row_values = values.take(cells.codes, allow_fill=True)
     else:
@@ -154,7 +158,8 @@ def parse_each(raw: pd.Series, parse_one: Callable[[object], object], dtype: str
     cells = factorize_cells(raw)
     results = [parse_one(value) for value in cells.uniques]
     bad = np.array([result is BAD for result in results], dtype=bool)
-    values = pd.array([None if result is BAD else result for result in results], dtype=dtype)
+    # pd.array takes any dtype name; its stubs list literal names only
+    values = pd.array([None if result is BAD else result for result in results], dtype=dtype)  # type: ignore[call-overload]
     return spread(cells, values, bad, like=raw)
 
 

@@ -72,9 +72,9 @@ _TRIMMED_CLOCK = " \t\r\n\u3000\u00a0'\""
 def parse_dates(raw: pd.Series, *, with_time: bool = False) -> Parsed:
     """Datetimes (datetime64[us]) from raw cells; at midnight unless `with_time`."""
     if pd.api.types.is_datetime64_dtype(raw.dtype):
-        values = raw.astype("datetime64[us]")
-        values = values if with_time else values.dt.normalize()
-        return Parsed(values=values, bad=pd.Series(False, index=raw.index, name=raw.name))
+        stamps = raw.astype("datetime64[us]")
+        stamps = stamps if with_time else stamps.dt.normalize()
+        return Parsed(values=stamps, bad=pd.Series(False, index=raw.index, name=raw.name))
     cells = factorize_cells(raw)
     values, bad = _parse_uniques(cells)
     if not with_time:
@@ -199,7 +199,8 @@ def _match_serials(text: pa.Array, pending: np.ndarray, out: np.ndarray, bad: np
         values, ok = _from_serials(numbers)
         out[pending[matched]] = values
         bad[pending[matched]] = ~ok
-    return pending[~matched]
+    left: np.ndarray = pending[~matched]
+    return left
 
 
 def _compose_parts(parts: pa.StructArray) -> tuple[np.ndarray, np.ndarray]:
@@ -225,7 +226,8 @@ def _field(parts: pa.StructArray, name: str) -> np.ndarray:
 def _to_int(text: pa.Array) -> np.ndarray:
     """Digit strings as int64, "" as 0."""
     text = pc.if_else(pc.equal(text, ""), "0", text)
-    return pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False)
+    ints: np.ndarray = pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False)
+    return ints
 
 
 def _field_text(parts: pa.StructArray, name: str) -> np.ndarray:

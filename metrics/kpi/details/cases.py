@@ -7,7 +7,9 @@ answer and the cases it found late; one without (median days) shows days to comp
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -15,23 +17,31 @@ import pandas as pd
 from metrics.kpi.measures.base import Period, filter_rows
 from metrics.kpi.measures.cases import completion_days
 
+if TYPE_CHECKING:
+    from metrics.kpi.registry import Kpi, Registry
+    from metrics.store.frames import YearFrames
+
 CASE_LIST_COLUMNS = ["ref", "title", "received", "done_on", "deadline", "days_taken", "state", "days_over"]
 SUMMARY_COLUMNS = ["id", "title_ko", "case_type", "met", "late", "overdue", "pending", "share"]
 
 
-def case_list(kpi, frames, today: date, states=("late", "overdue", "pending")) -> pd.DataFrame:
+def case_list(
+    kpi: Kpi, frames: YearFrames, today: date, states: Iterable[str] = ("late", "overdue", "pending")
+) -> pd.DataFrame:
     """Cases of a deadline KPI in the given states, with deadline and days over, latest first."""
     rows = filter_rows(frames.frame(kpi.source), kpi.filter)
-    if kpi.spec.judge is None or rows.empty:
+    judge = kpi.spec.judge
+    if judge is None or rows.empty:
         return pd.DataFrame(columns=CASE_LIST_COLUMNS)
-    cls = kpi.spec.judge(rows, kpi.params, Period(frames.year, today))
+    cls = judge(rows, kpi.params, Period(frames.year, today))
     cls = cls[cls["state"].isin(states)]
     keep = [c for c in ("ref", "title", "case_type", "received", "completed", "interim", "done_on", "deadline",
                         "days_taken", "state", "days_over") if c in cls.columns]
-    return cls[keep].sort_values(["state", "received"], ascending=[True, False]).reset_index(drop=True)
+    listed: pd.DataFrame = cls[keep].sort_values(["state", "received"], ascending=[True, False]).reset_index(drop=True)
+    return listed
 
 
-def days_histogram(kpi, frames, today: date) -> pd.DataFrame:
+def days_histogram(kpi: Kpi, frames: YearFrames, today: date) -> pd.DataFrame:
     """How many completed cases took each number of days, and whether that is within the deadline.
 
     A deadline KPI's cases are judged by its measure's judge (days to the answer, an interim notice where
@@ -40,9 +50,10 @@ def days_histogram(kpi, frames, today: date) -> pd.DataFrame:
     rows = filter_rows(frames.frame(kpi.source), kpi.filter)
     if rows.empty:
         return pd.DataFrame(columns=["days", "count", "within"])
-    judged = kpi.spec.judge is not None
-    if judged:
-        cls = kpi.spec.judge(rows, kpi.params, Period(frames.year, today))
+    judge = kpi.spec.judge
+    judged = judge is not None
+    if judge is not None:
+        cls = judge(rows, kpi.params, Period(frames.year, today))
         done = cls[cls["state"].isin(("met", "late"))]
         taken, within = done["days_taken"].astype("int64"), done["state"] == "met"
     else:
@@ -56,16 +67,17 @@ def days_histogram(kpi, frames, today: date) -> pd.DataFrame:
     return out
 
 
-def case_type_summary(kpi, frames, today: date, registry) -> pd.DataFrame:
+def case_type_summary(kpi: Kpi, frames: YearFrames, today: date, registry: Registry) -> pd.DataFrame:
     """Every KPI of the registry that judges the same kind's rows (each deadline) on the year's cases: met,
     late, overdue, pending, share."""
     period = Period(frames.year, today)
     cases = frames.frame(kpi.source)
     records = []
     for other in registry:
-        if other.source != kpi.source or other.spec.judge is None or cases.empty:
+        judge = other.spec.judge
+        if other.source != kpi.source or judge is None or cases.empty:
             continue
-        cls = other.spec.judge(filter_rows(cases, other.filter), other.params, period)
+        cls = judge(filter_rows(cases, other.filter), other.params, period)
         counts = cls["state"].value_counts()
         met, late, overdue = (int(counts.get(s, 0)) for s in ("met", "late", "overdue"))
         decided = met + late + overdue

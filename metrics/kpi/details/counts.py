@@ -4,6 +4,7 @@ course feedback coverage, posting durations, calls by hour and rings before answ
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -11,17 +12,21 @@ from metrics.kpi.measures.base import Period, filter_rows
 from metrics.kpi.measures.counts import courses_ended, events_held, judge_postings, within_rings
 from metrics.kpi.measures.surveys import course_keys, coverage_table
 
+if TYPE_CHECKING:
+    from metrics.kpi.registry import Kpi, Registry
+    from metrics.store.frames import YearFrames
+
 UNMATCHED_COLUMNS = ["side", "name", "key", "responses"]
 
 
-def events_list(kpi, frames, today: date, registry=None) -> pd.DataFrame:
+def events_list(kpi: Kpi, frames: YearFrames, today: date, registry: Registry | None = None) -> pd.DataFrame:
     """The KPI's events of the year by date, each marked held (its day has come) or not yet."""
     rows = filter_rows(frames.frame(kpi.source), kpi.filter)
     keep = [c for c in ("date", "event_type", "title", "participants") if c in rows.columns]
     return rows[keep].assign(held=events_held(rows, Period(frames.year, today))).sort_values("date").reset_index(drop=True)
 
 
-def courses_completed(kpi, frames, today: date, registry=None) -> pd.DataFrame:
+def courses_completed(kpi: Kpi, frames: YearFrames, today: date, registry: Registry | None = None) -> pd.DataFrame:
     """Per course that has ended (spelling variants together, named as first written): enrolled, completed and
     unique trainees, most completions first."""
     rows = filter_rows(frames.frame(kpi.source), kpi.filter)
@@ -40,13 +45,13 @@ def courses_completed(kpi, frames, today: date, registry=None) -> pd.DataFrame:
     return out.sort_values("completed", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def coverage(kpi, frames, today: date, registry=None) -> pd.DataFrame:
+def coverage(kpi: Kpi, frames: YearFrames, today: date, registry: Registry | None = None) -> pd.DataFrame:
     """Each course of the year with its responses of the KPI's survey kind, and whether it is covered."""
     survey = frames.frame(kpi.params["survey_kind"])
     return coverage_table(frames.frame(kpi.source), survey, Period(frames.year, today).as_of)[0]
 
 
-def unmatched_courses(kpi, frames, today: date) -> pd.DataFrame:
+def unmatched_courses(kpi: Kpi, frames: YearFrames, today: date) -> pd.DataFrame:
     """Courses that ended without feedback, and survey course names that match no course."""
     if frames.frame(kpi.source).empty:
         return pd.DataFrame(columns=UNMATCHED_COLUMNS)
@@ -57,7 +62,7 @@ def unmatched_courses(kpi, frames, today: date) -> pd.DataFrame:
     return pd.concat([no_feedback, orphan], ignore_index=True)[UNMATCHED_COLUMNS]
 
 
-def postings_judged(kpi, frames, today: date, registry=None) -> pd.DataFrame:
+def postings_judged(kpi: Kpi, frames: YearFrames, today: date, registry: Registry | None = None) -> pd.DataFrame:
     """Each posting of the year as the KPI judges it (met, missed, pending), by state and start."""
     rows = frames.frame(kpi.source)
     if rows.empty:
@@ -66,7 +71,7 @@ def postings_judged(kpi, frames, today: date, registry=None) -> pd.DataFrame:
     return status.sort_values(["state", "posted_from"]).reset_index(drop=True)
 
 
-def calls_by_hour(kpi, frames, today: date, registry=None) -> pd.DataFrame:
+def calls_by_hour(kpi: Kpi, frames: YearFrames, today: date, registry: Registry | None = None) -> pd.DataFrame:
     """Calls per hour of the day, how many were answered within the KPI's rings, and the share."""
     rows = frames.frame(kpi.source)
     if rows.empty:
@@ -78,7 +83,7 @@ def calls_by_hour(kpi, frames, today: date, registry=None) -> pd.DataFrame:
     return out
 
 
-def rings_distribution(kpi, frames, today: date) -> pd.DataFrame:
+def rings_distribution(kpi: Kpi, frames: YearFrames, today: date) -> pd.DataFrame:
     """How many calls rang each number of times, and whether that is within the KPI's rings."""
     rows = frames.frame(kpi.source)
     if rows.empty:

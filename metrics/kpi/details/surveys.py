@@ -7,21 +7,29 @@ another upload, and questions are matched by their text.
 
 from __future__ import annotations
 
+from datetime import date
+from typing import TYPE_CHECKING, cast
+
 import numpy as np
 import pandas as pd
 
 from metrics.kpi.measures.surveys import course_keys, is_satisfied, scores_on_scale
 
+if TYPE_CHECKING:
+    from metrics.kpi.registry import Kpi, Registry
+    from metrics.store.frames import YearFrames
+
 QUESTION_COLUMNS = ["question", "n", "mean", "sd", "scale"]
 LIKERT_COLUMNS = ["question", "scale_max", "rating", "count", "share"]
 
 
-def _round_half_up(values: pd.Series) -> pd.Series:
+def _round_half_up(values: pd.Series[float]) -> pd.Series[float]:
     # numpy rounds 3.5 to 4 but 4.5 to 4 (to even); a rating of 4.5 is read as 5 here.
-    return np.floor(values + 0.5)
+    rounded: pd.Series[float] = np.floor(values + 0.5)  # type: ignore[assignment]  # a ufunc keeps a Series a Series
+    return rounded
 
 
-def course_breakdown(kpi, survey: pd.DataFrame) -> pd.DataFrame:
+def course_breakdown(kpi: Kpi, survey: pd.DataFrame) -> pd.DataFrame:
     """Per course (spelling variants together, named as first written): responses, mean on the KPI's scale,
     share satisfied, 100-point score; lowest first."""
     columns = ["course", "n", "mean", "satisfied_share", "score_100"]
@@ -65,7 +73,8 @@ def items_matrix(survey: pd.DataFrame) -> pd.DataFrame:
     body = survey["items_json"].astype("str").str.strip().str.strip("[]")
     parts = body.str.split(",", expand=True)
     # "null" and blanks become NaN: an unanswered item is left out of its question's mean.
-    return parts.apply(lambda col: pd.to_numeric(col.str.strip(), errors="coerce")).astype(float)
+    matrix: pd.DataFrame = parts.apply(lambda col: pd.to_numeric(col.str.strip(), errors="coerce")).astype(float)
+    return matrix
 
 
 def _long_items(survey: pd.DataFrame, questions: pd.DataFrame | None) -> pd.DataFrame:
@@ -74,7 +83,8 @@ def _long_items(survey: pd.DataFrame, questions: pd.DataFrame | None) -> pd.Data
     if matrix.empty or matrix.shape[1] == 0:
         return pd.DataFrame(columns=["question", "scale_max", "value"])
     # pandas 3 keeps NaN when stacking: unanswered items are dropped explicitly.
-    long = matrix.stack().dropna().rename("value").reset_index()
+    stacked = cast("pd.Series[float]", matrix.stack())  # one level of columns: stacked into a Series
+    long = stacked.dropna().rename("value").reset_index()
     long.columns = ["row", "position", "value"]
     long["position"] = long["position"].astype("int64")
     long["scale_max"] = pd.to_numeric(survey["scale_max"]).reindex(long["row"]).to_numpy()
@@ -112,21 +122,21 @@ def likert_distribution(survey: pd.DataFrame, questions: pd.DataFrame | None) ->
     return counts[LIKERT_COLUMNS]
 
 
-def by_course(kpi, frames, today, registry=None) -> pd.DataFrame:
+def by_course(kpi: Kpi, frames: YearFrames, today: date, registry: Registry | None = None) -> pd.DataFrame:
     """The survey KPI's breakdown: its responses per course (course_breakdown on the KPI's kind)."""
     return course_breakdown(kpi, frames.frame(kpi.source))
 
 
-def ratings(kpi, frames, today) -> pd.DataFrame:
+def ratings(kpi: Kpi, frames: YearFrames, today: date) -> pd.DataFrame:
     """The survey KPI's distribution: how many of its responses gave each rating."""
     return rating_distribution(frames.frame(kpi.source))
 
 
-def target_mark(kpi) -> float | None:
+def target_mark(kpi: Kpi) -> float | None:
     """The rating a response must reach under a mean KPI: its target (in points)."""
     return kpi.target.value if kpi.target else None
 
 
-def satisfied_mark(kpi) -> float | None:
+def satisfied_mark(kpi: Kpi) -> float | None:
     """The rating a response must reach under a share KPI: its 'satisfied' mark."""
     return float(kpi.params.get("satisfied_at", 0)) or None

@@ -7,13 +7,18 @@ told about it elsewhere, as datasette registers facets: its `details` (what the 
 breakdown, distribution, late cases, the views that draw them) and how the explorer judges its kind's
 rows (`explore`), so pages and the explorer ask the measure instead of switching on its name.
 Adding a KPI of a known measure is an edit of registry.toml only; a new measure is a function plus
-one row in MEASURES.
+one row in MEASURES (and a new setting one more key of base.KpiParams, which tests/test_kpi_params.py
+holds to the settings).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import TYPE_CHECKING, TypeAlias
+
+import pandas as pd
 
 from metrics.contract import load_contract
 from metrics.kpi.details import cases as stories_cases
@@ -24,9 +29,23 @@ from metrics.kpi.measures import counts as measures_counts
 from metrics.kpi.measures import explore as measures_explore
 from metrics.kpi.measures import rows as measures_rows
 from metrics.kpi.measures import surveys as measures_surveys
+from metrics.kpi.measures.base import Frames, KpiParams, MeasureResult, Period
+
+if TYPE_CHECKING:
+    from metrics.kpi.registry import Kpi, Registry, Target
+    from metrics.store.frames import YearFrames
 
 SURVEYS = "survey"  # among a measure's kinds: every kind the data contract declares a survey
 UNITS = ("share", "count", "points", "days")
+# (rows of the source kind for the year, the KPI's settings, the period, every frame of the year) -> the result
+MeasureFn: TypeAlias = Callable[[pd.DataFrame, KpiParams, Period, Frames], MeasureResult]
+# the same and the KPI's target -> the rows behind the result, each with its state and reason
+RowsFn: TypeAlias = Callable[[pd.DataFrame, KpiParams, Period, Frames, "Target | None"], pd.DataFrame]
+# (rows, the KPI's settings, the period) -> each row with its state: a measure's one rule
+JudgeFn: TypeAlias = Callable[[pd.DataFrame, KpiParams, Period], pd.DataFrame]
+# (kpi, the year's frames, today) -> what its area page shows; a breakdown also gets the registry
+DetailFn: TypeAlias = Callable[["Kpi", "YearFrames", date], pd.DataFrame]
+BreakdownFn: TypeAlias = Callable[["Kpi", "YearFrames", date, "Registry"], pd.DataFrame]
 
 
 @dataclass(frozen=True)
@@ -47,13 +66,13 @@ class Details:
     order, what the page draws on each tab (ui/area_details has one drawing per view name).
     """
 
-    breakdown: Callable | None = None  # by course, case type, event, posting or hour
-    distribution: Callable | None = None  # ratings, days taken or rings
-    cases: Callable | None = None  # the late, overdue and pending cases
-    unmatched: Callable | None = None  # courses without feedback and survey course names matching none
+    breakdown: BreakdownFn | None = None  # by course, case type, event, posting or hour
+    distribution: DetailFn | None = None  # ratings, days taken or rings
+    cases: DetailFn | None = None  # the late, overdue and pending cases
+    unmatched: DetailFn | None = None  # courses without feedback and survey course names matching none
     distribution_views: tuple[str, ...] = ()
     breakdown_views: tuple[str, ...] = ("table",)
-    mark: Callable | None = None  # (kpi) -> the score one response must reach (a survey's rating chart)
+    mark: Callable[[Kpi], float | None] | None = None  # the score one response must reach (a survey's rating chart)
 
 
 @dataclass(frozen=True)
@@ -61,7 +80,7 @@ class MeasureSpec:
     """A named measure: its function, the kinds it reads, its unit and what a KPI must say about it."""
 
     name: str
-    fn: Callable
+    fn: MeasureFn
     reads: tuple[str, ...]  # the kinds it can read; SURVEYS for every survey kind
     unit: str
     needs_target: bool
@@ -70,8 +89,8 @@ class MeasureSpec:
     paced: bool = False  # a count: projected to the year end while the year runs
     paced_rows: str = ""  # SQL condition on the stored rows a paced count counts in earlier years ("" for all)
     summary: str = ""
-    rows: Callable | None = None  # (rows, settings, period, frames, target) -> the rows behind, with state and reason
-    judge: Callable | None = None  # (rows, settings, period) -> each row with its state: the measure's one rule
+    rows: RowsFn | None = None
+    judge: JudgeFn | None = None
     explore: measures_explore.RowJudge | None = None  # how the explorer shows the kind's rows judged by the KPIs
     details: Details = Details()
 
@@ -85,9 +104,10 @@ class MeasureSpec:
         surveys = load_contract().survey_kinds
         return tuple(k for name in self.reads for k in (surveys if name == SURVEYS else (name,)))
 
-    def kinds_needed(self, source: str, params: dict) -> tuple[str, ...]:
+    def kinds_needed(self, source: str, params: KpiParams) -> tuple[str, ...]:
         """Upload kinds that must cover the year: the source and any kind named by a setting."""
-        named = tuple(params[s.name] for s in self.settings if s.type == "survey_kind" and params.get(s.name))
+        given: Mapping[str, object] = params  # looked up by the setting's name
+        named = tuple(str(given[s.name]) for s in self.settings if s.type == "survey_kind" and given.get(s.name))
         return (source, *named)
 
 
@@ -103,10 +123,10 @@ HOURS_SETTINGS = (
 SCALE = Setting("scale", "float", True, "만점 / the scale the target speaks of, e.g. scale = 10")
 
 # What the area pages show per family of measures; the view names are drawn by ui/area_details.
-_CASES = {"breakdown": stories_cases.case_type_summary, "distribution": stories_cases.days_histogram,
-          "cases": stories_cases.case_list, "breakdown_views": ("case_types",)}
-_SURVEYS = {"breakdown": stories_surveys.by_course, "distribution": stories_surveys.ratings,
-            "distribution_views": ("ratings",), "breakdown_views": ("question_means", "by_course")}
+_CASES = Details(breakdown=stories_cases.case_type_summary, distribution=stories_cases.days_histogram,
+                 cases=stories_cases.case_list, breakdown_views=("case_types",))
+_SURVEYS = Details(breakdown=stories_surveys.by_course, distribution=stories_surveys.ratings,
+                   distribution_views=("ratings",), breakdown_views=("question_means", "by_course"))
 
 MEASURES: dict[str, MeasureSpec] = {
     m.name: m
@@ -120,13 +140,13 @@ MEASURES: dict[str, MeasureSpec] = {
              *HOURS_SETTINGS),
             summary="Share of the year's cases answered within `days` (business or calendar); pending left out.",
             rows=measures_rows.deadline_rows, judge=measures_cases.judge_cases, explore=measures_explore.DEADLINES,
-            details=Details(**_CASES, distribution_views=("days", "late_cases")),
+            details=replace(_CASES, distribution_views=("days", "late_cases")),
         ),
         MeasureSpec(
             "median_days", measures_cases.median_days, ("cases",), "days", False,
             (Setting("day_mode", "day_mode", False, 'day_mode = "calendar" (default) or "business"'),),
             summary="Median days from request to completion over completed cases (tracked unless a target is set).",
-            rows=measures_rows.median_days_rows, details=Details(**_CASES, distribution_views=("days",)),
+            rows=measures_rows.median_days_rows, details=replace(_CASES, distribution_views=("days",)),
         ),
         MeasureSpec(
             "event_count", measures_counts.event_count, ("events",), "count", True, paced=True,
@@ -143,14 +163,14 @@ MEASURES: dict[str, MeasureSpec] = {
         MeasureSpec(
             "survey_mean", measures_surveys.survey_mean, (SURVEYS,), "points", True, (SCALE,), sample=True,
             summary="Mean overall score converted to `scale` points, with a 95% t interval.",
-            rows=measures_rows.survey_mean_rows, details=Details(**_SURVEYS, mark=stories_surveys.target_mark),
+            rows=measures_rows.survey_mean_rows, details=replace(_SURVEYS, mark=stories_surveys.target_mark),
         ),
         MeasureSpec(
             "survey_satisfied_share", measures_surveys.survey_satisfied_share, (SURVEYS,), "share", True,
             (SCALE, Setting("satisfied_at", "float", True, "만족 기준 / satisfied_at = 4.0 (on `scale`)")),
             sample=True,
             summary="Share of respondents whose score on `scale` is at least `satisfied_at`, with a Wilson interval.",
-            rows=measures_rows.survey_satisfied_rows, details=Details(**_SURVEYS, mark=stories_surveys.satisfied_mark),
+            rows=measures_rows.survey_satisfied_rows, details=replace(_SURVEYS, mark=stories_surveys.satisfied_mark),
         ),
         MeasureSpec(
             "course_feedback_coverage", measures_surveys.course_feedback_coverage, ("attendance",), "share", True,

@@ -2,13 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, Literal, TypeAlias, TypedDict
 
 import numpy as np
 import pandas as pd
 
 from metrics.kpi.notes import Note
+
+DayMode: TypeAlias = Literal["business", "calendar"]
+# The frames of the year a measure may read beside its own rows: kind -> rows (metrics.store.frames.ROWS).
+Frames: TypeAlias = Mapping[str, pd.DataFrame]
+
+
+class KpiParams(TypedDict, total=False):
+    """A KPI's measure settings as registry.toml gives them; which a measure takes is its MeasureSpec.settings.
+
+    Checked on load (metrics.kpi.registry), so a measure reads them as these types; settings left out take
+    the default the measure names.
+    """
+
+    days: int  # deadline_share: the deadline in days
+    day_mode: DayMode  # how the days are counted (민원처리법: business; 민법: calendar)
+    interim_counts: bool  # an interim notice answers the case
+    roll_to_working_day: bool  # a calendar deadline ending on a day off moves to the next working day
+    count_hours: bool  # a business-day deadline of 5 days or less in working hours (default true)
+    working_hours: str  # "09:00-18:00"
+    lunch_break: str  # "12:00-13:00", or "none"
+    scale: float  # survey measures: the scale the target speaks of
+    satisfied_at: float  # survey_satisfied_share: satisfied from this score on `scale`
+    survey_kind: str  # course_feedback_coverage: the survey that covers a course
+    months: int  # posting_duration_share: months online
+    max_rings: int  # calls_within_rings: rings before an answer
+
 
 
 @dataclass(frozen=True)
@@ -69,11 +97,11 @@ class MeasureResult:
     ci: tuple[float, float] | None = None
     sample: bool = False
     notes: tuple[Note, ...] = ()
-    extra: dict = field(default_factory=dict, compare=False)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 def share_result(
-    met: int, decided: int, pending: int | None = None, notes: tuple[Note, ...] = (), extra: dict | None = None
+    met: int, decided: int, pending: int | None = None, notes: tuple[Note, ...] = (), extra: dict[str, Any] | None = None
 ) -> MeasureResult:
     """A census share met/decided, None when nothing was decided."""
     value = met / decided if decided else None
@@ -83,14 +111,14 @@ def share_result(
     )
 
 
-def dates64(col: pd.Series) -> np.ndarray:
+def dates64(col: pd.Series[Any]) -> np.ndarray:
     """A date column as datetime64[D] (NaT for missing)."""
     if not pd.api.types.is_datetime64_any_dtype(col):
         col = pd.to_datetime(col)
     return col.to_numpy().astype("datetime64[D]")
 
 
-def filter_rows(frame: pd.DataFrame, flt: dict) -> pd.DataFrame:
+def filter_rows(frame: pd.DataFrame, flt: Mapping[str, tuple[str, ...]]) -> pd.DataFrame:
     """Rows whose filter columns hold one of the accepted values (a KPI's `filter`)."""
     if not flt or frame.empty:
         return frame
@@ -98,9 +126,3 @@ def filter_rows(frame: pd.DataFrame, flt: dict) -> pd.DataFrame:
     for column, values in flt.items():
         mask &= frame[column].isin(values).to_numpy()
     return frame[mask]
-
-
-def settings_get(params: dict, name: str, default=None):
-    """A measure setting from the registry, or its default."""
-    value = params.get(name, default)
-    return default if value is None else value

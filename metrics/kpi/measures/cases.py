@@ -14,10 +14,13 @@ and the exports all call it, so a case has the same state wherever it is shown.
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-from metrics.kpi.measures.base import MeasureResult, Period, dates64, settings_get, share_result
+from metrics.kpi.measures.base import Frames, KpiParams, MeasureResult, Period, dates64, share_result
 from metrics.kpi.notes import Note, NoteCode
 from metrics.kpi.workdays import (
     DEFAULT_LUNCH_BREAK,
@@ -59,24 +62,24 @@ def done_times(rows: pd.DataFrame, interim_counts: bool) -> np.ndarray:
     return done
 
 
-def hours_rule(params: dict) -> WorkingDay | None:
+def hours_rule(params: KpiParams) -> WorkingDay | None:
     """The office day a deadline is counted on in working hours (민원처리법 제19조 ①: business days, 5 or
     fewer), or None when it is counted in whole days; `count_hours = false` keeps whole days."""
-    if not counts_hours(int(params["days"]), params["day_mode"]) or not settings_get(params, "count_hours", True):
+    if not counts_hours(int(params["days"]), params["day_mode"]) or not params.get("count_hours", True):
         return None
-    return WorkingDay.parse(settings_get(params, "working_hours", DEFAULT_WORKING_HOURS),
-                            settings_get(params, "lunch_break", DEFAULT_LUNCH_BREAK))
+    return WorkingDay.parse(params.get("working_hours", DEFAULT_WORKING_HOURS),
+                            params.get("lunch_break", DEFAULT_LUNCH_BREAK))
 
 
-def rolls_to_working_day(params: dict) -> bool:
+def rolls_to_working_day(params: KpiParams) -> bool:
     """Whether a deadline KPI's last day moves off a weekend or holiday (민법 제161조): its
     `roll_to_working_day` setting, on by default for calendar days; business days never roll."""
     day_mode = params["day_mode"]
-    return day_mode == "calendar" and bool(settings_get(params, "roll_to_working_day", True))
+    return day_mode == "calendar" and bool(params.get("roll_to_working_day", True))
 
 
 def classify_cases(
-    rows: pd.DataFrame, days: int, day_mode: str, as_of, interim_counts: bool = False, roll: bool = False,
+    rows: pd.DataFrame, days: int, day_mode: str, as_of: date, interim_counts: bool = False, roll: bool = False,
     hours: WorkingDay | None = None,
 ) -> pd.DataFrame:
     """Each case with done_on, days_taken, deadline, state (met/late/overdue/pending/invalid), days_over.
@@ -125,7 +128,7 @@ def classify_cases(
     return out if hours is None else _in_working_hours(out, rows, days, as_of64, interim_counts, hours)
 
 
-def _in_working_hours(out: pd.DataFrame, rows: pd.DataFrame, days: int, as_of64, interim_counts: bool,
+def _in_working_hours(out: pd.DataFrame, rows: pd.DataFrame, days: int, as_of64: np.datetime64, interim_counts: bool,
                       hours: WorkingDay) -> pd.DataFrame:
     """The cases with times judged again in working hours; days_taken and days_over in days of 8 hours."""
     received, done = as_minutes(rows["received"]), done_times(rows, interim_counts)
@@ -155,7 +158,7 @@ def _in_working_hours(out: pd.DataFrame, rows: pd.DataFrame, days: int, as_of64,
     return out
 
 
-def _days_between(start: np.ndarray, end) -> np.ndarray:
+def _days_between(start: np.ndarray, end: np.ndarray | np.datetime64) -> np.ndarray:
     """Calendar days from start to end as floats; NaN where either is missing."""
     end = np.broadcast_to(np.asarray(end, dtype="datetime64[D]"), start.shape)
     out = np.full(start.shape, np.nan)
@@ -164,7 +167,7 @@ def _days_between(start: np.ndarray, end) -> np.ndarray:
     return out
 
 
-def judge_cases(rows: pd.DataFrame, params: dict, period: Period) -> pd.DataFrame:
+def judge_cases(rows: pd.DataFrame, params: KpiParams, period: Period) -> pd.DataFrame:
     """Each case judged against a deadline KPI's settings (days, day_mode, interim_counts) as the scorecard judges it.
 
     The one rule for every surface: closed cases by the days they took, open ones on the day
@@ -172,23 +175,23 @@ def judge_cases(rows: pd.DataFrame, params: dict, period: Period) -> pd.DataFram
     """
     return classify_cases(
         rows, int(params["days"]), params["day_mode"], period.open_items_as_of,
-        bool(settings_get(params, "interim_counts", False)), rolls_to_working_day(params), hours_rule(params),
+        bool(params.get("interim_counts", False)), rolls_to_working_day(params), hours_rule(params),
     )
 
 
-def completion_days(rows: pd.DataFrame, params: dict) -> np.ndarray:
+def completion_days(rows: pd.DataFrame, params: KpiParams) -> np.ndarray:
     """Days from request to completion under the KPI's day_mode (calendar by default); NaN while open or reversed."""
-    return days_taken(dates64(rows["received"]), dates64(rows["completed"]), settings_get(params, "day_mode", "calendar"))
+    return days_taken(dates64(rows["received"]), dates64(rows["completed"]), params.get("day_mode", "calendar"))
 
 
-def deadline_share(rows: pd.DataFrame, params: dict, period: Period, frames: dict) -> MeasureResult:
+def deadline_share(rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames) -> MeasureResult:
     """Share of the year's cases answered within the deadline; pending ones left out and counted."""
     days = int(params["days"])
     cls = judge_cases(rows, params, period)
     counts = cls["state"].value_counts().reindex(STATES, fill_value=0)
     met = int(counts["met"])
     missed = int(counts["late"] + counts["overdue"])
-    extra = {
+    extra: dict[str, Any] = {
         "late": int(counts["late"]),
         "overdue": int(counts["overdue"]),
         "invalid": int(counts["invalid"]),
@@ -215,9 +218,9 @@ def _deadline_notes(counts: pd.Series) -> tuple[Note, ...]:
     )
 
 
-def median_days(rows: pd.DataFrame, params: dict, period: Period, frames: dict) -> MeasureResult:
+def median_days(rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames) -> MeasureResult:
     """Median days from request to completion over completed cases; open ones counted beside."""
-    day_mode = settings_get(params, "day_mode", "calendar")
+    day_mode = params.get("day_mode", "calendar")
     taken = completion_days(rows, params)
     valid = taken[~np.isnan(taken)]
     open_count = int(np.isnat(dates64(rows["completed"])).sum())

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from metrics.kpi.measures.base import MeasureResult, Period, dates64, share_result
+from metrics.kpi.measures.base import Frames, KpiParams, MeasureResult, Period, dates64, share_result
 from metrics.kpi.notes import Note, NoteCode
 
 
@@ -19,7 +23,7 @@ def courses_ended(rows: pd.DataFrame, period: Period) -> np.ndarray:
     return dates64(rows["end_date"]) <= period.as_of64
 
 
-def event_count(rows: pd.DataFrame, params: dict, period: Period, frames: dict) -> MeasureResult:
+def event_count(rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames) -> MeasureResult:
     """Events held in the year up to the day it is judged; later dated ones are counted as scheduled."""
     dates = dates64(rows["date"])
     held = events_held(rows, period)
@@ -35,7 +39,7 @@ def event_count(rows: pd.DataFrame, params: dict, period: Period, frames: dict) 
     return MeasureResult(value=float(count), n=count, notes=notes, extra=extra)
 
 
-def completed_enrolments(rows: pd.DataFrame, params: dict, period: Period, frames: dict) -> MeasureResult:
+def completed_enrolments(rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames) -> MeasureResult:
     """Completed enrolments of courses that ended in the year, with unique trainees beside."""
     ended = courses_ended(rows, period)
     completed = rows["completed"].to_numpy(dtype=bool, na_value=False) & ended
@@ -52,7 +56,7 @@ def completed_enrolments(rows: pd.DataFrame, params: dict, period: Period, frame
     return MeasureResult(value=float(count), n=count, notes=tuple(notes), extra=extra)
 
 
-def distinct_count(values: pd.Series, mask: np.ndarray) -> tuple[int, int]:
+def distinct_count(values: pd.Series[Any], mask: np.ndarray) -> tuple[int, int]:
     """(distinct non-missing values, missing values) among the rows where mask holds."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         # Counting on category codes: a million ids take milliseconds instead of hashing strings.
@@ -63,7 +67,7 @@ def distinct_count(values: pd.Series, mask: np.ndarray) -> tuple[int, int]:
     return int(chosen.nunique(dropna=True)), int(chosen.isna().sum())
 
 
-def posting_status(rows: pd.DataFrame, months: int, as_of, today=None) -> pd.DataFrame:
+def posting_status(rows: pd.DataFrame, months: int, as_of: date, today: date | None = None) -> pd.DataFrame:
     """Each posting with online_until, reached_on (the day it reaches `months`) and state met/missed/pending.
 
     A posting taken down by `today` is judged on its real dates, even when that was after the
@@ -85,7 +89,7 @@ def posting_status(rows: pd.DataFrame, months: int, as_of, today=None) -> pd.Dat
     return out
 
 
-def judge_postings(rows: pd.DataFrame, params: dict, period: Period) -> pd.DataFrame:
+def judge_postings(rows: pd.DataFrame, params: KpiParams, period: Period) -> pd.DataFrame:
     """Each posting judged against the KPI's `months` as the scorecard judges it (open ones on today).
 
     The one rule for every surface: the scorecard, the area pages, the explorer and the exports call it.
@@ -93,7 +97,7 @@ def judge_postings(rows: pd.DataFrame, params: dict, period: Period) -> pd.DataF
     return posting_status(rows, int(params["months"]), period.open_items_as_of, period.today)
 
 
-def posting_duration_share(rows: pd.DataFrame, params: dict, period: Period, frames: dict) -> MeasureResult:
+def posting_duration_share(rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames) -> MeasureResult:
     """Share of the exhibition year's postings online at least `months` calendar months."""
     months = int(params["months"])
     states = judge_postings(rows, params, period)["state"].value_counts()
@@ -106,12 +110,12 @@ def posting_duration_share(rows: pd.DataFrame, params: dict, period: Period, fra
     return share_result(met, met + missed, pending, notes, {"months": months})
 
 
-def within_rings(rings, params: dict) -> np.ndarray:
+def within_rings(rings: npt.ArrayLike, params: KpiParams) -> np.ndarray:
     """Which calls were answered within the KPI's `max_rings` (False where rings are unknown)."""
     return np.asarray(rings, dtype=float) <= float(params["max_rings"])
 
 
-def calls_within_rings(rows: pd.DataFrame, params: dict, period: Period, frames: dict) -> MeasureResult:
+def calls_within_rings(rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames) -> MeasureResult:
     """Share of calls answered within `max_rings` rings."""
     max_rings = float(params["max_rings"])
     rings = pd.to_numeric(rows["rings"]).to_numpy(dtype=float, na_value=np.nan)

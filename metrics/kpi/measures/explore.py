@@ -8,9 +8,10 @@ judge_postings), so a row has the same state here as on the scorecard.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,12 @@ import pandas as pd
 from metrics.kpi.measures.base import Period
 from metrics.kpi.measures.cases import judge_cases
 from metrics.kpi.measures.counts import judge_postings
+
+if TYPE_CHECKING:
+    from metrics.kpi.registry import Kpi
+
+# (rows, the measure's KPIs on the kind, today) -> the rows with the judged columns
+AddJudged: TypeAlias = Callable[[pd.DataFrame, "Sequence[Kpi]", date], pd.DataFrame]
 
 TIMELINESS = ("on_time", "late", "pending", "no_deadline")
 # The deadline KPI's five states folded into what an analyst filters on; invalid rows are never stored
@@ -29,13 +36,13 @@ _STATE_TO_TIMELINESS = {"met": "on_time", "late": "late", "overdue": "late", "pe
 class RowJudge:
     """How the explorer shows a kind's rows judged by a measure: the columns added, and what may be filtered."""
 
-    add: Callable  # (rows, the measure's KPIs on the kind, today) -> rows with the judged columns
+    add: AddJudged
     filter: str | None = None  # a judged column analysts filter on (explore.Filters has a field of that name)
     values: tuple[str, ...] = ()  # the values of that column, in the order offered
     words: dict[str, str] = field(default_factory=dict)  # judged column -> the label section naming its codes
 
 
-def timeliness(cases: pd.DataFrame, kpis, today: date) -> pd.DataFrame:
+def timeliness(cases: pd.DataFrame, kpis: Sequence[Kpi], today: date) -> pd.DataFrame:
     """Cases with deadline, days_taken, days_over and timeliness (on_time/late/pending/no_deadline).
 
     Each case is judged by judge_cases with the settings of the KPI of its type, as the scorecard judges it
@@ -48,6 +55,7 @@ def timeliness(cases: pd.DataFrame, kpis, today: date) -> pd.DataFrame:
     out["days_over"] = np.nan
     out["timeliness"] = pd.Series("no_deadline", index=out.index, dtype="str")
     for case_type, kpi in rules.items():
+        year: Any  # a group's key: the stored year
         for year, part in out[out["case_type"] == case_type].groupby("year"):
             cls = judge_cases(part, kpi.params, Period(int(year), today))
             out.loc[part.index, "deadline"] = pd.to_datetime(cls["deadline"]).astype("datetime64[us]")
@@ -57,13 +65,14 @@ def timeliness(cases: pd.DataFrame, kpis, today: date) -> pd.DataFrame:
     return out
 
 
-def posting_state(postings: pd.DataFrame, kpis, today: date) -> pd.DataFrame:
+def posting_state(postings: pd.DataFrame, kpis: Sequence[Kpi], today: date) -> pd.DataFrame:
     """Postings with online_until, reached_on, online_days and state (met/missed/pending) as the first posting KPI
     judges them; unchanged without one."""
     kpi = next(iter(kpis), None)
     if kpi is None or postings.empty:
         return postings
-    parts = [judge_postings(part, kpi.params, Period(int(year), today)) for year, part in postings.groupby("year")]
+    by_year = cast("Iterable[tuple[int, pd.DataFrame]]", postings.groupby("year"))  # (stored year, its postings)
+    parts = [judge_postings(part, kpi.params, Period(int(year), today)) for year, part in by_year]
     return pd.concat(parts).loc[postings.index]
 
 

@@ -16,14 +16,20 @@ scores_on_scale, ...), so the rows always add up to the scorecard's numbers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pandas as pd
 
-from metrics.kpi.measures.base import Period, dates64, settings_get
+from metrics.kpi.measures.base import Frames, KpiParams, Period, dates64
 from metrics.kpi.measures.cases import completion_days, judge_cases
 from metrics.kpi.measures.counts import courses_ended, events_held, judge_postings, within_rings
 from metrics.kpi.measures.surveys import course_table, coverage_table, is_satisfied, scores_on_scale
 from metrics.kpi.stats import compare
+
+if TYPE_CHECKING:
+    from metrics.kpi.registry import Target
 
 ROW_STATES = ("met", "missed", "pending", "excluded")
 # Every reason a row can carry, so the page and the documentation can name each one.
@@ -35,7 +41,7 @@ REASONS = (
 )
 
 
-def _labelled(rows: pd.DataFrame, state, reason) -> pd.DataFrame:
+def _labelled(rows: pd.DataFrame, state: Any, reason: Any) -> pd.DataFrame:
     """`rows` with the state and reason columns (reason "" where there is nothing to add)."""
     out = rows.copy()
     out["state"] = pd.Series(np.asarray(state, dtype=object), index=rows.index).astype("str")
@@ -43,14 +49,16 @@ def _labelled(rows: pd.DataFrame, state, reason) -> pd.DataFrame:
     return out
 
 
-def _against_target(values: np.ndarray, target) -> np.ndarray:
+def _against_target(values: np.ndarray, target: Target | None) -> np.ndarray:
     """Which values meet the target (all of them when the KPI has none)."""
     if target is None:
         return np.ones(values.shape, dtype=bool)
     return np.asarray(compare(values, target.comparator, target.value), dtype=bool)
 
 
-def deadline_rows(rows: pd.DataFrame, params: dict, period: Period, frames: dict, target=None) -> pd.DataFrame:
+def deadline_rows(
+    rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None
+) -> pd.DataFrame:
     """Each case of a deadline KPI: met, missed (late, or open past the deadline), pending, or excluded."""
     cls = judge_cases(rows, params, period)
     case_state = cls["state"].to_numpy(dtype=object)
@@ -61,7 +69,7 @@ def deadline_rows(rows: pd.DataFrame, params: dict, period: Period, frames: dict
         {"met": "", "late": "late", "overdue": "overdue", "pending": "open_before_deadline",
          "invalid": "completed_before_received"}
     ).to_numpy(dtype=object)
-    if settings_get(params, "interim_counts", False) and "interim" in rows.columns:
+    if params.get("interim_counts", False) and "interim" in rows.columns:
         # Met thanks to the interim notice: it came before the completion (or there is none yet).
         completed = dates64(rows["completed"])
         by_notice = (case_state == "met") & ~np.isnat(dates64(rows["interim"])) & (
@@ -70,7 +78,9 @@ def deadline_rows(rows: pd.DataFrame, params: dict, period: Period, frames: dict
     return _labelled(cls.drop(columns=["state"]), state, reason)
 
 
-def median_days_rows(rows: pd.DataFrame, params: dict, period: Period, frames: dict, target=None) -> pd.DataFrame:
+def median_days_rows(
+    rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None
+) -> pd.DataFrame:
     """Each case of a days-taken KPI: completed ones with their days (met, or missed against a target), open ones pending."""
     taken = completion_days(rows, params)
     done = ~np.isnat(dates64(rows["completed"]))
@@ -82,7 +92,9 @@ def median_days_rows(rows: pd.DataFrame, params: dict, period: Period, frames: d
     return _labelled(rows.assign(days_taken=taken), state, reason)
 
 
-def event_rows(rows: pd.DataFrame, params: dict, period: Period, frames: dict, target=None) -> pd.DataFrame:
+def event_rows(
+    rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None
+) -> pd.DataFrame:
     """Each event of the type: held by the day the year is judged (met), scheduled later (pending)."""
     held = events_held(rows, period)
     dated = ~np.isnat(dates64(rows["date"]))
@@ -91,7 +103,9 @@ def event_rows(rows: pd.DataFrame, params: dict, period: Period, frames: dict, t
     return _labelled(rows.assign(held=held), state, reason)
 
 
-def enrolment_rows(rows: pd.DataFrame, params: dict, period: Period, frames: dict, target=None) -> pd.DataFrame:
+def enrolment_rows(
+    rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None
+) -> pd.DataFrame:
     """Each enrolment: completed in a course that has ended (met), not completed (excluded), course still running (pending)."""
     ended = courses_ended(rows, period)
     completed = rows["completed"].to_numpy(dtype=bool, na_value=False)
@@ -100,7 +114,9 @@ def enrolment_rows(rows: pd.DataFrame, params: dict, period: Period, frames: dic
     return _labelled(rows, state, reason)
 
 
-def _survey_rows(rows: pd.DataFrame, scale: float, meets) -> pd.DataFrame:
+def _survey_rows(
+    rows: pd.DataFrame, scale: float, meets: Callable[[np.ndarray], tuple[np.ndarray, str]]
+) -> pd.DataFrame:
     """Responses with `score` on the KPI's scale (the stored score kept as raw_score), judged by `meets`."""
     score = scores_on_scale(rows, scale)
     scored = ~np.isnan(score)
@@ -111,22 +127,28 @@ def _survey_rows(rows: pd.DataFrame, scale: float, meets) -> pd.DataFrame:
     return _labelled(out, state, reason)
 
 
-def survey_mean_rows(rows: pd.DataFrame, params: dict, period: Period, frames: dict, target=None) -> pd.DataFrame:
+def survey_mean_rows(
+    rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None
+) -> pd.DataFrame:
     """Each response: its score on the KPI's scale, met or missed against the target, excluded without a score."""
     return _survey_rows(rows, float(params["scale"]), lambda s: (_against_target(s, target), "below_target"))
 
 
-def survey_satisfied_rows(rows: pd.DataFrame, params: dict, period: Period, frames: dict, target=None) -> pd.DataFrame:
+def survey_satisfied_rows(
+    rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None
+) -> pd.DataFrame:
     """Each response: satisfied (met), not satisfied (missed), or without a score (excluded)."""
-    scale = float(settings_get(params, "scale", 5))
-    satisfied_at = float(settings_get(params, "satisfied_at", 4.0))
+    scale = float(params.get("scale", 5))
+    satisfied_at = float(params.get("satisfied_at", 4.0))
     return _survey_rows(rows, scale, lambda s: (is_satisfied(s, satisfied_at), "not_satisfied"))
 
 
 COVERAGE_COLUMNS = ["course", "key", "enrolments", "responses", "state", "reason"]
 
 
-def coverage_rows(rows: pd.DataFrame, params: dict, period: Period, frames: dict, target=None) -> pd.DataFrame:
+def coverage_rows(
+    rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None
+) -> pd.DataFrame:
     """One row per course of the year (met with feedback, missed without, pending while no cohort has ended),
     one per survey course name matching no course, and one for responses without a course name (excluded)."""
     survey = frames.get(params["survey_kind"], pd.DataFrame())
@@ -157,7 +179,9 @@ def coverage_rows(rows: pd.DataFrame, params: dict, period: Period, frames: dict
                        "state": "str", "reason": "str"})[COVERAGE_COLUMNS]
 
 
-def posting_rows(rows: pd.DataFrame, params: dict, period: Period, frames: dict, target=None) -> pd.DataFrame:
+def posting_rows(
+    rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None
+) -> pd.DataFrame:
     """Each posting: online long enough (met), taken down too early (missed), still online and short (pending)."""
     judged = judge_postings(rows, params, period)
     state = judged["state"].to_numpy(dtype=object)
@@ -165,7 +189,9 @@ def posting_rows(rows: pd.DataFrame, params: dict, period: Period, frames: dict,
     return _labelled(judged.drop(columns=["state"]), state, reason)
 
 
-def call_rows(rows: pd.DataFrame, params: dict, period: Period, frames: dict, target=None) -> pd.DataFrame:
+def call_rows(
+    rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames, target: Target | None = None
+) -> pd.DataFrame:
     """Each call: answered within the rings (met), after more (missed), rings unknown (excluded)."""
     rings = pd.to_numeric(rows["rings"]).to_numpy(dtype=float, na_value=np.nan)
     known = ~np.isnan(rings)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from metrics.kpi.measures.base import MeasureResult, Period, dates64, settings_get, share_result
+from metrics.kpi.measures.base import Frames, KpiParams, MeasureResult, Period, dates64, share_result
 from metrics.kpi.notes import Note, NoteCode
 from metrics.kpi.stats import t_interval, wilson_interval
 
@@ -84,7 +85,7 @@ def conversion_note(own_scales: np.ndarray, scale: float) -> tuple[Note, ...]:
     return tuple(notes)
 
 
-def survey_mean(rows: pd.DataFrame, params: dict, period: Period, frames: dict) -> MeasureResult:
+def survey_mean(rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames) -> MeasureResult:
     """Mean score on the `scale` of the charter, with a 95% t interval."""
     scale = float(params["scale"])
     values, own = converted_scores(rows, scale)
@@ -111,10 +112,10 @@ def _interval_notes(n: int, sd: float) -> list[Note]:
     return []
 
 
-def survey_satisfied_share(rows: pd.DataFrame, params: dict, period: Period, frames: dict) -> MeasureResult:
+def survey_satisfied_share(rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames) -> MeasureResult:
     """Share of respondents satisfied (score >= satisfied_at on `scale`), with a Wilson interval."""
-    scale = float(settings_get(params, "scale", 5))
-    satisfied_at = float(settings_get(params, "satisfied_at", 4.0))
+    scale = float(params.get("scale", 5))
+    satisfied_at = float(params.get("satisfied_at", 4.0))
     values, own = converted_scores(rows, scale)
     n = int(values.size)
     if n == 0:
@@ -133,9 +134,10 @@ def survey_satisfied_share(rows: pd.DataFrame, params: dict, period: Period, fra
     )
 
 
-def normalise_course(name) -> str:
+def normalise_course(name: object) -> str:
     """A course name reduced for matching: NFKC, case folded, letters and digits only."""
-    if name is None or (not isinstance(name, str) and pd.isna(name)):
+    # pd.isna takes any scalar; its stubs list only some
+    if name is None or (not isinstance(name, str) and pd.isna(name)):  # type: ignore[call-overload]
         return ""
     text = unicodedata.normalize("NFKC", str(name)).casefold()
     # Spaces, bracket styles and punctuation differ between the attendance sheet and the survey.
@@ -148,6 +150,7 @@ def course_keys(frame: pd.DataFrame) -> pd.Series:
         return pd.Series("", index=frame.index, dtype="str")
     names = frame["course"].astype("object") if "course" in frame.columns else None
     raw = frame["course_key"].astype("object") if "course_key" in frame.columns else names
+    assert raw is not None  # a course or course_key column (checked above)
     if names is not None:
         raw = raw.where(raw.notna(), names)
     codes, uniques = pd.factorize(raw)
@@ -191,7 +194,9 @@ def course_table(frame: pd.DataFrame) -> pd.DataFrame:
     return table.astype({"key": "str", "name": "str", "rows": "int64"})
 
 
-def coverage_table(attendance: pd.DataFrame, survey: pd.DataFrame, as_of) -> tuple[pd.DataFrame, pd.DataFrame]:
+def coverage_table(
+    attendance: pd.DataFrame, survey: pd.DataFrame, as_of: date
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(courses ended by as_of with responses and covered, survey course names matching no course)."""
     ended = dates64(attendance["end_date"]) <= np.datetime64(as_of, "D")
     course_cols = [c for c in ("course", "course_key") if c in attendance.columns]
@@ -207,7 +212,9 @@ def coverage_table(attendance: pd.DataFrame, survey: pd.DataFrame, as_of) -> tup
     return courses, unmatched.reset_index(drop=True)
 
 
-def course_feedback_coverage(rows: pd.DataFrame, params: dict, period: Period, frames: dict) -> MeasureResult:
+def course_feedback_coverage(
+    rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames
+) -> MeasureResult:
     """Share of the year's courses (distinct names, cohorts once) with at least one survey response."""
     survey = frames.get(params["survey_kind"], pd.DataFrame())
     courses, unmatched = coverage_table(rows, survey, period.as_of)

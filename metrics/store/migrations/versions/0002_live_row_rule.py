@@ -56,7 +56,7 @@ def upgrade() -> None:
         versions.choose_live(conn, kinds.table_of(kind), store.rekey(conn, kind))
 
 
-def _second_live_uploads_of_one_file(conn) -> list[tuple[int, str]]:
+def _second_live_uploads_of_one_file(conn: sa.Connection) -> list[tuple[int, str]]:
     rows = conn.execute(sa.text(
         "SELECT u.id, u.kind FROM uploads u WHERE u.undone_at IS NULL AND EXISTS "
         "(SELECT 1 FROM uploads e WHERE e.sha256 = u.sha256 AND e.undone_at IS NULL AND e.id < u.id) ORDER BY u.id DESC"
