@@ -20,6 +20,7 @@ from metrics.demo.calendar import WorkCalendar
 from metrics.demo.expo import exhibitor_survey_frame, postings_frame
 from metrics.demo.names import header
 from metrics.demo.office import calls_frame, cases_frame, events_frame
+from metrics.demo.service import monitoring_frame, suggestions_frame
 from metrics.demo.training import attendance_frame, future_talent_frame, trainee_survey_frame
 from metrics.settings import DATA_DIR
 
@@ -37,6 +38,8 @@ YEAR_ROLE = {
     "events": "date",
     "postings": "exhibition_year",
     "calls": "call_time",
+    "monitoring": "monitored",
+    "suggestions": "received",
 }
 
 
@@ -55,6 +58,8 @@ class DemoData:
     events: pd.DataFrame
     postings: pd.DataFrame
     calls: pd.DataFrame
+    monitoring: pd.DataFrame
+    suggestions: pd.DataFrame
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """The frames by upload kind."""
@@ -89,6 +94,8 @@ def generate(today: date, seed: int = 2026) -> DemoData:
         events=events_frame(cal, seed, years, today),
         postings=postings_frame(cal, seed, years, today),
         calls=calls_frame(cal, seed, years, today),
+        monitoring=monitoring_frame(cal, seed, years, today),
+        suggestions=suggestions_frame(cal, seed, years, today),
     )
 
 

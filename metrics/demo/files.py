@@ -66,6 +66,8 @@ def write_samples(data: DemoData, out_dir: Path) -> list[SampleFile]:
         _events_file(data, out_dir / f"events_{span}.xlsx"),
         _postings_file(data, out_dir / f"postings_{span}.xlsx"),
         _calls_csv(data, out_dir / f"calls_{span}_utf8.csv"),
+        _monitoring_file(data, out_dir / f"service_monitoring_{span}.xlsx"),
+        _suggestions_file(data, out_dir / f"suggestions_{span}.xlsx"),
     )
     _write_if_changed(out_dir / "README.md", _readme(data, samples).encode("utf-8"))
     _write_if_changed(out_dir / MANIFEST, _manifest(data, samples).encode("utf-8"))
@@ -291,6 +293,37 @@ def _calls_csv(data: DemoData, path: Path) -> SampleFile | None:
     sheet = frame.assign(**{time_col: frame[time_col].dt.strftime("%Y-%m-%d %H:%M:%S")})
     _write_if_changed(path, sheet.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig"))
     return SampleFile(path, "calls", len(sheet))
+
+
+def _monitoring_file(data: DemoData, path: Path) -> SampleFile | None:
+    """The coordinator's checklist workbook: a title, a blank row, 연번 and the checklist marked O/X."""
+    frame = data.monitoring
+    if frame.empty:
+        return None
+    sheet = frame.copy()
+    sheet.insert(0, "연번", range(1, len(sheet) + 1))
+
+    def fill(wb):
+        ws = wb.add_worksheet("모니터링 결과")
+        ws.write(0, 0, f"고객서비스 모니터링 점검 결과 ({data.years[0]}~{data.years[-1]})", wb.add_format({"bold": True, "font_size": 14}))
+        write_table(wb, ws, sheet, top=2, header_format={"bold": True, "border": 1, "bg_color": "#D9E1F2", "text_wrap": True})
+
+    _save_workbook(path, data, fill)
+    return SampleFile(path, "monitoring", len(sheet))
+
+
+def _suggestions_file(data: DemoData, path: Path) -> SampleFile | None:
+    """The suggestions register: a plain table, dates as dates, 결정일 empty while under review."""
+    frame = data.suggestions
+    if frame.empty:
+        return None
+
+    def fill(wb):
+        ws = wb.add_worksheet("개선의견 관리대장")
+        write_table(wb, ws, frame, date_format="yyyy-mm-dd", header_format={"bold": True, "border": 1})
+
+    _save_workbook(path, data, fill)
+    return SampleFile(path, "suggestions", len(frame))
 
 
 def _readme(data: DemoData, samples: list[SampleFile]) -> str:

@@ -21,7 +21,7 @@ REGISTRY_PATH = CONFIG_DIR / "registry.toml"
 
 BASE_KEYS = (
     "id", "area", "area_id", "title_ko", "title_en", "clause", "definition_ko", "definition_en",
-    "source", "filter", "measure", "target",
+    "source", "filter", "measure", "target", "own_target",
 )
 REQUIRED_TEXT = ("area", "area_id", "title_ko", "title_en", "clause", "source", "measure")
 DAY_MODES = ("business", "calendar")
@@ -72,6 +72,7 @@ class Kpi:
     target: Target | None
     filter: dict = field(default_factory=dict, compare=False)  # column -> tuple of accepted values
     params: dict = field(default_factory=dict, compare=False)  # measure settings (days, scale, ...)
+    own_target: bool = False  # the charter gives no number: the target is the association's own (issue 14)
 
     @property
     def spec(self) -> MeasureSpec:
@@ -188,6 +189,8 @@ def _check_entry(kpi_id: str, entry: dict, areas: dict[str, Area], contract: Con
     _check_filter(entry.get("filter"), source, contract, bad)
     _check_settings(entry, spec, contract, bad)
     _check_target(entry.get("target"), spec, bad)
+    if "own_target" in entry and not isinstance(entry["own_target"], bool):
+        bad("own_target는 true 또는 false로 씁니다 / write own_target = true (the association's own target)")
     return out
 
 
@@ -230,7 +233,7 @@ def _check_settings(entry: dict, spec: MeasureSpec, contract: Contract, bad) -> 
             if setting.required:
                 bad(f"'{setting.name}' 설정이 필요합니다 / measure {spec.name} needs '{setting.name}': {setting.help}")
             continue
-        problem = _setting_problem(setting.type, entry[setting.name], contract)
+        problem = _setting_problem(setting.type, entry[setting.name], contract, entry.get("source"))
         if problem:
             bad(f"'{setting.name}' = {entry[setting.name]!r}: {problem} ({setting.help})")
     if "roll_to_working_day" in entry and entry.get("day_mode") == "business":
@@ -258,8 +261,10 @@ def _check_hours(entry: dict, bad) -> None:
             bad(str(exc))
 
 
-def _setting_problem(kind: str, value, contract: Contract) -> str | None:
+def _setting_problem(kind: str, value, contract: Contract, source: str | None = None) -> str | None:
     """Why a setting value is wrong for its type, or None."""
+    if kind in ("yesno_columns", "limits"):
+        return _columns_problem(kind, value, contract.kinds.get(source))
     if kind == "int" and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
         return "양의 정수로 쓰세요 / write a whole number above 0"
     if kind == "float" and (isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0):
@@ -272,6 +277,26 @@ def _setting_problem(kind: str, value, contract: Contract) -> str | None:
         return 'write "business" or "calendar"'
     if kind == "survey_kind" and value not in contract.survey_kinds:
         return f"use one of {', '.join(contract.survey_kinds)}"
+    return None
+
+
+def _columns_problem(kind: str, value, source) -> str | None:
+    """Why columns named by a checklist setting are not yes/no (or number) columns of the source kind, or None."""
+    from metrics.contract.kinds import boolean_columns
+
+    wanted = ("yesno",) if kind == "yesno_columns" else ("int", "number")
+    names = value if kind == "yesno_columns" else (value if isinstance(value, dict) else None)
+    if kind == "yesno_columns" and (not isinstance(value, list) or not value):
+        return '["열", …] 목록으로 쓰세요 / write a list, e.g. ["greeting"]'
+    if names is None or (kind == "limits" and any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in names.values())):
+        return "{ 열 = 숫자 } 형태로 쓰세요 / write { column = number }"
+    if kind == "yesno_columns":  # the stored flags that may be blank: a sheet's yes/no, or one the builder derives
+        known = list(boolean_columns(source, nullable=True)) if source else []
+    else:
+        known = [c.role for c in source.columns if c.type in wanted] if source else []
+    unknown = [str(n) for n in names if n not in known]
+    if unknown:
+        return f"알 수 없는 열 {', '.join(unknown)} / not a {'/'.join(wanted)} column of the source: use {', '.join(known)}"
     return None
 
 
@@ -309,5 +334,5 @@ def _build(kpi_id: str, entry: dict, areas: dict[str, Area]) -> Kpi:
         definition_ko=entry.get("definition_ko", ""), definition_en=entry.get("definition_en", ""),
         source=entry["source"], measure=entry["measure"],
         target=None if target is None else Target(target["comparator"], float(target["value"]), target.get("unit", spec.unit)),
-        filter=flt, params=params,
+        filter=flt, params=params, own_target=entry.get("own_target") is True,
     )

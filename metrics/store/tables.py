@@ -168,6 +168,38 @@ calls = Table(
     Index("ix_calls_year", "year", "active"),
 )
 
+# Service monitoring (charter Ⅲ.1): one monitored contact a row; a blank checklist item (not checked) is NULL.
+monitoring = Table(
+    "monitoring",
+    metadata,
+    *row_columns(),
+    Column("monitored", Date, nullable=False),
+    Column("channel", String(40), nullable=False),
+    Column("department", String(300)),
+    Column("ref", String(300)),
+    *(Column(item, Boolean) for item in ("greeting", "name_given", "listening", "transfer_details", "callback",
+                                         "signage", "office_used")),
+    Column("wait_minutes", Float),
+    Column("year", Integer, nullable=False),
+    Index("ix_monitoring_year", "year", "active"),
+)
+
+# Suggestions (charter Ⅲ.3, Ⅱ.5): `reflected` is derived from the decision, NULL while still under review.
+suggestions = Table(
+    "suggestions",
+    metadata,
+    *row_columns(),
+    Column("received", Date, nullable=False),
+    Column("via", String(40), nullable=False),
+    Column("ref", String(300)),
+    Column("summary", String(1000)),
+    Column("decision", String(40), nullable=False),
+    Column("decided_on", Date),
+    Column("reflected", Boolean),
+    Column("year", Integer, nullable=False),
+    Index("ix_suggestions_year", "year", "active"),
+)
+
 # Rows an upload carried without storing them again (it repeated them unchanged): undoing an earlier
 # upload must not take away a row that a later one still holds.
 carried = Table(
@@ -190,7 +222,7 @@ templates = Table(
 )
 
 
-DATA_TABLES = (survey_responses, enrolments, cases, events, postings, calls)
+DATA_TABLES = (survey_responses, enrolments, cases, events, postings, calls, monitoring, suggestions)
 
 for _table in DATA_TABLES:  # undo and import look rows up by natural key
     Index(f"ix_{_table.name}_nk", _table.c.nk)

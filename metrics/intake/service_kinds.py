@@ -1,0 +1,106 @@
+"""Builders of the customer-service logs (charter Ⅲ): service monitoring, one row per monitored contact, and
+suggestions with the decision taken on each.
+
+Checklist items are yes/no; a blank item is "not checked on this contact" (no transfer, nobody absent) and is
+stored as NULL, never as a no: the measures count a row only on the items that were checked.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from metrics.contract import Contract, KindSpec
+from metrics.contract.kinds import builds
+from metrics.intake.canonical import Built, MappedTable, UploadOptions, _dates, _enum, _text
+from metrics.intake.findings import IssueLog
+from metrics.intake.values import clean_text, load_yes_no, normalise_key, parse_numbers, parse_yes_no
+
+MONITORING_ITEMS = ("greeting", "name_given", "listening", "transfer_details", "callback", "signage", "office_used")
+
+
+def yes_no_items(t: MappedTable, log: IssueLog, roles: tuple[str, ...]) -> dict[str, pd.Series]:
+    """Each yes/no role as nullable booleans (blank stays NA); a cell that is neither yes nor no holds the row."""
+    yes, no = load_yes_no()
+    out = {}
+    for role in roles:
+        header, raw = t.raw(role)
+        if raw is None:
+            out[role] = pd.Series(pd.NA, index=t.frame.index, dtype="boolean")
+            continue
+        parsed = parse_yes_no(raw, yes, no)
+        log.flag(parsed.bad, header, raw, "bad_yes_no")
+        out[role] = parsed.values.astype("boolean")
+    return out
+
+
+@builds("monitoring")
+def build_monitoring(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: Contract) -> Built:
+    """Monitored contacts: a date and a channel (전화/방문), the checklist items, the minutes the visitor waited."""
+    log = IssueLog(t.sheet, t.excel_rows)
+    monitored = _dates(t, log, "monitored", required=True)
+    channel = _enum(t, log, contract, "channel", "channel", None)
+    items = yes_no_items(t, log, MONITORING_ITEMS)
+    header, raw = t.raw("wait_minutes")
+    wait = pd.Series(np.nan, index=t.frame.index, dtype="float64")
+    if raw is not None:
+        parsed = parse_numbers(raw)
+        log.flag(parsed.bad, header, raw, "bad_number")
+        log.flag((parsed.values < 0).fillna(False).to_numpy(dtype=bool), header, raw, "negative")
+        wait = parsed.values
+    rows = pd.DataFrame(
+        {
+            "monitored": monitored,
+            "channel": channel,
+            "department": _text(t, "department"),
+            "ref": _text(t, "ref"),
+            **items,
+            "wait_minutes": wait,
+            "year": monitored.dt.year.astype("Int64"),
+            "excel_row": t.excel_rows,
+        }
+    )
+    return Built(rows, log)
+
+
+REFLECTED = {"adopted": True, "partly": True, "rejected": False}  # 검토 중 (pending) or blank: not yet decided
+
+
+@builds("suggestions")
+def build_suggestions(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: Contract) -> Built:
+    """Suggestions: received, channel, summary, the decision (blank: still under review) and its date."""
+    log = IssueLog(t.sheet, t.excel_rows)
+    received = _dates(t, log, "received", required=True)
+    via = _enum(t, log, contract, "via", "via", None)
+    decision = _optional_enum(t, log, contract, "decision", "decision")
+    decided_on = _dates(t, log, "decided_on")
+    h, raw = t.raw("decided_on")
+    log.flag((decided_on < received).fillna(False).to_numpy(dtype=bool), h, raw, "completed_before_received")
+    rows = pd.DataFrame(
+        {
+            "received": received,
+            "via": via,
+            "ref": _text(t, "ref"),
+            "summary": _text(t, "summary"),
+            "decision": decision.fillna("pending"),
+            "decided_on": decided_on,
+            "reflected": decision.map(REFLECTED).astype("boolean"),
+            "year": received.dt.year.astype("Int64"),
+            "excel_row": t.excel_rows,
+        }
+    )
+    return Built(rows, log)
+
+
+def _optional_enum(t: MappedTable, log: IssueLog, contract: Contract, role: str, enum: str) -> pd.Series:
+    """An enum column that may be blank (NA); a label the enum does not know holds the row."""
+    header, raw = t.raw(role)
+    if raw is None:
+        return pd.Series(pd.NA, index=t.frame.index, dtype="str")
+    labels = contract.enums[enum]
+    lookup = {normalise_key(key): key for key in labels}
+    lookup.update({normalise_key(label): key for key, names in labels.items() for label in names})
+    text = clean_text(raw)
+    keys = text.map(lambda v: lookup.get(normalise_key(v)) if isinstance(v, str) else None).astype("str")
+    log.flag(text.notna() & keys.isna(), header, raw, "unknown_type", ", ".join(n[0] for n in labels.values()))
+    return keys

@@ -1,0 +1,74 @@
+"""The upload kinds of the charter's customer-service promises (issue 14): new tables only, nothing to carry over.
+
+- `monitoring`: service monitoring, one monitored contact a row (Ⅲ.1.1, Ⅲ.1.2).
+- `suggestions`: suggestions and the decision on each (Ⅲ.3.a, the 반영 part of Ⅱ.5.c).
+
+Revision ID: 0007
+Revises: 0005
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0007"
+down_revision = "0005"  # the head on branch h8; the lead re-chains at merge
+branch_labels = None
+depends_on = None
+
+MONITORING_ITEMS = ("greeting", "name_given", "listening", "transfer_details", "callback", "signage", "office_used")
+
+
+def _row_columns() -> list[sa.Column]:
+    """The bookkeeping columns every data table has (metrics.store.tables.row_columns, as of this revision)."""
+    return [
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("upload_id", sa.Integer(), sa.ForeignKey("uploads.id"), nullable=False),
+        sa.Column("nk", sa.String(length=40), nullable=False),
+        sa.Column("row_hash", sa.String(length=40), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("excel_row", sa.Integer(), nullable=True),
+    ]
+
+
+def _indexes(name: str) -> None:
+    op.create_index(f"ix_{name}_upload_id", name, ["upload_id"])
+    op.create_index(f"ix_{name}_year", name, ["year", "active"])
+    op.create_index(f"ix_{name}_nk", name, ["nk"])
+
+
+def upgrade() -> None:
+    op.create_table(
+        "monitoring",
+        *_row_columns(),
+        sa.Column("monitored", sa.Date(), nullable=False),
+        sa.Column("channel", sa.String(length=40), nullable=False),
+        sa.Column("department", sa.String(length=300), nullable=True),
+        sa.Column("ref", sa.String(length=300), nullable=True),
+        *(sa.Column(item, sa.Boolean(), nullable=True) for item in MONITORING_ITEMS),
+        sa.Column("wait_minutes", sa.Float(), nullable=True),
+        sa.Column("year", sa.Integer(), nullable=False),
+    )
+    _indexes("monitoring")
+    op.create_table(
+        "suggestions",
+        *_row_columns(),
+        sa.Column("received", sa.Date(), nullable=False),
+        sa.Column("via", sa.String(length=40), nullable=False),
+        sa.Column("ref", sa.String(length=300), nullable=True),
+        sa.Column("summary", sa.String(length=1000), nullable=True),
+        sa.Column("decision", sa.String(length=40), nullable=False),
+        sa.Column("decided_on", sa.Date(), nullable=True),
+        sa.Column("reflected", sa.Boolean(), nullable=True),
+        sa.Column("year", sa.Integer(), nullable=False),
+    )
+    _indexes("suggestions")
+
+
+TABLES = ("monitoring", "suggestions")
+
+
+def downgrade() -> None:
+    for name in reversed(TABLES):
+        for index in ("nk", "year", "upload_id"):
+            op.drop_index(f"ix_{name}_{index}", table_name=name)
+        op.drop_table(name)
