@@ -20,7 +20,7 @@ from metrics.demo.calendar import WorkCalendar
 from metrics.demo.expo import exhibitor_survey_frame, postings_frame
 from metrics.demo.names import header
 from metrics.demo.office import calls_frame, cases_frame, events_frame
-from metrics.demo.service import monitoring_frame, suggestions_frame
+from metrics.demo.service import monitoring_frame, remedies_frame, suggestions_frame
 from metrics.demo.training import attendance_frame, future_talent_frame, trainee_survey_frame
 from metrics.settings import DATA_DIR
 
@@ -40,6 +40,7 @@ YEAR_ROLE = {
     "calls": "call_time",
     "monitoring": "monitored",
     "suggestions": "received",
+    "remedies": "received",
 }
 
 
@@ -60,6 +61,7 @@ class DemoData:
     calls: pd.DataFrame
     monitoring: pd.DataFrame
     suggestions: pd.DataFrame
+    remedies: pd.DataFrame
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """The frames by upload kind."""
@@ -96,6 +98,7 @@ def generate(today: date, seed: int = 2026) -> DemoData:
         calls=calls_frame(cal, seed, years, today),
         monitoring=monitoring_frame(cal, seed, years, today),
         suggestions=suggestions_frame(cal, seed, years, today),
+        remedies=remedies_frame(cal, seed, years, today),
     )
 
 

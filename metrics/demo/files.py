@@ -68,6 +68,7 @@ def write_samples(data: DemoData, out_dir: Path) -> list[SampleFile]:
         _calls_csv(data, out_dir / f"calls_{span}_utf8.csv"),
         _monitoring_file(data, out_dir / f"service_monitoring_{span}.xlsx"),
         _suggestions_file(data, out_dir / f"suggestions_{span}.xlsx"),
+        _remedies_csv(data, out_dir / f"remedies_{span}_cp949.csv"),
     )
     _write_if_changed(out_dir / "README.md", _readme(data, samples).encode("utf-8"))
     _write_if_changed(out_dir / MANIFEST, _manifest(data, samples).encode("utf-8"))
@@ -324,6 +325,16 @@ def _suggestions_file(data: DemoData, path: Path) -> SampleFile | None:
 
     _save_workbook(path, data, fill)
     return SampleFile(path, "suggestions", len(frame))
+
+
+def _remedies_csv(data: DemoData, path: Path) -> SampleFile | None:
+    """The remedies register saved from Excel as CSV: CP949, dates written 2025.03.04."""
+    frame = data.remedies
+    if frame.empty:
+        return None
+    dated = {c: frame[c].dt.strftime("%Y.%m.%d") for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])}
+    _write_if_changed(path, frame.assign(**dated).to_csv(index=False, lineterminator="\r\n").encode("cp949"))
+    return SampleFile(path, "remedies", len(frame))
 
 
 def _readme(data: DemoData, samples: list[SampleFile]) -> str:

@@ -5,7 +5,8 @@ department and scores them on the checklist, O or X, leaving an item blank when 
 transferred, nobody was absent, a phone call has no seat plan). The office gets better every year; absent staff
 calling back is the weak point, and the year the reception room was being rebuilt most visitors were met at desks.
 Suggestions come in by every channel, most from the course surveys; about three in four are acted on, fewer in
-the early years, and the course team turned most requests down two years ago.
+the early years, and the course team turned most requests down two years ago. A handful of complaints about
+staff a year are put right; in the early years an apology or an action was sometimes not recorded.
 """
 
 from __future__ import annotations
@@ -127,3 +128,36 @@ def suggestions_frame(cal: WorkCalendar, seed: int, years: list[int], today: dat
     frame = pd.DataFrame(rows).sort_values("received", kind="stable").reset_index(drop=True)
     frame.insert(0, "ref", [f"제안-{d.year}-{i:03d}" for i, d in _numbered(frame["received"])])
     return frame.rename(columns=lambda role: names.header("suggestions", role))
+
+
+# ─── remedies ─────────────────────────────────────────────────────────────────
+# Chance an apology is missed, or a cause or action not recorded, by years before the current one.
+REMEDY_MISS = {3: 0.2, 2: 0.1, 1: 0.0, 0: 0.0}
+ACTIONS = ("담당 직원 응대 매뉴얼 재교육", "전화 연결 절차 개선", "회신 기한 알림 설정", "안내문 문구 수정", "담당자 변경 후 재안내")
+COMPENSATIONS = ("", "", "", "교육 수강료 일부 환불", "인증 수수료 재심사 면제", "전시회 홍보물 무상 게재")
+
+
+def remedies_frame(cal: WorkCalendar, seed: int, years: list[int], today: date) -> pd.DataFrame:
+    """Complaints about staff and how each was put right: 3-7 a year, fewer lapses every year."""
+    rows = []
+    for year in years:
+        rng = rng_for(seed, "remedies", year)
+        last = min(today, date(year, 12, 31))
+        if last < date(year, 1, 2):
+            continue
+        miss = REMEDY_MISS.get(today.year - year, 0.2)
+        for _ in range(int(rng.integers(3, 8))):
+            received = cal.random_workday(rng, date(year, 1, 2), last)
+            acted = rng.random() >= miss
+            trained = cal.on_or_after(received + pd.Timedelta(days=int(rng.integers(5, 30))).to_pytimedelta())
+            rows.append({
+                "received": pd.Timestamp(received),
+                "apology": "X" if rng.random() < miss else "O",
+                "cause_found": "O" if acted or rng.random() < 0.5 else "X",
+                "action": pick(rng, ACTIONS) if acted else "",
+                "compensation": pick(rng, COMPENSATIONS) if acted else "",
+                "training_on": pd.Timestamp(trained) if acted and trained <= today else pd.NaT,
+            })
+    frame = pd.DataFrame(rows).sort_values("received", kind="stable").reset_index(drop=True)
+    frame.insert(0, "ref", [f"불만-{d.year}-{i:03d}" for i, d in _numbered(frame["received"])])
+    return frame.rename(columns=lambda role: names.header("remedies", role))

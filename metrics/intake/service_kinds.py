@@ -1,5 +1,5 @@
-"""Builders of the customer-service logs (charter Ⅲ): service monitoring, one row per monitored contact, and
-suggestions with the decision taken on each.
+"""Builders of the customer-service logs (charter Ⅲ): service monitoring, one row per monitored contact,
+suggestions with the decision taken on each, and the remedies of complaints about staff.
 
 Checklist items are yes/no; a blank item is "not checked on this contact" (no transfer, nobody absent) and is
 stored as NULL, never as a no: the measures count a row only on the items that were checked.
@@ -104,3 +104,31 @@ def _optional_enum(t: MappedTable, log: IssueLog, contract: Contract, role: str,
     keys = text.map(lambda v: lookup.get(normalise_key(v)) if isinstance(v, str) else None).astype("str")
     log.flag(text.notna() & keys.isna(), header, raw, "unknown_type", ", ".join(n[0] for n in labels.values()))
     return keys
+
+
+@builds("remedies")
+def build_remedies(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: Contract) -> Built:
+    """Remedies: the complaint, whether an apology was made and the cause found, the action, the staff training."""
+    log = IssueLog(t.sheet, t.excel_rows)
+    ref = _text(t, "ref", log, required=True)
+    received = _dates(t, log, "received", required=True)
+    items = yes_no_items(t, log, ("apology", "cause_found"))
+    action = _text(t, "action")
+    training_on = _dates(t, log, "training_on", optional=True)  # the remedy counts without it
+    h, raw = t.raw("training_on")
+    log.note((training_on < received).fillna(False).to_numpy(dtype=bool), h, raw, "completed_before_received")
+    rows = pd.DataFrame(
+        {
+            "ref": ref,
+            "received": received,
+            **items,
+            "action": action,
+            "compensation": _text(t, "compensation"),
+            # No action written down is a remedy not (yet) made: a no, never "not checked".
+            "action_taken": action.notna().astype("boolean"),
+            "training_on": training_on,
+            "year": received.dt.year.astype("Int64"),
+            "excel_row": t.excel_rows,
+        }
+    )
+    return Built(rows, log)

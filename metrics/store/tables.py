@@ -200,6 +200,23 @@ suggestions = Table(
     Index("ix_suggestions_year", "year", "active"),
 )
 
+# Remedies of complaints about staff (charter Ⅲ.4): `action_taken` is derived, true when an action is written down.
+remedies = Table(
+    "remedies",
+    metadata,
+    *row_columns(),
+    Column("ref", String(300), nullable=False),
+    Column("received", Date, nullable=False),
+    Column("apology", Boolean),
+    Column("cause_found", Boolean),
+    Column("action", String(1000)),
+    Column("compensation", String(1000)),
+    Column("action_taken", Boolean),
+    Column("training_on", Date),
+    Column("year", Integer, nullable=False),
+    Index("ix_remedies_year", "year", "active"),
+)
+
 # Rows an upload carried without storing them again (it repeated them unchanged): undoing an earlier
 # upload must not take away a row that a later one still holds.
 carried = Table(
@@ -222,7 +239,7 @@ templates = Table(
 )
 
 
-DATA_TABLES = (survey_responses, enrolments, cases, events, postings, calls, monitoring, suggestions)
+DATA_TABLES = (survey_responses, enrolments, cases, events, postings, calls, monitoring, suggestions, remedies)
 
 for _table in DATA_TABLES:  # undo and import look rows up by natural key
     Index(f"ix_{_table.name}_nk", _table.c.nk)

@@ -2,6 +2,7 @@
 
 - `monitoring`: service monitoring, one monitored contact a row (Ⅲ.1.1, Ⅲ.1.2).
 - `suggestions`: suggestions and the decision on each (Ⅲ.3.a, the 반영 part of Ⅱ.5.c).
+- `remedies`: the apology, cause, action, compensation and staff training after a complaint (Ⅲ.4).
 
 Revision ID: 0007
 Revises: 0005
@@ -62,9 +63,23 @@ def upgrade() -> None:
         sa.Column("year", sa.Integer(), nullable=False),
     )
     _indexes("suggestions")
+    op.create_table(
+        "remedies",
+        *_row_columns(),
+        sa.Column("ref", sa.String(length=300), nullable=False),
+        sa.Column("received", sa.Date(), nullable=False),
+        sa.Column("apology", sa.Boolean(), nullable=True),
+        sa.Column("cause_found", sa.Boolean(), nullable=True),
+        sa.Column("action", sa.String(length=1000), nullable=True),
+        sa.Column("compensation", sa.String(length=1000), nullable=True),
+        sa.Column("action_taken", sa.Boolean(), nullable=True),
+        sa.Column("training_on", sa.Date(), nullable=True),
+        sa.Column("year", sa.Integer(), nullable=False),
+    )
+    _indexes("remedies")
 
 
-TABLES = ("monitoring", "suggestions")
+TABLES = ("monitoring", "suggestions", "remedies")
 
 
 def downgrade() -> None:
