@@ -69,6 +69,8 @@ def write_samples(data: DemoData, out_dir: Path) -> list[SampleFile]:
         _monitoring_file(data, out_dir / f"service_monitoring_{span}.xlsx"),
         _suggestions_file(data, out_dir / f"suggestions_{span}.xlsx"),
         _remedies_csv(data, out_dir / f"remedies_{span}_cp949.csv"),
+        _plain_file(data, "website_review", "홈페이지 점검", out_dir / f"website_review_{span}.xlsx"),
+        _plain_file(data, "customer_visits", "고객 방문 기록", out_dir / f"customer_visits_{span}.xlsx"),
     )
     _write_if_changed(out_dir / "README.md", _readme(data, samples).encode("utf-8"))
     _write_if_changed(out_dir / MANIFEST, _manifest(data, samples).encode("utf-8"))
@@ -335,6 +337,20 @@ def _remedies_csv(data: DemoData, path: Path) -> SampleFile | None:
     dated = {c: frame[c].dt.strftime("%Y.%m.%d") for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])}
     _write_if_changed(path, frame.assign(**dated).to_csv(index=False, lineterminator="\r\n").encode("cp949"))
     return SampleFile(path, "remedies", len(frame))
+
+
+def _plain_file(data: DemoData, kind: str, sheet_name: str, path: Path) -> SampleFile | None:
+    """A plain register kept in Excel: the header on the first row, dates as dates, marks O/X."""
+    frame = getattr(data, kind)
+    if frame.empty:
+        return None
+
+    def fill(wb):
+        ws = wb.add_worksheet(sheet_name)
+        write_table(wb, ws, frame, date_format="yyyy-mm-dd", header_format={"bold": True, "border": 1})
+
+    _save_workbook(path, data, fill)
+    return SampleFile(path, kind, len(frame))
 
 
 def _readme(data: DemoData, samples: list[SampleFile]) -> str:

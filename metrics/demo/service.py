@@ -161,3 +161,49 @@ def remedies_frame(cal: WorkCalendar, seed: int, years: list[int], today: date) 
     frame = pd.DataFrame(rows).sort_values("received", kind="stable").reset_index(drop=True)
     frame.insert(0, "ref", [f"불만-{d.year}-{i:03d}" for i, d in _numbered(frame["received"])])
     return frame.rename(columns=lambda role: names.header("remedies", role))
+
+
+# ─── website review and customer visits ───────────────────────────────────────
+PAGES = ("협회 소개", "조직도·연락처", "단체표준 인증 안내", "인증 수수료", "인증 현황", "교육 일정", "교육 신청",
+         "WATER KOREA 전시회", "참가기업 안내", "성과평가 안내", "자료실", "공지사항", "채용 정보", "찾아오시는 길")
+STALE = {3: 0.2, 2: 0.14, 1: 0.08, 0: 0.05}  # pages found out of date at a review, by years before the current one
+VISIT_MISS = {3: 0.12, 2: 0.06, 1: 0.0, 0: 0.03}
+VISITED = ("서울특별시 상수도사업본부", "수원시 상하수도사업소", "청주시 상하수도사업본부", "(주)한솔이엠이", "(주)부강테크",
+           "김해시 수도과", "원주시 수도사업소", "한국환경공단")
+PURPOSES = ("인증 현장심사", "기술지원 협의", "성과평가 현장 확인", "교육 수요 협의", "전시회 참가 상담")
+
+
+def website_frame(cal: WorkCalendar, seed: int, years: list[int], today: date) -> pd.DataFrame:
+    """Every page reviewed each half year (June and December), up to today."""
+    rows = []
+    for year in years:
+        rng = rng_for(seed, "website", year)
+        stale = STALE.get(today.year - year, 0.2)
+        for month in (6, 12):
+            reviewed = cal.on_or_after(date(year, month, 20))
+            if reviewed > today:
+                continue
+            for page in PAGES:
+                old = rng.random() < stale
+                updated = reviewed - pd.Timedelta(days=int(rng.integers(200, 500) if old else rng.integers(3, 120)))
+                rows.append({"page": page, "last_updated": pd.Timestamp(updated), "reviewed_on": pd.Timestamp(reviewed),
+                             "up_to_date": "X" if old else "O"})
+    return pd.DataFrame(rows).rename(columns=lambda role: names.header("website_review", role))
+
+
+def visits_frame(cal: WorkCalendar, seed: int, years: list[int], today: date) -> pd.DataFrame:
+    """Staff visits to customers, about two a month."""
+    rows = []
+    for year in years:
+        rng = rng_for(seed, "visits", year)
+        last = min(today, date(year, 12, 31))
+        if last < date(year, 1, 2):
+            continue
+        miss = VISIT_MISS.get(today.year - year, 0.1)
+        days = sorted({cal.random_workday(rng, date(year, 1, 2), last) for _ in range(int(rng.integers(18, 27)))})
+        for day in days:
+            rows.append({"visited": pd.Timestamp(day), "customer": pick(rng, VISITED), "purpose": pick(rng, PURPOSES),
+                         "called_ahead": "X" if rng.random() < miss else "O",
+                         "results_explained": "X" if rng.random() < miss / 2 else "O",
+                         "card_given": "X" if rng.random() < miss else "O"})
+    return pd.DataFrame(rows).rename(columns=lambda role: names.header("customer_visits", role))

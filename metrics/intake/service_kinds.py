@@ -1,5 +1,6 @@
 """Builders of the customer-service logs (charter Ⅲ): service monitoring, one row per monitored contact,
-suggestions with the decision taken on each, and the remedies of complaints about staff.
+suggestions with the decision taken on each, the remedies of complaints about staff, the website review and
+the visits to customers.
 
 Checklist items are yes/no; a blank item is "not checked on this contact" (no transfer, nobody absent) and is
 stored as NULL, never as a no: the measures count a row only on the items that were checked.
@@ -128,6 +129,46 @@ def build_remedies(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract
             "action_taken": action.notna().astype("boolean"),
             "training_on": training_on,
             "year": received.dt.year.astype("Int64"),
+            "excel_row": t.excel_rows,
+        }
+    )
+    return Built(rows, log)
+
+
+@builds("website_review")
+def build_website_review(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: Contract) -> Built:
+    """Website review: each page reviewed, when it was last updated, and whether it was found up to date."""
+    log = IssueLog(t.sheet, t.excel_rows)
+    reviewed_on = _dates(t, log, "reviewed_on", required=True)
+    last_updated = _dates(t, log, "last_updated", optional=True)
+    items = yes_no_items(t, log, ("up_to_date",))
+    h, raw = t.raw("up_to_date")
+    log.flag(items["up_to_date"].isna().to_numpy(dtype=bool), h, raw, "missing_required")
+    rows = pd.DataFrame(
+        {
+            "page": _text(t, "page", log, required=True),
+            "last_updated": last_updated,
+            "reviewed_on": reviewed_on,
+            **items,
+            "year": reviewed_on.dt.year.astype("Int64"),
+            "excel_row": t.excel_rows,
+        }
+    )
+    return Built(rows, log)
+
+
+@builds("customer_visits")
+def build_customer_visits(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: Contract) -> Built:
+    """Visits to customers: called ahead, results explained, business card given (blank: not recorded)."""
+    log = IssueLog(t.sheet, t.excel_rows)
+    visited = _dates(t, log, "visited", required=True)
+    rows = pd.DataFrame(
+        {
+            "visited": visited,
+            "customer": _text(t, "customer"),
+            "purpose": _text(t, "purpose"),
+            **yes_no_items(t, log, ("called_ahead", "results_explained", "card_given")),
+            "year": visited.dt.year.astype("Int64"),
             "excel_row": t.excel_rows,
         }
     )

@@ -217,6 +217,34 @@ remedies = Table(
     Index("ix_remedies_year", "year", "active"),
 )
 
+# Website review (charter Ⅲ.1.3.a): each page reviewed and whether it was up to date.
+website_review = Table(
+    "website_review",
+    metadata,
+    *row_columns(),
+    Column("page", String(300), nullable=False),
+    Column("last_updated", Date),
+    Column("reviewed_on", Date, nullable=False),
+    Column("up_to_date", Boolean),
+    Column("year", Integer, nullable=False),
+    Index("ix_website_review_year", "year", "active"),
+)
+
+# Visits to customers (charter Ⅲ.2): a blank item is not recorded.
+customer_visits = Table(
+    "customer_visits",
+    metadata,
+    *row_columns(),
+    Column("visited", Date, nullable=False),
+    Column("customer", String(300)),
+    Column("purpose", String(300)),
+    Column("called_ahead", Boolean),
+    Column("results_explained", Boolean),
+    Column("card_given", Boolean),
+    Column("year", Integer, nullable=False),
+    Index("ix_customer_visits_year", "year", "active"),
+)
+
 # Rows an upload carried without storing them again (it repeated them unchanged): undoing an earlier
 # upload must not take away a row that a later one still holds.
 carried = Table(
@@ -239,7 +267,8 @@ templates = Table(
 )
 
 
-DATA_TABLES = (survey_responses, enrolments, cases, events, postings, calls, monitoring, suggestions, remedies)
+DATA_TABLES = (survey_responses, enrolments, cases, events, postings, calls, monitoring, suggestions, remedies,
+               website_review, customer_visits)
 
 for _table in DATA_TABLES:  # undo and import look rows up by natural key
     Index(f"ix_{_table.name}_nk", _table.c.nk)

@@ -29,7 +29,7 @@ from metrics.kpi.measures import surveys as measures_surveys
 SURVEYS = "survey"  # among a measure's kinds: every kind the data contract declares a survey
 UNITS = ("share", "count", "points", "days")
 # The kinds whose yes/no columns the checklist measure reads.
-CHECKLIST_KINDS = ("monitoring", "suggestions", "remedies")
+CHECKLIST_KINDS = ("monitoring", "suggestions", "remedies", "website_review", "customer_visits")
 
 
 @dataclass(frozen=True)

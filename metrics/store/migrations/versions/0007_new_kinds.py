@@ -3,6 +3,8 @@
 - `monitoring`: service monitoring, one monitored contact a row (Ⅲ.1.1, Ⅲ.1.2).
 - `suggestions`: suggestions and the decision on each (Ⅲ.3.a, the 반영 part of Ⅱ.5.c).
 - `remedies`: the apology, cause, action, compensation and staff training after a complaint (Ⅲ.4).
+- `website_review`: each page reviewed and whether it was up to date (Ⅲ.1.3.a).
+- `customer_visits`: visits to customers, called ahead, results explained, card given (Ⅲ.2).
 
 Revision ID: 0007
 Revises: 0005
@@ -77,9 +79,29 @@ def upgrade() -> None:
         sa.Column("year", sa.Integer(), nullable=False),
     )
     _indexes("remedies")
+    op.create_table(
+        "website_review",
+        *_row_columns(),
+        sa.Column("page", sa.String(length=300), nullable=False),
+        sa.Column("last_updated", sa.Date(), nullable=True),
+        sa.Column("reviewed_on", sa.Date(), nullable=False),
+        sa.Column("up_to_date", sa.Boolean(), nullable=True),
+        sa.Column("year", sa.Integer(), nullable=False),
+    )
+    _indexes("website_review")
+    op.create_table(
+        "customer_visits",
+        *_row_columns(),
+        sa.Column("visited", sa.Date(), nullable=False),
+        sa.Column("customer", sa.String(length=300), nullable=True),
+        sa.Column("purpose", sa.String(length=300), nullable=True),
+        *(sa.Column(item, sa.Boolean(), nullable=True) for item in ("called_ahead", "results_explained", "card_given")),
+        sa.Column("year", sa.Integer(), nullable=False),
+    )
+    _indexes("customer_visits")
 
 
-TABLES = ("monitoring", "suggestions", "remedies")
+TABLES = ("monitoring", "suggestions", "remedies", "website_review", "customer_visits")
 
 
 def downgrade() -> None:
