@@ -99,3 +99,12 @@ def test_the_blank_monitoring_template_filled_in_uploads_as_monitoring(engine):
     headers = pd.read_excel(io.BytesIO(blank_template("monitoring")), engine="calamine").columns.tolist()
     assert headers == HEADER
     assert ingest_file(engine, csv([headers, SHEET[1]]), "빈양식.csv", kind="monitoring").rows_imported == 1
+
+
+def test_the_card_says_when_the_target_is_the_associations_own(engine):
+    from ui.cards import card_html
+
+    assert ingest_file(engine, csv(SHEET), "모니터링.csv", kind="monitoring").ok
+    results = {r.id: r for r in compute_scorecard(engine, 2025, today=date(2026, 2, 1))}
+    assert "협회 자체 목표" in card_html(results["cs.monitor_visit_office"], [])
+    assert "협회 자체 목표" not in card_html(results["cs.phone_3_rings"], [])  # the charter's own 3 rings
