@@ -9,7 +9,8 @@ from metrics.kpi.measures.base import DayMode, KpiParams
 from metrics.kpi.registry import DAY_MODES, load_registry
 
 # What each kind of setting (metrics.kpi.measures.Setting.type) holds once registry.toml is checked.
-HELD = {"int": int, "float": float, "bool": bool, "hours": str, "survey_kind": str, "day_mode": DayMode}
+HELD = {"int": int, "float": float, "bool": bool, "hours": str, "survey_kind": str, "day_mode": DayMode,
+        "yesno_columns": list[str], "limits": dict[str, float]}
 
 
 def _settings() -> dict[str, set[str]]:
@@ -40,6 +41,10 @@ def _holds(value: object, held: object) -> bool:
         return isinstance(value, int | float) and not isinstance(value, bool)
     if held is int:
         return isinstance(value, int) and not isinstance(value, bool)
+    if held == list[str]:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if held == dict[str, float]:
+        return isinstance(value, dict) and all(_holds(v, float) for v in value.values())
     assert isinstance(held, type)
     return isinstance(value, held)
 

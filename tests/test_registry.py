@@ -26,8 +26,13 @@ EXPECTED_IDS = [
     "wk.briefing", "wk.exhibitor_score", "wk.posting_5m",
     "eval.report_90d", "eval.tech_support", "eval.workshop",
     "edu.trainees", "edu.feedback_per_course", "edu.satisfaction",
-    "ft.demand_survey", "ft.committee", "ft.satisfaction",
-    "cs.phone_3_rings", "cs.web_inquiry_7d", "cs.complaint_7d",
+    "ft.demand_survey", "ft.committee", "ft.satisfaction", "ft.suggestions_reflected",
+    "cs.phone_3_rings",
+    "cs.monitor_phone_greeting", "cs.monitor_phone_listening", "cs.monitor_phone_callback",
+    "cs.monitor_visit_signage", "cs.monitor_visit_reception", "cs.monitor_visit_office",
+    "cs.website_current", "cs.web_inquiry_7d", "cs.visit_called_ahead", "cs.visit_results_card",
+    "cs.suggestions_reflected", "cs.complaint_7d",
+    "cs.remedy_apology", "cs.remedy_cause_action",
 ]
 AREAS = {"단체표준 인증", "WATER KOREA", "공공하수도 성과평가", "상하수도 교육", "미래 인재 육성", "고객 응대"}
 

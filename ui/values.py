@@ -13,6 +13,9 @@ CODED_COLUMNS = {
     "timeliness": "values.timeliness",
     "case_type": "values.case_type",
     "event_type": "values.event_type",
+    "channel": "values.channel",
+    "via": "values.via",
+    "decision": "values.decision",
     "kind": "values.kind",
     "side": "values.side",
 }

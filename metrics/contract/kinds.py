@@ -116,9 +116,11 @@ def holds_kinds(table: Table) -> bool:
     return "kind" in table.c
 
 
-def boolean_columns(kind: KindSpec) -> tuple[str, ...]:
-    """The kind's stored flags (completed), which some drivers hand back as 0/1."""
-    return tuple(c.name for c in table_of(kind).columns if isinstance(c.type, Boolean))
+def boolean_columns(kind: KindSpec, nullable: bool = False) -> tuple[str, ...]:
+    """The kind's stored flags (completed), which some drivers hand back as 0/1; with `nullable`, only the
+    flags that may be missing (a checklist item not checked), which must stay missing."""
+    return tuple(c.name for c in table_of(kind).columns
+                 if isinstance(c.type, Boolean) and (not nullable or c.nullable))
 
 
 def date_columns(kind: KindSpec) -> tuple[str, ...]:

@@ -22,6 +22,13 @@ from metrics.demo.calendar import WorkCalendar
 from metrics.demo.expo import exhibitor_survey_frame, postings_frame
 from metrics.demo.names import header
 from metrics.demo.office import calls_frame, cases_frame, events_frame
+from metrics.demo.service import (
+    monitoring_frame,
+    remedies_frame,
+    suggestions_frame,
+    visits_frame,
+    website_frame,
+)
 from metrics.demo.training import attendance_frame, future_talent_frame, trainee_survey_frame
 from metrics.settings import DATA_DIR
 
@@ -42,6 +49,11 @@ YEAR_ROLE = {
     "events": "date",
     "postings": "exhibition_year",
     "calls": "call_time",
+    "monitoring": "monitored",
+    "suggestions": "received",
+    "remedies": "received",
+    "website_review": "reviewed_on",
+    "customer_visits": "visited",
 }
 
 
@@ -60,6 +72,11 @@ class DemoData:
     events: pd.DataFrame
     postings: pd.DataFrame
     calls: pd.DataFrame
+    monitoring: pd.DataFrame
+    suggestions: pd.DataFrame
+    remedies: pd.DataFrame
+    website_review: pd.DataFrame
+    customer_visits: pd.DataFrame
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """The frames by upload kind."""
@@ -94,6 +111,11 @@ def generate(today: date, seed: int = 2026) -> DemoData:
         events=events_frame(cal, seed, years, today),
         postings=postings_frame(cal, seed, years, today),
         calls=calls_frame(cal, seed, years, today),
+        monitoring=monitoring_frame(cal, seed, years, today),
+        suggestions=suggestions_frame(cal, seed, years, today),
+        remedies=remedies_frame(cal, seed, years, today),
+        website_review=website_frame(cal, seed, years, today),
+        customer_visits=visits_frame(cal, seed, years, today),
     )
 
 

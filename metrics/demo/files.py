@@ -85,6 +85,11 @@ def write_samples(data: DemoData, out_dir: Path) -> list[SampleFile]:
         _events_file(data, out_dir / f"events_{span}.xlsx"),
         _postings_file(data, out_dir / f"postings_{span}.xlsx"),
         _calls_csv(data, out_dir / f"calls_{span}_utf8.csv"),
+        _monitoring_file(data, out_dir / f"service_monitoring_{span}.xlsx"),
+        _suggestions_file(data, out_dir / f"suggestions_{span}.xlsx"),
+        _remedies_csv(data, out_dir / f"remedies_{span}_cp949.csv"),
+        _plain_file(data, "website_review", "홈페이지 점검", out_dir / f"website_review_{span}.xlsx"),
+        _plain_file(data, "customer_visits", "고객 방문 기록", out_dir / f"customer_visits_{span}.xlsx"),
     )
     _write_if_changed(out_dir / "README.md", _readme(data, samples).encode("utf-8"))
     _write_if_changed(out_dir / MANIFEST, _manifest(data, samples).encode("utf-8"))
@@ -310,6 +315,61 @@ def _calls_csv(data: DemoData, path: Path) -> SampleFile | None:
     sheet = frame.assign(**{time_col: frame[time_col].dt.strftime("%Y-%m-%d %H:%M:%S")})
     _write_if_changed(path, sheet.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig"))
     return SampleFile(path, "calls", len(sheet))
+
+
+def _monitoring_file(data: DemoData, path: Path) -> SampleFile | None:
+    """The coordinator's checklist workbook: a title, a blank row, 연번 and the checklist marked O/X."""
+    frame = data.monitoring
+    if frame.empty:
+        return None
+    sheet = frame.copy()
+    sheet.insert(0, "연번", range(1, len(sheet) + 1))
+
+    def fill(wb: Any) -> None:
+        ws = wb.add_worksheet("모니터링 결과")
+        ws.write(0, 0, f"고객서비스 모니터링 점검 결과 ({data.years[0]}~{data.years[-1]})", wb.add_format({"bold": True, "font_size": 14}))
+        write_table(wb, ws, sheet, top=2, header_format={"bold": True, "border": 1, "bg_color": "#D9E1F2", "text_wrap": True})
+
+    _save_workbook(path, data, fill)
+    return SampleFile(path, "monitoring", len(sheet))
+
+
+def _suggestions_file(data: DemoData, path: Path) -> SampleFile | None:
+    """The suggestions register: a plain table, dates as dates, 결정일 empty while under review."""
+    frame = data.suggestions
+    if frame.empty:
+        return None
+
+    def fill(wb: Any) -> None:
+        ws = wb.add_worksheet("개선의견 관리대장")
+        write_table(wb, ws, frame, date_format="yyyy-mm-dd", header_format={"bold": True, "border": 1})
+
+    _save_workbook(path, data, fill)
+    return SampleFile(path, "suggestions", len(frame))
+
+
+def _remedies_csv(data: DemoData, path: Path) -> SampleFile | None:
+    """The remedies register saved from Excel as CSV: CP949, dates written 2025.03.04."""
+    frame = data.remedies
+    if frame.empty:
+        return None
+    dated = {c: frame[c].dt.strftime("%Y.%m.%d") for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])}
+    _write_if_changed(path, frame.assign(**dated).to_csv(index=False, lineterminator="\r\n").encode("cp949"))
+    return SampleFile(path, "remedies", len(frame))
+
+
+def _plain_file(data: DemoData, kind: str, sheet_name: str, path: Path) -> SampleFile | None:
+    """A plain register kept in Excel: the header on the first row, dates as dates, marks O/X."""
+    frame = getattr(data, kind)
+    if frame.empty:
+        return None
+
+    def fill(wb: Any) -> None:
+        ws = wb.add_worksheet(sheet_name)
+        write_table(wb, ws, frame, date_format="yyyy-mm-dd", header_format={"bold": True, "border": 1})
+
+    _save_workbook(path, data, fill)
+    return SampleFile(path, kind, len(frame))
 
 
 def _readme(data: DemoData, samples: list[SampleFile]) -> str:

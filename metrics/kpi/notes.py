@@ -27,6 +27,8 @@ class NoteCode(StrEnum):
     COMPLETIONS_WITHOUT_TRAINEE_ID = "completions_without_trainee_id"
     STILL_ONLINE_LEFT_OUT = "still_online_left_out"
     CALLS_WITHOUT_RINGS = "calls_without_rings"
+    # Checklists (service monitoring and the other yes/no logs)
+    NOT_CHECKED_LEFT_OUT = "not_checked_left_out"
     # Surveys
     SCALE_CONVERTED = "scale_converted"
     NO_SCORED_RESPONSES = "no_scored_responses"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias, cast, get_args
 
-from metrics.contract import Contract, load_contract
+from metrics.contract import Contract, KindSpec, load_contract
 from metrics.kpi.measures import MEASURES, MeasureSpec
 from metrics.kpi.measures.base import DayMode, KpiParams
 from metrics.kpi.stats import COMPARATORS
@@ -24,7 +24,7 @@ REGISTRY_PATH = CONFIG_DIR / "registry.toml"
 
 BASE_KEYS = (
     "id", "area", "area_id", "title_ko", "title_en", "clause", "definition_ko", "definition_en",
-    "source", "filter", "measure", "target",
+    "source", "filter", "measure", "target", "own_target",
 )
 REQUIRED_TEXT = ("area", "area_id", "title_ko", "title_en", "clause", "source", "measure")
 DAY_MODES: tuple[str, ...] = get_args(DayMode)
@@ -77,6 +77,7 @@ class Kpi:
     target: Target | None
     filter: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)  # column -> accepted values
     params: KpiParams = field(default_factory=lambda: KpiParams(), compare=False)  # measure settings (days, scale, ...)
+    own_target: bool = False  # the charter gives no number: the target is the association's own (issue 14)
 
     @property
     def spec(self) -> MeasureSpec:
@@ -193,6 +194,8 @@ def _check_entry(kpi_id: str, entry: Toml, areas: dict[str, Area], contract: Con
     _check_filter(entry.get("filter"), source, contract, bad)
     _check_settings(entry, spec, contract, bad)
     _check_target(entry.get("target"), spec, bad)
+    if "own_target" in entry and not isinstance(entry["own_target"], bool):
+        bad("own_target는 true 또는 false로 씁니다 / write own_target = true (the association's own target)")
     return out
 
 
@@ -236,7 +239,7 @@ def _check_settings(entry: Toml, spec: MeasureSpec, contract: Contract, bad: Com
             if setting.required:
                 bad(f"'{setting.name}' 설정이 필요합니다 / measure {spec.name} needs '{setting.name}': {setting.help}")
             continue
-        problem = _setting_problem(setting.type, entry[setting.name], contract)
+        problem = _setting_problem(setting.type, entry[setting.name], contract, entry.get("source"))
         if problem:
             bad(f"'{setting.name}' = {entry[setting.name]!r}: {problem} ({setting.help})")
     if "roll_to_working_day" in entry and entry.get("day_mode") == "business":
@@ -264,8 +267,10 @@ def _check_hours(entry: Toml, bad: Complain) -> None:
             bad(str(exc))
 
 
-def _setting_problem(kind: str, value: object, contract: Contract) -> str | None:
+def _setting_problem(kind: str, value: object, contract: Contract, source: str | None = None) -> str | None:
     """Why a setting value is wrong for its type, or None."""
+    if kind in ("yesno_columns", "limits"):
+        return _columns_problem(kind, value, contract.kinds.get(source) if source else None)
     if kind == "int" and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
         return "양의 정수로 쓰세요 / write a whole number above 0"
     if kind == "float" and (isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0):
@@ -278,6 +283,31 @@ def _setting_problem(kind: str, value: object, contract: Contract) -> str | None
         return 'write "business" or "calendar"'
     if kind == "survey_kind" and value not in contract.survey_kinds:
         return f"use one of {', '.join(contract.survey_kinds)}"
+    return None
+
+
+def _columns_problem(kind: str, value: object, source: KindSpec | None) -> str | None:
+    """Why columns named by a checklist setting are not yes/no (or number) columns of the source kind, or None."""
+    from metrics.contract.kinds import boolean_columns
+
+    wanted = ("yesno",) if kind == "yesno_columns" else ("int", "number")
+    names: list[object]
+    if kind == "yesno_columns":
+        if not isinstance(value, list) or not value:
+            return '["열", …] 목록으로 쓰세요 / write a list, e.g. ["greeting"]'
+        names = list(value)
+    else:
+        if not isinstance(value, dict) or any(isinstance(v, bool) or not isinstance(v, (int, float))
+                                              for v in value.values()):
+            return "{ 열 = 숫자 } 형태로 쓰세요 / write { column = number }"
+        names = list(value)
+    if kind == "yesno_columns":  # the stored flags that may be blank: a sheet's yes/no, or one the builder derives
+        known = list(boolean_columns(source, nullable=True)) if source else []
+    else:
+        known = [c.role for c in source.columns if c.type in wanted] if source else []
+    unknown = [str(n) for n in names if n not in known]
+    if unknown:
+        return f"알 수 없는 열 {', '.join(unknown)} / not a {'/'.join(wanted)} column of the source: use {', '.join(known)}"
     return None
 
 
@@ -316,5 +346,5 @@ def _build(kpi_id: str, entry: Toml, areas: dict[str, Area]) -> Kpi:
         definition_ko=entry.get("definition_ko", ""), definition_en=entry.get("definition_en", ""),
         source=entry["source"], measure=entry["measure"],
         target=None if target is None else Target(target["comparator"], float(target["value"]), target.get("unit", spec.unit)),
-        filter=flt, params=params,
+        filter=flt, params=params, own_target=entry.get("own_target") is True,
     )

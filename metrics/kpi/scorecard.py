@@ -66,6 +66,7 @@ class KpiResult:
     definition_ko: str
     definition_en: str
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    own_target: bool = False  # the target is the association's own, the charter gives no number
 
     @property
     def note(self) -> str:
@@ -239,7 +240,7 @@ def _result(
         notes=tuple(notes), small_sample=bool(kpi.spec.sample and m.value is not None and m.n < SMALL_SAMPLE),
         source=kpi.source, measure=kpi.measure, clause=kpi.clause,
         definition_ko=kpi.definition_ko, definition_en=kpi.definition_en,
-        extra={**m.extra, **extra},
+        extra={**m.extra, **extra}, own_target=kpi.own_target,
     )
 
 

@@ -160,9 +160,13 @@ def prepare(frame: pd.DataFrame, kind: str, categorical: bool = False) -> pd.Dat
     """Dates as datetime64 and flags as bool (as the kind's table types them), whatever the driver or a test handed in."""
     spec = load_contract().kind(kind)
     flags, dates = boolean_columns(spec), date_columns(spec)
+    maybe = set(boolean_columns(spec, nullable=True))
     out = frame.copy()
     for col in out.columns:
-        if col in flags:
+        if col in maybe:
+            # A blank checklist item is "not checked", not a no: kept missing (SQLite hands booleans back as 0/1).
+            out[col] = out[col].astype("boolean")
+        elif col in flags:
             # SQLite hands booleans back as 0/1.
             out[col] = out[col].fillna(False).astype(bool)
         elif col in dates and not pd.api.types.is_datetime64_any_dtype(out[col]):

@@ -171,6 +171,83 @@ calls = Table(
     Index("ix_calls_year", "year", "active"),
 )
 
+# Service monitoring (charter Ⅲ.1): one monitored contact a row; a blank checklist item (not checked) is NULL.
+monitoring = Table(
+    "monitoring",
+    metadata,
+    *row_columns(),
+    Column("monitored", Date, nullable=False),
+    Column("channel", String(40), nullable=False),
+    Column("department", String(300)),
+    Column("ref", String(300)),
+    *(Column(item, Boolean) for item in ("greeting", "name_given", "listening", "transfer_details", "callback",
+                                         "signage", "office_used")),
+    Column("wait_minutes", Float),
+    Column("year", Integer, nullable=False),
+    Index("ix_monitoring_year", "year", "active"),
+)
+
+# Suggestions (charter Ⅲ.3, Ⅱ.5): `reflected` is derived from the decision, NULL while still under review.
+suggestions = Table(
+    "suggestions",
+    metadata,
+    *row_columns(),
+    Column("received", Date, nullable=False),
+    Column("via", String(40), nullable=False),
+    Column("ref", String(300)),
+    Column("summary", String(1000)),
+    Column("decision", String(40), nullable=False),
+    Column("decided_on", Date),
+    Column("reflected", Boolean),
+    Column("year", Integer, nullable=False),
+    Index("ix_suggestions_year", "year", "active"),
+)
+
+# Remedies of complaints about staff (charter Ⅲ.4): `action_taken` is derived, true when an action is written down.
+remedies = Table(
+    "remedies",
+    metadata,
+    *row_columns(),
+    Column("ref", String(300), nullable=False),
+    Column("received", Date, nullable=False),
+    Column("apology", Boolean),
+    Column("cause_found", Boolean),
+    Column("action", String(1000)),
+    Column("compensation", String(1000)),
+    Column("action_taken", Boolean),
+    Column("training_on", Date),
+    Column("year", Integer, nullable=False),
+    Index("ix_remedies_year", "year", "active"),
+)
+
+# Website review (charter Ⅲ.1.3.a): each page reviewed and whether it was up to date.
+website_review = Table(
+    "website_review",
+    metadata,
+    *row_columns(),
+    Column("page", String(300), nullable=False),
+    Column("last_updated", Date),
+    Column("reviewed_on", Date, nullable=False),
+    Column("up_to_date", Boolean),
+    Column("year", Integer, nullable=False),
+    Index("ix_website_review_year", "year", "active"),
+)
+
+# Visits to customers (charter Ⅲ.2): a blank item is not recorded.
+customer_visits = Table(
+    "customer_visits",
+    metadata,
+    *row_columns(),
+    Column("visited", Date, nullable=False),
+    Column("customer", String(300)),
+    Column("purpose", String(300)),
+    Column("called_ahead", Boolean),
+    Column("results_explained", Boolean),
+    Column("card_given", Boolean),
+    Column("year", Integer, nullable=False),
+    Index("ix_customer_visits_year", "year", "active"),
+)
+
 # Rows an upload carried without storing them again (it repeated them unchanged): undoing an earlier
 # upload must not take away a row that a later one still holds.
 carried = Table(
@@ -193,7 +270,8 @@ templates = Table(
 )
 
 
-DATA_TABLES = (survey_responses, enrolments, cases, events, postings, calls)
+DATA_TABLES = (survey_responses, enrolments, cases, events, postings, calls, monitoring, suggestions, remedies,
+               website_review, customer_visits)
 
 for _table in DATA_TABLES:  # undo and import look rows up by natural key
     Index(f"ix_{_table.name}_nk", _table.c.nk)

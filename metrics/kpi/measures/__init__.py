@@ -25,6 +25,7 @@ from metrics.kpi.details import cases as stories_cases
 from metrics.kpi.details import counts as stories_counts
 from metrics.kpi.details import surveys as stories_surveys
 from metrics.kpi.measures import cases as measures_cases
+from metrics.kpi.measures import checklists as measures_checklists
 from metrics.kpi.measures import counts as measures_counts
 from metrics.kpi.measures import explore as measures_explore
 from metrics.kpi.measures import rows as measures_rows
@@ -46,6 +47,8 @@ JudgeFn: TypeAlias = Callable[[pd.DataFrame, KpiParams, Period], pd.DataFrame]
 # (kpi, the year's frames, today) -> what its area page shows; a breakdown also gets the registry
 DetailFn: TypeAlias = Callable[["Kpi", "YearFrames", date], pd.DataFrame]
 BreakdownFn: TypeAlias = Callable[["Kpi", "YearFrames", date, "Registry"], pd.DataFrame]
+# The kinds whose yes/no columns the checklist measure reads.
+CHECKLIST_KINDS = ("monitoring", "suggestions", "remedies", "website_review", "customer_visits")
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ class Setting:
     """A measure-specific setting a KPI may or must give in registry.toml."""
 
     name: str
-    type: str  # int | float | bool | day_mode | survey_kind | hours ("HH:MM-HH:MM")
+    type: str  # int | float | bool | day_mode | survey_kind | hours ("HH:MM-HH:MM") | yesno_columns | limits
     required: bool
     help: str
 
@@ -193,6 +196,17 @@ MEASURES: dict[str, MeasureSpec] = {
             summary="Share of calls answered within `max_rings` rings.", rows=measures_rows.call_rows,
             details=Details(breakdown=stories_counts.calls_by_hour, distribution=stories_counts.rings_distribution,
                             distribution_views=("rings",), breakdown_views=("hours",)),
+        ),
+        MeasureSpec(
+            "share_true", measures_checklists.share_true, CHECKLIST_KINDS, "share", True,
+            (Setting("columns", "yesno_columns", True,
+                     'columns = ["greeting", "name_given"]: 모두 "예"여야 하는 예·아니오 열 / the yes/no columns that '
+                     "must all be yes (a blank cell: not checked on that row)"),
+             Setting("at_most", "limits", False,
+                     "at_most = { wait_minutes = 10 }: 이 값 이하여야 하는 숫자 열 / number columns that must stay at "
+                     "or below the limit")),
+            summary="Share of the year's rows, among those where an item was checked, meeting every checked item.",
+            rows=measures_rows.checklist_rows, judge=measures_checklists.judge_checklist,
         ),
     )
 }

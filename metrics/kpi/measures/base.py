@@ -36,6 +36,8 @@ class KpiParams(TypedDict, total=False):
     survey_kind: str  # course_feedback_coverage: the survey that covers a course
     months: int  # posting_duration_share: months online
     max_rings: int  # calls_within_rings: rings before an answer
+    columns: list[str]  # share_true: the yes/no columns that must all be yes
+    at_most: dict[str, float]  # share_true: number columns that must stay at or below a limit
 
 
 

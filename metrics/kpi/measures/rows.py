@@ -24,6 +24,7 @@ import pandas as pd
 
 from metrics.kpi.measures.base import Frames, KpiParams, Period, dates64
 from metrics.kpi.measures.cases import completion_days, judge_cases
+from metrics.kpi.measures.checklists import judge_checklist
 from metrics.kpi.measures.counts import courses_ended, events_held, judge_postings, within_rings
 from metrics.kpi.measures.surveys import course_table, coverage_table, is_satisfied, scores_on_scale
 from metrics.kpi.stats import compare
@@ -37,7 +38,7 @@ REASONS = (
     "interim_notice", "late", "overdue", "open_before_deadline", "completed_before_received", "still_open",
     "worse_than_target", "scheduled", "no_date", "not_completed", "course_not_ended", "no_score", "below_target",
     "not_satisfied", "no_feedback", "survey_course_matches_no_course", "no_course_name", "taken_down_early",
-    "still_online", "too_many_rings", "no_rings",
+    "still_online", "too_many_rings", "no_rings", "item_not_met", "not_checked",
 )
 
 
@@ -199,3 +200,10 @@ def call_rows(
     state = np.select([known & within, known], ["met", "missed"], default="excluded")
     reason = np.select([known & within, known], ["", "too_many_rings"], default="no_rings")
     return _labelled(rows, state, reason)
+
+
+def checklist_rows(rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames,
+                   target: Target | None = None) -> pd.DataFrame:
+    """Each row of a checklist: every checked item met, an item not met, or nothing checked (excluded)."""
+    judged = judge_checklist(rows, params, period)
+    return _labelled(rows, judged["state"], judged["reason"])
