@@ -17,11 +17,11 @@ import os
 import pytest
 
 from metrics import store
+from tests.dbcheck import TEST_KEY  # the one key for the tests and the processes they start
 
 BACKENDS = ("sqlite", "postgresql")
 DB_FIXTURES = frozenset({"engine", "database_url", "db_path", "demo_database_url"})
 SERVER = pytest.StashKey["object"]()
-TEST_KEY = "test-key-not-secret-0123456789abcdef"
 
 
 def pytest_addoption(parser):
