@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
 from metrics import schema, store
+from tests.sheets import cases_frame
 
 pytestmark = pytest.mark.db
 
@@ -121,21 +122,13 @@ def _case(ref: str, completed: str | None, title: str = "서류검토") -> tuple
     return ("cert_review", ref, title, "2026-03-02", completed, None)
 
 
-def _cases(rows) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["case_type", "ref", "title", "received", "completed", "interim"])
-    for col in ("received", "completed", "interim"):
-        frame[col] = pd.to_datetime(frame[col])
-    frame["year"] = frame["received"].dt.year
-    frame["excel_row"] = range(2, 2 + len(frame))
-    return frame
-
 
 def _put(engine, name: str, rows) -> int:
     meta = store.UploadMeta(filename=name, sha256=hashlib.sha256(name.encode()).hexdigest(), kind="cases")
-    return store.import_rows(engine, meta, _cases(rows)).upload_id
+    return store.import_rows(engine, meta, cases_frame(rows)).upload_id
 
 
-def _active_cases(engine) -> pd.DataFrame:
+def _activecases_frame(engine) -> pd.DataFrame:
     return store.read_active(engine, "cases").sort_values("ref").reset_index(drop=True)
 
 
@@ -144,7 +137,7 @@ def test_undoing_a_middle_upload_that_changed_a_case_back_and_forth_leaves_one_l
     b = _put(engine, "b.xlsx", [_case("A-1", "2026-03-10")])
     _put(engine, "c.xlsx", [_case("A-1", None)])
     store.undo_upload(engine, b)
-    active = _active_cases(engine)
+    active = _activecases_frame(engine)
     assert len(active) == 1 and pd.isna(active.loc[0, "completed"])
 
 
@@ -152,7 +145,7 @@ def test_undoing_the_first_upload_keeps_a_row_a_later_upload_repeated_unchanged(
     a = _put(engine, "a.xlsx", [_case("A-1", None), _case("A-2", None)])
     d = _put(engine, "d.xlsx", [_case("A-1", None)])  # repeats A-1 only: stores nothing new
     store.undo_upload(engine, a)
-    active = _active_cases(engine)
+    active = _activecases_frame(engine)
     assert list(active["ref"]) == ["A-1"]
     assert int(active.loc[0, "upload_id"]) == d  # the row now belongs to the upload that still holds it
 
@@ -161,10 +154,10 @@ def test_undoing_the_later_of_two_identical_uploads_keeps_the_row_live(engine):
     _put(engine, "a.xlsx", [_case("A-1", None)])
     d = _put(engine, "d.xlsx", [_case("A-1", None)])
     store.undo_upload(engine, d)
-    assert list(_active_cases(engine)["ref"]) == ["A-1"]
+    assert list(_activecases_frame(engine)["ref"]) == ["A-1"]
 
 
-def test_the_same_cases_saved_in_nfd_are_the_same_cases(engine):
+def test_the_same_cases_saved_in_nfd_are_the_samecases_frame(engine):
     import unicodedata
 
     titles = ["서류검토", "민원", "인증 심사", "결과서", "문의"]
@@ -172,36 +165,36 @@ def test_the_same_cases_saved_in_nfd_are_the_same_cases(engine):
     nfd = [tuple(unicodedata.normalize("NFD", v) if isinstance(v, str) else v for v in row) for row in nfc]
     assert nfd != nfc  # Hangul decomposes into jamo: the bytes really differ
     _put(engine, "windows.xlsx", nfc)
-    repeat = store.import_rows(engine, store.UploadMeta("mac.xlsx", "f" * 64, "cases"), _cases(nfd))
+    repeat = store.import_rows(engine, store.UploadMeta("mac.xlsx", "f" * 64, "cases"), cases_frame(nfd))
     assert (repeat.rows_imported, repeat.rows_duplicate) == (0, 5)
-    assert len(_active_cases(engine)) == 5
+    assert len(_activecases_frame(engine)) == 5
 
 
 def test_stored_text_is_nfc_and_trimmed(engine):
     import unicodedata
 
     _put(engine, "a.xlsx", [_case(" A-1 ", None, unicodedata.normalize("NFD", "  서류검토 "))])
-    row = _active_cases(engine).loc[0]
+    row = _activecases_frame(engine).loc[0]
     assert (row["ref"], row["title"]) == ("A-1", "서류검토")
     assert unicodedata.is_normalized("NFC", row["title"])
 
 
 def test_full_width_digits_and_letters_in_a_key_name_the_same_case(engine):
     _put(engine, "a.xlsx", [_case("AB-001", None)])
-    later = store.import_rows(engine, store.UploadMeta("b.xlsx", "e" * 64, "cases"), _cases([_case("ＡＢ-００１", "2026-03-09")]))
+    later = store.import_rows(engine, store.UploadMeta("b.xlsx", "e" * 64, "cases"), cases_frame([_case("ＡＢ-００１", "2026-03-09")]))
     assert later.rows_superseded == 1  # the same case, now closed; not a second case
-    active = _active_cases(engine)
+    active = _activecases_frame(engine)
     assert len(active) == 1 and str(active.loc[0, "completed"]).startswith("2026-03-09")
 
 
 def test_references_that_differ_only_in_punctuation_stay_apart(engine):
     _put(engine, "a.xlsx", [_case("2025-1-12", None), _case("2025-11-2", None)])
-    assert len(_active_cases(engine)) == 2
+    assert len(_activecases_frame(engine)) == 2
 
 
 def test_an_import_that_would_store_nothing_is_refused_without_logging_an_upload(engine):
     _put(engine, "a.xlsx", [_case("A-1", None)])
     again = store.UploadMeta("a-again.xlsx", "d" * 64, "cases")
     with pytest.raises(store.NothingToStoreError):
-        store.import_rows(engine, again, _cases([_case("A-1", None)]), refuse_empty=True)
+        store.import_rows(engine, again, cases_frame([_case("A-1", None)]), refuse_empty=True)
     assert len(store.list_uploads(engine)) == 1
