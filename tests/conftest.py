@@ -22,10 +22,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
-from metrics import store
+from metrics import auth, store
 from tests.dbcheck import TEST_KEY  # the one key for the tests and the processes they start
 
+# Argon2 at its cheapest: the same algorithm and encoding, without the deliberate 0.2 s of work per hash that
+# the real parameters cost (a few hundred hashes in a run). Processes a test starts hash as the app does.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 BACKENDS = ("sqlite", "postgresql")
 DB_FIXTURES = frozenset({"engine", "database_url", "db_path", "demo_database_url"})
 SERVER = pytest.StashKey["object"]()
@@ -130,6 +134,7 @@ def pytest_collection_modifyitems(config, items):
 def _isolated_settings(request, tmp_path, monkeypatch):
     # Never touch the real data/ folder or a key file from a test.
     monkeypatch.setenv("PSEUDONYM_KEY", TEST_KEY)
+    monkeypatch.setattr(auth, "_hasher", lambda: CHEAP_HASHER)
     marked = request.node.get_closest_marker("db") is not None
     if marked or _backend(request.config) == "sqlite":
         url = request.getfixturevalue("database_url")
