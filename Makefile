@@ -4,6 +4,10 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
+# The tests run on pytest-xdist workers, one per CPU (TEST_WORKERS=0: all in one process). A whole test file
+# goes to one worker, so what a file builds once (a module fixture) is built once.
+TEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: run test lint demo bench screenshots clean
 
@@ -30,9 +34,9 @@ lint: $(VENV)/.dev  ## ruff on everything; mypy, strict, on metrics/ ([tool.mypy
 
 test: lint
 	@echo "== make test 1/2: the whole suite on SQLite / 전체 시험: SQLite =="
-	$(PY) -m pytest -q
+	$(PYTEST)
 	@echo "== make test 2/2: the tests that use the database, on PostgreSQL / 데이터베이스 시험: PostgreSQL =="
-	$(PY) -m pytest -q -m db --backend=postgresql
+	$(PYTEST) -m db --backend=postgresql
 
 demo: $(VENV)/.runtime
 	$(PY) -m metrics demo

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import atexit
 import contextlib
-import functools
 import os
 import re
 import shutil
@@ -66,24 +64,8 @@ def build_demo_db(folder: Path, today: date | None = None) -> str:
     return url
 
 
-@functools.cache
-def shared_demo_db() -> Path:
-    """One demo database per process (removed at exit); tests copy it before writing."""
-    folder = Path(tempfile.mkdtemp(prefix="charter-demo-"))
-    atexit.register(shutil.rmtree, folder, True)
-    previous = os.environ.get("PSEUDONYM_KEY")
-    # The demo pseudonymises trainees: never with (or creating) the real key file under data/.
-    os.environ["PSEUDONYM_KEY"] = previous or "test-key-not-secret-0123456789abcdef"
-    try:
-        url = build_demo_db(folder)
-    finally:
-        if previous is None:
-            os.environ.pop("PSEUDONYM_KEY", None)
-    return Path(url.removeprefix("sqlite:///"))
-
-
 def copy_db(source: Path, folder: Path) -> str:
-    """A private copy of a SQLite database in `folder`; returns its URL."""
+    """A private copy of a SQLite database in `folder` (the shared demo: tests/conftest.py); returns its URL."""
     target = folder / source.name
     shutil.copyfile(source, target)
     return f"sqlite:///{target}"

@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, create_engine, text
 from sqlalchemy.engine import Engine
+
+ROOT = Path(__file__).resolve().parents[1]
+TEST_KEY = "test-key-not-secret-0123456789abcdef"  # a fixed pseudonymisation key, never a real one
+
+
+def process_env(url: str) -> dict:
+    """The environment of a process a test starts (`python -m metrics ...`) on the test's database."""
+    return {**os.environ, "DATABASE_URL": url, "PSEUDONYM_KEY": TEST_KEY, "PYTHONPATH": str(ROOT)}
+
+
+def scalar(url: str, sql: str):
+    """One value from the database, read by a fresh connection (as another process would)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text(sql)).scalar_one()
+    finally:
+        engine.dispose()
 
 
 def snapshot(engine: Engine, skip: tuple[str, ...] = ()) -> dict[str, tuple[tuple[str, ...], list[tuple[str, ...]]]]:

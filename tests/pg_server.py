@@ -83,19 +83,41 @@ class PgServer:
 
     def create(self, name: str, template: str | None = None) -> str:
         """CREATE DATABASE `name` (a copy of `template` when given); returns its URL."""
-        sql = f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")
-        # A template must have no other session; a just-closed one's server process can take a moment
-        # to end, longer on a busy machine.
+        self._while_in_use(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        return self.url(name)
+
+    def rename(self, name: str, new_name: str) -> None:
+        """ALTER DATABASE `name` RENAME TO `new_name` (it must have no session open)."""
+        self._while_in_use(f'ALTER DATABASE "{name}" RENAME TO "{new_name}"')
+
+    def _while_in_use(self, sql: str) -> None:
+        # A template (or a database renamed) must have no other session; a just-closed one's server process
+        # can take a moment to end, longer on a busy machine.
         deadline = time.monotonic() + 60
         while True:
             try:
                 with self._admin.connect() as conn:
                     conn.execute(text(sql))
-                return self.url(name)
+                return
             except Exception as exc:
                 if "is being accessed by other users" not in str(exc) or time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)
+
+    def exists(self, name: str) -> bool:
+        with self._admin.connect() as conn:
+            return conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).first() is not None
+
+    @contextlib.contextmanager
+    def locked(self, name: str):
+        """Hold a lock named `name` across every process using this server (a session advisory lock), e.g.
+        while one pytest-xdist worker builds a template that the others then copy."""
+        with self._admin.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(hashtext(:name))"), {"name": name})
+            try:
+                yield
+            finally:  # the connection goes back to the pool: a lock left on it would outlive this block
+                conn.execute(text("SELECT pg_advisory_unlock(hashtext(:name))"), {"name": name})
 
     def check(self) -> None:
         """Fail early, in one line, if this server cannot be reached or will not make a database for us."""
@@ -118,15 +140,16 @@ class PgServer:
             self._stop()
 
 
-def from_url(url: str) -> PgServer:
-    """The existing server that TEST_DATABASE_URL names (a user allowed to CREATE DATABASE)."""
+def from_url(url: str, description: str | None = None) -> PgServer:
+    """An existing server (a user allowed to CREATE DATABASE): the one TEST_DATABASE_URL names, or the one
+    a pytest-xdist controller started for its workers (then `description` is the controller's)."""
     parsed = make_url(url)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if not parsed.database:
         parsed = parsed.set(database="postgres")
     shown = parsed.render_as_string(hide_password=True)
-    return PgServer(parsed, f"PostgreSQL at {shown} (TEST_DATABASE_URL)")
+    return PgServer(parsed, description or f"PostgreSQL at {shown} (TEST_DATABASE_URL)")
 
 
 # Runs beside the test session and outlives it: when the session ends, however it ends (even killed), its

@@ -3,7 +3,6 @@ nothing and double nothing, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -11,25 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+
+from tests.dbcheck import ROOT, process_env, scalar
 
 pytestmark = pytest.mark.db
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _env(url: str) -> dict:
-    return {**os.environ, "DATABASE_URL": url, "PSEUDONYM_KEY": "test-key-not-secret-0123456789abcdef",
-            "PYTHONPATH": str(ROOT)}
-
-
-def _count(url: str, sql: str) -> int:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(text(sql)).scalar_one()
-    finally:
-        engine.dispose()
 
 
 def _calls_csv(path: Path, n: int) -> Path:
@@ -54,7 +38,7 @@ AT_ONCE = textwrap.dedent(
 
 def _run_at_once(url: str, commands: list[list[str]]) -> list[subprocess.CompletedProcess]:
     start = time.time() + 4.0  # after every process has imported its libraries, even on a loaded machine
-    procs = [subprocess.Popen([sys.executable, "-c", AT_ONCE, str(start), *cmd], env=_env(url), cwd=ROOT,
+    procs = [subprocess.Popen([sys.executable, "-c", AT_ONCE, str(start), *cmd], env=process_env(url), cwd=ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for cmd in commands]
     return [subprocess.CompletedProcess(p.args, p.wait(timeout=240), *p.communicate()) for p in procs]
 
@@ -65,8 +49,8 @@ def test_the_same_file_imported_by_two_processes_at_once_is_stored_once(database
     assert sorted(d.returncode for d in done) == [0, 1], [d.stderr for d in done]
     refused = next(d for d in done if d.returncode == 1)
     assert "already imported" in refused.stdout + refused.stderr
-    assert _count(database_url, "SELECT COUNT(*) FROM uploads WHERE undone_at IS NULL") == 1
-    assert _count(database_url, "SELECT COUNT(*) FROM calls WHERE active") == 300
+    assert scalar(database_url, "SELECT COUNT(*) FROM uploads WHERE undone_at IS NULL") == 1
+    assert scalar(database_url, "SELECT COUNT(*) FROM calls WHERE active") == 300
 
 
 def test_a_file_and_the_same_file_plus_one_row_at_once_store_each_row_once(database_url, tmp_path):
@@ -74,7 +58,7 @@ def test_a_file_and_the_same_file_plus_one_row_at_once_store_each_row_once(datab
     longer = _calls_csv(tmp_path / "calls-plus-one.csv", 301)
     done = _run_at_once(database_url, [["ingest", str(short), "--kind", "calls"], ["ingest", str(longer), "--kind", "calls"]])
     assert [d.returncode for d in done] == [0, 0], [d.stderr for d in done]
-    assert _count(database_url, "SELECT COUNT(*) FROM calls WHERE active") == 301
+    assert scalar(database_url, "SELECT COUNT(*) FROM calls WHERE active") == 301
 
 
 def test_processes_starting_on_an_empty_database_all_find_it_ready(database_url):
@@ -85,12 +69,12 @@ def test_processes_starting_on_an_empty_database_all_find_it_ready(database_url)
 
 def test_an_undo_and_an_import_at_once_both_take_effect(database_url, tmp_path):
     first = _calls_csv(tmp_path / "calls.csv", 200)
-    assert subprocess.run([sys.executable, "-m", "metrics", "ingest", str(first), "--kind", "calls"], env=_env(database_url),
+    assert subprocess.run([sys.executable, "-m", "metrics", "ingest", str(first), "--kind", "calls"], env=process_env(database_url),
                           cwd=ROOT, capture_output=True, timeout=240).returncode == 0
     later = tmp_path / "calls-april.csv"
     later.write_text("수신일시,내선번호,벨 울린 횟수\n" + "".join(f"2026-04-01 10:{i:02d}:00,7712,1\n" for i in range(50)),
                      encoding="utf-8")
     done = _run_at_once(database_url, [["undo", "1"], ["ingest", str(later), "--kind", "calls"]])
     assert [d.returncode for d in done] == [0, 0], [d.stderr for d in done]
-    assert _count(database_url, "SELECT COUNT(*) FROM calls WHERE active") == 50
-    assert _count(database_url, "SELECT version FROM data_state") == 3  # import, undo, import: each counted once
+    assert scalar(database_url, "SELECT COUNT(*) FROM calls WHERE active") == 50
+    assert scalar(database_url, "SELECT version FROM data_state") == 3  # import, undo, import: each counted once

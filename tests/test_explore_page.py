@@ -11,8 +11,8 @@ from metrics.kpi.kpi_rows import kpi_rows
 from metrics.kpi.registry import load_registry
 from metrics.store import get_engine
 from tests.app_fixtures import local_mode_env
+from tests.roles_app import navigation_only, signed_in  # noqa: F401 - navigation_only is a fixture
 from tests.test_app_pages import _assert_clean, _open
-from tests.test_roles_app import _navigation_only, _signed_in  # noqa: F401 - _navigation_only is a fixture
 
 pytestmark = pytest.mark.db
 LAST_YEAR = date.today().year - 1
@@ -37,7 +37,7 @@ def test_every_card_links_to_the_rows_behind_its_number_for_the_year_shown(demo_
 
 @pytest.mark.parametrize(("roles", "links"), [(("viewer",), 0), (("analyst",), 18)])
 def test_only_those_who_may_export_see_the_link(engine, roles, links):
-    at = _signed_in(APP, engine, roles)
+    at = signed_in(engine, roles, APP)
     _assert_clean(at)
     assert len(_row_links(at)) == links == (len(load_registry()) if links else 0)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -11,15 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
+from tests.dbcheck import ROOT, process_env, scalar
 from tests.sheets import xlsx
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _env(url: str) -> dict:
-    return {**os.environ, "DATABASE_URL": url, "PSEUDONYM_KEY": "test-key-not-secret-0123456789abcdef", "PYTHONPATH": str(ROOT)}
 
 
 def _events_file(tmp_path: Path, name: str, n: int, title: str) -> Path:
@@ -29,28 +22,18 @@ def _events_file(tmp_path: Path, name: str, n: int, title: str) -> Path:
     return path
 
 
-def _count(url: str, sql: str) -> int:
-    """One number from the database, read by a fresh connection (as another process would)."""
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return conn.execute(text(sql)).scalar_one()
-    finally:
-        engine.dispose()
-
-
 def test_two_processes_uploading_at_once_both_land_whole(tmp_path, database_url):
     db = database_url
     files = [_events_file(tmp_path, f"p{i}.xlsx", 3000, f"proc{i}") for i in range(2)]
     procs = [
-        subprocess.Popen([sys.executable, "-m", "metrics", "ingest", str(f), "--kind", "events"], env=_env(db),
+        subprocess.Popen([sys.executable, "-m", "metrics", "ingest", str(f), "--kind", "events"], env=process_env(db),
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
         for f in files
     ]
     outcomes = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], "\n".join(err.decode()[-2000:] for _out, err in outcomes)
-    assert _count(db, "SELECT COUNT(*) FROM events WHERE active") == 6000
-    assert _count(db, "SELECT COUNT(*) FROM uploads WHERE rows_imported = 3000") == 2
+    assert scalar(db, "SELECT COUNT(*) FROM events WHERE active") == 6000
+    assert scalar(db, "SELECT COUNT(*) FROM uploads WHERE rows_imported = 3000") == 2
 
 
 KILLED_DURING_UPLOAD = textwrap.dedent(
@@ -77,11 +60,11 @@ KILLED_DURING_UPLOAD = textwrap.dedent(
 def test_a_process_killed_during_an_upload_leaves_no_partial_upload(tmp_path, database_url):
     db = database_url
     first = _events_file(tmp_path, "first.xlsx", 10, "before")
-    subprocess.run([sys.executable, "-m", "metrics", "ingest", str(first), "--kind", "events"], env=_env(db), cwd=ROOT, check=True,
+    subprocess.run([sys.executable, "-m", "metrics", "ingest", str(first), "--kind", "events"], env=process_env(db), cwd=ROOT, check=True,
                    capture_output=True)
     big = _events_file(tmp_path, "big.xlsx", 2000, "killed")
     marker = tmp_path / "inserted.flag"
-    proc = subprocess.Popen([sys.executable, "-c", KILLED_DURING_UPLOAD, str(big), str(marker)], env=_env(db), cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_DURING_UPLOAD, str(big), str(marker)], env=process_env(db), cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
@@ -91,15 +74,15 @@ def test_a_process_killed_during_an_upload_leaves_no_partial_upload(tmp_path, da
     proc.wait(timeout=10)
 
     if db.startswith("sqlite"):
-        assert _count(db, "PRAGMA integrity_check") == "ok"
-    assert _count(db, "SELECT COUNT(*) FROM uploads") == 1
-    assert _count(db, "SELECT COUNT(*) FROM events") == 10
-    assert _count(db, "SELECT COUNT(*) FROM events WHERE title LIKE 'killed%'") == 0
+        assert scalar(db, "PRAGMA integrity_check") == "ok"
+    assert scalar(db, "SELECT COUNT(*) FROM uploads") == 1
+    assert scalar(db, "SELECT COUNT(*) FROM events") == 10
+    assert scalar(db, "SELECT COUNT(*) FROM events WHERE title LIKE 'killed%'") == 0
     # And the database still takes uploads.
-    again = subprocess.run([sys.executable, "-m", "metrics", "ingest", str(big), "--kind", "events"], env=_env(db), cwd=ROOT,
+    again = subprocess.run([sys.executable, "-m", "metrics", "ingest", str(big), "--kind", "events"], env=process_env(db), cwd=ROOT,
                            capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
-    assert _count(db, "SELECT COUNT(*) FROM events") == 2010
+    assert scalar(db, "SELECT COUNT(*) FROM events") == 2010
 
 
 OPEN_AND_CLOSE_MANY_TIMES = textwrap.dedent(
@@ -125,7 +108,7 @@ def test_processes_opening_and_closing_the_database_at_once_never_see_it_locked(
     db = database_url
     start = time.time() + 3.0  # after every process has imported
     procs = [
-        subprocess.Popen([sys.executable, "-c", OPEN_AND_CLOSE_MANY_TIMES, str(start)], env=_env(db), cwd=ROOT,
+        subprocess.Popen([sys.executable, "-c", OPEN_AND_CLOSE_MANY_TIMES, str(start)], env=process_env(db), cwd=ROOT,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         for _ in range(6)
     ]

@@ -7,24 +7,15 @@ import hashlib
 import json
 import unicodedata
 
-import pandas as pd
 import pytest
 
 from metrics import cli, store
 from metrics.intake import preview
 from metrics.intake.ingest import ingest_file
-from tests.sheets import xlsx
+from tests.sheets import cases_frame, xlsx
 
 pytestmark = pytest.mark.db
 
-
-def _cases(rows):
-    frame = pd.DataFrame(rows, columns=["case_type", "ref", "title", "received", "completed", "interim"])
-    for col in ("received", "completed", "interim"):
-        frame[col] = pd.to_datetime(frame[col])
-    frame["year"] = frame["received"].dt.year
-    frame["excel_row"] = range(2, 2 + len(frame))
-    return frame
 
 
 def _sha(name: str) -> str:
@@ -32,11 +23,11 @@ def _sha(name: str) -> str:
 
 
 def _put(engine, name: str, rows) -> int:
-    return store.import_rows(engine, store.UploadMeta(name, _sha(name), "cases"), _cases(rows)).upload_id
+    return store.import_rows(engine, store.UploadMeta(name, _sha(name), "cases"), cases_frame(rows)).upload_id
 
 
 def _plan(engine, name: str, rows, held: int = 0) -> preview.ImportPreview:
-    return preview.preview_rows(engine, "cases", _sha(name), _cases(rows), rows_held=held)
+    return preview.preview_rows(engine, "cases", _sha(name), cases_frame(rows), rows_held=held)
 
 
 OPEN_A = ("cert_review", "A-1", "서류검토", "2026-03-02", None, None)
@@ -72,7 +63,7 @@ def test_the_preview_says_what_the_import_then_does(engine):
     _put(engine, "april.xlsx", [W_2027])
     plan = _plan(engine, "may.xlsx", [CLOSED_A, W_2027, NEW_2025])
     done = store.import_rows(engine, store.UploadMeta("may.xlsx", _sha("may.xlsx"), "cases"),
-                             _cases([CLOSED_A, W_2027, NEW_2025]))
+                             cases_frame([CLOSED_A, W_2027, NEW_2025]))
     assert (done.rows_imported, done.rows_duplicate, done.rows_superseded) == (plan.rows_written, plan.rows_repeated,
                                                                                 plan.rows_changed) == (2, 1, 1)
 
@@ -115,7 +106,7 @@ def test_the_same_file_is_named_until_its_upload_is_undone(engine):
 def test_same_file_upload_is_asked_of_the_bytes_alone(engine):
     content = b"any bytes at all"
     assert preview.same_file_upload(engine, content) is None
-    upload = store.import_rows(engine, store.UploadMeta("x.csv", store.file_sha256(content), "cases"), _cases([OPEN_A]))
+    upload = store.import_rows(engine, store.UploadMeta("x.csv", store.file_sha256(content), "cases"), cases_frame([OPEN_A]))
     assert preview.same_file_upload(engine, content).upload_id == upload.upload_id
 
 
@@ -190,7 +181,7 @@ def test_text_differing_only_in_spaces_and_unicode_form_is_judged_as_the_store_j
               ("cert_review", "A-2", "민원 접수", "2026-03-02", None, None)]  # a new title: another key, so new
     plan = _plan(engine, "b.xlsx", spaced)
     assert (plan.rows_new, plan.rows_repeated, plan.rows_changed) == (1, 1, 0)
-    done = store.import_rows(engine, store.UploadMeta("b.xlsx", _sha("b.xlsx"), "cases"), _cases(spaced))
+    done = store.import_rows(engine, store.UploadMeta("b.xlsx", _sha("b.xlsx"), "cases"), cases_frame(spaced))
     assert (done.rows_imported, done.rows_duplicate, done.rows_superseded) == (1, 1, 0)
 
 

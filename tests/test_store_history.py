@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from metrics import store
 from metrics.contract import kinds, load_contract
 from metrics.store import tables
+from tests.sheets import cases_frame
 
 pytestmark = pytest.mark.db
 
@@ -53,6 +54,24 @@ def _row(kind: str, key: int, version: int) -> dict:
     if kind == "attendance":
         return {"trainee_id": f"t{key}", "course": "수질관리", "course_key": "수질관리", "cohort": "1기",
                 "start_date": BASE, "end_date": BASE + timedelta(days=4), "year": 2026, "completed": version % 2 == 0}
+    flag = version % 2 == 0  # versions of one key differ in a yes/no item
+    if kind == "monitoring":
+        return {"monitored": day, "channel": "phone", "department": "인증부", "ref": f"M-{key}", "greeting": flag,
+                "name_given": True, "listening": None, "transfer_details": None, "callback": None, "signage": None,
+                "office_used": None, "wait_minutes": float(version), "year": 2026}
+    if kind == "suggestions":
+        return {"received": day, "via": "web", "ref": f"S-{key}", "summary": "안내문 개선",
+                "decision": "adopted" if flag else "pending", "decided_on": day if flag else None,
+                "reflected": flag if flag else None, "year": 2026}
+    if kind == "remedies":
+        return {"ref": f"R-{key}", "received": day, "apology": flag, "cause_found": True, "action": "재교육",
+                "compensation": None, "action_taken": True, "training_on": None, "year": 2026}
+    if kind == "website_review":
+        return {"page": f"메뉴 {key}", "last_updated": day - timedelta(days=version), "reviewed_on": day,
+                "up_to_date": flag, "year": 2026}
+    if kind == "customer_visits":
+        return {"visited": day, "customer": f"고객사{key}", "purpose": "기술지원", "called_ahead": flag,
+                "results_explained": True, "card_given": True, "year": 2026}
     raise AssertionError(kind)
 
 
@@ -123,18 +142,10 @@ def _case(ref: str, completed: str | None, title: str = "서류검토") -> tuple
     return ("cert_review", ref, title, "2026-03-02", completed, None)
 
 
-def _cases(rows) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["case_type", "ref", "title", "received", "completed", "interim"])
-    for col in ("received", "completed", "interim"):
-        frame[col] = pd.to_datetime(frame[col])
-    frame["year"] = frame["received"].dt.year
-    frame["excel_row"] = range(2, 2 + len(frame))
-    return frame
-
 
 def _put(engine, name: str, rows) -> int:
     meta = store.UploadMeta(filename=name, sha256=hashlib.sha256(name.encode()).hexdigest(), kind="cases")
-    return store.import_rows(engine, meta, _cases(rows)).upload_id
+    return store.import_rows(engine, meta, cases_frame(rows)).upload_id
 
 
 def _active_cases(engine) -> pd.DataFrame:
@@ -174,7 +185,7 @@ def test_the_same_cases_saved_in_nfd_are_the_same_cases(engine):
     nfd = [tuple(unicodedata.normalize("NFD", v) if isinstance(v, str) else v for v in row) for row in nfc]
     assert nfd != nfc  # Hangul decomposes into jamo: the bytes really differ
     _put(engine, "windows.xlsx", nfc)
-    repeat = store.import_rows(engine, store.UploadMeta("mac.xlsx", "f" * 64, "cases"), _cases(nfd))
+    repeat = store.import_rows(engine, store.UploadMeta("mac.xlsx", "f" * 64, "cases"), cases_frame(nfd))
     assert (repeat.rows_imported, repeat.rows_duplicate) == (0, 5)
     assert len(_active_cases(engine)) == 5
 
@@ -190,7 +201,7 @@ def test_stored_text_is_nfc_and_trimmed(engine):
 
 def test_full_width_digits_and_letters_in_a_key_name_the_same_case(engine):
     _put(engine, "a.xlsx", [_case("AB-001", None)])
-    later = store.import_rows(engine, store.UploadMeta("b.xlsx", "e" * 64, "cases"), _cases([_case("ＡＢ-００１", "2026-03-09")]))
+    later = store.import_rows(engine, store.UploadMeta("b.xlsx", "e" * 64, "cases"), cases_frame([_case("ＡＢ-００１", "2026-03-09")]))
     assert later.rows_superseded == 1  # the same case, now closed; not a second case
     active = _active_cases(engine)
     assert len(active) == 1 and str(active.loc[0, "completed"]).startswith("2026-03-09")
@@ -205,5 +216,5 @@ def test_an_import_that_would_store_nothing_is_refused_without_logging_an_upload
     _put(engine, "a.xlsx", [_case("A-1", None)])
     again = store.UploadMeta("a-again.xlsx", "d" * 64, "cases")
     with pytest.raises(store.NothingToStoreError):
-        store.import_rows(engine, again, _cases([_case("A-1", None)]), refuse_empty=True)
+        store.import_rows(engine, again, cases_frame([_case("A-1", None)]), refuse_empty=True)
     assert len(store.list_uploads(engine)) == 1

@@ -203,7 +203,7 @@ def _send_browser_to(url: str) -> None:
     """Send the browser to `url` on this server, where the page loads afresh.
 
     Streamlit has no public call for this; it is the message st.login and st.logout send for their own routes
-    (tests/test_roles_app.py and tests/test_browser.py check that it still works).
+    (tests/test_roles_app.py, tests/test_sign_in_modes_app.py and tests/test_browser.py check that it still works).
     """
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
     from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
