@@ -67,11 +67,11 @@ def test_scorecard_json_has_every_registry_kpi_and_the_contract_fields(tmp_path,
     from metrics.settings import CONFIG_DIR
 
     assert main(["scorecard", "--year", "2026", "--json"]) == 0
-    cards = json.loads(capsys.readouterr().out)
+    cards = json.loads(capsys.readouterr().out)["kpis"]
     registry = tomllib.loads((CONFIG_DIR / "registry.toml").read_text(encoding="utf-8"))
     assert [c["id"] for c in cards] == [k["id"] for k in registry["kpi"]]
     required = {"id", "area", "title_ko", "title_en", "value", "unit", "target", "comparator", "status", "conclusive",
-                "n", "ci_low", "ci_high", "year", "ytd", "projection", "projection_low", "projection_high", "numerator", "denominator", "pending", "note", "notes"}
+                "n", "ci_low", "ci_high", "year", "ytd", "projection", "projection_low", "projection_high", "numerator", "denominator", "pending", "note", "notes", "clause", "clause_label"}
     assert all(required <= set(c) for c in cards)
     assert {c["status"] for c in cards} == {"no_data"}  # an empty database
     assert {note["code"] for c in cards for note in c["notes"]} == {"missing_upload"}
