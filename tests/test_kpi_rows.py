@@ -154,7 +154,8 @@ def test_coverage_rows_are_one_per_course_with_the_survey_names_that_match_none(
 
 def test_count_rows_are_met_when_counted_and_pending_while_still_to_come():
     events = pd.DataFrame({"event_type": ["workshop", "workshop", "exhibitor_briefing"],
-                           "date": ["2025-03-01", "2025-10-01", "2025-04-01"], "title": ["봄", "가을", "설명회"]})
+                           "date": ["2025-03-01", "2025-10-01", "2025-04-01"], "title": ["봄", "가을", "설명회"],
+                           "participant_groups": ["contractor,local_gov", "contractor,local_gov", None]})
     result, rows = behind("eval.workshop", 2025, date(2025, 6, 30), events=events)
     assert states(rows, "title") == {"봄": ("met", ""), "가을": ("pending", "scheduled")}
     assert_adds_up(REGISTRY.get("eval.workshop"), result, rows)

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXPECTED_IDS = [
     "cert.review_15d", "cert.complaint_30d", "cert.notice_7d",
     "wk.briefing", "wk.exhibitor_score", "wk.posting_5m",
-    "eval.report_90d", "eval.tech_support", "eval.workshop",
+    "eval.report_90d", "eval.tech_support", "eval.expert_team", "eval.workshop",
     "edu.trainees", "edu.feedback_per_course", "edu.satisfaction",
     "ft.demand_survey", "ft.committee", "ft.satisfaction",
     "cs.phone_3_rings", "cs.web_inquiry_7d", "cs.complaint_7d",

@@ -247,7 +247,7 @@ def _check_settings(entry: dict, spec: MeasureSpec, contract: Contract, bad) -> 
             if setting.required:
                 bad(f"'{setting.name}' 설정이 필요합니다 / measure {spec.name} needs '{setting.name}': {setting.help}")
             continue
-        problem = _setting_problem(setting.type, entry[setting.name], contract)
+        problem = _setting_problem(setting.type, entry[setting.name], contract) or _flag_problem(setting.type, entry, contract)
         if problem:
             bad(f"'{setting.name}' = {entry[setting.name]!r}: {problem} ({setting.help})")
     if "roll_to_working_day" in entry and entry.get("day_mode") == "business":
@@ -275,6 +275,15 @@ def _check_hours(entry: dict, bad) -> None:
             bad(str(exc))
 
 
+def _flag_problem(kind: str, entry: dict, contract: Contract) -> str | None:
+    """A flag setting must name a yes/no column of the KPI's kind."""
+    spec = contract.kinds.get(entry.get("source"))
+    if kind != "flag_column" or spec is None:
+        return None
+    flags = [c.role for c in spec.columns if c.type == "yesno"]
+    return None if entry["flag"] in flags else f"use one of {', '.join(flags) or '(none)'}"
+
+
 def _setting_problem(kind: str, value, contract: Contract) -> str | None:
     """Why a setting value is wrong for its type, or None."""
     if kind == "int" and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
@@ -287,6 +296,12 @@ def _setting_problem(kind: str, value, contract: Contract) -> str | None:
         return '"09:00-18:00"처럼 따옴표 안에 쓰세요 / write it in quotes, e.g. "09:00-18:00"'
     if kind == "day_mode" and value not in DAY_MODES:
         return 'write "business" or "calendar"'
+    if kind == "groups":
+        known = tuple(contract.enums.get("participant_group", {}))
+        if not isinstance(value, list) or not value or any(v not in known for v in value):
+            return f'["…"] 목록으로 쓰세요 / write a list of {", ".join(known)}'
+    if kind == "flag_column" and (not isinstance(value, str) or not value.strip()):
+        return '열 이름을 따옴표 안에 쓰세요 / write the column in quotes, e.g. "expert_team"'
     if kind == "survey_kind" and value not in contract.survey_kinds:
         return f"use one of {', '.join(contract.survey_kinds)}"
     return None

@@ -44,11 +44,12 @@ def prepare(frame: pd.DataFrame, kind: str, categorical: bool = False) -> pd.Dat
     """Dates as datetime64 and flags as bool (as the kind's table types them), whatever the driver or a test handed in."""
     spec = load_contract().kind(kind)
     flags, dates = boolean_columns(spec), date_columns(spec)
+    nullable = {c.name for c in table_of(spec).columns if c.nullable and c.name in flags}
     out = frame.copy()
     for col in out.columns:
         if col in flags:
-            # SQLite hands booleans back as 0/1.
-            out[col] = out[col].fillna(False).astype(bool)
+            # SQLite hands booleans back as 0/1. A flag the table lets be NULL (not recorded) keeps its gaps.
+            out[col] = out[col].astype("boolean") if col in nullable else out[col].fillna(False).astype(bool)
         elif col in dates and not pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = pd.to_datetime(out[col], format="ISO8601")
         elif categorical and col in CATEGORY_COLUMNS:

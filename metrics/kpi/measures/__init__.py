@@ -129,9 +129,19 @@ MEASURES: dict[str, MeasureSpec] = {
             rows=measures_rows.median_days_rows, details=Details(**_CASES, distribution_views=("days",)),
         ),
         MeasureSpec(
-            "event_count", measures_counts.event_count, ("events",), "count", True, paced=True,
-            summary="Events of the type held in the year.", rows=measures_rows.event_rows,
+            "event_count", measures_counts.event_count, ("events",), "count", True,
+            (Setting("with_groups", "groups", False, 'with_groups = ["local_gov", "contractor"]: 이 대상이 모두 참여한 '
+                     "행사만 셈 / count an event only when every group took part ([enums.participant_group])"),),
+            paced=True,
+            summary="Events of the type held in the year (with `with_groups`: only those every named group took part in).",
+            rows=measures_rows.event_rows,
             details=Details(breakdown=stories_counts.events_list, distribution_views=("events_held",)),
+        ),
+        MeasureSpec(
+            "flag_share", measures_counts.flag_share, ("cases",), "share", True,
+            (Setting("flag", "flag_column", True, 'flag = "expert_team": 예·아니오 열 / a yes/no column of the kind'),),
+            summary="Share of the year's cases whose yes/no column `flag` says yes; blank ones left out.",
+            rows=measures_rows.flag_rows,
         ),
         MeasureSpec(
             "completed_enrolments", measures_counts.completed_enrolments, ("attendance",), "count", True, paced=True,

@@ -21,7 +21,7 @@ import pandas as pd
 
 from metrics.kpi.measures.base import Period, dates64, settings_get
 from metrics.kpi.measures.cases import completion_days, judge_cases
-from metrics.kpi.measures.counts import courses_ended, events_held, judge_postings, within_rings
+from metrics.kpi.measures.counts import courses_ended, events_held, group_state, judge_postings, within_rings
 from metrics.kpi.measures.surveys import course_table, coverage_table, is_satisfied, scores_on_scale
 from metrics.kpi.stats import compare
 
@@ -31,7 +31,8 @@ REASONS = (
     "interim_notice", "late", "overdue", "open_before_deadline", "completed_before_received", "still_open",
     "worse_than_target", "scheduled", "no_date", "not_completed", "course_not_ended", "no_score", "below_target",
     "not_satisfied", "no_feedback", "survey_course_matches_no_course", "no_course_name", "taken_down_early",
-    "still_online", "too_many_rings", "no_rings",
+    "still_online", "too_many_rings", "no_rings", "groups_not_recorded", "groups_incomplete", "flag_no",
+    "flag_not_recorded",
 )
 
 
@@ -85,10 +86,24 @@ def median_days_rows(rows: pd.DataFrame, params: dict, period: Period, frames: d
 def event_rows(rows: pd.DataFrame, params: dict, period: Period, frames: dict, target=None) -> pd.DataFrame:
     """Each event of the type: held by the day the year is judged (met), scheduled later (pending)."""
     held = events_held(rows, period)
+    recorded, together = group_state(rows, params)
     dated = ~np.isnat(dates64(rows["date"]))
-    state = np.select([held, dated], ["met", "pending"], default="excluded")
-    reason = np.select([held, dated], ["", "scheduled"], default="no_date")
-    return _labelled(rows.assign(held=held), state, reason)
+    # A count has no "missed" rows: a workshop without both groups is left out of the count, saying why.
+    state = np.select([held & together, held, dated], ["met", "excluded", "pending"], default="excluded")
+    reason = np.select([held & together, held & recorded, held, dated],
+                       ["", "groups_incomplete", "groups_not_recorded", "scheduled"], default="no_date")
+    return _labelled(rows.assign(held=held & together), state, reason)
+
+
+def flag_rows(rows: pd.DataFrame, params: dict, period: Period, frames: dict, target=None) -> pd.DataFrame:
+    """Each case: yes (met), no (missed), blank (excluded, not recorded)."""
+    column = params["flag"]
+    values = rows[column] if column in rows.columns else pd.Series(pd.NA, index=rows.index, dtype="boolean")
+    values = values.astype("boolean")
+    yes, recorded = values.fillna(False).to_numpy(dtype=bool), values.notna().to_numpy()
+    state = np.select([yes, recorded], ["met", "missed"], default="excluded")
+    reason = np.select([yes, recorded], ["", "flag_no"], default="flag_not_recorded")
+    return _labelled(rows, state, reason)
 
 
 def enrolment_rows(rows: pd.DataFrame, params: dict, period: Period, frames: dict, target=None) -> pd.DataFrame:
