@@ -160,3 +160,38 @@ def test_the_expert_team_and_the_groups_are_read_from_a_sheet_and_stored(engine)
     # Team: Y and N recorded (the blank and the unreadable one left out) = 1 / 2. Workshops: the first only.
     assert (r["eval.expert_team"].value, r["eval.expert_team"].denominator) == (0.5, 2)
     assert r["eval.workshop"].value == 1.0
+
+
+def ft_courses(*rows) -> pd.DataFrame:
+    return pd.DataFrame([("ft_course", end, title) for title, end in rows], columns=["event_type", "date", "title"])
+
+
+def ft_survey(*courses) -> pd.DataFrame:
+    return pd.DataFrame({"kind": "future_talent_survey", "course": list(courses), "score": 4.0, "scale_max": 5.0})
+
+
+def test_each_ended_future_talent_course_needs_one_survey_response_and_runs_count_once():
+    courses = ft_courses(("스마트 물관리", "2025-04-10"), ("스마트 물관리", "2025-09-10"), ("해외진출 실무", "2025-06-01"),
+                         ("공정설계", "2025-12-20"))
+    survey = ft_survey("스마트 물관리", "스마트물관리", "[해외진출] 실무")
+    kpi = results(2025, date(2025, 11, 30), ["ft.survey_per_course"], events=courses,
+                  future_talent_survey=survey)["ft.survey_per_course"]
+    # On 30 Nov: 스마트 물관리 (two runs, once) and 해외진출 실무 have ended and both have answers (spelling aside);
+    # 공정설계 ends in December and is not counted yet: 2 / 2.
+    assert (kpi.value, kpi.numerator, kpi.denominator, kpi.clause) == (1.0, 2, 2, "II.5.c")
+
+
+def test_a_future_talent_course_without_any_response_misses_the_promise():
+    courses = ft_courses(("스마트 물관리", "2025-04-10"), ("해외진출 실무", "2025-06-01"), ("공정설계", "2025-10-20"))
+    kpi = results(2025, date(2026, 11, 27), ["ft.survey_per_course"], events=courses,
+                  future_talent_survey=ft_survey("스마트 물관리"))["ft.survey_per_course"]
+    assert (kpi.value, kpi.numerator, kpi.denominator, kpi.status) == (pytest.approx(1 / 3), 1, 3, "not_met")
+    assert kpi.notes[0].ko == "의견 수렴 없는 과정 2개: 공정설계, 해외진출 실무"
+
+
+def test_the_trainee_survey_does_not_cover_a_future_talent_course():
+    courses = ft_courses(("스마트 물관리", "2025-04-10"))
+    trainee = ft_survey("스마트 물관리").assign(kind="trainee_survey")
+    kpi = results(2025, date(2026, 11, 27), ["ft.survey_per_course"], events=courses, trainee_survey=trainee,
+                  future_talent_survey=ft_survey("다른 과정"))["ft.survey_per_course"]
+    assert (kpi.value, kpi.denominator) == (0.0, 1)

@@ -26,7 +26,7 @@ EXPECTED_IDS = [
     "wk.briefing", "wk.exhibitor_score", "wk.posting_5m",
     "eval.report_90d", "eval.tech_support", "eval.expert_team", "eval.workshop",
     "edu.trainees", "edu.feedback_per_course", "edu.satisfaction",
-    "ft.demand_survey", "ft.committee", "ft.satisfaction",
+    "ft.demand_survey", "ft.committee", "ft.satisfaction", "ft.survey_per_course",
     "cs.phone_3_rings", "cs.web_inquiry_7d", "cs.complaint_7d",
 ]
 AREAS = {"단체표준 인증", "WATER KOREA", "공공하수도 성과평가", "상하수도 교육", "미래 인재 육성", "고객 응대"}

@@ -18,6 +18,7 @@ import pandas as pd
 from metrics.demo import names
 from metrics.demo.calendar import WorkCalendar, at_time, pick, rng_for
 from metrics.demo.expo import company_pool, show_dates
+from metrics.demo.training import future_courses
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,10 @@ def events_frame(cal: WorkCalendar, seed: int, years: list[int], today: date) ->
             for n, (start, end) in enumerate(((date(year, 3, 2), date(year, 4, 30)), (date(year, 9, 1), date(year, 10, 30)))[:meetings]):
                 rows.append(("steering_committee", cal.random_workday(rng, start, end),
                              f"{year}년 제{n + 1}차 기업재직자 운영위원회", "협회 회의실", int(rng.integers(8, 15))))
-    rows = sorted((r for r in rows if r[1] <= today), key=lambda r: r[1])
+        # The future-talent course runs, the roster their survey coverage (II.5.c) is counted against.
+        rows += [("ft_course", end, course, "협회 교육장", 20 + len(course) % 15)
+                 for course, end, _surveyed in future_courses(cal, seed, year, today)]
+    rows = sorted((r for r in rows if r[1] <= today), key=lambda r: (r[1], r[0], r[2]))
     h = {r: names.header("events", r) for r in ("event_type", "date", "title", "participants", "participant_groups")}
     return pd.DataFrame(
         {

@@ -163,7 +163,7 @@ MEASURES: dict[str, MeasureSpec] = {
             rows=measures_rows.survey_satisfied_rows, details=Details(**_SURVEYS, mark=stories_surveys.satisfied_mark),
         ),
         MeasureSpec(
-            "course_feedback_coverage", measures_surveys.course_feedback_coverage, ("attendance",), "share", True,
+            "course_feedback_coverage", measures_surveys.course_feedback_coverage, ("attendance", "events"), "share", True,
             (Setting("survey_kind", "survey_kind", True, 'survey_kind = "trainee_survey"'),),
             summary="Share of the year's distinct courses with at least one response of `survey_kind`.",
             rows=measures_rows.coverage_rows,

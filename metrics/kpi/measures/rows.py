@@ -22,7 +22,13 @@ import pandas as pd
 from metrics.kpi.measures.base import Period, dates64, settings_get
 from metrics.kpi.measures.cases import completion_days, judge_cases
 from metrics.kpi.measures.counts import courses_ended, events_held, group_state, judge_postings, within_rings
-from metrics.kpi.measures.surveys import course_table, coverage_table, is_satisfied, scores_on_scale
+from metrics.kpi.measures.surveys import (
+    course_roster,
+    course_table,
+    coverage_table,
+    is_satisfied,
+    scores_on_scale,
+)
 from metrics.kpi.stats import compare
 
 ROW_STATES = ("met", "missed", "pending", "excluded")
@@ -145,8 +151,9 @@ def coverage_rows(rows: pd.DataFrame, params: dict, period: Period, frames: dict
     """One row per course of the year (met with feedback, missed without, pending while no cohort has ended),
     one per survey course name matching no course, and one for responses without a course name (excluded)."""
     survey = frames.get(params["survey_kind"], pd.DataFrame())
+    rows = course_roster(rows)
     courses, unmatched = coverage_table(rows, survey, period.as_of)
-    every = course_table(rows[[c for c in ("course", "course_key") if c in rows.columns]]) if not rows.empty else courses
+    every = course_table(rows[[c for c in ("course", "course_key") if c in rows.columns]]) if not rows.empty else courses[["key", "name", "rows"]]
     answered = course_table(survey)
     running = every[~every["key"].isin(courses["key"])].merge(
         answered[["key", "rows"]].rename(columns={"rows": "responses"}), on="key", how="left")
