@@ -105,7 +105,7 @@ def test_audit_prune_refuses_a_negative_number_of_days(capsys):
 
 def test_scorecard_text_shows_values_and_targets_in_their_units(tmp_path, capsys):
     events = tmp_path / "events.csv"
-    events.write_text("행사구분,개최일,행사명\n워크숍,2025-05-20,상반기 워크숍\n", encoding="utf-8")
+    events.write_text("행사구분,개최일,행사명,참여 대상\n워크숍,2025-05-20,상반기 워크숍,지자체 공무원·관리대행업체\n", encoding="utf-8")
     assert main(["ingest", str(events), "--kind", "events"]) == 0
     capsys.readouterr()
     assert main(["scorecard", "--year", "2025"]) == 0

@@ -41,6 +41,7 @@ def cases(rows) -> pd.DataFrame:
 
 def events(rows) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["event_type", "date", "title"])
+    frame["participant_groups"] = "contractor,local_gov"  # both groups: the workshop rule has its own tests
     frame["date"] = pd.to_datetime(frame["date"])
     frame["year"] = frame["date"].dt.year
     return frame
