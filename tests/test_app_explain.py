@@ -83,6 +83,15 @@ def test_a_card_without_data_shows_its_first_note_in_the_chosen_language(english
     assert "no cases of this type in the year" in html and "0건" not in html
 
 
+def test_the_card_names_its_charter_clause_in_the_chosen_language_and_quotes_it_on_hover(monkeypatch):
+    r = result("cert.complaint_30d", cases=cases(("cert_complaint", "2026-03-09", "2026-03-10")))
+    html = card_html(r, [])
+    assert '<div class="kpi-clause"' in html and "헌장 Ⅱ.1.나</div>" in html
+    assert 'title="단체표준표시 인증제도와 관련된 민원은 접수일부터 30일 이내에' in html
+    monkeypatch.setitem(st.session_state, LANG_KEY, "en")
+    assert "Charter II.1.b</div>" in card_html(r, [])
+
+
 def test_postings_still_online_are_said_once_by_the_counts_line():
     postings = pd.DataFrame(
         [("A사", "밸브", "2026-01-05", "2026-07-10"),  # 6 months online: met
@@ -117,7 +126,7 @@ def test_the_card_draws_the_projection_with_its_range_from_two_earlier_years():
     assert "올해 현재까지 · 연말 추정 8 (범위 6–12)" in html
     assert 'class="projection-band"' in html and 'class="projection"' in html
     assert explanations(r)[:2] == [
-        "지금 속도라면 연말에 8으로 목표 3,000에 못 미칠 수 있습니다.",
+        "지금 속도라면 연말에 8로 목표 3,000에 못 미칠 수 있습니다.",  # 8 (팔) takes 로
         "예년마다의 속도로 따지면 연말 실적은 6–12 사이입니다 (예년 2년의 폭이며 확률 구간은 아닙니다).",
     ]
 

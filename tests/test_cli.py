@@ -67,11 +67,11 @@ def test_scorecard_json_has_every_registry_kpi_and_the_contract_fields(tmp_path,
     from metrics.settings import CONFIG_DIR
 
     assert main(["scorecard", "--year", "2026", "--json"]) == 0
-    cards = json.loads(capsys.readouterr().out)
+    cards = json.loads(capsys.readouterr().out)["kpis"]
     registry = tomllib.loads((CONFIG_DIR / "registry.toml").read_text(encoding="utf-8"))
     assert [c["id"] for c in cards] == [k["id"] for k in registry["kpi"]]
     required = {"id", "area", "title_ko", "title_en", "value", "unit", "target", "comparator", "status", "conclusive",
-                "n", "ci_low", "ci_high", "year", "ytd", "projection", "projection_low", "projection_high", "numerator", "denominator", "pending", "note", "notes"}
+                "n", "ci_low", "ci_high", "year", "ytd", "projection", "projection_low", "projection_high", "numerator", "denominator", "pending", "note", "notes", "clause", "clause_label"}
     assert all(required <= set(c) for c in cards)
     assert {c["status"] for c in cards} == {"no_data"}  # an empty database
     assert {note["code"] for c in cards for note in c["notes"]} == {"missing_upload"}
@@ -106,7 +106,7 @@ def test_audit_prune_refuses_a_negative_number_of_days(capsys):
 
 def test_scorecard_text_shows_values_and_targets_in_their_units(tmp_path, capsys):
     events = tmp_path / "events.csv"
-    events.write_text("행사구분,개최일,행사명\n워크숍,2025-05-20,상반기 워크숍\n", encoding="utf-8")
+    events.write_text("행사구분,개최일,행사명,참여 대상\n워크숍,2025-05-20,상반기 워크숍,지자체 공무원·관리대행업체\n", encoding="utf-8")
     assert main(["ingest", str(events), "--kind", "events"]) == 0
     capsys.readouterr()
     assert main(["scorecard", "--year", "2025"]) == 0

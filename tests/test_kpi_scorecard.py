@@ -20,7 +20,7 @@ from metrics.store.frames import default_year, load_year_frames
 JSON_FIELDS = {
     "id", "area", "title_ko", "title_en", "value", "unit", "target", "comparator", "status", "conclusive", "n",
     "ci_low", "ci_high", "year", "ytd", "projection", "projection_low", "projection_high", "numerator", "denominator",
-    "pending", "note", "notes",
+    "pending", "note", "notes", "clause", "clause_label", "quote",
 }
 
 
@@ -41,6 +41,7 @@ def cases(rows) -> pd.DataFrame:
 
 def events(rows) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["event_type", "date", "title"])
+    frame["participant_groups"] = "contractor,local_gov"  # both groups: the workshop rule has its own tests
     frame["date"] = pd.to_datetime(frame["date"])
     frame["year"] = frame["date"].dt.year
     return frame
@@ -70,7 +71,7 @@ def test_an_empty_store_gives_no_data_for_every_kpi_with_all_json_fields(engine)
     results = compute_scorecard(engine, 2025, today=date(2026, 11, 27))
     assert [r.id for r in results] == [k.id for k in load_registry()]
     assert {r.status for r in results} == {"no_data"}
-    rows = json.loads(scorecard_json(results))
+    rows = json.loads(scorecard_json(results))["kpis"]
     assert all(JSON_FIELDS <= set(row) for row in rows)
     assert all({note["code"] for note in row["notes"]} == {"missing_upload"} for row in rows)
 
@@ -80,7 +81,7 @@ def test_the_scorecard_json_carries_each_note_as_its_code_and_words(engine):
         ("cert_review", "a", "2026-11-02", "2026-11-03"),  # Mon to Tue: 2 working days, met
         ("cert_review", "b", "2026-11-25", None),  # open, its deadline is in December: pending
     ]), "cases.xlsx")
-    rows = {row["id"]: row for row in json.loads(scorecard_json(compute_scorecard(engine, 2026, today=date(2026, 11, 27))))}
+    rows = {row["id"]: row for row in json.loads(scorecard_json(compute_scorecard(engine, 2026, today=date(2026, 11, 27))))["kpis"]}
     assert rows["cert.review_15d"]["notes"] == [
         {"code": "pending_left_out", "ko": "처리 중 1건 제외", "en": "1 pending, left out"},
         {"code": "year_to_date", "ko": "2026-11-27까지", "en": "year to date"},
@@ -150,7 +151,7 @@ def test_the_projection_band_from_two_earlier_years_is_in_the_scorecard_json(eng
         ("b", "과정", "2025-10-01", True), ("c", "과정", "2025-10-01", True), ("d", "과정", "2025-10-01", True),
         ("x", "과정", "2026-04-01", True), ("y", "과정", "2026-04-01", True), ("z", "과정", "2026-04-01", True),
     ]), "att.xlsx")
-    rows = {row["id"]: row for row in json.loads(scorecard_json(compute_scorecard(engine, 2026, today=date(2026, 6, 30))))}
+    rows = {row["id"]: row for row in json.loads(scorecard_json(compute_scorecard(engine, 2026, today=date(2026, 6, 30))))["kpis"]}
     trainees = rows["edu.trainees"]
     # Pooled (2 + 1) / 8 = 0.375: 3 / 0.375 = 8. Each year alone: 3 / 0.5 = 6 and 3 / 0.25 = 12.
     assert (trainees["projection"], trainees["projection_low"], trainees["projection_high"]) == (8.0, 6.0, 12.0)

@@ -48,7 +48,8 @@ def test_monthly_series_measures_each_month_of_receipt():
 
 
 def test_monthly_series_of_a_count_accumulates():
-    ev = pd.DataFrame({"event_type": ["workshop"] * 3, "date": ["2025-02-01", "2025-02-20", "2025-07-01"]})
+    ev = pd.DataFrame({"event_type": ["workshop"] * 3, "date": ["2025-02-01", "2025-02-20", "2025-07-01"],
+                       "participant_groups": "contractor,local_gov"})
     months = monthly_series(REGISTRY.get("eval.workshop"), frames_from_dict(2025, {"events": ev}), TODAY).set_index("month")
     # February 2, July 1 -> cumulative 2 by February, 3 from July.
     assert months.loc[2, "value"] == 2 and months.loc[6, "cumulative"] == 2 and months.loc[12, "cumulative"] == 3

@@ -74,6 +74,10 @@ def _counts(engine) -> dict[str, tuple[int, int]]:
 # civil-law deadline rule for cert.notice_7d and eval.report_90d) was checked against this database and
 # gives the same status, value, numerator, denominator and pending on it under both rules, so nothing is listed.
 CHANGED_SINCE_RELEASE: dict[str, str] = {}
+# KPIs that now need a column the release did not store (issue 14): its rows upgrade with the column empty, and
+# the KPI says it cannot tell rather than guess. eval.workshop counts a workshop only when local governments and
+# contractors both took part (events.participant_groups, revision 0006): none recorded, so 0 with the note.
+NEEDS_NEW_COLUMN: dict[str, str] = {"eval.workshop": "groups_not_recorded"}
 
 
 def test_a_database_made_by_the_last_release_upgrades_with_every_row_and_the_same_scorecard(database_url, tmp_path):
@@ -89,6 +93,11 @@ def test_a_database_made_by_the_last_release_upgrades_with_every_row_and_the_sam
         got = {r.id: r for r in scorecard.compute_scorecard(engine, int(year), today=date(2026, 11, 30))}
         for line in lines:
             r = got[line["id"]]
+            if line["id"] in NEEDS_NEW_COLUMN:
+                held = line["n"]
+                notes = [n.code for n in r.notes]
+                assert r.value == 0 and (NEEDS_NEW_COLUMN[line["id"]] in notes or not held), (year, line["id"], notes)
+                continue
             if line["id"] in CHANGED_SINCE_RELEASE:
                 # Its rule changed on purpose: only what the change cannot touch must still agree.
                 assert (r.n, r.denominator) == (line["n"], line["denominator"]), (year, line["id"])

@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 EXPECTED_IDS = [
     "cert.review_15d", "cert.complaint_30d", "cert.notice_7d",
     "wk.briefing", "wk.exhibitor_score", "wk.posting_5m",
-    "eval.report_90d", "eval.tech_support", "eval.workshop",
+    "eval.report_90d", "eval.tech_support", "eval.expert_team", "eval.workshop",
     "edu.trainees", "edu.feedback_per_course", "edu.satisfaction",
-    "ft.demand_survey", "ft.committee", "ft.satisfaction", "ft.suggestions_reflected",
+    "ft.demand_survey", "ft.committee", "ft.satisfaction", "ft.suggestions_reflected", "ft.survey_per_course",
     "cs.phone_3_rings",
     "cs.monitor_phone_greeting", "cs.monitor_phone_listening", "cs.monitor_phone_callback",
     "cs.monitor_visit_signage", "cs.monitor_visit_reception", "cs.monitor_visit_office",
@@ -159,7 +159,7 @@ area = "고객 응대"
 area_id = "cs"
 title_ko = "방문 민원 3일 이내 처리"
 title_en = "Visit complaints within 3 days"
-clause = "(예시)"
+clause = "II.1.a"
 source = "cases"
 filter = { case_type = ["service_complaint", "web_inquiry"] }
 measure = "deadline_share"

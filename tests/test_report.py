@@ -324,6 +324,14 @@ def test_html_is_one_file_with_every_promise_and_nothing_fetched(demo):
     assert page.tags.count("svg") == len(load_registry())
 
 
+def test_each_promise_of_the_report_names_and_quotes_its_charter_clause(demo):
+    year = _years(demo)[0]
+    report = build_report(demo, year, today=TODAY)
+    korean, english = (render(report, "html", lang).decode("utf-8") for lang in ("ko", "en"))
+    assert '<span class="clause">헌장 Ⅲ.1.(3).나</span> 홈페이지를 통한 문의사항은 7일 이내에 답변하겠습니다.' in korean
+    assert '<span class="clause">Charter III.1.3.b</span>' in english
+
+
 # ---- the command -------------------------------------------------------------------------------
 
 

@@ -24,7 +24,7 @@ area = "고객 응대"
 area_id = "cs"
 title_ko = "방문 민원 3일 이내 처리"
 title_en = "Visit complaints within 3 days"
-clause = "(예시)"
+clause = "II.1.a"
 source = "cases"
 filter = { case_type = "service_complaint" }
 measure = "deadline_share"

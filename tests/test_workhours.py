@@ -109,7 +109,7 @@ area = "고객 응대"
 area_id = "cs"
 title_ko = "전화 민원 1일 이내 회신"
 title_en = "Phone complaints called back within 1 day"
-clause = "(예시)"
+clause = "II.1.a"
 source = "cases"
 filter = { case_type = "service_complaint" }
 measure = "deadline_share"

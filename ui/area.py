@@ -20,8 +20,8 @@ def definition_panel(story: KpiStory) -> None:
     """The KPI's definition and the charter clause it comes from."""
     kpi = story.kpi
     st.markdown(f"**{t('area.definition')}**  \n{pick(kpi.definition_ko, kpi.definition_en)}")
-    st.markdown(f"**{t('area.clause')}**")
-    st.markdown(f"> {kpi.clause}")
+    st.markdown(f"**{t('area.clause', clause=pick(kpi.clause_label, kpi.clause))}**")
+    st.markdown(f"> {kpi.quote}")
 
 
 def headline(story: KpiStory) -> None:

@@ -141,9 +141,11 @@ def card_html(result: KpiResult, trend: list[tuple[int, float | None]], previous
     if note is not None:
         body += (f'<div class="kpi-note" style="font-size:0.85rem;margin:4px 0;padding:2px 6px;'
                  f'border-left:3px solid #0072B2;background:#0072B20d">{plain.html(note_line(note))}</div>')
-    hover = f'{result.clause} ({t("card.kpi_id", id=result.id)})' if result.clause else t("card.kpi_id", id=result.id)
+    hover = f'{result.quote} ({t("card.kpi_id", id=result.id)})' if result.quote else t("card.kpi_id", id=result.id)
+    clause = (f'<div class="kpi-clause" style="{muted};font-size:0.75rem">'
+              f'{plain.html(t("card.clause", clause=pick(result.clause_label, result.clause)))}</div>') if result.clause else ""
     return (
-        f'<div class="kpi-card" data-kpi="{plain.html(result.id)}" data-status="{plain.html(result.status)}">'
+        f'<div class="kpi-card" data-kpi="{plain.html(result.id)}" data-status="{plain.html(result.status)}">{clause}'
         # The charter's sentence and the KPI's id (for `metrics export --kpi`) on hover, not as raw code on the card.
         f'<div style="font-weight:600;min-height:2.6em" title="{plain.html(hover)}">{plain.html(title(result, charter_target))}</div>'
         f'<div style="margin:6px 0">{status_badge(result.status)}{mark}</div>'

@@ -52,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     bt = sub.add_parser("backtest", help="the paced projections of past years against their year end / 연말 추정 사후 검증")
     bt.add_argument("--year", type=int, action="append", help="a past year (repeatable; default: every year that has ended)")
     sub.add_parser("contract-doc", help="print docs/data-contract.md from the contract")
+    sub.add_parser("clauses-doc", help="print the clause table of docs/kpi-definitions.md / 헌장 조항 표")
     add_user_commands(sub)
     _add_audit_commands(sub)
     _add_db_commands(sub)
@@ -83,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit status."""
     args = _parser().parse_args(argv)
     handler = {"ingest": _ingest, "uploads": _uploads, "undo": _undo, "demo": _demo, "scorecard": _scorecard,
-               "contract-doc": _contract_doc, "backtest": _backtest, "user": run_user_command, "audit": _audit_prune, "db": _db,
+               "contract-doc": _contract_doc, "clauses-doc": _clauses_doc, "backtest": _backtest, "user": run_user_command, "audit": _audit_prune, "db": _db,
                "report": run_report,
                "export": run_export}[args.command]
     try:
@@ -253,4 +254,12 @@ def _contract_doc(_args: argparse.Namespace) -> int:
     from metrics.contract.doc import render
 
     sys.stdout.write(render())
+    return 0
+
+
+def _clauses_doc(_args: argparse.Namespace) -> int:
+    from metrics.kpi.clauses import clauses_markdown
+    from metrics.kpi.registry import load_registry
+
+    print(clauses_markdown(load_registry()))
     return 0

@@ -224,7 +224,7 @@ CASE_TEAMS = {
 
 def _cases_csv(data: DemoData, path: Path) -> SampleFile | None:
     """The office's case register as Excel saves a CSV in Korean Windows: CP949, CRLF, dates as 2026.03.15."""
-    h = {r: names.header("cases", r) for r in ("case_type", "ref", "title", "received", "completed")}
+    h = {r: names.header("cases", r) for r in ("case_type", "ref", "title", "received", "completed", "expert_team")}
     labels = {names.enum_label("case_type", t): t for t in CASE_TEAMS}
     frame = data.cases[data.cases[h["case_type"]].isin(labels)]
     if frame.empty:
@@ -238,6 +238,7 @@ def _cases_csv(data: DemoData, path: Path) -> SampleFile | None:
             h["completed"]: frame[h["completed"]].dt.strftime("%Y.%m.%d"),
             "담당부서": frame[h["case_type"]].map(lambda label: CASE_TEAMS[labels[label]]),
             "처리상태": frame[h["completed"]].notna().map({True: "처리완료", False: "처리중"}),
+            h["expert_team"]: frame[h["expert_team"]],  # filled for technical support only
         }
     )
     text = sheet.to_csv(index=False, lineterminator="\r\n")

@@ -20,6 +20,7 @@ import pandas as pd
 from metrics.demo import names
 from metrics.demo.calendar import WorkCalendar, at_time, pick, rng_for
 from metrics.demo.expo import company_pool, show_dates
+from metrics.demo.training import future_courses
 
 
 @dataclass(frozen=True)
@@ -63,18 +64,29 @@ def cases_frame(cal: WorkCalendar, seed: int, years: list[int], today: date) -> 
             if case_type == "cert_review":
                 found += _holiday_backlog(cal, rng, year, firms)
             found = sorted((c for c in found if c[0] <= today), key=lambda c: c[0])
+            teams = rng_for(seed, f"cases/{case_type}/team", year)  # its own stream: the cases stay as they were
             for seq, (received, completed, interim, title) in enumerate(found, start=1):
                 rows.append((
                     names.enum_label("case_type", case_type), f"{year}-{spec.code}-{seq:04d}", title, received,
                     completed if completed <= today else None, interim if interim and interim <= today else None,
+                    _expert_team(teams, case_type),
                 ))
     rows.sort(key=lambda r: (r[3], r[1]))  # a register reads in order of receipt
-    h = {r: names.header("cases", r) for r in ("case_type", "ref", "title", "received", "completed", "interim")}
-    columns: list[Sequence[object]] = list(zip(*rows, strict=True)) if rows else [[]] * 6
+    h = {r: names.header("cases", r) for r in ("case_type", "ref", "title", "received", "completed", "interim",
+                                                "expert_team")}
+    columns: list[Sequence[object]] = list(zip(*rows, strict=True)) if rows else [[]] * 7
     frame = pd.DataFrame({h["case_type"]: columns[0], h["ref"]: columns[1], h["title"]: columns[2]})
-    for name, values in zip(("received", "completed", "interim"), columns[3:], strict=True):
+    for name, values in zip(("received", "completed", "interim"), columns[3:6], strict=True):
         frame[h[name]] = pd.to_datetime(list(values))  # type: ignore[arg-type]  # dates, None reads as NaT
+    frame[h["expert_team"]] = pd.Series(list(columns[6]), dtype=object)
     return frame
+
+
+def _expert_team(rng: np.random.Generator, case_type: str) -> str | None:
+    """기술지원단 구성: Y for most technical-support requests, N for about one in twenty; blank for other cases."""
+    if case_type != "tech_support":
+        return None
+    return "N" if rng.random() < 0.05 else "Y"
 
 
 def _one_case(cal: WorkCalendar, rng: np.random.Generator, case_type: str, spec: CaseSpec, year: int,
@@ -150,8 +162,11 @@ def events_frame(cal: WorkCalendar, seed: int, years: list[int], today: date) ->
             for n, (start, end) in enumerate(((date(year, 3, 2), date(year, 4, 30)), (date(year, 9, 1), date(year, 10, 30)))[:meetings]):
                 rows.append(("steering_committee", cal.random_workday(rng, start, end),
                              f"{year}년 제{n + 1}차 기업재직자 운영위원회", "협회 회의실", int(rng.integers(8, 15))))
-    rows = sorted((r for r in rows if r[1] <= today), key=lambda r: r[1])
-    h = {r: names.header("events", r) for r in ("event_type", "date", "title", "participants")}
+        # The future-talent course runs, the roster their survey coverage (II.5.c) is counted against.
+        rows += [("ft_course", end, course, "협회 교육장", 20 + len(course) % 15)
+                 for course, end, _surveyed in future_courses(cal, seed, year, today)]
+    rows = sorted((r for r in rows if r[1] <= today), key=lambda r: (r[1], r[0], r[2]))
+    h = {r: names.header("events", r) for r in ("event_type", "date", "title", "participants", "participant_groups")}
     return pd.DataFrame(
         {
             h["event_type"]: [names.enum_label("event_type", r[0]) for r in rows],
@@ -159,8 +174,17 @@ def events_frame(cal: WorkCalendar, seed: int, years: list[int], today: date) ->
             h["title"]: [r[2] for r in rows],
             "장소": [r[3] for r in rows],
             h["participants"]: [r[4] for r in rows],
+            h["participant_groups"]: [_groups(r[0], r[1].year, today) for r in rows],
         }
     )
+
+
+def _groups(event_type: str, year: int, today: date) -> str | None:
+    """참여 대상 of a workshop: both groups most years; two years ago the local governments stayed away (a
+    missed promise); blank for the other events."""
+    if event_type != "workshop":
+        return None
+    return "관리대행업체" if today.year - year == 2 else "지자체 공무원, 관리대행업체"
 
 
 def calls_frame(cal: WorkCalendar, seed: int, years: list[int], today: date) -> pd.DataFrame:

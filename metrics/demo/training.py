@@ -200,24 +200,40 @@ def _response_time(rng: np.random.Generator, end: date, today: date) -> datetime
     return at_time(day, hour, int(rng.integers(60)), int(rng.integers(60)))
 
 
+def future_courses(cal: WorkCalendar, seed: int, year: int, today: date) -> list[tuple[str, date, bool]]:
+    """The year's future-talent course runs ended by today: (course, last day, surveyed). Last year, one course
+    run once forgot its survey (a missed promise of II.5.c)."""
+    rng = rng_for(seed, "future_talent/courses", year)
+    runs = []
+    for course in sorted(rng.choice(names.FUTURE_COURSES, size=4, replace=False)):
+        for run in range(int(rng.integers(1, 3))):
+            end = cal.random_workday(rng, date(year, 3 + 5 * run, 1), date(year, 7 + 4 * run, 20))
+            if end <= today:
+                runs.append((str(course), end, True))
+    if year == today.year - 1 and runs:
+        # A course run once only, so the course is left without any response that year.
+        once = [r for r in runs if sum(c == r[0] for c, _e, _s in runs) == 1]
+        if once:
+            runs[runs.index(once[-1])] = (once[-1][0], once[-1][1], False)
+    return runs
+
+
 def future_talent_frame(cal: WorkCalendar, seed: int, years: list[int], today: date) -> pd.DataFrame:
     """Microsoft-Forms answers (numbers 1..5) after each future-talent course; mean about 4.2."""
     h = _survey_headers("future_talent_survey")
     records = []
     for year in years:
         rng = rng_for(seed, "future_talent", year)
-        for course in sorted(rng.choice(names.FUTURE_COURSES, size=4, replace=False)):
-            for run in range(int(rng.integers(1, 3))):
-                end = cal.random_workday(rng, date(year, 3 + 5 * run, 1), date(year, 7 + 4 * run, 20))
-                if end > today:
-                    continue
-                for _ in range(int(rng.integers(22, 42))):
-                    overall, items = _answers(rng, FUTURE_OVERALL_P, [o for _q, o in names.FUTURE_ITEMS])
-                    record = {h["response_date"]: _response_time(rng, end, today), h["course"]: str(course)}
-                    record.update({q: a for (q, _o), a in zip(names.FUTURE_ITEMS, items, strict=True)})
-                    record[h["overall"]] = overall
-                    record[h["comment"]] = pick(rng, names.TRAINEE_COMMENTS) if rng.random() < 0.1 else None
-                    records.append(record)
+        for course, end, surveyed in future_courses(cal, seed, year, today):
+            if not surveyed:
+                continue
+            for _ in range(int(rng.integers(22, 42))):
+                overall, items = _answers(rng, FUTURE_OVERALL_P, [o for _q, o in names.FUTURE_ITEMS])
+                record = {h["response_date"]: _response_time(rng, end, today), h["course"]: str(course)}
+                record.update({q: a for (q, _o), a in zip(names.FUTURE_ITEMS, items, strict=True)})
+                record[h["overall"]] = overall
+                record[h["comment"]] = pick(rng, names.TRAINEE_COMMENTS) if rng.random() < 0.1 else None
+                records.append(record)
     return _sorted_by_time(pd.DataFrame.from_records(records), h["response_date"])
 
 

@@ -7,6 +7,7 @@ its kinds with @builds (metrics.contract.kinds); `build` asks the registry, neve
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass, field
 
@@ -323,6 +324,7 @@ def build_cases(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: C
             "received": received,
             "completed": completed,
             "interim": interim,
+            "expert_team": _flag(t, log, "expert_team"),
             "year": received.dt.year.astype("Int64"),
             "excel_row": t.excel_rows,
         }
@@ -348,11 +350,63 @@ def build_events(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: 
             "date": date,
             "title": _text(t, "title"),
             "participants": participants,
+            "participant_groups": _groups(t, log, contract),
             "year": date.dt.year.astype("Int64"),
             "excel_row": t.excel_rows,
         }
     )
     return Built(rows, log)
+
+
+def _flag(t: MappedTable, log: IssueLog, role: str) -> pd.Series:
+    """An optional yes/no column as a nullable boolean; a value that is neither is noted and left empty."""
+    header, raw = t.raw(role)
+    if raw is None:
+        return pd.Series(pd.NA, index=t.frame.index, dtype="boolean")
+    from metrics.intake.values import parse_yes_no
+
+    yes, no = load_yes_no()
+    parsed = parse_yes_no(raw, yes, no)
+    log.note(parsed.bad, header or "", raw, "bad_flag")  # the row is imported without the value
+    return parsed.values.astype("boolean")
+
+
+GROUP_SPLIT = r"[,，、·ㆍ/;+&\n]|\s및\s|\s그리고\s"
+
+
+def _groups(t: MappedTable, log: IssueLog, contract: Contract) -> pd.Series:
+    """Who took part, as the sorted codes of [enums.participant_group] joined by commas ("contractor,local_gov").
+
+    Each listed name is that group when it contains one of the group's labels (spaces and case ignored); a name
+    matching no group is noted, and the event is imported with the groups it does name.
+    """
+    header, raw = t.raw("participant_groups")
+    if raw is None:
+        return pd.Series(pd.NA, index=t.frame.index, dtype="str")
+    labels = [(normalise_key(label), code) for code, names in contract.enums["participant_group"].items()
+              for label in (code, *names)]
+    labels.sort(key=lambda pair: -len(pair[0]))  # 지자체 공무원 before 공무원
+
+    def codes(cell: object) -> tuple[str | None, bool]:
+        text = clean_text(pd.Series([cell])).iloc[0]
+        if not isinstance(text, str):
+            return None, False
+        found, unknown = set(), False
+        for part in re.split(GROUP_SPLIT, text):
+            key = normalise_key(part)
+            if not key:
+                continue
+            code = next((c for label, c in labels if label and label in key), None)
+            if code is None:
+                unknown = True
+            else:
+                found.add(code)
+        return (",".join(sorted(found)) or None), unknown
+
+    pairs = [codes(v) for v in raw]
+    log.note(np.array([u for _c, u in pairs]), header or "", raw, "unknown_group",
+             " / ".join(names[0] for names in contract.enums["participant_group"].values()))
+    return pd.Series([c for c, _u in pairs], index=t.frame.index, dtype="str")
 
 
 @builds("postings")

@@ -19,6 +19,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "out_of_scale": ("척도 범위 {expected} 밖의 점수입니다", "rating outside the scale {expected}"),
     "bad_number": ("숫자로 읽을 수 없습니다", "not a number"),
     "bad_yes_no": ("수료 여부로 읽을 수 없습니다 (Y/N, 수료/미수료, O/X)", "not a yes/no value (Y/N, 수료/미수료, O/X)"),
+    "bad_flag": ("예·아니오로 읽을 수 없습니다 (Y/N, 예/아니오, O/X)", "not a yes/no value (Y/N, O/X)"),
+    "unknown_group": ("알 수 없는 참여 대상입니다. 허용: {expected}", "unknown participant group; accepted: {expected}"),
     "missing_required": ("필수 값이 비어 있습니다", "required value is empty"),
     "unknown_type": ("알 수 없는 구분입니다. 허용: {expected}", "unknown type; accepted: {expected}"),
     "completed_before_received": ("처리일이 접수일보다 앞섭니다", "completed before it was received"),

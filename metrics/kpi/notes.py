@@ -23,6 +23,8 @@ class NoteCode(StrEnum):
     DAYS_WITHOUT_TIMES = "days_without_times"
     # Events, attendance, postings, calls
     SCHEDULED_NOT_COUNTED = "scheduled_not_counted"
+    GROUPS_NOT_RECORDED = "groups_not_recorded"
+    GROUPS_INCOMPLETE = "groups_incomplete"
     UNIQUE_TRAINEES = "unique_trainees"
     COMPLETIONS_WITHOUT_TRAINEE_ID = "completions_without_trainee_id"
     STILL_ONLINE_LEFT_OUT = "still_online_left_out"

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TypeAlias, cast, get_args
 
 from metrics.contract import Contract, KindSpec, load_contract
+from metrics.kpi.clauses import Clause, clause_label, load_clauses
 from metrics.kpi.measures import MEASURES, MeasureSpec
 from metrics.kpi.measures.base import DayMode, KpiParams
 from metrics.kpi.stats import COMPARATORS
@@ -69,7 +70,7 @@ class Kpi:
     area_en: str
     title_ko: str
     title_en: str
-    clause: str
+    clause: str  # the charter clause id (clauses.toml), e.g. "II.1.a"
     definition_ko: str
     definition_en: str
     source: str
@@ -78,6 +79,12 @@ class Kpi:
     filter: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)  # column -> accepted values
     params: KpiParams = field(default_factory=lambda: KpiParams(), compare=False)  # measure settings (days, scale, ...)
     own_target: bool = False  # the charter gives no number: the target is the association's own (issue 14)
+    quote: str = ""  # the charter's own sentence of the clause, from clauses.toml
+
+    @property
+    def clause_label(self) -> str:
+        """The clause as the charter numbers it, e.g. Ⅱ.1.가."""
+        return clause_label(self.clause)
 
     @property
     def spec(self) -> MeasureSpec:
@@ -100,6 +107,7 @@ class Registry:
 
     kpis: tuple[Kpi, ...]
     areas: tuple[Area, ...]
+    clauses: tuple[Clause, ...] = ()  # every promise of the charter, measured or not, in its order
 
     def __iter__(self) -> Iterator[Kpi]:
         return iter(self.kpis)
@@ -116,28 +124,35 @@ class Registry:
 
     def only(self, *kpi_ids: str) -> Registry:
         """A registry restricted to the given ids (for one KPI's story)."""
-        return Registry(tuple(self.get(i) for i in kpi_ids), self.areas)
+        return Registry(tuple(self.get(i) for i in kpi_ids), self.areas, self.clauses)
 
     def kinds(self) -> set[str]:
         """Every upload kind some KPI reads."""
         return {kind for kpi in self.kpis for kind in kpi.kinds_needed()}
 
+    def clause_kpis(self) -> list[tuple[Clause, tuple[Kpi, ...]]]:
+        """Every clause of the charter with the KPIs that measure it (none: not tracked yet)."""
+        return [(c, tuple(k for k in self.kpis if k.clause == c.id)) for c in self.clauses]
 
-def load_registry(path: Path | None = None, contract: Contract | None = None) -> Registry:
-    """registry.toml read and validated; RegistryError lists every problem found."""
+
+def load_registry(path: Path | None = None, contract: Contract | None = None, clauses_path: Path | None = None) -> Registry:
+    """registry.toml (and the clause catalogue) read and validated; RegistryError lists every problem found."""
     with open(path or REGISTRY_PATH, "rb") as fh:
         data = tomllib.load(fh)
-    return parse_registry(data, contract or load_contract())
+    return parse_registry(data, contract or load_contract(), load_clauses(clauses_path))
 
 
 def registry_from_text(text: str, contract: Contract | None = None) -> Registry:
-    """A registry from TOML text (tests and previews of an edited file)."""
+    """A registry from TOML text (tests and previews of an edited file), with the shipped clause catalogue."""
     return parse_registry(tomllib.loads(text), contract or load_contract())
 
 
-def parse_registry(data: Toml, contract: Contract) -> Registry:
+def parse_registry(data: Toml, contract: Contract, catalogue: tuple[tuple[Clause, ...], list[str]] | None = None
+                   ) -> Registry:
     """Validate the parsed TOML and build the Registry, or raise RegistryError with all problems."""
-    problems: list[str] = []
+    clauses, problems = catalogue or load_clauses()
+    problems = list(problems)
+    known_clauses = {c.id: c for c in clauses}
     areas = _areas(data.get("areas", {}), problems)
     entries = data.get("kpi", [])
     if not entries:
@@ -151,12 +166,15 @@ def parse_registry(data: Toml, contract: Contract) -> Registry:
             problems.append(f"[{kpi_id}] id가 중복됩니다 / duplicate id: give each [[kpi]] its own id")
         seen.add(kpi_id)
         found = _check_entry(kpi_id, entry, areas, contract)
+        if not found and entry["clause"] not in known_clauses:
+            found.append(f"[{kpi_id}] 알 수 없는 헌장 조항 clause = \"{entry['clause']}\" / unknown clause: use an id "
+                         f"from clauses.toml ({', '.join(known_clauses)}) or add the clause there")
         problems.extend(found)
         if not found:
-            kpis.append(_build(kpi_id, entry, areas))
+            kpis.append(_build(kpi_id, entry, areas, known_clauses[entry["clause"]].text_ko))
     if problems:
         raise RegistryError(problems)
-    return Registry(tuple(kpis), tuple(areas.values()))
+    return Registry(tuple(kpis), tuple(areas.values()), clauses)
 
 
 def _areas(table: Toml, problems: list[str]) -> dict[str, Area]:
@@ -281,6 +299,10 @@ def _setting_problem(kind: str, value: object, contract: Contract, source: str |
         return '"09:00-18:00"처럼 따옴표 안에 쓰세요 / write it in quotes, e.g. "09:00-18:00"'
     if kind == "day_mode" and value not in DAY_MODES:
         return 'write "business" or "calendar"'
+    if kind == "groups":
+        known = tuple(contract.enums.get("participant_group", {}))
+        if not isinstance(value, list) or not value or any(v not in known for v in value):
+            return f'["…"] 목록으로 쓰세요 / write a list of {", ".join(known)}'
     if kind == "survey_kind" and value not in contract.survey_kinds:
         return f"use one of {', '.join(contract.survey_kinds)}"
     return None
@@ -333,7 +355,7 @@ def _check_target(target: object, spec: MeasureSpec, bad: Complain) -> None:
         bad(f"target unit \"{unit}\"가 measure {spec.name}와 맞지 않습니다 / wrong unit: write unit = \"{spec.unit}\"")
 
 
-def _build(kpi_id: str, entry: Toml, areas: dict[str, Area]) -> Kpi:
+def _build(kpi_id: str, entry: Toml, areas: dict[str, Area], quote: str) -> Kpi:
     spec = MEASURES[entry["measure"]]
     target = entry.get("target")
     flt = {k: tuple([v] if isinstance(v, str) else v) for k, v in (entry.get("filter") or {}).items()}
@@ -346,5 +368,5 @@ def _build(kpi_id: str, entry: Toml, areas: dict[str, Area]) -> Kpi:
         definition_ko=entry.get("definition_ko", ""), definition_en=entry.get("definition_en", ""),
         source=entry["source"], measure=entry["measure"],
         target=None if target is None else Target(target["comparator"], float(target["value"]), target.get("unit", spec.unit)),
-        filter=flt, params=params, own_target=entry.get("own_target") is True,
+        filter=flt, params=params, own_target=entry.get("own_target") is True, quote=quote,
     )

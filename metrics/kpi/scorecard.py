@@ -20,6 +20,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from metrics.contract import load_contract
+from metrics.kpi.clauses import clause_rows
 from metrics.kpi.measures.base import MeasureResult, Period, filter_rows
 from metrics.kpi.notes import Note, NoteCode
 from metrics.kpi.registry import Kpi, Registry, load_registry
@@ -62,11 +63,14 @@ class KpiResult:
     small_sample: bool
     source: str
     measure: str
-    clause: str
+    clause: str  # the charter clause id, e.g. "II.1.a"
     definition_ko: str
     definition_en: str
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     own_target: bool = False  # the target is the association's own, the charter gives no number
+
+    clause_label: str = ""  # the clause as the charter numbers it, e.g. Ⅱ.1.가
+    quote: str = ""  # the charter's own sentence of the clause
 
     @property
     def note(self) -> str:
@@ -238,7 +242,7 @@ def _result(
         ytd=period.is_current, projection=projection, projection_low=band[0], projection_high=band[1],
         numerator=m.numerator, denominator=m.denominator, pending=m.pending,
         notes=tuple(notes), small_sample=bool(kpi.spec.sample and m.value is not None and m.n < SMALL_SAMPLE),
-        source=kpi.source, measure=kpi.measure, clause=kpi.clause,
+        source=kpi.source, measure=kpi.measure, clause=kpi.clause, clause_label=kpi.clause_label, quote=kpi.quote,
         definition_ko=kpi.definition_ko, definition_en=kpi.definition_en,
         extra={**m.extra, **extra}, own_target=kpi.own_target,
     )
@@ -283,9 +287,15 @@ def result_to_dict(result: KpiResult) -> dict[str, Any]:
     return plain
 
 
-def scorecard_json(results: list[KpiResult]) -> str:
-    """The scorecard as a JSON list (UTF-8 Korean kept readable)."""
-    return json.dumps([result_to_dict(r) for r in results], ensure_ascii=False, indent=2)
+def scorecard_json(results: list[KpiResult], registry: Registry | None = None) -> str:
+    """The scorecard as JSON (UTF-8 Korean kept readable): {"kpis": [...], "clauses": [...]}.
+
+    `clauses` lists every clause of the charter's catalogue with its KPIs and a status (clause_status), so a
+    promise nothing measures yet is there as not_tracked.
+    """
+    registry = registry or load_registry()
+    payload = {"kpis": [result_to_dict(r) for r in results], "clauses": clause_rows(results, registry)}
+    return json.dumps(payload, ensure_ascii=False, indent=2)
 
 
 def format_number(value: float | None, unit: str) -> str:

@@ -114,7 +114,8 @@ def _section(s: KpiSection, report: Report, words: Words) -> str:
     dl = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts(s, report, words))
     parts = [f'<section class="kpi" id="kpi-{escape(r.id)}"><h3>{escape(words.pick(r.title_ko, r.title_en))} '
              f'<span class="id">{escape(r.id)}</span> {_badge(r.status, words)}</h3>',
-             f"<blockquote>{escape(r.clause)}</blockquote>",
+             f'<blockquote><span class="clause">{escape(words.t("kpi.clause_id", clause=words.pick(r.clause_label, r.clause)))}</span> '
+             f"{escape(r.quote)}</blockquote>",
              f'<p class="muted">{escape(words.pick(r.definition_ko, r.definition_en))}</p><dl>{dl}</dl>']
     if s.target_changes:
         items = "".join(f"<li>{escape(change_line(c, r.unit, words))}</li>" for c in s.target_changes)

@@ -231,7 +231,7 @@ def _section(pdf: _Pdf, s: KpiSection, report: Report, words: Words) -> None:
     pdf.text_line(f"{words.pick(r.title_ko, r.title_en)}  ({r.id})", 11.5, bold=True, gap=0.5)
     pdf.status_tag(r.status)
     pdf.ln(1)
-    pdf.text_line(f"“{r.clause}”", 8.5, colour=GREY, gap=1)
+    pdf.text_line(f"{words.t('kpi.clause_id', clause=words.pick(r.clause_label, r.clause))} “{r.quote}”", 8.5, colour=GREY, gap=1)
     pdf.text_line(words.pick(r.definition_ko, r.definition_en), 8.5, colour=GREY, gap=2)
     pdf.grid(None, [[k, v] for k, v in facts(s, report, words)], (42, 136), size=8.5, borders="HORIZONTAL_LINES")
     if s.target_changes:

@@ -202,7 +202,7 @@ def _kpi_block(sheet: Worksheet, book: Workbook, fmt: _Formats, row: int, s: Kpi
     r = s.result
     # One heading cell: the KPI id alone in column A marks a row of the KPI table.
     sheet.write_string(row, 0, f"{words.pick(r.title_ko, r.title_en)} ({r.id})", fmt.h2)
-    lines = [(words.t("kpi.clause"), r.clause), (words.t("kpi.definition"), words.pick(r.definition_ko, r.definition_en)),
+    lines = [(words.t("kpi.clause"), f"{words.t('kpi.clause_id', clause=words.pick(r.clause_label, r.clause))} “{r.quote}”"), (words.t("kpi.definition"), words.pick(r.definition_ko, r.definition_en)),
              (words.t("kpi.target"), words.target(r.comparator, r.target, r.unit)),
              (words.t("kpi.verdict"), words.status(r.status))]
     lines += [(words.t("kpi.target_changes"), change_line(c, r.unit, words)) for c in s.target_changes]

@@ -44,7 +44,7 @@ def driver_rows(frame: pd.DataFrame, table: Table) -> list[tuple[object, ...]]:
         if pd.api.types.is_datetime64_any_dtype(col):
             values.append(_iso_text(col, with_time=not isinstance(table.c[name].type, Date)))
         elif pd.api.types.is_bool_dtype(col):
-            values.append([None if v is pd.NA else bool(v) for v in col.astype("object")])
+            values.append([None if v is pd.NA else bool(v) for v in col.astype("object").tolist()])  # nullable: NA is NULL
         elif pd.api.types.is_float_dtype(col):
             values.append([None if v != v else v for v in col.to_numpy(dtype=float).tolist()])
         else:

@@ -133,6 +133,7 @@ cases = Table(
     Column("received", Date, nullable=False),
     Column("completed", Date),
     Column("interim", Date),
+    Column("expert_team", Boolean),  # tech support: an expert team formed (II.3.b); NULL when not recorded
     Column("year", Integer, nullable=False),
     Index("ix_cases_type_year", "case_type", "year", "active"),
 )
@@ -145,6 +146,7 @@ events = Table(
     Column("date", Date, nullable=False),
     Column("title", String(1000)),
     Column("participants", Integer),
+    Column("participant_groups", String(200)),  # participant groups as codes, "contractor,local_gov"; NULL when not recorded
     Column("year", Integer, nullable=False),
     Index("ix_events_year", "year", "active"),
 )

@@ -48,7 +48,7 @@ JudgeFn: TypeAlias = Callable[[pd.DataFrame, KpiParams, Period], pd.DataFrame]
 DetailFn: TypeAlias = Callable[["Kpi", "YearFrames", date], pd.DataFrame]
 BreakdownFn: TypeAlias = Callable[["Kpi", "YearFrames", date, "Registry"], pd.DataFrame]
 # The kinds whose yes/no columns the checklist measure reads.
-CHECKLIST_KINDS = ("monitoring", "suggestions", "remedies", "website_review", "customer_visits")
+CHECKLIST_KINDS = ("monitoring", "suggestions", "remedies", "website_review", "customer_visits", "cases")
 
 
 @dataclass(frozen=True)
@@ -152,8 +152,12 @@ MEASURES: dict[str, MeasureSpec] = {
             rows=measures_rows.median_days_rows, details=replace(_CASES, distribution_views=("days",)),
         ),
         MeasureSpec(
-            "event_count", measures_counts.event_count, ("events",), "count", True, paced=True,
-            summary="Events of the type held in the year.", rows=measures_rows.event_rows,
+            "event_count", measures_counts.event_count, ("events",), "count", True,
+            (Setting("with_groups", "groups", False, 'with_groups = ["local_gov", "contractor"]: 이 대상이 모두 참여한 '
+                     "행사만 셈 / count an event only when every group took part ([enums.participant_group])"),),
+            paced=True,
+            summary="Events of the type held in the year (with `with_groups`: only those every named group took part in).",
+            rows=measures_rows.event_rows,
             details=Details(breakdown=stories_counts.events_list, distribution_views=("events_held",)),
         ),
         MeasureSpec(
@@ -176,7 +180,7 @@ MEASURES: dict[str, MeasureSpec] = {
             rows=measures_rows.survey_satisfied_rows, details=replace(_SURVEYS, mark=stories_surveys.satisfied_mark),
         ),
         MeasureSpec(
-            "course_feedback_coverage", measures_surveys.course_feedback_coverage, ("attendance",), "share", True,
+            "course_feedback_coverage", measures_surveys.course_feedback_coverage, ("attendance", "events"), "share", True,
             (Setting("survey_kind", "survey_kind", True, 'survey_kind = "trainee_survey"'),),
             summary="Share of the year's distinct courses with at least one response of `survey_kind`.",
             rows=measures_rows.coverage_rows,

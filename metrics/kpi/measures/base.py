@@ -38,6 +38,7 @@ class KpiParams(TypedDict, total=False):
     max_rings: int  # calls_within_rings: rings before an answer
     columns: list[str]  # share_true: the yes/no columns that must all be yes
     at_most: dict[str, float]  # share_true: number columns that must stay at or below a limit
+    with_groups: list[str]  # event_count: the participant groups that must all have taken part
 
 
 

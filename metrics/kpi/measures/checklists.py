@@ -20,7 +20,7 @@ def checked_and_met(rows: pd.DataFrame, params: KpiParams) -> tuple[np.ndarray, 
     checked = np.zeros(len(rows), dtype=bool)
     met = np.ones(len(rows), dtype=bool)
     for column in params["columns"]:
-        values = rows[column].astype("boolean")
+        values = (rows[column] if column in rows.columns else pd.Series(pd.NA, index=rows.index)).astype("boolean")
         known = values.notna().to_numpy()
         checked |= known
         met &= ~known | values.fillna(False).to_numpy(dtype=bool)
@@ -37,8 +37,8 @@ def share_true(rows: pd.DataFrame, params: KpiParams, period: Period, frames: Fr
     checked, met = checked_and_met(rows, params)
     unchecked = int((~checked).sum())
     notes = (
-        (Note(NoteCode.NOT_CHECKED_LEFT_OUT, f"점검 항목이 비어 있는 {unchecked}건 제외",
-              f"{unchecked} rows without any of the items checked, left out"),)
+        (Note(NoteCode.NOT_CHECKED_LEFT_OUT, f"기록이 비어 있는 {unchecked}건 제외",
+              f"{unchecked} rows with none of the items recorded, left out"),)
         if unchecked else ()
     )
     return share_result(int(met.sum()), int(checked.sum()), None, notes, {"not_checked": unchecked})

@@ -23,17 +23,43 @@ def courses_ended(rows: pd.DataFrame, period: Period) -> np.ndarray:
     return dates64(rows["end_date"]) <= period.as_of64
 
 
+def group_state(rows: pd.DataFrame, params: KpiParams) -> tuple[np.ndarray, np.ndarray]:
+    """(groups recorded, every group of the KPI's `with_groups` took part) per event; all True without the setting.
+
+    An event whose groups were not recorded is not counted: the KPI cannot tell who took part, and says so.
+    """
+    needed = params.get("with_groups") or []
+    if not needed:
+        every = np.ones(len(rows), dtype=bool)
+        return every, every
+    raw = rows["participant_groups"] if "participant_groups" in rows.columns else pd.Series(pd.NA, index=rows.index)
+    recorded = raw.notna().to_numpy()
+    listed = raw.fillna("").astype(str).tolist()
+    together = np.array([set(needed) <= set(g.split(",")) for g in listed], dtype=np.bool_) & recorded
+    return recorded, together
+
+
 def event_count(rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames) -> MeasureResult:
-    """Events held in the year up to the day it is judged; later dated ones are counted as scheduled."""
+    """Events held in the year up to the day it is judged; later dated ones are counted as scheduled.
+
+    With `with_groups`, an event counts only when every named participant group took part."""
     dates = dates64(rows["date"])
-    held = events_held(rows, period)
+    held_at_all = events_held(rows, period)
+    recorded, together = group_state(rows, params)
+    held = held_at_all & together
     count = int(held.sum())
-    scheduled = int((~held & ~np.isnat(dates)).sum())
-    notes = (
-        (Note(NoteCode.SCHEDULED_NOT_COUNTED, f"예정 {scheduled}건 미포함", f"{scheduled} scheduled later, not counted"),)
-        if scheduled else ()
-    )
-    extra = {"scheduled": scheduled}
+    scheduled = int((~held_at_all & ~np.isnat(dates)).sum())
+    said = [Note(NoteCode.SCHEDULED_NOT_COUNTED, f"예정 {scheduled}건 미포함", f"{scheduled} scheduled later, not counted")] \
+        if scheduled else []
+    unknown, apart = int((held_at_all & ~recorded).sum()), int((held_at_all & recorded & ~together).sum())
+    if unknown:
+        said.append(Note(NoteCode.GROUPS_NOT_RECORDED, f"참여 대상 미기재 {unknown}건: 함께 참여했는지 알 수 없어 세지 않음",
+                          f"{unknown} held without the participant groups recorded: not counted, who took part is unknown"))
+    if apart:
+        said.append(Note(NoteCode.GROUPS_INCOMPLETE, f"참여 대상이 모두 함께하지 않은 {apart}건 미포함",
+                          f"{apart} held without every participant group, not counted"))
+    notes = tuple(said)
+    extra = {"scheduled": scheduled, "groups_not_recorded": unknown, "groups_incomplete": apart}
     if "participants" in rows.columns:
         extra["participants"] = int(pd.to_numeric(rows.loc[held, "participants"]).fillna(0).sum())
     return MeasureResult(value=float(count), n=count, notes=notes, extra=extra)

@@ -25,8 +25,14 @@ import pandas as pd
 from metrics.kpi.measures.base import Frames, KpiParams, Period, dates64
 from metrics.kpi.measures.cases import completion_days, judge_cases
 from metrics.kpi.measures.checklists import judge_checklist
-from metrics.kpi.measures.counts import courses_ended, events_held, judge_postings, within_rings
-from metrics.kpi.measures.surveys import course_table, coverage_table, is_satisfied, scores_on_scale
+from metrics.kpi.measures.counts import courses_ended, events_held, group_state, judge_postings, within_rings
+from metrics.kpi.measures.surveys import (
+    course_roster,
+    course_table,
+    coverage_table,
+    is_satisfied,
+    scores_on_scale,
+)
 from metrics.kpi.stats import compare
 
 if TYPE_CHECKING:
@@ -38,7 +44,8 @@ REASONS = (
     "interim_notice", "late", "overdue", "open_before_deadline", "completed_before_received", "still_open",
     "worse_than_target", "scheduled", "no_date", "not_completed", "course_not_ended", "no_score", "below_target",
     "not_satisfied", "no_feedback", "survey_course_matches_no_course", "no_course_name", "taken_down_early",
-    "still_online", "too_many_rings", "no_rings", "item_not_met", "not_checked",
+    "still_online", "too_many_rings", "no_rings", "item_not_met", "not_checked", "groups_not_recorded",
+    "groups_incomplete",
 )
 
 
@@ -98,10 +105,13 @@ def event_rows(
 ) -> pd.DataFrame:
     """Each event of the type: held by the day the year is judged (met), scheduled later (pending)."""
     held = events_held(rows, period)
+    recorded, together = group_state(rows, params)
     dated = ~np.isnat(dates64(rows["date"]))
-    state = np.select([held, dated], ["met", "pending"], default="excluded")
-    reason = np.select([held, dated], ["", "scheduled"], default="no_date")
-    return _labelled(rows.assign(held=held), state, reason)
+    # A count has no "missed" rows: a workshop without both groups is left out of the count, saying why.
+    state = np.select([held & together, held, dated], ["met", "excluded", "pending"], default="excluded")
+    reason = np.select([held & together, held & recorded, held, dated],
+                       ["", "groups_incomplete", "groups_not_recorded", "scheduled"], default="no_date")
+    return _labelled(rows.assign(held=held & together), state, reason)
 
 
 def enrolment_rows(
@@ -153,8 +163,9 @@ def coverage_rows(
     """One row per course of the year (met with feedback, missed without, pending while no cohort has ended),
     one per survey course name matching no course, and one for responses without a course name (excluded)."""
     survey = frames.get(params["survey_kind"], pd.DataFrame())
+    rows = course_roster(rows)
     courses, unmatched = coverage_table(rows, survey, period.as_of)
-    every = course_table(rows[[c for c in ("course", "course_key") if c in rows.columns]]) if not rows.empty else courses
+    every = course_table(rows[[c for c in ("course", "course_key") if c in rows.columns]]) if not rows.empty else courses[["key", "name", "rows"]]
     answered = course_table(survey)
     running = every[~every["key"].isin(courses["key"])].merge(
         answered[["key", "rows"]].rename(columns={"rows": "responses"}), on="key", how="left")

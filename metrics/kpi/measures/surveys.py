@@ -194,10 +194,19 @@ def course_table(frame: pd.DataFrame) -> pd.DataFrame:
     return table.astype({"key": "str", "name": "str", "rows": "int64"})
 
 
+def course_roster(rows: pd.DataFrame) -> pd.DataFrame:
+    """The courses a coverage KPI counts, from attendance (course, end_date) or from events, where a course run is
+    an event (title = the course, date = its last day: the future-talent courses, which have no attendance upload)."""
+    if "end_date" in rows.columns or "date" not in rows.columns:
+        return rows
+    return rows.rename(columns={"title": "course", "date": "end_date"})
+
+
 def coverage_table(
     attendance: pd.DataFrame, survey: pd.DataFrame, as_of: date
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(courses ended by as_of with responses and covered, survey course names matching no course)."""
+    attendance = course_roster(attendance)
     ended = dates64(attendance["end_date"]) <= np.datetime64(as_of, "D")
     course_cols = [c for c in ("course", "course_key") if c in attendance.columns]
     # A finished year has every course ended: skip copying a million rows for nothing.
