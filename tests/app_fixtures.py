@@ -22,7 +22,7 @@ from ui import local_token
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-# Flags that let Debian's chromium run headless in a container (see STACK.md).
+# Flags that let Debian's chromium run headless in a container (see ../shared/STACK.md).
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",

@@ -149,7 +149,7 @@ def _trainees_shown(page, app, year: int) -> str:
     on this year's trainees card."""
     page.goto(app.link(year=year))
     wait_drawn(page, timeout_s=WAIT_S)
-    value = page.locator('.kpi-card[data-kpi="edu.trainees"] > div').nth(2)  # title, badge, value, ...
+    value = page.locator('.kpi-card[data-kpi="edu.trainees"] .kpi-value')
     value.wait_for(timeout=WAIT_S * 1000)
     return value.inner_text().strip()
 

@@ -18,7 +18,8 @@ from metrics.store import frames
 from metrics.store.frames import HistoryRow, declared_columns, load_year_frames
 
 # What a declared Python type may be stored as.
-SQL_TYPES = {pd.Timestamp: (Date, DateTime), bool: (Boolean,), float: (Float, Integer), int: (Integer,), str: (String, Text)}
+SQL_TYPES = {pd.Timestamp: (Date, DateTime), bool: (Boolean,), bool | None: (Boolean,), float: (Float, Integer),
+             int: (Integer,), str: (String, Text)}
 
 
 def _holds(series: pd.Series, held: object) -> bool:
@@ -26,7 +27,7 @@ def _holds(series: pd.Series, held: object) -> bool:
     dtype = series.dtype
     if held is pd.Timestamp:
         return pd.api.types.is_datetime64_any_dtype(dtype)
-    if held is bool:
+    if held is bool or held == bool | None:  # a flag that may be blank is pandas' nullable boolean
         return pd.api.types.is_bool_dtype(dtype)
     if held in (int, float):
         return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
@@ -55,7 +56,9 @@ def test_every_typed_column_is_stored_in_the_kinds_table_with_a_matching_type(ki
         assert isinstance(table.c[name].type, SQL_TYPES[held]), f"{kind}: {name} is {table.c[name].type}, declared {held}"
     # The dates and flags `prepare` fixes up (from the table's types) are the ones typed so.
     assert {n for n, held in declared.items() if held is pd.Timestamp} == set(date_columns(spec)) & set(declared)
-    assert {n for n, held in declared.items() if held is bool} == set(boolean_columns(spec)) & set(declared)
+    flags = {n for n, held in declared.items() if held is bool or held == bool | None}
+    assert flags == set(boolean_columns(spec)) & set(declared)
+    assert {n for n, held in declared.items() if held == bool | None} == set(boolean_columns(spec, nullable=True)) & set(declared)
 
 
 def _import(engine, kind: str, rows: pd.DataFrame) -> None:

@@ -149,7 +149,8 @@ def card_html(result: KpiResult, trend: list[tuple[int, float | None]], previous
         # The charter's sentence and the KPI's id (for `metrics export --kpi`) on hover, not as raw code on the card.
         f'<div style="font-weight:600;min-height:2.6em" title="{plain.html(hover)}">{plain.html(title(result, charter_target))}</div>'
         f'<div style="margin:6px 0">{status_badge(result.status)}{mark}</div>'
-        f'<div style="font-size:2rem;font-weight:700;line-height:1.2">{plain.html(fmt.value(result.value, result.unit))}</div>'
+        f'<div class="kpi-value" style="font-size:2rem;font-weight:700;line-height:1.2">'
+        f'{plain.html(fmt.value(result.value, result.unit))}</div>'
         f'<div style="{muted}">{plain.html(fmt.target(result.comparator, result.target, result.unit))}'
         f'{plain.html(" · " + t("card.own_target")) if result.own_target else ""}</div>'
         f"{body}<div>{trend_svg(result, trend)}</div></div>"

@@ -20,9 +20,11 @@ from metrics.kpi import course_aliases
 from metrics.kpi.measures import MEASURES
 from metrics.store import read_active
 
-
 # What one row of each kind's frame holds: the columns the scorecard reads, and (the *StoryRow beside it)
 # those a KPI's story adds. Dates are Timestamps (NaT when missing), text may be missing too.
+Flag = bool | None  # a yes/no that may be blank (not checked, not recorded): pandas' nullable boolean
+
+
 class CaseRow(TypedDict):
     """A case: its type, when it was received, completed (NaT while open) and given an interim notice."""
 
@@ -30,6 +32,7 @@ class CaseRow(TypedDict):
     received: pd.Timestamp
     completed: pd.Timestamp
     interim: pd.Timestamp
+    expert_team: Flag  # technical support: an expert team formed (blank: not recorded)
 
 
 class CaseStoryRow(CaseRow):
@@ -41,17 +44,13 @@ class CaseStoryRow(CaseRow):
 
 
 class EventRow(TypedDict):
-    """An event held (or planned) on a day."""
+    """An event held (or planned) on a day, its title (a future-talent course run: the course) and who took part."""
 
     event_type: str
     date: pd.Timestamp
-    participants: float  # NaN when not counted
-
-
-class EventStoryRow(EventRow):
-    """An event with its title."""
-
     title: str
+    participants: float  # NaN when not counted
+    participant_groups: str  # codes joined by commas; missing when not recorded
 
 
 class EnrolmentRow(TypedDict):
@@ -108,6 +107,88 @@ class SurveyStoryRow(SurveyRow):
     items_json: str
 
 
+class MonitoringRow(TypedDict):
+    """A monitored contact (a mystery call or visit) and its checklist items (blank: not checked)."""
+
+    channel: str
+    monitored: pd.Timestamp
+    greeting: Flag
+    name_given: Flag
+    listening: Flag
+    transfer_details: Flag
+    callback: Flag
+    signage: Flag
+    office_used: Flag
+    wait_minutes: float
+
+
+class MonitoringStoryRow(MonitoringRow):
+    id: int
+    ref: str
+    department: str
+
+
+class SuggestionRow(TypedDict):
+    """A suggestion received, the decision on it and whether it was acted on (blank while under review)."""
+
+    via: str
+    received: pd.Timestamp
+    decision: str
+    decided_on: pd.Timestamp
+    reflected: Flag
+
+
+class SuggestionStoryRow(SuggestionRow):
+    id: int
+    ref: str
+    summary: str
+
+
+class RemedyRow(TypedDict):
+    """A wrong service put right: apology, cause, action and the staff training."""
+
+    received: pd.Timestamp
+    apology: Flag
+    cause_found: Flag
+    action_taken: Flag
+    training_on: pd.Timestamp
+
+
+class RemedyStoryRow(RemedyRow):
+    id: int
+    ref: str
+    action: str
+    compensation: str
+
+
+class WebsiteReviewRow(TypedDict):
+    """A website page reviewed on a day, up to date or not."""
+
+    reviewed_on: pd.Timestamp
+    up_to_date: Flag
+
+
+class WebsiteReviewStoryRow(WebsiteReviewRow):
+    id: int
+    page: str
+    last_updated: pd.Timestamp
+
+
+class VisitRow(TypedDict):
+    """A visit to a customer: called ahead, results explained, a business card given."""
+
+    visited: pd.Timestamp
+    called_ahead: Flag
+    results_explained: Flag
+    card_given: Flag
+
+
+class VisitStoryRow(VisitRow):
+    id: int
+    customer: str
+    purpose: str
+
+
 class HistoryRow(TypedDict):
     """Earlier years' count of a kind on a day (key: the event type, '' for enrolments)."""
 
@@ -126,11 +207,16 @@ def declared_columns(row: type[Mapping[str, object]]) -> dict[str, object]:
 # `reads` + `story` as types (tests/test_frame_rows.py holds them to contract.toml, the tables and a loaded store).
 ROWS: dict[str, tuple[type[Mapping[str, object]], type[Mapping[str, object]]]] = {
     "cases": (CaseRow, CaseStoryRow),
-    "events": (EventRow, EventStoryRow),
+    "events": (EventRow, EventRow),
     "attendance": (EnrolmentRow, EnrolmentStoryRow),
     "postings": (PostingRow, PostingRow),
     "calls": (CallRow, CallRow),
     **{kind: (SurveyRow, SurveyStoryRow) for kind in ("exhibitor_survey", "trainee_survey", "future_talent_survey")},
+    "monitoring": (MonitoringRow, MonitoringStoryRow),
+    "suggestions": (SuggestionRow, SuggestionStoryRow),
+    "remedies": (RemedyRow, RemedyStoryRow),
+    "website_review": (WebsiteReviewRow, WebsiteReviewStoryRow),
+    "customer_visits": (VisitRow, VisitStoryRow),
 }
 
 
