@@ -47,7 +47,7 @@ def _eventually(check, what: str, timeout_s: float = WAIT_S) -> None:
 
 class HeldImport:
     """An import in a thread of this process, held inside its transaction just after its upload row took its
-    id, until `release()`; `report` is what ingest_file returned once it is done."""
+    id, until `finish()`; `report` is what ingest_file returned once it is done."""
 
     def __init__(self, monkeypatch, engine, data: bytes, filename: str):
         self.taken, self._release = threading.Event(), threading.Event()
