@@ -48,7 +48,7 @@ def _eventually(check, what: str, timeout_s: float = WAIT_S) -> None:
 
 class HeldImport:
     """An import in a thread of this process, held inside its transaction just after its upload row took its
-    id, until `release()`; `report` is what ingest_file returned once it is done."""
+    id, until `finish()`; `report` is what ingest_file returned once it is done."""
 
     def __init__(self, monkeypatch, engine, data: bytes, filename: str):
         self.taken, self._release = threading.Event(), threading.Event()
@@ -88,6 +88,20 @@ class HeldImport:
         return self.report
 
 
+@pytest.fixture
+def hold(monkeypatch):
+    """Start a HeldImport; whatever a failing test left held is let go at its end."""
+    made: list[HeldImport] = []
+
+    def start(engine, data: bytes, filename: str) -> HeldImport:
+        made.append(HeldImport(monkeypatch, engine, data, filename))
+        return made[-1]
+
+    yield start
+    for held in made:
+        held._release.set()
+
+
 def _import_in_another_process(url: str, folder: Path, name: str, data: bytes) -> None:
     """`python -m metrics ingest`, as a second instance (or a manager at a terminal) would run it."""
     path = folder / name
@@ -121,9 +135,9 @@ def _old_marker(url: str) -> tuple[int, int]:
 
 
 def test_an_import_that_starts_while_another_is_open_waits_for_it_so_ids_follow_commit_order(
-        monkeypatch, database_url, tmp_path):
+        hold, database_url):
     engine = store.get_engine(database_url)
-    held = HeldImport(monkeypatch, engine, _attendance("가 과정", ["A-1", "A-2"]), "a.csv")
+    held = hold(engine, _attendance("가 과정", ["A-1", "A-2"]), "a.csv")
     if engine.dialect.name == "postgresql":
         later: dict = {}
         other = threading.Thread(target=lambda: later.update(
@@ -157,7 +171,7 @@ def _trainees_shown(page, app, year: int) -> str:
 @pytest.mark.browser
 @pytest.mark.skipif(NO_BROWSER is not None, reason=NO_BROWSER or "")
 def test_two_app_processes_both_show_an_upload_that_committed_after_a_later_one_once_reloaded(
-        monkeypatch, database_url, tmp_path):
+        hold, monkeypatch, database_url, tmp_path):
     engine = store.get_engine(database_url)
     assert ingest_file(engine, _attendance("다 과정", ["C-1"]), "base.csv", kind="attendance").status == "imported"
     year = date.today().year
@@ -178,7 +192,7 @@ def test_two_app_processes_both_show_an_upload_that_committed_after_a_later_one_
             # a later id, then A commits. The old marker cannot see A's commit; the data version does.
             writing = database.writing
             monkeypatch.setattr(database, "writing", lambda eng, serialise=False: writing(eng))
-            held = HeldImport(monkeypatch, engine, a_file, "a.csv")
+            held = hold(engine, a_file, "a.csv")
             _import_in_another_process(database_url, tmp_path, "b.csv", b_file)
             assert [_trainees_shown(page, app, year) for page, app in views] == ["5", "5"]  # base and B
             marker, version = _old_marker(database_url), store.data_version(engine)
@@ -187,7 +201,7 @@ def test_two_app_processes_both_show_an_upload_that_committed_after_a_later_one_
             assert _old_marker(database_url) == marker and store.data_version(engine) == version + 1
         else:
             # SQLite: while A is open nobody else can write, so B can take no id and commit nothing before A.
-            held = HeldImport(monkeypatch, engine, a_file, "a.csv")
+            held = hold(engine, a_file, "a.csv")
             _refused_while_locked(database_url, b_file)
             held.finish()
             assert [_trainees_shown(page, app, year) for page, app in views] == ["3", "3"]  # base and A
