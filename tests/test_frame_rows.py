@@ -9,17 +9,17 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Text, Time
 
 from metrics import store
 from metrics.contract import load_contract
 from metrics.contract.kinds import boolean_columns, date_columns, table_of
 from metrics.store import frames
-from metrics.store.frames import HistoryRow, declared_columns, load_year_frames
+from metrics.store.frames import HistoryRow, TimeOfDay, declared_columns, load_year_frames
 
 # What a declared Python type may be stored as.
 SQL_TYPES = {pd.Timestamp: (Date, DateTime), bool: (Boolean,), bool | None: (Boolean,), float: (Float, Integer),
-             int: (Integer,), str: (String, Text)}
+             int: (Integer,), str: (String, Text), TimeOfDay: (Time,)}
 
 
 def _holds(series: pd.Series, held: object) -> bool:
@@ -31,6 +31,8 @@ def _holds(series: pd.Series, held: object) -> bool:
         return pd.api.types.is_bool_dtype(dtype)
     if held in (int, float):
         return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+    if held is TimeOfDay:  # "HH:MM" text, whatever the driver handed back
+        return pd.api.types.is_string_dtype(dtype) and series.dropna().str.fullmatch(r"\d\d:\d\d").all()
     return isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(dtype)
 
 
@@ -69,8 +71,9 @@ def _import(engine, kind: str, rows: pd.DataFrame) -> None:
 def _one_of_each(engine) -> None:
     day = pd.to_datetime(["2025-04-07", "2024-04-07"])
     _import(engine, "cases", pd.DataFrame({
-        "case_type": "cert_review", "ref": ["a", "b"], "title": "t", "received": day,
-        "completed": pd.to_datetime(["2025-04-09", None]), "interim": pd.NaT, "year": day.year,
+        "case_type": "cert_review", "ref": ["a", "b"], "title": "t", "received": day, "received_time": ["17:05", None],
+        "completed": pd.to_datetime(["2025-04-09", None]), "completed_time": ["09:30", None], "interim": pd.NaT,
+        "year": day.year,
     }))
     _import(engine, "events", pd.DataFrame({
         "event_type": "workshop", "date": day, "title": "워크숍", "participants": pd.array([12, None], dtype="Int64"),
@@ -115,3 +118,10 @@ def test_the_pacing_history_has_the_declared_history_columns(engine):
         assert list(frame.columns) == list(declared_columns(HistoryRow)), kind
         assert frame["year"].tolist() == [2024], kind  # earlier years only
         assert pd.api.types.is_datetime64_any_dtype(frame["date"])
+
+
+def test_a_cases_times_of_day_come_back_from_the_store_as_they_went_in(engine):
+    _one_of_each(engine)
+    cases = load_year_frames(engine, 2025, ["cases"], today=date(2025, 12, 1)).frame("cases")
+    assert (cases["received_time"].tolist(), cases["completed_time"].tolist()) == (["17:05"], ["09:30"])
+    assert cases["received"].tolist() == [pd.Timestamp("2025-04-07")]  # the date stays a date

@@ -164,3 +164,20 @@ def test_the_command_line_says_where_a_database_stands(database_url, capsys):
     assert cli.main(["db", "current"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[-1] == f"{database.head_revision()} (최신 / up to date)"
+
+
+def test_cases_stored_before_times_of_day_upgrade_with_their_dates_and_no_time(database_url):
+    from alembic import command
+
+    old = create_engine(database_url)
+    with old.begin() as conn:  # the schema of the release before times of day (revision 0008)
+        command.upgrade(database._alembic_config(conn), "0008")
+        _old_style_upload(conn, 1, "a" * 64, datetime(2026, 3, 3))
+        _old_style_case(conn, 1, "k1", "A-1", date(2026, 3, 4))
+    old.dispose()
+    engine = store.get_engine(database_url)
+    assert database.current_revision(engine) == database.head_revision()
+    live = store.read_active(engine, "cases")
+    assert live[["ref", "received_time", "completed_time"]].to_dict("records") == [
+        {"ref": "A-1", "received_time": None, "completed_time": None}]
+    assert str(live.loc[0, "received"])[:10] == "2026-03-02"

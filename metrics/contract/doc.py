@@ -39,6 +39,14 @@ and its time of day in two columns (`수신일` + `수신시각`; a column of ti
 cells merged down over a block of rows (read on every row they cover), and an end date that says the item is still
 running (`게시중`, `진행중`, `현재`: not ended, like an empty cell).
 
+A case's time of receipt and of answer (`received_time`, `completed_time`) are stored beside their dates: from a
+date-time cell in the date column (`2025-11-14 17:05`) or from a column of their own (`접수일` + `접수시각`, `처리일` +
+`처리시각`; also `접수시간`, `수신시각`, `received time`, `time received`), to the minute. The date stays what identifies
+the case (the natural key holds `received`, never its time) and says its year; a time of 00:00 (an Excel date cell)
+reads as no time; a blank time is no time, and one that cannot be read is a finding on its column while the case is
+imported without it. A deadline of 5 business days or less is counted in working hours from that time, and a case
+without one in whole days, with a note saying how many (docs/kpi-definitions.md).
+
 A row with a problem (a date that is not a date, a rating outside the scale, a completion before the receipt,
 an unknown type, a missing required value, a duplicate within the file) is held back and reported with its
 Excel row number; the valid rows can be imported while the others wait for a corrected file. A value that cannot

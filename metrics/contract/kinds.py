@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import fields
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Date, DateTime, Table
+from sqlalchemy import Boolean, Date, DateTime, Table, Time
 
 from metrics.contract import Contract, KindSpec, load_contract
 from metrics.store import tables
@@ -126,3 +126,8 @@ def boolean_columns(kind: KindSpec, nullable: bool = False) -> tuple[str, ...]:
 def date_columns(kind: KindSpec) -> tuple[str, ...]:
     """The kind's stored dates and times, which some drivers hand back as text."""
     return tuple(c.name for c in table_of(kind).columns if isinstance(c.type, Date | DateTime))
+
+
+def time_columns(kind: KindSpec) -> tuple[str, ...]:
+    """The kind's stored times of day (a case's time of receipt), handed back as text or datetime.time by the drivers."""
+    return tuple(c.name for c in table_of(kind).columns if isinstance(c.type, Time))

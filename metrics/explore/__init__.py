@@ -20,12 +20,13 @@ from sqlalchemy import Engine, text
 
 from metrics import store
 from metrics.contract import KindSpec, load_contract
-from metrics.contract.kinds import boolean_columns, date_columns, holds_kinds, table_of
+from metrics.contract.kinds import boolean_columns, date_columns, holds_kinds, table_of, time_columns
 from metrics.kpi import course_aliases
 from metrics.kpi.measures import MEASURES, MeasureSpec
 from metrics.kpi.measures.explore import TIMELINESS as _TIMELINESS
 from metrics.kpi.measures.surveys import course_keys, normalise_course
 from metrics.kpi.registry import load_registry
+from metrics.timeofday import clock_text
 
 TIMELINESS = _TIMELINESS  # a case's timeliness, as the deadline KPIs judge it (the page offers these)
 
@@ -45,6 +46,7 @@ class Dataset:
     judges: tuple[MeasureSpec, ...] = ()  # measures that judge the rows for the explorer (cases: by deadline)
     dates: tuple[str, ...] = ()  # read back as datetimes, whatever the driver returns
     flags: tuple[str, ...] = ()  # read back as booleans
+    times: tuple[str, ...] = ()  # times of day read back as "HH:MM" text
     pseudonymised: bool = False  # people are stored only as keyed pseudonyms (the kind has personal columns)
 
     @property
@@ -72,6 +74,7 @@ def _dataset(kind: KindSpec) -> Dataset:
         judges=tuple(m for m in MEASURES.values() if m.explore is not None and kind.name in m.kinds),
         dates=tuple(c for c in date_columns(kind) if c in shown),
         flags=tuple(c for c in boolean_columns(kind) if c in shown),
+        times=tuple(c for c in time_columns(kind) if c in shown),
         pseudonymised=any(c.type == "personal" for c in kind.columns),
     )
 
@@ -273,6 +276,8 @@ def _typed(frame: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
         out[name] = pd.to_datetime(out[name]).astype("datetime64[us]")
     for name in ds.flags:
         out[name] = out[name].astype(bool)
+    for name in ds.times:
+        out[name] = clock_text(out[name])
     if "year" in out.columns:
         out["year"] = out["year"].astype("int64")
     return out

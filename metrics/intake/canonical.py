@@ -37,6 +37,7 @@ from metrics.intake.values import (
     with_clock,
 )
 from metrics.store.pseudonym import identity_text, load_key, pseudonymise
+from metrics.timeofday import split_clock
 
 PERSONAL_ROLES = ("name", "birth_date", "phone", "trainee_ref")
 
@@ -309,11 +310,13 @@ def build_cases(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: C
     """Deadline cases: type, received, completed (empty while open), interim notice."""
     log = IssueLog(t.sheet, t.excel_rows)
     case_type = _enum(t, log, contract, "case_type", "case_type", opts.case_type)
-    received = _dates(t, log, "received", required=True)
-    completed = _dates(t, log, "completed", ends=True)
+    # The time of day of a date-time cell or of a column beside the date (접수시각) is kept apart from the date.
+    received, received_time = split_clock(_dates(t, log, "received", required=True, with_time=True, clock="received_time"))
+    completed, completed_time = split_clock(_dates(t, log, "completed", ends=True, with_time=True, clock="completed_time"))
     interim = _dates(t, log, "interim")
     h, raw = t.raw("completed")
-    log.flag((completed < received).fillna(False).to_numpy(dtype=bool), h or "", raw, "completed_before_received")
+    earlier = (completed < received) | ((completed == received) & (completed_time < received_time))
+    log.flag(earlier.fillna(False).to_numpy(dtype=bool), h or "", raw, "completed_before_received")
     h, raw = t.raw("interim")
     log.flag((interim < received).fillna(False).to_numpy(dtype=bool), h or "", raw, "interim_before_received")
     rows = pd.DataFrame(
@@ -322,7 +325,9 @@ def build_cases(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: C
             "ref": _text(t, "ref"),
             "title": _text(t, "title"),
             "received": received,
+            "received_time": received_time,
             "completed": completed,
+            "completed_time": completed_time,
             "interim": interim,
             "expert_team": _flag(t, log, "expert_team"),
             "year": received.dt.year.astype("Int64"),

@@ -9,28 +9,33 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypedDict, get_type_hints
+from typing import NewType, TypedDict, get_type_hints
 
 import pandas as pd
 from sqlalchemy import Engine, text
 
 from metrics.contract import KindSpec, load_contract
-from metrics.contract.kinds import boolean_columns, date_columns, holds_kinds, table_of
+from metrics.contract.kinds import boolean_columns, date_columns, holds_kinds, table_of, time_columns
 from metrics.kpi import course_aliases
 from metrics.kpi.measures import MEASURES
 from metrics.store import read_active
+from metrics.timeofday import clock_text
 
 # What one row of each kind's frame holds: the columns the scorecard reads, and (the *StoryRow beside it)
 # those a KPI's story adds. Dates are Timestamps (NaT when missing), text may be missing too.
 Flag = bool | None  # a yes/no that may be blank (not checked, not recorded): pandas' nullable boolean
+TimeOfDay = NewType("TimeOfDay", str)  # "HH:MM" beside a date (stored as SQL TIME); missing when the log gives none
 
 
 class CaseRow(TypedDict):
-    """A case: its type, when it was received, completed (NaT while open) and given an interim notice."""
+    """A case: its type, when it was received, completed (NaT while open) and given an interim notice; the time of day
+    of the receipt and answer where the log gives one (a deadline of 5 business days or less counts hours from it)."""
 
     case_type: str
     received: pd.Timestamp
+    received_time: TimeOfDay
     completed: pd.Timestamp
+    completed_time: TimeOfDay
     interim: pd.Timestamp
     expert_team: Flag  # technical support: an expert team formed (blank: not recorded)
 
@@ -245,7 +250,7 @@ class YearFrames:
 def prepare(frame: pd.DataFrame, kind: str, categorical: bool = False) -> pd.DataFrame:
     """Dates as datetime64 and flags as bool (as the kind's table types them), whatever the driver or a test handed in."""
     spec = load_contract().kind(kind)
-    flags, dates = boolean_columns(spec), date_columns(spec)
+    flags, dates, times = boolean_columns(spec), date_columns(spec), time_columns(spec)
     maybe = set(boolean_columns(spec, nullable=True))
     out = frame.copy()
     for col in out.columns:
@@ -257,6 +262,8 @@ def prepare(frame: pd.DataFrame, kind: str, categorical: bool = False) -> pd.Dat
             out[col] = out[col].fillna(False).astype(bool)
         elif col in dates and not pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = pd.to_datetime(out[col], format="ISO8601")
+        elif col in times:
+            out[col] = clock_text(out[col])  # "HH:MM", whether the driver gave text (SQLite) or datetime.time
         elif categorical and col in CATEGORY_COLUMNS:
             out[col] = out[col].astype("category")
     return out

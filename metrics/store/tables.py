@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    Time,
     UniqueConstraint,
     text,
 )
@@ -134,6 +135,9 @@ cases = Table(
     Column("completed", Date),
     Column("interim", Date),
     Column("expert_team", Boolean),  # tech support: an expert team formed (II.3.b); NULL when not recorded
+    # The time of day of the receipt and of the answer, when the log gives one (NULL: the date alone is known).
+    Column("received_time", Time),
+    Column("completed_time", Time),
     Column("year", Integer, nullable=False),
     Index("ix_cases_type_year", "case_type", "year", "active"),
 )

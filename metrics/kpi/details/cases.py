@@ -35,8 +35,8 @@ def case_list(
         return pd.DataFrame(columns=CASE_LIST_COLUMNS)
     cls = judge(rows, kpi.params, Period(frames.year, today))
     cls = cls[cls["state"].isin(states)]
-    keep = [c for c in ("ref", "title", "case_type", "received", "completed", "interim", "done_on", "deadline",
-                        "days_taken", "state", "days_over") if c in cls.columns]
+    keep = [c for c in ("ref", "title", "case_type", "received", "received_time", "completed", "completed_time", "interim",
+                        "done_on", "deadline", "deadline_at", "days_taken", "state", "days_over") if c in cls.columns]
     listed: pd.DataFrame = cls[keep].sort_values(["state", "received"], ascending=[True, False]).reset_index(drop=True)
     return listed
 

@@ -35,6 +35,7 @@ from metrics.kpi.workdays import (
     has_time,
     working_hours_between,
 )
+from metrics.timeofday import joined
 
 STATES = ("met", "late", "overdue", "pending", "invalid")
 # The states a deadline share does not simply count as met or late, and how its note says so.
@@ -54,9 +55,15 @@ def done_dates(rows: pd.DataFrame, interim_counts: bool) -> np.ndarray:
     return done
 
 
+def moments(rows: pd.DataFrame, column: str) -> np.ndarray:
+    """A date column to the minute, at the stored time of day beside it (`received_time`) where the log gave one;
+    midnight, read as "the date alone", where it did not."""
+    return as_minutes(joined(rows[column], rows.get(f"{column}_time")))
+
+
 def done_times(rows: pd.DataFrame, interim_counts: bool) -> np.ndarray:
     """done_dates to the minute: the moment a case counts as answered (midnight when only its date is known)."""
-    done = as_minutes(rows["completed"])
+    done = moments(rows, "completed")
     if interim_counts and "interim" in rows.columns:
         done = np.fmin(done, as_minutes(rows["interim"]))
     return done
@@ -87,7 +94,8 @@ def classify_cases(
     `roll` (calendar days only): a deadline whose last day is a Saturday, Sunday or public holiday
     ends on the next working day (민법 제161조), so a case done by then is met.
     `hours` (a business-day deadline of 5 days or less): a case whose receipt, and answer if any, carry a
-    time of day is counted in working hours of that office day (days * 8 hours from receipt); the others
+    time of day (the stored received_time / completed_time beside the date, see `moments`) is counted in
+    working hours of that office day (days * 8 hours from receipt); the others
     in whole days as above. Two columns more then: deadline_at (the moment, NaT for whole days) and
     counted_in ("hours" or "days").
     """
@@ -131,7 +139,7 @@ def classify_cases(
 def _in_working_hours(out: pd.DataFrame, rows: pd.DataFrame, days: int, as_of64: np.datetime64, interim_counts: bool,
                       hours: WorkingDay) -> pd.DataFrame:
     """The cases with times judged again in working hours; days_taken and days_over in days of 8 hours."""
-    received, done = as_minutes(rows["received"]), done_times(rows, interim_counts)
+    received, done = moments(rows, "received"), done_times(rows, interim_counts)
     is_done = ~np.isnat(done)
     timed = has_time(received) & (~is_done | has_time(done))  # a date alone cannot be placed in the day
     deadline_at = np.full(received.shape, np.datetime64("NaT"), dtype="datetime64[m]")
