@@ -224,7 +224,8 @@ CASE_TEAMS = {
 
 def _cases_csv(data: DemoData, path: Path) -> SampleFile | None:
     """The office's case register as Excel saves a CSV in Korean Windows: CP949, CRLF, dates as 2026.03.15."""
-    h = {r: names.header("cases", r) for r in ("case_type", "ref", "title", "received", "completed", "expert_team")}
+    h = {r: names.header("cases", r) for r in ("case_type", "ref", "title", "received", "received_time", "completed",
+                                                "expert_team")}
     labels = {names.enum_label("case_type", t): t for t in CASE_TEAMS}
     frame = data.cases[data.cases[h["case_type"]].isin(labels)]
     if frame.empty:
@@ -235,6 +236,7 @@ def _cases_csv(data: DemoData, path: Path) -> SampleFile | None:
             h["case_type"]: frame[h["case_type"]],
             h["title"]: frame[h["title"]],
             h["received"]: frame[h["received"]].dt.strftime("%Y.%m.%d"),
+            h["received_time"]: frame[h["received_time"]].map(lambda t: t.strftime("%H:%M")),  # 접수시각 beside the date
             h["completed"]: frame[h["completed"]].dt.strftime("%Y.%m.%d"),
             "담당부서": frame[h["case_type"]].map(lambda label: CASE_TEAMS[labels[label]]),
             "처리상태": frame[h["completed"]].notna().map({True: "처리완료", False: "처리중"}),
@@ -248,7 +250,8 @@ def _cases_csv(data: DemoData, path: Path) -> SampleFile | None:
 
 def _web_inquiry_file(data: DemoData, path: Path) -> SampleFile | None:
     """The web board's inquiry log: one case type only, given at upload."""
-    h = {r: names.header("cases", r) for r in ("case_type", "ref", "title", "received", "completed", "interim")}
+    h = {r: names.header("cases", r) for r in ("case_type", "ref", "title", "received", "received_time", "completed",
+                                                "interim")}
     frame = data.cases[data.cases[h["case_type"]] == names.enum_label("case_type", "web_inquiry")]
     if frame.empty:
         return None
@@ -260,6 +263,7 @@ def _web_inquiry_file(data: DemoData, path: Path) -> SampleFile | None:
             h["title"]: frame[h["title"]],
             "작성자": authors,
             h["received"]: frame[h["received"]],
+            "접수시간": frame[h["received_time"]].map(lambda t: t.strftime("%H:%M")),  # the board's own words
             "처리상태": frame[h["completed"]].notna().map({True: "답변완료", False: "접수"}),
             "답변일": frame[h["completed"]],
             h["interim"]: frame[h["interim"]],

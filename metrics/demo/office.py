@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TypeAlias
 
 import numpy as np
@@ -65,21 +65,30 @@ def cases_frame(cal: WorkCalendar, seed: int, years: list[int], today: date) -> 
                 found += _holiday_backlog(cal, rng, year, firms)
             found = sorted((c for c in found if c[0] <= today), key=lambda c: c[0])
             teams = rng_for(seed, f"cases/{case_type}/team", year)  # its own stream: the cases stay as they were
+            clocks = rng_for(seed, f"cases/{case_type}/clock", year)  # so has the time of receipt
             for seq, (received, completed, interim, title) in enumerate(found, start=1):
                 rows.append((
                     names.enum_label("case_type", case_type), f"{year}-{spec.code}-{seq:04d}", title, received,
                     completed if completed <= today else None, interim if interim and interim <= today else None,
-                    _expert_team(teams, case_type),
+                    _expert_team(teams, case_type), _office_clock(clocks),
                 ))
     rows.sort(key=lambda r: (r[3], r[1]))  # a register reads in order of receipt
     h = {r: names.header("cases", r) for r in ("case_type", "ref", "title", "received", "completed", "interim",
-                                                "expert_team")}
-    columns: list[Sequence[object]] = list(zip(*rows, strict=True)) if rows else [[]] * 7
+                                                "expert_team", "received_time")}
+    columns: list[Sequence[object]] = list(zip(*rows, strict=True)) if rows else [[]] * 8
     frame = pd.DataFrame({h["case_type"]: columns[0], h["ref"]: columns[1], h["title"]: columns[2]})
     for name, values in zip(("received", "completed", "interim"), columns[3:6], strict=True):
         frame[h[name]] = pd.to_datetime(list(values))  # type: ignore[arg-type]  # dates, None reads as NaT
     frame[h["expert_team"]] = pd.Series(list(columns[6]), dtype=object)
+    # 접수시각 beside 접수일, as a register kept by hand writes it.
+    frame.insert(frame.columns.get_loc(h["received"]) + 1, h["received_time"], pd.Series(list(columns[7]), dtype=object))
     return frame
+
+
+def _office_clock(rng: np.random.Generator) -> time:
+    """A time of receipt in office hours (09:00-17:59), busier in the morning and after lunch (HOURLY_WEIGHT)."""
+    weights = np.asarray(HOURLY_WEIGHT) / sum(HOURLY_WEIGHT)
+    return time(9 + int(rng.choice(len(HOURLY_WEIGHT), p=weights)), int(rng.integers(60)))
 
 
 def _expert_team(rng: np.random.Generator, case_type: str) -> str | None:
