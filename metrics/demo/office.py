@@ -81,7 +81,7 @@ def cases_frame(cal: WorkCalendar, seed: int, years: list[int], today: date) -> 
         frame[h[name]] = pd.to_datetime(list(values))  # type: ignore[arg-type]  # dates, None reads as NaT
     frame[h["expert_team"]] = pd.Series(list(columns[6]), dtype=object)
     # 접수시각 beside 접수일, as a register kept by hand writes it.
-    frame.insert(frame.columns.get_loc(h["received"]) + 1, h["received_time"], pd.Series(list(columns[7]), dtype=object))
+    frame.insert(list(frame.columns).index(h["received"]) + 1, h["received_time"], pd.Series(list(columns[7]), dtype=object))
     return frame
 
 
