@@ -18,6 +18,7 @@ from metrics.kpi.kpi_rows import kpi_rows
 from metrics.kpi.measures.explore import timeliness
 from metrics.kpi.registry import registry_from_text
 from metrics.kpi.scorecard import compute_scorecard
+from metrics.store.frames import load_year_frames
 from tests.sheets import csv, xlsx
 
 THREE_DAYS = registry_from_text("""
@@ -131,7 +132,7 @@ def test_a_case_answered_without_a_time_falls_back_to_whole_days_and_is_counted_
         "2 without times of receipt and answer judged in whole working days (a deadline of 5 days or less counts hours)"]
 
 
-def test_the_rows_behind_the_number_and_the_explorer_judge_each_case_as_the_scorecard_does(engine):
+def test_the_rows_behind_the_number_the_explorer_and_the_area_page_judge_each_case_as_the_scorecard_does(engine):
     assert ingest_file(engine, xlsx(LOG), "불만접수.xlsx", kind="cases").status == "imported"
     behind = kpi_rows(engine, KPI, 2025, today=TODAY, registry=THREE_DAYS).rows.sort_values("ref")
     assert behind["state"].tolist() == ["met", "missed", "missed", "pending"]
@@ -144,3 +145,9 @@ def test_the_rows_behind_the_number_and_the_explorer_judge_each_case_as_the_scor
     assert shown["received_time"].tolist()[:2] == ["17:00", "17:00"]
     judged = timeliness(shown, [THREE_DAYS.get(KPI)], TODAY).sort_values("ref")
     assert judged["timeliness"].tolist() == ["on_time", "late", "late", "pending"]
+    kpi = THREE_DAYS.get(KPI)
+    listed = kpi.spec.details.cases(kpi, load_year_frames(engine, 2025, today=TODAY, detail=True), TODAY,
+                                    states=("met", "late", "overdue", "pending"))  # the area page's case list
+    listed = listed.sort_values("ref")
+    assert list(zip(listed["state"], _times(listed["received_time"]), strict=True)) == [
+        ("met", "17:00"), ("late", "17:00"), ("late", None), ("pending", "10:00")]
