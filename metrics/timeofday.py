@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 _TEXT = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?\s*$")
@@ -33,8 +34,9 @@ def _one(value: Any) -> str | None:
 def clock_text(values: pd.Series) -> pd.Series:
     """Times of day as "HH:MM" text (missing stays missing), whatever a driver or a test hands in:
     datetime.time (PostgreSQL), "17:00:00.000000" or "17:00" text (SQLite), Timedelta since midnight."""
-    mapped = [_one(v) for v in values.astype("object").tolist()]
-    return pd.Series(mapped, index=values.index, dtype="str", name=values.name)
+    codes, uniques = pd.factorize(values.astype("object"))  # a day has 1,440 minutes: read each value once
+    mapped = np.array([_one(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=values.index, dtype="str", name=values.name)
 
 
 def split_clock(stamps: pd.Series) -> tuple[pd.Series, pd.Series]:
