@@ -9,6 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from metrics.contract import Contract, load_contract
 from metrics.messages import Message
 
 LABELS_FILE = Path(__file__).with_name("labels.toml")
@@ -18,9 +19,24 @@ DEFAULT_LANG = "ko"
 LANG_KEY = "lang"
 
 
-@cache
 def labels() -> dict[str, dict[str, str]]:
-    """All labels as {"section.name": {"ko": ..., "en": ...}} (read once per process)."""
+    """All labels as {"section.name": {"ko": ..., "en": ...}}: labels.toml's, and for each column role it does not
+    word, the header the data contract declares (`columns.<role>`), so a column's words are written once."""
+    contract = load_contract()
+    held = _MERGED.get("labels")
+    if held is None or held[0] is not contract:  # the contract changes only when a kind is registered (tests)
+        columns = {f"columns.{role}": {"ko": ko, "en": en} for role, (ko, en) in contract.column_words().items()}
+        held = _MERGED["labels"] = (contract, {**columns, **file_labels()})
+    return held[1]
+
+
+# The labels merged with the contract they were merged with (kept while that contract is the loaded one).
+_MERGED: dict[str, tuple[Contract, dict[str, dict[str, str]]]] = {}
+
+
+@cache
+def file_labels() -> dict[str, dict[str, str]]:
+    """The labels written in ui/labels.toml, flat (read once per process)."""
     with open(LABELS_FILE, "rb") as fh:
         raw = tomllib.load(fh)
     flat: dict[str, dict[str, str]] = {}

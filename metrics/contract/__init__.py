@@ -144,6 +144,17 @@ class Contract:
         """The kinds whose rows are survey responses, in the contract's order."""
         return tuple(name for name, spec in self.kinds.items() if spec.is_survey)
 
+    def column_words(self) -> dict[str, tuple[str, str]]:
+        """Each column role's (Korean, English) header, as its kinds declare it: the words the explorer and the
+        other tables show for that column unless ui/labels.toml words it otherwise. A role several kinds word
+        differently (ref: 접수번호, 점검번호, 민원번호) takes the first kind's words, so a kind added later
+        never changes how an existing column is named."""
+        words: dict[str, tuple[str, str]] = {}
+        for spec in self.kinds.values():
+            for column in spec.columns:
+                words.setdefault(column.role, (column.ko, column.en))
+        return words
+
     @property
     def tables(self) -> tuple[str, ...]:
         """Every table some kind is stored in, each once, in the contract's order."""
