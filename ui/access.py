@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import NoReturn
+from typing import Literal, NoReturn
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
@@ -266,7 +266,7 @@ def _login_everywhere(sections: dict[str, list], title: str, icon: str) -> list:
     return [st.Page(LOGIN_PAGE, title=title, icon=icon, url_path=key, default=key == DEFAULT_PAGE) for key in keys]
 
 
-def nav_position(menu_pages: dict[str, list] | list) -> str:
+def nav_position(menu_pages: dict[str, list] | list) -> Literal["sidebar", "hidden"]:
     """Where st.navigation draws the menu: in the sidebar for a user's pages, nowhere for the login page."""
     return "sidebar" if isinstance(menu_pages, dict) else "hidden"
 

@@ -8,6 +8,7 @@ core adds later does not reach the page under its raw name.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pandas as pd
 
@@ -65,6 +66,7 @@ def accounts_frame(users: pd.DataFrame) -> pd.DataFrame:
 
 def target_history_frame(history: pd.DataFrame, titles: dict[str, str]) -> pd.DataFrame:
     """targets.history as shown: the KPI by its title, old and new targets as phrases, the time in Korea time."""
+    records: list[Any] = list(history.itertuples(index=False))  # named tuples of the history columns
     rows = [{
         "kpi": titles.get(r.kpi_id, r.kpi_id),
         "effective_from": f"{pd.Timestamp(r.effective_from):%Y-%m-%d}",
@@ -73,7 +75,7 @@ def target_history_frame(history: pd.DataFrame, titles: dict[str, str]) -> pd.Da
         "changed_by": r.changed_by,
         "changed_at": clock.shown(r.changed_at),
         "reason": r.reason,
-    } for r in history.itertuples(index=False)]
+    } for r in records]
     columns = ["kpi", "effective_from", "target", "old_target", "changed_by", "changed_at", "reason"]
     return _named(pd.DataFrame(rows, columns=columns), "target_history")
 

@@ -78,7 +78,7 @@ def projection_words(result: KpiResult) -> str:
 def change_line(result: KpiResult, previous: KpiResult | None) -> str:
     """The change against the previous year in the report's words ("전년(2024년) 78.0% 대비 +2.1%p (개선)")."""
     delta = change_between(result, previous)
-    if delta is None:
+    if delta is None or previous is None:  # no previous year, no change
         return t("yoy.none", year=result.year - 1) if result.value is not None else ""
     words = Words(current_lang())
     direction = words.direction(delta, result.comparator, result.unit)

@@ -6,6 +6,8 @@ Questions (survey headers) and course names come from the files: they reach a fi
 
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
@@ -54,7 +56,7 @@ def rating_histogram(dist: pd.DataFrame, threshold: float | None, scale: float) 
     """Share of responses at each rating; bars at or above the threshold (on `scale`) in blue, below in vermillion."""
     fig = go.Figure()
     for scale_max, part in dist.groupby("scale_max"):
-        cut = None if threshold is None else threshold * scale_max / scale
+        cut = None if threshold is None else threshold * cast("float", scale_max) / scale
         colours = [ABOVE if cut is None or r >= cut - 1e-9 else BELOW for r in part["rating"]]
         fig.add_trace(go.Bar(
             x=part["rating"], y=part["share"] * 100, customdata=part["count"], marker_color=colours,
@@ -78,7 +80,8 @@ def likert_colours(scale_max: float) -> list[str]:
         return theme.LIKERT_COLOURS
     steps = int(scale_max)
     scale = [[0, theme.LIKERT_COLOURS[0]], [0.5, theme.LIKERT_COLOURS[2]], [1, theme.LIKERT_COLOURS[4]]]
-    return sample_colorscale(scale, [i / max(1, steps - 1) for i in range(steps)])
+    colours: list[str] = sample_colorscale(scale, [i / max(1, steps - 1) for i in range(steps)])
+    return colours
 
 
 def likert_figure(likert: pd.DataFrame, order: list[str]) -> go.Figure:

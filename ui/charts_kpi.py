@@ -7,6 +7,7 @@ Shares are drawn as percentages.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -51,7 +52,7 @@ def headline(result: KpiResult, scale: float | None = None) -> go.Figure:
     if result.projection is not None and result.value is not None:
         steps.append({"range": [result.value, result.projection], "color": "#E8E8E8"})
     span = axis_range(result, scale)
-    axis = {"range": span, "ticksuffix": axis_suffix(unit)}
+    axis: dict[str, object] = {"range": span, "ticksuffix": axis_suffix(unit)}
     if unit in ("count", "days"):
         axis.update(tickformat=",d", dtick=1 if span[1] <= 10 else None)
     gauge = {
@@ -88,9 +89,9 @@ def years_figure(years: pd.DataFrame, result: KpiResult) -> go.Figure:
     colours = [theme.status_style(s).colour for s in frame["status"]]
     error = None
     if frame["ci_low"].notna().any():
-        high = [scaled(h, unit) - y if y is not None and h is not None and not pd.isna(h) else 0
+        high: list[Any] = [scaled(h, unit) - y if y is not None and h is not None and not pd.isna(h) else 0
                 for h, y in zip(frame["ci_high"], frame["y"], strict=True)]
-        low = [y - scaled(lo, unit) if y is not None and lo is not None and not pd.isna(lo) else 0
+        low: list[Any] = [y - scaled(lo, unit) if y is not None and lo is not None and not pd.isna(lo) else 0
                for lo, y in zip(frame["ci_low"], frame["y"], strict=True)]
         error = dict(type="data", array=high, arrayminus=low, color="#555555", thickness=1.5, width=6)
     fig.add_trace(go.Scatter(

@@ -103,7 +103,8 @@ def kpi_rows_section() -> None:
     # then follows the choice, so the address can be shared. (A bound widget would keep its label in the URL.)
     wanted = st.query_params.get(KPI_KEY)
     kpi_id = st.selectbox(t("explore.kpi"), ids, index=ids.index(wanted) if wanted in ids else 0,
-                          format_func=titles.get, key="explore-kpi")
+                          format_func=lambda i: titles[i], key="explore-kpi")
+    assert kpi_id is not None  # options and an index: always a choice
     st.query_params[KPI_KEY] = kpi_id
     year = shell.filters().year
     found = _kpi_rows(*data.cache_key(), kpi_id, year, clock.today())

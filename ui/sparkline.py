@@ -81,7 +81,8 @@ def _projection_marks(x: float, sy, value: float, low: float | None, high: float
 
 def _segments(points: list[tuple[int, float | None]]) -> list[list[tuple[int, float]]]:
     """Runs of consecutive known values (a missing year breaks the line rather than bridging it)."""
-    runs, current = [], []
+    runs: list[list[tuple[int, float]]] = []
+    current: list[tuple[int, float]] = []
     for x, y in points:
         if y is None:
             if current:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pandas as pd
 import streamlit as st
 
@@ -83,7 +85,7 @@ def column_config(frame: pd.DataFrame) -> dict:
     return config
 
 
-def show(frame: pd.DataFrame, *, key: str | None = None, height: int | str = "auto", empty_key: str = "table.empty") -> None:
+def show(frame: pd.DataFrame, *, key: str | None = None, height: int | Literal["auto", "stretch", "content"] = "auto", empty_key: str = "table.empty") -> None:
     """Draw a frame with its formats (or a plain note when it has no rows).
 
     Its toolbar offers no CSV download or copy (`client.disableDataExport` in .streamlit/config.toml): rows

@@ -80,9 +80,10 @@ def choose_options(kind: str, start: UploadOptions) -> UploadOptions:
     column = spec.type_column
     if column and column in spec.options:  # one type for every row: the type column's option
         given = getattr(start, column)
-        keys = [AUTO, *contract.enums[spec.type_enum]]
+        enum = spec.type_enum or ""  # a type column is of an enum type (metrics.contract.kinds checks it)
+        keys = [AUTO, *contract.enums[enum]]
         fixed = cols[2].selectbox(t(f"upload.fixed_{column}"), keys, index=keys.index(given) if given in keys else 0,
-                                  format_func=lambda k, e=spec.type_enum: t(f"values.{e}.{k}") if k else t("upload.from_column"),
+                                  format_func=lambda k: t(f"values.{enum}.{k}") if k else t("upload.from_column"),
                                   key=f"fixed-{kind}")
     return UploadOptions(year=int(year) if year else None, scale=scale, seconds_per_ring=load_settings().seconds_per_ring,
                          **({column: fixed or None} if column and column in spec.options else {}))
@@ -175,7 +176,7 @@ def mapping_editor(table: Table, mapping: dict[str, str], kind: str, key: str) -
         column_config={
             "header": st.column_config.TextColumn(t("upload.col_header")),
             "role": st.column_config.SelectboxColumn(t("upload.col_role"), options=[UNUSED, *roles], required=True,
-                                                     format_func=lambda r: roles.get(r, t("upload.role_ignore"))),
+                                                     format_func=lambda r: roles.get(str(r), t("upload.role_ignore"))),
             "sample": st.column_config.TextColumn(t("upload.col_sample")),
         },
     )
@@ -228,7 +229,8 @@ def report(prepared: ingest.Prepared) -> None:
         st.info(plain.md(split_pair(note)), icon=":material/info:")  # notes quote headers
     choices = (prepared.sha256, prepared.table.sheet, prepared.kind, tuple(sorted(prepared.mapping.items())),
                prepared.options)
-    twins = _reexport_note(*data.cache_key(), *choices, _prepared=prepared)
+    url, version = data.cache_key()
+    twins = _reexport_note(url, version, *choices, _prepared=prepared)
     if twins:
         st.warning(plain.md(split_pair(twins)), icon=":material/content_copy:")
     if not prepared.issues:
@@ -319,7 +321,8 @@ def plan(prepared: ingest.Prepared) -> import_preview.ImportPreview:
     """What importing the prepared file would do now (nothing written)."""
     choices = (prepared.sha256, prepared.table.sheet, prepared.kind, tuple(sorted(prepared.mapping.items())),
                prepared.options)
-    return _plan(*data.cache_key(), *choices, _prepared=prepared)
+    url, version = data.cache_key()
+    return _plan(url, version, *choices, _prepared=prepared)
 
 
 def show_plan(found: import_preview.ImportPreview) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import overload
+
 import pandas as pd
 
 from metrics.contract import Contract, load_contract
@@ -25,6 +27,10 @@ def coded_columns() -> dict[str, str]:
     return {**enums, **CODED_COLUMNS}
 
 
+@overload
+def word(section: str, code: str) -> str: ...
+@overload
+def word(section: str, code: object) -> object: ...
 def word(section: str, code: object) -> object:
     """The word for one code (codes joined by ", " translated one by one); unknown codes as they are."""
     if not isinstance(code, str):
@@ -49,7 +55,7 @@ def words_needed(contract: Contract) -> list[str]:
     for kind in contract.kinds.values():
         keys.append(f"values.kind.{kind.name}")
         if kind.type_column:
-            values = contract.enums.get(kind.type_enum, {})
+            values = contract.enums.get(kind.type_enum or "", {})
             keys += [f"values.{kind.type_enum}.{v}" for v in values] + [f"values.{kind.type_column}.{v}" for v in values]
             keys.append(f"explore.{kind.type_column}")
             if kind.type_column in kind.options:
