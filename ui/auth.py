@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pandas as pd
 import streamlit as st
 
 from metrics.access import auth
@@ -136,7 +139,7 @@ def _add(name: str, roles: list[str], password: str, again: str, actor: str) -> 
     return t("auth.created", name=created)
 
 
-def _change_account_form(frame) -> None:
+def _change_account_form(frame: pd.DataFrame) -> None:
     st.subheader(t("auth.change_account"))
     name = st.selectbox(t("auth.account"), list(frame["username"]), key="auth-change-name")
     account = frame[frame["username"] == name].iloc[0]
@@ -160,11 +163,11 @@ def _change_account_form(frame) -> None:
             _act(lambda actor: _done(auth.set_password(data.engine(), name, password, actor=actor)))  # type: ignore[func-returns-value]
 
 
-def _done(_result=None) -> str:
+def _done(_result: None = None) -> str:
     return t("auth.saved")
 
 
-def _act(change) -> None:
+def _act(change: Callable[[str], str]) -> None:
     """Check the admin role again, run the change as that admin, and show its outcome."""
     actor = access.require("admin")
     try:

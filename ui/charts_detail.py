@@ -6,6 +6,7 @@ Questions (survey headers) and course names come from the files: they reach a fi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import cast
 
 import pandas as pd
@@ -37,7 +38,7 @@ def _label(text: str) -> str:
     return plain.chart(_short(str(text)))
 
 
-def _question_labels(questions) -> list[str]:
+def _question_labels(questions: Iterable[str]) -> list[str]:
     """Questions as axis ticks, without the group every one of them starts with ("항목별 만족도 / …"): on a phone
     the repeated words would take the width the bars need (the hover keeps the whole question)."""
     texts = [str(q) for q in questions]
@@ -47,7 +48,7 @@ def _question_labels(questions) -> list[str]:
     return [_label(q) for q in texts]
 
 
-def _full(texts) -> list[str]:
+def _full(texts: Iterable[str]) -> list[str]:
     """Questions or courses from a file for the hover, whole and inert."""
     return [plain.chart(text) for text in texts]
 

@@ -20,7 +20,7 @@ HEADLINE_HEIGHT = 150
 CHART_HEIGHT = 340
 
 
-def scaled(value, unit: str):
+def scaled(value: Any, unit: str) -> Any:
     """A value as drawn: shares as percentages, others as they are; None for missing."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
@@ -117,7 +117,8 @@ def years_figure(years: pd.DataFrame, result: KpiResult) -> go.Figure:
     return fig
 
 
-def projection_trace(xs: list, values: list, lows: list, highs: list, band_years: list, unit: str) -> go.Scatter:
+def projection_trace(xs: list[Any], values: list[Any], lows: list[Any], highs: list[Any], band_years: list[Any], unit: str
+                     ) -> go.Scatter:
     """Year-end projections as open circles, each with its range as an error bar when it has one.
 
     A projection without a range (too few earlier years) gets no bar, which would read as certainty: its
@@ -143,7 +144,7 @@ def _target_line(fig: go.Figure, result: KpiResult, x0: float, x1: float) -> Non
                                  line=dict(color=theme.TARGET_COLOUR, dash="dash", width=2)))
 
 
-def _value_axis(fig: go.Figure, unit: str, values: list) -> None:
+def _value_axis(fig: go.Figure, unit: str, values: list[Any]) -> None:
     """A y axis people can trust: shares from a round floor to just above 100%, counts and days from zero."""
     if unit == "share":
         known = [v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
@@ -154,7 +155,7 @@ def _value_axis(fig: go.Figure, unit: str, values: list) -> None:
         _whole_axis(fig, values)
 
 
-def _whole_axis(fig: go.Figure, values: list) -> None:
+def _whole_axis(fig: go.Figure, values: list[Any]) -> None:
     """Counts from zero in whole steps (a once-a-year event must not get ticks at 0.2, 0.4, …)."""
     known = [v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
     small = max(known, default=0) <= 10

@@ -6,6 +6,7 @@ import re
 import tomllib
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -44,7 +45,7 @@ def file_labels() -> dict[str, dict[str, str]]:
     return flat
 
 
-def _flatten(node: dict, prefix: str, out: dict) -> None:
+def _flatten(node: dict[str, Any], prefix: str, out: dict[str, dict[str, str]]) -> None:
     for name, value in node.items():
         key = f"{prefix}{name}"
         if isinstance(value, dict) and set(value) <= set(LANGS) and value:
@@ -59,7 +60,7 @@ def current_lang() -> str:
     return lang if lang in LANGS else DEFAULT_LANG
 
 
-def text(key: str, lang: str, **values) -> str:
+def text(key: str, lang: str, **values: object) -> str:
     """The label `key` in `lang`, with {placeholders} filled; the key itself if it is missing.
 
     A Korean label writes a particle after a placeholder both ways, 을(를), 이(가), 은(는), 과(와), (으)로:
@@ -94,7 +95,7 @@ def final_sound(word: str) -> str:
 
 def josa(filled: str) -> str:
     """Each both-ways particle in `filled` as the word before it is read (를 after 24, 을 after 3,500)."""
-    def pick_one(match: re.Match) -> str:
+    def pick_one(match: re.Match[str]) -> str:
         sound = final_sound(filled[: match.start()])
         if match.group(0) == "(으)로":
             return "으로" if sound == "c" else "로"
@@ -104,7 +105,7 @@ def josa(filled: str) -> str:
     return _PARTICLE.sub(pick_one, filled)
 
 
-def t(key: str, **values) -> str:
+def t(key: str, **values: object) -> str:
     """The label `key` in the current language."""
     return text(key, current_lang(), **values)
 

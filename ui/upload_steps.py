@@ -121,7 +121,7 @@ def detect(file_bytes: bytes, filename: str, kind: str | None, sheet: str | None
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _validate(url: str, stamp: str, file_bytes: bytes, filename: str, kind: str | None, sheet: str | None,
-              defaults: UploadOptions, mapping: tuple, options: UploadOptions, template: str | None) -> ingest.Prepared:
+              defaults: UploadOptions, mapping: tuple[tuple[str, str], ...], options: UploadOptions, template: str | None) -> ingest.Prepared:
     detected = _detect(url, stamp, file_bytes, filename, kind, sheet, defaults)  # cached: not read again
     if template and template != detected.template:
         detected = _with_template(detected, template)
@@ -134,7 +134,7 @@ def _with_template(detected: ingest.Detected, name: str) -> ingest.Detected:
 
 
 def prepare(file_bytes: bytes, filename: str, kind: str | None, sheet: str | None, defaults: UploadOptions,
-            mapping: dict, options: UploadOptions, template: str | None = None) -> ingest.Prepared:
+            mapping: dict[str, str], options: UploadOptions, template: str | None = None) -> ingest.Prepared:
     """Map and validate the table `detect` found with the same choices (cached on every choice);
     `template` names a saved template chosen by hand."""
     frozen = tuple(sorted(mapping.items()))
@@ -260,7 +260,7 @@ def issues_summary(problems: int, held: int, valid: int) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _reexport_note(url: str, version: tuple, sha256: str, sheet: str, kind: str, mapping: tuple,
+def _reexport_note(url: str, version: tuple[int, int], sha256: str, sheet: str, kind: str, mapping: tuple[tuple[str, str], ...],
                    options: UploadOptions, *, _prepared: ingest.Prepared) -> str | None:
     """Keyed on the stored data and the file and choices that made these rows (the rows are not hashed)."""
     return reexport.reexport_note(data.engine(), _prepared.kind, _prepared.rows)
@@ -293,7 +293,7 @@ def save_template_form(prepared: ingest.Prepared) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _same_file(url: str, version: tuple, sha256: str) -> import_preview.SameFile | None:
+def _same_file(url: str, version: tuple[int, int], sha256: str) -> import_preview.SameFile | None:
     with data.engine().connect() as conn:
         return import_preview.same_file(conn, sha256)
 
@@ -311,7 +311,7 @@ def show_same_file(found: import_preview.SameFile) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _plan(url: str, version: tuple, sha256: str, sheet: str, kind: str, mapping: tuple, options: UploadOptions,
+def _plan(url: str, version: tuple[int, int], sha256: str, sheet: str, kind: str, mapping: tuple[tuple[str, str], ...], options: UploadOptions,
           *, _prepared: ingest.Prepared) -> import_preview.ImportPreview:
     """Keyed on the stored data and the file and choices that made these rows (the rows are not hashed)."""
     return import_preview.preview(data.engine(), _prepared)
@@ -356,7 +356,7 @@ def _years(years: tuple[int, ...]) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _courses(url: str, version: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _courses(url: str, version: tuple[int, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
     engine = data.engine()
     return course_aliases.unmatched(engine), course_aliases.roster_courses(engine)
 

@@ -63,7 +63,7 @@ def words_needed(contract: Contract) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def missing_words(contract: Contract, known: dict | None = None) -> list[str]:
+def missing_words(contract: Contract, known: dict[str, dict[str, str]] | None = None) -> list[str]:
     """The keys of words_needed that the labels (`known`, default ui/labels.toml) lack."""
     known = labels() if known is None else known
     return [k for k in words_needed(contract) if k not in known]
