@@ -37,7 +37,7 @@ def build_checks(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: 
     rows = pd.DataFrame({
         "checked_on": checked_on.values,
         "site": clean_text(t.raw("site")[1]),
-        **yes_no_items(t, log, ("helmets", "logbook")),
+        **yes_no_items(t, log, kind.roles_of("yesno")),
         "year": checked_on.values.dt.year.astype("Int64"),
         "excel_row": t.excel_rows,
     })

@@ -87,6 +87,10 @@ class KindSpec:
         """The spec of `role`, or None when this kind has no such role."""
         return next((c for c in self.columns if c.role == role), None)
 
+    def roles_of(self, type: str) -> tuple[str, ...]:
+        """The roles of `type` (yesno: a checklist's items; personal: what is never stored), in declared order."""
+        return tuple(c.role for c in self.columns if c.type == type)
+
     @property
     def type_enum(self) -> str | None:
         """The enum the type column's values come from (case_type), None without a type column."""
