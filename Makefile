@@ -28,7 +28,7 @@ run: $(VENV)/.runtime
 	$(PY) -m ui.serve --server.address=127.0.0.1 --server.port=$(PORT) \
 		--server.headless=true --browser.gatherUsageStats=false
 
-lint: $(VENV)/.dev  ## ruff on everything; mypy, strict, on metrics/ ([tool.mypy] in pyproject.toml)
+lint: $(VENV)/.dev  ## ruff on everything; mypy, strict, on metrics/, ui/, pages/ and app.py ([tool.mypy] in pyproject.toml)
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from metrics.access.auth import User
 from ui import access, auth, data, shell, theme  # theme also registers the plotly template on import
 from ui.errors import friendly
 from ui.i18n import pick, t
@@ -20,7 +21,7 @@ AREA_ICONS = {
 NO_YEAR_PATHS = ("upload", "admin", "login")
 
 
-def pages_for(user) -> dict[str, list] | list:
+def pages_for(user: User | None) -> access.Menu:
     """The menu, by section, with only the pages `user` may open (the login page alone when signed out)."""
     areas = [
         st.Page(f"pages/area_{a.id}.py", title=pick(a.ko, a.en), icon=AREA_ICONS.get(a.id), url_path=f"area_{a.id}")

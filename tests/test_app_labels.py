@@ -81,6 +81,34 @@ def test_every_declared_upload_kind_has_its_words():
     assert missing_words(load_contract()) == []
 
 
+def test_a_column_of_an_upload_kind_is_named_by_the_contract_and_labels_toml_does_not_repeat_it():
+    from ui.i18n import file_labels
+
+    contract = load_contract()
+    greeting = contract.kind("monitoring").column("greeting")
+    assert labels()["columns.greeting"] == {"ko": greeting.ko, "en": greeting.en} == {"ko": "인사말", "en": "Greeting"}
+    # Several kinds have a `ref` (접수번호, 점검번호, 민원번호): the first kind declaring it names the column.
+    assert labels()["columns.ref"]["ko"] == "접수번호"
+    # labels.toml overrides on purpose (교육과정 rather than the upload header 교육과정명) ...
+    assert labels()["columns.course"]["ko"] == "교육과정" != contract.kind("trainee_survey").column("course").ko
+    # ... but never writes again what the contract already says.
+    words = contract.column_words()
+    repeated = [name for name, entry in file_labels().items() if name.startswith("columns.")
+                and words.get(name.removeprefix("columns.")) == (entry["ko"], entry["en"])]
+    assert repeated == []
+
+
+def test_coded_cells_of_an_enum_column_are_shown_as_words():
+    import pandas as pd
+
+    from ui.values import coded_columns, translated
+
+    # Every role of an enum type is a coded column, its words in values.<enum>.
+    assert {"case_type": "values.case_type", "via": "values.via", "channel": "values.channel"}.items() <= coded_columns().items()
+    shown = translated(pd.DataFrame({"via": ["web", "letter", "fax"]}))
+    assert shown["via"].tolist() == ["홈페이지", "서면", "fax"]  # an unknown code stays as it is
+
+
 def test_every_role_has_words():
     from metrics.access.auth import ROLES
 

@@ -106,6 +106,19 @@ def test_the_labels_check_asks_words_for_the_toy_kind_and_its_types(toy):
     assert set(missing_words(load_contract())) == wanted  # the project's own kinds are all worded
     words = {key: {"ko": "낱말", "en": "word"} for key in wanted}
     assert missing_words(load_contract(), {**labels(), **words}) == []
+    # Its columns' headers are the declaration's words: nothing to add to labels.toml for them.
+    assert labels()["columns.guests"] == {"ko": "인원", "en": "Guests"}
+
+
+def test_the_contracts_column_words_go_when_the_toy_kind_does(toy):
+    from ui.i18n import labels
+
+    assert "columns.guests" in labels()
+    contract.forget_kinds(TOY)
+    try:
+        assert "columns.guests" not in labels()
+    finally:
+        contract.register_kinds(TOY)
 
 
 def test_a_kind_whose_builder_is_missing_or_whose_table_lacks_a_column_is_reported(toy, tmp_path):

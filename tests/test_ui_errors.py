@@ -22,3 +22,15 @@ def test_a_locked_database_is_said_plainly_on_the_page():
     [error] = at.error
     assert "잠겨" in error.value and "오류 번호" in error.value
     assert "argon2" not in error.value and "UPDATE" not in error.value
+
+
+def test_two_different_passwords_in_the_account_form_are_refused_in_both_languages():
+    # The form's refusal is an AccountError (shown as a plain error), not a crash: it needs both halves.
+    import pytest
+
+    from metrics.access.auth import AccountError
+    from ui.auth import _add
+
+    with pytest.raises(AccountError) as refused:
+        _add("kim", ["viewer"], "Correct-Horse-Battery-1", "Correct-Horse-Battery-2", actor="admin")
+    assert (refused.value.message.ko, refused.value.message.en) == ("두 비밀번호가 다릅니다", "the two passwords differ")

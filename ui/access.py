@@ -7,13 +7,15 @@ again right before acting, because a menu is not a permission check.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import NoReturn
+from typing import Literal, NoReturn
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 from streamlit import config as st_config
+from streamlit.navigation.page import StreamlitPage as Page
 
 from metrics.access import audit as audit_log
 from metrics.access import auth, oidc, sessions
@@ -34,6 +36,8 @@ ADMIN_PAGE = PAGES_DIR / "admin.py"
 PAGE_ROLES = {"scorecard": "viewer", "area": "viewer", "upload": "manager", "explore": "analyst", "admin": "admin"}
 DEFAULT_PAGE = "scorecard"
 PROXY_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-Ip")
+# What st.navigation takes: pages by section (the menu), or a bare list (the login page, menu hidden).
+Menu = dict[str, list[Page]] | list[Page]
 
 
 # ---- where we are --------------------------------------------------------------------------------
@@ -246,7 +250,7 @@ def pages_allowed(user: auth.User | None, keys: set[str] | None = None) -> set[s
     return {key for key in (keys or page_keys()) if page_allowed(user, key)}
 
 
-def menu(sections: dict[str, list], user: auth.User | None) -> dict[str, list] | list:
+def menu(sections: dict[str, list[Page]], user: auth.User | None) -> Menu:
     """The st.navigation argument for `user`: allowed pages by section, else the login page at every address."""
     if user is None:
         return _login_everywhere(sections, t("nav.login"), ":material/login:")
@@ -258,7 +262,7 @@ def menu(sections: dict[str, list], user: auth.User | None) -> dict[str, list] |
     return kept
 
 
-def _login_everywhere(sections: dict[str, list], title: str, icon: str) -> list:
+def _login_everywhere(sections: dict[str, list[Page]], title: str, icon: str) -> list[Page]:
     """The login page under every page's address, so a shared link (/area_cert?year=2025) shows the sign-in
     form rather than Streamlit's "Page not found", and the address and its query stay for after the sign-in.
     Shown with the menu hidden (`nav_position`): the person sees one page."""
@@ -266,12 +270,12 @@ def _login_everywhere(sections: dict[str, list], title: str, icon: str) -> list:
     return [st.Page(LOGIN_PAGE, title=title, icon=icon, url_path=key, default=key == DEFAULT_PAGE) for key in keys]
 
 
-def nav_position(menu_pages: dict[str, list] | list) -> str:
+def nav_position(menu_pages: Menu) -> Literal["sidebar", "hidden"]:
     """Where st.navigation draws the menu: in the sidebar for a user's pages, nowhere for the login page."""
     return "sidebar" if isinstance(menu_pages, dict) else "hidden"
 
 
-def admin_section() -> dict[str, list]:
+def admin_section() -> dict[str, list[Page]]:
     """The admins' section of the menu (app.py adds it; `menu` drops it for everyone else)."""
     return {t("nav.section_admin"): [
         st.Page(ADMIN_PAGE, title=t("nav.admin"), icon=":material/admin_panel_settings:"),
@@ -287,12 +291,12 @@ def require(role: str) -> auth.User:
     return user
 
 
-def audit(action: str, detail: dict | None = None) -> None:
+def audit(action: str, detail: Mapping[str, object] | None = None) -> None:
     """Record an action of the current user in the audit log."""
     user = current_user()
     audit_log.record(data.engine(), user.name if user else "?", action, detail)
 
 
-def audited(action: str, detail: dict | None = None):
+def audited(action: str, detail: Mapping[str, object] | None = None) -> Callable[[], None]:
     """An on_click callback that records `action` (for download buttons: the export happens on click)."""
     return lambda: audit(action, detail)

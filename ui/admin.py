@@ -12,6 +12,7 @@ from metrics.access import audit
 from metrics.explore import filenames
 from metrics.explore.export import to_csv_bytes, to_xlsx_bytes
 from metrics.kpi import targets
+from metrics.kpi.registry import Target
 from metrics.kpi.stats import COMPARATORS
 from ui import access, admin_tables, auth, data, fmt, plain
 from ui.i18n import pick, said, t
@@ -36,11 +37,11 @@ def targets_table(year: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _shown(target) -> str:
+def _shown(target: Target | None) -> str:
     return "—" if target is None else fmt.target(target.comparator, target.value, target.unit)
 
 
-def shown_value(target) -> float:
+def shown_value(target: Target | None) -> float:
     """A target's value as the form shows it: shares in percent, the rest as they are (0 without a target)."""
     if target is None:
         return 0.0
@@ -117,7 +118,7 @@ def audit_stem(chosen: audit.AuditFilter) -> str:
     return filenames.stem([t("admin.tab_audit"), "~".join(dict.fromkeys(days)), chosen.actor or ""])
 
 
-def _day_range(days) -> tuple[date | None, date | None]:
+def _day_range(days: object) -> tuple[date | None, date | None]:
     """(first, last) of a date_input range; while only the first day is picked, that day alone."""
     if not isinstance(days, tuple) or not days:
         return None, None

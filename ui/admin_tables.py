@@ -8,6 +8,8 @@ core adds later does not reach the page under its raw name.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -28,7 +30,7 @@ DETAIL_ORDER = ("username", "kpi_id", "what", "kind", "filename", "sheet", "uplo
                 "source", "roles", "known", "reason", "address", "days")
 
 
-def word(section: str, code) -> str:
+def word(section: str, code: object) -> str:
     """The word for a code in `section` ([values.audit_action] ...); the code itself when it has none."""
     key = f"{section}.{code}"
     return t(key) if key in labels() else str(code)
@@ -40,7 +42,7 @@ def comparator_name(comparator: str) -> str:
     return t(f"comparator.{name}") if name else comparator
 
 
-def _role_names(roles) -> str:
+def _role_names(roles: str | Iterable[str] | None) -> str:
     items = roles.split() if isinstance(roles, str) else list(roles or ())
     order = {role: i for i, role in enumerate(ROLES)}  # as the sidebar lists them, whatever order they were stored in
     return ", ".join(role_name(r) for r in sorted(items, key=lambda r: order.get(r, len(order))))
@@ -65,6 +67,7 @@ def accounts_frame(users: pd.DataFrame) -> pd.DataFrame:
 
 def target_history_frame(history: pd.DataFrame, titles: dict[str, str]) -> pd.DataFrame:
     """targets.history as shown: the KPI by its title, old and new targets as phrases, the time in Korea time."""
+    records: list[Any] = list(history.itertuples(index=False))  # named tuples of the history columns
     rows = [{
         "kpi": titles.get(r.kpi_id, r.kpi_id),
         "effective_from": f"{pd.Timestamp(r.effective_from):%Y-%m-%d}",
@@ -73,7 +76,7 @@ def target_history_frame(history: pd.DataFrame, titles: dict[str, str]) -> pd.Da
         "changed_by": r.changed_by,
         "changed_at": clock.shown(r.changed_at),
         "reason": r.reason,
-    } for r in history.itertuples(index=False)]
+    } for r in records]
     columns = ["kpi", "effective_from", "target", "old_target", "changed_by", "changed_at", "reason"]
     return _named(pd.DataFrame(rows, columns=columns), "target_history")
 
@@ -106,7 +109,7 @@ def _place(key: str) -> int:
     return DETAIL_ORDER.index(key) if key in DETAIL_ORDER else len(DETAIL_ORDER)
 
 
-def _detail_value(action: str, key: str, value, unit: str | None, titles: dict[str, str]) -> str:
+def _detail_value(action: str, key: str, value: Any, unit: str | None, titles: dict[str, str]) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pandas as pd
 import streamlit as st
 
 from metrics.access import auth
 from ui import access, data, plain
-from ui.i18n import labels, said, t
+from ui.i18n import labels, said, t, text
 
 
 def role_name(role: str) -> str:
@@ -65,7 +68,7 @@ def login_form() -> None:
         return
     result = auth.authenticate(data.engine(), username, password, address=client_address())
     if result.user is None:
-        message = t("auth.throttled") if result.throttled else said(result.message)
+        message = t("auth.throttled") if result.throttled else said(result.message) if result.message else ""
         st.error(message, icon=":material/error:")
         return
     access.sign_in(result.user)  # on to the page asked for, signed in
@@ -131,12 +134,12 @@ def _add_account_form() -> None:
 
 def _add(name: str, roles: list[str], password: str, again: str, actor: str) -> str:
     if password != again:
-        raise auth.AccountError(t("auth.passwords_differ"))
+        raise auth.AccountError(text("auth.passwords_differ", "ko"), text("auth.passwords_differ", "en"))
     created = auth.add_user(data.engine(), name, password, roles, actor=actor)
     return t("auth.created", name=created)
 
 
-def _change_account_form(frame) -> None:
+def _change_account_form(frame: pd.DataFrame) -> None:
     st.subheader(t("auth.change_account"))
     name = st.selectbox(t("auth.account"), list(frame["username"]), key="auth-change-name")
     account = frame[frame["username"] == name].iloc[0]
@@ -146,25 +149,25 @@ def _change_account_form(frame) -> None:
                                placeholder=t("auth.choose_roles"), select_all=False,
                                default=account["roles"].split())
         if st.form_submit_button(t("auth.save_roles")):
-            _act(lambda actor: _done(auth.set_roles(data.engine(), name, roles, actor=actor)))
+            _act(lambda actor: _done(auth.set_roles(data.engine(), name, roles, actor=actor)))  # type: ignore[func-returns-value]
     with middle.form("auth-disable"):
         disable = st.radio(t("auth.state"), (False, True), index=int(bool(account["disabled"])),
                            key=f"auth-disable-{name}",
                            format_func=lambda d: t("auth.disabled") if d else t("auth.enabled"))
         if st.form_submit_button(t("auth.save_state")):
-            _act(lambda actor: _done(auth.set_disabled(data.engine(), name, disable, actor=actor)))
+            _act(lambda actor: _done(auth.set_disabled(data.engine(), name, disable, actor=actor)))  # type: ignore[func-returns-value]
     with right.form("auth-reset", clear_on_submit=True):
         password = st.text_input(t("auth.new_password"), type="password", key="auth-reset-pw",
                                  autocomplete="new-password")
         if st.form_submit_button(t("auth.reset_password")):
-            _act(lambda actor: _done(auth.set_password(data.engine(), name, password, actor=actor)))
+            _act(lambda actor: _done(auth.set_password(data.engine(), name, password, actor=actor)))  # type: ignore[func-returns-value]
 
 
-def _done(_result=None) -> str:
+def _done(_result: None = None) -> str:
     return t("auth.saved")
 
 
-def _act(change) -> None:
+def _act(change: Callable[[str], str]) -> None:
     """Check the admin role again, run the change as that admin, and show its outcome."""
     actor = access.require("admin")
     try:

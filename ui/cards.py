@@ -7,6 +7,7 @@ import streamlit as st
 from metrics import clock
 from metrics.contract import load_contract
 from metrics.kpi.checkins import Checkin
+from metrics.kpi.registry import Target
 from metrics.kpi.scorecard import KpiResult
 from metrics.report.model import TargetChangeLine, change_between, retitled
 from metrics.report.phrases import change_line as target_change_line
@@ -78,7 +79,7 @@ def projection_words(result: KpiResult) -> str:
 def change_line(result: KpiResult, previous: KpiResult | None) -> str:
     """The change against the previous year in the report's words ("전년(2024년) 78.0% 대비 +2.1%p (개선)")."""
     delta = change_between(result, previous)
-    if delta is None:
+    if delta is None or previous is None:  # no previous year, no change
         return t("yoy.none", year=result.year - 1) if result.value is not None else ""
     words = Words(current_lang())
     direction = words.direction(delta, result.comparator, result.unit)
@@ -86,7 +87,7 @@ def change_line(result: KpiResult, previous: KpiResult | None) -> str:
     return t("yoy.change", year=result.year - 1, previous=fmt.value(previous.value, result.unit), change=change)
 
 
-def title(result: KpiResult, charter_target) -> str:
+def title(result: KpiResult, charter_target: Target | None) -> str:
     """The KPI's title in the page's language, with the target figure of the year when it was changed."""
     return retitled(pick(result.title_ko, result.title_en), charter_target, result.target, result.unit)
 
@@ -123,7 +124,7 @@ def trend_svg(result: KpiResult, trend: list[tuple[int, float | None]]) -> str:
 
 
 def card_html(result: KpiResult, trend: list[tuple[int, float | None]], previous: KpiResult | None = None,
-              note: Checkin | None = None, changes: tuple[TargetChangeLine, ...] = (), charter_target=None) -> str:
+              note: Checkin | None = None, changes: tuple[TargetChangeLine, ...] = (), charter_target: Target | None = None) -> str:
     """The card's whole text as one HTML block: one element to draw instead of eight (year changes redraw fast)."""
     lines = [verdict_line(result), pace_line(result), change_line(result, previous)]
     if result.status == "no_data":
@@ -158,7 +159,7 @@ def card_html(result: KpiResult, trend: list[tuple[int, float | None]], previous
 
 
 def card(result: KpiResult, trend: list[tuple[int, float | None]], previous: KpiResult | None = None,
-         note: Checkin | None = None, changes: tuple[TargetChangeLine, ...] = (), charter_target=None) -> None:
+         note: Checkin | None = None, changes: tuple[TargetChangeLine, ...] = (), charter_target: Target | None = None) -> None:
     """Draw one KPI card in the current container, with the link to its area page."""
     with st.container(border=True):
         st.markdown(card_html(result, trend, previous, note, changes, charter_target), unsafe_allow_html=True)

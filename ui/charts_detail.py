@@ -6,6 +6,9 @@ Questions (survey headers) and course names come from the files: they reach a fi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import cast
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
@@ -35,7 +38,7 @@ def _label(text: str) -> str:
     return plain.chart(_short(str(text)))
 
 
-def _question_labels(questions) -> list[str]:
+def _question_labels(questions: Iterable[str]) -> list[str]:
     """Questions as axis ticks, without the group every one of them starts with ("항목별 만족도 / …"): on a phone
     the repeated words would take the width the bars need (the hover keeps the whole question)."""
     texts = [str(q) for q in questions]
@@ -45,7 +48,7 @@ def _question_labels(questions) -> list[str]:
     return [_label(q) for q in texts]
 
 
-def _full(texts) -> list[str]:
+def _full(texts: Iterable[str]) -> list[str]:
     """Questions or courses from a file for the hover, whole and inert."""
     return [plain.chart(text) for text in texts]
 
@@ -54,7 +57,7 @@ def rating_histogram(dist: pd.DataFrame, threshold: float | None, scale: float) 
     """Share of responses at each rating; bars at or above the threshold (on `scale`) in blue, below in vermillion."""
     fig = go.Figure()
     for scale_max, part in dist.groupby("scale_max"):
-        cut = None if threshold is None else threshold * scale_max / scale
+        cut = None if threshold is None else threshold * cast("float", scale_max) / scale
         colours = [ABOVE if cut is None or r >= cut - 1e-9 else BELOW for r in part["rating"]]
         fig.add_trace(go.Bar(
             x=part["rating"], y=part["share"] * 100, customdata=part["count"], marker_color=colours,
@@ -78,7 +81,8 @@ def likert_colours(scale_max: float) -> list[str]:
         return theme.LIKERT_COLOURS
     steps = int(scale_max)
     scale = [[0, theme.LIKERT_COLOURS[0]], [0.5, theme.LIKERT_COLOURS[2]], [1, theme.LIKERT_COLOURS[4]]]
-    return sample_colorscale(scale, [i / max(1, steps - 1) for i in range(steps)])
+    colours: list[str] = sample_colorscale(scale, [i / max(1, steps - 1) for i in range(steps)])
+    return colours
 
 
 def likert_figure(likert: pd.DataFrame, order: list[str]) -> go.Figure:

@@ -7,6 +7,7 @@ Shares are drawn as percentages.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -19,7 +20,7 @@ HEADLINE_HEIGHT = 150
 CHART_HEIGHT = 340
 
 
-def scaled(value, unit: str):
+def scaled(value: Any, unit: str) -> Any:
     """A value as drawn: shares as percentages, others as they are; None for missing."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
@@ -51,7 +52,7 @@ def headline(result: KpiResult, scale: float | None = None) -> go.Figure:
     if result.projection is not None and result.value is not None:
         steps.append({"range": [result.value, result.projection], "color": "#E8E8E8"})
     span = axis_range(result, scale)
-    axis = {"range": span, "ticksuffix": axis_suffix(unit)}
+    axis: dict[str, object] = {"range": span, "ticksuffix": axis_suffix(unit)}
     if unit in ("count", "days"):
         axis.update(tickformat=",d", dtick=1 if span[1] <= 10 else None)
     gauge = {
@@ -88,9 +89,9 @@ def years_figure(years: pd.DataFrame, result: KpiResult) -> go.Figure:
     colours = [theme.status_style(s).colour for s in frame["status"]]
     error = None
     if frame["ci_low"].notna().any():
-        high = [scaled(h, unit) - y if y is not None and h is not None and not pd.isna(h) else 0
+        high: list[Any] = [scaled(h, unit) - y if y is not None and h is not None and not pd.isna(h) else 0
                 for h, y in zip(frame["ci_high"], frame["y"], strict=True)]
-        low = [y - scaled(lo, unit) if y is not None and lo is not None and not pd.isna(lo) else 0
+        low: list[Any] = [y - scaled(lo, unit) if y is not None and lo is not None and not pd.isna(lo) else 0
                for lo, y in zip(frame["ci_low"], frame["y"], strict=True)]
         error = dict(type="data", array=high, arrayminus=low, color="#555555", thickness=1.5, width=6)
     fig.add_trace(go.Scatter(
@@ -116,7 +117,8 @@ def years_figure(years: pd.DataFrame, result: KpiResult) -> go.Figure:
     return fig
 
 
-def projection_trace(xs: list, values: list, lows: list, highs: list, band_years: list, unit: str) -> go.Scatter:
+def projection_trace(xs: list[Any], values: list[Any], lows: list[Any], highs: list[Any], band_years: list[Any], unit: str
+                     ) -> go.Scatter:
     """Year-end projections as open circles, each with its range as an error bar when it has one.
 
     A projection without a range (too few earlier years) gets no bar, which would read as certainty: its
@@ -142,7 +144,7 @@ def _target_line(fig: go.Figure, result: KpiResult, x0: float, x1: float) -> Non
                                  line=dict(color=theme.TARGET_COLOUR, dash="dash", width=2)))
 
 
-def _value_axis(fig: go.Figure, unit: str, values: list) -> None:
+def _value_axis(fig: go.Figure, unit: str, values: list[Any]) -> None:
     """A y axis people can trust: shares from a round floor to just above 100%, counts and days from zero."""
     if unit == "share":
         known = [v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
@@ -153,7 +155,7 @@ def _value_axis(fig: go.Figure, unit: str, values: list) -> None:
         _whole_axis(fig, values)
 
 
-def _whole_axis(fig: go.Figure, values: list) -> None:
+def _whole_axis(fig: go.Figure, values: list[Any]) -> None:
     """Counts from zero in whole steps (a once-a-year event must not get ticks at 0.2, 0.4, …)."""
     known = [v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
     small = max(known, default=0) <= 10

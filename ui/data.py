@@ -30,7 +30,7 @@ def engine() -> Engine:
     return _engine_for(load_settings().database_url)
 
 
-def cache_key() -> tuple[str, tuple[int, ...]]:
+def cache_key() -> tuple[str, tuple[int, int]]:
     """(database URL, data and target versions): what every cached read is keyed on."""
     url = load_settings().database_url
     engine = _engine_for(url)

@@ -6,6 +6,7 @@ import functools
 import logging
 import uuid
 from collections.abc import Callable
+from typing import ParamSpec
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,6 +18,8 @@ from metrics.messages import CharterError
 from metrics.store import DuplicateFileError, UnknownUploadError, database
 from ui import plain
 from ui.i18n import current_lang, split_pair, t
+
+P = ParamSpec("P")  # a page's render function's parameters, kept by @friendly
 
 log = logging.getLogger("charter.ui")
 
@@ -36,11 +39,11 @@ def show_user_error(exc: Exception) -> None:
     st.error(plain.md(message_of(exc)), icon=":material/error:")
 
 
-def friendly(page: Callable) -> Callable:
+def friendly(page: Callable[P, None]) -> Callable[P, None]:
     """Run a page's render function; any failure becomes a message instead of a traceback."""
 
     @functools.wraps(page)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
         try:
             return page(*args, **kwargs)
         except USER_ERRORS as exc:

@@ -73,7 +73,7 @@ def for_people(rows: pd.DataFrame, name: str = "") -> pd.DataFrame:
     return translated(rows, state_words(name)).rename(columns=tables.header)
 
 
-def downloads(shown: pd.DataFrame, name: str, stem: str, sheet: str, detail: dict | None = None) -> None:
+def downloads(shown: pd.DataFrame, name: str, stem: str, sheet: str, detail: dict[str, object] | None = None) -> None:
     """CSV (UTF-8 with BOM, for Korean Excel) and XLSX of exactly the rows shown, named `stem` (what is in them);
     each download audited with `detail`."""
     access.require("analyst")
@@ -91,7 +91,7 @@ def downloads(shown: pd.DataFrame, name: str, stem: str, sheet: str, detail: dic
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _kpi_rows(url: str, version: tuple, kpi_id: str, year: int, today: date) -> KpiRows:
+def _kpi_rows(url: str, version: tuple[int, int], kpi_id: str, year: int, today: date) -> KpiRows:
     return kpi_rows(data.engine(), kpi_id, year, today=today, registry=data.registry())
 
 
@@ -103,7 +103,8 @@ def kpi_rows_section() -> None:
     # then follows the choice, so the address can be shared. (A bound widget would keep its label in the URL.)
     wanted = st.query_params.get(KPI_KEY)
     kpi_id = st.selectbox(t("explore.kpi"), ids, index=ids.index(wanted) if wanted in ids else 0,
-                          format_func=titles.get, key="explore-kpi")
+                          format_func=lambda i: titles[i], key="explore-kpi")
+    assert kpi_id is not None  # options and an index: always a choice
     st.query_params[KPI_KEY] = kpi_id
     year = shell.filters().year
     found = _kpi_rows(*data.cache_key(), kpi_id, year, clock.today())

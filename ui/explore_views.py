@@ -8,6 +8,7 @@ widgets before drawing them. A saved view is such a set of parameters under a na
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import streamlit as st
@@ -41,7 +42,7 @@ def to_params(name: str, filters: explore.Filters) -> dict[str, list[str]]:
     return {k: v for k, v in params.items() if v}
 
 
-def from_params(params: dict[str, list[str]], ds: explore.Dataset, choices: explore.Choices) -> explore.Filters:
+def from_params(params: Mapping[str, Sequence[str]], ds: explore.Dataset, choices: explore.Choices) -> explore.Filters:
     """The filters a view names, keeping only values the dataset can take now (a stale link loses the rest)."""
     years = tuple(int(y) for y in params.get("years", ()) if y.isdigit() and int(y) in choices.years)
     return explore.Filters(
@@ -53,7 +54,7 @@ def from_params(params: dict[str, list[str]], ds: explore.Dataset, choices: expl
     )
 
 
-def _day(values) -> date | None:
+def _day(values: Sequence[str] | None) -> date | None:
     try:
         return date.fromisoformat(values[0]) if values else None
     except ValueError:
@@ -127,7 +128,7 @@ def _open_view(params: dict[str, tuple[str, ...]]) -> None:
             del st.query_params[key]
 
 
-def _save_view(params: dict[str, list[str]], name_key: str) -> None:
+def _save_view(params: Mapping[str, Sequence[str]], name_key: str) -> None:
     try:
         view = saved_views.save(data.engine(), _owner(), st.session_state.get(name_key, ""), params)
     except saved_views.SavedViewError as exc:
@@ -142,7 +143,7 @@ def _delete_view(view: saved_views.SavedView) -> None:
         st.session_state[SAVED_KEY] = ("success", t("views.deleted", name=view.name))
 
 
-def saved_views_panel(params: dict[str, list[str]]) -> None:
+def saved_views_panel(params: Mapping[str, Sequence[str]]) -> None:
     """Save the view shown under a name; open or delete a saved one (each account sees its own)."""
     access.require("analyst")
     found = saved_views.views(data.engine(), _owner())
@@ -189,7 +190,7 @@ def _years(years: list[int]) -> str:
     return "+".join(str(y) for y in years)
 
 
-def view_parts(params: dict, choices: explore.Choices | None = None) -> list[str]:
+def view_parts(params: Mapping[str, Sequence[str]], choices: explore.Choices | None = None) -> list[str]:
     """A view as words, part by part: 교육생 만족도, 2025, 과정-상수도 기초, 기한-기한 넘김 …"""
     name = (params.get("data") or [""])[0]
     parts = [word("values.kind", name) if name else "", _years([int(y) for y in params.get("years", ()) if str(y).isdigit()])]
@@ -208,11 +209,11 @@ def view_parts(params: dict, choices: explore.Choices | None = None) -> list[str
     return [p for p in parts if p]
 
 
-def describe(params: dict) -> str:
+def describe(params: Mapping[str, Sequence[str]]) -> str:
     """A saved view in one line for people: "교육생 만족도 · 2025 · 과정-상수도 기초"."""
     return " · ".join(view_parts(params))
 
 
-def export_stem(params: dict, choices: explore.Choices) -> str:
+def export_stem(params: Mapping[str, Sequence[str]], choices: explore.Choices) -> str:
     """The export's file name without extension: 교육생만족도_2025_과정-상수도기초 (Windows-safe)."""
     return filenames.stem(view_parts(params, choices))

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from metrics.kpi.notes import Note
 from metrics.kpi.scorecard import format_number
 from ui.i18n import current_lang, t
 
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
+
 COMPARATOR_KEYS = {">=": "fmt.target_ge", ">": "fmt.target_gt", "<=": "fmt.target_le", "<": "fmt.target_lt", "==": "fmt.target_eq"}
 
 
-def missing(value) -> bool:
+def missing(value: object) -> TypeIs[None]:
     """True for None and NaN."""
     return value is None or (isinstance(value, float) and math.isnan(value))
 

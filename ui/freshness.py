@@ -21,7 +21,7 @@ from ui.values import word
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _freshness(url: str, version: tuple) -> list[freshness.KindFreshness]:
+def _freshness(url: str, version: tuple[int, int]) -> list[freshness.KindFreshness]:
     return freshness.freshness(data.engine())
 
 

@@ -6,9 +6,11 @@ import re
 import tomllib
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
+from metrics.contract import Contract, load_contract
 from metrics.messages import Message
 
 LABELS_FILE = Path(__file__).with_name("labels.toml")
@@ -18,9 +20,24 @@ DEFAULT_LANG = "ko"
 LANG_KEY = "lang"
 
 
-@cache
 def labels() -> dict[str, dict[str, str]]:
-    """All labels as {"section.name": {"ko": ..., "en": ...}} (read once per process)."""
+    """All labels as {"section.name": {"ko": ..., "en": ...}}: labels.toml's, and for each column role it does not
+    word, the header the data contract declares (`columns.<role>`), so a column's words are written once."""
+    contract = load_contract()
+    held = _MERGED.get("labels")
+    if held is None or held[0] is not contract:  # the contract changes only when a kind is registered (tests)
+        columns = {f"columns.{role}": {"ko": ko, "en": en} for role, (ko, en) in contract.column_words().items()}
+        held = _MERGED["labels"] = (contract, {**columns, **file_labels()})
+    return held[1]
+
+
+# The labels merged with the contract they were merged with (kept while that contract is the loaded one).
+_MERGED: dict[str, tuple[Contract, dict[str, dict[str, str]]]] = {}
+
+
+@cache
+def file_labels() -> dict[str, dict[str, str]]:
+    """The labels written in ui/labels.toml, flat (read once per process)."""
     with open(LABELS_FILE, "rb") as fh:
         raw = tomllib.load(fh)
     flat: dict[str, dict[str, str]] = {}
@@ -28,7 +45,7 @@ def labels() -> dict[str, dict[str, str]]:
     return flat
 
 
-def _flatten(node: dict, prefix: str, out: dict) -> None:
+def _flatten(node: dict[str, Any], prefix: str, out: dict[str, dict[str, str]]) -> None:
     for name, value in node.items():
         key = f"{prefix}{name}"
         if isinstance(value, dict) and set(value) <= set(LANGS) and value:
@@ -43,7 +60,7 @@ def current_lang() -> str:
     return lang if lang in LANGS else DEFAULT_LANG
 
 
-def text(key: str, lang: str, **values) -> str:
+def text(key: str, lang: str, **values: object) -> str:
     """The label `key` in `lang`, with {placeholders} filled; the key itself if it is missing.
 
     A Korean label writes a particle after a placeholder both ways, 을(를), 이(가), 은(는), 과(와), (으)로:
@@ -78,7 +95,7 @@ def final_sound(word: str) -> str:
 
 def josa(filled: str) -> str:
     """Each both-ways particle in `filled` as the word before it is read (를 after 24, 을 after 3,500)."""
-    def pick_one(match: re.Match) -> str:
+    def pick_one(match: re.Match[str]) -> str:
         sound = final_sound(filled[: match.start()])
         if match.group(0) == "(으)로":
             return "으로" if sound == "c" else "로"
@@ -88,7 +105,7 @@ def josa(filled: str) -> str:
     return _PARTICLE.sub(pick_one, filled)
 
 
-def t(key: str, **values) -> str:
+def t(key: str, **values: object) -> str:
     """The label `key` in the current language."""
     return text(key, current_lang(), **values)
 

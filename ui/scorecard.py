@@ -8,8 +8,10 @@ import streamlit as st
 
 from metrics import clock, report
 from metrics.kpi import checkins
+from metrics.kpi.checkins import Checkin
+from metrics.kpi.registry import Area
 from metrics.kpi.scorecard import SUMMARY_CATEGORIES, KpiResult, summary_category, summary_counts
-from metrics.report.model import target_changes_during
+from metrics.report.model import TargetChangeLine, target_changes_during
 from ui import access, data, shell, theme
 from ui.cards import card, status_words
 from ui.errors import friendly
@@ -72,8 +74,9 @@ def _category_words(category: str) -> str:
     return f"{theme.status_style(status).symbol} {words}"
 
 
-def area_section(area, results: list[KpiResult], trend: dict, previous: dict | None = None,
-                 notes: dict | None = None, changes: dict | None = None) -> None:
+def area_section(area: Area, results: list[KpiResult], trend: dict[str, list[tuple[int, float | None]]],
+                 previous: dict[str, KpiResult] | None = None, notes: dict[str, Checkin] | None = None,
+                 changes: dict[str, tuple[TargetChangeLine, ...]] | None = None) -> None:
     """An area's heading, link and cards."""
     # The link goes under the heading when narrow; on paper the heading stays with its cards (ui.theme's print CSS).
     with st.container(horizontal=True, vertical_alignment="bottom", key=f"{theme.AREA_HEAD_KEY}-{area.id}"):

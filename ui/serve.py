@@ -15,6 +15,7 @@ import importlib
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from ui import local_token
 
@@ -52,7 +53,7 @@ def announce(token: str) -> None:
 
     print_url = bootstrap._print_url  # called once the server listens; private, so a test reads what it prints
 
-    def print_url_and_link(*args, **kwargs) -> None:
+    def print_url_and_link(*args: Any, **kwargs: Any) -> None:
         print_url(*args, **kwargs)
         address = config.get_option("server.address") or ""
         if address not in local_token.LOOPBACK:

@@ -31,7 +31,7 @@ def language_switch() -> str:
     names = {"ko": "한국어", "en": "English"}
     st.sidebar.segmented_control(
         "언어 / Language", LANGS, default="ko", required=True, key=LANG_KEY,
-        format_func=names.get, bind="query-params",
+        format_func=lambda code: names[code], bind="query-params",
     )
     return current_lang()
 

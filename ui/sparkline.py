@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 WIDTH, HEIGHT, PAD = 200, 52, 5
@@ -61,7 +62,7 @@ def sparkline(points: list[tuple[int, float | None]], target: float | None, colo
     return "".join(parts)
 
 
-def _projection_marks(x: float, sy, value: float, low: float | None, high: float | None) -> list[str]:
+def _projection_marks(x: float, sy: Callable[[float], float], value: float, low: float | None, high: float | None) -> list[str]:
     """The range as an error bar with caps (only when there is one) and the projection as an open circle.
 
     Caps, not a filled bar: on a count drawn from zero a range of a few hundred is a few pixels tall, and
@@ -81,7 +82,8 @@ def _projection_marks(x: float, sy, value: float, low: float | None, high: float
 
 def _segments(points: list[tuple[int, float | None]]) -> list[list[tuple[int, float]]]:
     """Runs of consecutive known values (a missing year breaks the line rather than bridging it)."""
-    runs, current = [], []
+    runs: list[list[tuple[int, float]]] = []
+    current: list[tuple[int, float]] = []
     for x, y in points:
         if y is None:
             if current:

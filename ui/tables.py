@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, Literal
+
 import pandas as pd
 import streamlit as st
 
@@ -13,7 +16,7 @@ SHARE_COLUMNS = ("share", "satisfied_share")
 ID_LIKE = ("year", "hour", "month")
 
 
-def korea_times(frame: pd.DataFrame, columns) -> pd.DataFrame:
+def korea_times(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     """`frame` with its stored moments (UTC) as people in Korea read them: "2026-12-01 10:05 (KST)" (a copy)."""
     present = [c for c in columns if c in frame.columns]
     return frame.assign(**{c: frame[c].map(clock.shown).astype("str") for c in present}) if present else frame
@@ -41,7 +44,7 @@ def for_display(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _number_text(value, name: str) -> str:
+def _number_text(value: Any, name: str) -> str:
     if value is None or pd.isna(value):
         return ""
     if name in SHARE_COLUMNS:
@@ -57,7 +60,7 @@ def header(name: str) -> str:
     return t(key) if key in labels() else name
 
 
-def column_config(frame: pd.DataFrame) -> dict:
+def column_config(frame: pd.DataFrame) -> dict[str, Any]:
     """st.column_config per column, chosen by name and dtype."""
     config = {}
     for name in frame.columns:
@@ -83,7 +86,7 @@ def column_config(frame: pd.DataFrame) -> dict:
     return config
 
 
-def show(frame: pd.DataFrame, *, key: str | None = None, height: int | str = "auto", empty_key: str = "table.empty") -> None:
+def show(frame: pd.DataFrame, *, key: str | None = None, height: int | Literal["auto", "stretch", "content"] = "auto", empty_key: str = "table.empty") -> None:
     """Draw a frame with its formats (or a plain note when it has no rows).
 
     Its toolbar offers no CSV download or copy (`client.disableDataExport` in .streamlit/config.toml): rows

@@ -80,9 +80,10 @@ def choose_options(kind: str, start: UploadOptions) -> UploadOptions:
     column = spec.type_column
     if column and column in spec.options:  # one type for every row: the type column's option
         given = getattr(start, column)
-        keys = [AUTO, *contract.enums[spec.type_enum]]
+        enum = spec.type_enum or ""  # a type column is of an enum type (metrics.contract.kinds checks it)
+        keys = [AUTO, *contract.enums[enum]]
         fixed = cols[2].selectbox(t(f"upload.fixed_{column}"), keys, index=keys.index(given) if given in keys else 0,
-                                  format_func=lambda k, e=spec.type_enum: t(f"values.{e}.{k}") if k else t("upload.from_column"),
+                                  format_func=lambda k: t(f"values.{enum}.{k}") if k else t("upload.from_column"),
                                   key=f"fixed-{kind}")
     return UploadOptions(year=int(year) if year else None, scale=scale, seconds_per_ring=load_settings().seconds_per_ring,
                          **({column: fixed or None} if column and column in spec.options else {}))
@@ -120,7 +121,7 @@ def detect(file_bytes: bytes, filename: str, kind: str | None, sheet: str | None
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _validate(url: str, stamp: str, file_bytes: bytes, filename: str, kind: str | None, sheet: str | None,
-              defaults: UploadOptions, mapping: tuple, options: UploadOptions, template: str | None) -> ingest.Prepared:
+              defaults: UploadOptions, mapping: tuple[tuple[str, str], ...], options: UploadOptions, template: str | None) -> ingest.Prepared:
     detected = _detect(url, stamp, file_bytes, filename, kind, sheet, defaults)  # cached: not read again
     if template and template != detected.template:
         detected = _with_template(detected, template)
@@ -133,7 +134,7 @@ def _with_template(detected: ingest.Detected, name: str) -> ingest.Detected:
 
 
 def prepare(file_bytes: bytes, filename: str, kind: str | None, sheet: str | None, defaults: UploadOptions,
-            mapping: dict, options: UploadOptions, template: str | None = None) -> ingest.Prepared:
+            mapping: dict[str, str], options: UploadOptions, template: str | None = None) -> ingest.Prepared:
     """Map and validate the table `detect` found with the same choices (cached on every choice);
     `template` names a saved template chosen by hand."""
     frozen = tuple(sorted(mapping.items()))
@@ -175,7 +176,7 @@ def mapping_editor(table: Table, mapping: dict[str, str], kind: str, key: str) -
         column_config={
             "header": st.column_config.TextColumn(t("upload.col_header")),
             "role": st.column_config.SelectboxColumn(t("upload.col_role"), options=[UNUSED, *roles], required=True,
-                                                     format_func=lambda r: roles.get(r, t("upload.role_ignore"))),
+                                                     format_func=lambda r: roles.get(str(r), t("upload.role_ignore"))),
             "sample": st.column_config.TextColumn(t("upload.col_sample")),
         },
     )
@@ -228,7 +229,8 @@ def report(prepared: ingest.Prepared) -> None:
         st.info(plain.md(split_pair(note)), icon=":material/info:")  # notes quote headers
     choices = (prepared.sha256, prepared.table.sheet, prepared.kind, tuple(sorted(prepared.mapping.items())),
                prepared.options)
-    twins = _reexport_note(*data.cache_key(), *choices, _prepared=prepared)
+    url, version = data.cache_key()
+    twins = _reexport_note(url, version, *choices, _prepared=prepared)
     if twins:
         st.warning(plain.md(split_pair(twins)), icon=":material/content_copy:")
     if not prepared.issues:
@@ -258,7 +260,7 @@ def issues_summary(problems: int, held: int, valid: int) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _reexport_note(url: str, version: tuple, sha256: str, sheet: str, kind: str, mapping: tuple,
+def _reexport_note(url: str, version: tuple[int, int], sha256: str, sheet: str, kind: str, mapping: tuple[tuple[str, str], ...],
                    options: UploadOptions, *, _prepared: ingest.Prepared) -> str | None:
     """Keyed on the stored data and the file and choices that made these rows (the rows are not hashed)."""
     return reexport.reexport_note(data.engine(), _prepared.kind, _prepared.rows)
@@ -291,7 +293,7 @@ def save_template_form(prepared: ingest.Prepared) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _same_file(url: str, version: tuple, sha256: str) -> import_preview.SameFile | None:
+def _same_file(url: str, version: tuple[int, int], sha256: str) -> import_preview.SameFile | None:
     with data.engine().connect() as conn:
         return import_preview.same_file(conn, sha256)
 
@@ -309,7 +311,7 @@ def show_same_file(found: import_preview.SameFile) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _plan(url: str, version: tuple, sha256: str, sheet: str, kind: str, mapping: tuple, options: UploadOptions,
+def _plan(url: str, version: tuple[int, int], sha256: str, sheet: str, kind: str, mapping: tuple[tuple[str, str], ...], options: UploadOptions,
           *, _prepared: ingest.Prepared) -> import_preview.ImportPreview:
     """Keyed on the stored data and the file and choices that made these rows (the rows are not hashed)."""
     return import_preview.preview(data.engine(), _prepared)
@@ -319,7 +321,8 @@ def plan(prepared: ingest.Prepared) -> import_preview.ImportPreview:
     """What importing the prepared file would do now (nothing written)."""
     choices = (prepared.sha256, prepared.table.sheet, prepared.kind, tuple(sorted(prepared.mapping.items())),
                prepared.options)
-    return _plan(*data.cache_key(), *choices, _prepared=prepared)
+    url, version = data.cache_key()
+    return _plan(url, version, *choices, _prepared=prepared)
 
 
 def show_plan(found: import_preview.ImportPreview) -> None:
@@ -353,7 +356,7 @@ def _years(years: tuple[int, ...]) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _courses(url: str, version: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _courses(url: str, version: tuple[int, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
     engine = data.engine()
     return course_aliases.unmatched(engine), course_aliases.roster_courses(engine)
 

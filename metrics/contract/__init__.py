@@ -87,6 +87,10 @@ class KindSpec:
         """The spec of `role`, or None when this kind has no such role."""
         return next((c for c in self.columns if c.role == role), None)
 
+    def roles_of(self, type: str) -> tuple[str, ...]:
+        """The roles of `type` (yesno: a checklist's items; personal: what is never stored), in declared order."""
+        return tuple(c.role for c in self.columns if c.type == type)
+
     @property
     def type_enum(self) -> str | None:
         """The enum the type column's values come from (case_type), None without a type column."""
@@ -143,6 +147,17 @@ class Contract:
     def survey_kinds(self) -> tuple[str, ...]:
         """The kinds whose rows are survey responses, in the contract's order."""
         return tuple(name for name, spec in self.kinds.items() if spec.is_survey)
+
+    def column_words(self) -> dict[str, tuple[str, str]]:
+        """Each column role's (Korean, English) header, as its kinds declare it: the words the explorer and the
+        other tables show for that column unless ui/labels.toml words it otherwise. A role several kinds word
+        differently (ref: 접수번호, 점검번호, 민원번호) takes the first kind's words, so a kind added later
+        never changes how an existing column is named."""
+        words: dict[str, tuple[str, str]] = {}
+        for spec in self.kinds.values():
+            for column in spec.columns:
+                words.setdefault(column.role, (column.ko, column.en))
+        return words
 
     @property
     def tables(self) -> tuple[str, ...]:

@@ -75,13 +75,16 @@ dataset and filters, the month a row falls in, the upload page's choices and kin
    declaration: what is stored is what the builder makes (a pseudonymised `trainee_id`, a survey's `score` and
    `items_json`), not the sheet's roles, and a migration has to name its columns and types for good.
 4. **Words**: `values.kind.NAME` in `ui/labels.toml`; for a type column, its values (`values.<enum>.<value>`), the
-   explorer's filter (`explore.<type_column>`) and, when the upload may fix it, `upload.fixed_<type_column>`.
+   explorer's filter (`explore.<type_column>`) and, when the upload may fix it, `upload.fixed_<type_column>`. The
+   columns' headers are the declaration's `ko` and `en` (`ui/labels.toml` words only a column the builder derives,
+   or one it names differently on purpose); the cells of an `enum:…` column are shown with `values.<enum>.…`.
 5. **Check**: `pytest tests/test_kinds.py tests/test_app_labels.py` (`metrics.contract.kinds.problems()` says where the
    declaration, the builder and the table disagree; `ui.values.missing_words` which words are missing), then
    `python -m metrics contract-doc > docs/data-contract.md`.
 
 A KPI on the new kind is an entry in `registry.toml` with a measure that reads the kind (the survey measures read
-every kind declared `survey = true`). `tests/test_toy_kind.py` declares a toy kind from a fixture
+every kind declared `survey = true`, the checklist measure `share_true` every kind whose table has a yes/no column
+that may be blank: a role of type `yesno`, or a flag the builder derives). `tests/test_toy_kind.py` declares a toy kind from a fixture
 (`contract.register_kinds`) and follows it through upload, store, explorer and the labels check.
 """
 

@@ -39,8 +39,6 @@ from metrics.intake.values import (
 from metrics.store.pseudonym import identity_text, load_key, pseudonymise
 from metrics.timeofday import split_clock
 
-PERSONAL_ROLES = ("name", "birth_date", "phone", "trainee_ref")
-
 
 @dataclass(frozen=True)
 class UploadOptions:
@@ -268,7 +266,7 @@ def _joined_comments(t: MappedTable) -> pd.Series:
 @builds("attendance")
 def build_attendance(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: Contract) -> Built:
     """Enrolments: the trainee pseudonymised, never their name, birth date or phone."""
-    masked = frozenset(h for r in PERSONAL_ROLES for h in t.headers(r))
+    masked = frozenset(h for r in kind.roles_of("personal") for h in t.headers(r))
     log = IssueLog(t.sheet, t.excel_rows, masked)
     course = _text(t, "course", log, required=True)
     start = _dates(t, log, "start_date", optional=True)  # the end date decides the year and the count

@@ -17,8 +17,6 @@ from metrics.intake.canonical import Built, MappedTable, UploadOptions, _dates, 
 from metrics.intake.findings import IssueLog
 from metrics.intake.values import clean_text, load_yes_no, normalise_key, parse_numbers, parse_yes_no
 
-MONITORING_ITEMS = ("greeting", "name_given", "listening", "transfer_details", "callback", "signage", "office_used")
-
 
 def yes_no_items(t: MappedTable, log: IssueLog, roles: tuple[str, ...]) -> dict[str, pd.Series]:
     """Each yes/no role as nullable booleans (blank stays NA); a cell that is neither yes nor no holds the row."""
@@ -41,7 +39,7 @@ def build_monitoring(t: MappedTable, kind: KindSpec, opts: UploadOptions, contra
     log = IssueLog(t.sheet, t.excel_rows)
     monitored = _dates(t, log, "monitored", required=True)
     channel = _enum(t, log, contract, "channel", "channel", None)
-    items = yes_no_items(t, log, MONITORING_ITEMS)
+    items = yes_no_items(t, log, kind.roles_of("yesno"))  # the checklist items the contract declares
     header, raw = t.raw("wait_minutes")
     wait = pd.Series(np.nan, index=t.frame.index, dtype="float64")
     if raw is not None:
@@ -113,7 +111,7 @@ def build_remedies(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract
     log = IssueLog(t.sheet, t.excel_rows)
     ref = _text(t, "ref", log, required=True)
     received = _dates(t, log, "received", required=True)
-    items = yes_no_items(t, log, ("apology", "cause_found"))
+    items = yes_no_items(t, log, kind.roles_of("yesno"))  # apology, cause_found
     action = _text(t, "action")
     training_on = _dates(t, log, "training_on", optional=True)  # the remedy counts without it
     h, raw = t.raw("training_on")
@@ -141,7 +139,7 @@ def build_website_review(t: MappedTable, kind: KindSpec, opts: UploadOptions, co
     log = IssueLog(t.sheet, t.excel_rows)
     reviewed_on = _dates(t, log, "reviewed_on", required=True)
     last_updated = _dates(t, log, "last_updated", optional=True)
-    items = yes_no_items(t, log, ("up_to_date",))
+    items = yes_no_items(t, log, kind.roles_of("yesno"))  # up_to_date
     h, raw = t.raw("up_to_date")
     log.flag(items["up_to_date"].isna().to_numpy(dtype=bool), h or "", raw, "missing_required")
     rows = pd.DataFrame(
@@ -167,7 +165,7 @@ def build_customer_visits(t: MappedTable, kind: KindSpec, opts: UploadOptions, c
             "visited": visited,
             "customer": _text(t, "customer"),
             "purpose": _text(t, "purpose"),
-            **yes_no_items(t, log, ("called_ahead", "results_explained", "card_given")),
+            **yes_no_items(t, log, kind.roles_of("yesno")),  # called_ahead, results_explained, card_given
             "year": visited.dt.year.astype("Int64"),
             "excel_row": t.excel_rows,
         }

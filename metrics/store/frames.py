@@ -216,7 +216,7 @@ ROWS: dict[str, tuple[type[Mapping[str, object]], type[Mapping[str, object]]]] =
     "attendance": (EnrolmentRow, EnrolmentStoryRow),
     "postings": (PostingRow, PostingRow),
     "calls": (CallRow, CallRow),
-    **{kind: (SurveyRow, SurveyStoryRow) for kind in ("exhibitor_survey", "trainee_survey", "future_talent_survey")},
+    **{kind: (SurveyRow, SurveyStoryRow) for kind in load_contract().survey_kinds},
     "monitoring": (MonitoringRow, MonitoringStoryRow),
     "suggestions": (SuggestionRow, SuggestionStoryRow),
     "remedies": (RemedyRow, RemedyStoryRow),

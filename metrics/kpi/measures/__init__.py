@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from metrics.store.frames import YearFrames
 
 SURVEYS = "survey"  # among a measure's kinds: every kind the data contract declares a survey
+CHECKLISTS = "checklist"  # among a measure's kinds: every kind with a yes/no column that may be blank (checklist_kinds)
 UNITS = ("share", "count", "points", "days")
 # (rows of the source kind for the year, the KPI's settings, the period, every frame of the year) -> the result
 MeasureFn: TypeAlias = Callable[[pd.DataFrame, KpiParams, Period, Frames], MeasureResult]
@@ -47,8 +48,16 @@ JudgeFn: TypeAlias = Callable[[pd.DataFrame, KpiParams, Period], pd.DataFrame]
 # (kpi, the year's frames, today) -> what its area page shows; a breakdown also gets the registry
 DetailFn: TypeAlias = Callable[["Kpi", "YearFrames", date], pd.DataFrame]
 BreakdownFn: TypeAlias = Callable[["Kpi", "YearFrames", date, "Registry"], pd.DataFrame]
-# The kinds whose yes/no columns the checklist measure reads.
-CHECKLIST_KINDS = ("monitoring", "suggestions", "remedies", "website_review", "customer_visits", "cases")
+
+
+def checklist_kinds() -> tuple[str, ...]:
+    """The kinds the checklist measure reads, in the contract's order: those stored with a yes/no column that may
+    be blank (a role of type `yesno`, or a flag its builder derives: suggestions' reflected), the very columns a
+    checklist KPI's `columns` may name (metrics.kpi.registry checks them with the same boolean_columns)."""
+    # The tables are imported when first asked, as the registry does.
+    from metrics.contract.kinds import boolean_columns
+
+    return tuple(k.name for k in load_contract().kinds.values() if boolean_columns(k, nullable=True))
 
 
 @dataclass(frozen=True)
@@ -84,7 +93,7 @@ class MeasureSpec:
 
     name: str
     fn: MeasureFn
-    reads: tuple[str, ...]  # the kinds it can read; SURVEYS for every survey kind
+    reads: tuple[str, ...]  # the kinds it can read; SURVEYS for every survey kind, CHECKLISTS for every checklist
     unit: str
     needs_target: bool
     settings: tuple[Setting, ...] = ()
@@ -103,9 +112,11 @@ class MeasureSpec:
 
     @property
     def kinds(self) -> tuple[str, ...]:
-        """The upload kinds the measure can read, SURVEYS spelled out from the data contract."""
-        surveys = load_contract().survey_kinds
-        return tuple(k for name in self.reads for k in (surveys if name == SURVEYS else (name,)))
+        """The upload kinds the measure can read, SURVEYS and CHECKLISTS spelled out from the data contract."""
+        families = {SURVEYS: load_contract().survey_kinds} if SURVEYS in self.reads else {}
+        if CHECKLISTS in self.reads:
+            families[CHECKLISTS] = checklist_kinds()
+        return tuple(k for name in self.reads for k in families.get(name, (name,)))
 
     def kinds_needed(self, source: str, params: KpiParams) -> tuple[str, ...]:
         """Upload kinds that must cover the year: the source and any kind named by a setting."""
@@ -202,7 +213,7 @@ MEASURES: dict[str, MeasureSpec] = {
                             distribution_views=("rings",), breakdown_views=("hours",)),
         ),
         MeasureSpec(
-            "share_true", measures_checklists.share_true, CHECKLIST_KINDS, "share", True,
+            "share_true", measures_checklists.share_true, (CHECKLISTS,), "share", True,
             (Setting("columns", "yesno_columns", True,
                      'columns = ["greeting", "name_given"]: 모두 "예"여야 하는 예·아니오 열 / the yes/no columns that '
                      "must all be yes (a blank cell: not checked on that row)"),
