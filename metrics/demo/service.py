@@ -92,6 +92,8 @@ SUGGESTION_VIA = {"web": (8, 13), "phone": (4, 8), "letter": (1, 4), "visit": (2
 # Chance a decided suggestion is adopted fully or partly, by years before the current one.
 REFLECT = {3: 0.58, 2: 0.72, 1: 0.8, 0: 0.78}
 REFLECT_COURSES = {3: 0.76, 2: 0.6, 1: 0.82, 0: 0.86}  # two years ago the course team turned most requests down
+# Calendar days from receipt to a decision, by years before the current one: slower before a 30-day rule was kept.
+DECIDE_DAYS = {3: (10, 55), 2: (7, 45), 1: (5, 38), 0: (3, 33)}
 SUMMARIES = {
     "web": ("인증 신청서 양식을 한글 파일로도 제공해 주십시오", "홈페이지 자료실 검색이 불편합니다",
             "전시회 참가 신청 마감일을 메인 화면에 안내해 주십시오", "인증 진행 상황을 온라인으로 조회하고 싶습니다"),
@@ -104,7 +106,8 @@ SUMMARIES = {
 
 
 def suggestions_frame(cal: WorkCalendar, seed: int, years: list[int], today: date) -> pd.DataFrame:
-    """Suggestions received up to today, each decided 1-6 weeks later; the latest still under review."""
+    """Suggestions received up to today, each decided 1-7 weeks later (sooner every year); the latest still under
+    review."""
     rows = []
     for year in years:
         rng = rng_for(seed, "suggestions", year)
@@ -116,7 +119,8 @@ def suggestions_frame(cal: WorkCalendar, seed: int, years: list[int], today: dat
             reflect = (REFLECT_COURSES if via == "course_survey" else REFLECT).get(ago, 0.7)
             for _ in range(int(rng.integers(low, high))):
                 received = cal.random_workday(rng, date(year, 1, 2), last)
-                decided = cal.on_or_after(received + pd.Timedelta(days=int(rng.integers(7, 43))).to_pytimedelta())
+                low_days, high_days = DECIDE_DAYS.get(ago, (7, 43))
+                decided = cal.on_or_after(received + pd.Timedelta(days=int(rng.integers(low_days, high_days))).to_pytimedelta())
                 reflected = rng.random() < reflect
                 decision = ("반영" if rng.random() < 0.55 else "부분 반영") if reflected else "미반영"
                 rows.append({
@@ -134,6 +138,8 @@ def suggestions_frame(cal: WorkCalendar, seed: int, years: list[int], today: dat
 # ─── remedies ─────────────────────────────────────────────────────────────────
 # Chance an apology is missed, or a cause or action not recorded, by years before the current one.
 REMEDY_MISS = {3: 0.2, 2: 0.1, 1: 0.0, 0: 0.0}
+# Calendar days from the complaint to the staff member's training, by years before the current one.
+TRAIN_DAYS = {3: (10, 60), 2: (7, 45), 1: (5, 38), 0: (5, 30)}
 ACTIONS = ("담당 직원 응대 매뉴얼 재교육", "전화 연결 절차 개선", "회신 기한 알림 설정", "안내문 문구 수정", "담당자 변경 후 재안내")
 COMPENSATIONS = ("", "", "", "교육 수강료 일부 환불", "인증 수수료 재심사 면제", "전시회 홍보물 무상 게재")
 
@@ -150,7 +156,8 @@ def remedies_frame(cal: WorkCalendar, seed: int, years: list[int], today: date) 
         for _ in range(int(rng.integers(3, 8))):
             received = cal.random_workday(rng, date(year, 1, 2), last)
             acted = rng.random() >= miss
-            trained = cal.on_or_after(received + pd.Timedelta(days=int(rng.integers(5, 30))).to_pytimedelta())
+            low_days, high_days = TRAIN_DAYS.get(today.year - year, (5, 30))
+            trained = cal.on_or_after(received + pd.Timedelta(days=int(rng.integers(low_days, high_days))).to_pytimedelta())
             rows.append({
                 "received": pd.Timestamp(received),
                 "apology": "X" if rng.random() < miss else "O",

@@ -305,6 +305,18 @@ def _setting_problem(kind: str, value: object, contract: Contract, source: str |
             return f'["…"] 목록으로 쓰세요 / write a list of {", ".join(known)}'
     if kind == "survey_kind" and value not in contract.survey_kinds:
         return f"use one of {', '.join(contract.survey_kinds)}"
+    if kind == "date_column":
+        return _date_column_problem(value, contract.kinds.get(source) if source else None)
+    return None
+
+
+def _date_column_problem(value: object, source: KindSpec | None) -> str | None:
+    """Why `value` is not a date the source kind's rows are read with, or None."""
+    from metrics.contract.kinds import date_columns
+
+    known = [c for c in date_columns(source) if c in source.reads] if source else []
+    if value not in known:
+        return f"알 수 없는 날짜 열 / not a date column the source is read with: use one of {', '.join(known)}"
     return None
 
 

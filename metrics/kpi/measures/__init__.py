@@ -22,6 +22,7 @@ import pandas as pd
 
 from metrics.contract import load_contract
 from metrics.kpi.details import cases as stories_cases
+from metrics.kpi.details import checklists as stories_checklists
 from metrics.kpi.details import counts as stories_counts
 from metrics.kpi.details import surveys as stories_surveys
 from metrics.kpi.measures import cases as measures_cases
@@ -69,9 +70,9 @@ class Details:
     order, what the page draws on each tab (ui/area_details has one drawing per view name).
     """
 
-    breakdown: BreakdownFn | None = None  # by course, case type, event, posting or hour
+    breakdown: BreakdownFn | None = None  # by course, case type, event, posting, hour or the kind's grouping
     distribution: DetailFn | None = None  # ratings, days taken or rings
-    cases: DetailFn | None = None  # the late, overdue and pending cases
+    cases: DetailFn | None = None  # the late, overdue and pending cases; the checklist rows that missed
     unmatched: DetailFn | None = None  # courses without feedback and survey course names matching none
     distribution_views: tuple[str, ...] = ()
     breakdown_views: tuple[str, ...] = ("table",)
@@ -123,6 +124,11 @@ HOURS_SETTINGS = (
     Setting("working_hours", "hours", False, 'working_hours = "09:00-18:00" (기본값 / default): 근무시간 / office hours'),
     Setting("lunch_break", "hours", False, 'lunch_break = "12:00-13:00" (기본값 / default; "none": 없음) / lunch, not counted'),
 )
+DONE = Setting("done", "date_column", False,
+               'done = "decided_on": 끝난 날로 볼 날짜 열 (기본 completed; 개선의견의 결정일, 시정 건의 직원 교육일) '
+               "/ the date column that closes a row (default completed: a suggestion's decided_on, a remedy's training_on)")
+# The kinds whose rows run from `received` to a date that closes them (the case measures read them).
+DATED_KINDS = ("cases", "suggestions", "remedies")
 SCALE = Setting("scale", "float", True, "만점 / the scale the target speaks of, e.g. scale = 10")
 
 # What the area pages show per family of measures; the view names are drawn by ui/area_details.
@@ -135,8 +141,8 @@ MEASURES: dict[str, MeasureSpec] = {
     m.name: m
     for m in (
         MeasureSpec(
-            "deadline_share", measures_cases.deadline_share, ("cases",), "share", True,
-            (DAYS, DAY_MODE, Setting("interim_counts", "bool", False, "interim_counts = true: 중간 안내도 답변으로 인정"),
+            "deadline_share", measures_cases.deadline_share, DATED_KINDS, "share", True,
+            (DAYS, DAY_MODE, DONE, Setting("interim_counts", "bool", False, "interim_counts = true: 중간 안내도 답변으로 인정"),
              Setting("roll_to_working_day", "bool", False,
                      "roll_to_working_day = false: 달력일 기한의 말일이 토·일·공휴일이어도 다음 근무일로 미루지 않음 "
                      "(기본 true, 민법 제161조) / keep a calendar deadline ending on a day off (default true)"),
@@ -146,8 +152,8 @@ MEASURES: dict[str, MeasureSpec] = {
             details=replace(_CASES, distribution_views=("days", "late_cases")),
         ),
         MeasureSpec(
-            "median_days", measures_cases.median_days, ("cases",), "days", False,
-            (Setting("day_mode", "day_mode", False, 'day_mode = "calendar" (default) or "business"'),),
+            "median_days", measures_cases.median_days, DATED_KINDS, "days", False,
+            (Setting("day_mode", "day_mode", False, 'day_mode = "calendar" (default) or "business"'), DONE),
             summary="Median days from request to completion over completed cases (tracked unless a target is set).",
             rows=measures_rows.median_days_rows, details=replace(_CASES, distribution_views=("days",)),
         ),
@@ -211,6 +217,10 @@ MEASURES: dict[str, MeasureSpec] = {
                      "or below the limit")),
             summary="Share of the year's rows, among those where an item was checked, meeting every checked item.",
             rows=measures_rows.checklist_rows, judge=measures_checklists.judge_checklist,
+            explore=measures_explore.CHECKLISTS,
+            details=Details(breakdown=stories_checklists.by_group, distribution=stories_checklists.item_shares,
+                            cases=stories_checklists.missed_rows,
+                            distribution_views=("checklist_misses", "checklist_items")),
         ),
     )
 }
