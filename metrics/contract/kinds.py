@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import fields
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Date, DateTime, Table
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Table
 
 from metrics.contract import Contract, KindSpec, load_contract
 from metrics.store import tables
@@ -125,6 +125,13 @@ def boolean_columns(kind: KindSpec, nullable: bool = False) -> tuple[str, ...]:
     flags that may be missing (a checklist item not checked), which must stay missing."""
     return tuple(c.name for c in table_of(kind).columns
                  if isinstance(c.type, Boolean) and (not nullable or c.nullable))
+
+
+def number_columns(kind: KindSpec) -> tuple[str, ...]:
+    """The kind's stored numbers (its bookkeeping and year left out)."""
+    bookkeeping = {"id", "upload_id", "excel_row", "year"}
+    return tuple(c.name for c in table_of(kind).columns
+                 if isinstance(c.type, Float | Integer) and c.name not in bookkeeping)
 
 
 def date_columns(kind: KindSpec) -> tuple[str, ...]:

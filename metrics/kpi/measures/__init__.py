@@ -89,6 +89,7 @@ class MeasureSpec:
     unit: str
     needs_target: bool
     settings: tuple[Setting, ...] = ()
+    one_of_settings: tuple[str, ...] = ()  # settings of which a KPI must give at least one
     sample: bool = False  # a survey: interval and conclusive verdict
     paced: bool = False  # a count: projected to the year end while the year runs
     paced_rows: str = ""  # SQL condition on the stored rows a paced count counts in earlier years ("" for all)
@@ -209,12 +210,13 @@ MEASURES: dict[str, MeasureSpec] = {
         ),
         MeasureSpec(
             "share_true", measures_checklists.share_true, CHECKLIST_KINDS, "share", True,
-            (Setting("columns", "yesno_columns", True,
+            (Setting("columns", "yesno_columns", False,
                      'columns = ["greeting", "name_given"]: 모두 "예"여야 하는 예·아니오 열 / the yes/no columns that '
                      "must all be yes (a blank cell: not checked on that row)"),
              Setting("at_most", "limits", False,
                      "at_most = { wait_minutes = 10 }: 이 값 이하여야 하는 숫자 열 / number columns that must stay at "
                      "or below the limit")),
+            one_of_settings=("columns", "at_most"),
             summary="Share of the year's rows, among those where an item was checked, meeting every checked item.",
             rows=measures_rows.checklist_rows, judge=measures_checklists.judge_checklist,
             explore=measures_explore.CHECKLISTS,

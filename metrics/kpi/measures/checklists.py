@@ -18,7 +18,7 @@ from metrics.kpi.notes import Note, NoteCode
 def item_results(rows: pd.DataFrame, params: KpiParams) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Each item of the KPI (a yes/no column, a number column with its limit) -> (checked, met) per row."""
     out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for column in params["columns"]:
+    for column in params.get("columns", ()):
         values = (rows[column] if column in rows.columns else pd.Series(pd.NA, index=rows.index)).astype("boolean")
         known = values.notna().to_numpy()
         out[column] = (known, known & values.fillna(False).to_numpy(dtype=bool))
