@@ -206,4 +206,5 @@ def test_every_column_the_explorer_and_the_rows_behind_a_kpi_can_show_is_named(d
     shown = {c for ds in explore.datasets() for c in explore.load(engine, ds.name, explore.Filters(years=(year,))).columns}
     shown |= {c for kpi in load_registry() for c in kpi_rows(engine, kpi.id, year).rows.columns}
     from_files = {c for c in shown if any("가" <= ch <= "힣" for ch in c)}
-    assert sorted(c for c in shown - from_files if f"columns.{c}" not in labels()) == []
+    by_kpi = {k.id for k in load_registry()}  # a checklist KPI's column in the explorer, headed by the KPI's title
+    assert sorted(c for c in shown - from_files - by_kpi if f"columns.{c}" not in labels()) == []

@@ -18,7 +18,7 @@ def test_the_survey_kinds_are_the_ones_declared_surveys_and_the_survey_measures_
     surveys = ("exhibitor_survey", "trainee_survey", "future_talent_survey")
     assert load_contract().survey_kinds == surveys
     assert MEASURES["survey_mean"].kinds == surveys
-    assert MEASURES["deadline_share"].kinds == ("cases",)
+    assert MEASURES["deadline_share"].kinds == ("cases", "suggestions", "remedies")  # each from received to a date
 
 
 def test_same_as_copies_the_declaration_and_the_kind_keeps_what_it_writes_itself():
@@ -54,9 +54,13 @@ def test_a_kpi_filter_names_its_kind_type_column_and_the_explorer_filters_on_the
 
 def test_the_explorer_judges_a_kind_only_through_the_measures_that_read_it():
     judged = {d.name: [m.name for m in d.judges] for d in explore.datasets() if d.judges}
-    assert judged == {"cases": ["deadline_share"], "postings": ["posting_duration_share"]}
+    checklists = {d: ["share_true"] for d in ("monitoring", "website_review", "customer_visits")}
+    dated = {d: ["deadline_share", "share_true"] for d in ("cases", "suggestions", "remedies")}
+    assert judged == {**dated, **checklists, "postings": ["posting_duration_share"]}
     assert explore.dataset("cases").has_timeliness and not explore.dataset("postings").has_timeliness
     assert explore.dataset("postings").words == {"state": "values.posting_state"}
+    # A checklist KPI's column of states, named by the KPI, its codes by the checklist's words.
+    assert explore.dataset("monitoring").words["cs.monitor_phone_greeting"] == "values.check_state"
 
 
 def test_the_explorer_notes_pseudonyms_for_the_kinds_whose_sheets_name_people():

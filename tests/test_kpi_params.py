@@ -10,7 +10,7 @@ from metrics.kpi.registry import DAY_MODES, load_registry
 
 # What each kind of setting (metrics.kpi.measures.Setting.type) holds once registry.toml is checked.
 HELD = {"int": int, "float": float, "bool": bool, "hours": str, "survey_kind": str, "day_mode": DayMode,
-        "yesno_columns": list[str], "limits": dict[str, float], "groups": list[str]}
+        "yesno_columns": list[str], "limits": dict[str, float], "groups": list[str], "date_column": str}
 
 
 def _settings() -> dict[str, set[str]]:

@@ -262,10 +262,30 @@ def _survey(kind: str):
     }))
 
 
+flag = st.sampled_from((True, False, None))
+suggestions = st.lists(st.tuples(st.sampled_from(("web", "phone", "course_survey")), days_in_year, maybe_after, flag),
+                       max_size=12).map(lambda rows: pd.DataFrame({
+    "via": [v for v, *_ in rows], "received": pd.to_datetime([r for _, r, _, _ in rows]),
+    "decided_on": pd.to_datetime([_after(r, d) if d is None or d >= 0 else None for _, r, d, _ in rows]),
+    "reflected": pd.Series([f for *_, f in rows], dtype="boolean")}))
+remedies = st.lists(st.tuples(days_in_year, maybe_after, flag, flag, flag), max_size=8).map(lambda rows: pd.DataFrame({
+    "received": pd.to_datetime([r for r, *_ in rows]),
+    "training_on": pd.to_datetime([_after(r, d) if d is None or d >= 0 else None for r, d, *_ in rows]),
+    **{name: pd.Series([row[i] for row in rows], dtype="boolean")
+       for i, name in ((2, "apology"), (3, "cause_found"), (4, "compensated"))},
+    "action_taken": pd.Series([row[3] is not None for row in rows], dtype="boolean")}))
+monitoring = st.lists(st.tuples(st.sampled_from(("phone", "visit")), days_in_year, flag, flag,
+                                st.one_of(st.none(), st.integers(0, 30))), max_size=12).map(lambda rows: pd.DataFrame({
+    "channel": [c for c, *_ in rows], "monitored": pd.to_datetime([d for _, d, *_ in rows]),
+    **{name: pd.Series([row[2] if i % 2 else row[3] for row in rows], dtype="boolean")
+       for i, name in enumerate(("greeting", "name_given", "listening", "transfer_details", "callback", "signage",
+                                 "office_used"))},
+    "wait_minutes": pd.array([row[4] for row in rows], dtype="Float64").astype(float)}))
 random_year = st.fixed_dictionaries({
     "cases": cases, "events": events, "attendance": attendance, "postings": postings, "calls": calls,
     "exhibitor_survey": _survey("exhibitor_survey"), "trainee_survey": _survey("trainee_survey"),
     "future_talent_survey": _survey("future_talent_survey"),
+    "suggestions": suggestions, "remedies": remedies, "monitoring": monitoring,
 })
 
 

@@ -26,13 +26,15 @@ EXPECTED_IDS = [
     "wk.briefing", "wk.exhibitor_score", "wk.posting_5m",
     "eval.report_90d", "eval.tech_support", "eval.expert_team", "eval.workshop",
     "edu.trainees", "edu.feedback_per_course", "edu.satisfaction",
-    "ft.demand_survey", "ft.committee", "ft.satisfaction", "ft.suggestions_reflected", "ft.survey_per_course",
+    "ft.demand_survey", "ft.committee", "ft.satisfaction", "ft.suggestions_reflected",
+    "ft.suggestions_decided_30d", "ft.survey_per_course",
     "cs.phone_3_rings",
     "cs.monitor_phone_greeting", "cs.monitor_phone_listening", "cs.monitor_phone_callback",
     "cs.monitor_visit_signage", "cs.monitor_visit_reception", "cs.monitor_visit_office",
-    "cs.website_current", "cs.web_inquiry_7d", "cs.visit_called_ahead", "cs.visit_results_card",
-    "cs.suggestions_reflected", "cs.complaint_7d",
-    "cs.remedy_apology", "cs.remedy_cause_action",
+    "cs.website_current", "cs.website_updated", "cs.web_inquiry_7d", "cs.visit_called_ahead", "cs.visit_results_card",
+    "cs.suggestions_reflected", "cs.suggestions_decided_30d", "cs.complaint_7d",
+    "cs.remedy_apology", "cs.remedy_cause_action", "cs.remedy_training",
+    "cs.remedy_compensation",
 ]
 AREAS = {"단체표준 인증", "WATER KOREA", "공공하수도 성과평가", "상하수도 교육", "미래 인재 육성", "고객 응대"}
 

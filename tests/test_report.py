@@ -227,7 +227,8 @@ def test_deadline_cases_are_those_the_scorecard_counted_late_or_pending(demo):
     registry = targets.registry_for_year(demo, year, load_registry())
     from metrics.store.frames import load_year_frames
 
-    frames = load_year_frames(demo, year, {"cases"}, today=TODAY, detail=True)
+    sources = {k.source for k in registry if k.measure == "deadline_share"}  # cases, suggestions, remedies
+    frames = load_year_frames(demo, year, sources, today=TODAY, detail=True)
     deadline = [s for s in report.sections if s.is_deadline]
     assert {s.result.id for s in deadline} == {k.id for k in registry if k.measure == "deadline_share"}
     for s in deadline:
@@ -235,8 +236,8 @@ def test_deadline_cases_are_those_the_scorecard_counted_late_or_pending(demo):
         counted = (r.extra.get("late", 0) + r.extra.get("overdue", 0) + (r.pending or 0)) if r.value is not None else None
         if counted is not None:
             assert len(s.cases) == counted, r.id  # the scorecard's late, overdue and pending, case by case
-        judged = judge_cases(filter_rows(frames.frame("cases"), registry.get(r.id).filter), registry.get(r.id).params,
-                             Period(year, TODAY))
+        kpi = registry.get(r.id)
+        judged = judge_cases(filter_rows(frames.frame(kpi.source), kpi.filter), kpi.params, Period(year, TODAY))
         late = judged[judged["state"].isin(("late", "overdue", "pending"))]
         assert sorted(s.cases["ref"]) == sorted(late["ref"])
         assert (s.cases["days_over"].dropna() > 0).all()

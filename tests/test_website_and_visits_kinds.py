@@ -55,3 +55,16 @@ def test_website_and_visit_kpis_are_the_share_meeting_every_recorded_item(engine
     assert ingest_file(engine, csv(VISITS), "방문.csv", kind="customer_visits").ok
     result = next(r for r in compute_scorecard(engine, 2025, today=date(2026, 2, 1)) if r.id == kpi_id)
     assert (result.numerator, result.denominator, result.status) == (met, counted, status)
+
+
+def test_a_pages_age_at_the_review_is_stored_and_judged_against_six_months(engine):
+    pages = [*PAGES[:-1], ["찾아오시는 길", "", "2025-12-19", "O"]]  # last update not known: left out
+    assert ingest_file(engine, csv(pages), "홈페이지점검.csv", kind="website_review").ok
+    stored = store.read_active(engine, "website_review").set_index("page")
+    # 인증 수수료 2 May -> 20 Jun: 49 days; 교육 일정 10 Jan 2024 -> 20 Jun 2025: 527; 공지사항 2; 자료실 1 Mar -> 19 Dec: 293
+    assert stored["days_since_update"].to_dict() == pytest.approx(
+        {"인증 수수료": 49.0, "교육 일정": 527.0, "공지사항": 2.0, "자료실": 293.0, "찾아오시는 길": float("nan")},
+        nan_ok=True)
+    result = next(r for r in compute_scorecard(engine, 2025, today=date(2026, 2, 1)) if r.id == "cs.website_updated")
+    # at most 183 days: 인증 수수료 and 공지사항 of the four with a date; 자료실 was up to date yet 293 days old
+    assert (result.numerator, result.denominator, result.status) == (2, 4, "not_met")

@@ -7,6 +7,7 @@ import streamlit as st
 
 from metrics import clock
 from metrics.kpi import checkins
+from metrics.kpi.measures.explore import CHECK_STATES
 from metrics.kpi.scorecard import KpiResult
 from metrics.kpi.stories import KpiStory
 from ui import access, charts_detail, data, plain, tables
@@ -19,7 +20,7 @@ CASE_COLUMNS = ("ref", "state", "days_over", "received", "deadline", "done_on", 
                 "completed", "interim")
 # The views that list the items behind a miss (late and pending cases, postings not kept up): a card's link
 # opens the tab that shows them.
-ITEM_VIEWS = ("late_cases", "postings")
+ITEM_VIEWS = ("late_cases", "postings", "checklist_misses")
 
 
 def lists_items(story: KpiStory) -> bool:
@@ -117,6 +118,32 @@ def _postings_summary(story: KpiStory) -> None:
                 empty_key="area.none_missed")
 
 
+def _checklist_misses(story: KpiStory) -> None:
+    """How many rows met, missed and were not checked (as the card counts them), then the rows that missed."""
+    result, key = story.result, story.kpi.id
+    counts = (result.numerator or 0, (result.denominator or 0) - (result.numerator or 0), result.extra.get("not_checked", 0))
+    for col, state, n in zip(st.columns(3), CHECK_STATES, counts, strict=True):
+        col.metric(t(f"values.check_state.{state}"), f"{int(n):,}", border=True)
+    st.markdown(f"**{t('area.checklist_missed')}**")
+    missed = story.cases.assign(failed_items=story.cases["failed_items"].map(_item_words)) if not story.cases.empty else story.cases
+    tables.show(translated(missed), key=f"{key}-missed", empty_key="area.none_failed")
+
+
+def _checklist_items(story: KpiStory) -> None:
+    st.markdown(f"**{t('area.checklist_items')}**")
+    items = story.distribution
+    if not items.empty:
+        items = items.assign(item=items["item"].map(tables.header))
+        if items["limit"].isna().all():
+            items = items.drop(columns=["limit"])
+    tables.show(items, key=f"{story.kpi.id}-items")
+
+
+def _item_words(codes: str) -> str:
+    """Items missed, named as their columns are ("greeting, name_given" -> "인사말, 소속·이름 안내")."""
+    return ", ".join(tables.header(c) for c in codes.split(", ") if c)
+
+
 def _question_means(story: KpiStory) -> None:
     if story.questions.empty:
         return
@@ -150,7 +177,8 @@ def _table(story: KpiStory) -> None:
 
 # One drawing per view a measure may name (metrics.kpi.measures, Details): a new measure reuses them by name.
 DISTRIBUTION_VIEWS = {"ratings": _ratings, "days": _days, "late_cases": _late_cases, "rings": _rings,
-                      "events_held": _events_held, "courses": _courses, "coverage": _coverage, "postings": _postings_summary}
+                      "events_held": _events_held, "courses": _courses, "coverage": _coverage, "postings": _postings_summary,
+                      "checklist_misses": _checklist_misses, "checklist_items": _checklist_items}
 BREAKDOWN_VIEWS = {"question_means": _question_means, "by_course": _by_course, "hours": _hours,
                    "case_types": _case_types, "table": _table}
 

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics import clock
-from ui.i18n import labels, t
+from ui.i18n import labels, pick, t
 
 # Columns holding fractions 0-1 (shown as percentages).
 SHARE_COLUMNS = ("share", "satisfied_share")
@@ -55,9 +55,15 @@ def _number_text(value: Any, name: str) -> str:
 
 
 def header(name: str) -> str:
-    """A column's header in the current language; data-named columns (survey questions) as they are."""
+    """A column's header in the current language: a KPI's own column (the explorer's checklist states) by its title,
+    data-named columns (survey questions) as they are."""
     key = f"columns.{name}"
-    return t(key) if key in labels() else name
+    if key in labels():
+        return t(key)
+    from ui import data  # the registry, read once per process (ui.data does not import this module)
+
+    kpi = next((k for k in data.registry() if k.id == name), None)
+    return pick(kpi.title_ko, kpi.title_en) if kpi else name
 
 
 def column_config(frame: pd.DataFrame) -> dict[str, Any]:

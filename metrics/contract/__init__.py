@@ -81,6 +81,7 @@ class KindSpec:
     reads: tuple[str, ...] = ()  # stored columns the scorecard reads
     story: tuple[str, ...] = ()  # stored columns a KPI's page adds
     explore: tuple[str, ...] = ()  # stored columns the explorer shows, in order
+    group_by: tuple[str, ...] = ()  # what a KPI's breakdown groups the rows by, before the month of `period`
     module: str = "metrics.intake.canonical"  # registers the kind's builder (and a table metrics/store/tables.py lacks)
 
     def column(self, role: str) -> ColumnSpec | None:
@@ -236,6 +237,7 @@ def _kind(name: str, spec: Mapping[str, Any]) -> KindSpec:
         reads=tuple(spec.get("reads", ())),
         story=tuple(spec.get("story", ())),
         explore=tuple(spec.get("explore", ())),
+        group_by=tuple(spec.get("group_by", ())),
         module=spec.get("module", "metrics.intake.canonical"),
     )
 

@@ -63,8 +63,8 @@ dataset and filters, the month a row falls in, the upload page's choices and kin
 
 1. **Declare it**: `[kinds.NAME]` with its names, `year_rule`, `detect_words` and `columns`, and how it is stored
    and read: `table`, `period`, `key`, and where they apply `survey`, `type_column` (with an `[enums.…]` table and a
-   column of type `enum:…`), `course_column`, `options`, `one_of`, `reads`, `story`, `explore`. The comment at the
-   top of the file says what each means.
+   column of type `enum:…`), `course_column`, `options`, `one_of`, `reads`, `story`, `explore`, `group_by`. The
+   comment at the top of the file says what each means.
 2. **Write its builder**: a function `(MappedTable, KindSpec, UploadOptions, Contract) -> Built` decorated with
    `@builds("NAME")` (`metrics/contract/kinds.py`), in `metrics/intake/canonical.py` or in the module the declaration names
    (`module = "…"`).

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import fields
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Date, DateTime, Table, Time
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Table, Time
 
 from metrics.contract import Contract, KindSpec, load_contract
 from metrics.store import tables
@@ -70,11 +70,15 @@ def _kind_problems(kind: KindSpec, contract: Contract) -> list[str]:
     except (ImportError, KeyError) as exc:
         return [*out, str(exc.args[0])]
     declared = {"period": (kind.period,), "key": kind.key, "reads": kind.reads, "story": kind.story,
-                "explore": kind.explore, "type_column": (kind.type_column,), "course_column": (kind.course_column,)}
+                "explore": kind.explore, "type_column": (kind.type_column,), "course_column": (kind.course_column,),
+                "group_by": kind.group_by}
     for what, names in declared.items():
         absent = [n for n in names if n and n not in table.c]
         if absent:
             out.append(f"{what}: table {kind.table} has no column {', '.join(absent)}")
+    unread = [c for c in kind.group_by if c not in kind.reads + kind.story]
+    if unread:  # a KPI's page reads only these columns
+        out.append(f"group_by: {', '.join(unread)} is in neither reads nor story")
     if kind.period in table.c and not isinstance(table.c[kind.period].type, Date | DateTime):
         out.append(f"period: {kind.period} is not a date column of {kind.table}")
     if sum(k.table == kind.table for k in contract.kinds.values()) > 1 and not holds_kinds(table):
@@ -121,6 +125,13 @@ def boolean_columns(kind: KindSpec, nullable: bool = False) -> tuple[str, ...]:
     flags that may be missing (a checklist item not checked), which must stay missing."""
     return tuple(c.name for c in table_of(kind).columns
                  if isinstance(c.type, Boolean) and (not nullable or c.nullable))
+
+
+def number_columns(kind: KindSpec) -> tuple[str, ...]:
+    """The kind's stored numbers (its bookkeeping and year left out)."""
+    bookkeeping = {"id", "upload_id", "excel_row", "year"}
+    return tuple(c.name for c in table_of(kind).columns
+                 if isinstance(c.type, Float | Integer) and c.name not in bookkeeping)
 
 
 def date_columns(kind: KindSpec) -> tuple[str, ...]:

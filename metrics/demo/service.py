@@ -92,6 +92,8 @@ SUGGESTION_VIA = {"web": (8, 13), "phone": (4, 8), "letter": (1, 4), "visit": (2
 # Chance a decided suggestion is adopted fully or partly, by years before the current one.
 REFLECT = {3: 0.58, 2: 0.72, 1: 0.8, 0: 0.78}
 REFLECT_COURSES = {3: 0.76, 2: 0.6, 1: 0.82, 0: 0.86}  # two years ago the course team turned most requests down
+# Calendar days from receipt to a decision, by years before the current one: slower before a 30-day rule was kept.
+DECIDE_DAYS = {3: (10, 55), 2: (7, 45), 1: (5, 38), 0: (3, 33)}
 SUMMARIES = {
     "web": ("인증 신청서 양식을 한글 파일로도 제공해 주십시오", "홈페이지 자료실 검색이 불편합니다",
             "전시회 참가 신청 마감일을 메인 화면에 안내해 주십시오", "인증 진행 상황을 온라인으로 조회하고 싶습니다"),
@@ -104,7 +106,8 @@ SUMMARIES = {
 
 
 def suggestions_frame(cal: WorkCalendar, seed: int, years: list[int], today: date) -> pd.DataFrame:
-    """Suggestions received up to today, each decided 1-6 weeks later; the latest still under review."""
+    """Suggestions received up to today, each decided 1-7 weeks later (sooner every year); the latest still under
+    review."""
     rows = []
     for year in years:
         rng = rng_for(seed, "suggestions", year)
@@ -116,7 +119,8 @@ def suggestions_frame(cal: WorkCalendar, seed: int, years: list[int], today: dat
             reflect = (REFLECT_COURSES if via == "course_survey" else REFLECT).get(ago, 0.7)
             for _ in range(int(rng.integers(low, high))):
                 received = cal.random_workday(rng, date(year, 1, 2), last)
-                decided = cal.on_or_after(received + pd.Timedelta(days=int(rng.integers(7, 43))).to_pytimedelta())
+                low_days, high_days = DECIDE_DAYS.get(ago, (7, 43))
+                decided = cal.on_or_after(received + pd.Timedelta(days=int(rng.integers(low_days, high_days))).to_pytimedelta())
                 reflected = rng.random() < reflect
                 decision = ("반영" if rng.random() < 0.55 else "부분 반영") if reflected else "미반영"
                 rows.append({
@@ -134,8 +138,10 @@ def suggestions_frame(cal: WorkCalendar, seed: int, years: list[int], today: dat
 # ─── remedies ─────────────────────────────────────────────────────────────────
 # Chance an apology is missed, or a cause or action not recorded, by years before the current one.
 REMEDY_MISS = {3: 0.2, 2: 0.1, 1: 0.0, 0: 0.0}
+# Calendar days from the complaint to the staff member's training, by years before the current one.
+TRAIN_DAYS = {3: (8, 50), 2: (7, 45), 1: (5, 38), 0: (5, 30)}
 ACTIONS = ("담당 직원 응대 매뉴얼 재교육", "전화 연결 절차 개선", "회신 기한 알림 설정", "안내문 문구 수정", "담당자 변경 후 재안내")
-COMPENSATIONS = ("", "", "", "교육 수강료 일부 환불", "인증 수수료 재심사 면제", "전시회 홍보물 무상 게재")
+COMPENSATIONS = ("교육 수강료 일부 환불", "인증 수수료 재심사 면제", "전시회 홍보물 무상 게재", "교재 무상 제공")
 
 
 def remedies_frame(cal: WorkCalendar, seed: int, years: list[int], today: date) -> pd.DataFrame:
@@ -150,13 +156,16 @@ def remedies_frame(cal: WorkCalendar, seed: int, years: list[int], today: date) 
         for _ in range(int(rng.integers(3, 8))):
             received = cal.random_workday(rng, date(year, 1, 2), last)
             acted = rng.random() >= miss
-            trained = cal.on_or_after(received + pd.Timedelta(days=int(rng.integers(5, 30))).to_pytimedelta())
+            due = rng.random() < 0.45  # about half the wrong services call for compensation
+            low_days, high_days = TRAIN_DAYS.get(today.year - year, (5, 30))
+            trained = cal.on_or_after(received + pd.Timedelta(days=int(rng.integers(low_days, high_days))).to_pytimedelta())
             rows.append({
                 "received": pd.Timestamp(received),
                 "apology": "X" if rng.random() < miss else "O",
                 "cause_found": "O" if acted or rng.random() < 0.5 else "X",
                 "action": pick(rng, ACTIONS) if acted else "",
-                "compensation": pick(rng, COMPENSATIONS) if acted else "",
+                "compensation_due": "O" if due else "X",
+                "compensation": pick(rng, COMPENSATIONS) if due and acted and rng.random() >= miss else "",
                 "training_on": pd.Timestamp(trained) if acted and trained <= today else pd.NaT,
             })
     frame = pd.DataFrame(rows).sort_values("received", kind="stable").reset_index(drop=True)
@@ -168,6 +177,7 @@ def remedies_frame(cal: WorkCalendar, seed: int, years: list[int], today: date) 
 PAGES = ("협회 소개", "조직도·연락처", "단체표준 인증 안내", "인증 수수료", "인증 현황", "교육 일정", "교육 신청",
          "WATER KOREA 전시회", "참가기업 안내", "성과평가 안내", "자료실", "공지사항", "채용 정보", "찾아오시는 길")
 STALE = {3: 0.2, 2: 0.14, 1: 0.08, 0: 0.05}  # pages found out of date at a review, by years before the current one
+KEPT_UP = {3: 0.8, 2: 0.85, 1: 0.9, 0: 0.97}  # of the current pages, those touched within the last 4 months
 VISIT_MISS = {3: 0.12, 2: 0.06, 1: 0.0, 0: 0.03}
 VISITED = ("서울특별시 상수도사업본부", "수원시 상하수도사업소", "청주시 상하수도사업본부", "(주)한솔이엠이", "(주)부강테크",
            "김해시 수도과", "원주시 수도사업소", "한국환경공단")
@@ -186,7 +196,10 @@ def website_frame(cal: WorkCalendar, seed: int, years: list[int], today: date) -
                 continue
             for page in PAGES:
                 old = rng.random() < stale
-                updated = reviewed - pd.Timedelta(days=int(rng.integers(200, 500) if old else rng.integers(3, 120)))
+                # An out-of-date page was last touched 7-16 months before; a current one mostly within 4 months,
+                # now and then 5-8 (current still, or not touched for longer than the association's 6 months).
+                recent = (3, 120) if rng.random() < KEPT_UP.get(today.year - year, 0.8) else (150, 240)
+                updated = reviewed - pd.Timedelta(days=int(rng.integers(200, 500) if old else rng.integers(*recent)))
                 rows.append({"page": page, "last_updated": pd.Timestamp(updated), "reviewed_on": pd.Timestamp(reviewed),
                              "up_to_date": "X" if old else "O"})
     return pd.DataFrame(rows).rename(columns=lambda role: names.header("website_review", role))

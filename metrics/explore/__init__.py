@@ -47,6 +47,7 @@ class Dataset:
     dates: tuple[str, ...] = ()  # read back as datetimes, whatever the driver returns
     flags: tuple[str, ...] = ()  # read back as booleans
     times: tuple[str, ...] = ()  # times of day read back as "HH:MM" text
+    blank_flags: tuple[str, ...] = ()  # of those, the ones that may be blank (a checklist item not checked)
     pseudonymised: bool = False  # people are stored only as keyed pseudonyms (the kind has personal columns)
 
     @property
@@ -60,8 +61,13 @@ class Dataset:
 
     @property
     def words(self) -> dict[str, str]:
-        """Judged column -> the label section that names its codes (postings: state)."""
-        return {c: s for m in self.judges if m.explore is not None for c, s in m.explore.words.items()}
+        """Judged column -> the label section that names its codes (postings: state; a checklist KPI's column)."""
+        words = {c: s for m in self.judges if m.explore is not None for c, s in m.explore.words.items()}
+        for m in self.judges:
+            section = m.explore.per_kpi if m.explore is not None else None
+            if section:
+                words.update({k.id: section for k in load_registry() if k.spec is m and k.source == self.name})
+        return words
 
 
 def _dataset(kind: KindSpec) -> Dataset:
@@ -75,6 +81,7 @@ def _dataset(kind: KindSpec) -> Dataset:
         dates=tuple(c for c in date_columns(kind) if c in shown),
         flags=tuple(c for c in boolean_columns(kind) if c in shown),
         times=tuple(c for c in time_columns(kind) if c in shown),
+        blank_flags=tuple(c for c in boolean_columns(kind, nullable=True) if c in shown),
         pseudonymised=any(c.type == "personal" for c in kind.columns),
     )
 
@@ -274,8 +281,8 @@ def _typed(frame: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
     out = frame.copy()
     for name in ds.dates:
         out[name] = pd.to_datetime(out[name]).astype("datetime64[us]")
-    for name in ds.flags:
-        out[name] = out[name].astype(bool)
+    for name in ds.flags:  # a blank item stays blank: "not checked", never a no
+        out[name] = out[name].astype("boolean" if name in ds.blank_flags else bool)
     for name in ds.times:
         out[name] = clock_text(out[name])
     if "year" in out.columns:

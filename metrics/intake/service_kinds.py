@@ -111,8 +111,9 @@ def build_remedies(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract
     log = IssueLog(t.sheet, t.excel_rows)
     ref = _text(t, "ref", log, required=True)
     received = _dates(t, log, "received", required=True)
-    items = yes_no_items(t, log, kind.roles_of("yesno"))  # apology, cause_found
+    items = yes_no_items(t, log, kind.roles_of("yesno"))  # apology, cause_found, compensation_due
     action = _text(t, "action")
+    compensation = _text(t, "compensation")
     training_on = _dates(t, log, "training_on", optional=True)  # the remedy counts without it
     h, raw = t.raw("training_on")
     log.note((training_on < received).fillna(False).to_numpy(dtype=bool), h or "", raw, "completed_before_received")
@@ -122,15 +123,27 @@ def build_remedies(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract
             "received": received,
             **items,
             "action": action,
-            "compensation": _text(t, "compensation"),
+            "compensation": compensation,
             # No action written down is a remedy not (yet) made: a no, never "not checked".
             "action_taken": action.notna().astype("boolean"),
             "training_on": training_on,
+            "compensated": compensated(items["compensation_due"], compensation),
             "year": received.dt.year.astype("Int64"),
             "excel_row": t.excel_rows,
         }
     )
     return Built(rows, log)
+
+
+def compensated(due: pd.Series, compensation: pd.Series) -> pd.Series:
+    """Whether compensation was given where it was due: due (보상 대상 yes) and written down, or due and not (a no);
+    blank where it was not due. A compensation written down without a 보상 대상 answer was due and given; neither
+    written nor answered says nothing (blank)."""
+    written = compensation.notna()
+    out = pd.Series(pd.NA, index=due.index, dtype="boolean")
+    out[(due == True).fillna(False).to_numpy(dtype=bool)] = False  # noqa: E712  # a nullable boolean compared
+    out[(written & (due != False).fillna(True)).to_numpy(dtype=bool)] = True  # noqa: E712
+    return out
 
 
 @builds("website_review")
@@ -148,6 +161,8 @@ def build_website_review(t: MappedTable, kind: KindSpec, opts: UploadOptions, co
             "last_updated": last_updated,
             "reviewed_on": reviewed_on,
             **items,
+            # How old the page was when reviewed (a page updated after the review: 0 or less, never stale).
+            "days_since_update": (reviewed_on - last_updated).dt.days.astype("float64"),
             "year": reviewed_on.dt.year.astype("Int64"),
             "excel_row": t.excel_rows,
         }

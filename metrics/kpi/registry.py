@@ -260,6 +260,9 @@ def _check_settings(entry: Toml, spec: MeasureSpec, contract: Contract, bad: Com
         problem = _setting_problem(setting.type, entry[setting.name], contract, entry.get("source"))
         if problem:
             bad(f"'{setting.name}' = {entry[setting.name]!r}: {problem} ({setting.help})")
+    if spec.one_of_settings and not any(name in entry for name in spec.one_of_settings):
+        names = " 또는 / or ".join(f"'{name}'" for name in spec.one_of_settings)
+        bad(f"{names} 설정이 필요합니다 / measure {spec.name} needs at least one of them")
     if "roll_to_working_day" in entry and entry.get("day_mode") == "business":
         # Only calendar-day deadlines move off a day off (민법 제161조); a business-day deadline ends on a working day.
         bad("roll_to_working_day는 달력일(day_mode = \"calendar\") 기한에만 씁니다 / roll_to_working_day applies to "
@@ -305,12 +308,24 @@ def _setting_problem(kind: str, value: object, contract: Contract, source: str |
             return f'["…"] 목록으로 쓰세요 / write a list of {", ".join(known)}'
     if kind == "survey_kind" and value not in contract.survey_kinds:
         return f"use one of {', '.join(contract.survey_kinds)}"
+    if kind == "date_column":
+        return _date_column_problem(value, contract.kinds.get(source) if source else None)
+    return None
+
+
+def _date_column_problem(value: object, source: KindSpec | None) -> str | None:
+    """Why `value` is not a date the source kind's rows are read with, or None."""
+    from metrics.contract.kinds import date_columns
+
+    known = [c for c in date_columns(source) if c in source.reads] if source else []
+    if value not in known:
+        return f"알 수 없는 날짜 열 / not a date column the source is read with: use one of {', '.join(known)}"
     return None
 
 
 def _columns_problem(kind: str, value: object, source: KindSpec | None) -> str | None:
     """Why columns named by a checklist setting are not yes/no (or number) columns of the source kind, or None."""
-    from metrics.contract.kinds import boolean_columns
+    from metrics.contract.kinds import boolean_columns, number_columns
 
     wanted = ("yesno",) if kind == "yesno_columns" else ("int", "number")
     names: list[object]
@@ -325,8 +340,9 @@ def _columns_problem(kind: str, value: object, source: KindSpec | None) -> str |
         names = list(value)
     if kind == "yesno_columns":  # the stored flags that may be blank: a sheet's yes/no, or one the builder derives
         known = list(boolean_columns(source, nullable=True)) if source else []
-    else:
+    else:  # a number of the sheet, or one the builder derives that the kind is read with (a page's age)
         known = [c.role for c in source.columns if c.type in wanted] if source else []
+        known += [c for c in number_columns(source) if c in source.reads and c not in known] if source else []
     unknown = [str(n) for n in names if n not in known]
     if unknown:
         return f"알 수 없는 열 {', '.join(unknown)} / not a {'/'.join(wanted)} column of the source: use {', '.join(known)}"

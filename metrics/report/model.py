@@ -174,15 +174,18 @@ def _section(
 
 def _deadline_cases(engine: Engine, year: int, today: date, kpis: Registry) -> dict[str, pd.DataFrame]:
     """Each deadline KPI's late, overdue and pending cases, as judge_cases judges them (via stories_cases.case_list):
-    the KPIs whose measure lists the cases it judged late."""
-    deadline = [kpi for kpi in kpis if kpi.spec.judge is not None and kpi.spec.details.cases is not None]
+    the KPIs whose measure lists the cases it judged late (its page's `late_cases` view; a checklist's missed rows
+    are no late cases)."""
+    deadline = [kpi for kpi in kpis if kpi.spec.judge is not None and kpi.spec.details.cases is not None
+                and "late_cases" in kpi.spec.details.distribution_views]
     if not deadline:
         return {}
     frames = load_year_frames(engine, year, {kpi.source for kpi in deadline}, today=today, detail=True)
     out = {}
     for kpi in deadline:
         listed = case_list(kpi, frames, today, states=CASE_STATES)
-        out[kpi.id] = listed[[c for c in CASE_COLUMNS if c in listed.columns]].reset_index(drop=True)
+        # Every column the report draws: a suggestion or a remedy has no title (blank there).
+        out[kpi.id] = listed.reindex(columns=list(CASE_COLUMNS)).reset_index(drop=True)
     return out
 
 

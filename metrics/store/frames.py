@@ -157,6 +157,7 @@ class RemedyRow(TypedDict):
     cause_found: Flag
     action_taken: Flag
     training_on: pd.Timestamp
+    compensated: Flag  # compensation given where due (blank: none was due)
 
 
 class RemedyStoryRow(RemedyRow):
@@ -171,6 +172,7 @@ class WebsiteReviewRow(TypedDict):
 
     reviewed_on: pd.Timestamp
     up_to_date: Flag
+    days_since_update: float  # days from the page's last update to the review (NaN when not known)
 
 
 class WebsiteReviewStoryRow(WebsiteReviewRow):

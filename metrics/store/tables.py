@@ -209,7 +209,8 @@ suggestions = Table(
     Index("ix_suggestions_year", "year", "active"),
 )
 
-# Remedies of complaints about staff (charter Ⅲ.4): `action_taken` is derived, true when an action is written down.
+# Remedies of complaints about staff (charter Ⅲ.4): `action_taken` is derived, true when an action is written down;
+# `compensated` too (revision 0010): whether compensation was written down where it was due, NULL where none was due.
 remedies = Table(
     "remedies",
     metadata,
@@ -222,11 +223,14 @@ remedies = Table(
     Column("compensation", String(1000)),
     Column("action_taken", Boolean),
     Column("training_on", Date),
+    Column("compensation_due", Boolean),
+    Column("compensated", Boolean),
     Column("year", Integer, nullable=False),
     Index("ix_remedies_year", "year", "active"),
 )
 
-# Website review (charter Ⅲ.1.3.a): each page reviewed and whether it was up to date.
+# Website review (charter Ⅲ.1.3.a): each page reviewed and whether it was up to date; `days_since_update` (revision 0010) is
+# derived: days from its last update to the review, NULL when the last update is not known.
 website_review = Table(
     "website_review",
     metadata,
@@ -235,6 +239,7 @@ website_review = Table(
     Column("last_updated", Date),
     Column("reviewed_on", Date, nullable=False),
     Column("up_to_date", Boolean),
+    Column("days_since_update", Float),
     Column("year", Integer, nullable=False),
     Index("ix_website_review_year", "year", "active"),
 )

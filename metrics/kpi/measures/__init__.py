@@ -22,6 +22,7 @@ import pandas as pd
 
 from metrics.contract import load_contract
 from metrics.kpi.details import cases as stories_cases
+from metrics.kpi.details import checklists as stories_checklists
 from metrics.kpi.details import counts as stories_counts
 from metrics.kpi.details import surveys as stories_surveys
 from metrics.kpi.measures import cases as measures_cases
@@ -78,9 +79,9 @@ class Details:
     order, what the page draws on each tab (ui/area_details has one drawing per view name).
     """
 
-    breakdown: BreakdownFn | None = None  # by course, case type, event, posting or hour
+    breakdown: BreakdownFn | None = None  # by course, case type, event, posting, hour or the kind's grouping
     distribution: DetailFn | None = None  # ratings, days taken or rings
-    cases: DetailFn | None = None  # the late, overdue and pending cases
+    cases: DetailFn | None = None  # the late, overdue and pending cases; the checklist rows that missed
     unmatched: DetailFn | None = None  # courses without feedback and survey course names matching none
     distribution_views: tuple[str, ...] = ()
     breakdown_views: tuple[str, ...] = ("table",)
@@ -97,6 +98,7 @@ class MeasureSpec:
     unit: str
     needs_target: bool
     settings: tuple[Setting, ...] = ()
+    one_of_settings: tuple[str, ...] = ()  # settings of which a KPI must give at least one
     sample: bool = False  # a survey: interval and conclusive verdict
     paced: bool = False  # a count: projected to the year end while the year runs
     paced_rows: str = ""  # SQL condition on the stored rows a paced count counts in earlier years ("" for all)
@@ -134,6 +136,11 @@ HOURS_SETTINGS = (
     Setting("working_hours", "hours", False, 'working_hours = "09:00-18:00" (기본값 / default): 근무시간 / office hours'),
     Setting("lunch_break", "hours", False, 'lunch_break = "12:00-13:00" (기본값 / default; "none": 없음) / lunch, not counted'),
 )
+DONE = Setting("done", "date_column", False,
+               'done = "decided_on": 끝난 날로 볼 날짜 열 (기본 completed; 개선의견의 결정일, 시정 건의 직원 교육일) '
+               "/ the date column that closes a row (default completed: a suggestion's decided_on, a remedy's training_on)")
+# The kinds whose rows run from `received` to a date that closes them (the case measures read them).
+DATED_KINDS = ("cases", "suggestions", "remedies")
 SCALE = Setting("scale", "float", True, "만점 / the scale the target speaks of, e.g. scale = 10")
 
 # What the area pages show per family of measures; the view names are drawn by ui/area_details.
@@ -146,8 +153,8 @@ MEASURES: dict[str, MeasureSpec] = {
     m.name: m
     for m in (
         MeasureSpec(
-            "deadline_share", measures_cases.deadline_share, ("cases",), "share", True,
-            (DAYS, DAY_MODE, Setting("interim_counts", "bool", False, "interim_counts = true: 중간 안내도 답변으로 인정"),
+            "deadline_share", measures_cases.deadline_share, DATED_KINDS, "share", True,
+            (DAYS, DAY_MODE, DONE, Setting("interim_counts", "bool", False, "interim_counts = true: 중간 안내도 답변으로 인정"),
              Setting("roll_to_working_day", "bool", False,
                      "roll_to_working_day = false: 달력일 기한의 말일이 토·일·공휴일이어도 다음 근무일로 미루지 않음 "
                      "(기본 true, 민법 제161조) / keep a calendar deadline ending on a day off (default true)"),
@@ -157,8 +164,8 @@ MEASURES: dict[str, MeasureSpec] = {
             details=replace(_CASES, distribution_views=("days", "late_cases")),
         ),
         MeasureSpec(
-            "median_days", measures_cases.median_days, ("cases",), "days", False,
-            (Setting("day_mode", "day_mode", False, 'day_mode = "calendar" (default) or "business"'),),
+            "median_days", measures_cases.median_days, DATED_KINDS, "days", False,
+            (Setting("day_mode", "day_mode", False, 'day_mode = "calendar" (default) or "business"'), DONE),
             summary="Median days from request to completion over completed cases (tracked unless a target is set).",
             rows=measures_rows.median_days_rows, details=replace(_CASES, distribution_views=("days",)),
         ),
@@ -214,14 +221,19 @@ MEASURES: dict[str, MeasureSpec] = {
         ),
         MeasureSpec(
             "share_true", measures_checklists.share_true, (CHECKLISTS,), "share", True,
-            (Setting("columns", "yesno_columns", True,
+            (Setting("columns", "yesno_columns", False,
                      'columns = ["greeting", "name_given"]: 모두 "예"여야 하는 예·아니오 열 / the yes/no columns that '
                      "must all be yes (a blank cell: not checked on that row)"),
              Setting("at_most", "limits", False,
                      "at_most = { wait_minutes = 10 }: 이 값 이하여야 하는 숫자 열 / number columns that must stay at "
                      "or below the limit")),
+            one_of_settings=("columns", "at_most"),
             summary="Share of the year's rows, among those where an item was checked, meeting every checked item.",
             rows=measures_rows.checklist_rows, judge=measures_checklists.judge_checklist,
+            explore=measures_explore.CHECKLISTS,
+            details=Details(breakdown=stories_checklists.by_group, distribution=stories_checklists.item_shares,
+                            cases=stories_checklists.missed_rows,
+                            distribution_views=("checklist_misses", "checklist_items")),
         ),
     )
 }

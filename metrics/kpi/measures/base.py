@@ -39,6 +39,7 @@ class KpiParams(TypedDict, total=False):
     columns: list[str]  # share_true: the yes/no columns that must all be yes
     at_most: dict[str, float]  # share_true: number columns that must stay at or below a limit
     with_groups: list[str]  # event_count: the participant groups that must all have taken part
+    done: str  # deadline_share, median_days: the date column that closes a row (default completed)
 
 
 

@@ -46,6 +46,16 @@ STATE_NOTES = (
 )
 
 
+DONE = "completed"  # the date that closes a case, unless a KPI names another (`done`)
+
+
+def as_cases(rows: pd.DataFrame, params: KpiParams) -> pd.DataFrame:
+    """`rows` with the date that closes each one as `completed`: the KPI's `done` column (a suggestion's decided_on,
+    a remedy's training_on) or the case's own completion."""
+    done = params.get("done", DONE)
+    return rows if done == DONE else rows.assign(completed=rows[done])
+
+
 def done_dates(rows: pd.DataFrame, interim_counts: bool) -> np.ndarray:
     """The day a case counts as answered: completion, or an earlier interim notice when allowed."""
     done = dates64(rows["completed"])
@@ -182,14 +192,16 @@ def judge_cases(rows: pd.DataFrame, params: KpiParams, period: Period) -> pd.Dat
     Period.open_items_as_of names (today, for a past year too).
     """
     return classify_cases(
-        rows, int(params["days"]), params["day_mode"], period.open_items_as_of,
+        as_cases(rows, params), int(params["days"]), params["day_mode"], period.open_items_as_of,
         bool(params.get("interim_counts", False)), rolls_to_working_day(params), hours_rule(params),
     )
 
 
 def completion_days(rows: pd.DataFrame, params: KpiParams) -> np.ndarray:
-    """Days from request to completion under the KPI's day_mode (calendar by default); NaN while open or reversed."""
-    return days_taken(dates64(rows["received"]), dates64(rows["completed"]), params.get("day_mode", "calendar"))
+    """Days from request to completion (or the KPI's `done` date) under its day_mode (calendar by default); NaN while
+    open or reversed."""
+    done = dates64(rows[params.get("done", DONE)])
+    return days_taken(dates64(rows["received"]), done, params.get("day_mode", "calendar"))
 
 
 def deadline_share(rows: pd.DataFrame, params: KpiParams, period: Period, frames: Frames) -> MeasureResult:
@@ -231,7 +243,7 @@ def median_days(rows: pd.DataFrame, params: KpiParams, period: Period, frames: F
     day_mode = params.get("day_mode", "calendar")
     taken = completion_days(rows, params)
     valid = taken[~np.isnan(taken)]
-    open_count = int(np.isnat(dates64(rows["completed"])).sum())
+    open_count = int(np.isnat(dates64(rows[params.get("done", DONE)])).sum())
     notes = (Note(NoteCode.OPEN_LEFT_OUT, f"미완료 {open_count}건 제외", f"{open_count} still open, left out"),) if open_count else ()
     if valid.size == 0:
         return MeasureResult(value=None, n=0, pending=open_count, notes=notes)

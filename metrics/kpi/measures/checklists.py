@@ -15,20 +15,27 @@ from metrics.kpi.measures.base import Frames, KpiParams, MeasureResult, Period, 
 from metrics.kpi.notes import Note, NoteCode
 
 
+def item_results(rows: pd.DataFrame, params: KpiParams) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each item of the KPI (a yes/no column, a number column with its limit) -> (checked, met) per row."""
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for column in params.get("columns", ()):
+        values = (rows[column] if column in rows.columns else pd.Series(pd.NA, index=rows.index)).astype("boolean")
+        known = values.notna().to_numpy()
+        out[column] = (known, known & values.fillna(False).to_numpy(dtype=bool))
+    for column, limit in (params.get("at_most") or {}).items():
+        numbers = pd.to_numeric(rows[column]).to_numpy(dtype=float, na_value=np.nan)
+        measured = ~np.isnan(numbers)
+        out[column] = (measured, measured & (np.where(measured, numbers, 0.0) <= float(limit)))
+    return out
+
+
 def checked_and_met(rows: pd.DataFrame, params: KpiParams) -> tuple[np.ndarray, np.ndarray]:
     """(checked, met) per row: some item of the KPI was checked; every checked item was met."""
     checked = np.zeros(len(rows), dtype=bool)
     met = np.ones(len(rows), dtype=bool)
-    for column in params["columns"]:
-        values = (rows[column] if column in rows.columns else pd.Series(pd.NA, index=rows.index)).astype("boolean")
-        known = values.notna().to_numpy()
+    for known, good in item_results(rows, params).values():
         checked |= known
-        met &= ~known | values.fillna(False).to_numpy(dtype=bool)
-    for column, limit in (params.get("at_most") or {}).items():
-        numbers = pd.to_numeric(rows[column]).to_numpy(dtype=float, na_value=np.nan)
-        measured = ~np.isnan(numbers)
-        checked |= measured
-        met &= ~measured | (np.where(measured, numbers, 0.0) <= float(limit))
+        met &= ~known | good
     return checked, met & checked
 
 

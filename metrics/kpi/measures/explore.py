@@ -3,7 +3,7 @@
 
 Each function takes the dataset's rows, the registry's KPIs of its measure on that kind and today, and
 returns the rows with the judged columns added, through the measure's own rule (judge_cases,
-judge_postings), so a row has the same state here as on the scorecard.
+judge_postings, judge_checklist), so a row has the same state here as on the scorecard.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any, TypeAlias, cast
 import numpy as np
 import pandas as pd
 
-from metrics.kpi.measures.base import Period
+from metrics.kpi.measures.base import Period, filter_rows
 from metrics.kpi.measures.cases import judge_cases
+from metrics.kpi.measures.checklists import judge_checklist
 from metrics.kpi.measures.counts import judge_postings
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ class RowJudge:
     filter: str | None = None  # a judged column analysts filter on (explore.Filters has a field of that name)
     values: tuple[str, ...] = ()  # the values of that column, in the order offered
     words: dict[str, str] = field(default_factory=dict)  # judged column -> the label section naming its codes
+    per_kpi: str | None = None  # one judged column per KPI, named by its id; the label section naming its codes
 
 
 def timeliness(cases: pd.DataFrame, kpis: Sequence[Kpi], today: date) -> pd.DataFrame:
@@ -48,15 +50,14 @@ def timeliness(cases: pd.DataFrame, kpis: Sequence[Kpi], today: date) -> pd.Data
     Each case is judged by judge_cases with the settings of the KPI of its type, as the scorecard judges it
     (an open case on today, whatever its year); a type no KPI judges (technical support) has no deadline.
     """
-    rules = {case_type: kpi for kpi in kpis for case_type in kpi.filter.get("case_type", ())}
     out = cases.copy()
     out["deadline"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[us]")
     out["days_taken"] = np.nan
     out["days_over"] = np.nan
     out["timeliness"] = pd.Series("no_deadline", index=out.index, dtype="str")
-    for case_type, kpi in rules.items():
+    for kpi in kpis:  # each KPI's own rows (its case type; every suggestion), the last KPI of a type winning
         year: Any  # a group's key: the stored year
-        for year, part in out[out["case_type"] == case_type].groupby("year"):
+        for year, part in filter_rows(out, kpi.filter).groupby("year"):
             cls = judge_cases(part, kpi.params, Period(int(year), today))
             out.loc[part.index, "deadline"] = pd.to_datetime(cls["deadline"]).astype("datetime64[us]")
             out.loc[part.index, "days_taken"] = cls["days_taken"].to_numpy()
@@ -76,5 +77,23 @@ def posting_state(postings: pd.DataFrame, kpis: Sequence[Kpi], today: date) -> p
     return pd.concat(parts).loc[postings.index]
 
 
+CHECK_STATES = ("met", "missed", "not_checked")
+
+
+def checklist_states(rows: pd.DataFrame, kpis: Sequence[Kpi], today: date) -> pd.DataFrame:
+    """Rows with one column per checklist KPI of the kind, named by its id: met, missed or not_checked as the KPI
+    counts the row (judge_checklist); blank where the KPI's filter leaves the row out (a visit, for a phone KPI)."""
+    out = rows.copy()
+    for kpi in kpis:
+        column = pd.Series(None, index=out.index, dtype="object")
+        mine = filter_rows(out, kpi.filter)
+        if not mine.empty:
+            judged = judge_checklist(mine, kpi.params, Period(today.year, today))  # a row's items, not its year
+            column.loc[mine.index] = judged["state"].replace({"excluded": "not_checked"}).to_numpy(dtype=object)
+        out[kpi.id] = column
+    return out
+
+
 DEADLINES = RowJudge(timeliness, filter="timeliness", values=TIMELINESS)
 POSTINGS = RowJudge(posting_state, words={"state": "values.posting_state"})
+CHECKLISTS = RowJudge(checklist_states, per_kpi="values.check_state")

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.kpi.measures.base import Frames, KpiParams, Period, dates64
-from metrics.kpi.measures.cases import completion_days, judge_cases
+from metrics.kpi.measures.cases import DONE, completion_days, judge_cases
 from metrics.kpi.measures.checklists import judge_checklist
 from metrics.kpi.measures.counts import courses_ended, events_held, group_state, judge_postings, within_rings
 from metrics.kpi.measures.surveys import (
@@ -77,9 +77,11 @@ def deadline_rows(
         {"met": "", "late": "late", "overdue": "overdue", "pending": "open_before_deadline",
          "invalid": "completed_before_received"}
     ).to_numpy(dtype=object)
+    if "completed" not in rows.columns:  # judged on another date (`done`), copied as `completed`: shown once, as stored
+        cls = cls.drop(columns=["completed"])
     if params.get("interim_counts", False) and "interim" in rows.columns:
         # Met thanks to the interim notice: it came before the completion (or there is none yet).
-        completed = dates64(rows["completed"])
+        completed = dates64(rows[params.get("done", DONE)])
         by_notice = (case_state == "met") & ~np.isnat(dates64(rows["interim"])) & (
             np.isnat(completed) | (cls["done_on"].to_numpy() < completed))
         reason = np.where(by_notice, "interim_notice", reason)
@@ -91,7 +93,7 @@ def median_days_rows(
 ) -> pd.DataFrame:
     """Each case of a days-taken KPI: completed ones with their days (met, or missed against a target), open ones pending."""
     taken = completion_days(rows, params)
-    done = ~np.isnat(dates64(rows["completed"]))
+    done = ~np.isnat(dates64(rows[params.get("done", DONE)]))
     valid = ~np.isnan(taken)
     meets = _against_target(np.nan_to_num(taken), target)
     state = np.select([valid & meets, valid, ~done], ["met", "missed", "pending"], default="excluded")
