@@ -92,3 +92,11 @@ def test_a_share_true_kpi_on_the_toy_kind_counts_the_rows_meeting_every_checked_
     assert (result.numerator, result.denominator, result.value) == (2, 3, pytest.approx(2 / 3))
     assert result.status == "not_met"
     assert "not_checked_left_out" in [n.code for n in result.notes]
+
+
+def test_the_case_measures_read_every_kind_running_from_received_to_a_closing_date():
+    from metrics.kpi.measures import dated_kinds
+
+    # cases close on completed, suggestions on decided_on, remedies on training_on; the rest have no `received`.
+    assert dated_kinds() == ("cases", "suggestions", "remedies")
+    assert MEASURES["deadline_share"].kinds == dated_kinds() == MEASURES["median_days"].kinds

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 SURVEYS = "survey"  # among a measure's kinds: every kind the data contract declares a survey
 CHECKLISTS = "checklist"  # among a measure's kinds: every kind with a yes/no column that may be blank (checklist_kinds)
+DATED = "dated"  # among a measure's kinds: every kind whose rows run from `received` to a closing date (dated_kinds)
 UNITS = ("share", "count", "points", "days")
 # (rows of the source kind for the year, the KPI's settings, the period, every frame of the year) -> the result
 MeasureFn: TypeAlias = Callable[[pd.DataFrame, KpiParams, Period, Frames], MeasureResult]
@@ -59,6 +60,16 @@ def checklist_kinds() -> tuple[str, ...]:
     from metrics.contract.kinds import boolean_columns
 
     return tuple(k.name for k in load_contract().kinds.values() if boolean_columns(k, nullable=True))
+
+
+def dated_kinds() -> tuple[str, ...]:
+    """The kinds the case measures read, in the contract's order: those declaring a `received` date and another date
+    that can close the row (a case's completed, a suggestion's decided_on, a remedy's training_on; `done` names it)."""
+    return tuple(
+        k.name for k in load_contract().kinds.values()
+        if any(c.role == "received" and c.type == "date" for c in k.columns)
+        and any(c.role != "received" and c.type == "date" for c in k.columns)
+    )
 
 
 @dataclass(frozen=True)
@@ -94,7 +105,7 @@ class MeasureSpec:
 
     name: str
     fn: MeasureFn
-    reads: tuple[str, ...]  # the kinds it can read; SURVEYS for every survey kind, CHECKLISTS for every checklist
+    reads: tuple[str, ...]  # the kinds it can read; SURVEYS, CHECKLISTS and DATED for every kind of that family
     unit: str
     needs_target: bool
     settings: tuple[Setting, ...] = ()
@@ -114,10 +125,12 @@ class MeasureSpec:
 
     @property
     def kinds(self) -> tuple[str, ...]:
-        """The upload kinds the measure can read, SURVEYS and CHECKLISTS spelled out from the data contract."""
+        """The upload kinds the measure can read, SURVEYS, CHECKLISTS and DATED spelled out from the data contract."""
         families = {SURVEYS: load_contract().survey_kinds} if SURVEYS in self.reads else {}
         if CHECKLISTS in self.reads:
             families[CHECKLISTS] = checklist_kinds()
+        if DATED in self.reads:
+            families[DATED] = dated_kinds()
         return tuple(k for name in self.reads for k in families.get(name, (name,)))
 
     def kinds_needed(self, source: str, params: KpiParams) -> tuple[str, ...]:
@@ -139,8 +152,6 @@ HOURS_SETTINGS = (
 DONE = Setting("done", "date_column", False,
                'done = "decided_on": 끝난 날로 볼 날짜 열 (기본 completed; 개선의견의 결정일, 시정 건의 직원 교육일) '
                "/ the date column that closes a row (default completed: a suggestion's decided_on, a remedy's training_on)")
-# The kinds whose rows run from `received` to a date that closes them (the case measures read them).
-DATED_KINDS = ("cases", "suggestions", "remedies")
 SCALE = Setting("scale", "float", True, "만점 / the scale the target speaks of, e.g. scale = 10")
 
 # What the area pages show per family of measures; the view names are drawn by ui/area_details.
@@ -153,7 +164,7 @@ MEASURES: dict[str, MeasureSpec] = {
     m.name: m
     for m in (
         MeasureSpec(
-            "deadline_share", measures_cases.deadline_share, DATED_KINDS, "share", True,
+            "deadline_share", measures_cases.deadline_share, (DATED,), "share", True,
             (DAYS, DAY_MODE, DONE, Setting("interim_counts", "bool", False, "interim_counts = true: 중간 안내도 답변으로 인정"),
              Setting("roll_to_working_day", "bool", False,
                      "roll_to_working_day = false: 달력일 기한의 말일이 토·일·공휴일이어도 다음 근무일로 미루지 않음 "
@@ -164,7 +175,7 @@ MEASURES: dict[str, MeasureSpec] = {
             details=replace(_CASES, distribution_views=("days", "late_cases")),
         ),
         MeasureSpec(
-            "median_days", measures_cases.median_days, DATED_KINDS, "days", False,
+            "median_days", measures_cases.median_days, (DATED,), "days", False,
             (Setting("day_mode", "day_mode", False, 'day_mode = "calendar" (default) or "business"'), DONE),
             summary="Median days from request to completion over completed cases (tracked unless a target is set).",
             rows=measures_rows.median_days_rows, details=replace(_CASES, distribution_views=("days",)),
