@@ -1,4 +1,4 @@
-"""Streamlit's own words in Korean mode, in headless Chromium: no English main menu, the typing hints under text
+"""Streamlit's own words in Korean mode, in headless Chromium: the English main menu hidden, the typing hints under text
 boxes and the status widget's Stop button drawn in Korean (ui/streamlit_words.py); English mode keeps Streamlit's."""
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def test_korean_mode_shows_streamlits_own_words_in_korean(database_url):
         assert _eventually(lambda: page.get_by_label("아이디").count() >= 1, 60)
         wait_drawn(page)
         # No main menu: its Print, Record screen and "Made with Streamlit" are English only.
-        assert page.locator('[data-testid="stMainMenu"]').count() == 0
+        assert not page.locator('[data-testid="stMainMenu"]').is_visible()
 
         # In a form: "Press Enter to submit form" is hidden and ours is drawn in its place.
         assert _hint_after_typing(page, page.get_by_label("아이디").first) == ["0px", '"Enter 키를 누르면 제출됩니다"']
@@ -66,3 +66,4 @@ def test_korean_mode_shows_streamlits_own_words_in_korean(database_url):
         assert _eventually(lambda: page.get_by_label("Username").count() >= 1)
         wait_drawn(page)
         assert "중지" not in page.evaluate(STYLES)
+        assert _eventually(lambda: page.locator('[data-testid="stMainMenu"]').is_visible())

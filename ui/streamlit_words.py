@@ -1,10 +1,11 @@
 """Streamlit's own words in Korean where it has no parameter for them: a style puts our words over its English.
 
 Streamlit 1.67 is English only. Widget labels, help, placeholders and formats are set where each widget is
-made; the main menu (Print, Record screen, "Made with Streamlit") is switched off in .streamlit/config.toml
-(client.toolbarMode = "minimal"; the browser's own print, Ctrl+P, uses the same print styles). What is left
-and has a stable data-testid is covered here, the way ui.upload covers the file uploader's button: the text is
-shrunk to nothing and ours is drawn after it. In English mode nothing is added. What no style can reach
+made. What is left and has a stable data-testid is covered here, the way ui.upload covers the file uploader's
+button: the text is shrunk to nothing and ours is drawn after it. The main menu (Print, Record screen, "Made
+with Streamlit") has no words to swap in, so it is hidden (the browser's own print, Ctrl+P, uses the same
+print styles); client.toolbarMode = "minimal" would hide it too, but also the running indicator. In English
+mode nothing is added. What no style can reach
 (tooltips, calendar month names, plotly's toolbar) is listed in README.md, "Streamlit's own words".
 """
 
@@ -18,6 +19,7 @@ from ui.i18n import current_lang, t
 
 # Where each text lives: the status widget's Stop button while a page runs; the hint under a text box while typing.
 STOP = '[data-testid="stStatusWidget"] button'
+MAIN_MENU = '[data-testid="stMainMenu"]'
 HINT = '[data-testid="InputInstructions"] > span:first-child'
 HINTS = (  # the most specific place last: it wins
     (f"{HINT}", "words.enter_to_apply"),
@@ -35,7 +37,7 @@ def overlay(selector: str, words: str, size: str = "inherit") -> str:
 
 def korean_css() -> str:
     """The rules for the Korean page."""
-    rules = [overlay(STOP, t("words.stop"), "0.875rem")]
+    rules = [f"{MAIN_MENU} {{ display: none; }}", overlay(STOP, t("words.stop"), "0.875rem")]
     rules += [overlay(selector, t(key), "0.75rem") for selector, key in HINTS]
     return "\n".join(rules)
 
