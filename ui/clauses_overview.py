@@ -19,8 +19,10 @@ from ui import data, theme
 from ui.i18n import current_lang, pick, t
 
 KEY = "clauses-overview"
-# A status of a clause the theme has no style for (미측정 / not tracked) looks like missing data.
+# A status of a clause the theme has no style for (미측정 / not tracked) looks like missing data. On a phone the
+# table scrolls sideways inside its box rather than widening the page.
 STYLE = f"""<style>
+.{KEY} {{ overflow-x: auto; }}
 .{KEY} table {{ border-collapse: collapse; width: 100%; font-size: .9rem; word-break: keep-all; }}
 .{KEY} th, .{KEY} td {{ border-bottom: 1px solid #e6e6e6; padding: 4px 8px; text-align: left; vertical-align: top; }}
 .{KEY} th {{ background: #f6f6f6; font-weight: 600; }}
