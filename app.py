@@ -8,6 +8,7 @@ from metrics.access.auth import User
 from ui import access, auth, data, shell, theme  # theme also registers the plotly template on import
 from ui.errors import friendly
 from ui.i18n import pick, t
+from ui.streamlit_words import korean_chrome
 
 AREA_ICONS = {
     "cert": ":material/verified:",
@@ -44,6 +45,7 @@ def main() -> None:
     """Draw the shell and run the chosen page (a database or registry failure becomes a plain message)."""
     st.set_page_config(page_title="고객헌장 이행 대시보드", page_icon=":material/fact_check:", layout="wide")
     theme.text_styles()
+    korean_chrome()
     shell.language_switch()
     access.accept_local_token()
     user = access.current_user()

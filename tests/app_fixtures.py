@@ -204,12 +204,20 @@ def wait_drawn(page, timeout_s: float = 30.0, quiet_s: float = 0.6) -> float:
     """Wait until the page is drawn and has stopped changing; returns the time.monotonic() of the last change.
 
     Streamlit shows its running indicator only after a short delay, so "not running" alone can be
-    seen before a fast run has even started: the page must also hold still for `quiet_s`.
+    seen before a fast run has even started: the page must also hold still for `quiet_s`. A navigation
+    while waiting (the local-mode link trades its token for a cookie first) just starts the wait over.
     """
+    from playwright.sync_api import Error
+
     deadline = time.monotonic() + timeout_s
     last_shape, last_change = None, time.monotonic()
     while time.monotonic() < deadline:
-        snap = page.evaluate(SNAPSHOT_JS)
+        try:
+            snap = page.evaluate(SNAPSHOT_JS)
+        except Error as exc:  # the page left for a route and back (the printed link's trip to its cookie)
+            if "context was destroyed" not in str(exc):
+                raise
+            snap = None
         now = time.monotonic()
         if snap is None or snap["running"] or not snap["title"] or snap["shape"] != last_shape:
             last_shape = None if snap is None else snap["shape"]

@@ -62,5 +62,6 @@ def test_the_html_and_xlsx_and_pdf_say_the_notes(demo):
     assert any("lee — cause: 하반기 과정 두 개 취소" in c and f"(corrects note {first.id})" in c for c in cells)
     pdf = PdfReader(io.BytesIO(render(report, "pdf", "ko")))
     flat = "".join(re.sub(r"[\s\x00]+", "", p.extract_text()) for p in pdf.pages)
-    # pypdf misreads a few glyphs of the subset font (the page itself is right); these pieces it reads whole
-    assert f"{year}-09-0220:30(KST)lee" in flat and "12월추가과정개설" in flat
+    # pypdf misreads a few glyphs of the subset font (the page itself is right; which glyphs depends on what
+    # else the report prints, pdftotext reads "2025-09-02 20:30 (KST) lee — …"); these pieces it reads whole
+    assert f"{year}-09-0220:30(KST)" in flat and "12월추가과정개설" in flat

@@ -174,3 +174,13 @@ def test_the_first_account_made_in_local_mode_ends_local_mode(engine):
 
 
 # ---- actions check the role again ----------------------------------------------------------------
+
+
+def test_signing_out_of_local_mode_ends_it_until_the_printed_link_is_opened_again(engine):
+    at = open_local().run()
+    at.sidebar.button(key="auth-logout").click().run()
+    assert at.info and not at.warning  # how to open the app, and no banner
+    with pytest.raises(ValueError):
+        at.switch_page("pages/scorecard.py")
+    with_local_token(at).run()
+    assert any("로컬 모드" in w.value for w in at.warning)

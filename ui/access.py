@@ -19,7 +19,7 @@ from streamlit.navigation.page import StreamlitPage as Page
 
 from metrics.access import audit as audit_log
 from metrics.access import auth, oidc, sessions
-from ui import data, local_token, plain, session_routes
+from ui import data, local_sessions, local_token, plain, session_routes
 from ui.i18n import t
 
 SESSION_KEY = "_auth_session"  # an identity-provider session (metrics.access.auth.Session), kept per tab
@@ -27,7 +27,7 @@ SESSION_KEY = "_auth_session"  # an identity-provider session (metrics.access.au
 # in a cookie (AppTest, or `streamlit run app.py` without ui.serve); otherwise it lives in the browser's cookie.
 TOKEN_KEY = "_auth_session_token"
 EXPIRED_KEY = "_auth_expired"
-LOCAL_TOKEN_KEY = "_local_mode_token"
+LOCAL_TOKEN_KEY = "_local_mode_session"  # a local-mode session id, likewise only without the cookie route
 # Absolute, so the pages resolve whichever script is the main one (app.py, or a test app).
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 LOGIN_PAGE = PAGES_DIR / "login.py"
@@ -66,26 +66,44 @@ def served_on_loopback() -> bool:
 
 
 def accept_local_token() -> None:
-    """Take the local-mode token out of the address bar, and keep it for this session if it is this start's.
+    """Take the local-mode token out of the address bar and, if it is this start's, open a local-mode session.
 
-    The link printed at start-up carries it once; a reload or a new tab starts a new session without it.
+    The link printed at start-up carries it once. With the cookie route (ui.serve), the browser trades a
+    one-time ticket for the session cookie and comes back to this address, so reloads and new tabs stay in
+    local mode (ui.local_sessions); without it, the session id stays in this tab's server memory.
     """
     given = st.query_params.get(local_token.QUERY_PARAM)
     if given is None:
         return
     del st.query_params[local_token.QUERY_PARAM]  # never left in the address bar, the history or a shared link
-    if local_token.matches(given):
-        st.session_state[LOCAL_TOKEN_KEY] = given
+    if not local_token.matches(given) or mode() != "local" or not served_on_loopback():
+        return
+    if session_routes.installed():
+        if local_sessions.resume(_cookie()):  # this browser is in local mode already: no trip needed
+            return
+        ticket = local_sessions.issue_ticket()
+        if ticket is not None:
+            _send_browser_to(session_routes.sign_in_url(ticket, _here()))
+            st.stop()  # a rerun would drop the message that sends the browser on
+    st.session_state[LOCAL_TOKEN_KEY] = local_sessions.start()
 
 
-def holds_local_token() -> bool:
-    """Whether this session brought this start's local-mode token."""
-    return local_token.matches(st.session_state.get(LOCAL_TOKEN_KEY))
+def _local_session_id() -> str | None:
+    """This tab's local-mode session id (no cookie route), else the browser's cookie."""
+    return st.session_state.get(LOCAL_TOKEN_KEY) or _cookie()
 
 
 def local_mode_open() -> bool:
-    """Whether this session gets local mode: no account, served on this machine only, and the token brought."""
-    return mode() == "local" and served_on_loopback() and holds_local_token()
+    """Whether this session gets local mode: no account, served on this machine only, and a live local-mode
+    session opened with this start's token."""
+    session_id = _local_session_id()
+    if not session_id:
+        return False
+    if mode() != "local":  # an account exists now: local mode is over for good, in every browser
+        local_sessions.end_all()
+        st.session_state.pop(LOCAL_TOKEN_KEY, None)
+        return False
+    return served_on_loopback() and local_sessions.resume(session_id)
 
 
 def mode() -> str:
@@ -182,6 +200,7 @@ def end_session(reason: str = "logout") -> bool:
     if session is not None:
         audit_log.record(data.engine(), session.user.name, "logout", {"reason": reason})
     own, cookie = st.session_state.pop(TOKEN_KEY, None), _cookie()
+    local_sessions.end(st.session_state.pop(LOCAL_TOKEN_KEY, None) or cookie)
     ended = sessions.end(data.engine(), own or cookie)
     if ended:
         audit_log.record(data.engine(), ended, "logout", {"reason": reason})

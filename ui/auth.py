@@ -89,9 +89,9 @@ def status(user: auth.User | None) -> None:
         return
     if user.source == "local":
         st.warning(t("auth.local_mode_banner"), icon=":material/warning:")
-        return
-    roles = ", ".join(role_name(r) for r in auth.ROLES if r in user.roles) or "—"
-    st.sidebar.caption(f"{plain.md(user.name)} · {roles}")  # a name from the identity provider
+    else:
+        roles = ", ".join(role_name(r) for r in auth.ROLES if r in user.roles) or "—"
+        st.sidebar.caption(f"{plain.md(user.name)} · {roles}")  # a name from the identity provider
     if st.sidebar.button(t("auth.sign_out"), icon=":material/logout:", key="auth-logout"):
         if access.end_session():
             # The browser's trip to /auth/logout or /_charter/sign-out is queued: each clears a sign-in cookie.

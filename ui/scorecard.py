@@ -12,7 +12,7 @@ from metrics.kpi.checkins import Checkin
 from metrics.kpi.registry import Area
 from metrics.kpi.scorecard import SUMMARY_CATEGORIES, KpiResult, summary_category, summary_counts
 from metrics.report.model import TargetChangeLine, target_changes_during
-from ui import access, data, shell, theme
+from ui import access, clauses_overview, data, shell, theme
 from ui.cards import card, status_words
 from ui.errors import friendly
 from ui.i18n import current_lang, pick, t
@@ -119,6 +119,7 @@ def render() -> None:
         shell.empty_state("empty.database")
     chosen = summary(results)
     report_downloads(year)
+    clauses_overview.render(results)  # every clause of the charter, before the cards are filtered
     if chosen is not None:
         kept = [r for r in results if summary_category(r) == chosen]
         st.info(t("status_filter.shown", shown=len(kept), total=len(results), status=_category_words(chosen)),

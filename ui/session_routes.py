@@ -24,6 +24,7 @@ from streamlit.url_util import make_url_path
 
 from metrics import store
 from metrics.access import audit, sessions
+from ui import local_sessions
 
 COOKIE = "charter_session"
 SIGN_IN_PATH = "_charter/session"
@@ -100,11 +101,15 @@ async def _sign_in(request: Request) -> RedirectResponse:
     response = _redirect(safe_next(request.query_params.get("next")))
     if not _from_this_site(request, typed_is_fine=False):
         return response
-    traded = await run_in_threadpool(sessions.redeem_ticket, store.get_engine(), request.query_params.get("ticket", ""))
+    ticket = request.query_params.get("ticket", "")
+    traded = local_sessions.redeem_ticket(ticket)  # local mode's tickets live in this process's memory
+    if traded is None:
+        account = await run_in_threadpool(sessions.redeem_ticket, store.get_engine(), ticket)
+        traded = None if account is None else (account[0], account[1].expires_at - account[1].started_at)
     if traded is not None:  # an unknown, used or late ticket: the person meets the sign-in form again
-        token, session = traded
+        token, lifetime = traded
         response.set_cookie(
-            COOKIE, token, max_age=int((session.expires_at - session.started_at).total_seconds()),
+            COOKIE, token, max_age=int(lifetime.total_seconds()),
             path=_cookie_path(), secure=_over_https(request), httponly=True, samesite="strict",
         )
     return response
@@ -115,7 +120,7 @@ async def _sign_out(request: Request) -> RedirectResponse:
     if not _from_this_site(request, typed_is_fine=True):
         return response
     token = request.cookies.get(COOKIE)
-    if token:
+    if token and not local_sessions.end(token):
         # The page has ended the session already (and recorded it); this covers the address typed by hand.
         ended = await run_in_threadpool(sessions.end, store.get_engine(), token)
         if ended:

@@ -35,6 +35,12 @@ class Clause:
     section_en: str
     text_ko: str
     text_en: str
+    short_ko: str = ""  # the promise in a few words (optional in clauses.toml)
+
+    @property
+    def short(self) -> str:
+        """The promise in a few words, in Korean: short_ko, or the charter's own sentence when it has none."""
+        return self.short_ko or self.text_ko
 
     @property
     def label(self) -> str:
@@ -71,7 +77,9 @@ def parse_clauses(data: dict[str, Any]) -> tuple[tuple[Clause, ...], list[str]]:
         elif name in seen:
             problems.append(f"[clauses.toml {name}] id가 중복됩니다 / duplicate clause id: give each [[clause]] its own id")
         seen.add(name)
-        clauses.append(Clause(*(entry[k] for k in TEXT_KEYS)))
+        short = entry.get("short_ko")
+        clauses.append(Clause(entry["id"], entry["section_ko"], entry["section_en"], entry["text_ko"], entry["text_en"],
+                              short.strip() if isinstance(short, str) else ""))
     if not clauses and not problems:
         problems.append("[clauses.toml] [[clause]] 항목이 없습니다 / no [[clause]] entries")
     return tuple(clauses), problems
@@ -104,7 +112,7 @@ def clause_rows(results: Sequence[KpiResult], registry: Registry) -> list[dict[s
         status = clause_status([r.status for r in measured])
         rows.append({
             "id": clause.id, "label": clause.label, "section_ko": clause.section_ko, "section_en": clause.section_en,
-            "text_ko": clause.text_ko, "text_en": clause.text_en,
+            "text_ko": clause.text_ko, "text_en": clause.text_en, "short_ko": clause.short,
             "kpis": [r.id for r in measured], "kpi_statuses": {r.id: r.status for r in measured},
             "status": status, "status_ko": CLAUSE_STATUS_WORDS[status][0], "status_en": CLAUSE_STATUS_WORDS[status][1],
         })

@@ -35,7 +35,7 @@ body { font-family: "Noto Sans CJK KR", "Noto Sans KR", "Malgun Gothic", "Apple 
        color: #1d1d1f; max-width: 60rem; margin: 0 auto; padding: 1rem 1.25rem; line-height: 1.5; font-size: 14px;
        word-break: keep-all; overflow-wrap: anywhere; }
 h1 { font-size: 1.9rem; margin: 0 0 .25rem; } h2 { border-bottom: 2px solid #0072B2; padding-bottom: .2rem; margin-top: 2rem; }
-h3 { margin: 1.6rem 0 .4rem; font-size: 1.1rem; } .id { color: #666; font-weight: normal; font-size: .85rem; }
+h3 { margin: 1.6rem 0 .4rem; font-size: 1.1rem; }
 .cover { border-bottom: 1px solid #ccc; padding-bottom: 1rem; } .muted { color: #555; }
 table { border-collapse: collapse; width: 100%; margin: .4rem 0 .8rem; font-size: .9rem; }
 th, td { border: 1px solid #d0d7de; padding: .25rem .45rem; text-align: left; vertical-align: top; }
@@ -99,11 +99,12 @@ def _summary(report: Report, words: Words) -> str:
     for s in report.sections:
         r = s.result
         rows.append(_row([
-            f'<a href="#kpi-{escape(r.id)}">{escape(r.id)}</a>', escape(words.pick(r.title_ko, r.title_en)),
+            f'<a href="#kpi-{escape(r.id)}">{escape(words.pick(r.clause_label, r.clause))}</a>',
+            escape(words.pick(r.title_ko, r.title_en)),
             escape(words.target(r.comparator, r.target, r.unit)), (escape(words.value(r.value, r.unit)), "num"),
             _badge(r.status, words), (escape(previous_text(s, words)), "num"), (escape(words.change(s.change, r.unit)), "num"),
         ]))
-    heads = [words.t(f"col.{h}") for h in ("id", "title", "target", "value", "status", "previous", "change")]
+    heads = [words.t(f"col.{h}") for h in ("clause", "title", "target", "value", "status", "previous", "change")]
     return (f'<h2 id="summary">{escape(words.t("summary.heading"))}</h2><p>{escape(summary_line(report, words))}</p>'
             + _table([words.t("summary.status"), words.t("summary.count")], counts, ' style="width:auto"')
             + _table(heads, rows))
@@ -113,7 +114,7 @@ def _section(s: KpiSection, report: Report, words: Words) -> str:
     r = s.result
     dl = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts(s, report, words))
     parts = [f'<section class="kpi" id="kpi-{escape(r.id)}"><h3>{escape(words.pick(r.title_ko, r.title_en))} '
-             f'<span class="id">{escape(r.id)}</span> {_badge(r.status, words)}</h3>',
+             f'{_badge(r.status, words)}</h3>',
              f'<blockquote><span class="clause">{escape(words.t("kpi.clause_id", clause=words.pick(r.clause_label, r.clause)))}</span> '
              f"{escape(r.quote)}</blockquote>",
              f'<p class="muted">{escape(words.pick(r.definition_ko, r.definition_en))}</p><dl>{dl}</dl>']

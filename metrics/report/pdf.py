@@ -228,7 +228,7 @@ def _summary(pdf: _Pdf, report: Report, words: Words) -> None:
 
 def _section(pdf: _Pdf, s: KpiSection, report: Report, words: Words) -> None:
     r = s.result
-    pdf.text_line(f"{words.pick(r.title_ko, r.title_en)}  ({r.id})", 11.5, bold=True, gap=0.5)
+    pdf.text_line(words.pick(r.title_ko, r.title_en), 11.5, bold=True, gap=0.5)  # the clause follows
     pdf.status_tag(r.status)
     pdf.ln(1)
     pdf.text_line(f"{words.t('kpi.clause_id', clause=words.pick(r.clause_label, r.clause))} “{r.quote}”", 8.5, colour=GREY, gap=1)

@@ -2,7 +2,9 @@
 
 Numbers are written as numbers with a number format (a share as 0.985 shown 98.5%), dates as
 dates, so the workbook can be computed with; charts are Excel's own (line and column charts).
-Each KPI table has the columns of KPI_COLUMNS in that order, the KPI id first.
+Each KPI table has the columns of KPI_COLUMNS in that order. The first, the KPI id, is for joining the
+workbook to other data (`scorecard --json`, exports) and says so in its header; people read the clause (as
+the charter numbers it) and the promise's Korean name beside it, and nowhere else is an id shown.
 """
 
 from __future__ import annotations
@@ -34,10 +36,11 @@ if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
-KPI_COLUMNS = ("id", "title", "target", "comparator", "value", "ci_low", "ci_high", "n", "status", "projection",
+KPI_COLUMNS = ("id", "clause", "title", "target", "comparator", "value", "ci_low", "ci_high", "n", "status", "projection",
                "previous", "change", "p_value", "test")
-WIDTHS = {"id": 22, "title": 44, "target": 11, "comparator": 8, "value": 11, "ci_low": 10, "ci_high": 10, "n": 8,
+WIDTHS = {"id": 20, "clause": 10, "title": 44, "target": 11, "comparator": 8, "value": 11, "ci_low": 10, "ci_high": 10, "n": 8,
           "status": 14, "projection": 12, "previous": 12, "change": 11, "p_value": 8, "test": 46}
+FROZEN_COLUMNS = 3  # the id, the clause and the promise stay in view while scrolling to the right
 UNIT_FORMATS = {"share": "0.0%", "count": "#,##0", "points": "0.00", "days": "0.0"}
 CHANGE_FORMATS = {"share": '+0.0%"p";-0.0%"p";0.0%"p"', "count": "+#,##0;-#,##0;0", "points": "+0.00;-0.00;0.00",
                   "days": "+0.0;-0.0;0.0"}
@@ -137,7 +140,7 @@ def _summary_sheet(sheet: Worksheet, book: Workbook, fmt: _Formats, report: Repo
     sheet.insert_chart(row - 7, 4, chart)
     row += 2
     _kpi_table(sheet, fmt, row, report.sections, words, with_area=True)
-    sheet.freeze_panes(0, 1)
+    sheet.freeze_panes(0, FROZEN_COLUMNS)
 
 
 def _kpi_table(
@@ -180,7 +183,8 @@ def _kpi_cell(
     elif column == "comparator" and r.comparator is None:
         sheet.write_blank(row, col, None, fmt.cell)
     else:
-        text = {"id": r.id, "title": words.pick(r.title_ko, r.title_en), "comparator": r.comparator,
+        text = {"id": r.id, "clause": words.pick(r.clause_label, r.clause), "title": words.pick(r.title_ko, r.title_en),
+                "comparator": r.comparator,
                 "status": words.status(r.status), "test": test_words(s, words),
                 "area": words.pick(s.kpi.area, s.kpi.area_en)}[column]
         sheet.write_string(row, col, str(neutralise(text)), fmt.cell)
@@ -194,14 +198,14 @@ def _area_sheet(
     row = _kpi_table(sheet, fmt, 3, list(area.sections), words) + 1
     for section in area.sections:
         row = _kpi_block(sheet, book, fmt, row, section, words) + 1
-    sheet.freeze_panes(0, 1)
+    sheet.freeze_panes(0, FROZEN_COLUMNS)
 
 
 def _kpi_block(sheet: Worksheet, book: Workbook, fmt: _Formats, row: int, s: KpiSection, words: Words) -> int:
     """One promise below the table: clause, definition, target changes, notes, trend table and chart, cases."""
     r = s.result
-    # One heading cell: the KPI id alone in column A marks a row of the KPI table.
-    sheet.write_string(row, 0, f"{words.pick(r.title_ko, r.title_en)} ({r.id})", fmt.h2)
+    # One heading cell, the promise's name: only a row of the KPI table holds a KPI id alone in column A.
+    sheet.write_string(row, 0, words.pick(r.title_ko, r.title_en), fmt.h2)
     lines = [(words.t("kpi.clause"), f"{words.t('kpi.clause_id', clause=words.pick(r.clause_label, r.clause))} “{r.quote}”"), (words.t("kpi.definition"), words.pick(r.definition_ko, r.definition_en)),
              (words.t("kpi.target"), words.target(r.comparator, r.target, r.unit)),
              (words.t("kpi.verdict"), words.status(r.status))]
