@@ -202,7 +202,8 @@ def test_numbers_under_headers_nobody_recognises_are_not_taken_for_a_survey(engi
 
 
 def test_the_could_not_tell_message_lists_a_few_headers_cut_short_in_each_language(engine):
-    from metrics.intake.ingest import RejectedFileError, detect
+    from metrics.intake.detection import detect
+    from metrics.intake.refusals import RejectedFileError
 
     long = "Which of the following films have you seen? Please select all that apply. / Episode"
     headers = [f"{long} {i}" for i in range(10)]

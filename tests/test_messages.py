@@ -9,7 +9,7 @@ import pkgutil
 import pytest
 
 import metrics
-from metrics.intake import ingest
+from metrics.intake import detection, ingest
 from metrics.kpi.notes import Note, NoteCode
 from metrics.messages import CharterError, Message
 
@@ -55,6 +55,6 @@ def test_a_key_error_inside_the_pipeline_is_a_bug_and_is_not_reported_as_a_rejec
     def broken(*_args, **_kwargs):
         raise KeyError("a bug")
 
-    monkeypatch.setattr(ingest, "_choose_table", broken)
+    monkeypatch.setattr(detection, "_choose_table", broken)
     with pytest.raises(KeyError, match="a bug"):
         ingest.ingest_file(engine, b"a,b\n1,2\n", "x.csv")

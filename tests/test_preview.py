@@ -165,12 +165,12 @@ def test_the_command_line_says_nothing_new_exits_zero_and_stores_nothing(engine,
 
 
 def test_commit_refuses_a_file_with_nothing_new(engine):
-    from metrics.intake import ingest
+    from metrics.intake import commit, ingest
 
     ingest_file(engine, xlsx([HEADER, *ROWS]), "march.xlsx", kind="cases")
     prepared = ingest.prepare(engine, xlsx([HEADER, ROWS[1]]), "t2.xlsx", kind="cases")
     with pytest.raises(preview.NothingNewError, match="새로 저장할 행이 없습니다"):
-        ingest.commit(engine, prepared)
+        commit.commit(engine, prepared)
     assert len(store.list_uploads(engine)) == 1
 
 
@@ -186,15 +186,15 @@ def test_text_differing_only_in_spaces_and_unicode_form_is_judged_as_the_store_j
 
 
 def test_rows_stored_by_someone_else_after_the_preview_are_refused_as_nothing_new(engine):
-    from metrics.intake import ingest
+    from metrics.intake import commit, ingest
 
     first = ingest.prepare(engine, xlsx([HEADER, *ROWS]), "march.xlsx", kind="cases")
     second = ingest.prepare(engine, xlsx([HEADER, *ROWS[::-1]]), "march-sorted.xlsx", kind="cases")
     stale_plan = preview.preview(engine, second)  # made before the other file lands: "2 new"
     assert stale_plan.writes_anything
-    ingest.commit(engine, first)  # another person's import of the same rows lands in between
+    commit.commit(engine, first)  # another person's import of the same rows lands in between
     with pytest.raises(preview.NothingNewError, match="새로 저장할 행이 없습니다"):
-        ingest.commit(engine, second, plan=stale_plan)
+        commit.commit(engine, second, plan=stale_plan)
     assert len(store.list_uploads(engine)) == 1  # no empty upload logged
 
 

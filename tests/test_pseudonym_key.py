@@ -8,7 +8,7 @@ import stat
 import pandas as pd
 import pytest
 
-from metrics.intake import ingest
+from metrics.intake import ingest, refusals
 from metrics.store import pseudonym
 
 GOOD_KEY = "k" * 32
@@ -76,8 +76,8 @@ def test_every_upload_kind_is_refused_under_another_key_so_two_instances_are_cau
     monkeypatch.setenv("PSEUDONYM_KEY", GOOD_KEY)
     pseudonym.key_for(engine)  # the first instance records its key
     monkeypatch.setenv("PSEUDONYM_KEY", "z" * 32)
-    with pytest.raises(ingest.RejectedFileError, match="another pseudonym key"):
-        ingest.check_pseudonym_key(engine)
+    with pytest.raises(refusals.RejectedFileError, match="another pseudonym key"):
+        refusals.check_pseudonym_key(engine)
 
 
 @pytest.mark.db

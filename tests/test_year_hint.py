@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from metrics.intake import ingest
+from metrics.intake.canonical import UploadOptions
 from tests.sheets import xlsx
 
 HEADER = ["업체명", "종합 만족도", "전시장 시설 만족도"]
@@ -29,7 +30,7 @@ def test_two_years_in_the_names_are_no_hint_and_the_rows_wait_for_a_year():
 
 
 def test_a_year_given_at_upload_wins_over_the_names():
-    options = ingest.UploadOptions(year=2024)
+    options = UploadOptions(year=2024)
     prepared = ingest.prepare(None, xlsx([HEADER, *ROWS], sheet="2026 만족도"), "s.xlsx", kind="exhibitor_survey",
                               options=options)
     assert prepared.rows["year"].tolist() == [2024, 2024] and not any("2026" in n for n in prepared.notes)

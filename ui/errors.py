@@ -11,7 +11,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from metrics.intake.filesafety import UnreadableFileError
-from metrics.intake.ingest import RejectedFileError
+from metrics.intake.refusals import RejectedFileError
 from metrics.kpi.registry import RegistryError
 from metrics.messages import CharterError
 from metrics.store import DuplicateFileError, UnknownUploadError, database
