@@ -1,6 +1,6 @@
 """A survey exported again without response times: caught before its responses are counted twice.
 
-Responses without a time can be told apart only by their row (canonical.build_survey keys them so), so
+Responses without a time can be told apart only by their row (survey_kinds.build_survey keys them so), so
 the same answers exported again in another order, or under an added title row, would be stored a second
 time. Before such a file lands, count how many of its timeless responses already have a stored twin with
 the same content; when most of them do, the person is told and decides.
