@@ -10,7 +10,7 @@ from collections.abc import Callable
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from metrics.intake.filesafety import UnreadableFileError
+from metrics.intake.read_errors import UnreadableFileError
 from metrics.intake.refusals import RejectedFileError
 from metrics.kpi.registry import RegistryError
 from metrics.messages import CharterError

@@ -21,7 +21,6 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from metrics.intake.decoding import BROKEN_CHARACTER, UNDECODABLE
-from metrics.intake.filesafety import unreadable
 from metrics.intake.layout_names import (
     IMPORT_ID,
     RESPONSE_WORDS,
@@ -40,6 +39,7 @@ from metrics.intake.layout_rows import (
     mark_totals,
     mark_whitespace_rows,
 )
+from metrics.intake.read_errors import unreadable
 from metrics.intake.reading import Merged, RawSheet, RowFinding
 
 HEADER_WINDOW = 30  # rows searched for the header
