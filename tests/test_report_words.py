@@ -32,12 +32,14 @@ def test_two_proportion_z_test_on_hand_worked_figures():
     assert result.p_value == pytest.approx(0.04767, abs=1e-5)
     assert result.significant is True
 
+
 def test_a_small_change_in_a_share_is_not_significant():
     # 80/100 then 82/100: pooled 0.81; se = sqrt(0.81 * 0.19 * 0.02) = 0.055480; z = 0.02 / 0.055480 = 0.36049;
     # p = 2 * (1 - Φ(0.36049)) = 0.71848.
     result = two_proportions(80, 100, 82, 100)
     assert result.p_value == pytest.approx(0.71848, abs=1e-5)
     assert result.significant is False
+
 
 def test_welch_t_test_on_hand_worked_figures_and_as_scipy_computes_it():
     # 7.0 (sd 1, n 50) then 7.5 (sd 2, n 40): v1 = 1/50 = 0.02, v2 = 4/40 = 0.1; t = 0.5 / sqrt(0.12) = 1.44338;
@@ -48,6 +50,7 @@ def test_welch_t_test_on_hand_worked_figures_and_as_scipy_computes_it():
     assert result.p_value == pytest.approx(reference.pvalue, rel=1e-9)
     assert result.p_value == pytest.approx(2 * stats.t.sf(1.44338, 54.4273), abs=1e-5)
     assert result.significant is False
+
 
 @pytest.mark.parametrize(("made", "reason"), [
     (lambda: two_proportions(10, 10, 20, 20), "no_variation"),  # every response satisfied both years
@@ -73,6 +76,7 @@ def test_no_test_when_the_figures_cannot_carry_one(made, reason):
 def test_a_change_is_written_with_its_sign_and_unit(delta, unit, lang, shown):
     assert Words(lang).change(delta, unit) == shown
 
+
 def test_better_or_worse_follows_the_direction_of_the_target():
     words = Words("en")
     assert words.direction(2.0, "<=", "days") == "worse"  # more days against an at-most target
@@ -80,11 +84,13 @@ def test_better_or_worse_follows_the_direction_of_the_target():
     assert words.direction(0.0001, ">=", "share") == "no change"
     assert words.direction(0.05, None, "share") == ""
 
+
 def test_status_words_are_those_of_the_dashboard():
     with open(ROOT / "ui" / "labels.toml", "rb") as fh:
         dashboard = tomllib.load(fh)["status"]
     assert labels()["status"] == {s: dashboard[s] for s in STATUSES}
     assert set(STATUS_ORDER) == set(STATUSES)
+
 
 def test_every_report_label_has_korean_and_english_with_the_same_placeholders():
     def fields(text: str) -> set[str]:
@@ -93,6 +99,7 @@ def test_every_report_label_has_korean_and_english_with_the_same_placeholders():
     bad = [f"{section}.{name}" for section, entries in labels().items() for name, entry in entries.items()
            if not (entry.get("ko") and entry.get("en")) or fields(entry["ko"]) != fields(entry["en"])]
     assert bad == []
+
 
 def test_the_report_gives_the_projection_range_or_says_why_there_is_none():
     import pandas as pd

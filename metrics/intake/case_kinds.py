@@ -39,6 +39,7 @@ def build_cases(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: C
     )
     return Built(rows, log)
 
+
 @builds("calls")
 def build_calls(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: Contract) -> Built:
     """Phone calls: rings before the answer, or seconds converted with seconds-per-ring."""

@@ -37,6 +37,7 @@ class Detected:
     options: UploadOptions
     template: str | None = None
 
+
 def detect(
     engine: Engine | None,
     data: bytes,
@@ -66,6 +67,7 @@ def detect(
         return Detected(kind, table, mapping, _merge_template_options(options, template.options), template.name)
     return Detected(kind, table, complete_mapping(table, suggest_mapping(table.frame, contract.kind(kind))), options)
 
+
 def with_template(detected: Detected, template: Template) -> Detected:
     """The detected table with a saved template chosen by hand (its columns may differ a little from the
     sheet's): its roles on the columns it knows, its options where none was chosen."""
@@ -77,6 +79,7 @@ def with_template(detected: Detected, template: Template) -> Detected:
     mapping = apply_template(template, detected.table.headers, detected.mapping, multiple)
     return replace(detected, mapping=mapping, options=_merge_template_options(detected.options, template.options),
                    template=template.name)
+
 
 def _choose_table(data: bytes, filename: str, sheet: str | None, kind: str | None) -> tuple[Table, str]:
     """The sheet's table and its kind: the named sheet, else the sheet that best fits a kind.
@@ -106,6 +109,7 @@ def _choose_table(data: bytes, filename: str, sheet: str | None, kind: str | Non
         )
     return table, chosen
 
+
 def _previews(upload: Upload) -> tuple[list[RawSheet], UnreadableFileError | None]:
     """The first rows of every sheet that holds data, and the first reason a sheet was skipped."""
     previews, first_error = [], None
@@ -118,12 +122,14 @@ def _previews(upload: Upload) -> tuple[list[RawSheet], UnreadableFileError | Non
             first_error = first_error or exc
     return previews, first_error
 
+
 class _Candidate(NamedTuple):
     score: float
     table: Table
     kind: str
     reasons: tuple[str, ...]
     raw: RawSheet
+
 
 def _best_table(
     sheets: list[RawSheet], filename: str, kind: str | None
@@ -144,15 +150,18 @@ def _best_table(
             best = _Candidate(guess.score, table, guess.kind, tuple(guess.reasons), raw)
     return best, first_error
 
+
 def _text_above_header(raw: RawSheet, table: Table) -> str:
     """Title and note text above the header: often says what the sheet is (e.g. 참가기업 만족도)."""
     first_header = min(table.header_rows) if table.header_rows else 1
     cells = [c for row in raw.grid[: max(0, first_header - 1)] for c in row if isinstance(c, str)]
     return " ".join(cells)[:500]
 
+
 def _merge_template_options(options: UploadOptions, saved: Mapping[str, Any]) -> UploadOptions:
     fields = {k: v for k, v in saved.items() if k in UploadOptions.__dataclass_fields__ and getattr(options, k) in (None, 3.0)}
     return replace(options, **fields)
+
 
 def complete_mapping(table: Table, mapping: dict[str, str]) -> dict[str, str]:
     """Every header of the table in the mapping (unmapped ones as ""), and no header it does not have."""

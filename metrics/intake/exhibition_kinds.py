@@ -86,6 +86,7 @@ def _groups(t: MappedTable, log: IssueLog, contract: Contract) -> pd.Series:
              " / ".join(names[0] for names in contract.enums["participant_group"].values()))
     return pd.Series([c for c, _u in pairs], index=t.frame.index, dtype="str")
 
+
 @builds("postings")
 def build_postings(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: Contract) -> Built:
     """Product pages on the WATER KOREA site: posted from, posted to (empty while online)."""

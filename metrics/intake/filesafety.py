@@ -43,6 +43,7 @@ CFB_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
+
 @contextmanager
 def _grid_errors() -> Iterator[None]:
     """The grid checks' findings as messages."""

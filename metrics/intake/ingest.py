@@ -37,6 +37,7 @@ def prepare(
     detected = detect(engine, data, filename, kind=kind, sheet=sheet, options=options)
     return validate(data, filename, detected, mapping=mapping, options=options)
 
+
 def ingest_file(
     engine: Engine,
     data: bytes,

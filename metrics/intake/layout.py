@@ -50,6 +50,8 @@ _DATE = re.compile(r"^\d{4}\s*[-./년]\s*\d{1,2}(\s*[-./월]\s*\d{1,2}\s*일?)?(
 _TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
 _YEAR = re.compile(r"^(19|20)\d{2}\s*년?$")
 _MISSING = {"-", "—", ".", "…"}
+
+
 @dataclass(frozen=True)
 class Table:
     """The table found in a sheet: unique headers, raw data rows, and where each row sits in Excel."""

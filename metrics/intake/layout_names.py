@@ -34,6 +34,7 @@ def without_response_words(names: list[str]) -> list[str]:
         out.append(" / ".join(parts))
     return out
 
+
 def import_id_names(grid: np.ndarray, text_rows: list[int], bottom: int, names: list[str]) -> list[str]:
     """Qualtrics: a column that is no question (ImportId not QID…) keeps its export tag (StartDate, Status).
 
@@ -51,6 +52,7 @@ def import_id_names(grid: np.ndarray, text_rows: list[int], bottom: int, names: 
             renamed[c] = tag
     return renamed
 
+
 def _import_id(cell: object) -> str:
     """The id in a Qualtrics {"ImportId":"..."} cell, "" for anything else."""
     if not isinstance(cell, str) or not cell.lstrip().lower().startswith(IMPORT_ID):
@@ -61,9 +63,11 @@ def _import_id(cell: object) -> str:
         return ""
     return str(found.get("ImportId", "")) if isinstance(found, dict) else ""
 
+
 def merges_near_top(merged: Merged, rows: int) -> Merged:
     """The merged ranges that start in the first `rows` rows, each once: the only ones a header can use."""
     return tuple(sorted({m for m in merged if m[0] < rows}))
+
 
 def header_names(grid: np.ndarray, text_rows: list[int], merged: Merged, n_cols: int) -> list[str]:
     """One name per column: the parts of the stacked header rows joined with " / ", repeats skipped."""
@@ -85,6 +89,7 @@ def header_names(grid: np.ndarray, text_rows: list[int], merged: Merged, n_cols:
             column.pop()
         names.append(" / ".join(column) or f"열 {get_column_letter(c + 1)}")
     return names
+
 
 def _fill_merged(row: list[str], merged: list[tuple[int, int, int, int]], grid: np.ndarray, n_cols: int) -> None:
     """Blank cells of a header row take the value of the first merged range over them.
@@ -115,6 +120,7 @@ def _fill_merged(row: list[str], merged: list[tuple[int, int, int, int]], grid: 
             skip[c] = c + 1
             c = next_blank(c + 1)
 
+
 def _fill_groups_right(row: list[str]) -> None:
     """Forward-fill group labels; when the groups so far are equally wide, the last one is no wider."""
     starts = [c for c, text in enumerate(row) if text]
@@ -123,6 +129,7 @@ def _fill_groups_right(row: list[str]) -> None:
     for c in range(1, len(row)):
         if not row[c] and (not starts or c < starts[-1] + last_span):
             row[c] = row[c - 1]
+
 
 def clean_header_text(value: object) -> str:
     """Header text as a person reads it: no HTML tags, no line breaks, single spaces, no U+3000."""
@@ -141,6 +148,7 @@ def clean_header_text(value: object) -> str:
     if "<" in text:
         text = _TAG.sub(" ", text)
     return " ".join(text.split())
+
 
 def unique(names: list[str]) -> list[str]:
     seen: set[str] = set()

@@ -20,6 +20,7 @@ class RowFinding:
     code: str
     detail: str = ""
 
+
 @dataclass(frozen=True, eq=False)
 class RawSheet:
     """One sheet as stored: grid[i] is Excel row i + 1 (CSV: record i + 1), None for an empty cell.
@@ -62,6 +63,7 @@ class RawSheet:
         )
 
     __hash__ = None  # type: ignore[assignment]  # equal by content, mutable array inside
+
 
 def padded_grid(rows: Sequence[Sequence[object]]) -> np.ndarray:
     """The rows as one object array, ragged rows padded with None on the right."""

@@ -137,6 +137,7 @@ class UnreadableFileError(CharterError):
     def __init__(self, code: str, message_ko: str, message_en: str) -> None:
         super().__init__(message_ko, message_en, code=code)
 
+
 def unreadable(key: str, **values: object) -> UnreadableFileError:
     """The error for a message key of the table above, its placeholders filled from `values`."""
     code, ko, en = MESSAGES[key]

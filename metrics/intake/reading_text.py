@@ -51,10 +51,12 @@ def open_text(data: bytes, filename: str) -> DecodedText:
         raise unreadable("corrupt", detail="엑셀 형식이 아님 / not in an Excel format")
     return decoded
 
+
 def _looks_binary(text: str) -> bool:
     """Many control characters: not text. (U+FFFD is an encoding question, answered per line.)"""
     odd = sum(1 for ch in text if ch < " " and ch not in "\t\r\n\f")
     return odd > 16 and odd / len(text) > 0.05
+
 
 def csv_sheet(decoded: DecodedText, max_rows: int) -> RawSheet:
     """The records of a decoded text file; each line's findings go to the record that holds the line."""
@@ -85,6 +87,7 @@ def csv_sheet(decoded: DecodedText, max_rows: int) -> RawSheet:
         found.setdefault((row, f.code), RowFinding(row, f.code, f.detail))
     return RawSheet(CSV_SHEET, grid, "csv", findings=tuple(found.values()))
 
+
 def _cleaned_text(grid: np.ndarray) -> np.ndarray:
     """Blank text to None, and the tab in front of a value dropped, once per distinct value.
 
@@ -94,10 +97,12 @@ def _cleaned_text(grid: np.ndarray) -> np.ndarray:
     cleaned = np.array([_cleaned_cell(v) for v in uniques] + [None], dtype=object)
     return cleaned[codes].reshape(grid.shape)
 
+
 def _cleaned_cell(value: str) -> str | None:
     if not value.strip():
         return None
     return value.lstrip("\t") if value[0] == "\t" else value
+
 
 def _sniff_delimiter(sample: str) -> str | None:
     """The delimiter that splits the first lines into the same number (> 1) of fields most often."""

@@ -44,6 +44,7 @@ class IngestReport:
         d["issues"] = [i.as_dict() for i in self.issues]
         return d
 
+
 def scale_refusal(evidence: ScaleEvidence) -> str:
     """Why the command line will not pick the scale, what it saw, and the options to give."""
     seen_ko, seen_en = evidence.seen()
@@ -52,10 +53,12 @@ def scale_refusal(evidence: ScaleEvidence) -> str:
     return (f"척도를 정할 수 없어 가져오지 않았습니다: {seen_ko} {options}(으)로 다시 실행하세요. / "
             f"Not imported, the scale is unclear: {seen_en} Run again with {options_en}.")
 
+
 def twins_notes(engine: Engine, prepared: Prepared) -> list[str]:
     """The re-export warning, when the file's timeless survey responses are mostly stored already."""
     note = reexport.reexport_note(engine, prepared.kind, prepared.rows)
     return [note] if note else []
+
 
 def summary(r: IngestReport, *, imported: bool) -> str:
     if imported:

@@ -86,10 +86,12 @@ def build_survey(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: 
     notes = [" / ".join(evidence.note())] if opts.scale is None and question is None else []
     return Built(rows, log, tuple(item_headers), notes, scale_question=question)
 
+
 def _scale_evidence(answers: dict[str, Parsed], kind: KindSpec) -> ScaleEvidence:
     """What the rating columns' headers and highest answer say about the scale."""
     tops = [p.values[~p.bad].max() for p in answers.values() if p.values[~p.bad].notna().any()]
     return gather_scale(answers, float(max(tops)) if tops else None, kind.default_scale or 5)
+
 
 def _given_year(t: MappedTable, log: IssueLog, kind: KindSpec, opts: UploadOptions) -> pd.Series:
     """The survey year given at upload, else the exhibition year column; NA where neither gives one."""
@@ -98,6 +100,7 @@ def _given_year(t: MappedTable, log: IssueLog, kind: KindSpec, opts: UploadOptio
     if kind.column("exhibition_year") is not None and t.raw("exhibition_year")[0]:
         return _year_column(t, log, "exhibition_year")
     return pd.Series(pd.NA, index=t.frame.index, dtype="Int64")
+
 
 def _items_json(items: np.ndarray) -> pd.Series:
     """Each response's item scores as a JSON list; few distinct scores, so format each once."""
@@ -109,6 +112,7 @@ def _items_json(items: np.ndarray) -> pd.Series:
         texts = np.array(["null" if np.isnan(u) else f"{u:g}" for u in uniques], dtype=object)
         columns.append(texts[inverse].tolist())
     return pd.Series(["[" + ",".join(r) + "]" for r in zip(*columns, strict=True)], dtype="str")
+
 
 def _joined_comments(t: MappedTable) -> pd.Series:
     headers = t.headers("comment")

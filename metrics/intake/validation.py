@@ -45,6 +45,7 @@ class Prepared:
     def issues_frame(self) -> pd.DataFrame:
         return issues_frame(self.issues)
 
+
 def validate(
     data: bytes,
     filename: str,
@@ -87,6 +88,7 @@ def validate(
         scale_question=built.scale_question,
     )
 
+
 def _check_mapping(mapping: dict[str, str], spec: KindSpec, options: UploadOptions, table: Table) -> None:
     mapped = set(mapping.values())
     # Roles the upload's options give for every row (one case type for the whole sheet, the year).
@@ -114,12 +116,14 @@ def _check_mapping(mapping: dict[str, str], spec: KindSpec, options: UploadOptio
             f"한 역할에 여러 열이 연결되었습니다: {', '.join(doubled)}", f"Several columns are mapped to: {', '.join(doubled)}"
         )
 
+
 def _hold_read_findings(log: IssueLog, table: Table) -> None:
     """Rows whose bytes needed help to read (another encoding, bytes of neither, NUL) are held with a finding."""
     for code in dict.fromkeys(f.code for f in table.findings):
         found = [f for f in table.findings if f.code == code]
         positions = np.searchsorted(table.excel_rows, [f.row for f in found])
         log.flag_each(positions, "", code, [f.detail for f in found])
+
 
 def _has_macros(data: bytes) -> bool:
     """True for a workbook carrying a VBA project (.xlsm, .xls with macros): we read values only."""
