@@ -23,10 +23,11 @@ from metrics.intake.layout import Table
 from metrics.intake.reading import sheet_names
 from metrics.intake.scales import ScaleEvidence, rescale_rule
 from metrics.kpi import course_aliases
+from metrics.messages import Message
 from metrics.settings import load_settings
 from metrics.store import file_sha256
 from ui import access, data, plain, tables
-from ui.i18n import current_lang, pick, split_pair, t
+from ui.i18n import current_lang, pick, said, t
 from ui.values import word
 
 AUTO = ""
@@ -226,12 +227,12 @@ def report(prepared: validation.Prepared) -> None:
     if prepared.template:
         st.caption(t("upload.template_used", name=plain.md(prepared.template)))
     for note in prepared.notes:
-        st.info(plain.md(split_pair(note)), icon=":material/info:")  # notes quote headers
+        st.info(plain.md(said(note)), icon=":material/info:")  # notes quote headers
     choices = (prepared.sha256, prepared.table.sheet, prepared.kind, tuple(sorted(prepared.mapping.items())),
                prepared.options)
     twins = _reexport_note(*data.cache_key(), *choices, _prepared=prepared)
     if twins:
-        st.warning(plain.md(split_pair(twins)), icon=":material/content_copy:")
+        st.warning(plain.md(said(twins)), icon=":material/content_copy:")
     if not prepared.issues:
         st.success(t("upload.no_issues"), icon=":material/check_circle:")
         return
@@ -260,7 +261,7 @@ def issues_summary(problems: int, held: int, valid: int) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _reexport_note(url: str, version: tuple, sha256: str, sheet: str, kind: str, mapping: tuple,
-                   options: UploadOptions, *, _prepared: validation.Prepared) -> str | None:
+                   options: UploadOptions, *, _prepared: validation.Prepared) -> Message | None:
     """Keyed on the stored data and the file and choices that made these rows (the rows are not hashed)."""
     return reexport.reexport_note(data.engine(), _prepared.kind, _prepared.rows)
 

@@ -32,6 +32,7 @@ from metrics.intake.values import (
     still_running,
     with_clock,
 )
+from metrics.messages import Message
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class Built:
     rows: pd.DataFrame
     log: IssueLog
     questions: tuple[str, ...] = ()
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)  # said beside the counts (e.g. where the scale came from)
     scale_question: ScaleEvidence | None = None  # the scale the person must choose (the file disagrees)
 
 

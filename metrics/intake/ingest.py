@@ -11,15 +11,16 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from metrics import store
-from metrics.contract import UnknownKindError, load_contract
+from metrics.contract import UnknownKindError
 from metrics.intake import preview
 from metrics.intake.canonical import UploadOptions
 from metrics.intake.commit import commit
 from metrics.intake.detection import detect
 from metrics.intake.reading import UnreadableFileError
 from metrics.intake.refusals import RejectedFileError
-from metrics.intake.report import IngestReport, scale_refusal, summary, twins_notes
+from metrics.intake.report import IngestReport, no_valid_rows, scale_refusal, summary, twins_notes
 from metrics.intake.validation import Prepared, validate
+from metrics.messages import Message
 from metrics.settings import load_settings
 
 
@@ -59,11 +60,11 @@ def ingest_file(
     try:
         prepared = prepare(engine, data, filename, kind=kind, sheet=sheet, mapping=mapping, options=options)
     except (UnreadableFileError, RejectedFileError, UnknownKindError) as exc:
-        return IngestReport(filename, "rejected", str(exc.message), kind=kind)
+        return IngestReport(filename, "rejected", exc.message, kind=kind)
     report = IngestReport(
         filename=filename,
         status="dry_run",
-        message="",
+        message=Message("", ""),  # said below, once the outcome is known
         kind=prepared.kind,
         sheet=prepared.table.sheet,
         rows_total=len(prepared.table.frame),
@@ -77,13 +78,7 @@ def ingest_file(
         report.status, report.message = "rejected", scale_refusal(prepared.scale_question)
         return report
     if prepared.rows.empty:
-        report.status = "rejected"
-        report.message = (f"가져올 수 있는 행이 없습니다 (문제 {len(prepared.issues)}건). / "
-                          f"No valid rows to import ({len(prepared.issues)} problems).")
-        if kind is None:
-            spec = load_contract().kind(prepared.kind)
-            report.message += (f" 자동으로 '{spec.ko}'(으)로 읽었습니다. 다른 자료라면 종류를 직접 고르세요. / "
-                               f"Read as '{spec.en}' by detection; if it is something else, choose the kind.")
+        report.status, report.message = "rejected", no_valid_rows(prepared, detected=kind is None)
         return report
     plan = preview.preview(engine, prepared)
     report.rows_new, report.rows_duplicate, report.rows_superseded = plan.rows_new, plan.rows_repeated, plan.rows_changed
@@ -95,17 +90,17 @@ def ingest_file(
         report.message = summary(report, imported=False)
         return report
     if not plan.writes_anything:
-        report.status, report.message = "nothing_new", str(preview.nothing_new_message(plan))
+        report.status, report.message = "nothing_new", preview.nothing_new_message(plan)
         return report
     try:
         result = commit(engine, prepared, uploaded_by=uploaded_by, plan=plan)
     except store.DuplicateFileError as exc:  # the same file landed from elsewhere since the preview
-        report.status, report.message = "rejected", str(exc)
+        report.status, report.message = "rejected", exc.message
         return report
     except preview.NothingNewError as exc:  # its rows landed from elsewhere since the preview
         fresh = exc.plan
         report.rows_new, report.rows_duplicate, report.rows_superseded = fresh.rows_new, fresh.rows_repeated, fresh.rows_changed
-        report.status, report.message = "nothing_new", str(preview.nothing_new_message(fresh))
+        report.status, report.message = "nothing_new", preview.nothing_new_message(fresh)
         return report
     report.status = "imported"
     report.upload_id = result.upload_id

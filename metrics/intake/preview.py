@@ -43,9 +43,9 @@ class SameFile:
     upload_id: int
     created_at: datetime
 
-    def message(self) -> str:
-        """The refusal, Korean / English, as the store words it."""
-        return str(store.DuplicateFileError(self.upload_id, self.created_at))
+    def message(self) -> Message:
+        """The refusal, as the store words it."""
+        return store.DuplicateFileError(self.upload_id, self.created_at).message
 
 
 @dataclass(frozen=True)

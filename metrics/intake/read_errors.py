@@ -134,8 +134,9 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
 class UnreadableFileError(CharterError):
     """An upload that cannot be read, with one reason code and a message in Korean and English."""
 
-    def __init__(self, code: str, message_ko: str, message_en: str) -> None:
-        super().__init__(message_ko, message_en, code=code)
+    def __init__(self, code: str, ko: str, en: str) -> None:
+        super().__init__(ko, en, code=code)
+
 
 
 def unreadable(key: str, **values: object) -> UnreadableFileError:

@@ -83,7 +83,7 @@ def build_survey(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: 
     rows["_nk_extra"] = np.where(response_date.isna(), t.excel_rows.astype(str), "")
     # The scale is never guessed silently: said where it came from, or asked when the file disagrees.
     question = evidence if opts.scale is None and evidence.disagrees else None
-    notes = [" / ".join(evidence.note())] if opts.scale is None and question is None else []
+    notes = [evidence.note()] if opts.scale is None and question is None else []
     return Built(rows, log, tuple(item_headers), notes, scale_question=question)
 
 

@@ -9,6 +9,7 @@ from metrics.contract.kinds import builds
 from metrics.intake.canonical import Built, MappedTable, UploadOptions, _dates, _keys, _text
 from metrics.intake.findings import IssueLog
 from metrics.intake.values import load_yes_no
+from metrics.messages import Message
 from metrics.store.pseudonym import identity_text, load_key, pseudonymise
 
 PERSONAL_ROLES = ("name", "birth_date", "phone", "trainee_ref")
@@ -36,8 +37,8 @@ def build_attendance(t: MappedTable, kind: KindSpec, opts: UploadOptions, contra
     identity = identity_text(name, birth, phone, ref, index=t.frame.index)
     notes = []
     if (identity == "").all():
-        notes.append("교육생을 식별할 열(성명·생년월일·연락처·번호)이 없어 실인원은 셀 수 없습니다. / "
-                     "No column identifies trainees, so unique trainees cannot be counted.")
+        notes.append(Message("교육생을 식별할 열(성명·생년월일·연락처·번호)이 없어 실인원은 셀 수 없습니다.",
+                             "No column identifies trainees, so unique trainees cannot be counted.", code="no_trainee_identity"))
     rows = pd.DataFrame(
         {
             "trainee_id": pseudonymise(identity, load_key()),

@@ -19,6 +19,7 @@ from metrics.intake.mapping import duplicate_roles, missing_required
 from metrics.intake.refusals import RejectedFileError, headers_text
 from metrics.intake.scales import ScaleEvidence
 from metrics.intake.year_hint import with_year_from_names
+from metrics.messages import Message
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class Prepared:
     rows: pd.DataFrame
     issues: list[Issue]
     questions: tuple[str, ...]
-    notes: list[str]
+    notes: list[Message]
     template: str | None = None
     scale_question: ScaleEvidence | None = None  # the file's scale disagrees with the usual one: ask
 
@@ -70,8 +71,9 @@ def validate(
     built.notes.extend(year_notes)
     _hold_read_findings(built.log, table)
     if _has_macros(data):
-        built.notes.append("매크로가 든 파일입니다. 매크로는 실행하지 않고 셀 값만 읽었습니다. / "
-                           "The file holds macros; they were not run, only the cell values were read.")
+        built.notes.append(Message("매크로가 든 파일입니다. 매크로는 실행하지 않고 셀 값만 읽었습니다.",
+                                   "The file holds macros; they were not run, only the cell values were read.",
+                                   code="macros_not_run"))
     valid = built.rows.loc[~built.log.held].reset_index(drop=True)
     return Prepared(
         filename=filename,
