@@ -100,7 +100,7 @@ with tempfile.TemporaryDirectory() as tmp:
     seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     engine.dispose()
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak, "status": report.status, "message": report.message,
+print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak, "status": report.status, "message": str(report.message),
                   "held": report.rows_held, "valid": report.rows_valid, "total": report.rows_total}))
 """
 

@@ -10,7 +10,7 @@ import struct
 
 import pytest
 
-from metrics.intake import filesafety, gridsize, ingest, reading
+from metrics.intake import detection, filesafety, gridsize, reading
 from metrics.intake.layout import locate_table
 from metrics.intake.reading import RawSheet, UnreadableFileError, read_all_sheets, read_sheet, sheet_names
 from tests import hostile_files as hostile
@@ -58,7 +58,7 @@ def test_a_workbook_at_the_sheet_limit_is_read(monkeypatch):
 def test_sheets_each_under_the_cell_limit_are_refused_together(monkeypatch):
     monkeypatch.setattr(reading, "MAX_CELLS", 1_000)
     data = hostile.far_corner_sheets(3, "J90")  # each sheet 10 x 90 = 900 cells: under 1,000 alone
-    error = _code(lambda: ingest.detect(None, data, "corners.xlsx"))
+    error = _code(lambda: detection.detect(None, data, "corners.xlsx"))
     assert error.code == "bomb" and "1,800" in error.message.en  # refused at the second sheet
 
 
@@ -66,7 +66,7 @@ def test_a_named_sheet_of_such_a_workbook_is_read_alone(monkeypatch):
     monkeypatch.setattr(reading, "MAX_CELLS", 1_000)
     data = hostile.far_corner_sheets(3, "J90")
     assert read_sheet(data, "corners.xlsx", "S2").grid.shape == (90, 10)
-    assert ingest.detect(None, data, "corners.xlsx", sheet="S3", kind="events").table.sheet == "S3"
+    assert detection.detect(None, data, "corners.xlsx", sheet="S3", kind="events").table.sheet == "S3"
 
 
 def test_reading_every_sheet_counts_each_sheet_once(monkeypatch):
@@ -92,24 +92,24 @@ def test_a_sheet_whose_quick_bound_is_over_the_limit_is_measured_before_the_pars
 
 
 def test_of_several_sheets_only_the_first_rows_are_read_to_choose_and_the_chosen_sheet_whole(monkeypatch, loads):
-    monkeypatch.setattr(ingest, "PREVIEW_ROWS", 6)
+    monkeypatch.setattr(detection, "PREVIEW_ROWS", 6)
     notes = hostile.sheet_xml([["메모"], ["작성자: 홍길동"]])
     events = hostile.sheet_xml(hostile.events_rows(12))
     data = hostile.xlsx({"메모": notes, "행사": events, "빈 시트": hostile.sheet_xml()})
-    detected = ingest.detect(None, data, "book.xlsx")
+    detected = detection.detect(None, data, "book.xlsx")
     assert detected.kind == "events" and len(detected.table.frame) == 12
     assert loads == [("메모", 6), ("행사", 6), ("빈 시트", 6), ("행사", None)]
 
 
 def test_a_sheet_shorter_than_the_preview_is_not_read_twice(monkeypatch, loads):
-    monkeypatch.setattr(ingest, "PREVIEW_ROWS", 50)
+    monkeypatch.setattr(detection, "PREVIEW_ROWS", 50)
     data = hostile.xlsx({"메모": hostile.sheet_xml([["메모"], ["x"]]), "행사": hostile.sheet_xml(hostile.events_rows(3))})
-    assert len(ingest.detect(None, data, "book.xlsx").table.frame) == 3
+    assert len(detection.detect(None, data, "book.xlsx").table.frame) == 3
     assert loads == [("메모", 50), ("행사", 50)]
 
 
 def test_a_workbook_with_a_single_sheet_reads_it_once_whole(loads):
-    ingest.detect(None, hostile.xlsx({"행사": hostile.sheet_xml(hostile.events_rows(3))}), "one.xlsx")
+    detection.detect(None, hostile.xlsx({"행사": hostile.sheet_xml(hostile.events_rows(3))}), "one.xlsx")
     assert loads == [("행사", None)]
 
 

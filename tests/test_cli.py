@@ -113,3 +113,13 @@ def test_scorecard_text_shows_values_and_targets_in_their_units(tmp_path, capsys
     lines = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()}
     assert lines["eval.workshop"][1:4] == ["met", "1", ">="] and lines["eval.workshop"][4] == "1"
     assert lines["cert.review_15d"][1:3] == ["no_data", "–"] and lines["cert.review_15d"][3:5] == [">=", "100.0%"]
+
+
+def test_ingest_prints_its_outcome_and_each_problem_in_korean_and_english(tmp_path, capsys):
+    path = _write(tmp_path, "events.xlsx", [*EVENTS, ["워크숍", "내일", 5]])
+    assert main(["ingest", str(path), "--kind", "events", "--dry-run"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == ("가져올 수 있는 행 2 (새 행 2, 바뀐 행 0, 이미 있던 행 0), 보류 1 (저장하지 않음). / "
+                      "2 rows valid (2 new, 0 changed, 0 already stored), 1 held back (nothing stored).")
+    assert out[1].endswith("!개최일 row 4: 날짜로 읽을 수 없습니다 (예: 2026-03-15, 2026.3.15) / "
+                           "not a date (e.g. 2026-03-15, 2026.3.15) [내일]")

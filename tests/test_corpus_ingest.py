@@ -29,9 +29,9 @@ def test_a_corpus_file_gets_one_clear_answer_and_a_rejection_changes_nothing(eng
     before = store.list_uploads(engine)
     report = ingest_file(engine, path.read_bytes(), path.name)
     assert report.status in ("imported", "rejected")
-    assert report.message and "Traceback" not in report.message
+    assert report.message.ko and report.message.en and "Traceback" not in str(report.message)
     # Korean first, then English, in one message.
-    assert " / " in report.message
+    assert " / " in str(report.message)
     if report.status == "rejected":
         assert store.list_uploads(engine).equals(before)
         assert all(store.read_active(engine, t.name).empty for t in tables.DATA_TABLES)

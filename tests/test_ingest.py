@@ -100,7 +100,7 @@ def test_rating_outside_the_scale_is_held_back_with_its_excel_row(engine):
     assert report.rows_imported == 1 and report.rows_held == 1
     (issue,) = report.issues
     assert (issue.row, issue.column, issue.value, issue.code) == (3, "전반적 만족도", "7", "out_of_scale")
-    assert "1–5" in issue.message_ko and "1–5" in issue.message_en
+    assert "1–5" in issue.message.ko and "1–5" in issue.message.en
 
 
 def test_each_validation_rule_names_row_column_and_reason(engine):
@@ -118,7 +118,7 @@ def test_each_validation_rule_names_row_column_and_reason(engine):
     ]
     assert report.rows_imported == 1
     unknown = next(i for i in report.issues if i.code == "unknown_type")
-    assert "인증 신청 서류검토" in unknown.message_ko
+    assert "인증 신청 서류검토" in unknown.message.ko
 
 
 def test_course_ending_before_it_starts_is_reported(engine):
@@ -140,7 +140,7 @@ def test_duplicates_within_the_file_are_held_back(engine):
     ])
     report = ingest_file(engine, data, "events.xlsx", kind="events")
     assert _only_issue_codes(report) == [(4, "duplicate_in_file")]
-    assert report.issues[0].message_en == "duplicate of row 2 in this file"
+    assert report.issues[0].message.en == "duplicate of row 2 in this file"
     assert report.rows_imported == 2
 
 
@@ -148,7 +148,7 @@ def test_a_file_without_a_required_column_gets_one_clear_message(engine):
     data = xlsx([["성명", "교육과정명"], ["홍길동", "정수처리"]])
     report = ingest_file(engine, data, "att.xlsx", kind="attendance")
     assert report.status == "rejected"
-    assert "교육종료일" in report.message and "Course end" in report.message
+    assert "교육종료일" in str(report.message) and "Course end" in str(report.message)
     assert store.list_uploads(engine).empty
 
 
@@ -197,12 +197,13 @@ def test_numbers_under_headers_nobody_recognises_are_not_taken_for_a_survey(engi
         [0, 1, 4, 5],
     ])
     report = ingest_file(engine, data, "export.xlsx", year=2026)
-    assert report.status == "rejected" and "종류를 직접 고르세요" in report.message
+    assert report.status == "rejected" and "종류를 직접 고르세요" in str(report.message)
     assert store.list_uploads(engine).empty
 
 
 def test_the_could_not_tell_message_lists_a_few_headers_cut_short_in_each_language(engine):
-    from metrics.intake.ingest import RejectedFileError, detect
+    from metrics.intake.detection import detect
+    from metrics.intake.refusals import RejectedFileError
 
     long = "Which of the following films have you seen? Please select all that apply. / Episode"
     headers = [f"{long} {i}" for i in range(10)]
@@ -233,8 +234,8 @@ def test_a_5_point_exhibitor_survey_without_a_scale_is_refused_saying_what_was_s
     data = xlsx([["업체명", "종합 만족도"], ["A사", 4], ["B사", 5]])
     report = ingest_file(engine, data, "wk.xlsx", kind="exhibitor_survey", year=2026)
     assert report.status == "rejected"
-    assert "최댓값은 5점" in report.message and "highest answer is 5" in report.message
-    assert "usually out of 10" in report.message and "--scale 5 or --scale 10" in report.message
+    assert "최댓값은 5점" in str(report.message) and "highest answer is 5" in str(report.message)
+    assert "usually out of 10" in str(report.message) and "--scale 5 or --scale 10" in str(report.message)
     assert store.list_uploads(engine).empty
 
 
@@ -249,7 +250,7 @@ def test_the_same_file_twice_is_refused_and_counted_once(engine):
     data = xlsx([["행사구분", "개최일"], ["워크숍", "2026-06-10"]])
     assert ingest_file(engine, data, "e.xlsx", kind="events").ok
     again = ingest_file(engine, data, "e (1).xlsx", kind="events")
-    assert again.status == "rejected" and "#1" in again.message
+    assert again.status == "rejected" and "#1" in str(again.message)
     assert len(store.read_active(engine, "events")) == 1
 
 
@@ -288,7 +289,7 @@ def test_csv_in_every_korean_excel_encoding_reads_the_same(engine, encoding):
 
 def test_an_unreadable_file_gets_one_message_and_changes_nothing(engine):
     report = ingest_file(engine, b"PK\x03\x04 not really a zip", "broken.xlsx")
-    assert report.status == "rejected" and report.message
+    assert report.status == "rejected" and report.message.ko and report.message.en
     assert store.list_uploads(engine).empty
 
 
@@ -320,4 +321,4 @@ def test_a_macro_workbook_is_read_as_data_and_says_so(engine):
         out.writestr("xl/vbaProject.bin", b"Attribute VB_Name = \"Module1\"\nSub AutoOpen(): Shell \"calc\": End Sub")
     report = ingest_file(engine, buffer.getvalue(), "행사.xlsm", kind="events")
     assert report.ok and report.rows_imported == 1
-    assert any("macros" in note and "not run" in note for note in report.notes)
+    assert any("macros" in note.en and "not run" in note.en for note in report.notes)

@@ -9,7 +9,8 @@ import numpy as np
 import openpyxl
 import pytest
 
-from metrics.intake.layout import clean_header_text, locate_table
+from metrics.intake.layout import locate_table
+from metrics.intake.layout_names import clean_header_text
 from metrics.intake.reading import RawSheet, UnreadableFileError, read_sheet
 
 

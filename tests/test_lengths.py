@@ -20,4 +20,4 @@ def test_a_title_longer_than_its_column_is_held_back_and_the_rest_imports(engine
     assert (report.rows_imported, report.rows_held) == (1, 1)
     [finding] = report.issues
     assert (finding.row, finding.code, finding.column) == (2, "too_long", "제목")
-    assert "1,000" in finding.message_en
+    assert "1,000" in finding.message.en

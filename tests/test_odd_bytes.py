@@ -63,7 +63,7 @@ def test_the_row_in_the_other_encoding_is_held_back_and_the_rest_imported(engine
     report = ingest_file(engine, data, "행사.csv", kind="events")
     assert report.status == "imported" and report.rows_imported == 1
     assert _codes(report) == [(3, "other_encoding")]  # Excel row 3: the third line
-    assert "CP949" in report.issues[0].message_en
+    assert "CP949" in report.issues[0].message.en
 
 
 def test_a_line_of_neither_encoding_is_held_and_its_replacement_characters_never_stored(engine):
@@ -97,7 +97,7 @@ def test_a_header_of_neither_encoding_refuses_the_file_with_the_encoding_named(e
     data = "행사구분,개최일,".encode() + b"\x80\xff\r\n" + _line("2026-06-10", "x").encode()
     report = ingest_file(engine, data, "행사.csv", kind="events")
     assert report.status == "rejected"
-    assert "UTF-8" in report.message and "CP949" in report.message and "binary" not in report.message
+    assert "UTF-8" in str(report.message) and "CP949" in str(report.message) and "binary" not in str(report.message)
 
 
 def test_a_file_in_an_unknown_encoding_is_refused_as_such_not_as_binary():
@@ -147,4 +147,4 @@ def test_a_csv_exactly_as_wide_as_excel_is_read():
 def test_an_xls_with_a_cell_past_excels_last_column_gets_one_message_not_a_traceback(engine):
     data = ole_bytes({"Workbook": biff_workbook({"S": [(0, 0, 1.0), (1, 0, 2.0), (0, 40_000, 3.0)]})})
     report = ingest_file(engine, data, "wide.xls", kind="events")
-    assert report.status == "rejected" and "40,001 columns" in report.message
+    assert report.status == "rejected" and "40,001 columns" in str(report.message)

@@ -96,7 +96,7 @@ def test_a_column_of_times_of_day_alone_is_never_taken_for_the_date(engine):
     rows = [["수신시각", "벨 울린 횟수"], [dt.time(9, 15), 2], [dt.time(14, 5), 1]]
     report = ingest_file(engine, xlsx(rows), "calls.xlsx", kind="calls")
     assert report.status == "rejected"
-    assert "수신일시" in report.message and "Call time" in report.message  # the date column is missing
+    assert "수신일시" in str(report.message) and "Call time" in str(report.message)  # the date column is missing
     assert store.list_uploads(engine).empty
 
 
@@ -153,7 +153,7 @@ def test_unreadable_timestamps_are_findings_on_their_column_when_the_year_is_giv
     assert (report.rows_imported, report.rows_held) == (3, 0)
     assert [(i.row, i.column, i.code, i.holds) for i in report.issues] == [
         (2, "응답시간", "bad_date", False), (3, "응답시간", "bad_date", False)]
-    assert "가져옵니다" in report.issues[0].message_ko and "imported" in report.issues[0].message_en
+    assert "가져옵니다" in report.issues[0].message.ko and "imported" in report.issues[0].message.en
     assert set(_stored(engine, "survey_responses")["year"]) == {2025}
 
 

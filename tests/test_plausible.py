@@ -30,7 +30,7 @@ def test_head_counts_below_zero_or_absurdly_high_are_held_and_the_others_stored(
             ["워크숍", "2026-06-13", "상한", "100,000"]]
     report = ingest_file(engine, csv(rows), "행사.csv", kind="events")
     assert _codes(report) == [(3, "implausible"), (4, "implausible")]
-    assert "0–100,000" in report.issues[0].message_en
+    assert "0–100,000" in report.issues[0].message.en
     assert sorted(store.read_active(engine, "events")["participants"].tolist()) == [35, 100_000]
 
 
@@ -40,7 +40,7 @@ def test_rings_and_seconds_to_answer_have_their_own_ranges(engine):
     assert _codes(report) == [(3, "implausible")]
     seconds = [["수신일시", "응답시간(초)"], ["2026-03-03 09:00", "12"], ["2026-03-03 09:05", "3600"]]
     report = ingest_file(engine, csv(seconds), "초.csv", kind="calls")
-    assert _codes(report) == [(3, "implausible")] and "0–600" in report.issues[0].message_en
+    assert _codes(report) == [(3, "implausible")] and "0–600" in report.issues[0].message.en
     assert sorted(store.read_active(engine, "calls")["rings"].tolist()) == [2.0, 4.0]  # 12 s at 3 s a ring
 
 
@@ -55,7 +55,7 @@ def test_dates_outside_the_plausible_years_are_held(engine, received):
     rows = [["업무구분", "접수일", "처리일"], ["서류검토", "2026-03-02", "2026-03-05"], ["서류검토", received, ""]]
     report = ingest_file(engine, csv(rows), "민원.csv", kind="cases")
     assert _codes(report) == [(3, "implausible_date")]
-    assert f"1990–{THIS_YEAR + 1}" in report.issues[0].message_en
+    assert f"1990–{THIS_YEAR + 1}" in report.issues[0].message.en
     assert len(store.read_active(engine, "cases")) == 1
 
 
@@ -92,7 +92,7 @@ def test_the_ranges_come_from_the_contract_not_the_code():
     frame = pd.DataFrame({"구분": ["워크숍", "워크숍"], "일자": ["2026-06-10", "2026-06-11"], "인원": ["8", "12"]})
     mapped = MappedTable(frame, {"구분": "event_type", "일자": "date", "인원": "participants"}, np.array([2, 3]), "S")
     built = build(mapped, narrow, UploadOptions(), contract)
-    assert [(i.row, i.code, i.message_en) for i in built.log.issues] == [(3, "implausible", "implausible value (accepted: 0–10)")]
+    assert [(i.row, i.code, i.message.en) for i in built.log.issues] == [(3, "implausible", "implausible value (accepted: 0–10)")]
 
 
 def test_a_range_that_is_not_low_then_high_is_refused_when_the_contract_loads():

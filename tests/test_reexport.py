@@ -19,14 +19,14 @@ def _import(engine, rows, name, **extra):
 
 
 def _warned(report) -> bool:
-    return any("이미 저장된 응답과 내용이 똑같습니다" in note for note in report.notes)
+    return any("이미 저장된 응답과 내용이 똑같습니다" in note.ko for note in report.notes)
 
 
 def test_the_same_anonymous_answers_in_another_order_are_flagged_before_import(engine):
     first = _answers(20)
     assert _import(engine, first, "1차.xlsx").ok
     report = _import(engine, first[::-1], "1차-다시.xlsx", dry_run=True)
-    assert any("20건 중 20건" in note and "20 of 20" in note for note in report.notes)
+    assert any("20건 중 20건" in note.ko and "20 of 20" in note.en for note in report.notes)
 
 
 def test_a_title_row_added_above_a_re_export_is_still_flagged(engine):

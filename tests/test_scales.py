@@ -85,8 +85,8 @@ def test_a_5_point_exhibitor_survey_is_refused_on_the_command_line_without_a_sca
     data = xlsx([["업체명", "종합 만족도"], ["A사", 4], ["B사", 4], ["C사", 3]])
     report = ingest_file(engine, data, "wk.xlsx", kind="exhibitor_survey", year=2026)
     assert report.status == "rejected"
-    assert "최댓값은 4점" in report.message and "highest answer is 4" in report.message
-    assert "--scale 5 or --scale 10" in report.message
+    assert "최댓값은 4점" in str(report.message) and "highest answer is 4" in str(report.message)
+    assert "--scale 5 or --scale 10" in str(report.message)
     assert store.list_uploads(engine).empty
     # Said once, it is imported on its own scale: the mean 11/3 out of 5 is 7.33 out of 10, not 3.67.
     report = ingest_file(engine, data, "wk.xlsx", kind="exhibitor_survey", year=2026, scale=5)
@@ -98,8 +98,8 @@ def test_a_header_naming_another_scale_is_refused_saying_which_header(engine):
     data = xlsx([["업체명", "종합 만족도 (5점 만점)"], ["A사", 4], ["B사", 5]])
     report = ingest_file(engine, data, "wk.xlsx", kind="exhibitor_survey", year=2026)
     assert report.status == "rejected"
-    assert "'종합 만족도 (5점 만점)' 열은 5점 척도" in report.message
-    assert "the header '종합 만족도 (5점 만점)' says 5 points" in report.message
+    assert "'종합 만족도 (5점 만점)' 열은 5점 척도" in str(report.message)
+    assert "the header '종합 만족도 (5점 만점)' says 5 points" in str(report.message)
 
 
 def test_a_header_naming_the_usual_scale_imports_and_says_where_the_scale_came_from(engine):
@@ -107,14 +107,14 @@ def test_a_header_naming_the_usual_scale_imports_and_says_where_the_scale_came_f
                  ["2026-05-01 11:00", "수질분석", 5]])
     report = ingest_file(engine, data, "s.xlsx", kind="trainee_survey")
     assert report.status == "imported", report.message
-    assert any("as the headers say" in note for note in report.notes)
+    assert any("as the headers say" in note.en for note in report.notes)
 
 
 def test_a_survey_without_scale_evidence_takes_its_usual_scale_and_says_so(engine):
     data = xlsx([["업체명", "종합 만족도"], ["A사", 9], ["B사", 7]])
     report = ingest_file(engine, data, "wk.xlsx", kind="exhibitor_survey", year=2026)
     assert report.status == "imported", report.message
-    assert any("usual scale" in note and "highest answer 9" in note for note in report.notes)
+    assert any("usual scale" in note.en and "highest answer 9" in note.en for note in report.notes)
     assert set(_responses(engine)["scale_max"]) == {10.0}
 
 

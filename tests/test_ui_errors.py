@@ -34,3 +34,12 @@ def test_two_different_passwords_in_the_account_form_are_refused_in_both_languag
     with pytest.raises(AccountError) as refused:
         _add("kim", ["viewer"], "Correct-Horse-Battery-1", "Correct-Horse-Battery-2", actor="admin")
     assert (refused.value.message.ko, refused.value.message.en) == ("두 비밀번호가 다릅니다", "the two passwords differ")
+
+
+def test_a_core_error_is_said_in_korean_by_default_and_any_other_error_by_a_generic_message():
+    from metrics.intake.refusals import RejectedFileError
+    from ui.errors import NOT_DONE, message_of
+
+    # A half that itself holds " / " (a header, a path) is said whole: no splitting by a separator.
+    assert message_of(RejectedFileError("'수신일 / 시각' 열이 없습니다", "no column 'received / time'")) == "'수신일 / 시각' 열이 없습니다"
+    assert message_of(KeyError("users.password_hash")) == NOT_DONE.ko

@@ -11,13 +11,13 @@ from typing import ParamSpec
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from metrics.intake.filesafety import UnreadableFileError
-from metrics.intake.ingest import RejectedFileError
+from metrics.intake.read_errors import UnreadableFileError
+from metrics.intake.refusals import RejectedFileError
 from metrics.kpi.registry import RegistryError
-from metrics.messages import CharterError
+from metrics.messages import CharterError, Message
 from metrics.store import DuplicateFileError, UnknownUploadError, database
 from ui import plain
-from ui.i18n import current_lang, split_pair, t
+from ui.i18n import current_lang, said, t
 
 P = ParamSpec("P")  # a page's render function's parameters, kept by @friendly
 
@@ -27,11 +27,14 @@ log = logging.getLogger("charter.ui")
 USER_ERRORS = (UnreadableFileError, RejectedFileError, DuplicateFileError, UnknownUploadError)
 
 
+# Said for an error that carries no message of its own (not a CharterError): its text is not for people.
+NOT_DONE = Message("요청을 처리하지 못했습니다. 다시 시도하고, 계속되면 담당자에게 알려 주세요.",
+                   "This could not be done. Try again; if it persists, tell the administrator.", code="not_done")
+
+
 def message_of(exc: Exception) -> str:
     """A core error's message in the current language."""
-    if isinstance(exc, CharterError):
-        return exc.message.text(current_lang())
-    return split_pair(str(exc))
+    return said(exc.message if isinstance(exc, CharterError) else NOT_DONE)
 
 
 def show_user_error(exc: Exception) -> None:

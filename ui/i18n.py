@@ -122,16 +122,6 @@ def said(message: Message) -> str:
     return message.text(current_lang())
 
 
-def split_pair(message: str) -> str:
-    """The current language's half of a core message written "Korean / English"."""
-    # Some messages quote a bilingual name inside a half; splitting those would cut mid-sentence,
-    # so anything but exactly one separator is shown whole (both languages, still readable).
-    if message.count(" / ") != 1:
-        return message
-    ko, _, en = message.partition(" / ")
-    return en.strip() if current_lang() == "en" else ko.strip()
-
-
 def object_phrase(noun: str) -> str:
     """A noun as the object of a verb: 기록을 / 조사를 in Korean (the particle follows the last sound), the … in English."""
     if current_lang() == "en":

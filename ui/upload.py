@@ -11,7 +11,7 @@ from metrics import clock, store
 from metrics.contract import load_contract
 from metrics.intake import blank_templates
 from metrics.intake.canonical import UploadOptions
-from metrics.intake.ingest import RejectedFileError
+from metrics.intake.refusals import RejectedFileError
 from metrics.kpi import course_aliases
 from metrics.settings import load_settings
 from metrics.store import freshness

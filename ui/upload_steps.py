@@ -15,17 +15,19 @@ from metrics import clock
 from metrics.contract import load_contract
 from metrics.explore import filenames
 from metrics.explore.export import to_csv_bytes
-from metrics.intake import ingest, reexport, saved_mappings
+from metrics.intake import commit as storing
+from metrics.intake import detection, reexport, saved_mappings, validation
 from metrics.intake import preview as import_preview
 from metrics.intake.canonical import UploadOptions
 from metrics.intake.layout import Table
 from metrics.intake.reading import sheet_names
 from metrics.intake.scales import ScaleEvidence, rescale_rule
 from metrics.kpi import course_aliases
+from metrics.messages import Message
 from metrics.settings import load_settings
 from metrics.store import file_sha256
 from ui import access, data, plain, tables
-from ui.i18n import current_lang, pick, split_pair, t
+from ui.i18n import current_lang, pick, said, t
 from ui.values import word
 
 AUTO = ""
@@ -109,11 +111,11 @@ def _templates_stamp() -> str:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _detect(url: str, stamp: str, file_bytes: bytes, filename: str, kind: str | None, sheet: str | None,
-            options: UploadOptions) -> ingest.Detected:
-    return ingest.detect(data.engine(), file_bytes, filename, kind=kind, sheet=sheet, options=options)
+            options: UploadOptions) -> detection.Detected:
+    return detection.detect(data.engine(), file_bytes, filename, kind=kind, sheet=sheet, options=options)
 
 
-def detect(file_bytes: bytes, filename: str, kind: str | None, sheet: str | None, options: UploadOptions) -> ingest.Detected:
+def detect(file_bytes: bytes, filename: str, kind: str | None, sheet: str | None, options: UploadOptions) -> detection.Detected:
     """The file's table, kind and starting mapping (a saved template's or suggested), cached on every choice."""
     with st.spinner(t("upload.reading")):
         return _detect(load_settings().database_url, _templates_stamp(), file_bytes, filename, kind, sheet, options)
@@ -121,20 +123,20 @@ def detect(file_bytes: bytes, filename: str, kind: str | None, sheet: str | None
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _validate(url: str, stamp: str, file_bytes: bytes, filename: str, kind: str | None, sheet: str | None,
-              defaults: UploadOptions, mapping: tuple[tuple[str, str], ...], options: UploadOptions, template: str | None) -> ingest.Prepared:
+              defaults: UploadOptions, mapping: tuple[tuple[str, str], ...], options: UploadOptions, template: str | None) -> validation.Prepared:
     detected = _detect(url, stamp, file_bytes, filename, kind, sheet, defaults)  # cached: not read again
     if template and template != detected.template:
         detected = _with_template(detected, template)
-    return ingest.validate(file_bytes, filename, detected, mapping=dict(mapping), options=options)
+    return validation.validate(file_bytes, filename, detected, mapping=dict(mapping), options=options)
 
 
-def _with_template(detected: ingest.Detected, name: str) -> ingest.Detected:
+def _with_template(detected: detection.Detected, name: str) -> detection.Detected:
     chosen = saved_mappings.load_template(data.engine(), name)
-    return detected if chosen is None else ingest.with_template(detected, chosen)
+    return detected if chosen is None else detection.with_template(detected, chosen)
 
 
 def prepare(file_bytes: bytes, filename: str, kind: str | None, sheet: str | None, defaults: UploadOptions,
-            mapping: dict[str, str], options: UploadOptions, template: str | None = None) -> ingest.Prepared:
+            mapping: dict[str, str], options: UploadOptions, template: str | None = None) -> validation.Prepared:
     """Map and validate the table `detect` found with the same choices (cached on every choice);
     `template` names a saved template chosen by hand."""
     frozen = tuple(sorted(mapping.items()))
@@ -143,7 +145,7 @@ def prepare(file_bytes: bytes, filename: str, kind: str | None, sheet: str | Non
                          defaults, frozen, options, template)
 
 
-def choose_template(detected: ingest.Detected, key: str) -> ingest.Detected:
+def choose_template(detected: detection.Detected, key: str) -> detection.Detected:
     """A saved template to apply by hand, offered when some share columns with the sheet; returns the detected
     table as that template maps it (unchanged when none is chosen)."""
     ranked = saved_mappings.closest_templates(data.engine(), detected.table.headers, kind=detected.kind)
@@ -159,7 +161,7 @@ def choose_template(detected: ingest.Detected, key: str) -> ingest.Detected:
         return detected
     chosen = next(tpl for tpl, _ in ranked if tpl.name == picked)
     st.caption(t("upload_plan.template_chosen", name=plain.md(picked)))
-    return ingest.with_template(detected, chosen)
+    return detection.with_template(detected, chosen)
 
 
 def mapping_editor(table: Table, mapping: dict[str, str], kind: str, key: str) -> dict[str, str]:
@@ -197,7 +199,7 @@ def _shown(value: object) -> str:
     return str(value)
 
 
-def preview(prepared: ingest.Prepared) -> None:
+def preview(prepared: validation.Prepared) -> None:
     """The first rows of the table as read, with their Excel row numbers."""
     table = prepared.table
     head = table.frame.head(PREVIEW_ROWS).copy()
@@ -206,7 +208,7 @@ def preview(prepared: ingest.Prepared) -> None:
     st.dataframe(head.astype("object").astype("str").replace({"None": "", "nan": ""}), width="stretch")
 
 
-def issues_frame(prepared: ingest.Prepared) -> pd.DataFrame:
+def issues_frame(prepared: validation.Prepared) -> pd.DataFrame:
     """The validation findings in the current language: the problem named in words, the message, and the
     code last, as a small detail for whoever helps."""
     frame = prepared.issues_frame()
@@ -216,7 +218,7 @@ def issues_frame(prepared: ingest.Prepared) -> pd.DataFrame:
     return frame[["sheet", "row", "column", "value", "problem", "message", "code"]]
 
 
-def report(prepared: ingest.Prepared) -> None:
+def report(prepared: validation.Prepared) -> None:
     """Counts, notes and every problem with its Excel row; the problems downloadable as CSV."""
     total, valid, held = len(prepared.table.frame), len(prepared.rows), prepared.rows_held
     c1, c2, c3 = st.columns(3)
@@ -226,13 +228,13 @@ def report(prepared: ingest.Prepared) -> None:
     if prepared.template:
         st.caption(t("upload.template_used", name=plain.md(prepared.template)))
     for note in prepared.notes:
-        st.info(plain.md(split_pair(note)), icon=":material/info:")  # notes quote headers
+        st.info(plain.md(said(note)), icon=":material/info:")  # notes quote headers
     choices = (prepared.sha256, prepared.table.sheet, prepared.kind, tuple(sorted(prepared.mapping.items())),
                prepared.options)
     url, version = data.cache_key()
     twins = _reexport_note(url, version, *choices, _prepared=prepared)
     if twins:
-        st.warning(plain.md(split_pair(twins)), icon=":material/content_copy:")
+        st.warning(plain.md(said(twins)), icon=":material/content_copy:")
     if not prepared.issues:
         st.success(t("upload.no_issues"), icon=":material/check_circle:")
         return
@@ -261,18 +263,18 @@ def issues_summary(problems: int, held: int, valid: int) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _reexport_note(url: str, version: tuple[int, int], sha256: str, sheet: str, kind: str, mapping: tuple[tuple[str, str], ...],
-                   options: UploadOptions, *, _prepared: ingest.Prepared) -> str | None:
+                   options: UploadOptions, *, _prepared: validation.Prepared) -> Message | None:
     """Keyed on the stored data and the file and choices that made these rows (the rows are not hashed)."""
     return reexport.reexport_note(data.engine(), _prepared.kind, _prepared.rows)
 
 
-def commit(prepared: ingest.Prepared, uploaded_by: str | None, found: import_preview.ImportPreview) -> str:
+def commit(prepared: validation.Prepared, uploaded_by: str | None, found: import_preview.ImportPreview) -> str:
     """Store the valid rows (one transaction) with progress shown; returns the summary to show.
 
     `found` is the plan shown on this very run (cached on the data version read in it), so the same file
     or rows that landed since the page was drawn are refused before any upload is logged."""
     with st.status(t("upload.importing", n=f"{found.rows_written:,}"), expanded=False) as status:
-        result = ingest.commit(data.engine(), prepared, uploaded_by=uploaded_by, plan=found)
+        result = storing.commit(data.engine(), prepared, uploaded_by=uploaded_by, plan=found)
         access.audit("upload", {"upload_id": result.upload_id, "filename": prepared.filename, "kind": prepared.kind,
                                 "rows_imported": result.rows_imported, "rows_held": result.rows_held})
         status.update(label=t("upload.imported_status"), state="complete")
@@ -280,7 +282,7 @@ def commit(prepared: ingest.Prepared, uploaded_by: str | None, found: import_pre
              duplicate=f"{result.rows_duplicate:,}", superseded=f"{result.rows_superseded:,}", held=f"{result.rows_held:,}")
 
 
-def save_template_form(prepared: ingest.Prepared) -> None:
+def save_template_form(prepared: validation.Prepared) -> None:
     """Save the mapping (and options) under a name, to be applied to sheets of the same shape."""
     with st.expander(t("upload.save_template"), icon=":material/bookmark_add:"):
         default = prepared.template or prepared.filename.rsplit(".", 1)[0]
@@ -312,12 +314,12 @@ def show_same_file(found: import_preview.SameFile) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _plan(url: str, version: tuple[int, int], sha256: str, sheet: str, kind: str, mapping: tuple[tuple[str, str], ...], options: UploadOptions,
-          *, _prepared: ingest.Prepared) -> import_preview.ImportPreview:
+          *, _prepared: validation.Prepared) -> import_preview.ImportPreview:
     """Keyed on the stored data and the file and choices that made these rows (the rows are not hashed)."""
     return import_preview.preview(data.engine(), _prepared)
 
 
-def plan(prepared: ingest.Prepared) -> import_preview.ImportPreview:
+def plan(prepared: validation.Prepared) -> import_preview.ImportPreview:
     """What importing the prepared file would do now (nothing written)."""
     choices = (prepared.sha256, prepared.table.sheet, prepared.kind, tuple(sorted(prepared.mapping.items())),
                prepared.options)

@@ -174,11 +174,11 @@ def _ingest(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
     else:
         stream = sys.stdout if report.ok else sys.stderr
-        print(("" if report.ok else "error: ") + report.message, file=stream)
+        print(("" if report.ok else "error: ") + str(report.message), file=stream)
         for note in report.notes:
             print(f"note: {note}", file=stream)
         for issue in report.issues[:20]:
-            print(f"  {issue.sheet}!{issue.column} row {issue.row}: {issue.message_ko} / {issue.message_en} [{issue.value}]", file=stream)
+            print(f"  {issue.sheet}!{issue.column} row {issue.row}: {issue.message} [{issue.value}]", file=stream)
         if len(report.issues) > 20:
             print(f"  ... {len(report.issues) - 20} more (use --json)", file=stream)
     return 0 if report.ok else 1

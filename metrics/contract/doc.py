@@ -66,8 +66,8 @@ dataset and filters, the month a row falls in, the upload page's choices and kin
    column of type `enum:…`), `course_column`, `options`, `one_of`, `reads`, `story`, `explore`, `group_by`. The
    comment at the top of the file says what each means.
 2. **Write its builder**: a function `(MappedTable, KindSpec, UploadOptions, Contract) -> Built` decorated with
-   `@builds("NAME")` (`metrics/contract/kinds.py`), in `metrics/intake/canonical.py` or in the module the declaration names
-   (`module = "…"`).
+   `@builds("NAME")` (`metrics/contract/kinds.py`), in the module the declaration names (`module = "…"`, a family
+   such as `metrics/intake/case_kinds.py`; the shared column readers are in `metrics/intake/canonical.py`).
 3. **Give it a table**: a `Table` in `metrics/store/tables.py` made of `row_columns()`, the builder's columns and `year`,
    added to `DATA_TABLES`, and an Alembic revision in `metrics/store/migrations/versions/` that creates it (the next after
    the head; the app applies it on start, `python -m metrics db upgrade` by hand). Or share a table that has a

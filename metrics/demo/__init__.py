@@ -33,7 +33,7 @@ from metrics.demo.training import attendance_frame, future_talent_frame, trainee
 from metrics.settings import DATA_DIR
 
 if TYPE_CHECKING:
-    from metrics.intake.ingest import IngestReport
+    from metrics.intake.report import IngestReport
 
 SAMPLES_DIR = DATA_DIR / "samples"
 YEARS_BACK = 3

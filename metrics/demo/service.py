@@ -74,6 +74,14 @@ def _contact(rng: np.random.Generator, day: date, channel: str, ago: int) -> dic
     return row
 
 
+def _years_begun(seed: int, stream: str, years: list[int], today: date) -> Iterator[tuple[int, np.random.Generator, date]]:
+    """Each year whose first working day has come by `today`: the year, its random stream, its last day so far."""
+    for year in years:
+        last = min(today, date(year, 12, 31))
+        if last >= date(year, 1, 2):
+            yield year, rng_for(seed, stream, year), last
+
+
 def _numbered(days: pd.Series) -> Iterator[tuple[int, date]]:
     """(number within its year, date) for each row, numbering from 1 each year."""
     counts: dict[int, int] = {}
@@ -109,12 +117,8 @@ def suggestions_frame(cal: WorkCalendar, seed: int, years: list[int], today: dat
     """Suggestions received up to today, each decided 1-7 weeks later (sooner every year); the latest still under
     review."""
     rows = []
-    for year in years:
-        rng = rng_for(seed, "suggestions", year)
+    for year, rng, last in _years_begun(seed, "suggestions", years, today):
         ago = today.year - year
-        last = min(today, date(year, 12, 31))
-        if last < date(year, 1, 2):
-            continue
         for via, (low, high) in SUGGESTION_VIA.items():
             reflect = (REFLECT_COURSES if via == "course_survey" else REFLECT).get(ago, 0.7)
             for _ in range(int(rng.integers(low, high))):
@@ -147,11 +151,7 @@ COMPENSATIONS = ("교육 수강료 일부 환불", "인증 수수료 재심사 �
 def remedies_frame(cal: WorkCalendar, seed: int, years: list[int], today: date) -> pd.DataFrame:
     """Complaints about staff and how each was put right: 3-7 a year, fewer lapses every year."""
     rows = []
-    for year in years:
-        rng = rng_for(seed, "remedies", year)
-        last = min(today, date(year, 12, 31))
-        if last < date(year, 1, 2):
-            continue
+    for year, rng, last in _years_begun(seed, "remedies", years, today):
         miss = REMEDY_MISS.get(today.year - year, 0.2)
         for _ in range(int(rng.integers(3, 8))):
             received = cal.random_workday(rng, date(year, 1, 2), last)
@@ -208,11 +208,7 @@ def website_frame(cal: WorkCalendar, seed: int, years: list[int], today: date) -
 def visits_frame(cal: WorkCalendar, seed: int, years: list[int], today: date) -> pd.DataFrame:
     """Staff visits to customers, about two a month."""
     rows = []
-    for year in years:
-        rng = rng_for(seed, "visits", year)
-        last = min(today, date(year, 12, 31))
-        if last < date(year, 1, 2):
-            continue
+    for year, rng, last in _years_begun(seed, "visits", years, today):
         miss = VISIT_MISS.get(today.year - year, 0.1)
         days = sorted({cal.random_workday(rng, date(year, 1, 2), last) for _ in range(int(rng.integers(18, 27)))})
         for day in days:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -63,16 +63,13 @@ class Issue:
     column: str
     value: str
     code: str
-    message_ko: str
-    message_en: str
+    message: Message
     holds: bool = True  # False: a finding on an optional column; the row is imported without that value
 
-    @property
-    def message(self) -> Message:
-        return Message(self.message_ko, self.message_en, self.code)
-
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The finding for machines (the command line's JSON, the problems table): its words in both languages."""
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "value": self.value, "code": self.code,
+                "message_ko": self.message.ko, "message_en": self.message.en, "holds": self.holds}
 
 
 def make_issue(sheet: str, row: int, column: str, value: object, code: str, expected: str = "") -> Issue:
@@ -82,7 +79,8 @@ def make_issue(sheet: str, row: int, column: str, value: object, code: str, expe
         value = int(value)  # Excel stores 7 as 7.0; show it as the person typed it
     # pd.isna takes any scalar; its stubs list only some
     shown = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)  # type: ignore[call-overload]
-    return Issue(sheet, int(row), column, shown[:200], code, ko.format(expected=expected), en.format(expected=expected))
+    said = Message(ko.format(expected=expected), en.format(expected=expected), code)
+    return Issue(sheet, int(row), column, shown[:200], code, said)
 
 
 class IssueLog:
@@ -119,8 +117,9 @@ class IssueLog:
             shown = "***" if masked and value is not None else value
             issue = make_issue(self.sheet, self.excel_rows[pos], column, shown, code, expected)
             if not holds:
-                issue = replace(issue, holds=False, message_ko=issue.message_ko + IMPORTED_ANYWAY[0],
-                                message_en=issue.message_en + IMPORTED_ANYWAY[1])
+                said = issue.message
+                issue = replace(issue, holds=False,
+                                message=Message(said.ko + IMPORTED_ANYWAY[0], said.en + IMPORTED_ANYWAY[1], said.code))
             self.issues.append(issue)
 
     def flag_each(self, positions: np.ndarray, column: str, code: str, expected: list[str]) -> None:

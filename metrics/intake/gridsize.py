@@ -14,12 +14,8 @@ import struct
 from typing import IO
 from xml.parsers import expat
 
+from metrics.intake.limits import MAX_CELLS, MAX_MERGED
 from metrics.messages import CharterError
-
-MAX_CELLS = 20_000_000  # dense grid a parser may allocate for one upload, all sheets together
-MAX_SHEETS = 500  # a year of daily sheets fits; each sheet costs a parse and a look for its table
-MAX_MERGED = 100_000  # merged ranges in the whole workbook (each becomes a Python tuple)
-MAX_COLUMNS = 16_384  # Excel's own width, XFD
 
 
 class GridTooLarge(CharterError):

@@ -6,25 +6,31 @@ thinking: a title, "(단위: 명)", a 3-row header with the group label repeated
 every row it keeps so that later messages can say "row 57" and mean the row the user sees.
 
 Only the first rows are looked at cell by cell (to find the header); the rest of the sheet is
-handled with whole-array operations plus one short pass for totals and footnotes (metrics.intake.layout_rows).
+handled with whole-array operations plus one short pass for totals and footnotes (metrics.intake.layout_rows);
+the header rows found, metrics.intake.layout_names says what each column is called.
 """
 
 from __future__ import annotations
 
-import html
-import json
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time
 
 import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from metrics.intake.decoding import BROKEN_CHARACTER, UNDECODABLE
-from metrics.intake.filesafety import unreadable
+from metrics.intake.layout_names import (
+    IMPORT_ID,
+    RESPONSE_WORDS,
+    clean_header_text,
+    header_names,
+    import_id_names,
+    merges_near_top,
+    unique,
+    without_response_words,
+)
 from metrics.intake.layout_rows import (
     NOTE,
     fill_merged_down,
@@ -33,6 +39,7 @@ from metrics.intake.layout_rows import (
     mark_totals,
     mark_whitespace_rows,
 )
+from metrics.intake.read_errors import unreadable
 from metrics.intake.reading import Merged, RawSheet, RowFinding
 
 HEADER_WINDOW = 30  # rows searched for the header
@@ -43,10 +50,6 @@ _DATE = re.compile(r"^\d{4}\s*[-./년]\s*\d{1,2}(\s*[-./월]\s*\d{1,2}\s*일?)?(
 _TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
 _YEAR = re.compile(r"^(19|20)\d{2}\s*년?$")
 _MISSING = {"-", "—", ".", "…"}
-_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
-_IMPORT_ID = '{"importid"'
-# What SurveyMonkey writes under a question that has no options, in English and Korean exports.
-_RESPONSE_WORDS = frozenset({"Response", "Open-Ended Response", "응답", "개방형 응답", "주관식 응답"})
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ def locate_table(sheet: RawSheet, *, header_hint: Callable[[str], float] | None 
     for info in window:
         if info.kind == "row" and info.filled == 1 and width > 1:
             info.kind = "title"  # one cell across a wide sheet
-    header = _find_header(window, width, _merges_near_top(sheet.merged, len(window)), grid)
+    header = _find_header(window, width, merges_near_top(sheet.merged, len(window)), grid)
     filled_down = fill_merged_down(grid, sheet.merged, header.first_data)
     if filled_down is not grid:
         grid = filled_down
@@ -92,7 +95,7 @@ def locate_table(sheet: RawSheet, *, header_hint: Callable[[str], float] | None 
     for r in header.text_rows:
         named |= np.array([bool(text) for text in window[r].texts])
     columns = np.flatnonzero(filled[kept].any(axis=0) | named)
-    headers = _unique([header.names[c] for c in columns])
+    headers = unique([header.names[c] for c in columns])
     if not len(kept) and len(headers) < 2:  # a lone title or a single word is not a table
         raise unreadable("empty_sheet", sheet=sheet.name)
     cells = grid[np.ix_(kept, columns)]
@@ -228,7 +231,7 @@ def _find_header(window: list[_RowInfo], width: int, merged: Merged, grid: np.nd
     top = bottom = next(i for i, s in enumerate(scores) if s >= 0.75 * best)
     pair = _question_and_option_rows(window, width, top, merged)
     if pair is not None:
-        names = _without_response_words(_header_names(grid, [pair, pair + 1], merged, n_cols))
+        names = without_response_words(header_names(grid, [pair, pair + 1], merged, n_cols))
         return _Header(pair, pair + 1, [pair, pair + 1], names)
     top, bottom = _extend_by_merges(top, bottom, merged, len(window) - 1)
     while top > 0 and bottom - top + 1 < MAX_HEADER_ROWS and _continues_upward(window[top - 1], window[top]):
@@ -249,9 +252,9 @@ def _find_header(window: list[_RowInfo], width: int, merged: Merged, grid: np.nd
         text_rows.append(bottom)
         top, bottom = _extend_by_merges(top, bottom, merged, len(window) - 1)
         text_rows = sorted(set(text_rows) | set(range(text_rows[0], bottom + 1)))
-    names = _header_names(grid, text_rows, merged, n_cols)
-    names = _import_id_names(grid, text_rows, bottom, names)
-    return _Header(top, bottom, text_rows, _without_response_words(names))
+    names = header_names(grid, text_rows, merged, n_cols)
+    names = import_id_names(grid, text_rows, bottom, names)
+    return _Header(top, bottom, text_rows, without_response_words(names))
 
 
 def _question_and_option_rows(window: list[_RowInfo], width: int, top: int, merged: Merged) -> int | None:
@@ -273,21 +276,10 @@ def _question_and_option_rows(window: list[_RowInfo], width: int, top: int, merg
         gaps_filled = {c for c in below - above if c > min(above)}
         stand_alone = above - below
         names_all = len(above | below) >= width
-        starts_blank = upper.first_col not in below or bool(_RESPONSE_WORDS & set(lower.texts))
+        starts_blank = upper.first_col not in below or bool(RESPONSE_WORDS & set(lower.texts))
         if gaps_filled and stand_alone and names_all and starts_blank:
             return r
     return None
-
-
-def _without_response_words(names: list[str]) -> list[str]:
-    """ "Question / Response" is the question alone (SurveyMonkey writes Response or 응답 under a question)."""
-    out = []
-    for name in names:
-        parts = name.split(" / ")
-        while len(parts) > 1 and parts[-1] in _RESPONSE_WORDS:
-            parts.pop()
-        out.append(" / ".join(parts))
-    return out
 
 
 def _extend_by_merges(top: int, bottom: int, merged: Merged, last_row: int) -> tuple[int, int]:
@@ -340,137 +332,7 @@ def _has_gaps(info: _RowInfo) -> bool:
 
 def _is_import_id_row(info: _RowInfo) -> bool:
     texts = [t for t in info.texts if t]
-    return bool(texts) and sum(t.lower().startswith(_IMPORT_ID) for t in texts) >= 0.5 * len(texts)
-
-
-def _import_id_names(grid: np.ndarray, text_rows: list[int], bottom: int, names: list[str]) -> list[str]:
-    """Qualtrics: a column that is no question (ImportId not QID…) keeps its export tag (StartDate, Status).
-
-    The second row holds labels in the survey's language (Anfangsdatum, 시작 날짜); the tags of the first
-    row are the same in every language, so the bookkeeping list can name them once.
-    """
-    tags_row = text_rows[0] - 1
-    if bottom == text_rows[-1] or tags_row < 0 or len(text_rows) != 1:
-        return names
-    renamed = list(names)
-    for c, cell in enumerate(grid[bottom]):
-        import_id = _import_id(cell)
-        tag = clean_header_text(grid[tags_row, c])
-        if import_id and tag and not import_id.upper().startswith("QID"):
-            renamed[c] = tag
-    return renamed
-
-
-def _import_id(cell: object) -> str:
-    """The id in a Qualtrics {"ImportId":"..."} cell, "" for anything else."""
-    if not isinstance(cell, str) or not cell.lstrip().lower().startswith(_IMPORT_ID):
-        return ""
-    try:
-        found = json.loads(cell)
-    except ValueError:
-        return ""
-    return str(found.get("ImportId", "")) if isinstance(found, dict) else ""
-
-
-def _merges_near_top(merged: Merged, rows: int) -> Merged:
-    """The merged ranges that start in the first `rows` rows, each once: the only ones a header can use."""
-    return tuple(sorted({m for m in merged if m[0] < rows}))
-
-
-def _header_names(grid: np.ndarray, text_rows: list[int], merged: Merged, n_cols: int) -> list[str]:
-    """One name per column: the parts of the stacked header rows joined with " / ", repeats skipped."""
-    parts = [[clean_header_text(v) for v in grid[r]] for r in text_rows]
-    for k, r in enumerate(text_rows):  # a merged cell shows its value over the whole area
-        over_row = [m for m in merged if m[0] <= r <= m[2] and m[0] >= text_rows[0]]
-        if over_row:
-            _fill_merged(parts[k], over_row, grid, n_cols)
-    if not merged:  # without merge information, a group label covers the blanks to its right
-        for row in parts[:-1]:
-            _fill_groups_right(row)
-    names = []
-    for c in range(n_cols):
-        column: list[str] = []
-        for row in parts:
-            if row[c] and (not column or column[-1] != row[c]):
-                column.append(row[c])
-        if len(column) > 1 and column[-1] == "Response":
-            column.pop()
-        names.append(" / ".join(column) or f"열 {get_column_letter(c + 1)}")
-    return names
-
-
-def _fill_merged(row: list[str], merged: list[tuple[int, int, int, int]], grid: np.ndarray, n_cols: int) -> None:
-    """Blank cells of a header row take the value of the first merged range over them.
-
-    Each cell is filled at most once (a pointer skips past cells already holding text), so ranges
-    that overlap (as no Excel file has, but a made-up one can) cost no more than ranges that do not.
-    """
-    skip = list(range(n_cols + 1))  # skip[c]: the first cell at or right of c that may still be blank
-
-    def next_blank(c: int) -> int:
-        while skip[c] != c:
-            skip[c] = skip[skip[c]]
-            c = skip[c]
-        return c
-
-    for c, text in enumerate(row):
-        if text:
-            skip[c] = c + 1
-    for r0, c0, _r1, c1 in merged:
-        if c0 >= n_cols:
-            continue
-        value = clean_header_text(grid[r0, c0]) if r0 < len(grid) else ""
-        if not value:
-            continue
-        c = next_blank(c0)
-        while c <= min(c1, n_cols - 1):
-            row[c] = value
-            skip[c] = c + 1
-            c = next_blank(c + 1)
-
-
-def _fill_groups_right(row: list[str]) -> None:
-    """Forward-fill group labels; when the groups so far are equally wide, the last one is no wider."""
-    starts = [c for c, text in enumerate(row) if text]
-    spans = {b - a for a, b in zip(starts, starts[1:], strict=False)}
-    last_span = spans.pop() if len(spans) == 1 else len(row)
-    for c in range(1, len(row)):
-        if not row[c] and (not starts or c < starts[-1] + last_span):
-            row[c] = row[c - 1]
-
-
-def clean_header_text(value: object) -> str:
-    """Header text as a person reads it: no HTML tags, no line breaks, single spaces, no U+3000."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        text = str(int(value))
-    elif isinstance(value, datetime):
-        text = value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
-    elif isinstance(value, date | time):
-        text = value.isoformat()
-    else:
-        text = str(value)
-    if "&" in text:
-        text = html.unescape(text)
-    if "<" in text:
-        text = _TAG.sub(" ", text)
-    return " ".join(text.split())
-
-
-def _unique(names: list[str]) -> list[str]:
-    seen: set[str] = set()
-    result = []
-    for name in names:
-        candidate, n = name, 1
-        while candidate in seen:
-            n += 1
-            candidate = f"{name} ({n})"
-        seen.add(candidate)
-        result.append(candidate)
-    return result
-
-
+    return bool(texts) and sum(t.lower().startswith(IMPORT_ID) for t in texts) >= 0.5 * len(texts)
 
 
 # ---------------------------------------------------------------- rows that are not data

@@ -23,7 +23,7 @@ from metrics.messages import CharterError, Message
 from metrics.store import tables, versions
 
 if TYPE_CHECKING:
-    from metrics.intake.ingest import Prepared
+    from metrics.intake.validation import Prepared
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,9 @@ class SameFile:
     upload_id: int
     created_at: datetime
 
-    def message(self) -> str:
-        """The refusal, Korean / English, as the store words it."""
-        return str(store.DuplicateFileError(self.upload_id, self.created_at))
+    def message(self) -> Message:
+        """The refusal, as the store words it."""
+        return store.DuplicateFileError(self.upload_id, self.created_at).message
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def nothing_new_message(plan: ImportPreview) -> Message:
 
 
 def preview(engine: Engine, prepared: Prepared) -> ImportPreview:
-    """What `ingest.commit(engine, prepared)` would do if it ran now (nothing is written)."""
+    """What `commit.commit(engine, prepared)` would do if it ran now (nothing is written)."""
     return preview_rows(engine, prepared.kind, prepared.sha256, prepared.rows, rows_held=prepared.rows_held)
 
 

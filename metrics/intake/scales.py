@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from metrics.messages import Message
+
 # Scales a header may name; anything else ("2026년", "3개 항목") is not a scale.
 MIN_SCALE, MAX_SCALE = 3, 11
 PERCENT_SCALE = 100
@@ -102,15 +104,16 @@ class ScaleEvidence:
         en.append(f"this survey is usually out of {self.usual:g}")
         return "; ".join(ko) + ".", "; ".join(en) + "."
 
-    def note(self) -> tuple[str, str]:
+    def note(self) -> Message:
         """Where the scale came from, when the person did not have to choose it."""
         top = "" if self.answers_max is None else f", 응답 최댓값 {self.answers_max:g}"
         top_en = "" if self.answers_max is None else f", highest answer {self.answers_max:g}"
         if self.header_scales:
-            return (f"척도 {self.scale:g}점: 헤더에 적힌 대로 읽었습니다{top}.",
-                    f"Scale: out of {self.scale:g}, as the headers say{top_en}.")
-        return (f"척도 {self.scale:g}점: 이 조사의 보통 척도입니다 (헤더에 척도 표시 없음{top}).",
-                f"Scale: out of {self.scale:g}, this survey's usual scale (no scale in the headers{top_en}).")
+            return Message(f"척도 {self.scale:g}점: 헤더에 적힌 대로 읽었습니다{top}.",
+                           f"Scale: out of {self.scale:g}, as the headers say{top_en}.", code="scale_from_headers")
+        return Message(f"척도 {self.scale:g}점: 이 조사의 보통 척도입니다 (헤더에 척도 표시 없음{top}).",
+                       f"Scale: out of {self.scale:g}, this survey's usual scale (no scale in the headers{top_en}).",
+                       code="scale_usual")
 
 
 def gather(headers: Iterable[str], answers_max: float | None, usual: float) -> ScaleEvidence:

@@ -14,6 +14,7 @@ from datetime import date
 
 from metrics.contract import Contract, KindSpec
 from metrics.intake.canonical import UploadOptions
+from metrics.messages import Message
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 # Roles that give each row its own year: with one of them mapped, the names are not asked.
@@ -21,9 +22,9 @@ _ROW_YEAR_ROLES = frozenset({"exhibition_year", "response_date"})
 
 
 def with_year_from_names(options: UploadOptions, spec: KindSpec, mapping: dict[str, str], sheet: str,
-                         filename: str, contract: Contract, *, today: date | None = None) -> tuple[UploadOptions, list[str]]:
+                         filename: str, contract: Contract, *, today: date | None = None) -> tuple[UploadOptions, list[Message]]:
     """`options` with the year read from the sheet or file name when the kind takes a year at upload and no
-    column gives one; and the note that says so (Korean / English). Unchanged otherwise."""
+    column gives one; and the note that says so. Unchanged otherwise."""
     takes_year = "year" in spec.options
     if options.year is not None or not takes_year or _ROW_YEAR_ROLES & set(mapping.values()):
         return options, []
@@ -35,6 +36,7 @@ def with_year_from_names(options: UploadOptions, spec: KindSpec, mapping: dict[s
     if len(found) != 1:
         return options, []
     year, (where_ko, where_en, text) = next(iter(found.items()))
-    note = (f"연도 열이 없어 {where_ko}('{text}')에서 {year}년을 읽었습니다. 다른 연도라면 업로드할 때 연도를 지정하세요. / "
-            f"No column gives the year, so {year} was read from the {where_en} ('{text}'); give the year at upload if it is another.")
+    note = Message(f"연도 열이 없어 {where_ko}('{text}')에서 {year}년을 읽었습니다. 다른 연도라면 업로드할 때 연도를 지정하세요.",
+                   f"No column gives the year, so {year} was read from the {where_en} ('{text}'); give the year at upload "
+                   "if it is another.", code="year_from_name")
     return replace(options, year=year), [note]

@@ -311,7 +311,7 @@ def rekey(conn: Connection, kind: str) -> list[str]:
     for name in names:
         if isinstance(table.c[name].type, Date | DateTime):
             frame[name] = pd.to_datetime(frame[name])
-    if spec.is_survey:  # as canonical.build_survey keys a response without a time
+    if spec.is_survey:  # as survey_kinds.build_survey keys a response without a time
         frame["_nk_extra"] = np.where(frame["response_date"].isna(), frame["excel_row"].astype(str), "")
     frame["new_nk"] = natural_keys(frame, kind)
     changed = frame.loc[frame["new_nk"] != frame["nk"]]
