@@ -108,7 +108,7 @@ def test_a_column_of_times_of_receipt_alone_is_never_taken_for_the_received_date
     rows = [["업무구분", "접수번호", "접수시각"], [COMPLAINT, "A", dt.time(9, 15)], [COMPLAINT, "B", dt.time(14, 5)]]
     report = ingest_file(engine, xlsx(rows), "log.xlsx", kind="cases")
     assert report.status == "rejected"
-    assert "접수일" in report.message  # the date column is missing, not read from the times
+    assert "접수일" in report.message.ko  # the date column is missing, not read from the times
     assert store.list_uploads(engine).empty
 
 
