@@ -9,6 +9,7 @@ from metrics.report.model import target_changes_during
 from ui import access, cards, charts_kpi, data, freshness, plain, shell, theme
 from ui.anchors import scroll_into_view, section_anchor
 from ui.area_details import breakdown_tab, distribution_tab, lists_items, notes_panel
+from ui.bullet import bullet_html
 from ui.cards import status_badge
 from ui.errors import friendly
 from ui.explain import explanations
@@ -28,7 +29,7 @@ def headline(story: KpiStory) -> None:
     """The bullet chart and the plain-words explanation under it."""
     result = story.result
     scale = story.kpi.params.get("scale")
-    show(charts_kpi.headline(result, float(scale) if scale else None), key=f"{result.id}-headline", toolbar=False)
+    st.markdown(bullet_html(result, float(scale) if scale else None), unsafe_allow_html=True)
     for line in explanations(result):
         st.markdown(f"- {plain.md(line)}")  # the core's notes name courses from the files
 
