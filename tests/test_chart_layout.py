@@ -113,3 +113,29 @@ def test_a_charts_title_is_drawn_above_it_and_the_headline_has_no_toolbar():
     assert "text" not in json.loads(first.proto.spec)["layout"].get("title", {})
     assert json.loads(second.proto.config).get("displayModeBar") is False
     assert "displayModeBar" not in json.loads(first.proto.config)
+
+
+def test_a_kept_figure_is_built_once_per_data_version_and_language_with_its_title_taken_out():
+    import datetime
+
+    import plotly.graph_objects as go
+
+    from ui import plots
+
+    built = []
+
+    def build():
+        built.append(1)
+        return go.Figure(go.Scatter(x=[1], y=[2]), layout={"title": {"text": "연도별 추이"}})
+
+    plots._kept.clear()
+    day = datetime.date(2026, 1, 10)
+    title, fig = plots._kept("edu.trainees-years-2025", ("db", (3, 0)), "ko", day, build)
+    assert plots._kept("edu.trainees-years-2025", ("db", (3, 0)), "ko", day, build)[1] is fig
+    assert (title, fig.layout.title.text, fig.layout.template.layout.font.family) == (
+        "연도별 추이", None, pio.templates[theme.TEMPLATE].layout.font.family)
+    assert len(built) == 1
+    plots._kept("edu.trainees-years-2025", ("db", (4, 0)), "ko", day, build)  # an upload or an undo
+    plots._kept("edu.trainees-years-2025", ("db", (4, 0)), "en", day, build)  # the English page
+    assert len(built) == 3
+    plots._kept.clear()

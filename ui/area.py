@@ -14,7 +14,7 @@ from ui.cards import status_badge
 from ui.errors import friendly
 from ui.explain import explanations
 from ui.i18n import pick, t
-from ui.plots import show
+from ui.plots import show_kept
 
 
 def definition_panel(story: KpiStory) -> None:
@@ -41,12 +41,14 @@ def trend_tab(story: KpiStory) -> None:
         if story.years.empty or story.years["value"].isna().all():
             st.caption(t("area.no_trend"))
         else:
-            show(charts_kpi.years_figure(story.years, story.result), key=f"{story.kpi.id}-years")
+            show_kept(f"{story.kpi.id}-years", f"{story.kpi.id}-years-{story.result.year}",
+                      lambda: charts_kpi.years_figure(story.years, story.result))
     with right:
         if story.months.empty or story.months["value"].isna().all():
             st.caption(t("area.no_months"))
         else:
-            show(charts_kpi.months_figure(story.months, story.result), key=f"{story.kpi.id}-months")
+            show_kept(f"{story.kpi.id}-months", f"{story.kpi.id}-months-{story.result.year}",
+                      lambda: charts_kpi.months_figure(story.months, story.result))
         undated = story.months.attrs.get("undated", 0) if not story.months.empty else 0
         if undated:
             st.caption(t("area.undated", n=undated))
