@@ -13,7 +13,7 @@ from metrics.report.phrases import change_line as target_change_line
 from metrics.report.words import Words
 from ui import access, fmt, freshness, plain, theme
 from ui.i18n import current_lang, object_phrase, pick, t
-from ui.sparkline import as_image, sparkline
+from ui.sparkline import sparkline
 
 EXPLORE_PAGE = "pages/explore.py"
 KPI_PARAM = "kpi"  # the area page scrolls to this KPI's section: a card's link opens its own promise
@@ -112,15 +112,14 @@ def note_line(note: Checkin | None) -> str:
 
 
 def trend_svg(result: KpiResult, trend: list[tuple[int, float | None]]) -> str:
-    """The sparkline of the KPI over the years as an image, titled for screen readers."""
+    """The sparkline of the KPI over the years, titled for screen readers."""
     title = t("card.trend_title", first=trend[0][0], last=trend[-1][0]) if trend else ""
     floor = SHARE_FLOOR if result.unit == "share" else 0.0 if result.unit == "count" else None
     projection = None
     if result.ytd and result.projection is not None:
         projection = (result.year, result.projection, result.projection_low, result.projection_high)
         title += " · " + t("card.trend_projection", year=result.year, projection=projection_words(result))
-    svg = sparkline(trend, result.target, theme.status_style(result.status).colour, title, floor, projection)
-    return as_image(svg, title)
+    return sparkline(trend, result.target, theme.status_style(result.status).colour, title, floor, projection)
 
 
 def card_html(result: KpiResult, trend: list[tuple[int, float | None]], previous: KpiResult | None = None,
@@ -162,9 +161,7 @@ def card(result: KpiResult, trend: list[tuple[int, float | None]], previous: Kpi
          note: Checkin | None = None, changes: tuple[TargetChangeLine, ...] = (), charter_target=None) -> None:
     """Draw one KPI card in the current container, with the link to its area page."""
     with st.container(border=True):
-        # st.html, not st.markdown: the browser parses it natively rather than through the markdown renderer,
-        # which was about half of the scorecard's drawing time for the thirty-odd cards (issue 12 "Speed").
-        st.html(card_html(result, trend, previous, note, changes, charter_target))
+        st.markdown(card_html(result, trend, previous, note, changes, charter_target), unsafe_allow_html=True)
         freshness.stale_note(result)  # data more than a quarter old: said on the card
         st.page_link(area_page(result.area_id), label=t("card.details"), icon=":material/arrow_forward:",
                      query_params={KPI_PARAM: result.id, "year": str(result.year)})

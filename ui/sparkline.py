@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from html import escape
-from urllib.parse import quote
 
 WIDTH, HEIGHT, PAD = 200, 52, 5
 PLOT_BOTTOM = 36  # the line lives above this; the first and last year are written below it
@@ -40,7 +39,7 @@ def sparkline(points: list[tuple[int, float | None]], target: float | None, colo
         return PLOT_BOTTOM - (y - low) / (high - low) * (PLOT_BOTTOM - PAD)
 
     # Its natural size where there is room, narrower (the same drawing, scaled) in a narrow card: never past its edge.
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" style="max-width:100%;height:auto" '
+    parts = [f'<svg width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" style="max-width:100%;height:auto" '
              f'role="img" aria-label="{escape(title)}">',
              f"<title>{escape(title)}</title>"]
     if target is not None:
@@ -60,16 +59,6 @@ def sparkline(points: list[tuple[int, float | None]], target: float | None, colo
     parts.append(f'<text x="{WIDTH - SIDE + 6}" {label} text-anchor="end">{max(xs)}</text>')
     parts.append("</svg>")
     return "".join(parts)
-
-
-def as_image(svg: str, title: str) -> str:
-    """The SVG as an <img> of itself: st.html keeps images but not inline SVG (and is cheaper for the browser to
-    draw than st.markdown's HTML); the title is its alternative text and tooltip. Quotes and `=` stay readable."""
-    if not svg:
-        return ""
-    source = "data:image/svg+xml," + quote(svg, safe=' "=:/,.;()-_')
-    return (f"<img class=\"sparkline\" src='{source}' alt=\"{escape(title)}\" title=\"{escape(title)}\" "
-            f'width="{WIDTH}" height="{HEIGHT}" style="max-width:100%;height:auto;display:block">')
 
 
 def _projection_marks(x: float, sy, value: float, low: float | None, high: float | None) -> list[str]:

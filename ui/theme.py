@@ -110,7 +110,7 @@ PRINT_CSS = """
   [data-testid="stVerticalBlockBorderWrapper"], .kpi-card { break-inside: avoid; page-break-inside: avoid; }
   [class*="st-key-AREA_HEAD-"], [data-testid="stLayoutWrapper"]:has(> [class*="st-key-AREA_HEAD-"]) {
     break-after: avoid; page-break-after: avoid; }
-  .kpi-card svg, .kpi-card img { max-width: 100%; }
+  .kpi-card svg { max-width: 100%; }
   * { -webkit-print-color-adjust: exact !important; print-color-adjust: exact !important; }
 }
 """.replace("AREA_HEAD", AREA_HEAD_KEY)
