@@ -82,3 +82,17 @@ def test_a_failed_warm_up_leaves_the_page_to_compute_it(engine, computed, monkey
     scorecard_cache.warm(engine, TODAY)  # logged, not raised
     monkeypatch.undo()
     assert scorecard_cache.scorecard(engine, 2026, TODAY) == scorecard.compute_scorecard(engine, 2026, today=TODAY)
+
+
+def test_the_launcher_computes_the_scorecards_of_its_database_before_the_first_visitor(engine, database_url,
+                                                                                       monkeypatch, computed):
+    from metrics import clock
+    from ui import serve
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    put(engine, "events", events([("workshop", "2025-09-01", "워크숍")]), "one.xlsx")
+    serve.warm_scorecards().join()
+    this_year = clock.today().year
+    assert computed[0] == this_year and 2025 in computed
+    scorecard_cache.scorecard(engine, 2025, clock.today())  # what the page asks for: already there
+    assert computed.count(2025) == 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import threading
 from pathlib import Path
 
 from ui import local_token
@@ -66,9 +67,10 @@ def announce(token: str) -> None:
     bootstrap._print_url = print_url_and_link
 
 
-def warm_scorecards() -> None:
+def warm_scorecards() -> threading.Thread | None:
     """Start computing the scorecards the first page draws, in a thread, while the server starts and the first
-    browser loads Streamlit's front end (metrics.kpi.scorecard_cache; kept per data version, so never stale)."""
+    browser loads Streamlit's front end (metrics.kpi.scorecard_cache; kept per data version, so never stale).
+    Returns the thread (None when the database cannot be opened)."""
     from metrics import clock, store
     from metrics.kpi import scorecard_cache
 
@@ -76,8 +78,8 @@ def warm_scorecards() -> None:
         engine = store.get_engine()  # here, not in the thread: the pages then share this engine
     except Exception as error:  # noqa: BLE001 - the first page says what is wrong with the database, in words
         print(f"scorecards not computed ahead: {type(error).__name__}", flush=True)
-        return
-    scorecard_cache.warm_in_background(engine, clock.today())
+        return None
+    return scorecard_cache.warm_in_background(engine, clock.today())
 
 
 def main() -> None:
