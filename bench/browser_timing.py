@@ -1,6 +1,6 @@
 """How fast the app answers in headless Chromium on the demo data, served as `make run` serves it (ui.serve).
 
-Usage: .venv/bin/python bench/browser_timing.py [--repeat 5] [--db sqlite:///path.db]
+Usage: .venv/bin/python bench/browser_timing.py [--repeat 5] [--only scorecard area upload] [--db sqlite:///path.db]
 scorecard cold = first load after the server starts (empty caches), navigation -> the page stopped changing
 scorecard warm = the same page loaded again (caches filled; with the local-mode link, as a reload drops the token)
 year change    = choosing another year in the sidebar -> the scorecard redrawn
@@ -37,6 +37,7 @@ from tests.app_fixtures import RunningApp, browser_page, copy_db, running_app, w
 GOALS = {"scorecard cold": 2.0, "scorecard warm": 1.0, "year change": 0.5, "area page warm": 1.0,
          "file -> mapping table": 1.5, "import": 2.0}
 UPLOAD_ROWS = 3000
+PARTS = ("scorecard", "area", "upload")  # scorecard warm and year change; area pages; the upload's two steps
 MAPPING_TABLE = '[class*="st-key-mapping-"] canvas'  # the column-role editor (ui.upload_steps.mapping_editor)
 
 
@@ -132,26 +133,29 @@ def upload(page, app: RunningApp, sample: Path, meter: Meter) -> None:
     meter.record("import", time.monotonic() - started)
 
 
-def measure(app: RunningApp, repeat: int, samples: Path) -> Meter:
-    """Run every measurement; returns the meter holding them."""
+def measure(app: RunningApp, repeat: int, samples: Path, parts: tuple[str, ...] = PARTS) -> Meter:
+    """Run the measurements of `parts` (the scorecard is always loaded first, cold); returns the meter."""
     this_year = date.today().year
     years = [this_year - 1, this_year - 2, this_year]
     areas = [a.ko for a in load_registry().areas]
     with tempfile.TemporaryDirectory() as profile, browser_page(Path(profile), height=1200) as page:
         meter = Meter(app, Path(profile))
         meter.run("scorecard cold", timed_load, page, app.link())
-        for _ in range(repeat):
-            meter.run("scorecard warm", timed_load, page, app.link())
-        for i in range(repeat * 2):
-            meter.run("year change", choose_year, page, years[i % len(years)])
-        choose_year(page, this_year)
-        for title in areas:  # once each, to fill the caches
-            open_from_menu(page, title)
-        for _ in range(max(1, repeat // 3)):
-            for title in areas:
-                meter.run("area page warm", open_from_menu, page, title)
-        for tag in range(repeat):
-            upload(page, app, attendance_sample(samples, Path(profile), tag), meter)
+        if "scorecard" in parts:
+            for _ in range(repeat):
+                meter.run("scorecard warm", timed_load, page, app.link())
+            for i in range(repeat * 2):
+                meter.run("year change", choose_year, page, years[i % len(years)])
+            choose_year(page, this_year)
+        if "area" in parts:
+            for title in areas:  # once each, to fill the caches
+                open_from_menu(page, title)
+            for _ in range(max(1, repeat // 3)):
+                for title in areas:
+                    meter.run("area page warm", open_from_menu, page, title)
+        if "upload" in parts:
+            for tag in range(repeat):
+                upload(page, app, attendance_sample(samples, Path(profile), tag), meter)
     return meter
 
 
@@ -160,6 +164,8 @@ def table(meter: Meter) -> str:
     lines = ["| measure | median s | best s | worst s | runs | CPU s: server + browser (median) | goal s | met |",
              "|---|---|---|---|---|---|---|---|"]
     for name, values in meter.wall.items():
+        if not values:
+            continue
         median = statistics.median(values)
         server = statistics.median(c[0] for c in meter.cpu[name])
         browser = statistics.median(c[1] for c in meter.cpu[name])
@@ -178,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     """Start a fresh server on a copy of the demo database (so the first load is cold), measure, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", nargs="+", choices=PARTS, default=PARTS,
+                        help="measure only these parts (the cold scorecard load is always measured)")
     parser.add_argument("--db", help="SQLite database URL (default: the bench demo database); a copy is used")
     args = parser.parse_args(argv)
     # One key for building the demo and serving it: the database refuses uploads under another key.
@@ -185,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     source = Path((args.db or demo_url()).removeprefix("sqlite:///"))
     print(f"before: {load_line()}", flush=True)
     with tempfile.TemporaryDirectory() as folder, running_app(copy_db(source, Path(folder))) as app:
-        meter = measure(app, args.repeat, source.parent / "samples")
+        meter = measure(app, args.repeat, source.parent / "samples", tuple(args.only))
     print(table(meter))
     print(f"after: {load_line()}")
     return 0

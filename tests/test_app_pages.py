@@ -142,8 +142,8 @@ def test_area_page_draws_the_target_on_its_charts(demo_db):
     at = _open("pages/area_edu.py")
     specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
     assert len(specs) >= 6
-    bullet = specs[0]["data"][0]
-    assert bullet["type"] == "indicator" and bullet["gauge"]["threshold"]["value"] == 3000
+    bullet = next(m.value for m in at.markdown if 'class="kpi-bullet"' in m.value)  # HTML, not a chart
+    assert "bullet-target" in bullet and "목표 3,000 이상" in bullet
     names = {trace.get("name") for spec in specs for trace in spec["data"]}
     assert "목표" in names  # the target line is a named trace on the trend charts
 

@@ -11,7 +11,7 @@ import plotly.io as pio
 from streamlit.testing.v1 import AppTest
 
 from metrics.kpi.scorecard import KpiResult
-from ui import charts_detail, charts_kpi, theme
+from ui import bullet, charts_detail, charts_kpi, theme
 
 
 def _result(**changes) -> KpiResult:
@@ -56,11 +56,45 @@ def test_questions_of_different_groups_keep_their_whole_names():
     assert list(fig.data[0].y) == ["만족도 / 시설", "홍보 / 운영", "전반"]
 
 
-def test_the_headline_number_fits_itself_beside_the_bullet():
-    fig = charts_kpi.headline(_result())
-    indicator = fig.data[0]
-    assert indicator.number.font.size is None  # plotly then scales it into its quarter of the domain
-    assert list(indicator.domain.x) == [0.02, 0.98]
+def _positions(html: str) -> dict[str, str]:
+    """The left edge and width of each coloured box of a bullet, by colour."""
+    import re
+
+    return {m["colour"]: (m["left"], m["width"]) for m in re.finditer(
+        r"left:(?P<left>[\d.]+)%;width:(?P<width>[\d.]+)%;[^\"]*background:(?P<colour>#\w+)", html)}
+
+
+def test_the_headline_bullet_draws_value_interval_and_target_where_they_belong_without_a_chart():
+    result = _result(id="edu.satisfaction", unit="share", value=0.8, target=0.85, status="not_met", ci_low=0.75,
+                     ci_high=0.85, ytd=False, n=200)
+    html = bullet.bullet_html(result)
+    boxes = _positions(html)
+    assert boxes[theme.status_style("not_met").colour] == ("0.00", "80.00")  # the value, on a 0-100% track
+    assert boxes[bullet.INTERVAL_COLOUR] == ("75.00", "10.00")
+    assert "left:calc(85.00% - 2px)" in html  # the target line, centred on 85%
+    assert ">80.0%</div>" in html and ">100%</span>" in html
+    assert 'aria-label="실적 80.0% · 목표 85.0% 이상 · 95% 신뢰구간' in html
+
+
+def test_a_count_bullet_leaves_room_above_the_projection_and_shades_the_pace_to_it():
+    html = bullet.bullet_html(_result(value=1200.0, target=3000.0, projection=3200.0))
+    top = 3200.0 * 1.15
+    boxes = _positions(html)
+    assert boxes[bullet.PACE_COLOUR] == (f"{1200 / top * 100:.2f}", f"{(3200 - 1200) / top * 100:.2f}")
+    assert ">1,200</div>" in html and ">3,000</span>" in html and ">0</span>" in html
+
+
+def test_a_bullet_without_a_value_draws_the_target_alone_and_no_number():
+    html = bullet.bullet_html(_result(value=None, status="no_data", target=3000.0))
+    assert "bullet-target" in html and 'class="bullet-number" style="' in html
+    assert html.endswith("color:#222\"></div></div>")  # the number's box is empty
+
+
+def test_tick_steps_are_round_and_whole_for_counts():
+    assert bullet.ticks(1.0, "share") == [0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    assert bullet.ticks(5.75, "count") == [0, 1, 2, 3, 4, 5]
+    assert bullet.ticks(3450.0, "count") == [0, 1000, 2000, 3000]
+    assert bullet.ticks(10.0, "points") == [0, 2, 4, 6, 8, 10]
 
 
 def _two_charts():
@@ -79,3 +113,29 @@ def test_a_charts_title_is_drawn_above_it_and_the_headline_has_no_toolbar():
     assert "text" not in json.loads(first.proto.spec)["layout"].get("title", {})
     assert json.loads(second.proto.config).get("displayModeBar") is False
     assert "displayModeBar" not in json.loads(first.proto.config)
+
+
+def test_a_kept_figure_is_built_once_per_data_version_and_language_with_its_title_taken_out():
+    import datetime
+
+    import plotly.graph_objects as go
+
+    from ui import plots
+
+    built = []
+
+    def build():
+        built.append(1)
+        return go.Figure(go.Scatter(x=[1], y=[2]), layout={"title": {"text": "연도별 추이"}})
+
+    plots._kept.clear()
+    day = datetime.date(2026, 1, 10)
+    title, fig = plots._kept("edu.trainees-years-2025", ("db", (3, 0)), "ko", day, build)
+    assert plots._kept("edu.trainees-years-2025", ("db", (3, 0)), "ko", day, build)[1] is fig
+    assert (title, fig.layout.title.text, fig.layout.template.layout.font.family) == (
+        "연도별 추이", None, pio.templates[theme.TEMPLATE].layout.font.family)
+    assert len(built) == 1
+    plots._kept("edu.trainees-years-2025", ("db", (4, 0)), "ko", day, build)  # an upload or an undo
+    plots._kept("edu.trainees-years-2025", ("db", (4, 0)), "en", day, build)  # the English page
+    assert len(built) == 3
+    plots._kept.clear()

@@ -9,11 +9,12 @@ from metrics.report.model import target_changes_during
 from ui import access, cards, charts_kpi, data, freshness, plain, shell, theme
 from ui.anchors import scroll_into_view, section_anchor
 from ui.area_details import breakdown_tab, distribution_tab, lists_items, notes_panel
+from ui.bullet import bullet_html
 from ui.cards import status_badge
 from ui.errors import friendly
 from ui.explain import explanations
 from ui.i18n import pick, t
-from ui.plots import show
+from ui.plots import show_kept
 
 
 def definition_panel(story: KpiStory) -> None:
@@ -28,7 +29,7 @@ def headline(story: KpiStory) -> None:
     """The bullet chart and the plain-words explanation under it."""
     result = story.result
     scale = story.kpi.params.get("scale")
-    show(charts_kpi.headline(result, float(scale) if scale else None), key=f"{result.id}-headline", toolbar=False)
+    st.markdown(bullet_html(result, float(scale) if scale else None), unsafe_allow_html=True)
     for line in explanations(result):
         st.markdown(f"- {plain.md(line)}")  # the core's notes name courses from the files
 
@@ -40,12 +41,14 @@ def trend_tab(story: KpiStory) -> None:
         if story.years.empty or story.years["value"].isna().all():
             st.caption(t("area.no_trend"))
         else:
-            show(charts_kpi.years_figure(story.years, story.result), key=f"{story.kpi.id}-years")
+            show_kept(f"{story.kpi.id}-years", f"{story.kpi.id}-years-{story.result.year}",
+                      lambda: charts_kpi.years_figure(story.years, story.result))
     with right:
         if story.months.empty or story.months["value"].isna().all():
             st.caption(t("area.no_months"))
         else:
-            show(charts_kpi.months_figure(story.months, story.result), key=f"{story.kpi.id}-months")
+            show_kept(f"{story.kpi.id}-months", f"{story.kpi.id}-months-{story.result.year}",
+                      lambda: charts_kpi.months_figure(story.months, story.result))
         undated = story.months.attrs.get("undated", 0) if not story.months.empty else 0
         if undated:
             st.caption(t("area.undated", n=undated))

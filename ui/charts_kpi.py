@@ -1,4 +1,4 @@
-"""Figures of one KPI against its target: the headline bullet, the years, the months with the pace line.
+"""Figures of one KPI against its target: the years, the months with the pace line (the headline: ui.bullet).
 
 Builders take plain data and return plotly figures (no Streamlit calls), so they can be tested alone.
 Shares are drawn as percentages.
@@ -16,7 +16,6 @@ from metrics.kpi.scorecard import KpiResult
 from ui import fmt, theme
 from ui.i18n import t
 
-HEADLINE_HEIGHT = 150
 CHART_HEIGHT = 340
 
 
@@ -30,50 +29,6 @@ def scaled(value: Any, unit: str) -> Any:
 def axis_suffix(unit: str) -> str:
     """The tick suffix of a unit's axis."""
     return "%" if unit == "share" else ""
-
-
-def axis_range(result: KpiResult, scale: float | None) -> list[float]:
-    """The headline's axis: 0-100% for shares, the survey's scale for means, room above for counts."""
-    if result.unit == "share":
-        return [0, 100]
-    if result.unit == "points" and scale:
-        return [0, scale]
-    top = max(v for v in (result.value, result.target, result.projection, 1.0) if v is not None)
-    return [0, top * 1.15]
-
-
-def headline(result: KpiResult, scale: float | None = None) -> go.Figure:
-    """A bullet: the value as a bar in its status colour, the target as a black line, the interval or pace shaded."""
-    unit = result.unit
-    style = theme.status_style(result.status)
-    steps = []
-    if result.ci_low is not None and result.ci_high is not None:
-        steps.append({"range": [scaled(result.ci_low, unit), scaled(result.ci_high, unit)], "color": "#D9D9D9"})
-    if result.projection is not None and result.value is not None:
-        steps.append({"range": [result.value, result.projection], "color": "#E8E8E8"})
-    span = axis_range(result, scale)
-    axis: dict[str, object] = {"range": span, "ticksuffix": axis_suffix(unit)}
-    if unit in ("count", "days"):
-        axis.update(tickformat=",d", dtick=1 if span[1] <= 10 else None)
-    gauge = {
-        "shape": "bullet",
-        "axis": axis,
-        "bar": {"color": style.colour, "thickness": 0.45},
-        "steps": steps,
-    }
-    if result.target is not None:
-        gauge["threshold"] = {"value": scaled(result.target, unit), "line": {"color": theme.TARGET_COLOUR, "width": 4},
-                              "thickness": 0.95}
-    # No fixed font size: plotly then fits the number into the quarter of the domain right of the bullet, so a
-    # narrow window shrinks it rather than running it over the bullet's end.
-    number = {"suffix": axis_suffix(unit), "valueformat": _value_format(unit)}
-    fig = go.Figure(go.Indicator(
-        mode="number+gauge" if result.value is not None else "gauge",
-        value=scaled(result.value, unit) if result.value is not None else 0,
-        number=number, gauge=gauge, domain={"x": [0.02, 0.98], "y": [0.2, 0.8]},
-    ))
-    fig.update_layout(height=HEADLINE_HEIGHT, margin=dict(l=10, r=30, t=10, b=10))
-    return fig
 
 
 def _value_format(unit: str) -> str:

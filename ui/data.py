@@ -14,7 +14,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from metrics import clock, explore, store
-from metrics.kpi import scorecard, stories, targets
+from metrics.kpi import scorecard, scorecard_cache, stories, targets
 from metrics.kpi.registry import Registry, load_registry
 from metrics.settings import load_settings
 from metrics.store import frames
@@ -55,7 +55,8 @@ def data_years() -> list[int]:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _scorecard(url: str, version: tuple[int, int], year: int, today: date) -> list[scorecard.KpiResult]:
-    return scorecard.compute_scorecard(_engine_for(url), year, today=today)
+    # The core keeps them too: filled ahead when the server starts (ui/serve.py), shared by every session.
+    return scorecard_cache.scorecard(_engine_for(url), year, today)
 
 
 def scorecard_for(year: int) -> list[scorecard.KpiResult]:

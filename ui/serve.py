@@ -1,5 +1,5 @@
 """`python -m ui.serve [streamlit options]`: `streamlit run asgi.py` (app.py plus the sign-in cookie routes),
-with the heavy libraries imported first.
+with the heavy libraries imported first and the scorecards computed ahead.
 
 Streamlit runs app.py only when the first browser connects, so the first visitor after a start would wait
 about a second for pandas, plotly, SQLAlchemy and scipy to import. Importing them here, before the server
@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -67,12 +68,28 @@ def announce(token: str) -> None:
     bootstrap._print_url = print_url_and_link
 
 
+def warm_scorecards() -> threading.Thread | None:
+    """Start computing the scorecards the first page draws, in a thread, while the server starts and the first
+    browser loads Streamlit's front end (metrics.kpi.scorecard_cache; kept per data version, so never stale).
+    Returns the thread (None when the database cannot be opened)."""
+    from metrics import clock, store
+    from metrics.kpi import scorecard_cache
+
+    try:
+        engine = store.get_engine()  # here, not in the thread: the pages then share this engine
+    except Exception as error:  # noqa: BLE001 - the first page says what is wrong with the database, in words
+        print(f"scorecards not computed ahead: {type(error).__name__}", flush=True)
+        return None
+    return scorecard_cache.warm_in_background(engine, clock.today())
+
+
 def main() -> None:
     from streamlit.web import cli
 
     from ui.navigation_mode import declare_navigation_mode
 
     warm_up()
+    warm_scorecards()
     declare_navigation_mode()
     # A new token at every start, whatever the environment held: an old link stops working.
     token = local_token.make()
