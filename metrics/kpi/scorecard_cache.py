@@ -53,13 +53,13 @@ def scorecard(engine: Engine, year: int, today: date) -> list[KpiResult]:
                 return _kept[wanted]
         try:
             results = compute_scorecard(engine, year, today=today)
+            with _guard:  # kept before the lock is dropped, so no later caller computes it again
+                _kept[wanted] = results
+                while len(_kept) > MAX_KEPT:
+                    _kept.popitem(last=False)
         finally:
             with _guard:
                 _computing.pop(wanted, None)
-        with _guard:
-            _kept[wanted] = results
-            while len(_kept) > MAX_KEPT:
-                _kept.popitem(last=False)
     return results
 
 
