@@ -226,3 +226,14 @@ def wait_drawn(page, timeout_s: float = 30.0, quiet_s: float = 0.6) -> float:
             return last_change
         time.sleep(0.05)
     raise TimeoutError(f"the page did not finish drawing in {timeout_s:.0f} s")
+
+
+def eventually(check, timeout_s: float = 30.0):
+    """`check()`'s first truthy value, asked every 0.2 s; its last (falsy) value once `timeout_s` has passed
+    (a loaded machine draws slowly, so browser tests poll rather than look once)."""
+    deadline = time.monotonic() + timeout_s
+    while not (found := check()):
+        if time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+    return found

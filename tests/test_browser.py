@@ -8,16 +8,16 @@ import io
 import re
 import tempfile
 import threading
-import time
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from metrics import clock
 from tests.app_fixtures import (
     browser_missing_reason,
     browser_page,
+    eventually,
     running_app,
     wait_drawn,
 )
@@ -48,7 +48,7 @@ def _sample_cases(folder: Path) -> Path:
 def test_scorecard_area_page_and_upload_in_chromium(tmp_path, demo_database_url):
     url = demo_database_url
     sample = _sample_cases(tmp_path)
-    last_year = date.today().year - 1
+    last_year = clock.today().year - 1
     with (
         running_app(url) as app,
         tempfile.TemporaryDirectory() as profile,
@@ -132,7 +132,7 @@ def test_course_names_with_markup_are_shown_as_text_in_chromium(tmp_path, databa
     threading.Thread(target=outside.serve_forever, daemon=True).start()
     there = f"http://127.0.0.1:{outside.server_port}"
     image, link = f"![x]({there}/image.png)", f"<a href={there}/link>교육</a>"
-    today = date.today().isoformat()
+    today = clock.today().isoformat()
     engine = store.get_engine(database_url)
     ingest_file(engine, csv([["교육과정명", "교육종료일", "수료여부", "교육생번호"], [link, today, "수료", "A-1"],
                              [image, today, "수료", "A-2"]]), "attendance.csv", kind="attendance")
@@ -158,16 +158,6 @@ def test_course_names_with_markup_are_shown_as_text_in_chromium(tmp_path, databa
     assert _CountingHandler.requests == []
 
 
-def _eventually(check, timeout_s: float = 30.0) -> bool:
-    """True as soon as `check()` is, False if it never is within `timeout_s` (a loaded machine draws slowly)."""
-    deadline = time.monotonic() + timeout_s
-    while not check():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.2)
-    return True
-
-
 def _signed_in_as(page) -> str:
     """Who the sidebar says is signed in ("" when nobody is)."""
     sidebar = page.locator('[data-testid="stSidebar"]')
@@ -182,7 +172,7 @@ def test_a_local_sign_in_lasts_across_reloads_and_tabs_until_sign_out_and_no_tab
 
     engine = store.get_engine(demo_database_url)
     auth.add_user(engine, "kim", "Pumpkin-Seventeen-42", ["viewer"], actor="test")
-    last_year = date.today().year - 1
+    last_year = clock.today().year - 1
     with (
         running_app(demo_database_url) as app,
         tempfile.TemporaryDirectory() as profile,
@@ -229,15 +219,15 @@ def test_a_local_sign_in_lasts_across_reloads_and_tabs_until_sign_out_and_no_tab
             page.locator('[data-testid="stSidebar"]').get_by_role("button", name="로그아웃").click()
         wait_drawn(page)
         # Streamlit may still show the last run's sidebar, faded, while the signed-out run replaces it.
-        assert _eventually(lambda: page.get_by_label("아이디").count() == 1 and _signed_in_as(page) == ""), \
+        assert eventually(lambda: page.get_by_label("아이디").count() == 1 and _signed_in_as(page) == ""), \
             _signed_in_as(page)
         assert [c for c in page.context.cookies() if c["name"] == "charter_session"] == []
 
         # The other tab still holds its page; its next click asks the server, which has ended the session.
         other.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
         other.get_by_label("Username").wait_for()
-        assert _eventually(lambda: _signed_in_as(other) == ""), _signed_in_as(other)  # the faded sidebar goes
+        assert eventually(lambda: _signed_in_as(other) == ""), _signed_in_as(other)  # the faded sidebar goes
         other.reload()
         wait_drawn(other)
-        assert _eventually(lambda: other.get_by_label("Username").count() == 1 and _signed_in_as(other) == ""), \
+        assert eventually(lambda: other.get_by_label("Username").count() == 1 and _signed_in_as(other) == ""), \
             _signed_in_as(other)

@@ -4,12 +4,11 @@ boxes and the status widget's Stop button drawn in Korean (ui/streamlit_words.py
 from __future__ import annotations
 
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.app_fixtures import browser_missing_reason, browser_page, running_app, wait_drawn
+from tests.app_fixtures import browser_missing_reason, browser_page, eventually, running_app, wait_drawn
 
 pytestmark = pytest.mark.browser
 NO_BROWSER = browser_missing_reason()
@@ -19,19 +18,10 @@ SHOWN = "(sel) => { const e = document.querySelector(sel); return e && [getCompu
 STYLES = "() => [...document.querySelectorAll('style')].map(s => s.textContent).join('\\n')"
 
 
-def _eventually(check, timeout_s: float = 30.0):
-    deadline = time.monotonic() + timeout_s
-    while not (found := check()):
-        if time.monotonic() > deadline:
-            return found
-        time.sleep(0.2)
-    return found
-
-
 def _hint_after_typing(page, field) -> list | None:
     field.focus()
     page.keyboard.type("ab")
-    return _eventually(lambda: page.evaluate(SHOWN, HINT))
+    return eventually(lambda: page.evaluate(SHOWN, HINT))
 
 
 @pytest.mark.skipif(NO_BROWSER is not None, reason=NO_BROWSER or "")
@@ -42,7 +32,7 @@ def test_korean_mode_shows_streamlits_own_words_in_korean(database_url):
         browser_page(Path(profile)) as page,
     ):
         page.goto(app.link("admin"))
-        assert _eventually(lambda: page.get_by_label("아이디").count() >= 1, 60)
+        assert eventually(lambda: page.get_by_label("아이디").count() >= 1, 60)
         wait_drawn(page)
         # No main menu: its Print, Record screen and "Made with Streamlit" are English only.
         assert not page.locator('[data-testid="stMainMenu"]').is_visible()
@@ -63,7 +53,7 @@ def test_korean_mode_shows_streamlits_own_words_in_korean(database_url):
 
         # English mode: Streamlit's own words again, nothing drawn over them.
         page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
-        assert _eventually(lambda: page.get_by_label("Username").count() >= 1)
+        assert eventually(lambda: page.get_by_label("Username").count() >= 1)
         wait_drawn(page)
         assert "중지" not in page.evaluate(STYLES)
-        assert _eventually(lambda: page.locator('[data-testid="stMainMenu"]').is_visible())
+        assert eventually(lambda: page.locator('[data-testid="stMainMenu"]').is_visible())

@@ -4,25 +4,15 @@ reloads and new tabs through an HttpOnly cookie, until sign-out or the first acc
 from __future__ import annotations
 
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.app_fixtures import browser_missing_reason, browser_page, running_app, wait_drawn
+from tests.app_fixtures import browser_missing_reason, browser_page, eventually, running_app, wait_drawn
 
 pytestmark = pytest.mark.browser
 NO_BROWSER = browser_missing_reason()
 BANNER = "로컬 모드"
-
-
-def _eventually(check, timeout_s: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while not check():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.2)
-    return True
 
 
 def _in_local_mode(page) -> bool:
@@ -40,7 +30,7 @@ def _session_cookies(page) -> list[dict]:
 def _open_link(page, link: str) -> None:
     """Open the printed link: the page trades the token for the cookie and the browser comes back."""
     page.goto(link)
-    assert _eventually(lambda: bool(_session_cookies(page)))
+    assert eventually(lambda: bool(_session_cookies(page)))
     wait_drawn(page)  # it waits through the trip to the cookie route
 
 
@@ -52,7 +42,7 @@ def test_the_printed_link_keeps_local_mode_across_reloads_and_tabs_until_sign_ou
         browser_page(Path(profile)) as page,
     ):
         _open_link(page, app.link("upload"))
-        assert _eventually(lambda: _in_local_mode(page)), page.url
+        assert eventually(lambda: _in_local_mode(page)), page.url
         assert page.url == app.url("upload")  # the token left the address bar, the page stayed
 
         [cookie] = _session_cookies(page)
@@ -62,21 +52,21 @@ def test_the_printed_link_keeps_local_mode_across_reloads_and_tabs_until_sign_ou
 
         page.reload()
         wait_drawn(page)
-        assert _eventually(lambda: _in_local_mode(page))
+        assert eventually(lambda: _in_local_mode(page))
 
         other = page.context.new_page()  # a new tab, without the link
         other.goto(app.url())
         wait_drawn(other)
-        assert _eventually(lambda: _in_local_mode(other))
+        assert eventually(lambda: _in_local_mode(other))
 
         with page.expect_navigation():  # to the route that drops the cookie
             page.locator('[data-testid="stSidebar"]').get_by_role("button", name="로그아웃").click()
         wait_drawn(page)
-        assert _eventually(lambda: _how_to_open(page))
+        assert eventually(lambda: _how_to_open(page))
         assert _session_cookies(page) == []
         other.reload()
         wait_drawn(other)
-        assert _eventually(lambda: _how_to_open(other))
+        assert eventually(lambda: _how_to_open(other))
 
 
 @pytest.mark.skipif(NO_BROWSER is not None, reason=NO_BROWSER or "")
@@ -90,8 +80,8 @@ def test_the_first_account_ends_local_mode_in_a_browser_that_kept_it(database_ur
         browser_page(Path(profile)) as page,
     ):
         _open_link(page, app.link())
-        assert _eventually(lambda: _in_local_mode(page))
+        assert eventually(lambda: _in_local_mode(page))
         auth.add_user(store.get_engine(database_url), "boss", "Pumpkin-Seventeen-42", ["admin"], actor="test")
         page.reload()
         wait_drawn(page)
-        assert _eventually(lambda: page.get_by_label("아이디").count() == 1 and not _in_local_mode(page))
+        assert eventually(lambda: page.get_by_label("아이디").count() == 1 and not _in_local_mode(page))
