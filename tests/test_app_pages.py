@@ -5,14 +5,13 @@ from __future__ import annotations
 import io
 import json
 import tomllib
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from metrics import store
+from metrics import clock, store
 from metrics.intake.ingest import ingest_file
 from metrics.kpi.registry import REGISTRY_PATH, load_registry
 from tests.app_fixtures import local_mode_env, with_local_token
@@ -115,7 +114,7 @@ def _card_values(at: AppTest) -> list[str]:
 
 def test_changing_the_year_changes_what_is_shown(demo_db):
     at = _open("pages/scorecard.py")
-    this_year = date.today().year
+    this_year = clock.today().year
     assert str(this_year) in at.title[0].value
     before = _card_values(at)
     at.sidebar.selectbox(key="year").select(this_year - 2).run()
@@ -125,7 +124,7 @@ def test_changing_the_year_changes_what_is_shown(demo_db):
 
 
 def test_the_year_in_the_url_drives_the_page(demo_db):
-    year = date.today().year - 1
+    year = clock.today().year - 1
     at = _open("pages/scorecard.py", year=str(year))
     assert at.title[0].value.startswith(f"{year}년")
     area = _open("pages/area_edu.py", year=str(year))
@@ -273,7 +272,7 @@ def test_explorer_filters_and_counts_rows(demo_db):
     at.selectbox(key="explore-dataset").select("cases").run()
     _assert_clean(at)
     shown = at.dataframe[0].value
-    assert len(shown) > 0 and set(shown["year"]) == {date.today().year}
+    assert len(shown) > 0 and set(shown["year"]) == {clock.today().year}
     at.multiselect(key="explore-types-cases").select("cert_review").run()
     assert set(at.dataframe[0].value["case_type"]) == {"인증 신청 서류검토"}
 

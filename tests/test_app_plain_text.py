@@ -11,14 +11,13 @@ import io
 import json
 import re
 import zipfile
-from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from metrics import store
+from metrics import clock, store
 from metrics.intake.ingest import ingest_file
 from tests.app_fixtures import local_mode_env, with_local_token
 from tests.sheets import csv, xlsx
@@ -99,7 +98,7 @@ def test_headers_are_shown_as_text_when_the_refusal_lists_them():
 
 
 def test_course_names_are_text_in_the_area_page_notes_and_charts():
-    today = date.today().isoformat()
+    today = clock.today().isoformat()
     engine = store.get_engine()
     ingest_file(engine, csv([["교육과정명", "교육종료일", "수료여부", "교육생번호"],
                              [LINK, today, "수료", "A-1"], [IMAGE, today, "수료", "A-2"]]), "attendance.csv", kind="attendance")

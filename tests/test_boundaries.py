@@ -57,3 +57,23 @@ def test_the_readme_layout_names_every_package_of_the_core_and_no_other():
     layout = (ROOT / "README.md").read_text(encoding="utf-8").split("## Layout", 1)[1].split("\n## ", 1)[0]
     listed = set(re.findall(r"^- `(metrics/[a-z_]+)/`", layout, flags=re.M))
     assert listed == {p for p in packages if p != "metrics/config"}
+
+
+def _calls_the_servers_day(path: Path) -> bool:
+    """Whether the module asks the server's own zone for today or now (date.today(), datetime.now() without a zone)."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            if isinstance(owner, ast.Name) and owner.id in ("date", "datetime"):
+                if node.func.attr == "today" or (node.func.attr == "now" and not node.args and not node.keywords):
+                    return True
+    return False
+
+
+def test_today_is_koreas_day_everywhere_not_the_servers():
+    # One clock (metrics/clock.py): a server in UTC is a day behind Korea from 00:00 to 09:00 KST, so a default
+    # of date.today() would judge a different day than the pages, and the tests would depend on the hour they run.
+    code = [*(ROOT / "metrics").rglob("*.py"), *(ROOT / "ui").rglob("*.py"), *(ROOT / "pages").rglob("*.py"),
+            ROOT / "app.py", *(ROOT / "tests").glob("*.py")]
+    offenders = [str(p.relative_to(ROOT)) for p in code if p.name != "clock.py" and _calls_the_servers_day(p)]
+    assert offenders == []

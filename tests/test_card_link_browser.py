@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 import pytest
 
+from metrics import clock
 from metrics.kpi.registry import load_registry
 from tests.app_fixtures import browser_missing_reason, browser_page, running_app, wait_drawn
 from ui.anchors import section_anchor
@@ -73,7 +73,7 @@ def test_a_link_shared_from_a_card_opens_at_its_promise_after_the_sign_in(demo_d
     from metrics.access import auth
 
     auth.add_user(store.get_engine(demo_database_url), "kim", PASSWORD, ["viewer"], actor="test")
-    year = date.today().year - 1
+    year = clock.today().year - 1
     anchor = section_anchor(LAST_CS.id)
     with running_app(demo_database_url) as app, tempfile.TemporaryDirectory() as profile, \
             browser_page(Path(profile), height=900) as page:

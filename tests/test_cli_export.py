@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
 
 import openpyxl
 import pandas as pd
 
-from metrics import store
+from metrics import clock, store
 from metrics.access import audit
 from metrics.cli import main
 
-THIS_YEAR = date.today().year
+THIS_YEAR = clock.today().year
 LAST_YEAR = THIS_YEAR - 1
 
 

@@ -15,13 +15,12 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, exc
 
-from metrics import store
+from metrics import clock, store
 from metrics.intake.ingest import ingest_file
 from metrics.store import database
 from tests.app_fixtures import ROOT, browser_missing_reason, browser_page, running_app, wait_drawn
@@ -34,7 +33,7 @@ WAIT_S = 120  # generous: a loaded CI machine is slow, and a wait that ends earl
 
 def _attendance(course: str, trainees: list[str]) -> bytes:
     """Trainees who completed `course` today: each one more on this year's trainees card."""
-    today = date.today().isoformat()
+    today = clock.today().isoformat()
     return csv([["교육과정명", "교육종료일", "수료여부", "교육생번호"], *[[course, today, "수료", t] for t in trainees]])
 
 
@@ -174,7 +173,7 @@ def test_two_app_processes_both_show_an_upload_that_committed_after_a_later_one_
         hold, monkeypatch, database_url, tmp_path):
     engine = store.get_engine(database_url)
     assert ingest_file(engine, _attendance("다 과정", ["C-1"]), "base.csv", kind="attendance").status == "imported"
-    year = date.today().year
+    year = clock.today().year
     postgres = engine.dialect.name == "postgresql"
     with (
         running_app(database_url) as first_app,

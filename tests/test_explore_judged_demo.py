@@ -3,9 +3,7 @@ a checklist KPI's own column (met, missed, not checked), a deadline KPI's timeli
 
 from __future__ import annotations
 
-from datetime import date
-
-from metrics import explore
+from metrics import clock, explore
 from metrics.kpi.kpi_rows import kpi_rows
 from metrics.kpi.measures.base import filter_rows
 from metrics.kpi.measures.explore import CHECKLISTS, DEADLINES
@@ -18,7 +16,7 @@ AS_ROW_STATE = {"met": "met", "missed": "missed", "not_checked": "excluded",
 
 
 def test_on_the_demo_the_explorer_judges_every_row_as_the_kpi_counts_it(demo_database_url):
-    engine, today = get_engine(demo_database_url), date.today()  # the demo was generated for today
+    engine, today = get_engine(demo_database_url), clock.today()  # the demo was generated for today
     judged = [k for k in load_registry() if k.spec.explore in (CHECKLISTS, DEADLINES)]
     assert {k.source for k in judged} >= {"monitoring", "suggestions", "remedies", "website_review", "customer_visits"}
     for year in (today.year - 1, today.year):

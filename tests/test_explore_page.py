@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 
+from metrics import clock
 from metrics.kpi.kpi_rows import kpi_rows
 from metrics.kpi.registry import load_registry
 from metrics.store import get_engine
@@ -15,7 +15,7 @@ from tests.roles_app import navigation_only, signed_in  # noqa: F401 - navigatio
 from tests.test_app_pages import _assert_clean, _open
 
 pytestmark = pytest.mark.db
-LAST_YEAR = date.today().year - 1
+LAST_YEAR = clock.today().year - 1
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from metrics import store
+from metrics import clock, store
 from metrics.contract import load_contract, parse_contract
 from metrics.intake.canonical import MappedTable, UploadOptions, build
 from metrics.intake.ingest import ingest_file
 from tests.sheets import csv
 
-THIS_YEAR = date.today().year
+THIS_YEAR = clock.today().year
 
 
 def _codes(report) -> list[tuple[int, str]]:

@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from metrics import cli
+from metrics import cli, clock
 from metrics.access import audit
 from metrics.kpi import targets
 from metrics.kpi.measures.base import Period
@@ -33,7 +33,7 @@ from metrics.store import get_engine, undo_upload
 from metrics.store.frames import data_years
 
 ROOT = Path(__file__).resolve().parents[1]
-TODAY = date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture

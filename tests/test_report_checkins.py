@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime
+from datetime import datetime
 
 import openpyxl
 import pytest
 from pypdf import PdfReader
 
+from metrics import clock
 from metrics.kpi import checkins
 from metrics.report import render
 from metrics.report.model import build_report
 from metrics.store import get_engine
 from metrics.store.frames import data_years
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 from html.parser import HTMLParser
 
 import openpyxl
 import pytest
 from pypdf import PdfReader
 
+from metrics import clock
 from metrics.kpi.registry import load_registry
 from metrics.report import render
 from metrics.report.model import build_report
@@ -20,7 +20,7 @@ from metrics.report.xlsx import KPI_COLUMNS
 from metrics.store import get_engine
 from metrics.store.frames import data_years
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture(scope="module")

@@ -136,7 +136,7 @@ def _sign_in_with_the_form(at: AppTest, name: str = "kim") -> AppTest:
 def test_a_shared_link_shows_the_korean_sign_in_form_and_opens_with_its_filters_after(demo_database_url,
                                                                                        engine, forwarded):
     auth.add_user(engine, "kim", PASSWORD, ["viewer"], actor="test")
-    last_year = date.today().year - 1
+    last_year = clock.today().year - 1
     at = _open_address(open_app(), "area_cert")
     at.query_params["year"] = str(last_year)
     at.run()
@@ -279,7 +279,7 @@ def test_the_target_form_starts_from_the_target_in_force_for_the_chosen_kpi(engi
     share = registry.kpis[0]  # a share: the form shows percent
     count = next(k for k in registry if k.unit == "count" and k.target is not None and k.target.value > 100)
     targets.change_target(engine, count.id, ">=", count.target.value + 500, reason="증원 / more places",
-                          actor="test", effective_from=date(date.today().year, 1, 1))
+                          actor="test", effective_from=date(clock.today().year, 1, 1))
     at = signed_in(engine, ("admin",))
     at.switch_page("pages/admin.py").run()
     assert at.selectbox(key="target-kpi").value == share.id
@@ -290,7 +290,7 @@ def test_the_target_form_starts_from_the_target_in_force_for_the_chosen_kpi(engi
     assert _target_field(at, "number_input", "target-value-").value == count.target.value + 500
     assert _target_field(at, "selectbox", "target-cmp-").value == ">="
     # another year: the registry's target, as the table beside it says
-    at.number_input(key="target-year").set_value(date.today().year - 1).run()
+    at.number_input(key="target-year").set_value(clock.today().year - 1).run()
     assert _target_field(at, "number_input", "target-value-").value == count.target.value
 
 

@@ -4,7 +4,7 @@ roles.toml), or in local mode (no account yet: every right, only with the token 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from streamlit import config as st_config
@@ -71,7 +71,7 @@ def test_signing_out_of_the_identity_provider_sends_the_browser_to_clear_the_coo
 
 def test_an_identity_provider_session_ends_after_the_limit_counted_from_the_token(engine, roles_file):
     auth.add_user(engine, "boss", PASSWORD, ["admin"], actor="test")
-    issued = datetime.now() - timedelta(hours=9)
+    issued = datetime.now(UTC) - timedelta(hours=9)
     at = open_app()
     at.user = {"is_logged_in": True, "email": "kim@kwwa.or.kr", "iat": int(issued.timestamp())}
     at.run()

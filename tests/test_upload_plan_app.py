@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from metrics import store
+from metrics import clock, store
 from metrics.intake import saved_mappings
 from metrics.intake.ingest import ingest_file
 from tests.app_fixtures import local_mode_env, with_local_token
@@ -133,8 +133,8 @@ def test_the_page_shows_per_kind_the_last_upload_and_the_newest_data():
     table = next(d.value for d in at.dataframe if "최근 자료 날짜" in d.value.columns).set_index("자료 종류")
     cases = table.loc["처리기한 업무 기록"]
     assert cases["최근 자료 날짜"] == "2025-01-07" and cases["업로드 수"] == 1
-    assert cases["마지막 업로드"].startswith(date.today().isoformat())
-    assert cases["경과"] == f"⚠ {(date.today() - date(2025, 1, 7)).days:,}일 전"  # older than a quarter
+    assert cases["마지막 업로드"].startswith(clock.today().isoformat())
+    assert cases["경과"] == f"⚠ {(clock.today() - date(2025, 1, 7)).days:,}일 전"  # older than a quarter
     assert table.loc["전화 응대 기록", "최근 자료 날짜"] == "없음"
 
 

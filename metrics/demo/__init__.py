@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 from sqlalchemy import Engine
 
+from metrics import clock
 from metrics.demo.calendar import WorkCalendar
 from metrics.demo.expo import exhibitor_survey_frame, postings_frame
 from metrics.demo.names import header
@@ -133,7 +134,7 @@ def run_demo(
 
     if if_empty and has_uploads(engine):
         return []
-    data = generate(today or date.today())
+    data = generate(today or clock.today())
     return [
         ingest_file(engine, sample.path.read_bytes(), sample.path.name, kind=sample.kind, uploaded_by=DEMO_USER,
                     **sample.upload_options())

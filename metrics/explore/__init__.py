@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, text
 
-from metrics import store
+from metrics import clock, store
 from metrics.contract import KindSpec, load_contract
 from metrics.contract.kinds import boolean_columns, date_columns, holds_kinds, table_of, time_columns
 from metrics.kpi import course_aliases
@@ -174,7 +174,7 @@ def load(engine: Engine, name: str, filters: Filters | None = None, today: date 
         if judge is None:  # never: judges are the measures that judge rows for the explorer
             continue
         kpis = [k for k in load_registry() if k.spec is measure and k.source == ds.name]
-        frame = judge.add(frame, kpis, today or date.today())
+        frame = judge.add(frame, kpis, today or clock.today())
         chosen: tuple[str, ...] = getattr(filters, judge.filter, ()) if judge.filter else ()
         if chosen:
             frame = frame[frame[judge.filter].isin(chosen)]

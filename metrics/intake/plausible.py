@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from metrics import clock
 from metrics.intake.values import parse_numbers
 
 if TYPE_CHECKING:  # canonical calls this module; the types only are needed here
@@ -42,12 +43,12 @@ def hold_implausible(
             outside = (numbers < low) | (numbers > high)  # NaN compares False: empty cells pass
             _flag(log, t, outside, header, raw, "implausible", spec.range_text, reported)
         elif spec.type in DATE_TYPES and spec.role in rows.columns and contract.plausible is not None:
-            first, last = contract.plausible.years(today or date.today())
+            first, last = contract.plausible.years(today or clock.today())
             years = _floats(rows[spec.role].dt.year)
             _flag(log, t, (years < first) | (years > last), header, raw, "implausible_date", f"{first}–{last}",
                   reported)
     if "year" in rows.columns and contract.plausible is not None:
-        first, last = contract.plausible.years(today or date.today())
+        first, last = contract.plausible.years(today or clock.today())
         years = _floats(rows["year"])
         header, raw = t.raw("exhibition_year")  # else the year came from a date or from the upload
         outside = ((years < first) | (years > last)) & ~log.held  # a held date has said it already

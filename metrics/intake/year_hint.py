@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 from datetime import date
 
+from metrics import clock
 from metrics.contract import Contract, KindSpec
 from metrics.intake.canonical import UploadOptions
 from metrics.messages import Message
@@ -28,7 +29,7 @@ def with_year_from_names(options: UploadOptions, spec: KindSpec, mapping: dict[s
     takes_year = "year" in spec.options
     if options.year is not None or not takes_year or _ROW_YEAR_ROLES & set(mapping.values()):
         return options, []
-    first, last = contract.plausible.years(today or date.today()) if contract.plausible else (1990, 2100)
+    first, last = contract.plausible.years(today or clock.today()) if contract.plausible else (1990, 2100)
     found: dict[int, tuple[str, str, str]] = {}
     for where_ko, where_en, text in (("시트 이름", "sheet name", sheet), ("파일 이름", "file name", filename)):
         for year in {int(y) for y in _YEAR.findall(text or "") if first <= int(y) <= last}:

@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy import Engine
 
+from metrics import clock
 from metrics.kpi.measures.base import Period
 from metrics.kpi.registry import Kpi, Registry, load_registry
 from metrics.kpi.scorecard import evaluate_kpi, format_number
@@ -74,7 +75,7 @@ def backtest(
 ) -> list[BacktestPoint]:
     """Every paced KPI of every year that has ended (or of `years`), judged on each of `days` of that year."""
     registry = registry or load_registry()
-    today = today or date.today()
+    today = today or clock.today()
     years = list(years) if years is not None else [y for y in data_years(engine) if y < today.year]
     points = []
     for year in years:

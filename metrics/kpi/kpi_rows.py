@@ -15,7 +15,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine
 
-from metrics import explore
+from metrics import clock, explore
 from metrics.contract import load_contract
 from metrics.kpi import course_aliases
 from metrics.kpi.measures.base import Period, filter_rows
@@ -58,7 +58,7 @@ def kpi_rows(
 ) -> KpiRows:
     """The KPI's line on the scorecard of `year` (default: the scorecard's year) and every row behind it."""
     registry = registry or load_registry()
-    today = today or date.today()
+    today = today or clock.today()
     year = year or default_year(engine, today)
     kpi = registry_for_year(engine, year, registry).get(kpi_id)  # the target in force that year
     frames = _frames(engine, kpi, year, today)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from metrics import clock
 from metrics.contract import load_contract
 from metrics.kpi.clauses import clause_rows
 from metrics.kpi.measures.base import MeasureResult, Period, filter_rows
@@ -83,7 +84,7 @@ def compute_scorecard(
 ) -> list[KpiResult]:
     """Read the year's rows from the store and compute every KPI (default year: latest with data)."""
     registry = registry or load_registry()
-    today = today or date.today()
+    today = today or clock.today()
     year = year or default_year(engine, today)
     registry = registry_for_year(engine, year, registry)  # the targets in force that year
     frames = load_year_frames(engine, year, registry.kinds(), today=today)
@@ -95,7 +96,7 @@ def compute_from_frames(
 ) -> list[KpiResult]:
     """Every KPI of `registry` from frames already in memory (the warm path, and tests)."""
     registry = registry or load_registry()
-    period = Period(year or frames.year, today or date.today())
+    period = Period(year or frames.year, today or clock.today())
     return [evaluate_kpi(kpi, frames, period) for kpi in registry]
 
 

@@ -15,6 +15,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine
 
+from metrics import clock
 from metrics.contract import load_contract
 from metrics.kpi.details.counts import UNMATCHED_COLUMNS
 from metrics.kpi.details.surveys import likert_distribution, question_means
@@ -86,7 +87,7 @@ def year_series(
 ) -> pd.DataFrame:
     """The KPI for every year with data (or the given years), with its target and status."""
     registry = registry or load_registry()
-    today = today or date.today()
+    today = today or clock.today()
     kpi = registry.get(kpi_id)
     years = years if years is not None else [y for y in data_years(engine) if y <= today.year]
     records = []
@@ -129,7 +130,7 @@ def kpi_story(
 ) -> KpiStory:
     """Read what one KPI's page needs from the store and build its story."""
     registry = registry or load_registry()
-    today = today or date.today()
+    today = today or clock.today()
     year = year or default_year(engine, today)
     registry = registry_for_year(engine, year, registry)
     kpi = registry.get(kpi_id)

@@ -14,6 +14,7 @@ from typing import NewType, TypedDict, get_type_hints
 import pandas as pd
 from sqlalchemy import Engine, text
 
+from metrics import clock
 from metrics.contract import KindSpec, load_contract
 from metrics.contract.kinds import boolean_columns, date_columns, holds_kinds, table_of, time_columns
 from metrics.kpi import course_aliases
@@ -297,7 +298,7 @@ def load_year_frames(
 
     `detail` adds the columns a KPI story shows (references, titles, item answers).
     """
-    today = today or date.today()
+    today = today or clock.today()
     contract = load_contract()
     wanted = set(kinds) if kinds is not None else set(contract.kinds)
     data: dict[str, pd.DataFrame] = {}
@@ -381,6 +382,6 @@ def data_years(engine: Engine) -> list[int]:
 
 def default_year(engine: Engine, today: date | None = None) -> int:
     """The latest year with data that has begun (not a year of only planned events); else this year."""
-    today = today or date.today()
+    today = today or clock.today()
     years = [y for y in data_years(engine) if y <= today.year]
     return years[-1] if years else today.year
