@@ -25,7 +25,8 @@ NO_YEAR_PATHS = ("upload", "admin", "login")
 def pages_for(user: User | None) -> access.Menu:
     """The menu, by section, with only the pages `user` may open (the login page alone when signed out)."""
     areas = [
-        st.Page(f"pages/area_{a.id}.py", title=pick(a.ko, a.en), icon=AREA_ICONS.get(a.id), url_path=f"area_{a.id}")
+        st.Page(f"pages/area_{a.id}.py", title=pick(a.ko, a.en), icon=AREA_ICONS.get(a.id),
+                url_path=shell.area_url_path(a.id))
         for a in data.registry().areas
     ]
     sections = {
@@ -34,7 +35,8 @@ def pages_for(user: User | None) -> access.Menu:
             *areas,
         ],
         t("nav.section_managers"): [st.Page(shell.UPLOAD_PAGE, title=t("nav.upload"), icon=":material/upload:")],
-        t("nav.section_analysts"): [st.Page("pages/explore.py", title=t("nav.explore"), icon=":material/query_stats:")],
+        t("nav.section_analysts"): [st.Page("pages/explore.py", title=t("nav.explore"), icon=":material/query_stats:",
+                                                    url_path=shell.EXPLORE_URL_PATH)],
         **access.admin_section(),
     }
     return access.menu(sections, user)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import os
 import re
 import shutil
@@ -237,3 +238,19 @@ def eventually(check, timeout_s: float = 30.0):
             return found
         time.sleep(0.2)
     return found
+
+
+def scorecard_cards(at) -> dict[str, str]:
+    """Each card's HTML on a scorecard run by AppTest, by KPI id, in the page's order (every card is in one
+    st.html block, ui.card_grid): from its opening tag to the next card's."""
+    text = "\n".join(h.value for h in at.html if 'class="kpi-card"' in h.value)
+    pieces = text.split('<div class="kpi-card" ')[1:]
+    return {re.match(r'data-kpi="([^"]+)"', p).group(1): p for p in pieces}
+
+
+def card_hrefs(at, path: str) -> list[str]:
+    """The query strings of the scorecard's links (the cards' and the areas' headings') to the page at url path `path`
+    ("explore", "area_cs"), in the page's order."""
+    text = "\n".join(h.value for h in at.html if 'class="kpi-card"' in h.value)
+    hrefs = [html.unescape(h) for h in re.findall(r'href="([^"]+)"', text)]
+    return [h.split("?", 1)[1] if "?" in h else "" for h in hrefs if h.split("?", 1)[0] == path]

@@ -3,6 +3,7 @@ the card; each card says the change against the previous year."""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from metrics.access.auth import LOCAL_MODE_NAME
 from metrics.kpi import checkins
 from metrics.kpi.scorecard import compute_scorecard, format_number
 from metrics.store.tables import kpi_notes
-from tests.app_fixtures import local_mode_env, with_local_token
+from tests.app_fixtures import local_mode_env, scorecard_cards, with_local_token
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 90
@@ -38,7 +39,8 @@ def _open(page: str) -> AppTest:
 
 
 def _markdown(at: AppTest) -> str:
-    return "\n".join(str(m.value) for m in at.markdown)
+    """The page's markdown and its cards' HTML, as text."""
+    return "\n".join([str(m.value) for m in at.markdown] + [html.unescape(c) for c in scorecard_cards(at).values()])
 
 
 def test_a_note_written_on_the_area_page_is_listed_there_audited_and_shown_on_its_card(demo_database_url):

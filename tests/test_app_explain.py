@@ -13,7 +13,7 @@ from metrics.kpi.notes import Note
 from metrics.kpi.registry import load_registry
 from metrics.kpi.scorecard import compute_from_frames
 from metrics.store.frames import frames_from_dict
-from ui.cards import card_html
+from ui.cards import card_html, trend_svg
 from ui.charts_kpi import months_figure, years_figure
 from ui.explain import explanations
 from ui.i18n import LANG_KEY
@@ -122,9 +122,10 @@ def trainees_2026(*earlier_years):
 def test_the_card_draws_the_projection_with_its_range_from_two_earlier_years():
     r = trainees_2026((2024, 2, 2), (2025, 1, 3))
     # Pooled (2 + 1) / 8 = 0.375: 3 / 0.375 = 8; 2024 alone 3 / 0.5 = 6, 2025 alone 3 / 0.25 = 12.
-    html = card_html(r, [(2024, 4.0), (2025, 4.0), (2026, 3.0)])
-    assert "올해 현재까지 · 연말 추정 8 (범위 6–12)" in html
-    assert 'class="projection-band"' in html and 'class="projection"' in html
+    trend = [(2024, 4.0), (2025, 4.0), (2026, 3.0)]
+    assert "올해 현재까지 · 연말 추정 8 (범위 6–12)" in card_html(r, trend)
+    drawing = trend_svg(r, trend)
+    assert 'class="projection-band"' in drawing and 'class="projection"' in drawing
     assert explanations(r)[:2] == [
         "지금 속도라면 연말에 8로 목표 3,000에 못 미칠 수 있습니다.",  # 8 (팔) takes 로
         "예년마다의 속도로 따지면 연말 실적은 6–12 사이입니다 (예년 2년의 폭이며 확률 구간은 아닙니다).",
@@ -133,10 +134,11 @@ def test_the_card_draws_the_projection_with_its_range_from_two_earlier_years():
 
 def test_with_one_earlier_year_the_card_says_there_is_no_range_and_draws_none(english):
     r = trainees_2026((2025, 1, 3))
-    html = card_html(r, [(2025, 4.0), (2026, 3.0)])
+    trend = [(2025, 4.0), (2026, 3.0)]
     # 3 / 0.25 = 12, and one pace is not a range.
-    assert "year-end projection 12 (no range: only 1 earlier year)" in html
-    assert 'class="projection"' in html and 'class="projection-band"' not in html
+    assert "year-end projection 12 (no range: only 1 earlier year)" in card_html(r, trend)
+    drawing = trend_svg(r, trend)
+    assert 'class="projection"' in drawing and 'class="projection-band"' not in drawing
     assert explanations(r)[1] == "Only 1 earlier year to pace from, so the projection has no range."
 
 

@@ -59,6 +59,7 @@ def _texts(at: AppTest) -> str:
             "header",
             "subheader",
             "markdown",
+            "html",
             "caption",
             "info",
             "error",
@@ -109,7 +110,7 @@ def test_scorecard_shows_every_kpi_of_the_registry(demo_db):
 
 
 def _card_values(at: AppTest) -> list[str]:
-    return [m.value for m in at.markdown if 'class="kpi-card"' in m.value]
+    return [h.value for h in at.html if 'class="kpi-card"' in h.value]
 
 
 def test_changing_the_year_changes_what_is_shown(demo_db):

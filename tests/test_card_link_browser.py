@@ -58,13 +58,18 @@ def test_a_cards_link_opens_the_area_page_scrolled_to_its_promise_with_its_cases
         page.goto(app.link())
         wait_drawn(page)
         page.locator(f'.kpi-card[data-kpi="{LAST_CS.id}"]').wait_for()
+        page.evaluate("() => { window.sameDocument = true; }")
         page.locator(f'a[href*="kpi={LAST_CS.id}"]', has_text="자세히 보기").click()
         page.wait_for_url(re.compile(r".*/area_cs\?.*kpi="))
+        assert page.evaluate("() => window.sameDocument === true")  # changed like the menu does: no reload
         where = _section_stays_in_view(page, anchor)
         assert where is not None, page.evaluate(WHERE_JS, anchor)
         assert where["titleBottom"] < 0  # scrolled: the page's title is above the view, not at the top
         assert _selected_tab(page, anchor) == "분포"  # the late and pending cases are in this tab
         assert _selected_tab(page, section_anchor("cs.phone_3_rings")) == "추이"  # the others as usual
+        page.go_back()  # the browser's back button returns to the scorecard, in the same document
+        page.locator("h1", has_text="고객헌장 이행 현황").first.wait_for(timeout=60_000)
+        assert page.evaluate("() => window.sameDocument === true")
 
 
 @pytest.mark.skipif(NO_BROWSER is not None, reason=NO_BROWSER or "")

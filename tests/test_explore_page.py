@@ -10,7 +10,7 @@ from metrics import clock
 from metrics.kpi.kpi_rows import kpi_rows
 from metrics.kpi.registry import load_registry
 from metrics.store import get_engine
-from tests.app_fixtures import local_mode_env
+from tests.app_fixtures import card_hrefs, local_mode_env
 from tests.roles_app import navigation_only, signed_in  # noqa: F401 - navigation_only is a fixture
 from tests.test_app_pages import _assert_clean, _open
 
@@ -26,7 +26,7 @@ def _local_mode(monkeypatch):
 
 def _row_links(at) -> list[str]:
     """The query strings of the scorecard's links to the explorer."""
-    return [link.proto.query_string for link in at.get("page_link") if link.proto.page == "explore"]
+    return card_hrefs(at, "explore")
 
 
 def test_every_card_links_to_the_rows_behind_its_number_for_the_year_shown(demo_database_url):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from metrics import clock
 from metrics.intake.ingest import ingest_file
-from tests.app_fixtures import local_mode_env, with_local_token
+from tests.app_fixtures import local_mode_env, scorecard_cards, with_local_token
 from tests.sheets import xlsx
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -42,7 +44,10 @@ def _open(page: str | None = None, **query) -> AppTest:
 
 
 def _notes(at: AppTest) -> list[str]:
-    return [c.value for c in at.caption if NOTE in c.value]
+    """The stale-data notes: the area page's captions, and the cards' own lines on the scorecard."""
+    on_cards = [html.unescape(n) for c in scorecard_cards(at).values()
+                for n in re.findall(r'<div class="kpi-stale">(.*?)</div>', c)]
+    return [c.value for c in at.caption if NOTE in c.value] + [n for n in on_cards if NOTE in n]
 
 
 @pytest.mark.db

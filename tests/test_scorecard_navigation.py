@@ -30,7 +30,7 @@ def _scorecard() -> AppTest:
 
 
 def _card_ids(at: AppTest) -> list[str]:
-    return re.findall(r'data-kpi="([^"]+)"', "\n".join(str(m.value) for m in at.markdown))
+    return re.findall(r'data-kpi="([^"]+)"', "\n".join(h.value for h in at.html))
 
 
 def test_choosing_missed_shows_only_the_missed_cards_and_choosing_it_again_shows_all(demo_database_url):

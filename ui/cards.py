@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import streamlit as st
+from collections.abc import Sequence
 
 from metrics import clock
 from metrics.contract import load_contract
@@ -12,20 +12,15 @@ from metrics.kpi.scorecard import KpiResult
 from metrics.report.model import TargetChangeLine, change_between, retitled
 from metrics.report.phrases import change_line as target_change_line
 from metrics.report.words import Words
-from ui import access, fmt, freshness, plain, theme
-from ui.i18n import current_lang, object_phrase, pick, t
-from ui.sparkline import sparkline
+from ui import access, fmt, plain, shell, theme
+from ui.card_grid import Link, links_html
+from ui.i18n import current_lang, lang_query, object_phrase, pick, t
+from ui.sparkline import sparkline, sparkline_img
 
-EXPLORE_PAGE = "pages/explore.py"
 KPI_PARAM = "kpi"  # the area page scrolls to this KPI's section: a card's link opens its own promise
 NOTE_CHARS = 80  # a card shows this much of a note's cause and of its action; the area page shows them whole
 # Shares are drawn from at most 80% up, counts from zero: a 2-point wobble must not look like a collapse.
 SHARE_FLOOR = 0.8
-
-
-def area_page(area_id: str) -> str:
-    """The script of an area's page."""
-    return f"pages/area_{area_id}.py"
 
 
 def status_words(status: str) -> str:
@@ -112,20 +107,29 @@ def note_line(note: Checkin | None) -> str:
              action=_short(note.action))
 
 
-def trend_svg(result: KpiResult, trend: list[tuple[int, float | None]]) -> str:
-    """The sparkline of the KPI over the years, titled for screen readers."""
+def trend_title(result: KpiResult, trend: list[tuple[int, float | None]]) -> str:
+    """What the sparkline shows, in words: its tooltip and what a screen reader says."""
     title = t("card.trend_title", first=trend[0][0], last=trend[-1][0]) if trend else ""
+    if result.ytd and result.projection is not None:
+        title += " · " + t("card.trend_projection", year=result.year, projection=projection_words(result))
+    return title
+
+
+def trend_svg(result: KpiResult, trend: list[tuple[int, float | None]]) -> str:
+    """The sparkline of the KPI over the years, as SVG markup."""
     floor = SHARE_FLOOR if result.unit == "share" else 0.0 if result.unit == "count" else None
     projection = None
     if result.ytd and result.projection is not None:
         projection = (result.year, result.projection, result.projection_low, result.projection_high)
-        title += " · " + t("card.trend_projection", year=result.year, projection=projection_words(result))
-    return sparkline(trend, result.target, theme.status_style(result.status).colour, title, floor, projection)
+    return sparkline(trend, result.target, theme.status_style(result.status).colour, trend_title(result, trend), floor,
+                     projection)
 
 
 def card_html(result: KpiResult, trend: list[tuple[int, float | None]], previous: KpiResult | None = None,
-              note: Checkin | None = None, changes: tuple[TargetChangeLine, ...] = (), charter_target: Target | None = None) -> str:
-    """The card's whole text as one HTML block: one element to draw instead of eight (year changes redraw fast)."""
+              note: Checkin | None = None, changes: tuple[TargetChangeLine, ...] = (), charter_target: Target | None = None,
+              stale: str = "", links: Sequence[Link] = ()) -> str:
+    """The whole card as HTML (ui.card_grid draws every card in one element): its words, the note that its data is
+    stale (`stale`, "" when current), its sparkline and its `links`."""
     lines = [verdict_line(result), pace_line(result), change_line(result, previous)]
     if result.status == "no_data":
         lines.append(missing_kinds_text(result) or (fmt.note(result.notes[0]) if result.notes else ""))
@@ -142,6 +146,7 @@ def card_html(result: KpiResult, trend: list[tuple[int, float | None]], previous
     if note is not None:
         body += (f'<div class="kpi-note" style="font-size:0.85rem;margin:4px 0;padding:2px 6px;'
                  f'border-left:3px solid #0072B2;background:#0072B20d">{plain.html(note_line(note))}</div>')
+    stale_html = f'<div class="kpi-stale">{plain.html(stale)}</div>' if stale else ""
     hover = f'{result.quote} ({t("card.kpi_id", id=result.id)})' if result.quote else t("card.kpi_id", id=result.id)
     clause = (f'<div class="kpi-clause" style="{muted};font-size:0.75rem">'
               f'{plain.html(t("card.clause", clause=pick(result.clause_label, result.clause)))}</div>') if result.clause else ""
@@ -154,18 +159,17 @@ def card_html(result: KpiResult, trend: list[tuple[int, float | None]], previous
         f'{plain.html(fmt.value(result.value, result.unit))}</div>'
         f'<div style="{muted}">{plain.html(fmt.target(result.comparator, result.target, result.unit))}'
         f'{plain.html(" · " + t("card.own_target")) if result.own_target else ""}</div>'
-        f"{body}<div>{trend_svg(result, trend)}</div></div>"
+        f"{body}{stale_html}"
+        f'<div class="kpi-trend">{sparkline_img(trend_svg(result, trend), trend_title(result, trend))}</div>'
+        f"{links_html(links)}</div>"
     )
 
 
-def card(result: KpiResult, trend: list[tuple[int, float | None]], previous: KpiResult | None = None,
-         note: Checkin | None = None, changes: tuple[TargetChangeLine, ...] = (), charter_target: Target | None = None) -> None:
-    """Draw one KPI card in the current container, with the link to its area page."""
-    with st.container(border=True):
-        st.markdown(card_html(result, trend, previous, note, changes, charter_target), unsafe_allow_html=True)
-        freshness.stale_note(result)  # data more than a quarter old: said on the card
-        st.page_link(area_page(result.area_id), label=t("card.details"), icon=":material/arrow_forward:",
-                     query_params={KPI_PARAM: result.id, "year": str(result.year)})
-        if access.may_open("explore"):  # the rows behind the number, for those who may export them
-            st.page_link(EXPLORE_PAGE, label=t("card.rows"), icon=":material/table_rows:",
-                         query_params={"kpi": result.id, "year": str(result.year)})
+def card_links(result: KpiResult) -> list[Link]:
+    """The card's way to its promise on the area page, and to the rows behind it for those who may export them."""
+    query = {KPI_PARAM: result.id, "year": str(result.year), **lang_query(current_lang())}
+    links = [Link(shell.area_url_path(result.area_id), query, t("card.details"), "→")]
+    if access.may_open("explore"):
+        links.append(Link(shell.EXPLORE_URL_PATH, query, t("card.rows"), "▤"))
+    return links
+

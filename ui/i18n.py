@@ -16,8 +16,15 @@ from metrics.messages import Message
 LABELS_FILE = Path(__file__).with_name("labels.toml")
 LANGS = ("ko", "en")
 DEFAULT_LANG = "ko"
-# The key of the language switch; bound to the URL (?lang=en) so a shared link keeps the language.
+# The key of the language switch; bound to the URL (?lang=English) so a shared link keeps the language.
 LANG_KEY = "lang"
+LANG_NAMES = {"ko": "한국어", "en": "English"}  # the switch's words, and so what the URL holds (a bound widget
+# writes its option's label)
+
+
+def lang_query(lang: str) -> dict[str, str]:
+    """The URL's query that keeps `lang` on another page (nothing for the default language)."""
+    return {} if lang == DEFAULT_LANG else {LANG_KEY: LANG_NAMES[lang]}
 
 
 def labels() -> dict[str, dict[str, str]]:

@@ -12,34 +12,11 @@ from metrics.kpi.checkins import Checkin
 from metrics.kpi.registry import Area
 from metrics.kpi.scorecard import SUMMARY_CATEGORIES, KpiResult, summary_category, summary_counts
 from metrics.report.model import TargetChangeLine, target_changes_during
-from ui import access, clauses_overview, data, shell, theme
-from ui.cards import card, status_words
+from ui import access, card_grid, clauses_overview, data, freshness, shell, theme
+from ui.card_grid import AreaBlock, Link
+from ui.cards import card_html, card_links, status_words
 from ui.errors import friendly
-from ui.i18n import current_lang, pick, t
-
-CARDS_PER_ROW = 3
-CARDS_KEY = "cards"  # the container of every area's cards (its class, st-key-cards, is what the phone CSS orders)
-PHONE_FIRST = ("not_met", "at_risk")  # on a phone the cards stack in one column: these come first, in this order
-PHONE_WIDTH = 640  # px: below this Streamlit stacks columns
-
-
-def phone_order_css() -> str:
-    """On a phone, every card in one column with the missed ones first (then those at risk), the rest after.
-
-    The rows and columns between the cards and their container are dissolved (display: contents), so each card
-    becomes an item of the one column and its `order` moves it above every area; a wide window is untouched."""
-    cards = f".st-key-{CARDS_KEY}"
-    card_box = f'{cards} [data-testid="stColumn"] > [data-testid="stVerticalBlock"] > *'
-    dissolved = ", ".join([
-        f'{cards} > [data-testid="stLayoutWrapper"]:has(> [data-testid="stHorizontalBlock"] .kpi-card)',
-        f'{cards} [data-testid="stHorizontalBlock"]:has(.kpi-card)',
-        f'{cards} [data-testid="stColumn"]:has(.kpi-card)',
-        f'{cards} [data-testid="stColumn"] > [data-testid="stVerticalBlock"]',
-    ])
-    rules = [f"{dissolved} {{ display: contents; }}"]
-    for rank, status in enumerate(PHONE_FIRST):
-        rules.append(f'{card_box}:has(.kpi-card[data-status="{status}"]) {{ order: {rank - len(PHONE_FIRST)}; }}')
-    return f"@media screen and (max-width: {PHONE_WIDTH}px) {{ {' '.join(rules)} }}"
+from ui.i18n import current_lang, lang_query, pick, t
 
 
 def trends(years: dict[int, list[KpiResult]]) -> dict[str, list[tuple[int, float | None]]]:
@@ -74,20 +51,18 @@ def _category_words(category: str) -> str:
     return f"{theme.status_style(status).symbol} {words}"
 
 
-def area_section(area: Area, results: list[KpiResult], trend: dict[str, list[tuple[int, float | None]]],
-                 previous: dict[str, KpiResult] | None = None, notes: dict[str, Checkin] | None = None,
-                 changes: dict[str, tuple[TargetChangeLine, ...]] | None = None) -> None:
-    """An area's heading, link and cards."""
-    # The link goes under the heading when narrow; on paper the heading stays with its cards (ui.theme's print CSS).
-    with st.container(horizontal=True, vertical_alignment="bottom", key=f"{theme.AREA_HEAD_KEY}-{area.id}"):
-        st.subheader(pick(area.ko, area.en), divider="gray")
-        st.page_link(f"pages/area_{area.id}.py", label=t("scorecard.open_area"), icon=":material/open_in_new:")
-    for start in range(0, len(results), CARDS_PER_ROW):
-        row = results[start : start + CARDS_PER_ROW]
-        for column, result in zip(st.columns(CARDS_PER_ROW), row, strict=False):
-            with column:
-                card(result, trend.get(result.id, []), (previous or {}).get(result.id), (notes or {}).get(result.id),
-                     (changes or {}).get(result.id, ()), data.registry().get(result.id).target)
+def area_block(area: Area, results: list[KpiResult], trend: dict[str, list[tuple[int, float | None]]],
+               previous: dict[str, KpiResult], notes: dict[str, Checkin],
+               changes: dict[str, tuple[TargetChangeLine, ...]]) -> AreaBlock:
+    """An area's heading, the link to its page and its cards, as one block of the grid."""
+    query = {"year": str(shell.filters().year), **lang_query(current_lang())}
+    link = Link(shell.area_url_path(area.id), query, t("scorecard.open_area"), "↗")
+    cards = [
+        card_html(r, trend.get(r.id, []), previous.get(r.id), notes.get(r.id), changes.get(r.id, ()),
+                  data.registry().get(r.id).target, freshness.stale_line(r), card_links(r))
+        for r in results
+    ]
+    return AreaBlock(area.id, pick(area.ko, area.en), link, cards)
 
 
 def report_downloads(year: int) -> None:
@@ -131,9 +106,6 @@ def render() -> None:
     previous = {r.id: r for r in (years.get(year - 1) or data.scorecard_for(year - 1))}
     notes = checkins.latest_notes(data.engine(), year)
     changes = target_changes_during(data.engine(), year)
-    st.html(f"<style>{phone_order_css()}</style>")
-    with st.container(key=CARDS_KEY):
-        for area in data.registry().areas:
-            in_area = [r for r in results if r.area_id == area.id]
-            if in_area:
-                area_section(area, in_area, trend, previous, notes, changes)
+    blocks = [area_block(area, [r for r in results if r.area_id == area.id], trend, previous, notes, changes)
+              for area in data.registry().areas]
+    card_grid.draw(blocks)  # one element for every card: the browser draws it fast

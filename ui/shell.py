@@ -9,10 +9,16 @@ import streamlit as st
 
 from metrics import clock
 from ui import access, data
-from ui.i18n import LANG_KEY, LANGS, current_lang, t
+from ui.i18n import LANG_KEY, LANG_NAMES, LANGS, current_lang, t
 
 YEAR_KEY = "year"
 UPLOAD_PAGE = "pages/upload.py"
+EXPLORE_URL_PATH = "explore"  # the explorer's address (app.py registers it; the cards link to it)
+
+
+def area_url_path(area_id: str) -> str:
+    """An area page's address (app.py registers it; the cards and the scorecard's headings link to it)."""
+    return f"area_{area_id}"
 
 
 @dataclass(frozen=True)
@@ -28,10 +34,9 @@ def language_switch() -> str:
 
     Bound widgets write their option's label to the URL, hence English rather than en.
     """
-    names = {"ko": "한국어", "en": "English"}
     st.sidebar.segmented_control(
         "언어 / Language", LANGS, default="ko", required=True, key=LANG_KEY,
-        format_func=lambda code: names[code], bind="query-params",
+        format_func=LANG_NAMES.__getitem__, bind="query-params",
     )
     return current_lang()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
+from urllib.parse import quote
 
 WIDTH, HEIGHT, PAD = 200, 52, 5
 PLOT_BOTTOM = 36  # the line lives above this; the first and last year are written below it
@@ -40,7 +41,8 @@ def sparkline(points: list[tuple[int, float | None]], target: float | None, colo
         return PLOT_BOTTOM - (y - low) / (high - low) * (PLOT_BOTTOM - PAD)
 
     # Its natural size where there is room, narrower (the same drawing, scaled) in a narrow card: never past its edge.
-    parts = [f'<svg width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" style="max-width:100%;height:auto" '
+    # The namespace: the drawing is also shown as an image file (sparkline_img), which must declare it.
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" style="max-width:100%;height:auto" '
              f'role="img" aria-label="{escape(title)}">',
              f"<title>{escape(title)}</title>"]
     if target is not None:
@@ -60,6 +62,16 @@ def sparkline(points: list[tuple[int, float | None]], target: float | None, colo
     parts.append(f'<text x="{WIDTH - SIDE + 6}" {label} text-anchor="end">{max(xs)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def sparkline_img(svg: str, title: str) -> str:
+    """The drawing as an image (st.html keeps HTML only, so SVG markup would be stripped): `title` is its tooltip
+    and what a screen reader says; "" for no drawing."""
+    if not svg:
+        return ""
+    source = "data:image/svg+xml;charset=utf-8," + quote(svg, safe="")
+    return (f'<img src="{escape(source)}" width="{WIDTH}" height="{HEIGHT}" alt="{escape(title)}" '
+            f'title="{escape(title)}">')
 
 
 def _projection_marks(x: float, sy: Callable[[float], float], value: float, low: float | None, high: float | None) -> list[str]:

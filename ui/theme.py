@@ -90,8 +90,6 @@ def register() -> None:
 register()
 
 
-AREA_HEAD_KEY = "area-head"  # an area's heading on the scorecard: kept on the page of its cards when printed
-
 # Printing (issue 13 §3): A4 portrait, the page's content only (no sidebar, header, toolbar or buttons), columns
 # allowed to wrap rather than be cut at the right edge, a card never split across two sheets, colours kept.
 PRINT_CSS = """
@@ -108,12 +106,10 @@ PRINT_CSS = """
   [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; gap: 6px !important; }
   [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] { min-width: 0 !important; }
   [data-testid="stVerticalBlockBorderWrapper"], .kpi-card { break-inside: avoid; page-break-inside: avoid; }
-  [class*="st-key-AREA_HEAD-"], [data-testid="stLayoutWrapper"]:has(> [class*="st-key-AREA_HEAD-"]) {
-    break-after: avoid; page-break-after: avoid; }
-  .kpi-card svg { max-width: 100%; }
+  .kpi-card svg, .kpi-card img { max-width: 100%; }
   * { -webkit-print-color-adjust: exact !important; print-color-adjust: exact !important; }
 }
-""".replace("AREA_HEAD", AREA_HEAD_KEY)
+"""
 
 
 def print_styles() -> None:
