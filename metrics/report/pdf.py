@@ -22,6 +22,7 @@ from fpdf import FPDF, FontFace
 from metrics import clock
 from metrics.messages import CharterError
 from metrics.report.charts import LINE, STATUS_COLOURS, TARGET, trend_geometry
+from metrics.report.misses import Misses, is_date
 from metrics.report.model import KpiSection, Report
 from metrics.report.phrases import (
     CASE_HEADS,
@@ -30,6 +31,9 @@ from metrics.report.phrases import (
     checkin_line,
     facts,
     kind_name,
+    misses_heads,
+    misses_rows,
+    more_misses_line,
     period_line,
     previous_text,
     summary_line,
@@ -252,6 +256,8 @@ def _section(pdf: _Pdf, s: KpiSection, report: Report, words: Words) -> None:
         _trend(pdf, s, words)
     if s.cases is not None:  # a deadline KPI
         _cases(pdf, s.cases, words)
+    if s.misses is not None:  # a checklist KPI with rows that missed
+        _misses(pdf, s.misses, words)
     pdf.ln(4)
 
 
@@ -307,6 +313,22 @@ def _cases(pdf: _Pdf, cases: pd.DataFrame, words: Words) -> None:
     ]
     pdf.grid([words.t(f"case.{h}") for h in CASE_HEADS], rows, (24, 46, 19, 19, 19, 15, 36), size=7.5,
              aligns=("LEFT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT", "LEFT"))
+
+
+def _misses(pdf: _Pdf, misses: Misses, words: Words) -> None:
+    """The rows that missed, as the late cases are listed: a heading, a table, and how many more there are."""
+    pdf.text_line(words.t("misses.heading", total=f"{misses.total:,}"), 9, bold=True, gap=0.5)
+    pdf.grid(misses_heads(misses, words), misses_rows(misses, words), misses_widths(misses), size=7.5)
+    if misses.more:
+        pdf.text_line(more_misses_line(misses, words), 8, colour=GREY)
+
+
+def misses_widths(misses: Misses, width: float = 178.0) -> tuple[float, ...]:
+    """Column widths (mm) adding up to the page's `width`: a day 20, the items missed 52, the rest shared."""
+    days = [is_date(misses.kind, c) for c in misses.columns]
+    texts = days.count(False)
+    share = (width - 52 - 20 * days.count(True)) / texts if texts else 0.0
+    return (*(20.0 if day else share for day in days), width - 20 * days.count(True) - share * texts)
 
 
 def _day(value: Any) -> pd.Timestamp | None:
