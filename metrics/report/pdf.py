@@ -22,7 +22,7 @@ from fpdf import FPDF, FontFace
 from metrics import clock
 from metrics.messages import CharterError
 from metrics.report.charts import LINE, STATUS_COLOURS, TARGET, trend_geometry
-from metrics.report.misses import Misses, is_date
+from metrics.report.misses import Misses
 from metrics.report.model import KpiSection, Report
 from metrics.report.phrases import (
     CASE_HEADS,
@@ -49,6 +49,7 @@ KOREAN_FACE = "Noto Sans CJK KR"  # the face to take from a .ttc collection (it 
 MARGIN = 16.0
 HEAD_FILL = (232, 238, 245)
 GREY = (90, 90, 90)
+MISSES_SIZE = 7.5  # the rows that missed, in the late cases' size
 Colour: TypeAlias = tuple[int, int, int]  # red, green, blue 0-255
 
 
@@ -318,17 +319,18 @@ def _cases(pdf: _Pdf, cases: pd.DataFrame, words: Words) -> None:
 def _misses(pdf: _Pdf, misses: Misses, words: Words) -> None:
     """The rows that missed, as the late cases are listed: a heading, a table, and how many more there are."""
     pdf.text_line(words.t("misses.heading", total=f"{misses.total:,}"), 9, bold=True, gap=0.5)
-    pdf.grid(misses_heads(misses, words), misses_rows(misses, words), misses_widths(misses), size=7.5)
+    heads, rows = misses_heads(misses, words), misses_rows(misses, words)
+    pdf.grid(heads, rows, misses_widths(pdf, [heads, *rows]), size=MISSES_SIZE)
     if misses.more:
         pdf.text_line(more_misses_line(misses, words), 8, colour=GREY)
 
 
-def misses_widths(misses: Misses, width: float = 178.0) -> tuple[float, ...]:
-    """Column widths (mm) adding up to the page's `width`: a day 20, the items missed 52, the rest shared."""
-    days = [is_date(misses.kind, c) for c in misses.columns]
-    texts = days.count(False)
-    share = (width - 52 - 20 * days.count(True)) / texts if texts else 0.0
-    return (*(20.0 if day else share for day in days), width - 20 * days.count(True) - share * texts)
+def misses_widths(pdf: _Pdf, lines: list[list[str]], width: float = 178.0) -> tuple[float, ...]:
+    """Each column as wide as its longest cell, heading included (16 to 70 mm, so a summary wraps and a date does
+    not), then all scaled to fill `width`: the columns differ from kind to kind, unlike the late cases'."""
+    pdf.weight(MISSES_SIZE)
+    natural = [min(max(max(pdf.get_string_width(line[i]) for line in lines) + 3, 16.0), 70.0) for i in range(len(lines[0]))]
+    return tuple(w * width / sum(natural) for w in natural)
 
 
 def _day(value: Any) -> pd.Timestamp | None:
