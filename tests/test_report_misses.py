@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from html import escape
 from html.parser import HTMLParser
 
 import openpyxl
@@ -193,25 +194,30 @@ def test_the_html_lists_the_row_and_item_under_its_promise_with_only_the_naming_
     assert html.count(words.t("misses.items")) == 1
 
 
-@pytest.mark.parametrize("lang", ["ko", "en"])
-def test_the_pdf_lists_the_row_and_item_in_words_under_its_promise(engine, monkeypatch, lang):
-    # What the PDF draws, as it draws it: pypdf misreads a few glyphs of the subset font (tests/test_report.py), so
-    # the lines and tables are taken where the renderer hands them to fpdf2, in the order they go on the page.
+@pytest.fixture
+def drawn(monkeypatch):
+    """What the PDF draws, as it draws it: pypdf misreads a few glyphs of the subset font (tests/test_report.py), so
+    the lines and tables are taken where the renderer hands them to fpdf2, in the order they go on the page."""
     from metrics.report import pdf
 
-    drawn: list[tuple[str, object]] = []
+    seen: list[tuple[str, object]] = []
     line, grid = pdf._Pdf.text_line, pdf._Pdf.grid
 
     def text_line(self, text, *args, **kwargs):
-        drawn.append(("line", text))
+        seen.append(("line", text))
         line(self, text, *args, **kwargs)
 
     def table(self, heads, rows, *args, **kwargs):
-        drawn.append(("grid", (heads, rows)))
+        seen.append(("grid", (heads, rows)))
         grid(self, heads, rows, *args, **kwargs)
 
     monkeypatch.setattr(pdf._Pdf, "text_line", text_line)
     monkeypatch.setattr(pdf._Pdf, "grid", table)
+    return seen
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_pdf_lists_the_row_and_item_in_words_under_its_promise(engine, drawn, lang):
     words = Words(lang)
     assert PdfReader(io.BytesIO(render(_report(engine), "pdf", lang))).pages  # a PDF was made of it
     heading = ("line", words.t("misses.heading", total="1"))
@@ -223,6 +229,24 @@ def test_the_pdf_lists_the_row_and_item_in_words_under_its_promise(engine, monke
     heads = {"ko": ["점검일", "부서", "점검번호", "지키지 못한 항목"], "en": ["Monitored on", "Department", "Check no.", "Items missed"]}
     name = {"ko": "소속·이름 안내", "en": "Department and name given"}
     assert drawn[at + 1] == ("grid", (heads[lang], [["2025-03-05", "교육팀", "M-02", name[lang]]]))
+
+
+def test_a_long_list_is_cut_in_every_format_with_the_line_saying_how_many_more(engine, drawn):
+    n = MISSES_SHOWN + 2  # calls without a greeting, one a day from 2 January
+    calls = [[f"2025-01-{i + 2:02d}", "전화", "인증팀", f"C-{i + 1:02d}", "N", "Y", "Y", "", "", "", "", ""] for i in range(n)]
+    assert ingest_file(engine, csv([HEADER, *calls]), "모니터링.csv", kind="monitoring").ok
+    report = build_report(engine, 2025, today=TODAY)
+    misses = _section(report, GREETING).misses
+    assert misses is not None and (misses.total, misses.more) == (n, 2)
+    line = Words("ko").t("misses.more", more="2", total=f"{n}")
+    html = render(report, "html", "ko").decode("utf-8")
+    assert html.count(escape(line)) == 1 and "C-10" in html and "C-11" not in html
+    book = openpyxl.load_workbook(io.BytesIO(render(report, "xlsx", "ko")))
+    cells = [c.value for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert cells.count(line) == 1 and "C-10" in cells and "C-11" not in cells
+    render(report, "pdf", "ko")
+    grids = [d[1] for k, d in drawn if k == "grid" and d[0] and d[0][-1] == "지키지 못한 항목"]  # (heads, rows)
+    assert [len(rows) for rows in grids] == [MISSES_SHOWN] and ("line", line) in drawn
 
 
 def test_the_xlsx_lists_the_row_with_its_day_as_a_date_and_its_item_in_words(engine):

@@ -304,7 +304,7 @@ def _misses(sheet: Worksheet, fmt: _Formats, row: int, misses: Misses, words: Wo
     more = more_misses_line(misses, words)
     if more:
         row += 1
-        sheet.write_string(row, 0, more, fmt.small)
+        sheet.write_string(row, 0, more, fmt.get(**fmt.base, font_color="#555555"))  # unwrapped: it runs on to the right
     return row + 1
 
 
