@@ -13,6 +13,7 @@ from typing import Any, TypeAlias, cast
 import pandas as pd
 
 from metrics.report.charts import STATUS_COLOURS, hex_colour, trend_svg
+from metrics.report.misses import Misses
 from metrics.report.model import KpiSection, Report
 from metrics.report.phrases import (
     CASE_HEADS,
@@ -21,6 +22,9 @@ from metrics.report.phrases import (
     checkin_line,
     facts,
     kind_name,
+    misses_heads,
+    misses_rows,
+    more_misses_line,
     period_line,
     previous_text,
     summary_line,
@@ -132,6 +136,8 @@ def _section(s: KpiSection, report: Report, words: Words) -> str:
         parts.append(trend_svg(s.trend, r.unit, words, words.t("kpi.trend")))
     if s.cases is not None:  # a deadline KPI
         parts.append(_cases(s.cases, words))
+    if s.misses is not None:  # a checklist KPI with rows that missed
+        parts.append(_misses(s.misses, words))
     parts.append("</section>")
     return "".join(parts)
 
@@ -147,6 +153,14 @@ def _cases(cases: pd.DataFrame, words: Words) -> str:
         for c in cast("Iterable[Any]", cases.itertuples(index=False))  # records: their cells are untyped
     ]
     return head + _table([words.t(f"case.{h}") for h in CASE_HEADS], rows)
+
+
+def _misses(misses: Misses, words: Words) -> str:
+    """The rows that missed, as the late cases are listed, and how many more there are."""
+    head = f'<p><strong>{escape(words.t("misses.heading", total=f"{misses.total:,}"))}</strong></p>'
+    rows = [_row([escape(cell) for cell in cells]) for cells in misses_rows(misses, words)]
+    more = more_misses_line(misses, words)
+    return head + _table(misses_heads(misses, words), rows) + (f'<p class="muted">{escape(more)}</p>' if more else "")
 
 
 def _day(value: Any) -> pd.Timestamp | None:

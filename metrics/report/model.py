@@ -1,8 +1,9 @@
 """What the report says, gathered once from the core; the renderers only lay it out.
 
 Every number is the scorecard's (compute_scorecard for the year, the year before and each earlier
-year of the trend), every case state is judge_cases' (through stories_cases.case_list), every target change
-is targets.history's. Nothing here measures a KPI.
+year of the trend), every case state is judge_cases' (through stories_cases.case_list), every checklist row that
+missed is the area page's (the measure's details, metrics.report.misses), every target change is targets.history's.
+Nothing here measures a KPI.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from metrics.kpi.details.cases import case_list
 from metrics.kpi.registry import Kpi, Registry, Target, load_registry
 from metrics.kpi.scorecard import KpiResult, compute_scorecard, format_number
 from metrics.report.change import ChangeTest, change_test
+from metrics.report.misses import Misses, checklist_misses, lists_misses
 from metrics.report.sources import UploadLine, year_sources
-from metrics.store.frames import data_years, load_year_frames
+from metrics.store.frames import YearFrames, data_years, load_year_frames
 
 # The cases a deadline KPI's section lists, and the columns it shows.
 CASE_STATES = ("late", "overdue", "pending")
@@ -68,6 +70,7 @@ class KpiSection:
     target_changes: tuple[TargetChangeLine, ...]
     cases: pd.DataFrame | None  # deadline KPIs only: late, overdue and pending cases
     notes: tuple[Checkin, ...] = ()  # the notes on this promise for the year (metrics.kpi.checkins), oldest first
+    misses: Misses | None = None  # checklist KPIs with a row that missed: those rows, the first few
 
     @property
     def change(self) -> float | None:
@@ -142,7 +145,11 @@ def build_report(
     years = sorted({y for y in data_years(engine) if y < year} | {year - 1})[-(TREND_YEARS - 1):] + [year]
     cards = {y: {r.id: r for r in compute_scorecard(engine, y, today=today, registry=registry)} for y in years}
     kpis = targets.registry_for_year(engine, year, registry)  # each KPI with the target judged by this year
-    cases = _deadline_cases(engine, year, today, kpis)
+    deadline = [kpi for kpi in kpis if _lists_cases(kpi)]
+    checklists = [kpi for kpi in kpis if lists_misses(kpi)]
+    frames = load_year_frames(engine, year, {kpi.source for kpi in deadline + checklists}, today=today, detail=True)
+    cases = _deadline_cases(deadline, frames, today)
+    misses = {kpi.id: found for kpi in checklists if (found := checklist_misses(kpi, frames, today)) is not None}
     changes = _target_changes(engine, year)
     notes: dict[str, list[Checkin]] = {}
     for note in reversed(checkins.notes(engine, year)):  # oldest first, as a record reads
@@ -150,7 +157,8 @@ def build_report(
     areas = []
     for area in registry.areas:
         sections = tuple(
-            _section(kpi, year, years, cards, changes.get(kpi.id, ()), cases.get(kpi.id), tuple(notes.get(kpi.id, ())))
+            _section(kpi, year, years, cards, changes.get(kpi.id, ()), cases.get(kpi.id), tuple(notes.get(kpi.id, ())),
+                     misses.get(kpi.id))
             for kpi in kpis if kpi.area_id == area.id
         )
         if sections:
@@ -161,7 +169,7 @@ def build_report(
 
 def _section(
     kpi: Kpi, year: int, years: list[int], cards: dict[int, dict[str, KpiResult]], changes: tuple[TargetChangeLine, ...],
-    cases: pd.DataFrame | None, notes: tuple[Checkin, ...],
+    cases: pd.DataFrame | None, notes: tuple[Checkin, ...], misses: Misses | None,
 ) -> KpiSection:
     result = cards[year][kpi.id]
     previous = cards[year - 1].get(kpi.id)
@@ -169,18 +177,18 @@ def _section(
         TrendPoint(y, cards[y][kpi.id].value, cards[y][kpi.id].target, cards[y][kpi.id].status)
         for y in years if kpi.id in cards[y] and (y == year or cards[y][kpi.id].status != "no_data")
     )
-    return KpiSection(kpi, result, previous, change_test(result, previous), trend, changes, cases, notes)
+    return KpiSection(kpi, result, previous, change_test(result, previous), trend, changes, cases, notes, misses)
 
 
-def _deadline_cases(engine: Engine, year: int, today: date, kpis: Registry) -> dict[str, pd.DataFrame]:
-    """Each deadline KPI's late, overdue and pending cases, as judge_cases judges them (via stories_cases.case_list):
-    the KPIs whose measure lists the cases it judged late (its page's `late_cases` view; a checklist's missed rows
-    are no late cases)."""
-    deadline = [kpi for kpi in kpis if kpi.spec.judge is not None and kpi.spec.details.cases is not None
-                and "late_cases" in kpi.spec.details.distribution_views]
-    if not deadline:
-        return {}
-    frames = load_year_frames(engine, year, {kpi.source for kpi in deadline}, today=today, detail=True)
+def _lists_cases(kpi: Kpi) -> bool:
+    """A KPI whose measure lists the cases it judged late (its page's `late_cases` view; a checklist's missed rows
+    are no late cases: metrics.report.misses)."""
+    return (kpi.spec.judge is not None and kpi.spec.details.cases is not None
+            and "late_cases" in kpi.spec.details.distribution_views)
+
+
+def _deadline_cases(deadline: list[Kpi], frames: YearFrames, today: date) -> dict[str, pd.DataFrame]:
+    """Each deadline KPI's late, overdue and pending cases, as judge_cases judges them (via stories_cases.case_list)."""
     out = {}
     for kpi in deadline:
         listed = case_list(kpi, frames, today, states=CASE_STATES)

@@ -22,6 +22,7 @@ from fpdf import FPDF, FontFace
 from metrics import clock
 from metrics.messages import CharterError
 from metrics.report.charts import LINE, STATUS_COLOURS, TARGET, trend_geometry
+from metrics.report.misses import Misses
 from metrics.report.model import KpiSection, Report
 from metrics.report.phrases import (
     CASE_HEADS,
@@ -30,6 +31,9 @@ from metrics.report.phrases import (
     checkin_line,
     facts,
     kind_name,
+    misses_heads,
+    misses_rows,
+    more_misses_line,
     period_line,
     previous_text,
     summary_line,
@@ -45,6 +49,7 @@ KOREAN_FACE = "Noto Sans CJK KR"  # the face to take from a .ttc collection (it 
 MARGIN = 16.0
 HEAD_FILL = (232, 238, 245)
 GREY = (90, 90, 90)
+MISSES_SIZE = 7.5  # the rows that missed, in the late cases' size
 Colour: TypeAlias = tuple[int, int, int]  # red, green, blue 0-255
 
 
@@ -252,6 +257,8 @@ def _section(pdf: _Pdf, s: KpiSection, report: Report, words: Words) -> None:
         _trend(pdf, s, words)
     if s.cases is not None:  # a deadline KPI
         _cases(pdf, s.cases, words)
+    if s.misses is not None:  # a checklist KPI with rows that missed
+        _misses(pdf, s.misses, words)
     pdf.ln(4)
 
 
@@ -307,6 +314,23 @@ def _cases(pdf: _Pdf, cases: pd.DataFrame, words: Words) -> None:
     ]
     pdf.grid([words.t(f"case.{h}") for h in CASE_HEADS], rows, (24, 46, 19, 19, 19, 15, 36), size=7.5,
              aligns=("LEFT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT", "LEFT"))
+
+
+def _misses(pdf: _Pdf, misses: Misses, words: Words) -> None:
+    """The rows that missed, as the late cases are listed: a heading, a table, and how many more there are."""
+    pdf.text_line(words.t("misses.heading", total=f"{misses.total:,}"), 9, bold=True, gap=0.5)
+    heads, rows = misses_heads(misses, words), misses_rows(misses, words)
+    pdf.grid(heads, rows, misses_widths(pdf, [heads, *rows]), size=MISSES_SIZE)
+    if misses.more:
+        pdf.text_line(more_misses_line(misses, words), 8, colour=GREY)
+
+
+def misses_widths(pdf: _Pdf, lines: list[list[str]], width: float = 178.0) -> tuple[float, ...]:
+    """Each column as wide as its longest cell, heading included (16 to 70 mm, so a summary wraps and a date does
+    not), then all scaled to fill `width`: the columns differ from kind to kind, unlike the late cases'."""
+    pdf.weight(MISSES_SIZE)
+    natural = [min(max(max(pdf.get_string_width(line[i]) for line in lines) + 3, 16.0), 70.0) for i in range(len(lines[0]))]
+    return tuple(w * width / sum(natural) for w in natural)
 
 
 def _day(value: Any) -> pd.Timestamp | None:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pandas as pd
+
 from metrics.contract import load_contract
 from metrics.kpi.checkins import Checkin
 from metrics.kpi.scorecard import KpiResult
+from metrics.report.misses import FAILED, Misses, is_date, item_codes
 from metrics.report.model import KpiSection, Report, TargetChangeLine
-from metrics.report.words import Words, p_text
+from metrics.report.words import Words, labels, p_text
 
 
 def test_words(section: KpiSection, words: Words) -> str:
@@ -103,3 +108,49 @@ def facts(s: KpiSection, report: Report, words: Words) -> list[tuple[str, str]]:
 
 
 CASE_HEADS = ("ref", "title", "received", "answered", "deadline", "days_over", "state")
+
+
+def column_head(kind: str, column: str, words: Words) -> str:
+    """A column of a kind as its declaration names it (점검번호, 메뉴(페이지)); the report's word for an item the
+    upload's builder derives ([item] in labels.toml); the column's name only when neither names it."""
+    spec = load_contract().kind(kind).column(column)
+    if spec is not None:
+        return words.pick(spec.ko, spec.en)
+    return words.t(f"item.{column}") if column in labels()["item"] else column
+
+
+def missed_items(misses: Misses, cell: object, words: Words) -> str:
+    """The items a row missed, in words: "인사말, 소속·이름 안내"; a number item with its limit ("대기시간(분) 10 초과")."""
+    named = []
+    for item in item_codes(cell):
+        head = column_head(misses.kind, item, words)
+        limit = misses.limits.get(item)
+        named.append(head if limit is None else words.t("misses.over_limit", item=head, limit=f"{limit:,g}"))
+    return ", ".join(named)
+
+
+def misses_heads(misses: Misses, words: Words) -> list[str]:
+    """The headings of the rows that missed: the kind's columns, then the items missed."""
+    return [column_head(misses.kind, c, words) for c in misses.columns] + [words.t("misses.items")]
+
+
+def misses_rows(misses: Misses, words: Words) -> list[list[str]]:
+    """The rows listed, as text: days as 2025-03-04, blank cells empty, the items missed in words."""
+    out = []
+    for record in misses.rows.to_dict("records"):
+        cells = [words.day(_day(record[c])) if is_date(misses.kind, c) else _text(record[c]) for c in misses.columns]
+        out.append([*cells, missed_items(misses, record[FAILED], words)])
+    return out
+
+
+def _day(value: Any) -> pd.Timestamp | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def more_misses_line(misses: Misses, words: Words) -> str:
+    """How many rows that missed are not listed and where to see them all ("" when every one is listed)."""
+    return words.t("misses.more", more=f"{misses.more:,}", total=f"{misses.total:,}") if misses.more else ""

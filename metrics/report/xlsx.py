@@ -18,6 +18,7 @@ import xlsxwriter
 
 from metrics import clock
 from metrics.explore.export import neutralise
+from metrics.report.misses import FAILED, Misses, is_date
 from metrics.report.model import AreaPart, KpiSection, Report
 from metrics.report.phrases import (
     CASE_HEADS,
@@ -25,6 +26,9 @@ from metrics.report.phrases import (
     change_line,
     checkin_line,
     kind_name,
+    missed_items,
+    misses_heads,
+    more_misses_line,
     period_line,
     test_words,
 )
@@ -232,6 +236,8 @@ def _kpi_block(sheet: Worksheet, book: Workbook, fmt: _Formats, row: int, s: Kpi
     row = max(row, chart_row + 14)
     if s.is_deadline:
         row = _cases(sheet, fmt, row + 1, s, words)
+    if s.misses is not None:
+        row = _misses(sheet, fmt, row + 1, s.misses, words)
     return row + 1
 
 
@@ -275,6 +281,30 @@ def _cases(sheet: Worksheet, fmt: _Formats, row: int, s: KpiSection, words: Word
                 sheet.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), date_fmt)
         _number(sheet, fmt, row, 5, case.days_over, "0")
         sheet.write_string(row, 6, words.t(f"case.{case.state}"), fmt.cell)
+    return row + 1
+
+
+def _misses(sheet: Worksheet, fmt: _Formats, row: int, misses: Misses, words: Words) -> int:
+    """The rows that missed below the promise, as its late cases are: days as dates, text never a formula."""
+    sheet.write_string(row, 0, words.t("misses.heading", total=f"{misses.total:,}"), fmt.h3)
+    row += 1
+    sheet.write_row(row, 0, misses_heads(misses, words), fmt.head)
+    date_fmt = fmt.number(DATE_FORMAT)
+    for record in misses.rows.to_dict("records"):
+        row += 1
+        for col, column in enumerate(misses.columns):
+            value = record[column]
+            if is_date(misses.kind, column) and not pd.isna(value):
+                sheet.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), date_fmt)
+            elif is_date(misses.kind, column):
+                sheet.write_blank(row, col, None, fmt.cell)
+            else:
+                sheet.write_string(row, col, str(neutralise(_text(value))), fmt.cell)
+        sheet.write_string(row, len(misses.columns), missed_items(misses, record[FAILED], words), fmt.cell)
+    more = more_misses_line(misses, words)
+    if more:
+        row += 1
+        sheet.write_string(row, 0, more, fmt.get(**fmt.base, font_color="#555555"))  # unwrapped: it runs on to the right
     return row + 1
 
 
