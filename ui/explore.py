@@ -25,6 +25,7 @@ from ui.values import translated, word
 
 TABLE_HEIGHT = 560
 FILTER_WIDTH, DATE_WIDTH = 260, 170  # px: a few chosen years or courses; a date as yyyy/mm/dd with its icon
+KPI_STATE_WIDTH = 440  # px: a KPI's title and a state
 MODES = ("dataset", "kpi")
 KPI_KEY = "kpi"  # bound to ?kpi=, the parameter a scorecard card's link sets
 # The rows behind a number carry a KPI's states and reasons, not a case's.
@@ -53,6 +54,10 @@ def filter_widgets(ds: explore.Dataset, choices: explore.Choices) -> explore.Fil
                                 width=FILTER_WIDTH)
     date_from = row.date_input(t("explore.date_from"), value=None, key=keys["from"], format="YYYY-MM-DD", width=DATE_WIDTH)
     date_to = row.date_input(t("explore.date_to"), value=None, key=keys["to"], format="YYYY-MM-DD", width=DATE_WIDTH)
+    judged = [s.code for s in ds.kpi_states]
+    chosen_states = row.multiselect(t("explore.kpi_state"), judged, key=keys["kpi_state"], format_func=views.kpi_state_name,
+                                    placeholder=t("explore.all"), help=t("explore.kpi_state_help"), select_all=False,
+                                    width=KPI_STATE_WIDTH) if judged else []
     if ds.has_timeliness:
         timeliness = st.pills(t("explore.timeliness"), explore.TIMELINESS, selection_mode="multi",
                               format_func=lambda c: word("values.timeliness", c), key=keys["timeliness"])
@@ -60,6 +65,7 @@ def filter_widgets(ds: explore.Dataset, choices: explore.Choices) -> explore.Fil
         years=tuple(int(y) for y in years), courses=tuple(courses), types=tuple(types),
         date_from=date_from if isinstance(date_from, date) else None,
         date_to=date_to if isinstance(date_to, date) else None, timeliness=tuple(timeliness or ()),
+        kpi_states=tuple(chosen_states),
     )
 
 
