@@ -177,8 +177,9 @@ def _shown(at: AppTest) -> list[str]:
     return sorted(at.dataframe[0].value["ref"]) if at.dataframe else []
 
 
-def _url(at: AppTest) -> dict[str, list[str]]:
-    found = {k: at.query_params[k] for k in explore_views.PARAMS if k in at.query_params}
+def _url(at: AppTest, params: tuple[str, ...] = explore_views.PARAMS) -> dict[str, list[str]]:
+    """The page's parameters in its address after the run, each as a list of values."""
+    found = {k: at.query_params[k] for k in params if k in at.query_params}
     return {k: list(v) if isinstance(v, list | tuple) else [v] for k, v in found.items()}
 
 
@@ -221,3 +222,23 @@ def test_a_link_drops_a_state_the_table_has_no_kpi_for(page):
     at = _explorer(data=MONITORING, years="2025", kpi_state=["cert.review_15d:late", f"{OFFICE}:missed", "x"])
     assert at.multiselect(key=STATE_KEY).value == [f"{OFFICE}:missed"]
     assert _shown(at) == ["V-2"] and _url(at)["kpi_state"] == [f"{OFFICE}:missed"]
+
+
+# ---- the rows behind one KPI's number: ?kpi=ID&year=YYYY, as a card links, and &state= ----------------
+
+@pytest.mark.db
+def test_the_cards_link_still_opens_every_row_behind_the_number_and_state_chooses_the_missed_ones(page):
+    at = _explorer(kpi=GREETING, year="2025")  # the card's link: the rows behind its number, every state
+    assert (at.radio(key="explore-mode").value, at.selectbox(key="explore-kpi").value) == ("kpi", GREETING)
+    assert at.pills(key="explore-states").value == [] and len(at.dataframe[0].value) == 3  # P-1, P-2, P-3
+    assert "state" not in at.query_params
+
+    at = _explorer(kpi=GREETING, year="2025", state="missed")  # the same link asking for the missed rows
+    assert at.pills(key="explore-states").value == ["missed"]
+    assert list(at.dataframe[0].value["ref"]) == ["P-2"]
+    at.pills(key="explore-states").set_value(["met"]).run()
+    _clean(at)
+    assert sorted(at.dataframe[0].value["ref"]) == ["P-1", "P-3"] and _url(at, ("state",)) == {"state": ["met"]}
+    at.radio(key="explore-mode").set_value("dataset").run()
+    _clean(at)
+    assert "state" not in at.query_params and "kpi" not in at.query_params

@@ -1,6 +1,8 @@
 """The analysts' page: one dataset at a time, or the rows behind one KPI's number, downloaded exactly as shown.
 
-A scorecard card links here with ?kpi=ID&year=YYYY: the page then opens on the rows behind that number.
+A scorecard card links here with ?kpi=ID&year=YYYY: the page then opens on the rows behind that number;
+&state=missed (the states chosen there, as `export --kpi ID --where state=missed` names them) opens it on
+those rows only. A dataset's own filters, a KPI's state of each row among them, are in explore_views.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ FILTER_WIDTH, DATE_WIDTH = 260, 170  # px: a few chosen years or courses; a date
 KPI_STATE_WIDTH = 440  # px: a KPI's title and a state
 MODES = ("dataset", "kpi")
 KPI_KEY = "kpi"  # bound to ?kpi=, the parameter a scorecard card's link sets
+STATE_KEY = "state"  # ?state=missed: the rows behind the number in those states
+STATES_WIDGET = "explore-states"
+STATES_SEEN = "explore-states-seen"  # the states this session last wrote to the URL
 # The rows behind a number carry a KPI's states and reasons, not a case's.
 ROW_WORDS = {"state": "values.row_state", "reason": "values.reason"}
 
@@ -124,8 +129,7 @@ def kpi_rows_section() -> None:
     counts = found.counts()
     for column, state in zip(st.columns(len(ROW_STATES)), ROW_STATES, strict=True):
         column.metric(word("values.row_state", state), f"{counts[state]:,}", border=True)
-    chosen = st.pills(t("explore.states"), ROW_STATES, selection_mode="multi", key="explore-states",
-                      format_func=lambda s: word("values.row_state", s))
+    chosen = _states_widget()
     rows = found.rows[found.rows["state"].isin(chosen)] if chosen else found.rows
     if rows.empty:
         st.info(t("explore.no_rows"), icon=":material/filter_alt_off:")
@@ -140,6 +144,21 @@ def kpi_rows_section() -> None:
               {"what": what, "kpi_id": kpi_id, "year": year})
 
 
+def _states_widget() -> list[str]:
+    """The states to show, as pills that follow the URL's ?state= when it changed outside the page (a link)."""
+    asked = [s for s in st.query_params.get_all(STATE_KEY) if s in ROW_STATES]
+    if asked != st.session_state.get(STATES_SEEN):
+        st.session_state[STATES_WIDGET] = asked
+    chosen = list(st.pills(t("explore.states"), ROW_STATES, selection_mode="multi", key=STATES_WIDGET,
+                           format_func=lambda s: word("values.row_state", s)) or [])
+    if chosen and st.query_params.get_all(STATE_KEY) != chosen:
+        st.query_params[STATE_KEY] = chosen
+    elif not chosen:
+        st.query_params.pop(STATE_KEY, None)
+    st.session_state[STATES_SEEN] = chosen
+    return chosen
+
+
 @friendly
 def render() -> None:
     """Draw the explorer: a dataset, or the rows behind a KPI (where a scorecard card's link lands)."""
@@ -151,7 +170,9 @@ def render() -> None:
         views.clear_url()
         kpi_rows_section()
     else:
-        st.query_params.pop(KPI_KEY, None)
+        for key in (KPI_KEY, STATE_KEY):
+            st.query_params.pop(key, None)
+        st.session_state.pop(STATES_SEEN, None)
         dataset_section()
 
 
