@@ -115,6 +115,25 @@ def test_the_command_lines_where_on_a_kpi_is_the_same_filter(cases_db):
     assert _refs(shown) == ["B-late-by-one"]
 
 
+def _may_share_rows(a, b) -> bool:
+    """Whether two KPIs' filters may both keep one row (a column both filter on must share a value)."""
+    return all(set(a.filter[c]) & set(b.filter[c]) for c in set(a.filter) & set(b.filter))
+
+
+def test_deadline_kpis_that_judge_the_same_rows_judge_them_alike():
+    # One timeliness column holds the deadline KPIs' states (the last KPI of a row winning): exact for each KPI
+    # only while KPIs sharing rows share their settings. Should this fail, give the KPIs a column each.
+    from metrics.kpi.measures.explore import DEADLINES
+    from metrics.kpi.registry import load_registry
+
+    deadline = [k for k in load_registry() if k.spec.explore is DEADLINES]
+    shared = [(a.id, b.id) for i, a in enumerate(deadline) for b in deadline[i + 1:]
+              if a.source == b.source and _may_share_rows(a, b)]
+    assert ("ft.suggestions_decided_30d", "cs.suggestions_decided_30d") in shared  # the case this guards
+    for a, b in shared:
+        assert dict(load_registry().get(a).params) == dict(load_registry().get(b).params), (a, b)
+
+
 @pytest.mark.parametrize("code", ["cs.monitor_phone_greeting:late", "cert.review_15d:late", "nothing"])
 def test_a_state_no_kpi_gives_these_rows_is_refused(monitored, code):
     with pytest.raises(ValueError, match="not a state a KPI gives these rows"):
