@@ -28,6 +28,11 @@ from ui.values import translated, word
 TABLE_HEIGHT = 560
 FILTER_WIDTH, DATE_WIDTH = 260, 170  # px: a few chosen years or courses; a date as yyyy/mm/dd with its icon
 KPI_STATE_WIDTH = 440  # px: a KPI's title and a state
+# A chosen KPI state wraps its words rather than being cut: on a phone the cut part is the state itself.
+KPI_STATE_CSS = """<style>
+[class*="st-key-explore-kpi-state-"] [data-tag] { height: auto; white-space: normal; padding-top: 2px; padding-bottom: 2px; }
+[class*="st-key-explore-kpi-state-"] [data-tag] > span[title] { white-space: normal; overflow: visible; text-overflow: clip; }
+</style>"""
 MODES = ("dataset", "kpi")
 KPI_KEY = "kpi"  # bound to ?kpi=, the parameter a scorecard card's link sets
 STATE_KEY = "state"  # ?state=missed: the rows behind the number in those states
@@ -60,6 +65,8 @@ def filter_widgets(ds: explore.Dataset, choices: explore.Choices) -> explore.Fil
     date_from = row.date_input(t("explore.date_from"), value=None, key=keys["from"], format="YYYY-MM-DD", width=DATE_WIDTH)
     date_to = row.date_input(t("explore.date_to"), value=None, key=keys["to"], format="YYYY-MM-DD", width=DATE_WIDTH)
     judged = [s.code for s in ds.kpi_states]
+    if judged:
+        st.html(KPI_STATE_CSS)
     chosen_states = row.multiselect(t("explore.kpi_state"), judged, key=keys["kpi_state"], format_func=views.kpi_state_name,
                                     placeholder=t("explore.all"), help=t("explore.kpi_state_help"), select_all=False,
                                     width=KPI_STATE_WIDTH) if judged else []
