@@ -182,6 +182,17 @@ def test_tables_show_gaps_as_empty_cells_and_numbers_as_people_write_them():
     }
 
 
+def test_a_yes_no_column_with_a_blank_shows_words_not_true_and_false():
+    import pandas as pd
+
+    from ui.tables import for_display
+
+    frame = pd.DataFrame({"callback": pd.array([True, None, False], dtype="boolean"), "greeting": [True, False, True]})
+    shown = for_display(frame)
+    assert shown["callback"].tolist() == ["예", "", "아니오"]  # a blank item was not checked: blank, never a no
+    assert shown["greeting"].dtype == bool  # no blank: kept as a checkbox column
+
+
 @pytest.mark.parametrize(("upload_id", "expected"), [(24, "업로드 #24를"), (3, "업로드 #3을"), (10, "업로드 #10을"), (7, "업로드 #7을")])
 def test_a_particle_follows_how_the_number_before_it_is_read(upload_id, expected):
     assert text("upload.undone", "ko", id=upload_id).startswith(expected)

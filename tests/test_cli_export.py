@@ -66,6 +66,18 @@ def test_where_on_the_same_column_keeps_either_value_and_other_columns_must_all_
     assert _csv(capsysbinary.readouterr()[0])["ref"].tolist() == ["B"]
 
 
+def test_where_a_kpi_and_its_state_keeps_the_rows_that_kpi_judged_so(engine, capsysbinary):
+    _cases(engine)
+    assert main(["export", "cases", "--where", "cert.review_15d=late"]) == 0
+    assert _csv(capsysbinary.readouterr()[0])["ref"].tolist() == ["B"]  # D's on-time web inquiry is not this KPI's
+    assert main(["export", "cases", "--where", "cs.web_inquiry_7d=on_time", "--where", "cert.review_15d=on_time"]) == 0
+    assert _csv(capsysbinary.readouterr()[0]).empty  # no case is both
+    assert main(["export", "cases", "--where", "cert.review_15d=missed"]) == 2  # a state this KPI never gives
+    assert "not a state a KPI gives these rows: cert.review_15d:missed" in capsysbinary.readouterr()[1].decode("utf-8")
+    details = [json.loads(d)["what"] for d in audit.read(engine)["detail"]]
+    assert "cases [kpi_states=cert.review_15d:late]" in details
+
+
 def test_the_rows_behind_a_kpi_count_to_its_scorecard_line_in_xlsx(engine, tmp_path, capsys):
     from metrics.kpi.scorecard import compute_scorecard
 

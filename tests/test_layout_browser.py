@@ -59,6 +59,8 @@ def test_nothing_overflows_is_cut_short_or_overlaps(demo_database_url, width):
             problems[area] = _problems_on(page, app.link(area), TABS)
         problems["explore"] = _problems_on(page, app.link("explore"))
         problems["explore: rows behind a KPI"] = _problems_on(page, app.link("explore", kpi="cert.review_15d"))
+        problems["explore: a KPI's judgement chosen"] = _problems_on(  # a long title and its state, never cut
+            page, app.link("explore", data="monitoring", kpi_state="cs.monitor_phone_listening:missed"))
     assert {name: found for name, found in problems.items() if found} == {}
 
 

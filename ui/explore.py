@@ -1,6 +1,8 @@
 """The analysts' page: one dataset at a time, or the rows behind one KPI's number, downloaded exactly as shown.
 
-A scorecard card links here with ?kpi=ID&year=YYYY: the page then opens on the rows behind that number.
+A scorecard card links here with ?kpi=ID&year=YYYY: the page then opens on the rows behind that number;
+&state=missed (the states chosen there, as `export --kpi ID --where state=missed` names them) opens it on
+those rows only. A dataset's own filters, a KPI's state of each row among them, are in explore_views.
 """
 
 from __future__ import annotations
@@ -25,8 +27,17 @@ from ui.values import translated, word
 
 TABLE_HEIGHT = 560
 FILTER_WIDTH, DATE_WIDTH = 260, 170  # px: a few chosen years or courses; a date as yyyy/mm/dd with its icon
+KPI_STATE_WIDTH = 440  # px: a KPI's title and a state
+# A chosen KPI state wraps its words rather than being cut: on a phone the cut part is the state itself.
+KPI_STATE_CSS = """<style>
+[class*="st-key-explore-kpi-state-"] [data-tag] { height: auto; white-space: normal; padding-top: 2px; padding-bottom: 2px; }
+[class*="st-key-explore-kpi-state-"] [data-tag] > span[title] { white-space: normal; overflow: visible; text-overflow: clip; }
+</style>"""
 MODES = ("dataset", "kpi")
 KPI_KEY = "kpi"  # bound to ?kpi=, the parameter a scorecard card's link sets
+STATE_KEY = "state"  # ?state=missed: the rows behind the number in those states
+STATES_WIDGET = "explore-states"
+STATES_SEEN = "explore-states-seen"  # the states this session last wrote to the URL
 # The rows behind a number carry a KPI's states and reasons, not a case's.
 ROW_WORDS = {"state": "values.row_state", "reason": "values.reason"}
 
@@ -53,6 +64,12 @@ def filter_widgets(ds: explore.Dataset, choices: explore.Choices) -> explore.Fil
                                 width=FILTER_WIDTH)
     date_from = row.date_input(t("explore.date_from"), value=None, key=keys["from"], format="YYYY-MM-DD", width=DATE_WIDTH)
     date_to = row.date_input(t("explore.date_to"), value=None, key=keys["to"], format="YYYY-MM-DD", width=DATE_WIDTH)
+    judged = [s.code for s in ds.kpi_states]
+    if judged:
+        st.html(KPI_STATE_CSS)
+    chosen_states = row.multiselect(t("explore.kpi_state"), judged, key=keys["kpi_state"], format_func=views.kpi_state_name,
+                                    placeholder=t("explore.all"), help=t("explore.kpi_state_help"), select_all=False,
+                                    width=KPI_STATE_WIDTH) if judged else []
     if ds.has_timeliness:
         timeliness = st.pills(t("explore.timeliness"), explore.TIMELINESS, selection_mode="multi",
                               format_func=lambda c: word("values.timeliness", c), key=keys["timeliness"])
@@ -60,6 +77,7 @@ def filter_widgets(ds: explore.Dataset, choices: explore.Choices) -> explore.Fil
         years=tuple(int(y) for y in years), courses=tuple(courses), types=tuple(types),
         date_from=date_from if isinstance(date_from, date) else None,
         date_to=date_to if isinstance(date_to, date) else None, timeliness=tuple(timeliness or ()),
+        kpi_states=tuple(chosen_states),
     )
 
 
@@ -118,8 +136,7 @@ def kpi_rows_section() -> None:
     counts = found.counts()
     for column, state in zip(st.columns(len(ROW_STATES)), ROW_STATES, strict=True):
         column.metric(word("values.row_state", state), f"{counts[state]:,}", border=True)
-    chosen = st.pills(t("explore.states"), ROW_STATES, selection_mode="multi", key="explore-states",
-                      format_func=lambda s: word("values.row_state", s))
+    chosen = _states_widget()
     rows = found.rows[found.rows["state"].isin(chosen)] if chosen else found.rows
     if rows.empty:
         st.info(t("explore.no_rows"), icon=":material/filter_alt_off:")
@@ -134,6 +151,21 @@ def kpi_rows_section() -> None:
               {"what": what, "kpi_id": kpi_id, "year": year})
 
 
+def _states_widget() -> list[str]:
+    """The states to show, as pills that follow the URL's ?state= when it changed outside the page (a link)."""
+    asked = [s for s in st.query_params.get_all(STATE_KEY) if s in ROW_STATES]
+    if asked != st.session_state.get(STATES_SEEN):
+        st.session_state[STATES_WIDGET] = asked
+    chosen = list(st.pills(t("explore.states"), ROW_STATES, selection_mode="multi", key=STATES_WIDGET,
+                           format_func=lambda s: word("values.row_state", s)) or [])
+    if chosen and st.query_params.get_all(STATE_KEY) != chosen:
+        st.query_params[STATE_KEY] = chosen
+    elif not chosen:
+        st.query_params.pop(STATE_KEY, None)
+    st.session_state[STATES_SEEN] = chosen
+    return chosen
+
+
 @friendly
 def render() -> None:
     """Draw the explorer: a dataset, or the rows behind a KPI (where a scorecard card's link lands)."""
@@ -145,7 +177,9 @@ def render() -> None:
         views.clear_url()
         kpi_rows_section()
     else:
-        st.query_params.pop(KPI_KEY, None)
+        for key in (KPI_KEY, STATE_KEY):
+            st.query_params.pop(key, None)
+        st.session_state.pop(STATES_SEEN, None)
         dataset_section()
 
 

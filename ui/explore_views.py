@@ -14,13 +14,13 @@ from datetime import date
 import streamlit as st
 
 from metrics import explore
-from metrics.explore import filenames, saved_views
+from metrics.explore import filenames, kpi_states, saved_views
 from ui import access, data, plain
-from ui.i18n import said, t
+from ui.i18n import pick, said, t
 from ui.values import word
 
 # The parameters of a view, in the order the URL shows them.
-PARAMS = ("data", "years", "course", "type", "from", "to", "timeliness")
+PARAMS = ("data", "years", "course", "type", "from", "to", "timeliness", "kpi_state")
 DATASET_KEY = "explore-dataset"
 SEEN_KEY = "explore-view-seen"  # the view this session last wrote to (or took from) the URL
 PENDING_KEY = "explore-view-pending"  # a view from the URL, waiting for its dataset's choices
@@ -31,26 +31,30 @@ MAX_NAMED = 3  # values named in a file name before "외 N"
 def widget_keys(name: str) -> dict[str, str]:
     """The session keys of a dataset's filter widgets, by view parameter."""
     return {"years": f"explore-years-{name}", "course": f"explore-courses-{name}", "type": f"explore-types-{name}",
-            "from": f"explore-from-{name}", "to": f"explore-to-{name}", "timeliness": f"explore-late-{name}"}
+            "from": f"explore-from-{name}", "to": f"explore-to-{name}", "timeliness": f"explore-late-{name}",
+            "kpi_state": f"explore-kpi-state-{name}"}
 
 
 def to_params(name: str, filters: explore.Filters) -> dict[str, list[str]]:
     """The view as query parameters (codes, keys and ISO dates; nothing for a filter not set)."""
     params = {"data": [name], "years": [str(y) for y in filters.years], "course": list(filters.courses),
               "type": list(filters.types), "from": [filters.date_from.isoformat()] if filters.date_from else [],
-              "to": [filters.date_to.isoformat()] if filters.date_to else [], "timeliness": list(filters.timeliness)}
+              "to": [filters.date_to.isoformat()] if filters.date_to else [], "timeliness": list(filters.timeliness),
+              "kpi_state": list(filters.kpi_states)}
     return {k: v for k, v in params.items() if v}
 
 
 def from_params(params: Mapping[str, Sequence[str]], ds: explore.Dataset, choices: explore.Choices) -> explore.Filters:
     """The filters a view names, keeping only values the dataset can take now (a stale link loses the rest)."""
     years = tuple(int(y) for y in params.get("years", ()) if y.isdigit() and int(y) in choices.years)
+    judged = {s.code for s in ds.kpi_states}
     return explore.Filters(
         years=years,
         courses=tuple(c for c in params.get("course", ()) if ds.course_column and c in choices.courses),
         types=tuple(c for c in params.get("type", ()) if ds.type_column and c in choices.types),
         date_from=_day(params.get("from")), date_to=_day(params.get("to")),
         timeliness=tuple(c for c in params.get("timeliness", ()) if ds.has_timeliness and c in explore.TIMELINESS),
+        kpi_states=tuple(c for c in params.get("kpi_state", ()) if c in judged),
     )
 
 
@@ -85,7 +89,8 @@ def adopt_filters(ds: explore.Dataset, choices: explore.Choices, year: int) -> N
     if view is not None and view.get("data", [None])[0] == ds.name:
         chosen = from_params(view, ds, choices)
         values = {"years": list(chosen.years), "course": list(chosen.courses), "type": list(chosen.types),
-                  "from": chosen.date_from, "to": chosen.date_to, "timeliness": list(chosen.timeliness)}
+                  "from": chosen.date_from, "to": chosen.date_to, "timeliness": list(chosen.timeliness),
+                  "kpi_state": list(chosen.kpi_states)}
         for param, key in keys.items():
             st.session_state[key] = values[param]
     elif keys["years"] not in st.session_state:
@@ -190,8 +195,17 @@ def _years(years: list[int]) -> str:
     return "+".join(str(y) for y in years)
 
 
+def kpi_state_name(code: str) -> str:
+    """A KPI's state in words: "전화 응대 시 인사말과 소속·이름 안내: 미충족" (the code itself when no KPI gives it)."""
+    found = kpi_states.parse(code, data.registry())
+    if found is None:
+        return code
+    kpi = data.registry().get(found.kpi_id)
+    return f"{pick(kpi.title_ko, kpi.title_en)}: {word(found.words, found.state)}"
+
+
 def view_parts(params: Mapping[str, Sequence[str]], choices: explore.Choices | None = None) -> list[str]:
-    """A view as words, part by part: 교육생 만족도, 2025, 과정-상수도 기초, 기한-기한 넘김 …"""
+    """A view as words, part by part: 교육생 만족도, 2025, 과정-상수도 기초, 기한-기한 넘김, 판정-…: 미충족 …"""
     name = (params.get("data") or [""])[0]
     parts = [word("values.kind", name) if name else "", _years([int(y) for y in params.get("years", ()) if str(y).isdigit()])]
     courses = [choices.course_name(c) if choices else c for c in params.get("course", ())]
@@ -206,6 +220,8 @@ def view_parts(params: Mapping[str, Sequence[str]], choices: explore.Choices | N
         parts.append(f"{start}~{end}")
     if params.get("timeliness"):
         parts.append(f"{t('views.timeliness')}-{_named([word('values.timeliness', c) for c in params['timeliness']])}")
+    if params.get("kpi_state"):
+        parts.append(f"{t('views.kpi_state')}-{_named([kpi_state_name(c) for c in params['kpi_state']])}")
     return [p for p in parts if p]
 
 

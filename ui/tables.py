@@ -26,7 +26,8 @@ def for_display(frame: pd.DataFrame) -> pd.DataFrame:
     """The cells as people write them (a copy): an empty cell rather than the grid's "None".
 
     The grid writes "None" for every missing value and offers no setting for it, so a column with gaps
-    becomes text: dates as 2026-03-04 (with the time when it has one), numbers as 8 or 7.25, shares as 85.0%.
+    becomes text: dates as 2026-03-04 (with the time when it has one), numbers as 8 or 7.25, shares as 85.0%,
+    yes/no as 예 and 아니오 (the grid would write "True").
     Columns without gaps keep their types (and their sorting).
     """
     out = frame.copy()
@@ -37,11 +38,19 @@ def for_display(frame: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_datetime64_any_dtype(col):
             pattern = "%Y-%m-%d %H:%M" if bool((col.dropna().dt.normalize() != col.dropna()).any()) else "%Y-%m-%d"
             out[name] = col.dt.strftime(pattern).astype("object").where(col.notna(), "")
-        elif pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+        elif pd.api.types.is_bool_dtype(col):  # a yes/no item left blank (not checked): 예 / 아니오 / blank, never True
+            out[name] = col.astype("object").map(_flag_text)
+        elif pd.api.types.is_numeric_dtype(col):
             out[name] = col.astype("object").map(lambda v, n=name: _number_text(v, n))
         else:
             out[name] = col.astype("object").where(col.notna(), "")
     return out
+
+
+def _flag_text(value: Any) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    return t("values.flag.yes") if value else t("values.flag.no")
 
 
 def _number_text(value: Any, name: str) -> str:

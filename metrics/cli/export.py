@@ -31,7 +31,9 @@ def add_export_command(subparsers: argparse._SubParsersAction[argparse.ArgumentP
         "export", help="export a dataset or the rows behind a KPI / 자료 또는 지표 근거 행 내보내기",
         description="DATASET as the explorer names them (exhibitor_survey, trainee_survey, cases, ...; an unknown "
                     "name lists them all). --where COLUMN=VALUE keeps rows whose COLUMN equals VALUE (repeat it; "
-                    "the same column twice keeps either value); course matches every spelling of the course.",
+                    "the same column twice keeps either value); course matches every spelling of the course; "
+                    "a KPI judging the rows and its state (cs.monitor_phone_greeting=missed, cert.review_15d=late) "
+                    "keeps the rows that KPI judged so, as the explorer's KPI judgement filter.",
     )
     ex.add_argument("dataset", nargs="?", metavar="DATASET")
     ex.add_argument("--kpi", metavar="KPI_ID", help="the rows behind this KPI's number instead of a dataset")

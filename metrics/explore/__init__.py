@@ -4,7 +4,8 @@ Each dataset is an upload kind as the data contract declares it (table, period, 
 the columns shown); `load` reads the active rows of one and applies the filters; what it returns is exactly
 what the page shows and what the export writes. A measure that reads the kind may judge its rows for the
 explorer (measures_explore: cases by their deadline, postings by their months online), with the KPIs'
-settings from registry.toml, so a row has the same state here as on the scorecard. Courses are matched on
+settings from registry.toml, so a row has the same state here as on the scorecard, and analysts may keep
+the rows in a chosen state of a KPI (kpi_states, read from that same column). Courses are matched on
 the KPI's course key, so the spelling variants of a course are one choice.
 """
 
@@ -21,6 +22,7 @@ from sqlalchemy import Engine, text
 from metrics import clock, store
 from metrics.contract import KindSpec, load_contract
 from metrics.contract.kinds import boolean_columns, date_columns, holds_kinds, table_of, time_columns
+from metrics.explore import kpi_states as _kpi_states
 from metrics.kpi import course_aliases
 from metrics.kpi.measures import MEASURES, MeasureSpec
 from metrics.kpi.measures.explore import TIMELINESS as _TIMELINESS
@@ -69,6 +71,11 @@ class Dataset:
                 words.update({k.id: section for k in load_registry() if k.spec is m and k.source == self.name})
         return words
 
+    @property
+    def kpi_states(self) -> tuple[_kpi_states.KpiState, ...]:
+        """The states the KPIs judging the rows give them, as the filter offers them (none for an unjudged kind)."""
+        return _kpi_states.choices(self.judges, self.name)
+
 
 def _dataset(kind: KindSpec) -> Dataset:
     """The kind as the explorer shows it, all from its declaration in the data contract."""
@@ -96,6 +103,7 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
     timeliness: tuple[str, ...] = ()
+    kpi_states: tuple[str, ...] = ()  # "kpi_id:state" codes (metrics.explore.kpi_states)
 
     def describe(self) -> str:
         """The filters set, as one line for the audit log ("" when none)."""
@@ -178,6 +186,8 @@ def load(engine: Engine, name: str, filters: Filters | None = None, today: date 
         chosen: tuple[str, ...] = getattr(filters, judge.filter, ()) if judge.filter else ()
         if chosen:
             frame = frame[frame[judge.filter].isin(chosen)]
+    if filters.kpi_states:
+        frame = _kpi_states.keep(frame, ds.judges, ds.name, filters.kpi_states)
     if ds.has_questions:
         frame = with_questions(engine, frame)
     frame = frame.sort_values([ds.date_column, "id"], kind="stable", na_position="last")
@@ -186,7 +196,8 @@ def load(engine: Engine, name: str, filters: Filters | None = None, today: date 
 
 
 def split_where(name: str, conditions: list[tuple[str, str]]) -> tuple[Filters, dict[str, tuple[str, ...]]]:
-    """COLUMN=VALUE conditions as the explorer's filters (year, course, type, timeliness) and the rest by column.
+    """COLUMN=VALUE conditions as the explorer's filters (year, course, type, timeliness, a KPI judging the rows
+    and its state: cs.monitor_phone_greeting=missed) and the rest by column.
 
     The same column twice keeps either value; different columns must all hold.
     """
@@ -199,9 +210,12 @@ def split_where(name: str, conditions: list[tuple[str, str]]) -> tuple[Filters, 
         special["timeliness"] = "timeliness"
     chosen: dict[str, Any] = {}  # Filters' fields by name
     rest: dict[str, tuple[str, ...]] = {}
+    judged = {k.id for _, k in _kpi_states.judging(ds.judges, ds.name)}
     for column, values in by_column.items():
         field = special.get(column) if column else None
-        if field == "years":
+        if column in judged:
+            chosen["kpi_states"] = chosen.get("kpi_states", ()) + tuple(f"{column}{_kpi_states.SEP}{v}" for v in values)
+        elif field == "years":
             chosen[field] = tuple(_year(v) for v in values)
         elif field:
             chosen[field] = tuple(values)

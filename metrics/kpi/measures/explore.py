@@ -3,7 +3,8 @@
 
 Each function takes the dataset's rows, the registry's KPIs of its measure on that kind and today, and
 returns the rows with the judged columns added, through the measure's own rule (judge_cases,
-judge_postings, judge_checklist), so a row has the same state here as on the scorecard.
+judge_postings, judge_checklist), so a row has the same state here as on the scorecard. `state_of` reads a
+KPI's state of each row back from the column shown, for the filter on it (metrics.explore.kpi_states).
 """
 
 from __future__ import annotations
@@ -42,6 +43,20 @@ class RowJudge:
     values: tuple[str, ...] = ()  # the values of that column, in the order offered
     words: dict[str, str] = field(default_factory=dict)  # judged column -> the label section naming its codes
     per_kpi: str | None = None  # one judged column per KPI, named by its id; the label section naming its codes
+    column: str | None = None  # else the one column holding every KPI's state of its rows
+    states: tuple[str, ...] = ()  # the states a KPI gives its own rows there, in the order offered
+    states_words: str = ""  # the label section naming those states
+    first_kpi_only: bool = False  # only the kind's first KPI of the measure judges the rows (postings)
+
+    def judging(self, kpis: Sequence[Kpi]) -> list[Kpi]:
+        """Of the measure's KPIs on the kind, those whose states the judged columns show."""
+        return list(kpis[:1]) if self.first_kpi_only else list(kpis)
+
+    def state_of(self, rows: pd.DataFrame, kpi: Kpi) -> pd.Series:
+        """Each row's state as `kpi` judged it, read from the column the explorer shows (never judged again);
+        blank for the rows the KPI does not judge (another case type, a visit for a phone KPI)."""
+        shown = rows[kpi.id if self.per_kpi else str(self.column)]
+        return shown.where(rows.index.isin(filter_rows(rows, kpi.filter).index))
 
 
 def timeliness(cases: pd.DataFrame, kpis: Sequence[Kpi], today: date) -> pd.DataFrame:
@@ -94,6 +109,8 @@ def checklist_states(rows: pd.DataFrame, kpis: Sequence[Kpi], today: date) -> pd
     return out
 
 
-DEADLINES = RowJudge(timeliness, filter="timeliness", values=TIMELINESS)
-POSTINGS = RowJudge(posting_state, words={"state": "values.posting_state"})
-CHECKLISTS = RowJudge(checklist_states, per_kpi="values.check_state")
+DEADLINES = RowJudge(timeliness, filter="timeliness", values=TIMELINESS, column="timeliness",
+                     states=("on_time", "late", "pending"), states_words="values.timeliness")  # a KPI's rows have a deadline
+POSTINGS = RowJudge(posting_state, words={"state": "values.posting_state"}, column="state", states=("met", "missed", "pending"),
+                    states_words="values.posting_state", first_kpi_only=True)
+CHECKLISTS = RowJudge(checklist_states, per_kpi="values.check_state", states=CHECK_STATES, states_words="values.check_state")
