@@ -104,8 +104,12 @@ class RunningApp:
         return f"{self.base}/{path.lstrip('/')}{tail}"
 
     def link(self, path: str = "", **query) -> str:
-        """`url(path, **query)` carrying the token, as the printed link does (each new page load needs it)."""
-        return self.url(path, **query, **({local_token.QUERY_PARAM: self.token} if self.token else {}))
+        """The printed link, going on to `url(path, **query)`: the token opens local mode (its cookie) on the way.
+        A new browser needs it once; without a token, just the page's address."""
+        if not self.token:
+            return self.url(path, **query)
+        page = "/" + path.lstrip("/") + (f"?{urlencode(query)}" if query else "")
+        return self.url(local_token.LINK_PATH, **{local_token.QUERY_PARAM: self.token, "next": page})
 
 
 def printed_token(log: Path, timeout: float = 10.0) -> str | None:

@@ -39,8 +39,8 @@ def test_no_token_in_the_environment_matches_nothing(monkeypatch):
     assert not local_token.matches("")
 
 
-def test_the_link_carries_the_token_as_its_query():
-    assert local_token.link("http://127.0.0.1:8501/", "abc-_1") == "http://127.0.0.1:8501/?token=abc-_1"
+def test_the_link_carries_the_token_to_the_cookie_route():
+    assert local_token.link("http://127.0.0.1:8501/", "abc-_1") == "http://127.0.0.1:8501/_charter/local?token=abc-_1"
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def test_the_launcher_prints_the_link_after_streamlits_address(monkeypatch, caps
     serve.announce("t0ken")
     bootstrap._print_url(False)
     printed = capsys.readouterr().out
-    assert printed.index("streamlit's own") < printed.index("/?token=t0ken")
+    assert printed.index("streamlit's own") < printed.index("/_charter/local?token=t0ken")
     assert "http://127.0.0.1:" in printed
 
 

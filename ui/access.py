@@ -19,7 +19,7 @@ from streamlit.navigation.page import StreamlitPage as Page
 
 from metrics.access import audit as audit_log
 from metrics.access import auth, oidc, sessions
-from ui import data, local_sessions, local_token, plain, session_routes
+from ui import data, identity, local_sessions, local_token, plain, session_routes
 from ui.i18n import t
 
 SESSION_KEY = "_auth_session"  # an identity-provider session (metrics.access.auth.Session), kept per tab
@@ -35,19 +35,11 @@ ADMIN_PAGE = PAGES_DIR / "admin.py"
 # The role each page needs, by its url path; area pages (area_<id>) share one entry.
 PAGE_ROLES = {"scorecard": "viewer", "area": "viewer", "upload": "manager", "explore": "analyst", "admin": "admin"}
 DEFAULT_PAGE = "scorecard"
-PROXY_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-Ip")
 # What st.navigation takes: pages by section (the menu), or a bare list (the login page, menu hidden).
 Menu = dict[str, list[Page]] | list[Page]
 
 
 # ---- where we are --------------------------------------------------------------------------------
-
-def oidc_configured() -> bool:
-    """Whether .streamlit/secrets.toml has an [auth] section (the identity provider's settings)."""
-    if not st.secrets.load_if_toml_exists():
-        return False
-    return bool(st.secrets.get("auth"))
-
 
 def served_on_loopback() -> bool:
     """Whether this session reaches the app on 127.0.0.1 directly: the only place local mode is allowed."""
@@ -55,14 +47,8 @@ def served_on_loopback() -> bool:
     address = st_config.get_option("server.address") or ""
     if not address and st_config.get_option("global.appTest"):
         return True  # AppTest opens no socket at all
-    if address not in local_token.LOOPBACK or st.context.ip_address is not None:
-        return False
-    # A reverse proxy on the same machine connects from 127.0.0.1 too; its headers give it away.
-    headers = st.context.headers
-    if any(headers.get(h) for h in PROXY_HEADERS):
-        return False
-    host = headers.get("Host")
-    return host is None or (urlsplit(f"//{host}").hostname or "") in local_token.LOOPBACK
+    # Streamlit gives no IP address for a browser on this machine.
+    return local_token.loopback_request(address, st.context.ip_address is None, dict(st.context.headers))
 
 
 def accept_local_token() -> None:
@@ -108,7 +94,7 @@ def local_mode_open() -> bool:
 
 def mode() -> str:
     """"oidc", "accounts" or "local" (see metrics.access.auth.access_mode)."""
-    return auth.access_mode(data.engine(), oidc_configured())
+    return auth.access_mode(data.engine(), identity.oidc_configured())
 
 
 # ---- who is signed in ------------------------------------------------------------------------------

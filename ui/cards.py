@@ -12,7 +12,7 @@ from metrics.kpi.scorecard import KpiResult
 from metrics.report.model import TargetChangeLine, change_between, retitled
 from metrics.report.phrases import change_line as target_change_line
 from metrics.report.words import Words
-from ui import access, fmt, plain, shell, theme
+from ui import fmt, plain, shell, theme
 from ui.card_grid import Link, links_html
 from ui.i18n import current_lang, lang_query, object_phrase, pick, t
 from ui.sparkline import sparkline, sparkline_img
@@ -165,11 +165,12 @@ def card_html(result: KpiResult, trend: list[tuple[int, float | None]], previous
     )
 
 
-def card_links(result: KpiResult) -> list[Link]:
-    """The card's way to its promise on the area page, and to the rows behind it for those who may export them."""
+def card_links(result: KpiResult, may_explore: bool) -> list[Link]:
+    """The card's way to its promise on the area page, and to the rows behind it for those who may export them
+    (`may_explore`: asked once per page, as it reads the signed-in user)."""
     query = {KPI_PARAM: result.id, "year": str(result.year), **lang_query(current_lang())}
     links = [Link(shell.area_url_path(result.area_id), query, t("card.details"), "→")]
-    if access.may_open("explore"):
+    if may_explore:
         links.append(Link(shell.EXPLORE_URL_PATH, query, t("card.rows"), "▤"))
     return links
 

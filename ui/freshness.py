@@ -31,14 +31,21 @@ def _newest(f: freshness.KindFreshness) -> str:
     return t("upload_plan.fresh_year_only", year=f.newest_year) if f.newest_year else t("upload_plan.fresh_none")
 
 
-def stale_line(result: KpiResult) -> str:
-    """"⚠ 석 달 넘게 새 자료가 없습니다: 교육생 만족도 (최근 2026-07-31)…", or "" when its data is current."""
+def stale_line(result: KpiResult, found: list[freshness.KindFreshness] | None = None) -> str:
+    """"⚠ 석 달 넘게 새 자료가 없습니다: 교육생 만족도 (최근 2026-07-31)…", or "" when its data is current.
+
+    `found`: the kinds' freshness when the caller has it already (a page of many cards asks once)."""
     kinds = data.registry().get(result.id).kinds_needed()
-    late = freshness.behind(_freshness(*data.cache_key()), kinds, result.year, clock.today())
+    late = freshness.behind(found if found is not None else kinds_freshness(), kinds, result.year, clock.today())
     if not late:
         return ""
     named = ", ".join(t("freshness.kind_newest", kind=word("values.kind", f.kind), day=_newest(f)) for f in late)
     return t("freshness.stale", kinds=named)
+
+
+def kinds_freshness() -> list[freshness.KindFreshness]:
+    """Every kind's freshness in the stored data (kept per data version)."""
+    return _freshness(*data.cache_key())
 
 
 def stale_note(result: KpiResult) -> None:
@@ -54,7 +61,7 @@ def freshness_table(today: date) -> tuple[pd.DataFrame, int]:
     from ui.upload_steps import kind_name  # here: the upload page's module is not needed for a card's note
 
     rows, stale = [], 0
-    for f in _freshness(*data.cache_key()):
+    for f in kinds_freshness():
         age, is_stale = f.age_days(today), f.stale(today)
         stale += is_stale
         if age is None:

@@ -11,12 +11,18 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
-from urllib.parse import urlencode
+from collections.abc import Mapping
+from urllib.parse import urlencode, urlsplit
 
 ENV = "LOCAL_MODE_TOKEN"
 QUERY_PARAM = "token"
 # The addresses local mode may be served on: this machine only.
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+# A reverse proxy on the same machine connects from 127.0.0.1 too; these headers give it away.
+PROXY_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-Ip")
+# The route the printed link opens (ui.session_routes): it trades the token for the session cookie and sends
+# the browser on to the first page, which then loads once, already in local mode.
+LINK_PATH = "_charter/local"
 # secrets.token_urlsafe(32) gives 43 characters; anything much shorter was not made here.
 MIN_LENGTH = 32
 
@@ -41,5 +47,17 @@ def matches(given: str | None) -> bool:
 
 
 def link(base_url: str, token: str) -> str:
-    """The address that opens local mode: `base_url` with the token as its query."""
-    return f"{base_url.rstrip('/')}/?{urlencode({QUERY_PARAM: token})}"
+    """The address that opens local mode: the cookie route under `base_url`, with the token as its query."""
+    return f"{base_url.rstrip('/')}/{LINK_PATH}?{urlencode({QUERY_PARAM: token})}"
+
+
+def loopback_request(server_address: str, remote_is_loopback: bool, headers: Mapping[str, str]) -> bool:
+    """Whether a request reached the app on this machine directly: the server listens on a loopback address,
+    the browser connected from one, no proxy forwarded it, and the address it asked for is a loopback one."""
+    if server_address not in LOOPBACK or not remote_is_loopback:
+        return False
+    lowered = {k.lower(): v for k, v in headers.items()}
+    if any(lowered.get(h.lower()) for h in PROXY_HEADERS):
+        return False
+    host = lowered.get("host")
+    return host is None or (urlsplit(f"//{host}").hostname or "") in LOOPBACK

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 
 import streamlit as st
@@ -12,6 +13,7 @@ from metrics.kpi.checkins import Checkin
 from metrics.kpi.registry import Area
 from metrics.kpi.scorecard import SUMMARY_CATEGORIES, KpiResult, summary_category, summary_counts
 from metrics.report.model import TargetChangeLine, target_changes_during
+from metrics.store.freshness import KindFreshness
 from ui import access, card_grid, clauses_overview, data, freshness, shell, theme
 from ui.card_grid import AreaBlock, Link
 from ui.cards import card_html, card_links, status_words
@@ -51,15 +53,37 @@ def _category_words(category: str) -> str:
     return f"{theme.status_style(status).symbol} {words}"
 
 
-def area_block(area: Area, results: list[KpiResult], trend: dict[str, list[tuple[int, float | None]]],
-               previous: dict[str, KpiResult], notes: dict[str, Checkin],
-               changes: dict[str, tuple[TargetChangeLine, ...]]) -> AreaBlock:
+@dataclass(frozen=True)
+class CardContext:
+    """What every card of the page reads, asked once per page: trends, the year before, notes, target changes,
+    the kinds' freshness, and whether the person may open the explorer."""
+
+    trend: dict[str, list[tuple[int, float | None]]]
+    previous: dict[str, KpiResult]
+    notes: dict[str, Checkin]
+    changes: dict[str, tuple[TargetChangeLine, ...]]
+    found: list[KindFreshness]
+    may_explore: bool
+
+
+def card_context(year: int) -> CardContext:
+    """Ask the core (and the session) once for what the cards of `year` show beside their own result."""
+    years = data.scorecards_by_year()
+    # The year before, as the core computes it (compute_scorecard of year - 1), for each card's change.
+    previous = {r.id: r for r in (years.get(year - 1) or data.scorecard_for(year - 1))}
+    return CardContext(trends(years), previous, checkins.latest_notes(data.engine(), year),
+                       target_changes_during(data.engine(), year), freshness.kinds_freshness(),
+                       access.may_open("explore"))
+
+
+def area_block(area: Area, results: list[KpiResult], year: int, context: CardContext) -> AreaBlock:
     """An area's heading, the link to its page and its cards, as one block of the grid."""
-    query = {"year": str(shell.filters().year), **lang_query(current_lang())}
-    link = Link(shell.area_url_path(area.id), query, t("scorecard.open_area"), "↗")
+    link = Link(shell.area_url_path(area.id), {"year": str(year), **lang_query(current_lang())},
+                t("scorecard.open_area"), "↗")
     cards = [
-        card_html(r, trend.get(r.id, []), previous.get(r.id), notes.get(r.id), changes.get(r.id, ()),
-                  data.registry().get(r.id).target, freshness.stale_line(r), card_links(r))
+        card_html(r, context.trend.get(r.id, []), context.previous.get(r.id), context.notes.get(r.id),
+                  context.changes.get(r.id, ()), data.registry().get(r.id).target,
+                  freshness.stale_line(r, context.found), card_links(r, context.may_explore))
         for r in results
     ]
     return AreaBlock(area.id, pick(area.ko, area.en), link, cards)
@@ -100,12 +124,7 @@ def render() -> None:
         st.info(t("status_filter.shown", shown=len(kept), total=len(results), status=_category_words(chosen)),
                 icon=":material/filter_alt:")
         results = kept
-    years = data.scorecards_by_year()
-    trend = trends(years)
-    # The year before, as the core computes it (compute_scorecard of year - 1), for each card's change.
-    previous = {r.id: r for r in (years.get(year - 1) or data.scorecard_for(year - 1))}
-    notes = checkins.latest_notes(data.engine(), year)
-    changes = target_changes_during(data.engine(), year)
-    blocks = [area_block(area, [r for r in results if r.area_id == area.id], trend, previous, notes, changes)
+    context = card_context(year)
+    blocks = [area_block(area, [r for r in results if r.area_id == area.id], year, context)
               for area in data.registry().areas]
     card_grid.draw(blocks)  # one element for every card: the browser draws it fast

@@ -5,7 +5,8 @@ written by a script on the page could be read by any script on the page. So a lo
 a one-time ticket (metrics.access.sessions) and sends it to `/_charter/session`, which trades the ticket for a session
 id and answers with the cookie (HttpOnly, SameSite=Strict, Secure when the request came over HTTPS) and a
 redirect to the page the person asked for. Every page reads the cookie back with st.context.cookies (the
-browser sends it with the websocket's opening request). `/_charter/sign-out` clears it.
+browser sends it with the websocket's opening request). `/_charter/sign-out` clears it. `/_charter/local` is where the link printed at start-up goes: it opens local mode
+with the same cookie before any page loads (ui.local_sessions).
 
 Both routes refuse to act for a request another site started (the browser's Sec-Fetch-Site header), so a link
 elsewhere can neither sign someone in with a ticket it planted nor sign them out.
@@ -23,8 +24,8 @@ from streamlit import config
 from streamlit.url_util import make_url_path
 
 from metrics import store
-from metrics.access import audit, sessions
-from ui import local_sessions
+from metrics.access import audit, auth, sessions
+from ui import identity, local_sessions, local_token
 
 COOKIE = "charter_session"
 SIGN_IN_PATH = "_charter/session"
@@ -38,6 +39,7 @@ def routes() -> list[Route]:
     return [
         Route(make_url_path(_base(), SIGN_IN_PATH), _sign_in, methods=["GET"]),
         Route(make_url_path(_base(), SIGN_OUT_PATH), _sign_out, methods=["GET"]),
+        Route(make_url_path(_base(), local_token.LINK_PATH), _local_mode, methods=["GET"]),
     ]
 
 
@@ -112,6 +114,28 @@ async def _sign_in(request: Request) -> RedirectResponse:
             COOKIE, token, max_age=int(lifetime.total_seconds()),
             path=_cookie_path(), secure=_over_https(request), httponly=True, samesite="strict",
         )
+    return response
+
+
+async def _local_mode(request: Request) -> RedirectResponse:
+    """The printed link: this start's token, on this machine, while no account exists, opens a local-mode session
+    with the cookie at once; the browser then loads the first page once (the token never reaches a page, its
+    address bar or its history). Anything else goes on to the first page as it is, which asks for a sign-in."""
+    response = _redirect(safe_next(request.query_params.get("next")))
+    if not _from_this_site(request, typed_is_fine=True):  # a link copied from the terminal is typed in
+        return response
+    client = request.client.host if request.client else ""
+    on_this_machine = local_token.loopback_request(
+        config.get_option("server.address") or "", client in local_token.LOOPBACK, dict(request.headers))
+    if not on_this_machine or not local_token.matches(request.query_params.get(local_token.QUERY_PARAM)):
+        return response
+    if await run_in_threadpool(auth.access_mode, store.get_engine(), identity.oidc_configured()) != "local":
+        return response
+    token = local_sessions.start()
+    if token is not None:
+        lifetime = int(auth.Policy.from_env().max_hours * 3600)
+        response.set_cookie(COOKIE, token, max_age=lifetime, path=_cookie_path(), secure=_over_https(request),
+                            httponly=True, samesite="strict")
     return response
 
 
