@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 from pathlib import Path
@@ -13,7 +14,7 @@ from metrics import store
 from metrics.kpi import targets
 from metrics.kpi.registry import Target
 from metrics.report.model import retitled
-from tests.app_fixtures import local_mode_env, with_local_token
+from tests.app_fixtures import local_mode_env, scorecard_cards, with_local_token
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -44,7 +45,7 @@ def test_the_card_and_the_area_page_carry_the_changed_target_and_its_mark(demo_d
     targets.change_target(store.get_engine(demo_database_url), "edu.trainees", ">=", 3500, reason="이사회 결정",
                           actor="kim", effective_from=date(year, 7, 1))
     at.run()
-    cards = "\n".join(str(m.value) for m in at.markdown)
+    cards = "\n".join(html.unescape(c) for c in scorecard_cards(at).values())
     assert "연간 3,500명 이상 인재양성" in cards and "연간 3,000명 이상 인재양성" not in cards
     assert f"연중 목표 변경: {year}-07-01부터 3,000 이상 → 3,500 이상 (kim: 이사회 결정)" in cards
     assert cards.count("◆ 목표 변경") == 1
