@@ -135,10 +135,10 @@ def _numbers_from_text(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def parse_ratings(raw: pd.Series, likert: Mapping[str, float] | None = None) -> Parsed:
     """Ratings as floats from numbers ("5", "5점", "④", "5 - 매우 만족") or Likert wordings."""
     points = {normalise_key(k): float(v) for k, v in (load_likert() if likert is None else likert).items()}
-    return parse_each(raw, functools.partial(_rating_of, points=points), dtype="float64")
+    return parse_each(raw, functools.partial(_rating_of, points=points, endings=load_endings()), dtype="float64")
 
 
-def _rating_of(value: object, points: Mapping[str, float]) -> object:
+def _rating_of(value: object, points: Mapping[str, float], endings: tuple[tuple[str, str], ...] = ()) -> object:
     """One rating: its number as written (the validator checks the scale), a Likert point, None or BAD."""
     if is_number(value):
         return float(value) if math.isfinite(value) else BAD
@@ -153,7 +153,17 @@ def _rating_of(value: object, points: Mapping[str, float]) -> object:
     worded = _WORDS_THEN_RATING.fullmatch(text)
     if worded:
         return float(worded["a"] or worded["b"])
-    return points.get(normalise_key(text), BAD)
+    return _likert_point(normalise_key(text), points, endings)
+
+
+def _likert_point(key: str, points: Mapping[str, float], endings: tuple[tuple[str, str], ...]) -> object:
+    """The point of a wording as written, else with its sentence ending replaced ("만족합니다" -> "만족")."""
+    if key in points:
+        return points[key]
+    for ending, replacement in endings:  # longest first
+        if key.endswith(ending) and (stem := key[: -len(ending)] + replacement) in points:
+            return points[stem]
+    return BAD
 
 
 def parse_yes_no(raw: pd.Series, yes: Iterable[str], no: Iterable[str]) -> Parsed:
@@ -225,6 +235,13 @@ def load_likert(path: str | Path | None = None) -> dict[str, float]:
             raise ValueError(f"Likert wording {wording!r} matches another wording with other points")
         points[key] = float(point)
     return points
+
+
+def load_endings(path: str | Path | None = None) -> tuple[tuple[str, str], ...]:
+    """Sentence endings and what replaces them (likert.toml [endings]), normalised, the longest first."""
+    table = _read_toml(Path(path or LIKERT_FILE)).get("endings", {})
+    pairs = {(normalise_key(ending), normalise_key(stem) if stem else "") for ending, stem in table.items()}
+    return tuple(sorted((p for p in pairs if p[0]), key=lambda p: -len(p[0])))
 
 
 def still_running(raw: pd.Series, path: str | Path | None = None) -> np.ndarray:

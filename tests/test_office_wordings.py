@@ -1,0 +1,55 @@
+"""Answers worded the way offices and survey tools word them, through the whole pipeline, each with a file made here.
+
+A wording the intake cannot read is not a small matter: when only the lowest answers are worded oddly
+("매우 그렇지 않다"), holding them back raises the satisfaction score, and a question whose answers do not
+read as ratings is left out of the score without a word.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from metrics import store
+from metrics.intake.ingest import ingest_file
+from tests.sheets import xlsx
+
+
+def _stored(engine, table: str) -> pd.DataFrame:
+    return store.read_active(engine, table).sort_values("excel_row").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- Likert wordings with a sentence ending
+
+
+def test_likert_answers_with_sentence_endings_keep_their_question_and_their_lowest_answers(engine):
+    rows = [
+        ["응답일시", "교육과정명", "교육 내용에 만족한다", "강사는 친절하였다"],
+        ["2026-05-01 10:00", "수질분석", "매우 만족합니다", "매우 그렇다"],
+        ["2026-05-01 11:00", "수질분석", "보통입니다", "그렇지 않습니다"],
+        ["2026-05-01 12:00", "수질분석", "매우 불만족한다", "매우 그렇지 않다"],
+    ]
+    report = ingest_file(engine, xlsx(rows), "s.xlsx", kind="trainee_survey")
+    assert report.status == "imported", report.message
+    assert report.mapping["교육 내용에 만족한다"] == "item"
+    assert (report.rows_imported, report.rows_held) == (3, 0)
+    stored = _stored(engine, "survey_responses")
+    # 매우 만족=5, 매우 그렇다=5 | 보통=3, 그렇지 않다=2 | 매우 불만족=1, 매우 그렇지 않다=1
+    assert [json.loads(i) for i in stored["items_json"]] == [[5, 5], [3, 2], [1, 1]]
+    # No overall question: the score is the mean of the items, 5, 2.5 and 1.
+    assert stored["score"].tolist() == [5.0, 2.5, 1.0]
+
+
+def test_good_bad_and_qualtrics_somewhat_scales_are_read_as_five_points(engine):
+    rows = [
+        ["응답일시", "교육과정명", "강의 내용은 어떠했습니까?", "How satisfied are you with the instructor?",
+         "Do you agree the materials were useful?"],
+        ["2026-05-01 10:00", "수질분석", "매우 좋음", "Extremely satisfied", "Somewhat agree"],
+        ["2026-05-01 11:00", "수질분석", "나쁨", "Somewhat dissatisfied", "Somewhat disagree"],
+        ["2026-05-01 12:00", "수질분석", "매우 나쁨", "Extremely dissatisfied", "Neither agree nor disagree"],
+    ]
+    report = ingest_file(engine, xlsx(rows), "s.xlsx", kind="trainee_survey")
+    assert report.status == "imported", report.message
+    assert list(report.mapping.values()).count("item") == 3
+    assert [json.loads(i) for i in _stored(engine, "survey_responses")["items_json"]] == [[5, 5, 4], [2, 2, 2], [1, 1, 3]]
