@@ -283,3 +283,14 @@ def test_which_headers_read_like_a_question(header, question):
 )
 def test_every_bookkeeping_column_of_the_common_tools_is_known(header):
     assert load_contract().is_bookkeeping(header)
+
+
+def test_a_survey_tool_export_without_rating_questions_is_not_taken_for_a_log_by_the_tools_own_columns(engine):
+    # Qualtrics' StartDate holds "date", DistributionChannel "channel" and RecipientLastName "name": keywords of
+    # the monitoring checklist. A tool's own column is no evidence for a kind that is not a survey.
+    questions = [("Q1", "QID1", "Which topic should the next course cover?"), ("Q2", "QID2_TEXT", "Any other comments?")]
+    data = qualtrics_csv(questions, [["Pipes", "none"], ["Pumps", ""]], korean=False)
+    report = ingest_file(engine, data, "qualtrics_export.csv")
+    assert (report.status, report.kind) == ("rejected", None)
+    assert "어떤 자료인지 알아낼 수 없습니다" in report.message.ko and "Could not tell" in report.message.en
+    assert store.list_uploads(engine).empty
