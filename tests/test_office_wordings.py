@@ -53,3 +53,37 @@ def test_good_bad_and_qualtrics_somewhat_scales_are_read_as_five_points(engine):
     assert report.status == "imported", report.message
     assert list(report.mapping.values()).count("item") == 3
     assert [json.loads(i) for i in _stored(engine, "survey_responses")["items_json"]] == [[5, 5, 4], [2, 2, 2], [1, 1, 3]]
+
+
+# ---------------------------------------------------------------- yes/no: check marks, codes in brackets, words
+
+
+def test_checklist_answers_as_check_marks_bracketed_codes_and_words_are_read_as_yes_or_no(engine):
+    header = ["점검일", "응대구분", "부서", "점검번호", "인사말", "소속·이름 안내", "경청"]
+    rows = [
+        header,
+        ["2025-03-04", "전화", "인증팀", "M-01", "✓", "V", "ㅇ"],
+        ["2025-03-05", "전화", "교육팀", "M-02", "예(Y)", "아니오(N)", "Y(예)"],
+        ["2025-03-06", "전화", "총무팀", "M-03", "있음", "없음", "미실시"],
+        ["2025-03-07", "전화", "총무팀", "M-04", "실시함", "안함", "해당없음"],  # 해당없음: not applicable, blank
+    ]
+    report = ingest_file(engine, xlsx(rows), "모니터링.xlsx", kind="monitoring")
+    assert report.status == "imported", report.message
+    assert (report.rows_imported, report.rows_held, report.issues) == (4, 0, [])
+    stored = store.read_active(engine, "monitoring").sort_values("ref")
+    assert stored["greeting"].tolist() == [True, True, True, True]
+    assert stored["name_given"].tolist() == [True, False, False, False]
+    assert stored["listening"].tolist()[:3] == [True, True, False] and pd.isna(stored["listening"].iloc[3])
+
+
+def test_a_code_in_brackets_that_contradicts_its_word_is_held_and_the_finding_does_not_speak_of_completion(engine):
+    rows = [
+        ["점검일", "응대구분", "부서", "점검번호", "인사말"],
+        ["2025-03-04", "전화", "인증팀", "M-01", "예(N)"],  # the word says yes, the code no: a person decides
+        ["2025-03-05", "전화", "교육팀", "M-02", "수료(O)"],
+    ]
+    report = ingest_file(engine, xlsx(rows), "모니터링.xlsx", kind="monitoring")
+    assert (report.rows_imported, report.rows_held) == (1, 1)
+    [issue] = report.issues
+    assert (issue.row, issue.code) == (2, "bad_yes_no")
+    assert "수료 여부" not in issue.message.ko and issue.message.ko.startswith("예·아니오")

@@ -77,6 +77,7 @@ _RATING = re.compile(r"[(\[]?\s*(?P<n>\d+(?:\.\d+)?)\s*점?\s*[)\]]?\s*(?:[-–�
 _WORDS_THEN_RATING = re.compile(
     r"[^\d()\[\]]*[^\d\s()\[\]\-–—:]\s*(?:[-–—:]\s*(?P<a>\d+(?:\.\d+)?)\s*점?|[(\[]\s*(?P<b>\d+(?:\.\d+)?)\s*점?\s*[)\]])"
 )
+_BRACKETS = re.compile(r"[()\[\]（）［］]")
 # Circled digits NFKC leaves alone (NFKC already turns ①..⑳ into 1..20).
 _DINGBAT_DIGITS = {
     **{0x2776 + i: str(i + 1) for i in range(10)},  # ❶..❿
@@ -169,7 +170,7 @@ def _likert_point(key: str, points: Mapping[str, float], endings: tuple[tuple[st
 def parse_yes_no(raw: pd.Series, yes: Iterable[str], no: Iterable[str]) -> Parsed:
     """Nullable booleans from answers matched (by normalise_key) against the yes and no words."""
     answers = _answer_table(yes, no)
-    return parse_each(raw, functools.partial(_yes_no_of, answers=answers), dtype="boolean")
+    return parse_each(raw, functools.partial(_yes_no_of, answers=answers, endings=load_endings()), dtype="boolean")
 
 
 def _answer_table(yes: Iterable[str], no: Iterable[str]) -> dict[str, bool]:
@@ -180,7 +181,7 @@ def _answer_table(yes: Iterable[str], no: Iterable[str]) -> dict[str, bool]:
     return {**dict.fromkeys(yes_keys, True), **dict.fromkeys(no_keys, False)}
 
 
-def _yes_no_of(value: object, answers: Mapping[str, bool]) -> object:
+def _yes_no_of(value: object, answers: Mapping[str, bool], endings: tuple[tuple[str, str], ...] = ()) -> object:
     """One answer: True, False, None (empty) or BAD."""
     if is_bool(value):
         return bool(value)
@@ -189,10 +190,24 @@ def _yes_no_of(value: object, answers: Mapping[str, bool]) -> object:
     if not isinstance(value, str):
         return BAD
     # The word lists come first: "없음" could be someone's "no".
-    answer = answers.get(normalise_key(value))
+    answer = _word_answer(normalise_key(value), answers, endings)
     if answer is not None:
         return answer
-    return None if is_empty_word(value) else BAD
+    if is_empty_word(value):
+        return None
+    # A word with its code in brackets, "예(Y)", "미수료(X)", "Y(수료)": every part must say the same.
+    parts = {_word_answer(normalise_key(p), answers, endings) for p in _BRACKETS.split(value) if p.strip()}
+    return parts.pop() if len(parts) == 1 and None not in parts else BAD
+
+
+def _word_answer(key: str, answers: Mapping[str, bool], endings: tuple[tuple[str, str], ...]) -> bool | None:
+    """The answer a word gives as written, else with its sentence ending replaced ("수료함" -> "수료")."""
+    if key in answers:
+        return answers[key]
+    for ending, replacement in endings:  # longest first
+        if key.endswith(ending) and (stem := key[: -len(ending)] + replacement) in answers:
+            return answers[stem]
+    return None
 
 
 def clean_text(raw: pd.Series) -> pd.Series:
