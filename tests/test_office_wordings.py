@@ -1,4 +1,5 @@
-"""Answers worded the way offices and survey tools word them, through the whole pipeline, each with a file made here.
+"""Answers and dates worded the way offices and survey tools word them, through the whole pipeline, each with a
+file made here.
 
 A wording the intake cannot read is not a small matter: when only the lowest answers are worded oddly
 ("매우 그렇지 않다"), holding them back raises the satisfaction score, and a question whose answers do not
@@ -87,3 +88,21 @@ def test_a_code_in_brackets_that_contradicts_its_word_is_held_and_the_finding_do
     [issue] = report.issues
     assert (issue.row, issue.code) == (2, "bad_yes_no")
     assert "수료 여부" not in issue.message.ko and issue.message.ko.startswith("예·아니오")
+
+
+# ---------------------------------------------------------------- dates as systems and people write them
+
+
+def test_iso_timestamps_with_an_offset_korean_clock_words_and_short_years_are_read_as_dates(engine):
+    rows = [
+        ["접수번호", "업무구분", "접수일", "처리일"],
+        ["C-1", "기술지원 요청", "2026-03-02T09:15:00+09:00", "2026-03-10T17:00:00+09:00"],  # an API's ISO 8601
+        ["C-2", "홈페이지 문의", "2026년 03월 05일 14시 15분", "2026년 03월 06일 오전 10시"],  # e-approval systems
+        ["C-3", "인증민원", "26-03-06", "'26.3.20"],  # two-digit years, with dashes, and with an apostrophe
+    ]
+    report = ingest_file(engine, xlsx(rows), "처리대장.xlsx", kind="cases")
+    assert report.status == "imported", report.message
+    assert (report.rows_imported, report.rows_held, report.issues) == (3, 0, [])
+    stored = _stored(engine, "cases")
+    assert [str(d)[:10] for d in stored["received"]] == ["2026-03-02", "2026-03-05", "2026-03-06"]
+    assert [str(d)[:10] for d in stored["completed"]] == ["2026-03-10", "2026-03-06", "2026-03-20"]
