@@ -387,3 +387,17 @@ def test_a_course_name_and_its_dates_merged_down_over_its_trainees_are_on_every_
 def test_blank_cells_that_are_not_merged_stay_blank():
     table = locate_table(sheet(["과정명", "성명"], ["정수처리", "김하나"], [None, "이두리"]))
     assert table.frame["과정명"].tolist() == ["정수처리", None]
+
+
+def test_a_data_row_holding_the_word_응답_once_stays_data():
+    # 응답 in one cell is a value (a call answered), not SurveyMonkey's row under its questions.
+    table = locate_table(
+        sheet(
+            ["수신일시", "처리결과", "담당자"],
+            ["2026-05-16 09:00", "응답", "김하나"],
+            ["2026-05-16 09:05", "부재", "이두리"],
+            source="csv",
+        )
+    )
+    assert table.headers == ["수신일시", "처리결과", "담당자"]
+    assert table.excel_rows.tolist() == [2, 3]
