@@ -106,3 +106,24 @@ def test_iso_timestamps_with_an_offset_korean_clock_words_and_short_years_are_re
     stored = _stored(engine, "cases")
     assert [str(d)[:10] for d in stored["received"]] == ["2026-03-02", "2026-03-05", "2026-03-06"]
     assert [str(d)[:10] for d in stored["completed"]] == ["2026-03-10", "2026-03-06", "2026-03-20"]
+
+
+# ---------------------------------------------------------------- "no answer" in a rated question
+
+
+def test_no_answer_words_in_a_rated_question_are_blank_answers_not_bad_ones(engine):
+    rows = [
+        ["응답일시", "교육과정명", "강의 내용은 유익하였습니까?", "강사의 설명은 충분하였습니까?", "전반적 만족도"],
+        ["2026-05-01 10:00", "수질분석", "5", "무응답", "4"],
+        ["2026-05-01 11:00", "수질분석", "잘 모르겠다", "2", "3"],
+        ["2026-05-01 12:00", "수질분석", "4", "해당없음", "모름"],
+    ]
+    report = ingest_file(engine, xlsx(rows), "s.xlsx", kind="trainee_survey")
+    assert report.status == "imported", report.message
+    assert list(report.mapping.values()).count("item") == 2
+    assert (report.rows_imported, report.rows_held, report.issues) == (3, 0, [])
+    stored = _stored(engine, "survey_responses")
+    assert [json.loads(i) for i in stored["items_json"]] == [[5, None], [None, 2], [4, None]]
+    assert stored["overall"].tolist()[:2] == [4.0, 3.0] and pd.isna(stored["overall"].iloc[2])
+    # The score is the overall answer, else the mean of the answered items: 4, 3, and 4 (the one item answered).
+    assert stored["score"].tolist() == [4.0, 3.0, 4.0]

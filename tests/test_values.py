@@ -136,11 +136,19 @@ def test_ratings_read_numbers_circled_digits_and_wordings(raw, expected):
     assert not parsed.bad.any()
 
 
-@pytest.mark.parametrize("raw", ["모름", "매우 좋아요", "10점 만점에 8", "3/5", True, "보통(3)(4)", "만족 - 4 - 5",
+@pytest.mark.parametrize("raw", ["글쎄", "매우 좋아요", "10점 만점에 8", "3/5", True, "보통(3)(4)", "만족 - 4 - 5",
                                  "매우 만족(5"])
 def test_unknown_rating_text_is_bad(raw):
     parsed = parse_ratings(cells(raw))
     assert parsed.bad.tolist() == [True]
+    assert parsed.values.isna().all()
+
+
+@pytest.mark.parametrize("raw", ["모름", "무응답", "잘 모르겠다", "Don't know", "평가 불가"])
+def test_no_answer_words_are_missing_ratings_not_bad_ones(raw):
+    # likert.toml [no_answer]: the respondent did not rate; the row keeps its other answers.
+    parsed = parse_ratings(cells(raw))
+    assert parsed.bad.tolist() == [False]
     assert parsed.values.isna().all()
 
 

@@ -63,7 +63,9 @@ def rating_share(column: pd.Series) -> float:
     parsed = parse_ratings(sample, load_likert())
     # A row number or an id is numeric too, but runs past any rating scale.
     ok = parsed.values.between(0, MAX_RATING) & ~parsed.bad
-    return float(ok.mean())
+    # "무응답", "해당없음": no answer, which says nothing either way about the column.
+    answered = parsed.bad | parsed.values.notna()
+    return float(ok.sum() / answered.sum()) if answered.any() else 0.0
 
 
 def clock_share(column: pd.Series) -> float:

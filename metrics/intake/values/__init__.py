@@ -136,10 +136,12 @@ def _numbers_from_text(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def parse_ratings(raw: pd.Series, likert: Mapping[str, float] | None = None) -> Parsed:
     """Ratings as floats from numbers ("5", "5점", "④", "5 - 매우 만족") or Likert wordings."""
     points = {normalise_key(k): float(v) for k, v in (load_likert() if likert is None else likert).items()}
-    return parse_each(raw, functools.partial(_rating_of, points=points, endings=load_endings()), dtype="float64")
+    rate = functools.partial(_rating_of, points=points, endings=load_endings(), unanswered=load_no_answer())
+    return parse_each(raw, rate, dtype="float64")
 
 
-def _rating_of(value: object, points: Mapping[str, float], endings: tuple[tuple[str, str], ...] = ()) -> object:
+def _rating_of(value: object, points: Mapping[str, float], endings: tuple[tuple[str, str], ...] = (),
+               unanswered: frozenset[str] = frozenset()) -> object:
     """One rating: its number as written (the validator checks the scale), a Likert point, None or BAD."""
     if is_number(value):
         return float(value) if math.isfinite(value) else BAD
@@ -154,7 +156,8 @@ def _rating_of(value: object, points: Mapping[str, float], endings: tuple[tuple[
     worded = _WORDS_THEN_RATING.fullmatch(text)
     if worded:
         return float(worded["a"] or worded["b"])
-    return _likert_point(normalise_key(text), points, endings)
+    key = normalise_key(text)
+    return None if key in unanswered else _likert_point(key, points, endings)
 
 
 def _likert_point(key: str, points: Mapping[str, float], endings: tuple[tuple[str, str], ...]) -> object:
@@ -257,6 +260,12 @@ def load_endings(path: str | Path | None = None) -> tuple[tuple[str, str], ...]:
     table = _read_toml(Path(path or LIKERT_FILE)).get("endings", {})
     pairs = {(normalise_key(ending), normalise_key(stem) if stem else "") for ending, stem in table.items()}
     return tuple(sorted((p for p in pairs if p[0]), key=lambda p: -len(p[0])))
+
+
+def load_no_answer(path: str | Path | None = None) -> frozenset[str]:
+    """Answers that leave a rated question unanswered ("무응답", "모름"), normalised (likert.toml [no_answer])."""
+    words = _read_toml(Path(path or LIKERT_FILE)).get("no_answer", {}).get("words", ())
+    return frozenset(normalise_key(w) for w in words) - {""}
 
 
 def still_running(raw: pd.Series, path: str | Path | None = None) -> np.ndarray:
