@@ -36,6 +36,7 @@ from metrics.intake.layout_rows import (
     fill_merged_down,
     is_blank,
     mark_footnotes,
+    mark_repeated_headers,
     mark_totals,
     mark_whitespace_rows,
 )
@@ -89,6 +90,7 @@ def locate_table(sheet: RawSheet, *, header_hint: Callable[[str], float] | None 
     reasons[data[counts[data] == 0]] = "blank"
     mark_whitespace_rows(grid, counts, data, reasons)
     mark_totals(grid, filled, data, reasons)
+    mark_repeated_headers(grid, data, reasons, header.text_rows)
     mark_footnotes(grid, filled, counts, data, reasons)
     kept = data[reasons[data] == ""]
     named = np.zeros(grid.shape[1], dtype=bool)
