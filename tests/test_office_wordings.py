@@ -127,3 +127,19 @@ def test_no_answer_words_in_a_rated_question_are_blank_answers_not_bad_ones(engi
     assert stored["overall"].tolist()[:2] == [4.0, 3.0] and pd.isna(stored["overall"].iloc[2])
     # The score is the overall answer, else the mean of the answered items: 4, 3, and 4 (the one item answered).
     assert stored["score"].tolist() == [4.0, 3.0, 4.0]
+
+
+# ---------------------------------------------------------------- head counts written roughly
+
+
+def test_an_events_log_with_head_counts_written_roughly_keeps_every_count(engine):
+    rows = [
+        ["행사구분", "행사명", "개최일", "참석인원"],
+        ["워크숍", "지자체 워크숍", "2026-04-10", "약 30명"],
+        ["설명회", "참가기업 설명회", "2026-02-05", "120여 명"],
+        ["운영위원회", "1차 운영위원회", "2026-06-03", "12인"],
+    ]
+    report = ingest_file(engine, xlsx(rows), "행사.xlsx", kind="events")
+    assert report.status == "imported", report.message
+    assert (report.rows_imported, report.issues) == (3, [])
+    assert _stored(engine, "events")["participants"].tolist() == [30, 120, 12]

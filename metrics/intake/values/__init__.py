@@ -62,10 +62,16 @@ LIKERT_FILE = CONFIG_DIR / "likert.toml"
 
 # Units a count or amount may be written with ("12%", "2026년", "3건"); the number is kept, the unit
 # dropped: "12%" is 12.0, not 0.12.
-_UNITS = ("%", "년", "명", "건", "개", "회", "원", "점")
+_UNITS = ("%", "년", "명", "인", "건", "개", "회", "원", "점")
+# A head count written as people do: "약 30명", "30여 명", "30명 내외", "120명 이상" is the number written.
+_ABOUT = ("약", "대략", "ABOUT", "APPROX.", "APPROX")
+_ROUGHLY = ("내외", "정도", "가량", "남짓", "이상", "+")
 # Thousands separators only in groups of three, so a decimal comma ("3,5") is bad rather than 35.
 _NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:E[+-]?\d+)?|[+-]?\.\d+"
-_NUMBER_PATTERN = rf"^(?P<n>{_NUMBER})\s*(?:{'|'.join(map(re.escape, _UNITS))})?$"
+_NUMBER_PATTERN = (
+    rf"^(?:(?:{'|'.join(map(re.escape, _ABOUT))})\s*)?(?P<n>{_NUMBER})\s*여?\s*"
+    rf"(?:{'|'.join(map(re.escape, _UNITS))})?\s*(?:{'|'.join(map(re.escape, _ROUGHLY))})?$"
+)
 # Floats hold every integer exactly only up to 2**53; beyond that an "int" may have been rounded.
 _EXACT_INT_LIMIT = 2**53
 
