@@ -140,11 +140,6 @@ class Contract:
         key = normalise_key(header)
         return key in self.bookkeeping_headers or any(key.startswith(p) for p in self.bookkeeping_prefixes)
 
-    def is_tool_column(self, header: str) -> bool:
-        """True for a column a survey tool adds to its exports (Qualtrics DistributionChannel, RecipientLastName)."""
-        key = normalise_key(header)
-        return key in self.tool_headers or any(key.startswith(p) for p in self.bookkeeping_prefixes)
-
     def tool_columns(self, headers: list[str]) -> int:
         """How many of `headers` a survey tool adds to its exports (Qualtrics Status, Typeform Network ID...)."""
         return sum(normalise_key(h) in self.tool_headers for h in headers)

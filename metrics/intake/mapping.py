@@ -206,9 +206,15 @@ def _evidence(header: str, spec: ColumnSpec, kind: KindSpec, contract: Contract,
     is an attendance list's alias makes no export a monitoring checklist or an attendance list.
     """
     score = header_score(header, spec)
-    if not kind.is_survey and contract.is_tool_column(header) and (tool_export or score < ALIAS_SCORE):
+    if not kind.is_survey and _is_tool_column(header, contract) and (tool_export or score < ALIAS_SCORE):
         return 0.0
     return score
+
+
+def _is_tool_column(header: str, contract: Contract) -> bool:
+    """A column a survey tool adds to its exports (Qualtrics DistributionChannel, RecipientLastName)."""
+    key = normalise_key(header)
+    return key in contract.tool_headers or any(key.startswith(p) for p in contract.bookkeeping_prefixes)
 
 
 def missing_required(
