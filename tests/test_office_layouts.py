@@ -189,11 +189,13 @@ def test_an_attendance_list_with_the_course_period_in_one_cell_takes_both_dates_
         ["하수처리 심화", "최네온", "2026년 5월 4일 ~ 5월 8일", "수료"],
         ["현장실습", "정다섯", "2026-06-01", "수료"],  # one day
         ["현장실습", "한여섯", "2026.06.10~2026.06.01", "수료"],  # ends before it starts: held
+        ["현장실습", "두일곱", "6월 중", "수료"],  # no period: held
     ]
     report = ingest_file(engine, xlsx(rows), "명부.xlsx", kind="attendance")
     assert report.status == "imported", report.message
-    assert (report.rows_imported, report.rows_held) == (5, 1)
-    assert [(i.row, i.code) for i in report.issues] == [(7, "bad_period")]
+    assert (report.rows_imported, report.rows_held) == (5, 2)
+    assert sorted((i.row, i.column, i.code) for i in report.issues) == [(7, "교육기간", "end_before_start"),
+                                                                        (8, "교육기간", "bad_date")]
     stored = _stored(engine, "enrolments")
     assert [str(d)[:10] for d in stored["start_date"]] == ["2026-03-02", "2026-03-02", "2026-04-06", "2026-05-04",
                                                              "2026-06-01"]

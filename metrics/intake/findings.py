@@ -14,8 +14,6 @@ from metrics.messages import Message
 # code -> (Korean, English). {expected} is filled per finding.
 MESSAGES: dict[str, tuple[str, str]] = {
     "bad_date": ("날짜로 읽을 수 없습니다 (예: 2026-03-15, 2026.3.15)", "not a date (e.g. 2026-03-15, 2026.3.15)"),
-    "bad_period": ("기간으로 읽을 수 없습니다 (예: 2026.03.02~2026.03.06, 2026.3.2~3.6)",
-                   "not a period (e.g. 2026.03.02~2026.03.06, 2026.3.2~3.6)"),
     "bad_time": ("시각으로 읽을 수 없습니다 (예: 09:15, 오후 2:05)", "not a time of day (e.g. 09:15, 2:05 PM)"),
     "bad_rating": ("점수나 리커트 응답으로 읽을 수 없습니다 (예: 5, 매우 만족)", "not a rating or Likert answer (e.g. 5, very satisfied)"),
     "out_of_scale": ("척도 범위 {expected} 밖의 점수입니다", "rating outside the scale {expected}"),

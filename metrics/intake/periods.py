@@ -51,7 +51,7 @@ def _period_of(value: object) -> tuple[np.datetime64, np.datetime64] | None:
     if start is None:
         return None
     end = next((d for d in map(_day, _completions(parts[1], pd.Timestamp(start))) if d is not None), None)
-    return None if end is None or end < start else (start, end)
+    return None if end is None else (start, end)  # one that ends before it starts is the builder's finding
 
 
 def _completions(end: str, start: pd.Timestamp) -> list[object]:

@@ -27,9 +27,10 @@ def build_attendance(t: MappedTable, kind: KindSpec, opts: UploadOptions, contra
     if period_header is not None and period_raw is not None:  # 교육기간 "2026.03.02~03.06": the dates not given apart
         first, last, bad = parse_periods(period_raw)
         start, end = start.fillna(first), end.fillna(last)
-        log.flag(bad.to_numpy(dtype=bool) & end.isna().to_numpy(), period_header, period_raw, "bad_period")
-        log.flag((end.isna() & ~bad).to_numpy(dtype=bool), end_header or period_header, end_raw if end_header else period_raw,
-                 "missing_required")
+        if end_header is None:  # the period stands in for the end date, and is named in its findings
+            end_header, end_raw = period_header, period_raw
+        log.flag(bad.to_numpy(dtype=bool) & end.isna().to_numpy(), period_header, period_raw, "bad_date")
+        log.flag((end.isna() & ~bad).to_numpy(dtype=bool), end_header, end_raw, "missing_required")
     log.flag((end < start).fillna(False).to_numpy(dtype=bool), end_header or "", end_raw, "end_before_start")
     yes, no = load_yes_no()
     done_header, done_raw = t.raw("completed")
