@@ -220,3 +220,16 @@ def test_the_blank_attendance_template_keeps_the_end_date_and_leaves_the_period_
 
     headers = pd.read_excel(io.BytesIO(blank_template("attendance")), engine="calamine").columns.tolist()
     assert "교육종료일" in headers and "교육기간" not in headers
+
+
+# ---------------------------------------------------------------- a header and nothing under it
+
+
+def test_a_sheet_with_headers_only_is_refused_as_having_no_data_rows_whatever_the_kind(engine):
+    # A blank template sent back unfilled, or a survey export before the first response.
+    data = xlsx([["교육과정명", "교육종료일", "수료여부", "성명"]])
+    for kind in (None, "attendance", "trainee_survey"):
+        report = ingest_file(engine, data, "명부.xlsx", kind=kind)
+        assert report.status == "rejected"
+        assert "데이터 행이 없습니다" in report.message.ko and "no data rows" in report.message.en
+    assert store.list_uploads(engine).empty
