@@ -108,11 +108,13 @@ def _choose_table(data: bytes, filename: str, sheet: str | None, kind: str | Non
         )
     # A guess with no column recognised (only numbers that could be ratings) is no guess at all.
     if kind is None and (score < MIN_KIND_SCORE or not reasons):
-        kinds = ", ".join(load_contract().kinds)
+        kinds = load_contract().kinds
         found_ko, found_en = headers_text(table.headers)
+        # The Korean half names the kinds as the upload page does; the English half keeps the codes --kind takes.
         raise RejectedFileError(
-            f"어떤 자료인지 알아낼 수 없습니다. 업로드 종류를 직접 고르세요 ({kinds}). 찾은 열: {found_ko}",
-            f"Could not tell what kind of data this is; choose the kind ({kinds}). Columns found: {found_en}",
+            f"어떤 자료인지 알아낼 수 없습니다. 업로드 종류를 직접 고르세요 ({', '.join(k.ko for k in kinds.values())}). "
+            f"찾은 열: {found_ko}",
+            f"Could not tell what kind of data this is; choose the kind ({', '.join(kinds)}). Columns found: {found_en}",
         )
     return table, chosen
 
