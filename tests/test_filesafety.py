@@ -159,6 +159,29 @@ def test_two_cells_at_opposite_corners_are_refused_before_the_parser_sees_them(n
     assert code_of(lambda: read_sheet(buffer.getvalue(), "a.xlsx")) == "bomb"
 
 
+def test_a_fill_on_empty_cells_out_to_the_sheets_far_corner_does_not_refuse_the_file():
+    # Someone coloured a cell at the far edge (or dragged a border there): Excel writes <c r="XFD1048576" s="1"/>,
+    # a cell with no value that the parser places nowhere. The four rows of data are read as they are.
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in [["성명", "점수"], ["김하나", 5], ["이두리", 4], ["박세리", 3]]:
+        sheet.append(row)
+    fill = openpyxl.styles.PatternFill("solid", fgColor="FFFF00")
+    sheet["XFD1"].fill = sheet["A1048576"].fill = sheet["XFD1048576"].fill = fill
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    rows = read_sheet(buffer.getvalue(), "a.xlsx").rows
+    assert [list(r) for r in rows] == [["성명", "점수"], ["김하나", 5], ["이두리", 4], ["박세리", 3]]
+
+
+def test_an_empty_self_closing_cell_is_no_extent_but_a_cell_with_a_value_there_is():
+    styled = sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576" s="1"/></row>')
+    gridsize.check_sheet_xml_extent(styled, max_cells=1)
+    valued = sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576" s="1"><v>2</v></c></row>')
+    with pytest.raises(gridsize.GridTooLarge):
+        gridsize.check_sheet_xml_extent(valued)
+
+
 @pytest.mark.parametrize("far", ['r="XFD1048576"', "r='xfd1048576'", 'r = "XfD1048576"'])
 def test_a_far_reference_is_found_however_it_is_written(far):
     xml = sheet_xml(f'<row r="1"><c r="A1" t="str"><v>a</v></c><c {far}><v>1</v></c></row>')

@@ -214,6 +214,16 @@ def test_the_could_not_tell_message_lists_a_few_headers_cut_short_in_each_langua
     assert en.endswith("and 2 more") and "찾은" not in en and "Please select all" not in en
 
 
+def test_the_could_not_tell_message_names_the_kinds_in_korean_and_keeps_the_codes_for_the_command_line(engine):
+    from metrics.contract import load_contract
+
+    report = ingest_file(engine, xlsx([["가", "나"], ["x", "y"]]), "x.xlsx")
+    assert report.status == "rejected"
+    kinds = load_contract().kinds
+    assert all(k.ko in report.message.ko and name not in report.message.ko for name, k in kinds.items())
+    assert all(name in report.message.en for name in kinds)
+
+
 def test_seconds_to_answer_become_rings_at_three_seconds_a_ring(engine):
     data = xlsx([["통화일시", "응답시간(초)"], ["2026-03-02 09:01", 6], ["2026-03-02 09:02", 7], ["2026-03-02 09:03", 0]])
     report = ingest_file(engine, data, "calls.xlsx", kind="calls")

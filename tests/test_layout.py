@@ -387,3 +387,56 @@ def test_a_course_name_and_its_dates_merged_down_over_its_trainees_are_on_every_
 def test_blank_cells_that_are_not_merged_stay_blank():
     table = locate_table(sheet(["과정명", "성명"], ["정수처리", "김하나"], [None, "이두리"]))
     assert table.frame["과정명"].tolist() == ["정수처리", None]
+
+
+def test_a_data_row_holding_the_word_응답_once_stays_data():
+    # 응답 in one cell is a value (a call answered), not SurveyMonkey's row under its questions.
+    table = locate_table(
+        sheet(
+            ["수신일시", "처리결과", "담당자"],
+            ["2026-05-16 09:00", "응답", "김하나"],
+            ["2026-05-16 09:05", "부재", "이두리"],
+            source="csv",
+        )
+    )
+    assert table.headers == ["수신일시", "처리결과", "담당자"]
+    assert table.excel_rows.tolist() == [2, 3]
+
+
+def test_a_header_repeated_under_the_data_is_not_a_row():
+    # One block per course, each under its own copy of the header (or a header per printed page).
+    header = ["교육과정명", "성명", "교육종료일", "수료여부"]
+    table = locate_table(
+        sheet(
+            header,
+            ["정수처리", "김하나", "2026-03-06", "수료"],
+            ["정수처리", "이두리", "2026-03-06", "미수료"],
+            [None, None, None, None],
+            header,
+            ["하수처리", "박세리", "2026-04-10", "수료"],
+        )
+    )
+    assert table.excel_rows.tolist() == [2, 3, 6]
+    assert (5, "header") in table.skipped
+
+
+def test_a_row_naming_one_header_word_is_still_data():
+    table = locate_table(
+        sheet(["구분", "제목", "접수일"], ["민원", "문의", "2026-03-06"], ["문의", "제목", "2026-03-07"])
+    )
+    assert table.excel_rows.tolist() == [2, 3]
+
+
+def test_the_statistics_under_a_surveys_responses_are_not_responses():
+    table = locate_table(
+        sheet(
+            ["응답일시", "강사 만족도", "교재 만족도"],
+            ["2026-05-01 10:00", 5, 4],
+            ["2026-05-01 11:00", 3, 2],
+            ["응답자 수", 2, 2],
+            ["평균", 4, 3],
+            ["표준편차", 1.41, 1.41],
+        )
+    )
+    assert table.excel_rows.tolist() == [2, 3]
+    assert table.skipped == ((4, "total"), (5, "total"), (6, "total"))

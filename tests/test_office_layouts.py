@@ -175,3 +175,61 @@ def test_a_bad_start_date_or_head_count_is_reported_and_the_row_kept(engine):
     assert report.status == "imported" and report.rows_held == 0
     assert [(i.column, i.code, i.holds) for i in report.issues] == [("참석인원", "bad_number", False)]
     assert store.read_active(engine, "events")["participants"].isna().all()
+
+
+# ---------------------------------------------------------------- a course's dates in one cell
+
+
+def test_an_attendance_list_with_the_course_period_in_one_cell_takes_both_dates_from_it(engine):
+    rows = [
+        ["교육과정명", "성명", "교육기간", "수료여부"],
+        ["정수처리 기본", "김하나", "2026.03.02~2026.03.06", "수료"],
+        ["정수처리 기본", "이두리", "2026.03.02 ~ 03.06", "미수료"],  # the end shares the start's year
+        ["하수처리 심화", "박세리", "2026. 4. 6.~10.", "수료"],  # ... and its month
+        ["하수처리 심화", "최네온", "2026년 5월 4일 ~ 5월 8일", "수료"],
+        ["현장실습", "정다섯", "2026-06-01", "수료"],  # one day
+        ["현장실습", "한여섯", "2026.06.10~2026.06.01", "수료"],  # ends before it starts: held
+        ["현장실습", "두일곱", "6월 중", "수료"],  # no period: held
+    ]
+    report = ingest_file(engine, xlsx(rows), "명부.xlsx", kind="attendance")
+    assert report.status == "imported", report.message
+    assert (report.rows_imported, report.rows_held) == (5, 2)
+    assert sorted((i.row, i.column, i.code) for i in report.issues) == [(7, "교육기간", "end_before_start"),
+                                                                        (8, "교육기간", "bad_date")]
+    stored = _stored(engine, "enrolments")
+    assert [str(d)[:10] for d in stored["start_date"]] == ["2026-03-02", "2026-03-02", "2026-04-06", "2026-05-04",
+                                                             "2026-06-01"]
+    assert [str(d)[:10] for d in stored["end_date"]] == ["2026-03-06", "2026-03-06", "2026-04-10", "2026-05-08",
+                                                           "2026-06-01"]
+
+
+def test_an_attendance_list_without_an_end_date_or_a_period_is_refused_naming_both_and_every_other_missing_column(
+    engine,
+):
+    rows = [["교육과정명", "성명", "교육시작일"], ["정수처리 기본", "김하나", "2026-03-02"]]
+    report = ingest_file(engine, xlsx(rows), "명부.xlsx", kind="attendance")
+    assert report.status == "rejected"
+    assert "필수 열이 없습니다: 교육종료일 또는 교육기간, 수료여부." in report.message.ko
+    assert "Required columns are missing: Course end or Course period, Completed." in report.message.en
+
+
+def test_the_blank_attendance_template_keeps_the_end_date_and_leaves_the_period_to_sheets_kept_that_way():
+    import io
+
+    from metrics.intake.blank_templates import blank_template
+
+    headers = pd.read_excel(io.BytesIO(blank_template("attendance")), engine="calamine").columns.tolist()
+    assert "교육종료일" in headers and "교육기간" not in headers
+
+
+# ---------------------------------------------------------------- a header and nothing under it
+
+
+def test_a_sheet_with_headers_only_is_refused_as_having_no_data_rows_whatever_the_kind(engine):
+    # A blank template sent back unfilled, or a survey export before the first response.
+    data = xlsx([["교육과정명", "교육종료일", "수료여부", "성명"]])
+    for kind in (None, "attendance", "trainee_survey"):
+        report = ingest_file(engine, data, "명부.xlsx", kind=kind)
+        assert report.status == "rejected"
+        assert "데이터 행이 없습니다" in report.message.ko and "no data rows" in report.message.en
+    assert store.list_uploads(engine).empty

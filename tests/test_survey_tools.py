@@ -163,6 +163,26 @@ def test_a_surveymonkey_csv_with_its_two_header_rows_imports_every_response(engi
 
 
 @pytest.mark.parametrize("korean", [True, False], ids=["korean", "english"])
+def test_a_surveymonkey_csv_whose_questions_all_have_a_single_answer_keeps_its_response_row_out_of_the_data(
+    engine, korean
+):
+    # No grid question: the row under the questions says only Response (응답) and is blank under the tool's columns.
+    meta = ["응답자 ID", "시작 날짜", "종료 날짜"] if korean else ["Respondent ID", "Start Date", "End Date"]
+    word = "응답" if korean else "Response"
+    rows = [
+        meta + ["수강하신 교육과정", "강사의 설명에 만족하십니까?", "교재는 유익하였습니까?", "전반적으로 만족하십니까?"],
+        [None, None, None, word, word, word, word],
+        ["114343", "05/16/2026 09:40:00 AM", "05/16/2026 09:51:33 AM", "정수처리 기초", "매우 만족", "그렇다", "만족"],
+        ["114344", "05/16/2026 12:55:00 PM", "05/16/2026 01:05:00 PM", "정수처리 기초", "불만족", "매우 그렇지 않다", "보통"],
+    ]
+    report = ingest_file(engine, csv(rows), "surveymonkey.csv")
+    assert report.status == "imported", report.message
+    assert (report.kind, report.rows_imported, report.rows_held) == ("trainee_survey", 2, 0)
+    assert _items(engine) == [[5, 4], [2, 1]]
+    assert _responses(engine)["score"].tolist() == [4.0, 3.0]  # the overall question: 만족 4, 보통 3
+
+
+@pytest.mark.parametrize("korean", [True, False], ids=["korean", "english"])
 def test_a_google_forms_csv_with_a_quiz_score_and_grid_questions(engine, korean):
     if korean:
         header = ["타임스탬프", "이메일 주소", "점수", "교육과정명", "만족도 [강사]", "만족도 [교재]", "전반적 만족도", "의견"]
@@ -283,3 +303,14 @@ def test_which_headers_read_like_a_question(header, question):
 )
 def test_every_bookkeeping_column_of_the_common_tools_is_known(header):
     assert load_contract().is_bookkeeping(header)
+
+
+def test_a_survey_tool_export_without_rating_questions_is_not_taken_for_a_log_by_the_tools_own_columns(engine):
+    # Qualtrics' StartDate holds "date", DistributionChannel "channel" and RecipientLastName "name": keywords of
+    # the monitoring checklist. A tool's own column is no evidence for a kind that is not a survey.
+    questions = [("Q1", "QID1", "Which topic should the next course cover?"), ("Q2", "QID2_TEXT", "Any other comments?")]
+    data = qualtrics_csv(questions, [["Pipes", "none"], ["Pumps", ""]], korean=False)
+    report = ingest_file(engine, data, "qualtrics_export.csv")
+    assert (report.status, report.kind) == ("rejected", None)
+    assert "어떤 자료인지 알아낼 수 없습니다" in report.message.ko and "Could not tell" in report.message.en
+    assert store.list_uploads(engine).empty

@@ -78,6 +78,18 @@ def test_ints_accept_separators_units_and_whole_floats():
     assert not parsed.bad.any()
 
 
+def test_head_counts_written_roughly_are_the_number_written():
+    # An events log: "약 30명" (about 30), "30여 명" (30-odd), "30명 내외", "12인", "1,020명 이상", "20+".
+    parsed = parse_ints(cells("약 30명", "30여 명", "30명 내외", "12인", "1,020명 이상", "20+", "약30"))
+    assert parsed.values.tolist() == [30, 30, 30, 12, 1020, 20, 30]
+    assert not parsed.bad.any()
+
+
+@pytest.mark.parametrize("raw", ["약", "30명 미만", "약 30~40명", "30 40"])
+def test_counts_that_are_no_single_number_stay_bad(raw):
+    assert parse_ints(cells(raw)).bad.tolist() == [True]
+
+
 @pytest.mark.parametrize("raw", [3.5, "3.5", "x", True, 2**60])
 def test_ints_reject_fractions_and_non_numbers(raw):
     parsed = parse_ints(cells(raw))
@@ -136,11 +148,19 @@ def test_ratings_read_numbers_circled_digits_and_wordings(raw, expected):
     assert not parsed.bad.any()
 
 
-@pytest.mark.parametrize("raw", ["모름", "매우 좋아요", "10점 만점에 8", "3/5", True, "보통(3)(4)", "만족 - 4 - 5",
+@pytest.mark.parametrize("raw", ["글쎄", "매우 좋아요", "10점 만점에 8", "3/5", True, "보통(3)(4)", "만족 - 4 - 5",
                                  "매우 만족(5"])
 def test_unknown_rating_text_is_bad(raw):
     parsed = parse_ratings(cells(raw))
     assert parsed.bad.tolist() == [True]
+    assert parsed.values.isna().all()
+
+
+@pytest.mark.parametrize("raw", ["모름", "무응답", "잘 모르겠다", "Don't know", "평가 불가"])
+def test_no_answer_words_are_missing_ratings_not_bad_ones(raw):
+    # likert.toml [no_answer]: the respondent did not rate; the row keeps its other answers.
+    parsed = parse_ratings(cells(raw))
+    assert parsed.bad.tolist() == [False]
     assert parsed.values.isna().all()
 
 

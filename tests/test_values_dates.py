@@ -70,6 +70,28 @@ def test_date_text_forms_parse_to_the_exact_datetime(text, expected):
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-03-15T14:30:15+09:00", dt.datetime(2026, 3, 15, 14, 30, 15)),  # the wall-clock time is kept
+        ("2026-03-15T14:30:15-0500", dt.datetime(2026, 3, 15, 14, 30, 15)),
+        ("2026년 03월 15일 14시 30분", dt.datetime(2026, 3, 15, 14, 30)),
+        ("2026. 3. 15 오후 2시 30분 15초", dt.datetime(2026, 3, 15, 14, 30, 15)),
+        ("2026-3-15 9시", dt.datetime(2026, 3, 15, 9)),
+        ("26-03-15", MARCH_15),
+        ("26.3.5", dt.datetime(2026, 3, 5)),
+        ("'26.3.15", MARCH_15),
+    ],
+)
+def test_iso_offsets_korean_clock_words_and_short_years_parse(text, expected):
+    assert one_date(text, with_time=True) == (pd.Timestamp(expected), False)
+
+
+@pytest.mark.parametrize("text", ["2026-03-15 25시", "26-13-01", "2026-03-15+09:00:00:00"])
+def test_impossible_clock_words_and_short_dates_stay_bad(text):
+    assert one_date(text, with_time=True)[1]
+
+
+@pytest.mark.parametrize(
     ("text", "expected_hour"),
     [
         ("2026. 3. 15 오전 12:00:00", 0),

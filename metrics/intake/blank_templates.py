@@ -18,7 +18,10 @@ def blank_template(kind: str) -> bytes:
     sheet = book.add_worksheet(spec.ko[:31].replace("/", "·"))
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     # A time of day in a column of its own is for sheets kept that way; the template has one date-time column.
-    singles = [c for c in spec.columns if not c.multiple and c.type != "time"]
+    # A column that only stands in for a required one (교육기간 for 교육종료일) is for sheets kept that way.
+    required = {c.role for c in spec.columns if c.required}
+    stand_ins = {r for g in spec.one_of if required & set(g.roles) for r in g.roles if r not in required}
+    singles = [c for c in spec.columns if not c.multiple and c.type != "time" and c.role not in stand_ins]
     columns = singles + [c for c in spec.columns if c.multiple]
     for i, col in enumerate(columns):
         header = col.ko if not col.multiple else f"{col.ko}1"

@@ -99,13 +99,22 @@ def _choose_table(data: bytes, filename: str, sheet: str | None, kind: str | Non
     if best is None:
         raise first_error or UnreadableFileError("empty", "표를 찾을 수 없습니다.", "No table found in the file.")
     score, table, chosen, reasons = best.score, best.table, best.kind, best.reasons
-    # A guess with no column recognised (only numbers that could be ratings) is no guess at all.
-    if kind is None and (score < MIN_KIND_SCORE or not reasons):
-        kinds = ", ".join(load_contract().kinds)
+    if table.frame.empty:  # a blank template, or an export with no responses yet: nothing to map or import
         found_ko, found_en = headers_text(table.headers)
         raise RejectedFileError(
-            f"어떤 자료인지 알아낼 수 없습니다. 업로드 종류를 직접 고르세요 ({kinds}). 찾은 열: {found_ko}",
-            f"Could not tell what kind of data this is; choose the kind ({kinds}). Columns found: {found_en}",
+            f"'{table.sheet}' 시트의 머리글 아래에 데이터 행이 없습니다 (찾은 열: {found_ko}). 자료를 채운 뒤 다시 올려 주세요.",
+            f"Sheet '{table.sheet}' has no data rows under its header (columns found: {found_en}). Fill it in and upload it again.",
+            code="no_data_rows",
+        )
+    # A guess with no column recognised (only numbers that could be ratings) is no guess at all.
+    if kind is None and (score < MIN_KIND_SCORE or not reasons):
+        kinds = load_contract().kinds
+        found_ko, found_en = headers_text(table.headers)
+        # The Korean half names the kinds as the upload page does; the English half keeps the codes --kind takes.
+        raise RejectedFileError(
+            f"어떤 자료인지 알아낼 수 없습니다. 업로드 종류를 직접 고르세요 ({', '.join(k.ko for k in kinds.values())}). "
+            f"찾은 열: {found_ko}",
+            f"Could not tell what kind of data this is; choose the kind ({', '.join(kinds)}). Columns found: {found_en}",
         )
     return table, chosen
 

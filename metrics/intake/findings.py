@@ -18,7 +18,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad_rating": ("점수나 리커트 응답으로 읽을 수 없습니다 (예: 5, 매우 만족)", "not a rating or Likert answer (e.g. 5, very satisfied)"),
     "out_of_scale": ("척도 범위 {expected} 밖의 점수입니다", "rating outside the scale {expected}"),
     "bad_number": ("숫자로 읽을 수 없습니다", "not a number"),
-    "bad_yes_no": ("수료 여부로 읽을 수 없습니다 (Y/N, 수료/미수료, O/X)", "not a yes/no value (Y/N, 수료/미수료, O/X)"),
+    "bad_yes_no": ("예·아니오로 읽을 수 없습니다 (Y/N, O/X, 예/아니오, 수료/미수료)", "not a yes/no value (Y/N, O/X, 예/아니오, 수료/미수료)"),
     "bad_flag": ("예·아니오로 읽을 수 없습니다 (Y/N, 예/아니오, O/X)", "not a yes/no value (Y/N, O/X)"),
     "unknown_group": ("알 수 없는 참여 대상입니다. 허용: {expected}", "unknown participant group; accepted: {expected}"),
     "missing_required": ("필수 값이 비어 있습니다", "required value is empty"),

@@ -54,7 +54,7 @@ _REF_SHAPE = bytes.maketrans(
 _SPACED = bytes.maketrans(b"\t\n\r'", b'   "')
 _TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 _REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]*)([0-9]*)["']""")
-_CELL_REF = re.compile(rb'<c r="([A-Za-z]{1,3})([0-9]{1,7})"')
+_CELL_REF = re.compile(rb'<c r="([A-Za-z]{1,3})([0-9]{1,7})"([^>]*)>')
 _EXCEL_ROWS = 1_048_576
 
 
@@ -118,10 +118,15 @@ def _every_cell_has_a_ref(spaced: bytes) -> bool:
 
 
 def _extent_from_refs(spaced: bytes) -> int | None:
-    """The grid spanned by `<c r="..."` references; None when one of them is not a plain reference."""
-    refs = _CELL_REF.findall(spaced)
-    if len(refs) != spaced.count(b'<c r="'):
+    """The grid spanned by `<c r="..."` references; None when one of them is not a plain reference.
+
+    A self-closing cell (`<c r="XFD1" s="3"/>`, a colour or border on an empty cell) holds no value and the
+    parser places nothing for it, as in `_exact_extent`: a fill dragged to the sheet's far edge is no grid.
+    """
+    cells = _CELL_REF.findall(spaced)
+    if len(cells) != spaced.count(b'<c r="'):
         return None
+    refs = [(letters, number) for letters, number, rest in cells if not rest.endswith(b"/")]
     if not refs:
         return 0
     columns = {letters.upper() for letters, _ in refs}

@@ -36,6 +36,7 @@ from metrics.intake.layout_rows import (
     fill_merged_down,
     is_blank,
     mark_footnotes,
+    mark_repeated_headers,
     mark_totals,
     mark_whitespace_rows,
 )
@@ -89,6 +90,7 @@ def locate_table(sheet: RawSheet, *, header_hint: Callable[[str], float] | None 
     reasons[data[counts[data] == 0]] = "blank"
     mark_whitespace_rows(grid, counts, data, reasons)
     mark_totals(grid, filled, data, reasons)
+    mark_repeated_headers(grid, data, reasons, header.text_rows)
     mark_footnotes(grid, filled, counts, data, reasons)
     kept = data[reasons[data] == ""]
     named = np.zeros(grid.shape[1], dtype=bool)
@@ -299,7 +301,7 @@ def _continues_upward(above: _RowInfo, header: _RowInfo) -> bool:
     """A group row right above the header: repeated stub labels, or fewer text cells spanning groups."""
     if above.kind != "row" or not above.all_text:
         return False
-    if _same_stub(above, header) or "Response" in header.texts:  # SurveyMonkey: question above options
+    if _same_stub(above, header) or _says_response(header):  # SurveyMonkey: question above options
         return True
     return above.filled < header.filled and above.first_col >= header.first_col
 
@@ -310,13 +312,25 @@ def _continues_downward(below: _RowInfo, window: list[_RowInfo], text_rows: list
     last = window[text_rows[-1]]
     if _same_stub(window[text_rows[0]], below):
         return True
-    if "Response" in below.texts:  # SurveyMonkey: row 2 holds "Response" or the option texts
+    if _says_response(below):  # SurveyMonkey: row 2 holds Response (응답) or the option texts
         return True
     group_like = _has_gaps(last) or len(set(filter(None, last.texts))) < last.filled
     below_that = [info.label_share for info in window[index + 1 : index + 6] if info.kind in ("row", "title")]
     following = below_that[:3]  # the rows under a header continuation read as data, not labels
     contrast = bool(following) and sum(following) / len(following) <= below.label_share - 0.3
     return group_like and below.label_share >= 0.8 and contrast
+
+
+def _says_response(info: _RowInfo) -> bool:
+    """SurveyMonkey's row under its questions: "Response", or Response (응답) under at least half its columns.
+
+    A Korean export whose questions all have a single answer has 응답 under each; a data row rarely holds
+    that word in half its cells, while one cell of 응답 (a call answered) is an ordinary value.
+    """
+    if "Response" in info.texts:
+        return True
+    said = sum(text in RESPONSE_WORDS for text in info.texts)
+    return info.filled > 0 and said >= max(2, info.filled / 2)
 
 
 def _same_stub(upper: _RowInfo, lower: _RowInfo) -> bool:

@@ -20,6 +20,8 @@ LEADING_LABELS = 3  # how many leading label cells may carry a total's name (KOS
 TOTAL_LABELS = frozenset(
     {"소계", "합계", "계", "총계", "총합계", "누계", "평균", "전체합계", "합", "총합", "중계"}
     | {"total", "totals", "subtotal", "sub-total", "grandtotal", "sum", "average", "합계금액"}
+    # the statistics a survey's result sheet writes under its responses
+    | {"응답자수", "응답수", "응답인원", "표준편차", "최댓값", "최솟값", "중앙값", "mean", "median", "count", "stdev"}
 )
 NOTE = re.compile(
     r"^\s*(※|\*|주\s*\d*\s*[:)：]|자료\s*[:：]|출처\s*[:：]|\(?\s*단위\s*[:：]|source\s*[:：]|notes?\s*[:：\d]"
@@ -102,6 +104,23 @@ def mark_totals(grid: np.ndarray, filled: np.ndarray, data: np.ndarray, reasons:
         is_total |= still_labels & present & total[codes]
         still_labels &= present & text[codes]
     reasons[rows[is_total]] = "total"
+
+
+def mark_repeated_headers(grid: np.ndarray, data: np.ndarray, reasons: np.ndarray, header_rows: list[int]) -> None:
+    """The header written again under the data (a block per course, a header per printed page): most of the row's
+    cells, and at least two, repeat the header's own cells in their columns. Not data, whatever the kind."""
+    rows = data[reasons[data] == ""]
+    if not len(rows) or not header_rows:
+        return
+    matches = np.zeros(len(rows), dtype=np.int32)
+    for c in range(grid.shape[1]):
+        words = {w for v in grid[header_rows, c] if isinstance(v, str) and v.strip() for w in (v, v.strip())}
+        if words:  # compared as written: a header copied down is the same text (a hashed look-up per cell)
+            matches += pd.Series(grid[rows, c], dtype=object).isin(words).to_numpy(dtype=bool)
+    if not matches.any():
+        return
+    cells = (~pd.isna(grid[rows]) & (grid[rows] != "")).sum(axis=1)
+    reasons[rows[(matches >= 2) & (matches * 5 >= cells * 3)]] = "header"
 
 
 def _names_total(text: str) -> bool:

@@ -26,6 +26,8 @@ MAX_RATING = 10
 # survey kinds, up to a cap, so a tool's export is not taken for an attendance list by its ID and Name.
 TOOL_COLUMN_SCORE = 1.0
 TOOL_BONUS_MAX = 3.0
+# A table with this many of a survey tool's own columns is that tool's export (Qualtrics adds 17, Forms 5).
+TOOL_EXPORT_COLUMNS = 3
 # A sentence ending other than "?" counts only on a header this long (without spaces): "바다" is no question.
 MIN_SENTENCE_CHARS = 4
 _GRID_PART = re.compile(r"\s*[\[(][^\[\]()]*[\])]\s*$")  # "만족도 [강사]": the row of a grid question
@@ -61,7 +63,9 @@ def rating_share(column: pd.Series) -> float:
     parsed = parse_ratings(sample, load_likert())
     # A row number or an id is numeric too, but runs past any rating scale.
     ok = parsed.values.between(0, MAX_RATING) & ~parsed.bad
-    return float(ok.mean())
+    # "무응답", "해당없음": no answer, which says nothing either way about the column.
+    answered = parsed.bad | parsed.values.notna()
+    return float(ok.sum() / answered.sum()) if answered.any() else 0.0
 
 
 def clock_share(column: pd.Series) -> float:
@@ -167,6 +171,7 @@ def detect_kind(frame: pd.DataFrame, context: str = "") -> list[KindGuess]:
     contract = load_contract()
     context_key = normalise_key(context)
     header_keys = " ".join(normalise_key(h) for h in frame.columns)
+    tool_export = contract.tool_columns(list(frame.columns)) >= TOOL_EXPORT_COLUMNS
     n_ratings = None
     guesses = []
     for kind in contract.kinds.values():
@@ -174,7 +179,7 @@ def detect_kind(frame: pd.DataFrame, context: str = "") -> list[KindGuess]:
         for spec in kind.columns:
             if spec.multiple:
                 continue
-            best = max((header_score(h, spec) for h in frame.columns), default=0.0)
+            best = max((_evidence(h, spec, kind, contract, tool_export) for h in frame.columns), default=0.0)
             if best >= MIN_SCORE:
                 score += best * (2.0 if spec.required else 1.0)
                 reasons.append(spec.role)
@@ -191,6 +196,25 @@ def detect_kind(frame: pd.DataFrame, context: str = "") -> list[KindGuess]:
             score -= 1.5 * len(missing)
         guesses.append(KindGuess(kind.name, round(score, 2), tuple(reasons + words)))
     return sorted(guesses, key=lambda g: -g.score)
+
+
+def _evidence(header: str, spec: ColumnSpec, kind: KindSpec, contract: Contract, tool_export: bool) -> float:
+    """How much `header` says the table is `kind` through `spec`.
+
+    A survey tool's own column speaks for a kind that is no survey only through an alias, and not at all in
+    a tool's export: that Qualtrics' StartDate holds "date", its DistributionChannel "channel" and its EndDate
+    is an attendance list's alias makes no export a monitoring checklist or an attendance list.
+    """
+    score = header_score(header, spec)
+    if not kind.is_survey and _is_tool_column(header, contract) and (tool_export or score < ALIAS_SCORE):
+        return 0.0
+    return score
+
+
+def _is_tool_column(header: str, contract: Contract) -> bool:
+    """A column a survey tool adds to its exports (Qualtrics DistributionChannel, RecipientLastName)."""
+    key = normalise_key(header)
+    return key in contract.tool_headers or any(key.startswith(p) for p in contract.bookkeeping_prefixes)
 
 
 def missing_required(

@@ -8,6 +8,7 @@ from metrics.contract import Contract, KindSpec
 from metrics.contract.kinds import builds
 from metrics.intake.canonical import Built, MappedTable, UploadOptions, _dates, _keys, _text
 from metrics.intake.findings import IssueLog
+from metrics.intake.periods import parse_periods
 from metrics.intake.values import load_yes_no
 from metrics.messages import Message
 from metrics.store.pseudonym import identity_text, load_key, pseudonymise
@@ -20,8 +21,16 @@ def build_attendance(t: MappedTable, kind: KindSpec, opts: UploadOptions, contra
     log = IssueLog(t.sheet, t.excel_rows, masked)
     course = _text(t, "course", log, required=True)
     start = _dates(t, log, "start_date", optional=True)  # the end date decides the year and the count
-    end = _dates(t, log, "end_date", required=True)
+    period_header, period_raw = t.raw("period")
+    end = _dates(t, log, "end_date", required=period_raw is None)
     end_header, end_raw = t.raw("end_date")
+    if period_header is not None and period_raw is not None:  # 교육기간 "2026.03.02~03.06": the dates not given apart
+        first, last, bad = parse_periods(period_raw)
+        start, end = start.fillna(first), end.fillna(last)
+        if end_header is None:  # the period stands in for the end date, and is named in its findings
+            end_header, end_raw = period_header, period_raw
+        log.flag(bad.to_numpy(dtype=bool) & end.isna().to_numpy(), period_header, period_raw, "bad_date")
+        log.flag((end.isna() & ~bad).to_numpy(dtype=bool), end_header, end_raw, "missing_required")
     log.flag((end < start).fillna(False).to_numpy(dtype=bool), end_header or "", end_raw, "end_before_start")
     yes, no = load_yes_no()
     done_header, done_raw = t.raw("completed")

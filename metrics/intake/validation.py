@@ -101,11 +101,12 @@ def _check_mapping(mapping: dict[str, str], spec: KindSpec, options: UploadOptio
         if group.roles and mapped & set(group.roles):
             given.update(group.roles)
     missing = missing_required(mapping, spec, given)
-    unmet = next((g for g in spec.one_of if not mapped & set(g.roles)), None)
-    if unmet is not None:
-        missing_ko, missing_en = unmet.ko, unmet.en
-    else:
-        missing_ko, missing_en = ", ".join(c.ko for c in missing), ", ".join(c.en for c in missing)
+    # Each group none of whose roles is mapped is named once, in its own words; then the other missing columns.
+    unmet = [g for g in spec.one_of if not mapped & set(g.roles)]
+    in_groups = {r for g in unmet for r in g.roles}
+    alone = [c for c in missing if c.role not in in_groups]
+    missing_ko = ", ".join([g.ko for g in unmet] + [c.ko for c in alone])
+    missing_en = ", ".join([g.en for g in unmet] + [c.en for c in alone])
     if missing_ko:
         found_ko, found_en = headers_text(table.headers, limit=15)
         raise RejectedFileError(

@@ -62,10 +62,16 @@ LIKERT_FILE = CONFIG_DIR / "likert.toml"
 
 # Units a count or amount may be written with ("12%", "2026년", "3건"); the number is kept, the unit
 # dropped: "12%" is 12.0, not 0.12.
-_UNITS = ("%", "년", "명", "건", "개", "회", "원", "점")
+_UNITS = ("%", "년", "명", "인", "건", "개", "회", "원", "점")
+# A head count written as people do: "약 30명", "30여 명", "30명 내외", "120명 이상" is the number written.
+_ABOUT = ("약", "대략", "ABOUT", "APPROX.", "APPROX")
+_ROUGHLY = ("내외", "정도", "가량", "남짓", "이상", "+")
 # Thousands separators only in groups of three, so a decimal comma ("3,5") is bad rather than 35.
 _NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:E[+-]?\d+)?|[+-]?\.\d+"
-_NUMBER_PATTERN = rf"^(?P<n>{_NUMBER})\s*(?:{'|'.join(map(re.escape, _UNITS))})?$"
+_NUMBER_PATTERN = (
+    rf"^(?:(?:{'|'.join(map(re.escape, _ABOUT))})\s*)?(?P<n>{_NUMBER})\s*여?\s*"
+    rf"(?:{'|'.join(map(re.escape, _UNITS))})?\s*(?:{'|'.join(map(re.escape, _ROUGHLY))})?$"
+)
 # Floats hold every integer exactly only up to 2**53; beyond that an "int" may have been rounded.
 _EXACT_INT_LIMIT = 2**53
 
@@ -77,6 +83,7 @@ _RATING = re.compile(r"[(\[]?\s*(?P<n>\d+(?:\.\d+)?)\s*점?\s*[)\]]?\s*(?:[-–�
 _WORDS_THEN_RATING = re.compile(
     r"[^\d()\[\]]*[^\d\s()\[\]\-–—:]\s*(?:[-–—:]\s*(?P<a>\d+(?:\.\d+)?)\s*점?|[(\[]\s*(?P<b>\d+(?:\.\d+)?)\s*점?\s*[)\]])"
 )
+_BRACKETS = re.compile(r"[()\[\]（）［］]")
 # Circled digits NFKC leaves alone (NFKC already turns ①..⑳ into 1..20).
 _DINGBAT_DIGITS = {
     **{0x2776 + i: str(i + 1) for i in range(10)},  # ❶..❿
@@ -135,10 +142,12 @@ def _numbers_from_text(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def parse_ratings(raw: pd.Series, likert: Mapping[str, float] | None = None) -> Parsed:
     """Ratings as floats from numbers ("5", "5점", "④", "5 - 매우 만족") or Likert wordings."""
     points = {normalise_key(k): float(v) for k, v in (load_likert() if likert is None else likert).items()}
-    return parse_each(raw, functools.partial(_rating_of, points=points), dtype="float64")
+    rate = functools.partial(_rating_of, points=points, endings=load_endings(), unanswered=load_no_answer())
+    return parse_each(raw, rate, dtype="float64")
 
 
-def _rating_of(value: object, points: Mapping[str, float]) -> object:
+def _rating_of(value: object, points: Mapping[str, float], endings: tuple[tuple[str, str], ...] = (),
+               unanswered: frozenset[str] = frozenset()) -> object:
     """One rating: its number as written (the validator checks the scale), a Likert point, None or BAD."""
     if is_number(value):
         return float(value) if math.isfinite(value) else BAD
@@ -153,13 +162,24 @@ def _rating_of(value: object, points: Mapping[str, float]) -> object:
     worded = _WORDS_THEN_RATING.fullmatch(text)
     if worded:
         return float(worded["a"] or worded["b"])
-    return points.get(normalise_key(text), BAD)
+    key = normalise_key(text)
+    return None if key in unanswered else _likert_point(key, points, endings)
+
+
+def _likert_point(key: str, points: Mapping[str, float], endings: tuple[tuple[str, str], ...]) -> object:
+    """The point of a wording as written, else with its sentence ending replaced ("만족합니다" -> "만족")."""
+    if key in points:
+        return points[key]
+    for ending, replacement in endings:  # longest first
+        if key.endswith(ending) and (stem := key[: -len(ending)] + replacement) in points:
+            return points[stem]
+    return BAD
 
 
 def parse_yes_no(raw: pd.Series, yes: Iterable[str], no: Iterable[str]) -> Parsed:
     """Nullable booleans from answers matched (by normalise_key) against the yes and no words."""
     answers = _answer_table(yes, no)
-    return parse_each(raw, functools.partial(_yes_no_of, answers=answers), dtype="boolean")
+    return parse_each(raw, functools.partial(_yes_no_of, answers=answers, endings=load_endings()), dtype="boolean")
 
 
 def _answer_table(yes: Iterable[str], no: Iterable[str]) -> dict[str, bool]:
@@ -170,7 +190,7 @@ def _answer_table(yes: Iterable[str], no: Iterable[str]) -> dict[str, bool]:
     return {**dict.fromkeys(yes_keys, True), **dict.fromkeys(no_keys, False)}
 
 
-def _yes_no_of(value: object, answers: Mapping[str, bool]) -> object:
+def _yes_no_of(value: object, answers: Mapping[str, bool], endings: tuple[tuple[str, str], ...] = ()) -> object:
     """One answer: True, False, None (empty) or BAD."""
     if is_bool(value):
         return bool(value)
@@ -179,10 +199,24 @@ def _yes_no_of(value: object, answers: Mapping[str, bool]) -> object:
     if not isinstance(value, str):
         return BAD
     # The word lists come first: "없음" could be someone's "no".
-    answer = answers.get(normalise_key(value))
+    answer = _word_answer(normalise_key(value), answers, endings)
     if answer is not None:
         return answer
-    return None if is_empty_word(value) else BAD
+    if is_empty_word(value):
+        return None
+    # A word with its code in brackets, "예(Y)", "미수료(X)", "Y(수료)": every part must say the same.
+    parts = {_word_answer(normalise_key(p), answers, endings) for p in _BRACKETS.split(value) if p.strip()}
+    return parts.pop() if len(parts) == 1 and None not in parts else BAD
+
+
+def _word_answer(key: str, answers: Mapping[str, bool], endings: tuple[tuple[str, str], ...]) -> bool | None:
+    """The answer a word gives as written, else with its sentence ending replaced ("수료함" -> "수료")."""
+    if key in answers:
+        return answers[key]
+    for ending, replacement in endings:  # longest first
+        if key.endswith(ending) and (stem := key[: -len(ending)] + replacement) in answers:
+            return answers[stem]
+    return None
 
 
 def clean_text(raw: pd.Series) -> pd.Series:
@@ -225,6 +259,19 @@ def load_likert(path: str | Path | None = None) -> dict[str, float]:
             raise ValueError(f"Likert wording {wording!r} matches another wording with other points")
         points[key] = float(point)
     return points
+
+
+def load_endings(path: str | Path | None = None) -> tuple[tuple[str, str], ...]:
+    """Sentence endings and what replaces them (likert.toml [endings]), normalised, the longest first."""
+    table = _read_toml(Path(path or LIKERT_FILE)).get("endings", {})
+    pairs = {(normalise_key(ending), normalise_key(stem) if stem else "") for ending, stem in table.items()}
+    return tuple(sorted((p for p in pairs if p[0]), key=lambda p: -len(p[0])))
+
+
+def load_no_answer(path: str | Path | None = None) -> frozenset[str]:
+    """Answers that leave a rated question unanswered ("무응답", "모름"), normalised (likert.toml [no_answer])."""
+    words = _read_toml(Path(path or LIKERT_FILE)).get("no_answer", {}).get("words", ())
+    return frozenset(normalise_key(w) for w in words) - {""}
 
 
 def still_running(raw: pd.Series, path: str | Path | None = None) -> np.ndarray:

@@ -9,13 +9,13 @@ Accepted text (after stripping whitespace, quotes and a leading TAB, case-insens
   compact        20260315
   month first    3/15/2026, 03/15/2026 02:30:15 PM, 3/15/26 14:30 -- a/b/year with slashes is always
                  month/day (US order, as English-language tools export); a two-digit year is 20yy
-  short Korean   26.03.15 -- two digits each, dots only, read as 20yy.mm.dd
+  short Korean   26.03.15, 26.3.5, 26-03-15, '26.3.15 -- a two-digit year first, dots or dashes, read as 20yy.mm.dd
   serial         45000, 45000.5 -- Excel 1900-system serial numbers from 20000 to 80000
-Any of the forms may carry a weekday in brackets and a time HH:MM[:SS[.ffffff]], optionally with
-오전/오후 or AM/PM before or after it (12-hour clock: 오전 12:xx is 0:xx, 오후 12:xx stays 12:xx), as
+Any of the forms may carry a weekday in brackets and a time HH:MM[:SS[.ffffff]] or 14시 15분[ 30초], optionally
+with 오전/오후 or AM/PM before or after it (12-hour clock: 오전 12:xx is 0:xx, 오후 12:xx stays 12:xx), as
 survey tools' CSV downloads write them: 2025/05/16 9:51:33 오전 GMT+9, 01/10/2025 11:05:16 AM.
-A time zone written after the time (GMT+9, GMT+09:00, UTC, KST, Z) is dropped and the wall-clock time
-kept, as for date-time cells that carry a zone.
+A time zone written after the time (GMT+9, GMT+09:00, UTC, KST, Z, ISO 8601's +09:00) is dropped and the
+wall-clock time kept, as for date-time cells that carry a zone.
 """
 
 from __future__ import annotations
@@ -49,8 +49,9 @@ _DAY_US = 86_400_000_000
 
 _TIME = (
     r"(?:(?:\s*T\s*|\s+)(?P<ap1>오전|오후|AM|PM|A\.M\.|P\.M\.)?\s*"
-    r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.(?P<f>\d{1,6}))?)?"
-    r"\s*(?P<ap2>오전|오후|AM|PM|A\.M\.|P\.M\.)?)?"
+    r"(?:(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.(?P<f>\d{1,6}))?)?"
+    r"|(?P<kH>\d{1,2})\s*시(?:\s*(?P<kM>\d{1,2})\s*분)?(?:\s*(?P<kS>\d{1,2})\s*초)?)"
+    r"\s*(?P<ap2>오전|오후|AM|PM|A\.M\.|P\.M\.)?(?:\s*[+-]\d{2}:?\d{2})?)?"
 )
 _WEEKDAY = r"(?:\s*\([^)]*\))?"
 _ZONE = r"(?:\s*(?:(?:GMT|UTC)\s*[+-]\s*\d{1,2}(?::?\d{2})?|GMT|UTC|KST|Z))?"
@@ -61,7 +62,7 @@ _DATE_FORMS = (
     ("korean", r"(?P<y>\d{4})\s*년\s*(?P<m>\d{1,2})\s*월\s*(?P<d>\d{1,2})\s*일"),
     ("compact", r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})"),
     ("month first", r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d{2})"),
-    ("short korean", r"(?P<y>\d{2})\.(?P<m>\d{2})\.(?P<d>\d{2})\.?"),
+    ("short korean", r"(?P<y>\d{2})\s*[.-]\s*(?P<m>\d{1,2})\s*[.-]\s*(?P<d>\d{1,2})\.?"),
 )
 _DATE_PATTERNS = tuple(f"^{date}{_WEEKDAY}{_TIME}{_ZONE}$" for _, date in _DATE_FORMS)
 _SERIAL_PATTERN = r"^\d{5}(?:\.\d+)?$"
@@ -208,12 +209,12 @@ def _compose_parts(parts: pa.StructArray) -> tuple[np.ndarray, np.ndarray]:
     year = _field(parts, "y")
     two_digit = pc.equal(pc.utf8_length(parts.field("y")), 2).to_numpy(zero_copy_only=False)
     year = np.where(two_digit, 2000 + year, year)
-    hour = _field(parts, "H")
+    hour = _field(parts, "H") + _field(parts, "kH")  # one of the two clocks took part, the other is 0
     hour, ok_clock = _twelve_hour(hour, _field_text(parts, "ap1"), _field_text(parts, "ap2"))
     # Fractions of a second are right-padded: ".5" is 500000 microseconds.
     fraction = pc.utf8_rpad(parts.field("f"), width=6, padding="0")
-    values, ok = _compose(year, _field(parts, "m"), _field(parts, "d"), hour, _field(parts, "M"),
-                          _field(parts, "S"), _to_int(fraction))
+    values, ok = _compose(year, _field(parts, "m"), _field(parts, "d"), hour, _field(parts, "M") + _field(parts, "kM"),
+                          _field(parts, "S") + _field(parts, "kS"), _to_int(fraction))
     ok &= ok_clock
     return np.where(ok, values, np.datetime64("NaT")).astype("datetime64[us]"), ok
 
