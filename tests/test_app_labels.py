@@ -175,6 +175,21 @@ def test_the_launcher_warms_modules_that_exist_and_serves_app_py():
     assert [name for name in serve.WARM_MODULES if name.startswith("streamlit")] == ["streamlit.emojis"]
 
 
+def test_the_pages_modules_are_warmed_only_once_streamlits_runtime_exists():
+    import subprocess
+    import sys
+
+    from ui import serve
+
+    # In a fresh interpreter: no runtime, so nothing is imported (a module imported now would make its caches
+    # outside the runtime); the modules named exist.
+    code = "import sys; from ui import serve; print(serve.warm_pages(), [m for m in serve.PAGE_MODULES if m in sys.modules])"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True,
+                          cwd=Path(serve.__file__).resolve().parents[1])
+    assert done.stdout.split("\n")[-2] == "False []"
+    assert all((Path(serve.__file__).parent / f"{m.split('.')[1]}.py").exists() for m in serve.PAGE_MODULES)
+
+
 def test_tables_show_gaps_as_empty_cells_and_numbers_as_people_write_them():
     import pandas as pd
 

@@ -45,6 +45,26 @@ WARM_MODULES = (
 )
 
 
+# The pages' own modules, imported once Streamlit's runtime exists (their st.cache_data functions then belong to
+# it), in a thread while the first browser loads Streamlit's front end: the first page run no longer waits for them.
+PAGE_MODULES = ("ui.scorecard", "ui.area", "ui.upload", "ui.explore", "ui.admin", "ui.auth")
+
+
+def warm_pages() -> bool:
+    """Import the pages' modules and read the labels, if Streamlit's runtime exists (else nothing: a module
+    imported before it would make its caches outside it). Returns whether it did."""
+    from streamlit import runtime
+
+    if not runtime.exists():
+        return False
+    for name in PAGE_MODULES:
+        importlib.import_module(name)
+    from ui.i18n import labels
+
+    labels()  # the label files and the contract's words, read once
+    return True
+
+
 def warm_up() -> None:
     """Import what the first page run would otherwise import, then exempt what that made from the garbage collector.
 
@@ -70,6 +90,7 @@ def announce(token: str) -> None:
 
     def print_url_and_link(*args: Any, **kwargs: Any) -> None:
         print_url(*args, **kwargs)
+        threading.Thread(target=warm_pages, name="warm-pages", daemon=True).start()  # the runtime exists now
         address = config.get_option("server.address") or ""
         if address not in local_token.LOOPBACK:
             print("  로컬 모드 꺼짐: 서버가 127.0.0.1에만 열려 있지 않습니다. / Local mode is off: the server does "
