@@ -21,7 +21,7 @@ def build_attendance(t: MappedTable, kind: KindSpec, opts: UploadOptions, contra
     log = IssueLog(t.sheet, t.excel_rows, masked)
     course = _text(t, "course", log, required=True)
     start = _dates(t, log, "start_date", optional=True)  # the end date decides the year and the count
-    period_header, period_raw = t.raw("period")
+    period_header, period_raw = t.raw("course_period")
     end = _dates(t, log, "end_date", required=period_raw is None)
     end_header, end_raw = t.raw("end_date")
     if period_header is not None and period_raw is not None:  # 교육기간 "2026.03.02~03.06": the dates not given apart
