@@ -233,3 +233,37 @@ def test_a_sheet_with_headers_only_is_refused_as_having_no_data_rows_whatever_th
         assert report.status == "rejected"
         assert "데이터 행이 없습니다" in report.message.ko and "no data rows" in report.message.en
     assert store.list_uploads(engine).empty
+
+
+# ---------------------------------------------------------------- a row-number column (번호, 연번, No.)
+
+
+def test_a_row_number_column_is_not_taken_for_the_trainees_id_so_two_lists_numbered_alike_keep_every_trainee(engine):
+    """Two cohorts of one course, each list numbered 1, 2, 3 in its 번호 column: six different people. Were 번호
+    the trainee's id, the second list's 1–3 would be the first list's people again."""
+    def cohort(names: list[str]) -> bytes:
+        return xlsx([["번호", "교육과정명", "교육종료일", "성명", "연락처", "수료여부"],
+                     *[[i + 1, "정수처리 기본", dt.date(2026, 3, 6), n, f"010-1234-{ord(n[-1]) % 10000:04d}", "수료"]
+                       for i, n in enumerate(names)]])
+
+    first = ingest_file(engine, cohort(["김하나", "이두리", "박세리"]), "1기.xlsx", kind="attendance")
+    second = ingest_file(engine, cohort(["최네온", "정다섯", "한여섯"]), "2기.xlsx", kind="attendance")
+    assert (first.rows_imported, second.rows_imported) == (3, 3), second.message
+    stored = _stored(engine, "enrolments", order="id")
+    assert len(stored) == 6 and stored["trainee_id"].nunique() == 6
+
+
+def test_a_real_member_number_still_identifies_the_trainee_and_only_a_counting_column_is_left_out():
+    from metrics.contract import load_contract
+    from metrics.intake.mapping import holds_row_numbers, suggest_mapping
+
+    assert holds_row_numbers(pd.Series([101, 102, 103, 104]))  # a list continued from another page
+    assert holds_row_numbers(pd.Series(["1", "2", "3"]))
+    assert not holds_row_numbers(pd.Series([1, 2, 2, 3]))  # a number used twice counts no rows
+    assert not holds_row_numbers(pd.Series([20260417, 20251203, 20240111]))
+    assert not holds_row_numbers(pd.Series([1, 2]))  # too short to tell
+    frame = pd.DataFrame({"회원번호": ["M-0412", "M-0077", "M-1290"], "교육과정명": ["가", "가", "가"],
+                          "교육종료일": ["2026-03-06"] * 3, "수료여부": ["수료"] * 3})
+    assert suggest_mapping(frame, load_contract().kinds["attendance"])["회원번호"] == "trainee_ref"
+    counted = frame.rename(columns={"회원번호": "번호"}).assign(번호=[1, 2, 3])
+    assert suggest_mapping(counted, load_contract().kinds["attendance"])["번호"] == ""

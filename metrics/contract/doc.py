@@ -25,7 +25,9 @@ INTRO = """# 데이터 계약 / Data contract
 Each upload kind below lists the columns the dashboard understands. Headers are matched without spaces,
 brackets or case, through the aliases (exact) and keywords (contained) given here, so the association's own
 sheets usually map without help; the upload wizard shows the mapping and lets a person correct it, and a
-corrected mapping can be saved as a named template for the next file of the same shape.
+corrected mapping can be saved as a named template for the next file of the same shape. A column that counts its
+rows (`번호`, `연번`, `No.`: 1, 2, 3 …) is never taken for who a person is, so two lists numbered alike never make
+their rows the same trainees.
 
 Values are read as people write them: dates as Excel dates or serials, `2026-03-15`, `2026.03.15`,
 `2026. 3. 15.`, `2026/3/15`, `2026년 3월 15일`, Google Forms `2026. 3. 15 오후 2:30:15`; Likert answers as numbers

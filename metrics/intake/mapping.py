@@ -30,6 +30,8 @@ TOOL_BONUS_MAX = 3.0
 TOOL_EXPORT_COLUMNS = 3
 # A sentence ending other than "?" counts only on a header this long (without spaces): "바다" is no question.
 MIN_SENTENCE_CHARS = 4
+# A column counting up by one over at least this many rows is a row number, never who a person is.
+MIN_RUN = 3
 _GRID_PART = re.compile(r"\s*[\[(][^\[\]()]*[\])]\s*$")  # "만족도 [강사]": the row of a grid question
 
 
@@ -76,6 +78,18 @@ def clock_share(column: pd.Series) -> float:
     return float((~parse_times(sample).bad).mean())
 
 
+def holds_row_numbers(column: pd.Series) -> bool:
+    """Whether a column counts its rows (1, 2, 3 … or 101, 102 …: every sampled cell a whole number one more
+    than the cell above): the 번호 / 연번 / No. column of a list, which says nothing about who a row is."""
+    sample = _answered(column)
+    if len(sample) < MIN_RUN:
+        return False
+    numbers = pd.to_numeric(sample.map(lambda v: str(v).strip()), errors="coerce")
+    if numbers.isna().any() or (numbers % 1 != 0).any():
+        return False
+    return bool((numbers.diff().iloc[1:] == 1).all())
+
+
 def _clock_mismatch(spec: ColumnSpec, holds_times_of_day: bool) -> bool:
     """A column of times of day alone is never a date, and a column of dates is no time of day."""
     if spec.type in ("date", "datetime"):
@@ -97,6 +111,9 @@ def suggest_mapping(frame: pd.DataFrame, kind: KindSpec) -> dict[str, str]:
     rating_cols = _rating_columns(frame, kind)
     dated = any(c.type in ("date", "datetime", "time") for c in singles)
     clock_cols = {h for h in headers if clock_share(frame[h]) >= RATING_SHARE} if dated else set()
+    # Two lists numbered alike would otherwise make their rows 1, 2, 3 the same people (a 번호 column).
+    personal = any(c.type == "personal" for c in singles)
+    counters = {h for h in headers if holds_row_numbers(frame[h])} if personal else set()
 
     candidates = []
     for spec in singles:
@@ -104,7 +121,7 @@ def suggest_mapping(frame: pd.DataFrame, kind: KindSpec) -> dict[str, str]:
             score = header_score(h, spec)
             if spec.type == "rating" and h not in rating_cols:
                 score = 0.0  # an "overall" header over free text is a comment, not the rating
-            if _clock_mismatch(spec, h in clock_cols):
+            if _clock_mismatch(spec, h in clock_cols) or (spec.type == "personal" and h in counters):
                 score = 0.0
             if score >= MIN_SCORE:
                 candidates.append((score, spec.role, h))
