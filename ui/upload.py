@@ -11,6 +11,7 @@ from metrics import clock, store
 from metrics.contract import load_contract
 from metrics.intake import blank_templates
 from metrics.intake.canonical import UploadOptions
+from metrics.intake.reading_text import CSV_SHEET
 from metrics.intake.refusals import RejectedFileError
 from metrics.kpi import course_aliases
 from metrics.settings import load_settings
@@ -92,7 +93,10 @@ def wizard() -> None:
         show_user_error(exc)
         return  # the kind could not be told: the person chooses it above
     picked_kind, kind = kind, detected.kind
-    st.caption(t("upload.detected", kind=steps.kind_name(kind), sheet=plain.md(detected.table.sheet)))
+    if detected.table.sheet == CSV_SHEET:  # a text file has no sheet: its stand-in name is not said
+        st.caption(t("upload.detected_text", kind=steps.kind_name(kind)))
+    else:
+        st.caption(t("upload.detected", kind=steps.kind_name(kind), sheet=plain.md(detected.table.sheet)))
     table = detected.table
     file_key = f"{len(file_bytes)}-{filename}-{kind}-{table.sheet}"
     detected = steps.choose_template(detected, key=f"template-{file_key}")
