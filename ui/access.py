@@ -20,7 +20,7 @@ from streamlit.navigation.page import StreamlitPage as Page
 from metrics.access import audit as audit_log
 from metrics.access import auth, oidc, sessions
 from ui import data, local_sessions, local_token, plain, session_routes
-from ui.i18n import t
+from ui.i18n import said, t
 
 SESSION_KEY = "_auth_session"  # an identity-provider session (metrics.access.auth.Session), kept per tab
 # A local account's session id, kept in this tab's server memory, only when the server has no route to put it
@@ -170,9 +170,11 @@ def role_map() -> oidc.RoleMap:
     """roles.toml; a broken file grants nothing and says why, rather than guessing."""
     try:
         return oidc.load_role_map()
-    except (OSError, auth.AccountError) as exc:
-        st.error(plain.md(str(exc)))  # it quotes the file's entries
-        return oidc.RoleMap({}, {}, {})
+    except auth.AccountError as exc:
+        st.error(plain.md(said(exc.message)))  # it quotes the file's entries
+    except (OSError, ValueError):  # missing, unreadable or not TOML: the system's English words are not said
+        st.error(t("auth.roles_file_unreadable"))
+    return oidc.RoleMap({}, {}, {})
 
 
 def sign_in(user: auth.User) -> NoReturn:
