@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from metrics.korean import josa
+
 
 @dataclass(frozen=True)
 class Message:
@@ -18,11 +20,12 @@ class Message:
     code: str = ""
 
     def text(self, lang: str) -> str:
-        """The words in `lang` ("en" for English, Korean otherwise)."""
-        return self.en if lang == "en" else self.ko
+        """The words in `lang` ("en" for English, Korean otherwise); Korean with its particles fitted to the words
+        filled in (업로드 #24을(를) -> 업로드 #24를)."""
+        return self.en if lang == "en" else josa(self.ko)
 
     def __str__(self) -> str:
-        return f"{self.ko} / {self.en}"
+        return f"{josa(self.ko)} / {self.en}"
 
 
 class CharterError(Exception):

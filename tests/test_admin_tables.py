@@ -65,12 +65,24 @@ def test_the_audit_log_shows_actions_and_details_in_words(history):
     assert _headers_are_labelled_words(shown, "audit")
     by_action = dict(zip(shown["작업"], shown["내용"], strict=True))
     assert by_action["목표 변경"].startswith(f"지표: {TITLES['edu.trainees']} · 비교: 이상 (≥) · 목표값: 3,500")
-    assert by_action["내려받기"] == "대상: 처리기한 업무 [years=2025] · 행 수: 1,204 · 형식: xlsx"
+    assert by_action["내려받기"] == "대상: 처리기한 업무 (연도: 2025) · 행 수: 1,204 · 형식: xlsx"
     assert by_action["로그아웃"] == "사유: 오래 쓰지 않음"
     assert by_action["로그인"] == "방식: 기관 계정 · 역할: 관리자"
     assert by_action["역할 변경"] == "아이디: kim · 역할: 분석(탐색·내려받기), 관리자"
-    # the recorded filters ("years=2025") are the one place a field name stays, inside the brackets
-    assert [c for c in _raw_cells(shown) if "[years=2025]" not in c] == []
+    assert _raw_cells(shown) == []
+
+
+def test_an_exports_filters_and_an_unknown_address_read_as_words_in_the_audit_log(engine):
+    audit.record(engine, "kim", "export", {"what": "cases [years=2024,2025; types=cert_review; timeliness=late; "
+                                                   "date_from=2025-01-01]", "format": "csv", "rows": 3})
+    audit.record(engine, "kim", "export", {"what": "kpi_rows [state=met,missed]", "format": "csv", "rows": 2})
+    audit.record(engine, "kim", "login_failed", {"username": "kim", "address": "unknown"})
+    shown = admin_tables.audit_frame(audit.read(engine), TITLES)
+    details = "\n".join(shown["내용"])
+    assert "대상: 처리기한 업무 (연도: 2024, 2025; 업무 구분: 인증 신청 서류검토; 기한 준수: 기한 넘김; 시작일: 2025-01-01)" in details
+    assert "대상: 지표 근거 행 (상태: 충족, 미충족)" in details
+    assert "접속 주소: 알 수 없음" in details
+    assert _raw_cells(shown) == []
 
 
 def test_an_uncoded_reason_for_a_sign_out_is_refused(engine):

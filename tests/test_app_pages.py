@@ -216,20 +216,21 @@ def test_a_file_with_bad_rows_is_reported_with_its_excel_rows():
     at = _open("pages/upload.py")
     _upload(at, "mixed.xlsx", _cases_xlsx(rows))
     _assert_clean(at)
-    [report] = [d.value for d in at.dataframe if {"row", "code"} <= set(d.value.columns)]  # the problem report
+    [report] = [d.value for d in at.dataframe if {"row", "problem"} <= set(d.value.columns)]  # the problem report
     assert sorted(set(report["row"])) == [5, 6]  # header on row 1: the 4th and 5th data rows
-    assert {"bad_date", "unknown_type"} <= set(report["code"])
-    # Each problem named in Korean words; the code stays, last, as a small detail (headed 코드).
+    # Each problem named in Korean words; no code (bad_date) on a Korean page or in its CSV.
     assert {"날짜 오류", "알 수 없는 구분"} <= set(report["problem"])
-    assert list(report.columns)[-1] == "code"
-    [table] = [d for d in at.dataframe if "code" in d.value.columns]
+    assert "code" not in report.columns
+    [table] = [d for d in at.dataframe if "problem" in d.value.columns]
     headers = {name: c.get("label") for name, c in json.loads(table.proto.columns).items()}
-    assert (headers["problem"], headers["message"], headers["code"]) == ("문제", "설명", "코드")
+    assert (headers["problem"], headers["message"]) == ("문제", "설명")
     from ui.upload_steps import problems_csv
 
     name, body = problems_csv("mixed.xlsx", report)
     assert name == "mixed_문제목록.csv"
-    assert body.decode("utf-8-sig").splitlines()[0] == "시트,엑셀 행,열,값,문제,설명,코드"
+    text = body.decode("utf-8-sig")
+    assert text.splitlines()[0] == "시트,엑셀 행,열,값,문제,설명"
+    assert "bad_date" not in text and "unknown_type" not in text
     assert at.button(key="upload-import").label == "3행 가져오기"
 
 

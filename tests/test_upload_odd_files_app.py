@@ -9,6 +9,8 @@ from tests import hostile_files as hostile
 from tests.app_fixtures import local_mode_env
 from tests.test_app_pages import _assert_clean, _open, _upload
 
+OTHER_ENCODING = "다른 인코딩"  # the problem other_encoding in words ([values.issue_code])
+
 pytestmark = pytest.mark.db  # the page reads the database DATABASE_URL names
 
 
@@ -33,6 +35,6 @@ def test_a_row_in_the_other_encoding_is_in_the_report_and_the_rest_can_be_import
     at.file_uploader[0].upload("행사.csv", content, "text/csv")
     at.run()
     _assert_clean(at)
-    report = next(d.value for d in at.dataframe if "code" in d.value.columns)  # the problems, by Excel row
-    assert report[["row", "code"]].values.tolist() == [[3, "other_encoding"]]
+    report = next(d.value for d in at.dataframe if "problem" in d.value.columns)  # the problems, by Excel row
+    assert report[["row", "problem"]].values.tolist() == [[3, OTHER_ENCODING]]
     assert at.button(key="upload-import").label == "1행 가져오기"

@@ -1,7 +1,7 @@
 """Server-side access checks for the app: who is signed in, which pages they see, `require` before acting.
 
 A page the user's roles do not allow is left out of st.navigation, so it is neither listed nor
-reachable by URL; every action (import, undo, export, account or target change) calls `require`
+reachable by URL (its address shows a hidden stand-in naming the role it needs); every action (import, undo, export, account or target change) calls `require`
 again right before acting, because a menu is not a permission check.
 """
 
@@ -20,7 +20,7 @@ from streamlit.navigation.page import StreamlitPage as Page
 from metrics.access import audit as audit_log
 from metrics.access import auth, oidc, sessions
 from ui import data, identity, local_sessions, local_token, plain, session_routes
-from ui.i18n import t
+from ui.i18n import said, t
 
 SESSION_KEY = "_auth_session"  # an identity-provider session (metrics.access.auth.Session), kept per tab
 # A local account's session id, kept in this tab's server memory, only when the server has no route to put it
@@ -156,9 +156,11 @@ def role_map() -> oidc.RoleMap:
     """roles.toml; a broken file grants nothing and says why, rather than guessing."""
     try:
         return oidc.load_role_map()
-    except (OSError, auth.AccountError) as exc:
-        st.error(plain.md(str(exc)))  # it quotes the file's entries
-        return oidc.RoleMap({}, {}, {})
+    except auth.AccountError as exc:
+        st.error(plain.md(said(exc.message)))  # it quotes the file's entries
+    except (OSError, ValueError):  # missing, unreadable or not TOML: the system's English words are not said
+        st.error(t("auth.roles_file_unreadable"))
+    return oidc.RoleMap({}, {}, {})
 
 
 def sign_in(user: auth.User) -> NoReturn:
@@ -264,7 +266,22 @@ def menu(sections: dict[str, list[Page]], user: auth.User | None) -> Menu:
     kept = {name: pages for name, pages in kept.items() if pages}
     if not kept:  # signed in through the identity provider but given no role yet
         return _login_everywhere(sections, t("nav.no_access"), ":material/block:")
-    return kept
+    # A link to a page this person may not open (an analyst's explorer link sent to a viewer) says so in words
+    # under its own address, rather than Streamlit's English "Page not found"; the page itself stays unregistered.
+    denied = [_no_access_page(p) for pages in sections.values() for p in pages if p.url_path not in allowed]
+    first = next(iter(kept))
+    return {**kept, first: [*kept[first], *denied]}
+
+
+def _no_access_page(page: Page) -> Page:
+    """A hidden page at `page`'s address that only says which role opens it."""
+    needed = page_role(page.url_path)
+
+    def no_access() -> None:
+        st.title(page.title)
+        st.warning(t("auth.page_needs_role", role=t(f"auth.role.{needed}")), icon=":material/block:")
+
+    return st.Page(no_access, title=page.title, url_path=page.url_path or DEFAULT_PAGE, visibility="hidden")
 
 
 def _login_everywhere(sections: dict[str, list[Page]], title: str, icon: str) -> list[Page]:

@@ -135,8 +135,38 @@ def _coded_word(action: str, key: str, value: str, titles: dict[str, str]) -> st
     if key == "source" or (key == "reason" and action in audit.CODED_REASON_ACTIONS):
         return word(f"values.audit_{key}", value)
     if key == "what":
-        # "cases [years=2025]": the dataset (or report, audit log) in words, the filters as recorded.
-        head, bracket, rest = value.partition(" [")
-        named = next((f"{s}.{head}" for s in ("values.audit_what", "values.kind") if f"{s}.{head}" in labels()), None)
-        return (t(named) if named else head) + (f" [{rest}" if bracket else "")
+        return what_words(value)
+    if key == "address":
+        return word("values.audit_address", value)  # "unknown" in words; an address as it is
     return value
+
+
+# A filter recorded with an export (metrics.explore.Filters.describe, ui.explore), named as the explorer's widget
+# names it, and the section naming its values (None: values as they are, years and dates).
+FILTER_WORDS = {"years": ("explore.years", None), "courses": ("explore.courses", None),
+                "date_from": ("explore.date_from", None), "date_to": ("explore.date_to", None),
+                "timeliness": ("explore.timeliness", "values.timeliness"), "state": ("explore.states", "values.row_state")}
+
+
+def what_words(value: str) -> str:
+    """What was exported, in words: "cases [years=2025; types=cert_review]" -> "처리기한 업무 (연도: 2025; 업무 구분: …)"."""
+    head, bracket, rest = value.partition(" [")
+    named = next((f"{s}.{head}" for s in ("values.audit_what", "values.kind") if f"{s}.{head}" in labels()), None)
+    shown = t(named) if named else head
+    if not bracket:
+        return shown
+    parts = [_filter_words(head, *part.partition("=")[::2]) for part in rest.rstrip("]").split("; ") if part]
+    return f"{shown} ({'; '.join(parts)})"
+
+
+def _filter_words(dataset: str, name: str, values: str) -> str:
+    from metrics import explore  # the datasets' type columns (case_type, event_type)
+
+    if name == "types":
+        column = next((d.type_column for d in explore.datasets() if d.name == dataset and d.type_column), None)
+        label, section = (f"explore.{column}", f"values.{column}") if column else ("explore.types", None)
+    else:
+        label, section = FILTER_WORDS.get(name, (f"explore.{name}", None))
+    items = values.split(",")
+    words = ", ".join(word(section, v) for v in items) if section else ", ".join(items)
+    return f"{t(label) if label in labels() else name}: {words}"

@@ -13,7 +13,7 @@ from metrics.kpi.stories import KpiStory
 from ui import access, charts_detail, data, plain, tables
 from ui.i18n import said, t
 from ui.plots import show
-from ui.values import translated
+from ui.values import translated, word
 
 # The late and pending cases: what matters (which, how late) first, the rest after.
 CASE_COLUMNS = ("ref", "state", "days_over", "received", "deadline", "done_on", "days_taken", "title", "case_type",
@@ -184,8 +184,13 @@ BREAKDOWN_VIEWS = {"question_means": _question_means, "by_course": _by_course, "
 
 
 def _case_summary(frame: pd.DataFrame) -> pd.DataFrame:
-    """The deadline summary without the Korean-only title column (the case type is translated instead)."""
-    return frame.drop(columns=["title_ko", "id"], errors="ignore")
+    """The deadline summary without the Korean-only title column: each row's cases named by its KPI's filter, each
+    value in the words of its own column (a case type, or a suggestion's channel: 교육 만족도 조사, not course_survey)."""
+    filters = {k.id: k.filter for k in data.registry()}
+    named = [", ".join(word(f"values.{column}", v) for column, values in filters.get(i, {}).items() for v in values) or c
+             for i, c in zip(frame["id"], frame["case_type"], strict=True)] if {"id", "case_type"} <= set(frame.columns) else None
+    out = frame if named is None else frame.assign(case_type=named)
+    return out.drop(columns=["title_ko", "id"], errors="ignore")
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:

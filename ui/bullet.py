@@ -18,6 +18,15 @@ INTERVAL_COLOUR = "#D9D9D9"
 PACE_COLOUR = "#E8E8E8"
 TRACK_HEIGHT = 44  # px
 TICKS = 5  # about this many tick labels under the track
+SPARSE_TICKS = 2  # and this many when the track is too narrow for them (a phone, two columns at 1024 px)
+# Below this width (px) the track's labels would touch ("80%100%"): the sparse row shows instead of the dense one.
+# A container query, so it follows the track's own width, whatever the window and the columns around it.
+NARROW_PX = 260
+AXIS_CSS = (
+    "<style>.bullet-sparse{display:none}"
+    f"@container bullet-axis (max-width:{NARROW_PX}px){{.bullet-dense{{display:none}}.bullet-sparse{{display:block}}}}"
+    "</style>"
+)
 
 
 def axis_range(result: KpiResult, scale: float | None) -> list[float]:
@@ -30,12 +39,13 @@ def axis_range(result: KpiResult, scale: float | None) -> list[float]:
     return [0, top * 1.15]
 
 
-def ticks(top: float, unit: str) -> list[float]:
-    """Round tick values from 0 to `top` (whole numbers for counts and days; 1 apart up to 10)."""
+def ticks(top: float, unit: str, count: int = TICKS) -> list[float]:
+    """Round tick values from 0 to `top`, about `count` apart (whole numbers for counts and days; 1 apart up to 10)."""
     if unit == "share":
-        return [i / 5 for i in range(6)]
-    raw = top / TICKS
-    if unit in ("count", "days") and top <= 10:
+        parts = 5 if count >= TICKS else 2  # 0, 20, ... 100% or 0, 50, 100%
+        return [i / parts for i in range(parts + 1)]
+    raw = top / count
+    if unit in ("count", "days") and top <= 10 and count >= TICKS:
         step = 1.0
     else:
         power = 10 ** math.floor(math.log10(raw))
@@ -86,18 +96,23 @@ def bullet_html(result: KpiResult, scale: float | None = None) -> str:
     if result.target is not None:
         shapes.append(f'<div class="bullet-target" style="position:absolute;left:calc({at(result.target):.2f}% - 2px);'
                       f'width:4px;top:2.5%;height:95%;background:{theme.TARGET_COLOUR}"></div>')
-    labels = "".join(
-        f'<span style="position:absolute;left:{at(v):.2f}%;transform:translateX(-{at(v):.0f}%);white-space:nowrap">'
-        f"{_tick_label(v, result.unit)}</span>" for v in ticks(top, result.unit))
+    def row(kind: str, values: list[float]) -> str:
+        spans = "".join(
+            f'<span style="position:absolute;left:{at(v):.2f}%;transform:translateX(-{at(v):.0f}%);white-space:nowrap">'
+            f"{_tick_label(v, result.unit)}</span>" for v in values)
+        return f'<div class="bullet-{kind}" style="position:relative;height:1.4em">{spans}</div>'
+
+    labels = row("dense", ticks(top, result.unit)) + row("sparse", ticks(top, result.unit, SPARSE_TICKS))
     number = "" if result.value is None else plain.html(fmt.number(result.value, result.unit))
     said = plain.html(words(result))
-    return (
+    return AXIS_CSS + (
         f'<div class="kpi-bullet" role="img" aria-label="{said}" title="{said}" '
         'style="display:flex;align-items:flex-start;gap:16px;padding:10px 4px 0 8px;margin-bottom:10px">'
         '<div style="flex:1;min-width:0">'
         f'<div style="position:relative;height:{TRACK_HEIGHT}px;border:1px solid #BBBBBB;background:#FFFFFF">'
         f'{"".join(shapes)}</div>'
-        f'<div style="position:relative;height:1.4em;margin-top:4px;font-size:0.75rem;color:#444">{labels}</div></div>'
+        f'<div class="bullet-axis" style="container:bullet-axis/inline-size;margin-top:4px;font-size:0.75rem;color:#444">'
+        f'{labels}</div></div>'
         f'<div class="bullet-number" style="font-size:2.2rem;font-weight:500;line-height:{TRACK_HEIGHT}px;'
         f'white-space:nowrap;color:#222">{number}</div></div>'
     )

@@ -139,13 +139,14 @@ def months_figure(months: pd.DataFrame, result: KpiResult) -> go.Figure:
 def _cumulative_figure(months: pd.DataFrame, result: KpiResult) -> go.Figure:
     fig = go.Figure(go.Scatter(
         x=months["month"], y=months["cumulative"], mode="lines+markers", name=t("chart.cumulative"),
-        line=dict(color=theme.BAR_COLOUR, width=3),
+        line=dict(color=theme.BAR_COLOUR, width=3), hovertemplate=t("chart.cumulative_hover") + "<extra></extra>",
     ))
     if result.target is not None:
         # Even pace: the share of the yearly target that twelve equal months would have reached.
-        pace = [result.target * m / 12 for m in range(0, 13)]
+        pace = [round(result.target * m / 12, 1) for m in range(0, 13)]  # 1,750 or 0.6 in the hover, not 0.58333
         fig.add_trace(go.Scatter(x=list(range(0, 13)), y=pace, mode="lines", name=t("chart.pace"),
-                                 line=dict(color=theme.PACE_COLOUR, dash="dot", width=2)))
+                                 line=dict(color=theme.PACE_COLOUR, dash="dot", width=2),
+                                 hovertemplate=t("chart.pace_hover") + "<extra></extra>"))
         _target_line(fig, result, 0, 12.5)
     if result.projection is not None:
         fig.add_trace(projection_trace([12], [result.projection], [result.projection_low], [result.projection_high],

@@ -9,8 +9,10 @@ import streamlit as st
 
 from metrics import clock, store
 from metrics.contract import load_contract
+from metrics.explore import filenames
 from metrics.intake import blank_templates
 from metrics.intake.canonical import UploadOptions
+from metrics.intake.reading_text import CSV_SHEET
 from metrics.intake.refusals import RejectedFileError
 from metrics.kpi import course_aliases
 from metrics.settings import load_settings
@@ -92,7 +94,10 @@ def wizard() -> None:
         show_user_error(exc)
         return  # the kind could not be told: the person chooses it above
     picked_kind, kind = kind, detected.kind
-    st.caption(t("upload.detected", kind=steps.kind_name(kind), sheet=plain.md(detected.table.sheet)))
+    if detected.table.sheet == CSV_SHEET:  # a text file has no sheet: its stand-in name is not said
+        st.caption(t("upload.detected_text", kind=steps.kind_name(kind)))
+    else:
+        st.caption(t("upload.detected", kind=steps.kind_name(kind), sheet=plain.md(detected.table.sheet)))
     table = detected.table
     file_key = f"{len(file_bytes)}-{filename}-{kind}-{table.sheet}"
     detected = steps.choose_template(detected, key=f"template-{file_key}")
@@ -199,13 +204,19 @@ def blank_template_downloads() -> None:
     """A blank spreadsheet (Korean headers) to download for every upload kind."""
     st.subheader(t("upload.blank_templates"), divider="gray")
     st.caption(t("upload.blank_help"))
-    cols = st.columns(4)
-    for i, kind in enumerate(load_contract().kinds):
-        cols[i % 4].download_button(
-            t(f"values.kind.{kind}"), _blank(kind), help=steps.kind_name(kind), file_name=f"{kind}_template.xlsx", on_click="ignore",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:",
-            key=f"blank-{kind}", width="stretch",
+    # A row that wraps, each button as wide as its words: four equal columns cut them at 1024 px ("참가기업 …").
+    row = st.container(horizontal=True)
+    for kind in load_contract().kinds:
+        row.download_button(
+            t(f"values.kind.{kind}"), _blank(kind), help=steps.kind_name(kind), file_name=blank_file_name(kind),
+            on_click="ignore", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            icon=":material/download:", key=f"blank-{kind}", width="content",
         )
+
+
+def blank_file_name(kind: str) -> str:
+    """A blank template's file name in the page's language: 참가기업만족도_양식.xlsx, not exhibitor_survey_template.xlsx."""
+    return f"{filenames.stem([t(f'values.kind.{kind}'), t('upload.template_file')])}.xlsx"
 
 
 def render() -> None:

@@ -209,13 +209,14 @@ def preview(prepared: validation.Prepared) -> None:
 
 
 def issues_frame(prepared: validation.Prepared) -> pd.DataFrame:
-    """The validation findings in the current language: the problem named in words, the message, and the
-    code last, as a small detail for whoever helps."""
+    """The validation findings in the current language: the problem named in words and the message. In English the
+    code follows, last, as a small detail for whoever helps; a Korean page and its CSV carry no code (issue 12)."""
     frame = prepared.issues_frame()
-    keep = "message_en" if current_lang() == "en" else "message_ko"
+    english = current_lang() == "en"
+    keep = "message_en" if english else "message_ko"
     frame = frame.rename(columns={keep: "message"}).drop(columns=["message_ko", "message_en"], errors="ignore")
     frame = frame.assign(problem=frame["code"].map(lambda c: word("values.issue_code", c)).astype("str"))
-    return frame[["sheet", "row", "column", "value", "problem", "message", "code"]]
+    return frame[["sheet", "row", "column", "value", "problem", "message", *(["code"] if english else [])]]
 
 
 def report(prepared: validation.Prepared) -> None:

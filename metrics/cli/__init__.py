@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from metrics.cli.export import add_export_command, run_export
 from metrics.cli.users import add_user_commands, cli_actor, run_user_command
 from metrics.contract import load_contract
+from metrics.korean import josa
 from metrics.report.command import add_report_command, run_report
 from metrics.store import database
 
@@ -211,7 +212,7 @@ def _undo(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     _audit(engine, "undo", {"upload_id": args.upload_id})
-    print(f"업로드 #{args.upload_id}을(를) 취소했습니다 / upload #{args.upload_id} undone")
+    print(josa(f"업로드 #{args.upload_id}을(를) 취소했습니다 / upload #{args.upload_id} undone"))
     return 0
 
 

@@ -12,6 +12,7 @@ import sys
 from typing import TYPE_CHECKING, TextIO
 
 from metrics.access.auth import ROLES, AccountError
+from metrics.korean import josa
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,7 +42,7 @@ def run_user_command(args: argparse.Namespace) -> int:
     try:
         if args.user_command == "add":
             name = auth.add_user(engine, args.name, read_password(), args.role, actor=actor)
-            print(f"계정 '{name}'을(를) 만들었습니다 / account '{name}' created ({', '.join(args.role)})")
+            print(josa(f"계정 '{name}'을(를) 만들었습니다 / account '{name}' created ({', '.join(args.role)})"))
         elif args.user_command == "list":
             _print_users(auth.list_users(engine))
         elif args.user_command == "roles":

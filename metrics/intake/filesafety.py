@@ -37,7 +37,14 @@ from metrics.intake.limits import (
     RATIO_CHECK_FROM,
     MiB,
 )
-from metrics.intake.read_errors import UnreadableFileError, unreadable
+from metrics.intake.read_errors import (
+    OLE_DOCUMENT,
+    OTHER_DOCUMENT,
+    WORD_DOCUMENT,
+    ZIP_WITHOUT_WORKBOOK,
+    UnreadableFileError,
+    unreadable,
+)
 
 CFB_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -152,7 +159,7 @@ def _zip_kind(archive: zipfile.ZipFile, names: set[str]) -> str:
         mimetype = archive.read("mimetype").strip()
         if mimetype.startswith(ODS_MIMETYPE):
             return "ods"
-        raise unreadable("not_spreadsheet", detail=mimetype.decode("ascii", "replace")[:60])
+        raise unreadable("not_spreadsheet", what=OTHER_DOCUMENT, detail=mimetype.decode("ascii", "replace")[:60])
     lowered = {name.lower() for name in names}
     if any(name.startswith("xl/") and name.endswith(".xml") and "workbook" in name for name in lowered):
         return "xlsx"
@@ -161,8 +168,8 @@ def _zip_kind(archive: zipfile.ZipFile, names: set[str]) -> str:
     if "content.xml" in lowered:
         return "ods"
     if "word/document.xml" in lowered:
-        raise unreadable("not_spreadsheet", detail="Word docx")
-    raise unreadable("not_spreadsheet", detail="zip 안에 통합 문서 없음 / zip without a workbook")
+        raise unreadable("not_spreadsheet", what=WORD_DOCUMENT)
+    raise unreadable("not_spreadsheet", what=ZIP_WITHOUT_WORKBOOK)
 
 
 # ---------------------------------------------------------------- OLE/CFB containers (xls, encrypted OOXML)
@@ -181,7 +188,7 @@ def inspect_cfb(data: bytes, *, max_cells: int = MAX_CELLS, max_merged: int = MA
         if workbook is None:
             if "FileHeader" in names and ("BodyText" in names or "HwpSummaryInformation" in names):
                 raise unreadable("hwp")
-            raise unreadable("not_spreadsheet", detail="OLE 문서 / OLE document")
+            raise unreadable("not_spreadsheet", what=OLE_DOCUMENT)
         stream = _cfb_stream(data, names, *workbook)
         if _biff_is_encrypted(stream):
             raise unreadable("encrypted")

@@ -2,11 +2,18 @@
 
 Each key of MESSAGES is one thing that can be wrong with an upload: a stable code (what the pages and the
 command line act on), and what to tell the person, in Korean and English, with placeholders.
+
+What a person reads never carries a parser's own words (an exception's name or text, a part of the zip, a
+MIME type): those go to the error's `detail` and the log, for whoever looks into a file (issue 12).
 """
 
 from __future__ import annotations
 
+import logging
+
 from metrics.messages import CharterError
+
+log = logging.getLogger(__name__)
 
 # key -> (code, Korean, English). One row per thing that can be wrong with an upload.
 MESSAGES: dict[str, tuple[str, str, str]] = {
@@ -73,8 +80,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
     "zip_bomb": (
         "bomb",
-        "압축을 풀면 비정상적으로 커지는 파일이라 열지 않았습니다({detail}).",
-        "The file would inflate to an abnormal size when unpacked, so it was not opened ({detail}).",
+        "압축을 풀면 비정상적으로 커지는 파일이라 열지 않았습니다.",
+        "The file would inflate to an abnormal size when unpacked, so it was not opened.",
     ),
     "encrypted": (
         "encrypted",
@@ -83,8 +90,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
     "corrupt": (
         "corrupt",
-        "파일이 손상되어 읽을 수 없습니다({detail}). 엑셀에서 열어 다른 이름으로 저장한 뒤 다시 올려 주세요.",
-        "The file is damaged and cannot be read ({detail}). Open it in Excel, save a new copy, and upload that.",
+        "파일이 손상되어 읽을 수 없습니다. 엑셀에서 열어 다른 이름으로 저장한 뒤 다시 올려 주세요.",
+        "The file is damaged and cannot be read. Open it in Excel, save a new copy, and upload that.",
     ),
     "empty_file": (
         "empty",
@@ -108,8 +115,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
     "not_spreadsheet": (
         "not_spreadsheet",
-        "엑셀(xlsx, xls), ODS 또는 CSV 파일이 아닙니다({detail}).",
-        "This is not an Excel (xlsx, xls), ODS or CSV file ({detail}).",
+        "엑셀(xlsx, xls), ODS 또는 CSV 파일이 아닙니다({what}).",
+        "This is not an Excel (xlsx, xls), ODS or CSV file ({what}).",
     ),
     "html_as_excel": (
         "not_spreadsheet",
@@ -131,15 +138,32 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
 }
 
 
+# What a file is, in words, for "not_spreadsheet" ({what}): (Korean, English).
+BINARY = ("바이너리 파일", "a binary file")
+WORD_DOCUMENT = ("워드 문서", "a Word document")
+ZIP_WITHOUT_WORKBOOK = ("통합 문서가 없는 압축 파일", "a zip file without a workbook")
+OLE_DOCUMENT = ("엑셀이 아닌 오피스 문서", "an Office document that is not a workbook")
+OTHER_DOCUMENT = ("다른 프로그램의 문서", "another program's document")
+
+
 class UnreadableFileError(CharterError):
-    """An upload that cannot be read, with one reason code and a message in Korean and English."""
+    """An upload that cannot be read, with one reason code and a message in Korean and English; `detail` is the
+    parser's own account (for the log and whoever looks into the file), never shown as the message."""
 
-    def __init__(self, code: str, ko: str, en: str) -> None:
+    def __init__(self, code: str, ko: str, en: str, detail: str = "") -> None:
         super().__init__(ko, en, code=code)
+        self.detail = detail
 
 
-
-def unreadable(key: str, **values: object) -> UnreadableFileError:
-    """The error for a message key of the table above, its placeholders filled from `values`."""
+def unreadable(key: str, *, detail: str = "", **values: object) -> UnreadableFileError:
+    """The error for a message key of the table above, its placeholders filled from `values`; a value given as
+    a (Korean, English) pair fills each language with its own words. `detail` is logged, not said."""
     code, ko, en = MESSAGES[key]
-    return UnreadableFileError(code, ko.format(**values), en.format(**values))
+    if detail:
+        log.info("unreadable upload (%s): %s", key, detail)
+    return UnreadableFileError(code, ko.format(**_in(values, 0)), en.format(**_in(values, 1)), detail)
+
+
+def _in(values: dict[str, object], lang: int) -> dict[str, object]:
+    """`values` with each (Korean, English) pair as its words in one language (0 Korean, 1 English)."""
+    return {name: value[lang] if isinstance(value, tuple) else value for name, value in values.items()}

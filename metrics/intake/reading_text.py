@@ -19,7 +19,7 @@ import pandas as pd
 from metrics.intake.decoding import UNDECODABLE, DecodedText, decode
 from metrics.intake.limits import MAX_COLUMNS
 from metrics.intake.raw_sheet import RawSheet, RowFinding, padded_grid
-from metrics.intake.read_errors import unreadable
+from metrics.intake.read_errors import BINARY, unreadable
 
 CSV_SHEET = "csv"
 
@@ -41,14 +41,14 @@ def open_text(data: bytes, filename: str) -> DecodedText:
     if decoded.nul_count > 16 and decoded.nul_count * 100 > len(data):
         raise unreadable("nul_bytes", count=decoded.nul_count)
     if _looks_binary(head):
-        raise unreadable("not_spreadsheet", detail="바이너리 파일 / binary file")
+        raise unreadable("not_spreadsheet", what=BINARY)
     undecodable = decoded.lines_with(UNDECODABLE)
     if len(undecodable) > 5 and len(undecodable) * 10 > decoded.line_count:
         raise unreadable("unknown_encoding", lines=len(undecodable), first=undecodable[0] + 1)
     claims_excel = PurePath(filename).suffix.lower() in EXCEL_SUFFIXES
     if claims_excel and _sniff_delimiter(head) is None:
         # Text saved under an Excel name is common (TSV exports); a line of prose is not a table.
-        raise unreadable("corrupt", detail="엑셀 형식이 아님 / not in an Excel format")
+        raise unreadable("corrupt", detail="text under an Excel name, no delimiter")
     return decoded
 
 
