@@ -383,3 +383,9 @@ def test_a_survey_course_name_mapped_by_a_manager_joins_its_roster_course_in_the
     assert sorted(shown["course"]) == ["수질분석 실무", "수질분석실무과정"]
     rows = kpi_rows(engine, "edu.feedback_per_course", 2025, today=date(2026, 1, 15)).rows
     assert rows[["course", "responses", "state"]].values.tolist() == [["수질 분석 실무 과정", 2, "met"]]
+
+
+def test_a_csv_export_writes_whole_numbers_without_a_decimal_point_and_keeps_fractions():
+    frame = pd.DataFrame({"점수": [8.0, None, 10.0], "평균": [4.25, 4.0, None], "건수": [3, 4, 5]})
+    text = to_csv_bytes(frame).decode("utf-8-sig")
+    assert text == "점수,평균,건수\r\n8,4.25,3\r\n,4.0,4\r\n10,,5\r\n"

@@ -28,10 +28,21 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with each decimal column that holds only whole numbers as integers: a rating of 8 written as 8,
+    not 8.0 (a column with a gap is stored as decimals); a column with any fraction keeps them all."""
+    out = frame.copy()
+    for name in out.columns:
+        col = out[name]
+        if pd.api.types.is_float_dtype(col) and col.notna().any() and bool((col.dropna() % 1 == 0).all()):
+            out[name] = col.astype("Int64")
+    return out
+
+
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV in UTF-8 with BOM, the encoding Korean Excel recognises."""
+    """CSV in UTF-8 with BOM, the encoding Korean Excel recognises; whole numbers written as such."""
     # CRLF line ends (as Excel writes) also make the writer quote cells holding a lone CR.
-    return safe_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    return safe_frame(whole_numbers(frame)).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "data") -> bytes:
