@@ -16,6 +16,8 @@ import importlib
 import os
 import sys
 import threading
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +48,8 @@ WARM_MODULES = (
 
 
 # The pages' own modules, imported once Streamlit's runtime exists (their st.cache_data functions then belong to
-# it), in a thread while the first browser loads Streamlit's front end: the first page run no longer waits for them.
+# it) and before the link is printed: the first page run no longer waits for them.
+WARM_WAIT_SECONDS = 10  # the longest the link waits for the scorecards computed ahead
 PAGE_MODULES = ("ui.scorecard", "ui.area", "ui.upload", "ui.explore", "ui.admin", "ui.auth")
 
 
@@ -80,8 +83,9 @@ def warm_up() -> None:
     gc.freeze()
 
 
-def announce(token: str) -> None:
-    """After Streamlit prints its address (the server is listening), print the link that opens local mode."""
+def announce(token: str, before_link: Callable[[], object] | None = None) -> None:
+    """After Streamlit prints its address (the server is listening), run `before_link` (the warm-up that needs
+    the runtime), then print the link that opens local mode."""
     from streamlit import config
     from streamlit.web import bootstrap
     from streamlit.web.server import server_util
@@ -90,7 +94,8 @@ def announce(token: str) -> None:
 
     def print_url_and_link(*args: Any, **kwargs: Any) -> None:
         print_url(*args, **kwargs)
-        threading.Thread(target=warm_pages, name="warm-pages", daemon=True).start()  # the runtime exists now
+        if before_link is not None:
+            before_link()
         address = config.get_option("server.address") or ""
         if address not in local_token.LOOPBACK:
             print("  로컬 모드 꺼짐: 서버가 127.0.0.1에만 열려 있지 않습니다. / Local mode is off: the server does "
@@ -118,18 +123,28 @@ def warm_scorecards() -> threading.Thread | None:
     return scorecard_cache.warm_in_background(engine, clock.today())
 
 
+def finish_warming(scorecards: threading.Thread | None) -> None:
+    """Once the runtime exists: import the pages' modules, and wait (at most WARM_WAIT_SECONDS) for the scorecards.
+
+    Before the link is printed, so the first browser it opens does not share the two cores with the warm-up
+    (a person copies the link a second or more after it appears; a large database is not waited for long)."""
+    warm_pages()
+    if scorecards is not None:
+        scorecards.join(timeout=WARM_WAIT_SECONDS)
+
+
 def main() -> None:
     from streamlit.web import cli
 
     from ui.navigation_mode import declare_navigation_mode
 
     warm_up()
-    warm_scorecards()
+    scorecards = warm_scorecards()
     declare_navigation_mode()
     # A new token at every start, whatever the environment held: an old link stops working.
     token = local_token.make()
     os.environ[local_token.ENV] = token
-    announce(token)
+    announce(token, partial(finish_warming, scorecards))
     sys.argv = ["streamlit", "run", str(SERVER), *sys.argv[1:]]
     sys.exit(cli.main())
 
