@@ -39,6 +39,14 @@ and its time of day in two columns (`수신일` + `수신시각`; a column of ti
 cells merged down over a block of rows (read on every row they cover), and an end date that says the item is still
 running (`게시중`, `진행중`, `현재`: not ended, like an empty cell).
 
+Worded answers are read on the survey's scale: `그렇다` is 4 of 5 and 6 of 7. The scale is the one given at upload
+(`--scale`), else the one the headers name, else the one the wordings say: a wording only 7-point scales use
+(`slightly satisfied`), or a "slightly" wording beside the plain one (`약간 그렇다` and `그렇다`, `약간 만족` and `만족`),
+says 7 points; a wording only 5-point scales use (`매우 좋음`, `대체로 만족`) says 5. A "slightly" wording with nothing
+else to tell (`매우 불만족 / 약간 불만족 / 보통 / 약간 만족 / 매우 만족` is a 5-point scale too) leaves the scale open:
+the upload asks for it, and the command line refuses without `--scale`. The plain wordings alone (`매우 그렇다`,
+`그렇다`, `보통이다` …) are read on 5 points. A scale other than the kind's usual one is always asked.
+
 A case's time of receipt and of answer (`received_time`, `completed_time`) are stored beside their dates: from a
 date-time cell in the date column (`2025-11-14 17:05`) or from a column of their own (`접수일` + `접수시각`, `처리일` +
 `처리시각`; also `접수시간`, `수신시각`, `received time`, `time received`), to the minute. The date stays what identifies

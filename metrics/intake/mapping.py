@@ -60,7 +60,7 @@ def rating_share(column: pd.Series) -> float:
     sample = _answered(column)
     if sample.empty:
         return 0.0
-    parsed = parse_ratings(sample, load_likert())
+    parsed = parse_ratings(sample, {**load_likert(scale=7), **load_likert()})  # 7-point wordings are ratings too
     # A row number or an id is numeric too, but runs past any rating scale.
     ok = parsed.values.between(0, MAX_RATING) & ~parsed.bad
     # "무응답", "해당없음": no answer, which says nothing either way about the column.

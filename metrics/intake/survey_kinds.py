@@ -24,6 +24,7 @@ from metrics.intake.canonical import (
     _year_column,
 )
 from metrics.intake.findings import IssueLog
+from metrics.intake.likert_scale import SEVEN, WordedScale, worded_scale
 from metrics.intake.scales import ScaleEvidence
 from metrics.intake.scales import gather as gather_scale
 from metrics.intake.values import Parsed, clean_text, load_likert, parse_ratings
@@ -35,10 +36,13 @@ def build_survey(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: 
     log = IssueLog(t.sheet, t.excel_rows)
     item_headers = t.headers("item")
     overall_header, _ = t.raw("overall")
-    likert = load_likert()
-    answers = {h: parse_ratings(t.frame[h], likert) for h in [*item_headers, overall_header] if h}
-    evidence = _scale_evidence(answers, kind)
+    rated = [h for h in [*item_headers, overall_header] if h]
+    worded = worded_scale(t.frame[h] for h in rated)
+    answers = {h: parse_ratings(t.frame[h], load_likert()) for h in rated}
+    evidence = _scale_evidence(answers, kind, worded)
     scale = float(opts.scale or evidence.scale)
+    if scale == SEVEN:  # worded answers on 7 points: "그렇다" is 6, not 4
+        answers = {h: parse_ratings(t.frame[h], load_likert(scale=SEVEN)) for h in rated}
     low = 1.0 if scale <= 7 else 0.0
     expected = f"{low:g}–{scale:g}"
 
@@ -87,10 +91,10 @@ def build_survey(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: 
     return Built(rows, log, tuple(item_headers), notes, scale_question=question)
 
 
-def _scale_evidence(answers: dict[str, Parsed], kind: KindSpec) -> ScaleEvidence:
-    """What the rating columns' headers and highest answer say about the scale."""
+def _scale_evidence(answers: dict[str, Parsed], kind: KindSpec, worded: WordedScale) -> ScaleEvidence:
+    """What the rating columns' headers, highest answer and wordings say about the scale."""
     tops = [p.values[~p.bad].max() for p in answers.values() if p.values[~p.bad].notna().any()]
-    return gather_scale(answers, float(max(tops)) if tops else None, kind.default_scale or 5)
+    return gather_scale(answers, float(max(tops)) if tops else None, kind.default_scale or 5, worded)
 
 
 def _given_year(t: MappedTable, log: IssueLog, kind: KindSpec, opts: UploadOptions) -> pd.Series:

@@ -45,7 +45,9 @@ from metrics.settings import CONFIG_DIR
 __all__ = [
     "Parsed",
     "clean_text",
+    "likert_key",
     "load_likert",
+    "load_slightly",
     "load_yes_no",
     "normalise_key",
     "parse_dates",
@@ -168,12 +170,28 @@ def _rating_of(value: object, points: Mapping[str, float], endings: tuple[tuple[
 
 def _likert_point(key: str, points: Mapping[str, float], endings: tuple[tuple[str, str], ...]) -> object:
     """The point of a wording as written, else with its sentence ending replaced ("만족합니다" -> "만족")."""
+    known = _known_wording(key, points, endings)
+    return BAD if known is None else points[known]
+
+
+def _known_wording(key: str, points: Mapping[str, float], endings: tuple[tuple[str, str], ...]) -> str | None:
+    """The wording of `points` a normalised answer is, as written or without its sentence ending."""
     if key in points:
-        return points[key]
+        return key
     for ending, replacement in endings:  # longest first
         if key.endswith(ending) and (stem := key[: -len(ending)] + replacement) in points:
-            return points[stem]
-    return BAD
+            return stem
+    return None
+
+
+def likert_key(value: object, points: Mapping[str, float]) -> str | None:
+    """The wording of `points` (normalised keys) a cell answers with, None for a number, a blank or no wording."""
+    if not isinstance(value, str):
+        return None
+    text = squeeze_spaces(unicodedata.normalize("NFKC", value).translate(_DINGBAT_DIGITS))
+    if is_empty_word(text) or _RATING.fullmatch(text) or _WORDS_THEN_RATING.fullmatch(text):
+        return None
+    return _known_wording(normalise_key(text), points, load_endings())
 
 
 def parse_yes_no(raw: pd.Series, yes: Iterable[str], no: Iterable[str]) -> Parsed:
@@ -249,9 +267,9 @@ def _number_text(value: float | np.integer[Any] | np.floating[Any]) -> str:
     return str(value)
 
 
-def load_likert(path: str | Path | None = None) -> dict[str, float]:
-    """Likert wording -> points from likert.toml ([five_point]), keys normalised with normalise_key."""
-    table = _read_toml(Path(path or LIKERT_FILE))["five_point"]
+def load_likert(path: str | Path | None = None, scale: float = 5) -> dict[str, float]:
+    """Likert wording -> points from likert.toml ([five_point], or [seven_point] for 7), keys normalised."""
+    table = _read_toml(Path(path or LIKERT_FILE))["seven_point" if scale == 7 else "five_point"]
     points: dict[str, float] = {}
     for wording, point in table.items():
         key = normalise_key(wording)
@@ -266,6 +284,12 @@ def load_endings(path: str | Path | None = None) -> tuple[tuple[str, str], ...]:
     table = _read_toml(Path(path or LIKERT_FILE)).get("endings", {})
     pairs = {(normalise_key(ending), normalise_key(stem) if stem else "") for ending, stem in table.items()}
     return tuple(sorted((p for p in pairs if p[0]), key=lambda p: -len(p[0])))
+
+
+def load_slightly(path: str | Path | None = None) -> frozenset[str]:
+    """The "slightly" wordings, which alone do not say a 5- or 7-point scale (likert.toml [scale_signs])."""
+    words = _read_toml(Path(path or LIKERT_FILE)).get("scale_signs", {}).get("slightly", ())
+    return frozenset(normalise_key(w) for w in words) - {""}
 
 
 def load_no_answer(path: str | Path | None = None) -> frozenset[str]:
