@@ -74,3 +74,38 @@ def test_plain_five_point_wordings_are_still_read_on_five_points_without_a_quest
                          kind="trainee_survey")
     assert report.status == "imported", report.message
     assert [json.loads(i) for i in _stored(engine)["items_json"]] == [[5, 4], [3, 1]]
+
+
+# ---------------------------------------------------------------- ratings written with their scale: 4/5, stars
+
+
+def test_ratings_written_over_their_scale_are_read_as_their_number(engine):
+    answers = [("4/5", "★★★★☆"), ("5점 만점에 3점", "4 (만족)"), ("2점/5점", "★★☆☆☆"), ("만족 (4/5)", "5 out of 5")]
+    report = ingest_file(engine, _survey(answers), "s.xlsx", kind="trainee_survey")
+    assert report.status == "imported", report.message
+    assert (report.rows_imported, report.rows_held) == (4, 0)
+    assert report.mapping["교육 내용에 만족한다"] == "item" and report.mapping["강사는 친절하였다"] == "item"
+    stored = _stored(engine)
+    assert [json.loads(i) for i in stored["items_json"]] == [[4, 4], [3, 4], [2, 2], [4, 5]]
+    assert stored["score"].tolist() == [4.0, 3.5, 2.0, 4.5]
+    assert "scale_from_answers_written" in [n.code for n in report.notes]
+
+
+def test_a_rating_written_over_another_scale_is_a_finding_and_not_its_number(engine):
+    answers = [("4/5", "5/5"), ("4/10", "3/5"), ("☆☆☆☆☆", "2/5")]
+    report = ingest_file(engine, _survey(answers), "s.xlsx", kind="trainee_survey")
+    assert report.status == "imported", report.message
+    found = {(i.column, i.value): i.code for i in report.issues}
+    # 4 of 10 is not 4 of 5, and no star of five is below the lowest point, 1.
+    assert found == {("교육 내용에 만족한다", "4/10"): "out_of_scale", ("교육 내용에 만족한다", "☆☆☆☆☆"): "out_of_scale"}
+    assert report.rows_imported == 1
+
+
+def test_answers_all_written_out_of_ten_on_a_five_point_survey_ask_the_scale(engine):
+    answers = [("8/10", "9/10"), ("6/10", "10/10")]
+    report = ingest_file(engine, _survey(answers), "s.xlsx", kind="trainee_survey")
+    assert report.status == "rejected" and report.message.code == "scale_unclear"
+    assert "'8/10'" in report.message.ko and "--scale 10" in report.message.en
+    report = ingest_file(engine, _survey(answers), "s.xlsx", kind="trainee_survey", scale=10)
+    assert report.status == "imported", report.message
+    assert [json.loads(i) for i in _stored(engine)["items_json"]] == [[8, 9], [6, 10]]

@@ -47,6 +47,11 @@ else to tell (`매우 불만족 / 약간 불만족 / 보통 / 약간 만족 / �
 the upload asks for it, and the command line refuses without `--scale`. The plain wordings alone (`매우 그렇다`,
 `그렇다`, `보통이다` …) are read on 5 points. A scale other than the kind's usual one is always asked.
 
+A rating written with the scale it is out of (`4/5`, `4점/5점`, `5점 만점에 4점`, `4 out of 5`, `만족 (4/5)`, stars
+`★★★★☆`: the filled stars of all the stars) is read as its number when that scale is the survey's; answers all
+written out of one scale say the scale like a header does, and an answer written out of another (`4/10` on a 5-point
+survey) is a finding (`out_of_scale`), never read as 4. Stars without empty ones (`★★★★`) are the number only.
+
 A case's time of receipt and of answer (`received_time`, `completed_time`) are stored beside their dates: from a
 date-time cell in the date column (`2025-11-14 17:05`) or from a column of their own (`접수일` + `접수시각`, `처리일` +
 `처리시각`; also `접수시간`, `수신시각`, `received time`, `time received`), to the minute. The date stays what identifies

@@ -56,6 +56,13 @@ class ScaleEvidence:
     headers: tuple[tuple[str, float], ...] = ()  # (header, scale it names)
     answers_max: float | None = None
     worded: WordedScale = NOTHING_WORDED  # the scale the worded answers say (likert_scale.py)
+    written: tuple[tuple[str, float], ...] = ()  # (an answer written over its scale, "4/5", that scale)
+
+    @property
+    def written_scale(self) -> float | None:
+        """The scale the answers are written over ("4/5"), when they all say one; else None (each is checked)."""
+        scales = {scale for _, scale in self.written}
+        return scales.pop() if len(scales) == 1 else None
 
     @property
     def header_scales(self) -> tuple[float, ...]:
@@ -75,12 +82,13 @@ class ScaleEvidence:
         """The scale to read the answers on: the headers', else the answers', else the usual one."""
         if self.header_scales:
             return self.header_scales[-1]
-        return self.worded.sure or self.from_answers or self.usual
+        return self.written_scale or self.worded.sure or self.from_answers or self.usual
 
     @property
     def disagrees(self) -> bool:
         """True when the person must choose: the headers or the answers point away from the usual scale."""
-        scales = set(self.header_scales) | ({self.worded.sure} if self.worded.sure else set())
+        said = (self.worded.sure, self.written_scale)
+        scales = set(self.header_scales) | {s for s in said if s}
         if self.worded.unsure and not self.header_scales:
             return True
         if self.from_answers is not None and not scales:
@@ -93,7 +101,8 @@ class ScaleEvidence:
     def choices(self) -> tuple[float, ...]:
         """The scales to offer: what the file points to, then the usual one."""
         worded = [self.worded.sure] if self.worded.sure else [SEVEN, FIVE] if self.worded.unsure else []
-        pointed = list(self.header_scales) or worded or ([self.from_answers] if self.from_answers else [])
+        written = [self.written_scale] if self.written_scale else []
+        pointed = list(self.header_scales) or written or worded or ([self.from_answers] if self.from_answers else [])
         return tuple(dict.fromkeys([*pointed, self.usual]))
 
     def seen(self) -> tuple[str, str]:
@@ -102,6 +111,9 @@ class ScaleEvidence:
         for header, scale in self.headers[:3]:
             ko.append(f"'{_short(header)}' 열은 {scale:g}점 척도로 적혀 있습니다")
             en.append(f"the header '{_short(header)}' says {scale:g} points")
+        for answer, scale in self.written[:2]:
+            ko.append(f"응답 '{answer}'은(는) {scale:g}점 만점으로 적혀 있습니다")
+            en.append(f"the answer '{answer}' is written out of {scale:g}")
         if self.worded.sure:
             ko.append(f"응답 문구('{self.worded.example}' 등)는 {self.worded.sure:g}점 척도의 것입니다")
             en.append(f"the worded answers ('{self.worded.example}', …) are those of a {self.worded.sure:g}-point scale")
@@ -122,6 +134,10 @@ class ScaleEvidence:
         if self.header_scales:
             return Message(f"척도 {self.scale:g}점: 헤더에 적힌 대로 읽었습니다{top}.",
                            f"Scale: out of {self.scale:g}, as the headers say{top_en}.", code="scale_from_headers")
+        if self.written_scale:
+            return Message(f"척도 {self.scale:g}점: 응답에 적힌 만점대로 읽었습니다 (예: '{self.written[0][0]}').",
+                           f"Scale: out of {self.scale:g}, as the answers are written (e.g. '{self.written[0][0]}').",
+                           code="scale_from_answers_written")
         if self.worded.sure:
             return Message(f"척도 {self.scale:g}점: 응답 문구('{self.worded.example}' 등)가 {self.scale:g}점 척도의 것입니다.",
                            f"Scale: out of {self.scale:g}, the worded answers ('{self.worded.example}', …) are those of "
@@ -132,10 +148,11 @@ class ScaleEvidence:
 
 
 def gather(headers: Iterable[str], answers_max: float | None, usual: float,
-           worded: WordedScale = NOTHING_WORDED) -> ScaleEvidence:
+           worded: WordedScale = NOTHING_WORDED, written: tuple[tuple[str, float], ...] = ()) -> ScaleEvidence:
     """The evidence of the rating columns' `headers`, their highest answer and their wordings."""
     named = tuple((h, s) for h in headers if (s := scale_in_header(h)) is not None)
-    return ScaleEvidence(usual=float(usual), headers=named, answers_max=answers_max, worded=worded)
+    return ScaleEvidence(usual=float(usual), headers=named, answers_max=answers_max, worded=worded,
+                         written=written)
 
 
 def rescale_rule(own: float, target: float) -> tuple[str, str]:

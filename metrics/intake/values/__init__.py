@@ -40,6 +40,7 @@ from metrics.intake.values.cells import (
     trim_text,
 )
 from metrics.intake.values.dates import parse_dates, parse_times, with_clock
+from metrics.intake.values.fractions import fraction_of, parse_denominators
 from metrics.settings import CONFIG_DIR
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "load_yes_no",
     "normalise_key",
     "parse_dates",
+    "parse_denominators",
     "parse_ints",
     "parse_numbers",
     "parse_ratings",
@@ -158,6 +160,9 @@ def _rating_of(value: object, points: Mapping[str, float], endings: tuple[tuple[
     text = squeeze_spaces(unicodedata.normalize("NFKC", value).translate(_DINGBAT_DIGITS))
     if is_empty_word(text):
         return None
+    fraction = fraction_of(text)  # "4/5", "★★★★☆": the answer; its scale is checked by the survey (fractions.py)
+    if fraction is not None:
+        return fraction[0]
     numbered = _RATING.fullmatch(text)
     if numbered:
         return float(numbered["n"])
