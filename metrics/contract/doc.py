@@ -14,7 +14,7 @@ TYPE_WORDS = {
     "int": "정수 / integer",
     "number": "숫자 / number",
     "rating": "점수 또는 리커트 응답 / rating or Likert answer",
-    "yesno": "예·아니오 (Y/N, 수료/미수료, O/X) / yes or no",
+    "yesno": "예·아니오 (Y/N, 수료/미수료, O/X, ○/×, ☑/☐) / yes or no",
     "personal": "개인정보: 저장하지 않고 가명 ID로만 / personal: never stored, pseudonymised",
 }
 
@@ -51,6 +51,11 @@ A rating written with the scale it is out of (`4/5`, `4점/5점`, `5점 만점�
 `★★★★☆`: the filled stars of all the stars) is read as its number when that scale is the survey's; answers all
 written out of one scale say the scale like a header does, and an answer written out of another (`4/10` on a 5-point
 survey) is a finding (`out_of_scale`), never read as 4. Stars without empty ones (`★★★★`) are the number only.
+
+Yes/no answers may be words (`예/아니오`, `수료/미수료`, `실시/미실시`, `있음/없음`, `예(Y)`) or marks: `O`/`○`, `◎`, `●`,
+`✓`/`✔`/`V`, `☑`/`✅` are yes; `X`/`×`, `✗`/`✘`/`❌`, `☐`/`□` are no. In a column holding both `●` and `○` (radio
+buttons), `○` is the one not chosen: a no; alone it is a yes (O/X). `△`, `부분`, `일부 실시` ("partly") are neither:
+a finding that says so (`bad_yes_no`), to be settled as yes or no in the source, never guessed.
 
 A case's time of receipt and of answer (`received_time`, `completed_time`) are stored beside their dates: from a
 date-time cell in the date column (`2025-11-14 17:05`) or from a column of their own (`접수일` + `접수시각`, `처리일` +

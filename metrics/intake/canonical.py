@@ -24,7 +24,6 @@ from metrics.intake.plausible import hold_implausible
 from metrics.intake.scales import ScaleEvidence
 from metrics.intake.values import (
     clean_text,
-    load_yes_no,
     normalise_key,
     parse_dates,
     parse_ints,
@@ -166,11 +165,9 @@ def _flag(t: MappedTable, log: IssueLog, role: str) -> pd.Series:
     header, raw = t.raw(role)
     if raw is None:
         return pd.Series(pd.NA, index=t.frame.index, dtype="boolean")
-    from metrics.intake.values import parse_yes_no
+    from metrics.intake.yes_no import read_yes_no
 
-    yes, no = load_yes_no()
-    parsed = parse_yes_no(raw, yes, no)
-    log.note(parsed.bad, header or "", raw, "bad_flag")  # the row is imported without the value
+    parsed = read_yes_no(raw, log, header or "", "bad_flag", holds=False)  # the row is imported without the value
     return parsed.values.astype("boolean")
 
 

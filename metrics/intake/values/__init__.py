@@ -58,6 +58,7 @@ __all__ = [
     "parse_ratings",
     "parse_times",
     "parse_yes_no",
+    "partly_answers",
     "still_running",
     "with_clock",
 ]
@@ -200,8 +201,15 @@ def likert_key(value: object, points: Mapping[str, float]) -> str | None:
 
 
 def parse_yes_no(raw: pd.Series, yes: Iterable[str], no: Iterable[str]) -> Parsed:
-    """Nullable booleans from answers matched (by normalise_key) against the yes and no words."""
+    """Nullable booleans from answers matched (by normalise_key) against the yes and no words.
+
+    A column holding both marks of a likert.toml [yes_no] pair (● and ○) reads the empty one as a no.
+    """
     answers = _answer_table(yes, no)
+    keys = {normalise_key(v) for v in pd.unique(raw.to_numpy(dtype=object)) if isinstance(v, str)}
+    for filled, empty in load_mark_pairs():
+        if filled in keys and empty in keys:
+            answers = {**answers, filled: True, empty: False}
     return parse_each(raw, functools.partial(_yes_no_of, answers=answers, endings=load_endings()), dtype="boolean")
 
 
@@ -295,6 +303,20 @@ def load_slightly(path: str | Path | None = None) -> frozenset[str]:
     """The "slightly" wordings, which alone do not say a 5- or 7-point scale (likert.toml [scale_signs])."""
     words = _read_toml(Path(path or LIKERT_FILE)).get("scale_signs", {}).get("slightly", ())
     return frozenset(normalise_key(w) for w in words) - {""}
+
+
+def load_mark_pairs(path: str | Path | None = None) -> tuple[tuple[str, str], ...]:
+    """(filled, empty) marks whose empty one is a no beside the filled one (likert.toml [yes_no] pairs)."""
+    pairs = _read_toml(Path(path or LIKERT_FILE))["yes_no"].get("pairs", ())
+    return tuple((normalise_key(filled), normalise_key(empty)) for filled, empty in pairs)
+
+
+def partly_answers(raw: pd.Series, path: str | Path | None = None) -> np.ndarray:
+    """Per row, True where a yes/no cell says "partly" (△, 부분 실시: likert.toml [yes_no] partly)."""
+    words = {normalise_key(w) for w in _read_toml(Path(path or LIKERT_FILE))["yes_no"].get("partly", ())}
+    codes, uniques = pd.factorize(raw.to_numpy(dtype=object))
+    partly = np.array([isinstance(u, str) and normalise_key(u) in words for u in uniques] + [False], dtype=bool)
+    return partly[codes]
 
 
 def load_no_answer(path: str | Path | None = None) -> frozenset[str]:
