@@ -57,6 +57,12 @@ Yes/no answers may be words (`예/아니오`, `수료/미수료`, `실시/미실
 buttons), `○` is the one not chosen: a no; alone it is a yes (O/X). `△`, `부분`, `일부 실시` ("partly") are neither:
 a finding that says so (`bad_yes_no`), to be settled as yes or no in the source, never guessed.
 
+Dates with English month names, as English-language survey tools and Excel write them, are read: `Mar 4, 2026`,
+`March 4th 2026`, `Wednesday, March 4, 2026`, `4-Mar-2026`, `04-Mar-26`, `4 March 2026`. A date without its year
+(`3/4`, `3/4(화)`, `3월 4일`, `Mar 4`, `4-Mar`) is read in the year given at upload (`--year`, or the wizard's year,
+for the kinds that take one); without it, it is a finding that says the year is missing (`bad_date`): a year is
+never guessed from today or from the other rows.
+
 A case's time of receipt and of answer (`received_time`, `completed_time`) are stored beside their dates: from a
 date-time cell in the date column (`2025-11-14 17:05`) or from a column of their own (`접수일` + `접수시각`, `처리일` +
 `처리시각`; also `접수시간`, `수신시각`, `received time`, `time received`), to the minute. The date stays what identifies

@@ -18,7 +18,7 @@ import pandas as pd
 from metrics import store
 from metrics.contract import Contract, KindSpec
 from metrics.contract.kinds import builder
-from metrics.intake.findings import IssueLog
+from metrics.intake.findings import NO_YEAR, IssueLog
 from metrics.intake.lengths import hold_too_long
 from metrics.intake.plausible import hold_implausible
 from metrics.intake.scales import ScaleEvidence
@@ -31,6 +31,7 @@ from metrics.intake.values import (
     still_running,
     with_clock,
 )
+from metrics.intake.values.dates import dates_without_year
 from metrics.messages import Message
 
 
@@ -59,11 +60,13 @@ class Built:
 class MappedTable:
     """A table seen through its mapping: raw columns by role."""
 
-    def __init__(self, frame: pd.DataFrame, mapping: dict[str, str], excel_rows: np.ndarray, sheet: str):
+    def __init__(self, frame: pd.DataFrame, mapping: dict[str, str], excel_rows: np.ndarray, sheet: str,
+                 year: int | None = None):
         self.frame = frame.reset_index(drop=True)
         self.mapping = mapping
         self.excel_rows = np.asarray(excel_rows)
         self.sheet = sheet
+        self.year = year  # the year the upload names: a date written without one ("3/4") is in it
 
     def headers(self, role: str) -> list[str]:
         """Headers mapped to `role`, in sheet order."""
@@ -90,11 +93,13 @@ def _dates(t: MappedTable, log: IssueLog, role: str, *, required: bool = False, 
         return pd.Series(pd.NaT, index=t.frame.index, dtype="datetime64[us]")
     if ends:
         raw = raw.mask(still_running(raw), None)
-    parsed = parse_dates(raw, with_time=with_time)
+    parsed = parse_dates(raw, with_time=with_time, year=t.year)
     bad = parsed.bad.to_numpy(dtype=bool)
     optional = np.broadcast_to(np.asarray(optional, dtype=bool), bad.shape)
-    log.flag(bad & ~optional, header, raw, "bad_date")
-    log.note(bad & optional, header, raw, "bad_date")
+    yearless = bad & dates_without_year(raw)  # "3/4" with no year given at upload: said so, never guessed
+    for where, words in ((bad & ~yearless, None), (yearless, NO_YEAR)):
+        log.flag(where & ~optional, header, raw, "bad_date", words=words)
+        log.note(where & optional, header, raw, "bad_date", words=words)
     if required:
         log.flag(parsed.values.isna() & ~parsed.bad, header, raw, "missing_required")
     return _at_clock(t, log, clock, parsed.values) if clock else parsed.values

@@ -54,6 +54,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
 PARTLY = ("'일부'(△·부분)는 예도 아니오도 아닙니다. 원본에서 예 또는 아니오로 정해 주세요",
           "'partly' (△) is neither yes nor no; settle it as yes or no in the source")
 
+# A date written without its year ("3/4", "Mar 4") and no year given at upload: still bad_date, saying why.
+NO_YEAR = ("연도가 없는 날짜입니다. 날짜에 연도를 넣거나, 업로드할 때 연도를 지정하세요 (지정한 연도로 읽습니다)",
+           "a date without its year; write the year, or give the year at upload (the date is read in that year)")
+
 # Added to a finding on an optional column, whose row is imported without the value.
 IMPORTED_ANYWAY = (" (이 값 없이 행은 가져옵니다)", " (the row is imported without this value)")
 
