@@ -63,6 +63,10 @@ Dates with English month names, as English-language survey tools and Excel write
 for the kinds that take one); without it, it is a finding that says the year is missing (`bad_date`): a year is
 never guessed from today or from the other rows.
 
+A header written twice, in English and in Korean (`Timestamp | Course | …` over `타임스탬프 | 교육과정명 | …`, or the
+reverse), is read by its Korean row when that row names the contract's columns and a row with a date or a number
+follows; the English row is skipped as a header row.
+
 A case's time of receipt and of answer (`received_time`, `completed_time`) are stored beside their dates: from a
 date-time cell in the date column (`2025-11-14 17:05`) or from a column of their own (`접수일` + `접수시각`, `처리일` +
 `처리시각`; also `접수시간`, `수신시각`, `received time`, `time received`), to the minute. The date stays what identifies
