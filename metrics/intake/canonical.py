@@ -96,7 +96,9 @@ def _dates(t: MappedTable, log: IssueLog, role: str, *, required: bool = False, 
     parsed = parse_dates(raw, with_time=with_time, year=t.year)
     bad = parsed.bad.to_numpy(dtype=bool)
     optional = np.broadcast_to(np.asarray(optional, dtype=bool), bad.shape)
-    yearless = bad & dates_without_year(raw)  # "3/4" with no year given at upload: said so, never guessed
+    yearless = np.zeros_like(bad)  # "3/4" with no year given at upload: said so, never guessed
+    if bad.any():
+        yearless[bad] = dates_without_year(raw[bad])
     for where, words in ((bad & ~yearless, None), (yearless, NO_YEAR)):
         log.flag(where & ~optional, header, raw, "bad_date", words=words)
         log.note(where & optional, header, raw, "bad_date", words=words)
