@@ -34,6 +34,7 @@ def test_a_seven_point_agreement_scale_is_not_read_on_five_points_without_being_
     assert report.status == "rejected"
     assert report.message.code == "scale_unclear"
     assert "7점 척도" in report.message.ko and "--scale 7" in report.message.en
+    assert "the highest answer is 7" in report.message.en  # 매우 그렇다 read on the 7 points its wordings say
     assert store.read_active(engine, "survey_responses").empty
 
 

@@ -24,7 +24,7 @@ from metrics.intake.canonical import (
     _year_column,
 )
 from metrics.intake.findings import IssueLog
-from metrics.intake.likert_scale import SEVEN, WordedScale, worded_scale
+from metrics.intake.likert_scale import FIVE, SEVEN, WordedScale, worded_scale
 from metrics.intake.scales import ScaleEvidence
 from metrics.intake.scales import gather as gather_scale
 from metrics.intake.values import Parsed, clean_text, load_likert, parse_denominators, parse_ratings
@@ -38,11 +38,13 @@ def build_survey(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: 
     overall_header, _ = t.raw("overall")
     rated = [h for h in [*item_headers, overall_header] if h]
     worded = worded_scale(t.frame[h] for h in rated)
-    answers = {h: parse_ratings(t.frame[h], load_likert()) for h in rated}
+    # Worded answers are read on the scale their wordings (or the person) say: "그렇다" is 6 of 7, 4 of 5.
+    read_on = SEVEN if SEVEN in (opts.scale, worded.sure) else FIVE
+    answers = {h: parse_ratings(t.frame[h], load_likert(scale=read_on)) for h in rated}
     over = {h: parse_denominators(t.frame[h]) for h in rated}  # "4/5" is written over 5
     evidence = _scale_evidence(answers, kind, worded, _written(t, over))
     scale = float(opts.scale or evidence.scale)
-    if scale == SEVEN:  # worded answers on 7 points: "그렇다" is 6, not 4
+    if scale == SEVEN and read_on != SEVEN:  # a header or the numbers said 7 points
         answers = {h: parse_ratings(t.frame[h], load_likert(scale=SEVEN)) for h in rated}
     low = 1.0 if scale <= 7 else 0.0
     expected = f"{low:g}–{scale:g}"
