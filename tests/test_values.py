@@ -15,6 +15,7 @@ from metrics.intake.values import (
     load_likert,
     load_yes_no,
     normalise_key,
+    parse_denominators,
     parse_ints,
     parse_numbers,
     parse_ratings,
@@ -148,12 +149,23 @@ def test_ratings_read_numbers_circled_digits_and_wordings(raw, expected):
     assert not parsed.bad.any()
 
 
-@pytest.mark.parametrize("raw", ["글쎄", "매우 좋아요", "10점 만점에 8", "3/5", True, "보통(3)(4)", "만족 - 4 - 5",
-                                 "매우 만족(5"])
+@pytest.mark.parametrize("raw", ["글쎄", "매우 좋아요", True, "보통(3)(4)", "만족 - 4 - 5", "매우 만족(5", "★4"])
 def test_unknown_rating_text_is_bad(raw):
     parsed = parse_ratings(cells(raw))
     assert parsed.bad.tolist() == [True]
     assert parsed.values.isna().all()
+
+
+@pytest.mark.parametrize(
+    ("raw", "answer", "scale"),
+    [("3/5", 3.0, 5.0), ("10점 만점에 8", 8.0, 10.0), ("4점 / 5점 만점", 4.0, 5.0), ("4.5/5", 4.5, 5.0),
+     ("만족 (4/5)", 4.0, 5.0), ("4 out of 5", 4.0, 5.0), ("★★★☆☆", 3.0, 5.0), ("⭐⭐⭐⭐", 4.0, None), ("4 (만족)", 4.0, None)],
+)
+def test_a_rating_written_over_its_scale_gives_its_number_and_the_scale_apart(raw, answer, scale):
+    parsed = parse_ratings(cells(raw))
+    assert parsed.values.tolist() == [answer] and not parsed.bad.any()
+    written = parse_denominators(cells(raw)).tolist()
+    assert written == [scale] if scale is not None else pd.isna(written[0])
 
 
 @pytest.mark.parametrize("raw", ["모름", "무응답", "잘 모르겠다", "Don't know", "평가 불가"])

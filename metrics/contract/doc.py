@@ -14,7 +14,7 @@ TYPE_WORDS = {
     "int": "정수 / integer",
     "number": "숫자 / number",
     "rating": "점수 또는 리커트 응답 / rating or Likert answer",
-    "yesno": "예·아니오 (Y/N, 수료/미수료, O/X) / yes or no",
+    "yesno": "예·아니오 (Y/N, 수료/미수료, O/X, ○/×, ☑/☐) / yes or no",
     "personal": "개인정보: 저장하지 않고 가명 ID로만 / personal: never stored, pseudonymised",
 }
 
@@ -40,6 +40,34 @@ time is kept, the zone dropped), Likert answers with their number (`매우 만�
 and its time of day in two columns (`수신일` + `수신시각`; a column of times of day alone is never taken for a date),
 cells merged down over a block of rows (read on every row they cover), and an end date that says the item is still
 running (`게시중`, `진행중`, `현재`: not ended, like an empty cell).
+
+Worded answers are read on the survey's scale: `그렇다` is 4 of 5 and 6 of 7. The scale is the one given at upload
+(`--scale`), else the one the headers name, else the one the wordings say: a wording only 7-point scales use
+(`slightly satisfied`), or a "slightly" wording beside the plain one (`약간 그렇다` and `그렇다`, `약간 만족` and `만족`),
+says 7 points; a wording only 5-point scales use (`매우 좋음`, `대체로 만족`) says 5. A "slightly" wording with nothing
+else to tell (`매우 불만족 / 약간 불만족 / 보통 / 약간 만족 / 매우 만족` is a 5-point scale too) leaves the scale open:
+the upload asks for it, and the command line refuses without `--scale`. The plain wordings alone (`매우 그렇다`,
+`그렇다`, `보통이다` …) are read on 5 points. A scale other than the kind's usual one is always asked.
+
+A rating written with the scale it is out of (`4/5`, `4점/5점`, `5점 만점에 4점`, `4 out of 5`, `만족 (4/5)`, stars
+`★★★★☆`: the filled stars of all the stars) is read as its number when that scale is the survey's; answers all
+written out of one scale say the scale like a header does, and an answer written out of another (`4/10` on a 5-point
+survey) is a finding (`out_of_scale`), never read as 4. Stars without empty ones (`★★★★`) are the number only.
+
+Yes/no answers may be words (`예/아니오`, `수료/미수료`, `실시/미실시`, `있음/없음`, `예(Y)`) or marks: `O`/`○`, `◎`, `●`,
+`✓`/`✔`/`V`, `☑`/`✅` are yes; `X`/`×`, `✗`/`✘`/`❌`, `☐`/`□` are no. In a column holding both `●` and `○` (radio
+buttons), `○` is the one not chosen: a no; alone it is a yes (O/X). `△`, `부분`, `일부 실시` ("partly") are neither:
+a finding that says so (`bad_yes_no`), to be settled as yes or no in the source, never guessed.
+
+Dates with English month names, as English-language survey tools and Excel write them, are read: `Mar 4, 2026`,
+`March 4th 2026`, `Wednesday, March 4, 2026`, `4-Mar-2026`, `04-Mar-26`, `4 March 2026`. A date without its year
+(`3/4`, `3/4(화)`, `3월 4일`, `Mar 4`, `4-Mar`) is read in the year given at upload (`--year`, or the wizard's year,
+for the kinds that take one); without it, it is a finding that says the year is missing (`bad_date`): a year is
+never guessed from today or from the other rows.
+
+A header written twice, in English and in Korean (`Timestamp | Course | …` over `타임스탬프 | 교육과정명 | …`, or the
+reverse), is read by its Korean row when that row names the contract's columns and a row with a date or a number
+follows; the English row is skipped as a header row.
 
 A case's time of receipt and of answer (`received_time`, `completed_time`) are stored beside their dates: from a
 date-time cell in the date column (`2025-11-14 17:05`) or from a column of their own (`접수일` + `접수시각`, `처리일` +

@@ -18,13 +18,12 @@ import pandas as pd
 from metrics import store
 from metrics.contract import Contract, KindSpec
 from metrics.contract.kinds import builder
-from metrics.intake.findings import IssueLog
+from metrics.intake.findings import NO_YEAR, IssueLog
 from metrics.intake.lengths import hold_too_long
 from metrics.intake.plausible import hold_implausible
 from metrics.intake.scales import ScaleEvidence
 from metrics.intake.values import (
     clean_text,
-    load_yes_no,
     normalise_key,
     parse_dates,
     parse_ints,
@@ -32,6 +31,7 @@ from metrics.intake.values import (
     still_running,
     with_clock,
 )
+from metrics.intake.values.dates import dates_without_year
 from metrics.messages import Message
 
 
@@ -60,11 +60,13 @@ class Built:
 class MappedTable:
     """A table seen through its mapping: raw columns by role."""
 
-    def __init__(self, frame: pd.DataFrame, mapping: dict[str, str], excel_rows: np.ndarray, sheet: str):
+    def __init__(self, frame: pd.DataFrame, mapping: dict[str, str], excel_rows: np.ndarray, sheet: str,
+                 year: int | None = None):
         self.frame = frame.reset_index(drop=True)
         self.mapping = mapping
         self.excel_rows = np.asarray(excel_rows)
         self.sheet = sheet
+        self.year = year  # the year the upload names: a date written without one ("3/4") is in it
 
     def headers(self, role: str) -> list[str]:
         """Headers mapped to `role`, in sheet order."""
@@ -91,11 +93,15 @@ def _dates(t: MappedTable, log: IssueLog, role: str, *, required: bool = False, 
         return pd.Series(pd.NaT, index=t.frame.index, dtype="datetime64[us]")
     if ends:
         raw = raw.mask(still_running(raw), None)
-    parsed = parse_dates(raw, with_time=with_time)
+    parsed = parse_dates(raw, with_time=with_time, year=t.year)
     bad = parsed.bad.to_numpy(dtype=bool)
     optional = np.broadcast_to(np.asarray(optional, dtype=bool), bad.shape)
-    log.flag(bad & ~optional, header, raw, "bad_date")
-    log.note(bad & optional, header, raw, "bad_date")
+    yearless = np.zeros_like(bad)  # "3/4" with no year given at upload: said so, never guessed
+    if bad.any():
+        yearless[bad] = dates_without_year(raw[bad])
+    for where, words in ((bad & ~yearless, None), (yearless, NO_YEAR)):
+        log.flag(where & ~optional, header, raw, "bad_date", words=words)
+        log.note(where & optional, header, raw, "bad_date", words=words)
     if required:
         log.flag(parsed.values.isna() & ~parsed.bad, header, raw, "missing_required")
     return _at_clock(t, log, clock, parsed.values) if clock else parsed.values
@@ -166,11 +172,9 @@ def _flag(t: MappedTable, log: IssueLog, role: str) -> pd.Series:
     header, raw = t.raw(role)
     if raw is None:
         return pd.Series(pd.NA, index=t.frame.index, dtype="boolean")
-    from metrics.intake.values import parse_yes_no
+    from metrics.intake.yes_no import read_yes_no
 
-    yes, no = load_yes_no()
-    parsed = parse_yes_no(raw, yes, no)
-    log.note(parsed.bad, header or "", raw, "bad_flag")  # the row is imported without the value
+    parsed = read_yes_no(raw, log, header or "", "bad_flag", holds=False)  # the row is imported without the value
     return parsed.values.astype("boolean")
 
 

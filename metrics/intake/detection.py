@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from metrics.contract import load_contract
 from metrics.intake.canonical import UploadOptions
 from metrics.intake.layout import Table, locate_table
-from metrics.intake.mapping import detect_kind, suggest_mapping
+from metrics.intake.mapping import detect_kind, names_a_column, suggest_mapping
 from metrics.intake.reading import RawSheet, UnreadableFileError, Upload, open_upload
 from metrics.intake.refusals import RejectedFileError, check_pseudonym_key, headers_text
 from metrics.intake.saved_mappings import Template, apply_template, find_template
@@ -148,7 +148,7 @@ def _best_table(
     first_error: UnreadableFileError | None = None
     for raw in sheets:
         try:
-            table = locate_table(raw)
+            table = locate_table(raw, contract_names=names_a_column)
         except UnreadableFileError as exc:
             first_error = first_error or exc
             continue

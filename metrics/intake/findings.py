@@ -50,6 +50,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+# A yes/no cell that says "partly" (△, 부분 실시): still bad_yes_no / bad_flag, in words that say why.
+PARTLY = ("'일부'(△·부분)는 예도 아니오도 아닙니다. 원본에서 예 또는 아니오로 정해 주세요",
+          "'partly' (△) is neither yes nor no; settle it as yes or no in the source")
+
+# A date written without its year ("3/4", "Mar 4") and no year given at upload: still bad_date, saying why.
+NO_YEAR = ("연도가 없는 날짜입니다. 날짜에 연도를 넣거나, 업로드할 때 연도를 지정하세요 (지정한 연도로 읽습니다)",
+           "a date without its year; write the year, or give the year at upload (the date is read in that year)")
+
 # Added to a finding on an optional column, whose row is imported without the value.
 IMPORTED_ANYWAY = (" (이 값 없이 행은 가져옵니다)", " (the row is imported without this value)")
 
@@ -72,9 +80,10 @@ class Issue:
                 "message_ko": self.message.ko, "message_en": self.message.en, "holds": self.holds}
 
 
-def make_issue(sheet: str, row: int, column: str, value: object, code: str, expected: str = "") -> Issue:
-    """An Issue with its message filled in from MESSAGES."""
-    ko, en = MESSAGES[code]
+def make_issue(sheet: str, row: int, column: str, value: object, code: str, expected: str = "",
+               words: tuple[str, str] | None = None) -> Issue:
+    """An Issue with its message filled in from MESSAGES, or in `words` closer to the cell than its code's."""
+    ko, en = words or MESSAGES[code]
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # Excel stores 7 as 7.0; show it as the person typed it
     # pd.isna takes any scalar; its stubs list only some
@@ -94,28 +103,30 @@ class IssueLog:
         # Personal columns: report the row and column, never the value.
         self.masked_columns = masked_columns
 
-    def flag(self, mask: npt.ArrayLike, column: str, raw: pd.Series | None, code: str, expected: str = "") -> None:
+    def flag(self, mask: npt.ArrayLike, column: str, raw: pd.Series | None, code: str, expected: str = "",
+             words: tuple[str, str] | None = None) -> None:
         """Record an issue for every row where `mask` is True and hold those rows back."""
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
         self.held |= mask
-        self._record(mask, column, raw, code, expected, holds=True)
+        self._record(mask, column, raw, code, expected, holds=True, words=words)
 
-    def note(self, mask: npt.ArrayLike, column: str, raw: pd.Series | None, code: str, expected: str = "") -> None:
+    def note(self, mask: npt.ArrayLike, column: str, raw: pd.Series | None, code: str, expected: str = "",
+             words: tuple[str, str] | None = None) -> None:
         """Record an issue for every row where `mask` is True on an optional column: the rows are still imported."""
         mask = np.asarray(mask, dtype=bool)
         if mask.any():
-            self._record(mask, column, raw, code, expected, holds=False)
+            self._record(mask, column, raw, code, expected, holds=False, words=words)
 
     def _record(self, mask: np.ndarray, column: str, raw: pd.Series | None, code: str, expected: str, *,
-                holds: bool) -> None:
+                holds: bool, words: tuple[str, str] | None = None) -> None:
         positions = np.flatnonzero(mask)
         values = raw.to_numpy()[positions] if raw is not None else [None] * len(positions)
         masked = column in self.masked_columns
         for pos, value in zip(positions, values, strict=True):
             shown = "***" if masked and value is not None else value
-            issue = make_issue(self.sheet, self.excel_rows[pos], column, shown, code, expected)
+            issue = make_issue(self.sheet, self.excel_rows[pos], column, shown, code, expected, words)
             if not holds:
                 said = issue.message
                 issue = replace(issue, holds=False,

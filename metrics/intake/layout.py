@@ -66,8 +66,13 @@ class Table:
     findings: tuple[RowFinding, ...] = ()  # kept rows whose bytes needed help to read; `row` is the Excel row
 
 
-def locate_table(sheet: RawSheet, *, header_hint: Callable[[str], float] | None = None) -> Table:
-    """Find the header, keep the data rows under it, and record every row left out and why."""
+def locate_table(sheet: RawSheet, *, header_hint: Callable[[str], float] | None = None,
+                 contract_names: Callable[[str], bool] | None = None) -> Table:
+    """Find the header, keep the data rows under it, and record every row left out and why.
+
+    `contract_names` (whether a label names a column of the contract) lets a header written in two
+    languages be told from a header over a row of answers.
+    """
     grid = sheet.grid
     filled = ~pd.isna(grid) & (grid != "")
     counts = filled.sum(axis=1)
@@ -77,7 +82,7 @@ def locate_table(sheet: RawSheet, *, header_hint: Callable[[str], float] | None 
     for info in window:
         if info.kind == "row" and info.filled == 1 and width > 1:
             info.kind = "title"  # one cell across a wide sheet
-    header = _find_header(window, width, merges_near_top(sheet.merged, len(window)), grid)
+    header = _find_header(window, width, merges_near_top(sheet.merged, len(window)), grid, contract_names)
     filled_down = fill_merged_down(grid, sheet.merged, header.first_data)
     if filled_down is not grid:
         grid = filled_down
@@ -218,7 +223,8 @@ class _Header:
         return self.bottom + 1
 
 
-def _find_header(window: list[_RowInfo], width: int, merged: Merged, grid: np.ndarray) -> _Header:
+def _find_header(window: list[_RowInfo], width: int, merged: Merged, grid: np.ndarray,
+                 contract_names: Callable[[str], bool] | None = None) -> _Header:
     n_cols = grid.shape[1]
     scores = [
         info.score * min(info.filled / width, 1.0)
@@ -231,6 +237,12 @@ def _find_header(window: list[_RowInfo], width: int, merged: Merged, grid: np.nd
         first = next((i for i, info in enumerate(window) if info.kind == "row"), 0)
         return _Header(first, first - 1, [], [f"열 {get_column_letter(c + 1)}" for c in range(n_cols)])
     top = bottom = next(i for i, s in enumerate(scores) if s >= 0.75 * best)
+    bilingual = _bilingual_rows(window, top, contract_names) if contract_names else None
+    if bilingual is not None:
+        upper, lower = bilingual
+        chosen = max((lower, upper), key=lambda r: _hangul_share(window[r]))  # the Korean row names the columns
+        names = without_response_words(header_names(grid, [chosen], merged, n_cols))
+        return _Header(upper, lower, [chosen], names)
     pair = _question_and_option_rows(window, width, top, merged)
     if pair is not None:
         names = without_response_words(header_names(grid, [pair, pair + 1], merged, n_cols))
@@ -282,6 +294,39 @@ def _question_and_option_rows(window: list[_RowInfo], width: int, top: int, merg
         if gaps_filled and stand_alone and names_all and starts_blank:
             return r
     return None
+
+
+def _bilingual_rows(window: list[_RowInfo], top: int, contract_names: Callable[[str], bool]) -> tuple[int, int] | None:
+    """Two header rows saying the same in two languages (Timestamp | Course over 타임스탬프 | 교육과정명, or the
+    reverse): both all labels over the same columns, one without Hangul and the other mostly Hangul, the Korean
+    one naming the contract's columns (so that a row of Korean answers under an English header stays data), and
+    a data row under them that holds a value (a date, a number)."""
+    for r in (top - 1, top):
+        if r < 0 or r + 2 >= len(window):
+            continue
+        a, b, after = window[r], window[r + 1], window[r + 2]
+        labels = all(i.kind == "row" and i.all_text and i.label_share == 1.0 and i.filled >= 2 for i in (a, b))
+        if not labels or after.kind != "row" or after.label_share >= 1.0:
+            continue
+        same_columns = [bool(t) for t in a.texts] == [bool(t) for t in b.texts]
+        shares = sorted((_hangul_share(a), _hangul_share(b)))
+        korean = a if _hangul_share(a) > _hangul_share(b) else b
+        if same_columns and shares[0] == 0.0 and shares[1] >= 0.5 and not _same_stub(a, b) and \
+                _names_contract(korean, contract_names):
+            return r, r + 1
+    return None
+
+
+def _names_contract(info: _RowInfo, contract_names: Callable[[str], bool]) -> bool:
+    """Most of a row's labels name a column of the contract (an alias, or a keyword in them)."""
+    texts = [t for t in info.texts if t]
+    return sum(contract_names(t) for t in texts) >= 0.5 * len(texts)
+
+
+def _hangul_share(info: _RowInfo) -> float:
+    """Share of a row's texts with a Hangul syllable in them."""
+    texts = [t for t in info.texts if t]
+    return sum(any("가" <= ch <= "힣" for ch in t) for t in texts) / len(texts) if texts else 0.0
 
 
 def _extend_by_merges(top: int, bottom: int, merged: Merged, last_row: int) -> tuple[int, int]:

@@ -57,12 +57,17 @@ def header_score(header: str, spec: ColumnSpec) -> float:
     return KEYWORD_SCORE + min(0.3, 0.03 * max(len(w) for w in hits))
 
 
+def names_a_column(header: str) -> bool:
+    """Whether `header` names some column of the contract: one of its aliases, or a keyword in it."""
+    return any(header_score(header, spec) > 0 for kind in load_contract().kinds.values() for spec in kind.columns)
+
+
 def rating_share(column: pd.Series) -> float:
     """Share of a column's non-empty sampled answers that read as ratings (numbers 0–10 or Likert words)."""
     sample = _answered(column)
     if sample.empty:
         return 0.0
-    parsed = parse_ratings(sample, load_likert())
+    parsed = parse_ratings(sample, {**load_likert(scale=7), **load_likert()})  # 7-point wordings are ratings too
     # A row number or an id is numeric too, but runs past any rating scale.
     ok = parsed.values.between(0, MAX_RATING) & ~parsed.bad
     # "무응답", "해당없음": no answer, which says nothing either way about the column.

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from metrics.intake.likert_scale import FIVE, NOTHING_WORDED, SEVEN, WordedScale
 from metrics.messages import Message
 
 # Scales a header may name; anything else ("2026년", "3개 항목") is not a scale.
@@ -54,6 +55,14 @@ class ScaleEvidence:
     usual: float
     headers: tuple[tuple[str, float], ...] = ()  # (header, scale it names)
     answers_max: float | None = None
+    worded: WordedScale = NOTHING_WORDED  # the scale the worded answers say (likert_scale.py)
+    written: tuple[tuple[str, float], ...] = ()  # (an answer written over its scale, "4/5", that scale)
+
+    @property
+    def written_scale(self) -> float | None:
+        """The scale the answers are written over ("4/5"), when they all say one; else None (each is checked)."""
+        scales = {scale for _, scale in self.written}
+        return scales.pop() if len(scales) == 1 else None
 
     @property
     def header_scales(self) -> tuple[float, ...]:
@@ -73,12 +82,15 @@ class ScaleEvidence:
         """The scale to read the answers on: the headers', else the answers', else the usual one."""
         if self.header_scales:
             return self.header_scales[-1]
-        return self.from_answers or self.usual
+        return self.written_scale or self.worded.sure or self.from_answers or self.usual
 
     @property
     def disagrees(self) -> bool:
         """True when the person must choose: the headers or the answers point away from the usual scale."""
-        scales = set(self.header_scales)
+        said = (self.worded.sure, self.written_scale)
+        scales = set(self.header_scales) | {s for s in said if s}
+        if self.worded.unsure and not self.header_scales:
+            return True
         if self.from_answers is not None and not scales:
             return True
         if len(scales) > 1 or (scales and scales != {self.usual}):
@@ -88,7 +100,9 @@ class ScaleEvidence:
     @property
     def choices(self) -> tuple[float, ...]:
         """The scales to offer: what the file points to, then the usual one."""
-        pointed = list(self.header_scales) or ([self.from_answers] if self.from_answers else [])
+        worded = [self.worded.sure] if self.worded.sure else [SEVEN, FIVE] if self.worded.unsure else []
+        written = [self.written_scale] if self.written_scale else []
+        pointed = list(self.header_scales) or written or worded or ([self.from_answers] if self.from_answers else [])
         return tuple(dict.fromkeys([*pointed, self.usual]))
 
     def seen(self) -> tuple[str, str]:
@@ -97,6 +111,15 @@ class ScaleEvidence:
         for header, scale in self.headers[:3]:
             ko.append(f"'{_short(header)}' 열은 {scale:g}점 척도로 적혀 있습니다")
             en.append(f"the header '{_short(header)}' says {scale:g} points")
+        for answer, scale in self.written[:2]:
+            ko.append(f"응답 '{answer}'은(는) {scale:g}점 만점으로 적혀 있습니다")
+            en.append(f"the answer '{answer}' is written out of {scale:g}")
+        if self.worded.sure:
+            ko.append(f"응답 문구('{self.worded.example}' 등)는 {self.worded.sure:g}점 척도의 것입니다")
+            en.append(f"the worded answers ('{self.worded.example}', …) are those of a {self.worded.sure:g}-point scale")
+        if self.worded.unsure:
+            ko.append(f"응답 문구 '{self.worded.unsure}'는 5점 척도로도 7점 척도로도 쓰여 척도를 알 수 없습니다")
+            en.append(f"the answer '{self.worded.unsure}' is used on 5-point and on 7-point scales alike")
         if self.answers_max is not None:
             ko.append(f"응답의 최댓값은 {self.answers_max:g}점입니다")
             en.append(f"the highest answer is {self.answers_max:g}")
@@ -111,15 +134,25 @@ class ScaleEvidence:
         if self.header_scales:
             return Message(f"척도 {self.scale:g}점: 헤더에 적힌 대로 읽었습니다{top}.",
                            f"Scale: out of {self.scale:g}, as the headers say{top_en}.", code="scale_from_headers")
+        if self.written_scale:
+            return Message(f"척도 {self.scale:g}점: 응답에 적힌 만점대로 읽었습니다 (예: '{self.written[0][0]}').",
+                           f"Scale: out of {self.scale:g}, as the answers are written (e.g. '{self.written[0][0]}').",
+                           code="scale_from_answers_written")
+        if self.worded.sure:
+            return Message(f"척도 {self.scale:g}점: 응답 문구('{self.worded.example}' 등)가 {self.scale:g}점 척도의 것입니다.",
+                           f"Scale: out of {self.scale:g}, the worded answers ('{self.worded.example}', …) are those of "
+                           f"a {self.scale:g}-point scale.", code="scale_from_wordings")
         return Message(f"척도 {self.scale:g}점: 이 조사의 보통 척도입니다 (헤더에 척도 표시 없음{top}).",
                        f"Scale: out of {self.scale:g}, this survey's usual scale (no scale in the headers{top_en}).",
                        code="scale_usual")
 
 
-def gather(headers: Iterable[str], answers_max: float | None, usual: float) -> ScaleEvidence:
-    """The evidence of the rating columns' `headers` and their highest answer."""
+def gather(headers: Iterable[str], answers_max: float | None, usual: float,
+           worded: WordedScale = NOTHING_WORDED, written: tuple[tuple[str, float], ...] = ()) -> ScaleEvidence:
+    """The evidence of the rating columns' `headers`, their highest answer and their wordings."""
     named = tuple((h, s) for h in headers if (s := scale_in_header(h)) is not None)
-    return ScaleEvidence(usual=float(usual), headers=named, answers_max=answers_max)
+    return ScaleEvidence(usual=float(usual), headers=named, answers_max=answers_max, worded=worded,
+                         written=written)
 
 
 def rescale_rule(own: float, target: float) -> tuple[str, str]:

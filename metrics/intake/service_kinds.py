@@ -15,20 +15,19 @@ from metrics.contract import Contract, KindSpec
 from metrics.contract.kinds import builds
 from metrics.intake.canonical import Built, MappedTable, UploadOptions, _dates, _enum, _text
 from metrics.intake.findings import IssueLog
-from metrics.intake.values import clean_text, load_yes_no, normalise_key, parse_numbers, parse_yes_no
+from metrics.intake.values import clean_text, normalise_key, parse_numbers
+from metrics.intake.yes_no import read_yes_no
 
 
 def yes_no_items(t: MappedTable, log: IssueLog, roles: tuple[str, ...]) -> dict[str, pd.Series]:
     """Each yes/no role as nullable booleans (blank stays NA); a cell that is neither yes nor no holds the row."""
-    yes, no = load_yes_no()
     out = {}
     for role in roles:
         header, raw = t.raw(role)
         if raw is None:
             out[role] = pd.Series(pd.NA, index=t.frame.index, dtype="boolean")
             continue
-        parsed = parse_yes_no(raw, yes, no)
-        log.flag(parsed.bad, header or "", raw, "bad_yes_no")
+        parsed = read_yes_no(raw, log, header or "")
         out[role] = parsed.values.astype("boolean")
     return out
 

@@ -24,9 +24,10 @@ from metrics.intake.canonical import (
     _year_column,
 )
 from metrics.intake.findings import IssueLog
+from metrics.intake.likert_scale import FIVE, SEVEN, WordedScale, worded_scale
 from metrics.intake.scales import ScaleEvidence
 from metrics.intake.scales import gather as gather_scale
-from metrics.intake.values import Parsed, clean_text, load_likert, parse_ratings
+from metrics.intake.values import Parsed, clean_text, load_likert, parse_denominators, parse_ratings
 
 
 @builds("exhibitor_survey", "trainee_survey", "future_talent_survey")
@@ -35,10 +36,16 @@ def build_survey(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: 
     log = IssueLog(t.sheet, t.excel_rows)
     item_headers = t.headers("item")
     overall_header, _ = t.raw("overall")
-    likert = load_likert()
-    answers = {h: parse_ratings(t.frame[h], likert) for h in [*item_headers, overall_header] if h}
-    evidence = _scale_evidence(answers, kind)
+    rated = [h for h in [*item_headers, overall_header] if h]
+    worded = worded_scale(t.frame[h] for h in rated)
+    # Worded answers are read on the scale their wordings (or the person) say: "그렇다" is 6 of 7, 4 of 5.
+    read_on = SEVEN if SEVEN in (opts.scale, worded.sure) else FIVE
+    answers = {h: parse_ratings(t.frame[h], load_likert(scale=read_on)) for h in rated}
+    over = {h: parse_denominators(t.frame[h]) for h in rated}  # "4/5" is written over 5
+    evidence = _scale_evidence(answers, kind, worded, _written(t, over))
     scale = float(opts.scale or evidence.scale)
+    if scale == SEVEN and read_on != SEVEN:  # a header or the numbers said 7 points
+        answers = {h: parse_ratings(t.frame[h], load_likert(scale=SEVEN)) for h in rated}
     low = 1.0 if scale <= 7 else 0.0
     expected = f"{low:g}–{scale:g}"
 
@@ -46,6 +53,7 @@ def build_survey(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: 
         raw, parsed = t.frame[header], answers[header]
         log.flag(parsed.bad, header, raw, "bad_rating")
         out_of_scale = parsed.values.notna() & ((parsed.values < low) | (parsed.values > scale))
+        out_of_scale |= over[header].notna() & (over[header] != scale)  # "4/10" on 5 points is no 4
         log.flag(out_of_scale, header, raw, "out_of_scale", expected)
         return parsed.values.where(~out_of_scale)
 
@@ -87,10 +95,20 @@ def build_survey(t: MappedTable, kind: KindSpec, opts: UploadOptions, contract: 
     return Built(rows, log, tuple(item_headers), notes, scale_question=question)
 
 
-def _scale_evidence(answers: dict[str, Parsed], kind: KindSpec) -> ScaleEvidence:
-    """What the rating columns' headers and highest answer say about the scale."""
+def _scale_evidence(answers: dict[str, Parsed], kind: KindSpec, worded: WordedScale,
+                    written: tuple[tuple[str, float], ...]) -> ScaleEvidence:
+    """What the rating columns' headers, highest answer, wordings and written scales say about the scale."""
     tops = [p.values[~p.bad].max() for p in answers.values() if p.values[~p.bad].notna().any()]
-    return gather_scale(answers, float(max(tops)) if tops else None, kind.default_scale or 5)
+    return gather_scale(answers, float(max(tops)) if tops else None, kind.default_scale or 5, worded, written)
+
+
+def _written(t: MappedTable, over: dict[str, pd.Series]) -> tuple[tuple[str, float], ...]:
+    """One answer as written per scale the answers are written over ("4/5" -> 5), in order of first use."""
+    seen: dict[float, str] = {}
+    for header, scales in over.items():
+        for index, scale in scales.dropna().drop_duplicates().items():  # the first answer per scale
+            seen.setdefault(float(scale), str(t.frame.at[index, header]).strip())
+    return tuple((answer, scale) for scale, answer in seen.items())
 
 
 def _given_year(t: MappedTable, log: IssueLog, kind: KindSpec, opts: UploadOptions) -> pd.Series:

@@ -9,7 +9,7 @@ from metrics.contract.kinds import builds
 from metrics.intake.canonical import Built, MappedTable, UploadOptions, _dates, _keys, _text
 from metrics.intake.findings import IssueLog
 from metrics.intake.periods import parse_periods
-from metrics.intake.values import load_yes_no
+from metrics.intake.yes_no import read_yes_no
 from metrics.messages import Message
 from metrics.store.pseudonym import identity_text, load_key, pseudonymise
 
@@ -32,13 +32,9 @@ def build_attendance(t: MappedTable, kind: KindSpec, opts: UploadOptions, contra
         log.flag(bad.to_numpy(dtype=bool) & end.isna().to_numpy(), period_header, period_raw, "bad_date")
         log.flag((end.isna() & ~bad).to_numpy(dtype=bool), end_header, end_raw, "missing_required")
     log.flag((end < start).fillna(False).to_numpy(dtype=bool), end_header or "", end_raw, "end_before_start")
-    yes, no = load_yes_no()
     done_header, done_raw = t.raw("completed")
-    from metrics.intake.values import parse_yes_no
-
     assert done_header is not None and done_raw is not None, "completed is required (ingest._check_mapping)"
-    done = parse_yes_no(done_raw, yes, no)
-    log.flag(done.bad, done_header, done_raw, "bad_yes_no")
+    done = read_yes_no(done_raw, log, done_header)
     log.flag(done.values.isna() & ~done.bad, done_header, done_raw, "missing_required")
     name, birth, phone, ref = (t.raw(r)[1] for r in ("name", "birth_date", "phone", "trainee_ref"))
     identity = identity_text(name, birth, phone, ref, index=t.frame.index)

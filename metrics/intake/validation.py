@@ -67,7 +67,7 @@ def validate(
     options, year_notes = with_year_from_names(options, spec, mapping, table.sheet, filename, contract)
     _check_mapping(mapping, spec, options, table)
 
-    built = build(MappedTable(table.frame, mapping, table.excel_rows, table.sheet), spec, options, contract)
+    built = build(MappedTable(table.frame, mapping, table.excel_rows, table.sheet, options.year), spec, options, contract)
     built.notes.extend(year_notes)
     _hold_read_findings(built.log, table)
     if _has_macros(data):

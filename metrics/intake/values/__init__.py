@@ -40,20 +40,25 @@ from metrics.intake.values.cells import (
     trim_text,
 )
 from metrics.intake.values.dates import parse_dates, parse_times, with_clock
+from metrics.intake.values.fractions import fraction_of, parse_denominators
 from metrics.settings import CONFIG_DIR
 
 __all__ = [
     "Parsed",
     "clean_text",
+    "likert_key",
     "load_likert",
+    "load_slightly",
     "load_yes_no",
     "normalise_key",
     "parse_dates",
+    "parse_denominators",
     "parse_ints",
     "parse_numbers",
     "parse_ratings",
     "parse_times",
     "parse_yes_no",
+    "partly_answers",
     "still_running",
     "with_clock",
 ]
@@ -156,6 +161,9 @@ def _rating_of(value: object, points: Mapping[str, float], endings: tuple[tuple[
     text = squeeze_spaces(unicodedata.normalize("NFKC", value).translate(_DINGBAT_DIGITS))
     if is_empty_word(text):
         return None
+    fraction = fraction_of(text)  # "4/5", "★★★★☆": the answer; its scale is checked by the survey (fractions.py)
+    if fraction is not None:
+        return fraction[0]
     numbered = _RATING.fullmatch(text)
     if numbered:
         return float(numbered["n"])
@@ -168,17 +176,40 @@ def _rating_of(value: object, points: Mapping[str, float], endings: tuple[tuple[
 
 def _likert_point(key: str, points: Mapping[str, float], endings: tuple[tuple[str, str], ...]) -> object:
     """The point of a wording as written, else with its sentence ending replaced ("만족합니다" -> "만족")."""
+    known = _known_wording(key, points, endings)
+    return BAD if known is None else points[known]
+
+
+def _known_wording(key: str, points: Mapping[str, float], endings: tuple[tuple[str, str], ...]) -> str | None:
+    """The wording of `points` a normalised answer is, as written or without its sentence ending."""
     if key in points:
-        return points[key]
+        return key
     for ending, replacement in endings:  # longest first
         if key.endswith(ending) and (stem := key[: -len(ending)] + replacement) in points:
-            return points[stem]
-    return BAD
+            return stem
+    return None
+
+
+def likert_key(value: object, points: Mapping[str, float]) -> str | None:
+    """The wording of `points` (normalised keys) a cell answers with, None for a number, a blank or no wording."""
+    if not isinstance(value, str):
+        return None
+    text = squeeze_spaces(unicodedata.normalize("NFKC", value).translate(_DINGBAT_DIGITS))
+    if is_empty_word(text) or _RATING.fullmatch(text) or _WORDS_THEN_RATING.fullmatch(text):
+        return None
+    return _known_wording(normalise_key(text), points, load_endings())
 
 
 def parse_yes_no(raw: pd.Series, yes: Iterable[str], no: Iterable[str]) -> Parsed:
-    """Nullable booleans from answers matched (by normalise_key) against the yes and no words."""
+    """Nullable booleans from answers matched (by normalise_key) against the yes and no words.
+
+    A column holding both marks of a likert.toml [yes_no] pair (● and ○) reads the empty one as a no.
+    """
     answers = _answer_table(yes, no)
+    keys = {normalise_key(v) for v in pd.unique(raw.to_numpy(dtype=object)) if isinstance(v, str)}
+    for filled, empty in load_mark_pairs():
+        if filled in keys and empty in keys:
+            answers = {**answers, filled: True, empty: False}
     return parse_each(raw, functools.partial(_yes_no_of, answers=answers, endings=load_endings()), dtype="boolean")
 
 
@@ -249,9 +280,9 @@ def _number_text(value: float | np.integer[Any] | np.floating[Any]) -> str:
     return str(value)
 
 
-def load_likert(path: str | Path | None = None) -> dict[str, float]:
-    """Likert wording -> points from likert.toml ([five_point]), keys normalised with normalise_key."""
-    table = _read_toml(Path(path or LIKERT_FILE))["five_point"]
+def load_likert(path: str | Path | None = None, scale: float = 5) -> dict[str, float]:
+    """Likert wording -> points from likert.toml ([five_point], or [seven_point] for 7), keys normalised."""
+    table = _read_toml(Path(path or LIKERT_FILE))["seven_point" if scale == 7 else "five_point"]
     points: dict[str, float] = {}
     for wording, point in table.items():
         key = normalise_key(wording)
@@ -266,6 +297,26 @@ def load_endings(path: str | Path | None = None) -> tuple[tuple[str, str], ...]:
     table = _read_toml(Path(path or LIKERT_FILE)).get("endings", {})
     pairs = {(normalise_key(ending), normalise_key(stem) if stem else "") for ending, stem in table.items()}
     return tuple(sorted((p for p in pairs if p[0]), key=lambda p: -len(p[0])))
+
+
+def load_slightly(path: str | Path | None = None) -> frozenset[str]:
+    """The "slightly" wordings, which alone do not say a 5- or 7-point scale (likert.toml [scale_signs])."""
+    words = _read_toml(Path(path or LIKERT_FILE)).get("scale_signs", {}).get("slightly", ())
+    return frozenset(normalise_key(w) for w in words) - {""}
+
+
+def load_mark_pairs(path: str | Path | None = None) -> tuple[tuple[str, str], ...]:
+    """(filled, empty) marks whose empty one is a no beside the filled one (likert.toml [yes_no] pairs)."""
+    pairs = _read_toml(Path(path or LIKERT_FILE))["yes_no"].get("pairs", ())
+    return tuple((normalise_key(filled), normalise_key(empty)) for filled, empty in pairs)
+
+
+def partly_answers(raw: pd.Series, path: str | Path | None = None) -> np.ndarray:
+    """Per row, True where a yes/no cell says "partly" (△, 부분 실시: likert.toml [yes_no] partly)."""
+    words = {normalise_key(w) for w in _read_toml(Path(path or LIKERT_FILE))["yes_no"].get("partly", ())}
+    codes, uniques = pd.factorize(raw.to_numpy(dtype=object))
+    partly = np.array([isinstance(u, str) and normalise_key(u) in words for u in uniques] + [False], dtype=bool)
+    return partly[codes]
 
 
 def load_no_answer(path: str | Path | None = None) -> frozenset[str]:

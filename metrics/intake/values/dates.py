@@ -11,6 +11,10 @@ Accepted text (after stripping whitespace, quotes and a leading TAB, case-insens
                  month/day (US order, as English-language tools export); a two-digit year is 20yy
   short Korean   26.03.15, 26.3.5, 26-03-15, '26.3.15 -- a two-digit year first, dots or dashes, read as 20yy.mm.dd
   serial         45000, 45000.5 -- Excel 1900-system serial numbers from 20000 to 80000
+  English months Mar 4, 2026; March 4th 2026; Wednesday, March 4, 2026; 4-Mar-2026; 04-Mar-26; 4 March 2026
+                 (SurveyMonkey, Qualtrics, Microsoft Forms and Excel's d-mmm-yy in English)
+  no year        3/4, 3/4(화), 3월 4일, Mar 4, 4-Mar -- read only in the year the upload names (`year`); else bad,
+                 and dates_without_year() says why: a year is never guessed
 Any of the forms may carry a weekday in brackets and a time HH:MM[:SS[.ffffff]] or 14시 15분[ 30초], optionally
 with 오전/오후 or AM/PM before or after it (12-hour clock: 오전 12:xx is 0:xx, 오후 12:xx stays 12:xx), as
 survey tools' CSV downloads write them: 2025/05/16 9:51:33 오전 GMT+9, 01/10/2025 11:05:16 AM.
@@ -57,33 +61,50 @@ _WEEKDAY = r"(?:\s*\([^)]*\))?"
 _ZONE = r"(?:\s*(?:(?:GMT|UTC)\s*[+-]\s*\d{1,2}(?::?\d{2})?|GMT|UTC|KST|Z))?"
 
 # (name, date part): tried in this order; every one may be followed by a weekday and a time.
-_DATE_FORMS = (
+_DATE_FORMS: tuple[tuple[str, str], ...] = (
     ("year first", r"(?P<y>\d{4})\s*[-./]\s*(?P<m>\d{1,2})\s*[-./]\s*(?P<d>\d{1,2})\.?"),
     ("korean", r"(?P<y>\d{4})\s*년\s*(?P<m>\d{1,2})\s*월\s*(?P<d>\d{1,2})\s*일"),
     ("compact", r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})"),
     ("month first", r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d{2})"),
     ("short korean", r"(?P<y>\d{2})\s*[.-]\s*(?P<m>\d{1,2})\s*[.-]\s*(?P<d>\d{1,2})\.?"),
 )
+_MONTH_NAME = r"(?P<mn>JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*\.?"
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+_DAY_NAME = r"(?:(?:MON|TUE|WED|THU|FRI|SAT|SUN)[A-Z]*\.?,?\s+)?"
+_ORDINAL = r"(?:ST|ND|RD|TH)?"
+_DATE_FORMS += (
+    ("month name first", rf"{_DAY_NAME}{_MONTH_NAME}\s*(?P<d>\d{{1,2}}){_ORDINAL},?\s*(?P<y>\d{{4}})"),
+    ("day month name", rf"{_DAY_NAME}(?P<d>\d{{1,2}}){_ORDINAL}[\s-]*{_MONTH_NAME}[\s,-]*(?P<y>\d{{4}}|\d{{2}})"),
+)
+# Dates without their year: read only in a year given at upload.
+_YEARLESS_FORMS = (
+    ("month/day", r"(?P<m>\d{1,2})/(?P<d>\d{1,2})"),
+    ("korean month day", r"(?P<m>\d{1,2})\s*월\s*(?P<d>\d{1,2})\s*일"),
+    ("month name day", rf"{_DAY_NAME}{_MONTH_NAME}\s*(?P<d>\d{{1,2}}){_ORDINAL}"),
+    ("day month name", rf"(?P<d>\d{{1,2}}){_ORDINAL}[\s-]*{_MONTH_NAME}"),
+)
 _DATE_PATTERNS = tuple(f"^{date}{_WEEKDAY}{_TIME}{_ZONE}$" for _, date in _DATE_FORMS)
+_YEARLESS_PATTERNS = tuple(f"^{date}{_WEEKDAY}{_TIME}{_ZONE}$" for _, date in _YEARLESS_FORMS)
 _SERIAL_PATTERN = r"^\d{5}(?:\.\d+)?$"
 _PM_WORDS = ("오후", "PM", "P.M.")
 _TRIMMED_CLOCK = " \t\r\n\u3000\u00a0'\""
 
 
-def parse_dates(raw: pd.Series, *, with_time: bool = False) -> Parsed:
-    """Datetimes (datetime64[us]) from raw cells; at midnight unless `with_time`."""
+def parse_dates(raw: pd.Series, *, with_time: bool = False, year: int | None = None) -> Parsed:
+    """Datetimes (datetime64[us]) from raw cells; at midnight unless `with_time`; a date written without its
+    year ("3/4", "Mar 4") in `year` when one is given, else bad."""
     if pd.api.types.is_datetime64_dtype(raw.dtype):
         stamps = raw.astype("datetime64[us]")
         stamps = stamps if with_time else stamps.dt.normalize()
         return Parsed(values=stamps, bad=pd.Series(False, index=raw.index, name=raw.name))
     cells = factorize_cells(raw)
-    values, bad = _parse_uniques(cells)
+    values, bad = _parse_uniques(cells, year)
     if not with_time:
         values = values.astype("datetime64[D]").astype("datetime64[us]")
     return spread(cells, values, bad, like=raw)
 
 
-def _parse_uniques(cells: Cells) -> tuple[np.ndarray, np.ndarray]:
+def _parse_uniques(cells: Cells, year: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Datetimes (NaT where empty or bad) and bad flags for the distinct values."""
     uniques = cells.uniques
     values = np.full(len(uniques), np.datetime64("NaT"), dtype="datetime64[us]")
@@ -92,7 +113,7 @@ def _parse_uniques(cells: Cells) -> tuple[np.ndarray, np.ndarray]:
     for kind, parse in _PARSERS_BY_KIND.items():
         where = np.flatnonzero(kinds == kind)
         if len(where):
-            values[where], bad[where] = parse(uniques[where])
+            values[where], bad[where] = _from_text(uniques[where], year) if kind == "text" else parse(uniques[where])
     bad[kinds == "other"] = True
     return values, bad
 
@@ -156,7 +177,7 @@ def _from_serials(numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return out.astype("datetime64[us]"), ok
 
 
-def _from_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _from_text(values: np.ndarray, year: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Datetimes from text in any accepted form; forms are retried after NFKC only where needed."""
     out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[us]")
     bad = np.zeros(len(values), dtype=bool)
@@ -166,7 +187,7 @@ def _from_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if attempt == "NFKC":
             # Full-width digits and punctuation ("２０２６．３．１５") are rare: normalise only leftovers.
             text = trim_text(pc.utf8_normalize(text, form="NFKC"))
-        pending = _match_forms(pc.utf8_upper(text), pending, out, bad)
+        pending = _match_forms(pc.utf8_upper(text), pending, out, bad, year)
         if not len(pending):
             break
     empty = are_empty_words(text.take(pa.array(pending)))
@@ -174,15 +195,16 @@ def _from_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return out, bad
 
 
-def _match_forms(text: pa.Array, pending: np.ndarray, out: np.ndarray, bad: np.ndarray) -> np.ndarray:
+def _match_forms(text: pa.Array, pending: np.ndarray, out: np.ndarray, bad: np.ndarray,
+                 year: int | None = None) -> np.ndarray:
     """Fill `out`/`bad` for the pending positions some form matches; return the ones none matched."""
-    for pattern in _DATE_PATTERNS:
+    for pattern in _DATE_PATTERNS + (_YEARLESS_PATTERNS if year is not None else ()):
         if not len(pending):
             break
         parts = pc.extract_regex(text.take(pa.array(pending)), pattern)
         matched = parts.is_valid().to_numpy(zero_copy_only=False)
         if matched.any():
-            values, ok = _compose_parts(parts.filter(pa.array(matched)))
+            values, ok = _compose_parts(parts.filter(pa.array(matched)), year)
             out[pending[matched]] = values
             bad[pending[matched]] = ~ok
         pending = pending[~matched]
@@ -204,19 +226,43 @@ def _match_serials(text: pa.Array, pending: np.ndarray, out: np.ndarray, bad: np
     return left
 
 
-def _compose_parts(parts: pa.StructArray) -> tuple[np.ndarray, np.ndarray]:
-    """Datetimes and validity from the named groups of a date pattern."""
-    year = _field(parts, "y")
-    two_digit = pc.equal(pc.utf8_length(parts.field("y")), 2).to_numpy(zero_copy_only=False)
-    year = np.where(two_digit, 2000 + year, year)
+def _compose_parts(parts: pa.StructArray, given_year: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Datetimes and validity from the named groups of a date pattern (a yearless one is in `given_year`)."""
+    if parts.type.get_field_index("y") < 0:
+        year = np.full(len(parts), given_year or 0, dtype=np.int64)
+    else:
+        year = _field(parts, "y")
+        two_digit = pc.equal(pc.utf8_length(parts.field("y")), 2).to_numpy(zero_copy_only=False)
+        year = np.where(two_digit, 2000 + year, year)
     hour = _field(parts, "H") + _field(parts, "kH")  # one of the two clocks took part, the other is 0
     hour, ok_clock = _twelve_hour(hour, _field_text(parts, "ap1"), _field_text(parts, "ap2"))
     # Fractions of a second are right-padded: ".5" is 500000 microseconds.
     fraction = pc.utf8_rpad(parts.field("f"), width=6, padding="0")
-    values, ok = _compose(year, _field(parts, "m"), _field(parts, "d"), hour, _field(parts, "M") + _field(parts, "kM"),
+    values, ok = _compose(year, _month(parts), _field(parts, "d"), hour, _field(parts, "M") + _field(parts, "kM"),
                           _field(parts, "S") + _field(parts, "kS"), _to_int(fraction))
     ok &= ok_clock
     return np.where(ok, values, np.datetime64("NaT")).astype("datetime64[us]"), ok
+
+
+def _month(parts: pa.StructArray) -> np.ndarray:
+    """The month as a number, from its digits or its English name (first three letters, upper case)."""
+    if parts.type.get_field_index("mn") < 0:
+        return _field(parts, "m")
+    names = _field_text(parts, "mn")
+    return np.array([_MONTHS.index(n) + 1 for n in names], dtype=np.int64)
+
+
+def dates_without_year(raw: pd.Series) -> np.ndarray:
+    """Per row, True where a text cell is a date written without its year ("3/4", "3월 4일", "Mar 4")."""
+    codes, uniques = pd.factorize(raw.to_numpy(dtype=object))
+    texts = [isinstance(u, str) for u in uniques]
+    found = np.zeros(len(uniques) + 1, dtype=bool)
+    if any(texts):
+        where = np.flatnonzero(texts)
+        text = pc.utf8_upper(trim_text(pc.utf8_normalize(pa.array(uniques[where], type=pa.string()), form="NFKC")))
+        for pattern in _YEARLESS_PATTERNS:
+            found[where] |= pc.match_substring_regex(text, pattern).to_numpy(zero_copy_only=False)
+    return found[codes]
 
 
 def _field(parts: pa.StructArray, name: str) -> np.ndarray:
