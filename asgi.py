@@ -6,8 +6,9 @@ and serves it with uvicorn; `uvicorn asgi:app` works too. st.App is Streamlit's 
 
 import streamlit as st
 
-from ui import session_routes
+from ui import after_start, session_routes, static_assets
 from ui.navigation_mode import declare_navigation_mode
 
 declare_navigation_mode()  # pages come from st.navigation in app.py, never from the pages/ folder
-app = st.App("app.py", routes=session_routes.routes())
+app = st.App("app.py", routes=session_routes.routes(), middleware=static_assets.middleware(),
+             lifespan=after_start.lifespan)

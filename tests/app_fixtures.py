@@ -79,8 +79,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_healthy(base: str, timeout: float = 30.0) -> None:
-    """Poll Streamlit's health endpoint until it answers ok."""
+def wait_healthy(base: str, timeout: float = 90.0) -> None:
+    """Poll Streamlit's health endpoint until it answers ok (the launcher warms the pages and computes the
+    scorecards before the server answers: up to ~15 s on a loaded machine)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with contextlib.suppress(OSError):

@@ -190,6 +190,17 @@ def test_the_pages_modules_are_warmed_only_once_streamlits_runtime_exists():
     assert all((Path(serve.__file__).parent / f"{m.split('.')[1]}.py").exists() for m in serve.PAGE_MODULES)
 
 
+def test_the_launcher_makes_streamlits_once_per_process_stack_check_before_the_first_page(monkeypatch):
+    from streamlit import delta_generator
+
+    from ui import serve
+
+    # The check walks every frame's source (inspect.stack()); made by the launcher, the first page skips it.
+    monkeypatch.setattr(delta_generator, "_use_warning_has_been_displayed", False)
+    serve._check_use_warning_now()
+    assert delta_generator._use_warning_has_been_displayed is True
+
+
 def test_tables_show_gaps_as_empty_cells_and_numbers_as_people_write_them():
     import pandas as pd
 

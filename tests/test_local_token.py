@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from streamlit import config
-from streamlit.web import bootstrap
 
 from ui import local_token, serve
 
@@ -51,20 +50,15 @@ def address():
     config.set_option("server.address", before)
 
 
-def test_the_launcher_prints_the_link_after_streamlits_address(monkeypatch, capsys, address):
-    monkeypatch.setattr(bootstrap, "_print_url", lambda *args, **kwargs: print("  URL: streamlit's own"))
+def test_the_launcher_prints_the_link_with_the_servers_address(capsys, address):
     address("127.0.0.1")
-    serve.announce("t0ken")
-    bootstrap._print_url(False)
+    serve.print_link("t0ken")
     printed = capsys.readouterr().out
-    assert printed.index("streamlit's own") < printed.index("/_charter/local?token=t0ken")
-    assert "http://127.0.0.1:" in printed
+    assert "http://127.0.0.1:" in printed and "/_charter/local?token=t0ken" in printed
 
 
-def test_beyond_this_machine_the_launcher_prints_no_link(monkeypatch, capsys, address):
-    monkeypatch.setattr(bootstrap, "_print_url", lambda *args, **kwargs: None)
+def test_beyond_this_machine_the_launcher_prints_no_link(capsys, address):
     address("0.0.0.0")
-    serve.announce("t0ken")
-    bootstrap._print_url(False)
+    serve.print_link("t0ken")
     printed = capsys.readouterr().out
     assert "t0ken" not in printed and "Local mode is off" in printed

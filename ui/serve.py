@@ -6,7 +6,8 @@ about a second for pandas, plotly, SQLAlchemy and scipy to import. Importing the
 listens, moves that wait to the server's start-up, where nobody is looking at a blank page.
 
 It also makes this start's local-mode token (ui/local_token.py), puts it in the environment the app reads,
-and prints the link that carries it right after Streamlit's own address.
+and, once Streamlit's runtime has started and the pages are warm (ui/after_start.py), prints the link that
+carries it.
 """
 
 from __future__ import annotations
@@ -16,12 +17,11 @@ import importlib
 import os
 import sys
 import threading
-from collections.abc import Callable
+import time
 from functools import partial
 from pathlib import Path
-from typing import Any
 
-from ui import local_token
+from ui import after_start, local_token
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 # app.py served by st.App with the routes that set the sign-in cookie (ui/session_routes.py).
@@ -65,7 +65,23 @@ def warm_pages() -> bool:
     from ui.i18n import labels
 
     labels()  # the label files and the contract's words, read once
+    _check_use_warning_now()
     return True
+
+
+def _check_use_warning_now() -> None:
+    """Let Streamlit make its once-per-process check "is this run outside `streamlit run`?" now.
+
+    It makes it on the first element any page draws, by walking the whole call stack with inspect.stack(), which
+    reads the source of every frame: about 0.1 s of the first visitor's page. Made here (the runtime exists, so
+    nothing is printed) the first page skips it. A private function: if a Streamlit release drops it, nothing
+    happens and the first page pays the check again.
+    """
+    from streamlit import delta_generator
+
+    check = getattr(delta_generator, "_maybe_print_use_warning", None)
+    if callable(check):
+        check()
 
 
 def warm_up() -> None:
@@ -83,29 +99,20 @@ def warm_up() -> None:
     gc.freeze()
 
 
-def announce(token: str, before_link: Callable[[], object] | None = None) -> None:
-    """After Streamlit prints its address (the server is listening), run `before_link` (the warm-up that needs
-    the runtime), then print the link that opens local mode."""
+def print_link(token: str) -> None:
+    """Print the link that opens local mode with `token`, or why there is none (the server listens beyond this
+    machine)."""
     from streamlit import config
-    from streamlit.web import bootstrap
     from streamlit.web.server import server_util
 
-    print_url = bootstrap._print_url  # called once the server listens; private, so a test reads what it prints
-
-    def print_url_and_link(*args: Any, **kwargs: Any) -> None:
-        print_url(*args, **kwargs)
-        if before_link is not None:
-            before_link()
-        address = config.get_option("server.address") or ""
-        if address not in local_token.LOOPBACK:
-            print("  로컬 모드 꺼짐: 서버가 127.0.0.1에만 열려 있지 않습니다. / Local mode is off: the server does "
-                  "not listen on 127.0.0.1 only.\n", flush=True)
-            return
-        host = f"[{address}]" if ":" in address else address  # ::1 in a URL
-        print("  로컬 모드(계정이 없을 때)는 이 주소로 여세요 / Open local mode (while no account exists) with:\n"
-              f"  {local_token.link(server_util.get_url(host), token)}\n", flush=True)
-
-    bootstrap._print_url = print_url_and_link
+    address = config.get_option("server.address") or ""
+    if address not in local_token.LOOPBACK:
+        print("  로컬 모드 꺼짐: 서버가 127.0.0.1에만 열려 있지 않습니다. / Local mode is off: the server does "
+              "not listen on 127.0.0.1 only.\n", flush=True)
+        return
+    host = f"[{address}]" if ":" in address else address  # ::1 in a URL
+    print("  로컬 모드(계정이 없을 때)는 이 주소로 여세요 / Open local mode (while no account exists) with:\n"
+          f"  {local_token.link(server_util.get_url(host), token)}\n", flush=True)
 
 
 def warm_scorecards() -> threading.Thread | None:
@@ -123,14 +130,34 @@ def warm_scorecards() -> threading.Thread | None:
     return scorecard_cache.warm_in_background(engine, clock.today())
 
 
-def finish_warming(scorecards: threading.Thread | None) -> None:
-    """Once the runtime exists: import the pages' modules, and wait (at most WARM_WAIT_SECONDS) for the scorecards.
+def finish_start(token: str, scorecards: threading.Thread | None) -> None:
+    """Once the runtime has started (ui.after_start), before the server answers: import the pages' modules, wait
+    (at most WARM_WAIT_SECONDS) for the scorecards, say so, then print the local-mode link.
 
-    Before the link is printed, so the first browser it opens does not share the two cores with the warm-up
-    (a person copies the link a second or more after it appears; a large database is not waited for long)."""
-    warm_pages()
+    The first browser then neither waits for the warm-up nor shares the two cores with it (a large database is
+    not waited for long: its scorecards go on being computed, and the first page waits for the rest)."""
+    started = time.monotonic()
+    warmed = warm_pages()
+    _ask_freshness_once()
     if scorecards is not None:
         scorecards.join(timeout=WARM_WAIT_SECONDS)
+    if warmed:
+        seconds = time.monotonic() - started
+        print(f"  준비됨: 페이지와 성과표를 미리 준비했습니다 ({seconds:.1f}초) / Ready: pages and scorecards prepared "
+              f"in {seconds:.1f} s", flush=True)
+    print_link(token)
+
+
+def _ask_freshness_once() -> None:
+    """Ask the kinds' freshness once (the scorecard's cards and the upload page ask it): its queries are then
+    compiled before the first visitor's page, not during it."""
+    from metrics import store
+    from metrics.store.freshness import freshness
+
+    try:
+        freshness(store.get_engine())
+    except Exception:  # noqa: BLE001 - the first page says what is wrong with the database, in words
+        return
 
 
 def main() -> None:
@@ -144,7 +171,7 @@ def main() -> None:
     # A new token at every start, whatever the environment held: an old link stops working.
     token = local_token.make()
     os.environ[local_token.ENV] = token
-    announce(token, partial(finish_warming, scorecards))
+    after_start.queue(partial(finish_start, token, scorecards))
     sys.argv = ["streamlit", "run", str(SERVER), *sys.argv[1:]]
     sys.exit(cli.main())
 

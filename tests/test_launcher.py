@@ -1,0 +1,22 @@
+"""The launcher (`python -m ui.serve`, what `make run` runs) as a person starts it: the pages are warmed once
+Streamlit's runtime exists, and only then is the local-mode link printed and anyone answered."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from tests.app_fixtures import running_app
+
+READY = re.compile(r"Ready: pages and scorecards prepared in (\d+\.\d) s")
+
+
+def test_the_link_is_printed_after_the_pages_are_warm_and_before_anyone_is_answered(database_url):
+    with tempfile.TemporaryDirectory() as folder:
+        log = Path(folder) / "app.log"
+        with running_app(database_url, log=log) as app:  # it returns once the server answers
+            printed = log.read_text(encoding="utf-8")
+            ready = READY.search(printed)
+            assert ready is not None, printed[-2000:]  # the warm-up ran with the runtime (it does nothing without)
+            assert printed.index("You can now view") < ready.start() < printed.index(f"token={app.token}")
