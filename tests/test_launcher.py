@@ -4,10 +4,12 @@ Streamlit's runtime exists, and only then is the local-mode link printed and any
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
-from tests.app_fixtures import running_app
+from tests.app_fixtures import ROOT, running_app
 
 READY = re.compile(r"Ready: pages and scorecards prepared in (\d+\.\d) s")
 
@@ -20,3 +22,11 @@ def test_the_link_is_printed_after_the_pages_are_warm_and_before_anyone_is_answe
             ready = READY.search(printed)
             assert ready is not None, printed[-2000:]  # the warm-up ran with the runtime (it does nothing without)
             assert printed.index("You can now view") < ready.start() < printed.index(f"token={app.token}")
+
+
+def test_the_served_app_answers_streamlits_front_end_files_from_memory_before_streamlits_own_stack():
+    # In a fresh interpreter: importing asgi.py makes an st.App, which sets Streamlit's options for this process.
+    code = "import asgi; print([m.cls.__module__ + '.' + m.cls.__name__ for m in asgi.app._user_middleware])"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True,
+                          cwd=ROOT)
+    assert done.stdout.strip().splitlines()[-1] == "['ui.static_assets.StaticAssets']"

@@ -95,13 +95,6 @@ def test_a_base_url_path_moves_the_assets_with_it(folder):
         assert client.get("/static/js/index.Ab_1-c.js").text.startswith("streamlit GET")
 
 
-def test_the_served_app_puts_the_assets_first():
-    # asgi.py hands the middleware to st.App; user middleware runs before Streamlit's own stack.
-    import asgi
-
-    assert [m.cls for m in asgi.app._user_middleware] == [StaticAssets]
-
-
 def test_the_server_parses_http_and_runs_its_event_loop_with_the_c_libraries():
     # uvicorn chooses them itself when installed (requirements.txt); without them it falls back to pure Python.
     import uvicorn
