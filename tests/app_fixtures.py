@@ -245,6 +245,17 @@ def eventually(check, timeout_s: float = 30.0):
     return found
 
 
+def open_tab(at, kpi_ids, label: str):
+    """An AppTest whose area page opens the details and their tab `label` ("분포", "세부 내역") of each KPI of
+    `kpi_ids` on its next run: only what is open is drawn (ui.area.details), as a person's clicks would choose."""
+    from ui.anchors import section_anchor
+
+    for kpi_id in kpi_ids:
+        at.session_state[f"details-{section_anchor(kpi_id)}"] = True
+        at.session_state[f"tabs-{section_anchor(kpi_id)}"] = label
+    return at
+
+
 def scorecard_cards(at) -> dict[str, str]:
     """Each card's HTML on a scorecard run by AppTest, by KPI id, in the page's order (every card is in one
     st.html block, ui.card_grid): from its opening tag to the next card's."""

@@ -38,13 +38,22 @@ def _open(page: str) -> AppTest:
     return at
 
 
+def _open_note_form(page: str) -> AppTest:
+    """The area page `page` with the note form of KPI opened, as a click on "메모 남기기" opens it (it is drawn only
+    then)."""
+    at = _open(page)
+    assert not at.text_area, "the form is drawn before its expander is opened"
+    at.session_state[f"checkin-open-{KPI}"] = True
+    return at.run()
+
+
 def _markdown(at: AppTest) -> str:
     """The page's markdown and its cards' HTML, as text."""
     return "\n".join([str(m.value) for m in at.markdown] + [html.unescape(c) for c in scorecard_cards(at).values()])
 
 
 def test_a_note_written_on_the_area_page_is_listed_there_audited_and_shown_on_its_card(demo_database_url):
-    at = _open("pages/area_edu.py")
+    at = _open_note_form("pages/area_edu.py")
     at.text_area(key=f"checkin-cause-{KPI}").input("하반기 과정 취소")
     at.text_area(key=f"checkin-action-{KPI}").input("12월 추가 과정")
     next(b for b in at.button if b.label == "메모 저장").click().run()
@@ -62,7 +71,7 @@ def test_a_note_written_on_the_area_page_is_listed_there_audited_and_shown_on_it
 
 
 def test_an_empty_note_is_refused_with_a_message_and_nothing_is_stored(demo_database_url):
-    at = _open("pages/area_edu.py")
+    at = _open_note_form("pages/area_edu.py")
     at.text_area(key=f"checkin-cause-{KPI}").input("원인만")
     next(b for b in at.button if b.label == "메모 저장").click().run()
     assert any("원인과 조치를 모두 적어 주세요" in e.value for e in at.error)

@@ -151,7 +151,9 @@ def test_course_names_with_markup_are_shown_as_text_in_chromium(tmp_path, databa
             # ...and the completions chart labels them as text too; nothing anywhere points outside.
             assert main.locator(f'img[src^="{there}"], image[href^="{there}"]').count() == 0
             assert page.locator(f'a[href^="{there}"]').count() == 0
-            # The completions chart's tick shows the tag's characters (shortened), not a link.
+            # The completions chart (the trainees' distribution tab) ticks the tag's characters (shortened), not a link.
+            main.locator(".st-key-tabs-edu-trainees").get_by_role("tab", name="분포").click()
+            main.locator(".st-key-tabs-edu-trainees [data-testid='stPlotlyChart'] .main-svg").first.wait_for(timeout=60_000)
             assert page.locator('[data-testid="stPlotlyChart"] text', has_text=f"<a href={there}/").count() >= 1
     finally:
         outside.shutdown()

@@ -56,6 +56,30 @@ def test_questions_of_different_groups_keep_their_whole_names():
     assert list(fig.data[0].y) == ["만족도 / 시설", "홍보 / 운영", "전반"]
 
 
+def test_a_long_question_is_ticked_on_two_short_lines_and_kept_whole_in_the_hover():
+    long = "교육 담당자의 안내와 운영에 만족하십니까? 다음 과정에도 참여하시겠습니까?"  # 41 characters
+    questions = pd.DataFrame({"question": [long, "전반"], "mean": [3.5, 4.0], "n": [10, 12], "scale": [5, 5]})
+    fig = charts_detail.question_means_figure(questions, None)
+    first, second = fig.data[0].y[0].split("<br>")
+    assert first == "교육 담당자의 안내와 운영에"  # broken between words, 15 characters
+    assert second.endswith("…") and len(second) <= charts_detail.LABEL_LINE_CHARS
+    assert fig.data[0].y[1] == "전반"
+    assert fig.data[0].customdata[0][0] == long
+
+
+
+def test_bars_ticked_on_two_lines_are_taller_by_a_line_so_their_ticks_never_meet():
+    def means(questions: list[str]) -> pd.DataFrame:
+        return pd.DataFrame({"question": questions, "mean": 4.0, "n": 10, "scale": 5})
+
+    short = [f"문항 {i}" for i in range(8)]
+    long = [f"{i}번 교육 담당자의 안내와 운영에 만족하십니까?" for i in range(8)]
+    one_line = charts_detail.question_means_figure(means(short), None).layout.height
+    two_lines = charts_detail.question_means_figure(means(long), None).layout.height
+    assert one_line == 40 * 8 + 100  # 420 px: above the charts' least height (340)
+    assert two_lines - one_line == 8 * charts_detail.SECOND_LINE_PX
+
+
 def _positions(html: str) -> dict[str, str]:
     """The left edge and width of each coloured box of a bullet, by colour."""
     import re

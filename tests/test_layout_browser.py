@@ -34,16 +34,42 @@ def _charts_drawn(page, timeout_s: float = 60.0) -> None:
     time.sleep(0.5)  # plotly lays a chart out again once its width is known
 
 
+def _until_all_chosen(page, pending, choose, tries: int = 4) -> None:
+    """Click each of `pending()` (a tab or an expander that is not open yet), wait for the page, and again for any
+    left: each click reruns its own KPI (a fragment), and a click made while another runs may need a second."""
+    for _ in range(tries):
+        left = pending()
+        if not left:
+            return
+        for each in reversed(left):  # the last first: each locator is the n-th still closed, and a click shifts the later
+            choose(each)
+        wait_drawn(page, timeout_s=120)
+    assert not pending(), "some tabs or details did not open"
+
+
+def _open_every_details(page) -> None:
+    """Open each KPI's closed details (an area of many KPIs shows its charts when asked)."""
+    closed = page.locator('[class*="st-key-details-"] details:not([open]) > summary')
+    _until_all_chosen(page, closed.all, lambda summary: summary.click())
+
+
+def _open_every_tab(page, tab: str) -> None:
+    """Choose `tab` in every KPI's tabs (only the open tab is drawn)."""
+    others = page.locator('[class*="st-key-tabs-"] [role="tab"][aria-selected="false"]', has_text=tab)
+    _until_all_chosen(page, lambda: [t for t in others.all() if t.inner_text().strip() == tab], lambda t: t.click())
+
+
 def _problems_on(page, url: str, tabs: tuple[str, ...] = ()) -> list[str]:
-    """Open `url`, measure; then open each of `tabs` in every section and measure again."""
+    """Open `url` (and every KPI's details when there are tabs to see), measure; then open each of `tabs` in
+    every section and measure again."""
     page.goto(url)
     wait_drawn(page, timeout_s=60)
+    if tabs:
+        _open_every_details(page)
     _charts_drawn(page)
     found = layout_problems(page)
     for tab in tabs:
-        for each in page.get_by_role("tab", name=tab, exact=True).all():
-            each.click()
-        wait_drawn(page, timeout_s=60)
+        _open_every_tab(page, tab)
         _charts_drawn(page)
         found += [f"[{tab}] {problem}" for problem in layout_problems(page)]
     return found

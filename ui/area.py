@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from metrics.kpi.scorecard import KpiResult
 from metrics.kpi.stories import KpiStory
 from metrics.report.model import target_changes_during
 from ui import access, cards, charts_kpi, data, freshness, plain, shell, theme
@@ -18,20 +19,19 @@ from ui.plots import show_kept
 
 
 def definition_panel(story: KpiStory) -> None:
-    """The KPI's definition and the charter clause it comes from."""
+    """The KPI's definition and the charter clause it comes from (one element: a page holds many KPIs)."""
     kpi = story.kpi
-    st.markdown(f"**{t('area.definition')}**  \n{pick(kpi.definition_ko, kpi.definition_en)}")
-    st.markdown(f"**{t('area.clause', clause=pick(kpi.clause_label, kpi.clause))}**")
-    st.markdown(f"> {kpi.quote}")
+    st.markdown(f"**{t('area.definition')}**  \n{pick(kpi.definition_ko, kpi.definition_en)}\n\n"
+                f"**{t('area.clause', clause=pick(kpi.clause_label, kpi.clause))}**\n\n> {kpi.quote}")
 
 
 def headline(story: KpiStory) -> None:
-    """The bullet chart and the plain-words explanation under it."""
+    """The bullet chart and the plain-words explanation under it (one element)."""
     result = story.result
     scale = story.kpi.params.get("scale")
-    st.markdown(bullet_html(result, float(scale) if scale else None), unsafe_allow_html=True)
-    for line in explanations(result):
-        st.markdown(f"- {plain.md(line)}")  # the core's notes name courses from the files
+    lines = "\n".join(f"- {plain.md(line)}" for line in explanations(result))  # the core's notes name courses from the files
+    st.markdown(bullet_html(result, float(scale) if scale else None) + ("\n\n" + lines if lines else ""),
+                unsafe_allow_html=True)
 
 
 def trend_tab(story: KpiStory) -> None:
@@ -42,30 +42,62 @@ def trend_tab(story: KpiStory) -> None:
             st.caption(t("area.no_trend"))
         else:
             show_kept(f"{story.kpi.id}-years", f"{story.kpi.id}-years-{story.result.year}",
-                      lambda: charts_kpi.years_figure(story.years, story.result))
+                      lambda: charts_kpi.years_figure(story.years, story.result), zoom=False)
     with right:
         if story.months.empty or story.months["value"].isna().all():
             st.caption(t("area.no_months"))
         else:
             show_kept(f"{story.kpi.id}-months", f"{story.kpi.id}-months-{story.result.year}",
-                      lambda: charts_kpi.months_figure(story.months, story.result))
+                      lambda: charts_kpi.months_figure(story.months, story.result), zoom=False)
         undated = story.months.attrs.get("undated", 0) if not story.months.empty else 0
         if undated:
             st.caption(t("area.undated", n=undated))
 
 
-def kpi_section(story: KpiStory, opened: bool = False) -> None:
-    """One KPI: title, status, headline and definition; then trend, distribution and breakdown tabs.
+# The tabs' drawings, in the tabs' order.
+TABS = (("area.tab_trend", trend_tab), ("area.tab_distribution", distribution_tab), ("area.tab_breakdown", breakdown_tab))
+# An area of more KPIs than this shows each KPI's charts and tables when asked (its details closed at first): a
+# browser on two cores spends about 0.1 s laying out each chart, a KPI's trend has two, and an area page should be
+# drawn within a second (an area of 19 KPIs drew 38 charts, in 4-7 s, before anyone scrolled).
+DETAILS_OPEN_UP_TO = 3
+
+
+def status_line(result: KpiResult) -> None:
+    """The status badge, and the mark of a target changed during the year (one element)."""
+    changed = target_changes_during(data.engine(), result.year).get(result.id, ())
+    mark = f"  \n◆ {plain.md(cards.target_mark(result, changed))}" if changed else ""
+    st.markdown(status_badge(result.status) + mark, unsafe_allow_html=True)
+
+
+def details(story: KpiStory, opened: bool, expanded: bool) -> None:
+    """Trend, distribution and breakdown tabs, in an expander: only the open tab of an open expander is drawn.
 
     `opened`: reached from its card, so the tab with its cases is the one open (when it lists cases)."""
+    anchor = section_anchor(story.result.id)
+    box = st.expander(t("area.details"), expanded=expanded, key=f"details-{anchor}", icon=":material/monitoring:",
+                      on_change="rerun")
+    if not box.open:
+        return
+    labels = [t(label) for label, _ in TABS]
+    cases_first = opened and lists_items(story)
+    with box:
+        tabs = st.tabs(labels, default=labels[1] if cases_first else None, key=f"tabs-{anchor}", on_change="rerun")
+    for tab, (_, draw) in zip(tabs, TABS, strict=True):
+        if tab.open:
+            with tab:
+                draw(story)
+
+
+@st.fragment
+def kpi_section(story: KpiStory, opened: bool = False, details_open: bool = True) -> None:
+    """One KPI: title, status, headline and definition, notes; then its details (`details`).
+
+    A fragment: opening its details or another tab redraws this KPI alone, not the page."""
     result = story.result
     st.subheader(cards.title(result, data.registry().get(result.id).target), anchor=section_anchor(result.id),
                  divider="gray", help=t("card.kpi_id", id=result.id))
-    st.markdown(status_badge(result.status), unsafe_allow_html=True)
+    status_line(result)
     freshness.stale_note(result)
-    changed = target_changes_during(data.engine(), result.year).get(result.id, ())
-    if changed:
-        st.markdown(f"◆ {plain.md(cards.target_mark(result, changed))}")
     left, right = st.columns([3, 2], gap="large")
     with left:
         headline(story)
@@ -76,16 +108,7 @@ def kpi_section(story: KpiStory, opened: bool = False) -> None:
         if access.may_open("upload"):
             st.page_link(shell.UPLOAD_PAGE, label=t("nav.upload"), icon=":material/upload:")
         return
-    labels = [t("area.tab_trend"), t("area.tab_distribution"), t("area.tab_breakdown")]
-    cases_first = opened and lists_items(story)
-    trend, dist, detail = st.tabs(labels, default=labels[1] if cases_first else None,
-                                  key=f"tabs-{section_anchor(result.id)}")
-    with trend:
-        trend_tab(story)
-    with dist:
-        distribution_tab(story)
-    with detail:
-        breakdown_tab(story)
+    details(story, opened, expanded=details_open or opened)
 
 
 @friendly
@@ -102,7 +125,8 @@ def render(area_id: str) -> None:
     st.page_link("pages/scorecard.py", label=t("area.back"), icon=":material/arrow_back:")
     in_area = [k.id for k in registry if k.area_id == area_id]
     wanted = st.query_params.get(cards.KPI_PARAM)  # opened from a card (or a link shared from one)
+    details_open = len(in_area) <= DETAILS_OPEN_UP_TO
     for kpi_id in in_area:  # always in the charter's order: the page looks the same however it was reached
-        kpi_section(data.kpi_story(kpi_id, year), opened=kpi_id == wanted)
+        kpi_section(data.kpi_story(kpi_id, year), opened=kpi_id == wanted, details_open=details_open)
     if wanted in in_area:
         scroll_into_view(section_anchor(wanted))

@@ -215,7 +215,11 @@ def notes_panel(result: KpiResult) -> None:
     user = access.current_user()
     if user is None or not checkins.may_write(user.roles):
         return
-    with st.expander(t("checkin.add")), st.form(key=f"checkin-{result.id}", clear_on_submit=True):
+    # The form is drawn only when its expander is opened: a page of 19 KPIs drew 19 forms nobody had asked for.
+    adding = st.expander(t("checkin.add"), key=f"checkin-open-{result.id}", on_change="rerun")
+    if not adding.open:
+        return
+    with adding, st.form(key=f"checkin-{result.id}", clear_on_submit=True):
         st.caption(t("checkin.help"))
         cause = st.text_area(t("checkin.cause"), max_chars=checkins.MAX_TEXT, key=f"checkin-cause-{result.id}")
         action = st.text_area(t("checkin.action"), max_chars=checkins.MAX_TEXT, key=f"checkin-action-{result.id}")

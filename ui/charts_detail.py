@@ -6,6 +6,7 @@ Questions (survey headers) and course names come from the files: they reach a fi
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 from typing import cast
 
@@ -19,6 +20,8 @@ from ui.i18n import t
 
 BELOW, ABOVE = "#D55E00", "#0072B2"
 QUESTION_LABEL_CHARS = 34
+LABEL_LINE_CHARS = 18  # an axis tick's line: two of them hold a shortened question
+SECOND_LINE_PX = 18  # a bar's height grows by a tick's second line
 GROUP_SEPARATOR = " / "  # how a merged two-row header joins its group and its item (metrics.intake.layout)
 MARK_ROOM = 24  # px above the plot for a mark's words, below the toolbar's strip
 
@@ -34,8 +37,10 @@ def _short(text: str) -> str:
 
 
 def _label(text: str) -> str:
-    """A question or course from a file as an axis tick: shortened, then made inert (no entity cut in half)."""
-    return plain.chart(_short(str(text)))
+    """A question or course from a file as an axis tick: shortened, on two lines when long (a phone, or half a
+    small window, has room for about half a question beside its bar), each line made inert (no entity cut in half)."""
+    lines = textwrap.wrap(_short(str(text)), width=LABEL_LINE_CHARS, max_lines=2, placeholder="…") or [""]
+    return "<br>".join(plain.chart(line) for line in lines)
 
 
 def _question_labels(questions: Iterable[str]) -> list[str]:
@@ -46,6 +51,11 @@ def _question_labels(questions: Iterable[str]) -> list[str]:
     if len(texts) > 1 and len(heads) == 1 and all(GROUP_SEPARATOR in q for q in texts):
         texts = [q.rsplit(GROUP_SEPARATOR, 1)[1] for q in texts]
     return [_label(q) for q in texts]
+
+
+def _row_px(labels: Iterable[str], one_line: int) -> int:
+    """Pixels per bar of a chart of one bar per label: more when a label takes two lines, so the ticks never meet."""
+    return one_line + SECOND_LINE_PX if any("<br>" in label for label in labels) else one_line
 
 
 def _full(texts: Iterable[str]) -> list[str]:
@@ -92,16 +102,17 @@ def likert_figure(likert: pd.DataFrame, order: list[str]) -> go.Figure:
     questions = [q for q in order if q in set(frame["question"])] or sorted(frame["question"].unique())
     low = 1 if scale_max <= 7 else 0
     colours = likert_colours(scale_max - low + 1)
+    labels = _question_labels(questions)
     fig = go.Figure()
     for i, rating in enumerate(range(low, int(scale_max) + 1)):
         part = frame[frame["rating"] == rating].set_index("question").reindex(questions)
         fig.add_trace(go.Bar(
-            y=_question_labels(questions), x=part["share"].fillna(0) * 100, orientation="h",
+            y=labels, x=part["share"].fillna(0) * 100, orientation="h",
             name=str(rating), marker_color=colours[min(i, len(colours) - 1)], customdata=_full(questions),
             hovertemplate="%{customdata}<br>" + t("chart.likert_hover", rating=rating) + "<extra></extra>",
         ))
     # Up to eleven ratings: the legend (under the plot, as every legend) reads low to high.
-    fig.update_layout(barmode="stack", height=max(CHART_HEIGHT, 42 * len(questions) + 160),
+    fig.update_layout(barmode="stack", height=max(CHART_HEIGHT, _row_px(labels, 42) * len(questions) + 160),
                       title=t("chart.likert_title"), legend_title_text=t("chart.rating"),
                       # The legend's title on its own row: beside the items it pushed the last ones past the edge.
                       legend=dict(theme.LEGEND, traceorder="normal", title_side="top"))
@@ -113,8 +124,9 @@ def likert_figure(likert: pd.DataFrame, order: list[str]) -> go.Figure:
 def question_means_figure(questions: pd.DataFrame, target: float | None) -> go.Figure:
     """Each question's mean, lowest first, against the target where it is a mean."""
     colours = [BELOW if target is not None and m < target else ABOVE for m in questions["mean"]]
+    labels = _question_labels(questions["question"])
     fig = go.Figure(go.Bar(
-        y=_question_labels(questions["question"]), x=questions["mean"], orientation="h", marker_color=colours,
+        y=labels, x=questions["mean"], orientation="h", marker_color=colours,
         customdata=list(zip(_full(questions["question"]), questions["n"], strict=True)), text=[f"{m:.2f}" for m in questions["mean"]], textposition="outside",
         hovertemplate="%{customdata[0]}<br>%{x:.2f} (n=%{customdata[1]:,})<extra></extra>",
     ))
@@ -123,7 +135,7 @@ def question_means_figure(questions: pd.DataFrame, target: float | None) -> go.F
     scale = float(questions["scale"].iloc[0]) if len(questions) else 5
     fig.update_xaxes(range=[0, scale * 1.08], title=t("chart.mean_on_scale", scale=f"{scale:g}"))
     fig.update_yaxes(autorange="reversed")
-    fig.update_layout(height=max(CHART_HEIGHT, 40 * len(questions) + 100), title=t("chart.questions_title"), showlegend=False)
+    fig.update_layout(height=max(CHART_HEIGHT, _row_px(labels, 40) * len(questions) + 100), title=t("chart.questions_title"), showlegend=False)
     return fig
 
 
@@ -176,9 +188,10 @@ def hours_figure(by_hour: pd.DataFrame, target: float | None) -> go.Figure:
 def courses_figure(by_course: pd.DataFrame, top: int = 15) -> go.Figure:
     """Completions by course, the largest first."""
     frame = by_course.head(top)
-    fig = go.Figure(go.Bar(y=[_label(c) for c in frame["course"]], x=frame["completed"], orientation="h",
+    labels = [_label(c) for c in frame["course"]]
+    fig = go.Figure(go.Bar(y=labels, x=frame["completed"], orientation="h",
                            marker_color=theme.BAR_COLOUR, customdata=_full(frame["course"]),
                            hovertemplate="%{customdata}: %{x:,}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
-    fig.update_layout(height=max(CHART_HEIGHT, 28 * len(frame) + 100), title=t("chart.courses_title", top=top), showlegend=False)
+    fig.update_layout(height=max(CHART_HEIGHT, _row_px(labels, 28) * len(frame) + 100), title=t("chart.courses_title", top=top), showlegend=False)
     return fig

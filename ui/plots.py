@@ -20,6 +20,10 @@ from ui import data, plain, theme
 from ui.i18n import current_lang
 
 CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "locale": "ko"}
+# A chart of a few points (a KPI's years, its months) has nothing to zoom: its toolbar keeps the picture download
+# only, which also keeps it off the ticks of a chart drawn half-width in a small window.
+SAVE_ONLY = {**CONFIG, "modeBarButtonsToRemove": ["lasso2d", "select2d", "zoom2d", "pan2d", "zoomIn2d", "zoomOut2d",
+                                                  "autoScale2d", "resetScale2d"]}
 
 
 def _prepared(fig: go.Figure) -> tuple[str, go.Figure]:
@@ -31,10 +35,10 @@ def _prepared(fig: go.Figure) -> tuple[str, go.Figure]:
     return title, fig
 
 
-def _draw(title: str, fig: go.Figure, key: str, toolbar: bool) -> None:
+def _draw(title: str, fig: go.Figure, key: str, toolbar: bool, zoom: bool = True) -> None:
     if title:
         st.markdown(f"**{plain.md(title)}**")
-    config = CONFIG if toolbar else {**CONFIG, "displayModeBar": False}
+    config = (CONFIG if zoom else SAVE_ONLY) if toolbar else {**CONFIG, "displayModeBar": False}
     st.plotly_chart(fig, theme=None, key=key, config=config, width="stretch")  # it draws a copy: `fig` is unchanged
 
 
@@ -51,8 +55,9 @@ def _kept(key: str, version: tuple[str, tuple[int, int]], lang: str, today: date
     return _prepared(_build())
 
 
-def show_kept(key: str, kept_as: str, build: Callable[[], go.Figure], toolbar: bool = True) -> None:
+def show_kept(key: str, kept_as: str, build: Callable[[], go.Figure], toolbar: bool = True, zoom: bool = True) -> None:
     """`show(build(), key)`, building the figure only once per data version, language and day.
 
-    `kept_as` must name everything else the figure shows (the KPI, the year, which chart)."""
-    _draw(*_kept(kept_as, data.cache_key(), current_lang(), clock.today(), build), key, toolbar)
+    `kept_as` must name everything else the figure shows (the KPI, the year, which chart); `zoom=False`: a
+    toolbar without the zoom and pan buttons (SAVE_ONLY)."""
+    _draw(*_kept(kept_as, data.cache_key(), current_lang(), clock.today(), build), key, toolbar, zoom)
