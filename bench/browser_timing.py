@@ -158,7 +158,7 @@ def measure(app: RunningApp, repeat: int, samples: Path, parts: tuple[str, ...] 
         if "area" in parts:
             for title in areas:  # once each, to fill the caches
                 open_from_menu(page, title)
-            for _ in range(max(1, repeat // 3)):
+            for _ in range(max(3, repeat // 2)):  # each page's own median needs a few visits
                 for title in areas:
                     meter.start()
                     meter.record("area page warm", open_from_menu(page, title), f"area page warm: {title}")

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
+from metrics.kpi import checkins
+from metrics.kpi.checkins import Checkin
 from metrics.kpi.scorecard import KpiResult
 from metrics.kpi.stories import KpiStory
-from metrics.report.model import target_changes_during
+from metrics.report.model import TargetChangeLine, target_changes_during
+from metrics.store.freshness import KindFreshness
 from ui import access, cards, charts_kpi, data, freshness, plain, shell, theme
 from ui.anchors import scroll_into_view, section_anchor
-from ui.area_details import breakdown_tab, distribution_tab, lists_items, notes_panel
+from ui.area_details import breakdown_tab, distribution_tab, lists_items, notes_by_kpi, notes_panel
 from ui.bullet import bullet_html
 from ui.cards import status_badge
 from ui.errors import friendly
@@ -62,9 +67,25 @@ TABS = (("area.tab_trend", trend_tab), ("area.tab_distribution", distribution_ta
 DETAILS_OPEN_UP_TO = 3
 
 
-def status_line(result: KpiResult) -> None:
+@dataclass(frozen=True)
+class PageFacts:
+    """What every KPI section of an area page reads, asked once per page (each was a query per KPI): the target
+    changes of the year, the kinds' freshness, the notes by KPI, whether the person may add notes."""
+
+    changed: dict[str, tuple[TargetChangeLine, ...]]
+    freshness: list[KindFreshness]
+    notes: dict[str, list[Checkin]]
+    may_write_notes: bool
+
+    @classmethod
+    def ask(cls, year: int) -> PageFacts:
+        user = access.current_user()
+        return cls(target_changes_during(data.engine(), year), freshness.kinds_freshness(), notes_by_kpi(year),
+                   user is not None and checkins.may_write(user.roles))
+
+
+def status_line(result: KpiResult, changed: tuple[TargetChangeLine, ...]) -> None:
     """The status badge, and the mark of a target changed during the year (one element)."""
-    changed = target_changes_during(data.engine(), result.year).get(result.id, ())
     mark = f"  \n◆ {plain.md(cards.target_mark(result, changed))}" if changed else ""
     st.markdown(status_badge(result.status) + mark, unsafe_allow_html=True)
 
@@ -89,21 +110,21 @@ def details(story: KpiStory, opened: bool, expanded: bool) -> None:
 
 
 @st.fragment
-def kpi_section(story: KpiStory, opened: bool = False, details_open: bool = True) -> None:
+def kpi_section(story: KpiStory, facts: PageFacts, opened: bool = False, details_open: bool = True) -> None:
     """One KPI: title, status, headline and definition, notes; then its details (`details`).
 
     A fragment: opening its details or another tab redraws this KPI alone, not the page."""
     result = story.result
     st.subheader(cards.title(result, data.registry().get(result.id).target), anchor=section_anchor(result.id),
                  divider="gray", help=t("card.kpi_id", id=result.id))
-    status_line(result)
-    freshness.stale_note(result)
+    status_line(result, facts.changed.get(result.id, ()))
+    freshness.stale_note(result, facts.freshness)
     left, right = st.columns([3, 2], gap="large")
     with left:
         headline(story)
     with right:
         definition_panel(story)
-    notes_panel(result)
+    notes_panel(result, facts.notes.get(result.id, []), facts.may_write_notes)
     if result.status == "no_data" and result.extra.get("missing_kinds"):
         if access.may_open("upload"):
             st.page_link(shell.UPLOAD_PAGE, label=t("nav.upload"), icon=":material/upload:")
@@ -126,7 +147,8 @@ def render(area_id: str) -> None:
     in_area = [k.id for k in registry if k.area_id == area_id]
     wanted = st.query_params.get(cards.KPI_PARAM)  # opened from a card (or a link shared from one)
     details_open = len(in_area) <= DETAILS_OPEN_UP_TO
-    for kpi_id in in_area:  # always in the charter's order: the page looks the same however it was reached
-        kpi_section(data.kpi_story(kpi_id, year), opened=kpi_id == wanted, details_open=details_open)
+    facts = PageFacts.ask(year)
+    for story in data.kpi_stories(in_area, year):  # always in the charter's order, however the page was reached
+        kpi_section(story, facts, opened=story.kpi.id == wanted, details_open=details_open)
     if wanted in in_area:
         scroll_into_view(section_anchor(wanted))

@@ -204,16 +204,22 @@ def _checkin_text(note: checkins.Checkin) -> str:
     return line + (" " + t("checkin.corrects", id=note.corrects) if note.corrects is not None else "")
 
 
-def notes_panel(result: KpiResult) -> None:
-    """Every note on the promise for the year, newest first, and for managers and admins the form to add one."""
-    notes = checkins.notes(data.engine(), result.year, result.id)
-    st.markdown(f"**{t('checkin.heading')}**")
+def notes_by_kpi(year: int) -> dict[str, list[checkins.Checkin]]:
+    """Every note of `year`, per KPI, newest first (one query for a page of KPIs)."""
+    found: dict[str, list[checkins.Checkin]] = {}
+    for note in checkins.notes(data.engine(), year):
+        found.setdefault(note.kpi_id, []).append(note)
+    return found
+
+
+def notes_panel(result: KpiResult, notes: list[checkins.Checkin], may_write: bool) -> None:
+    """Every note on the promise for the year (`notes`, newest first), and, when `may_write` (managers and
+    admins), the form to add one."""
+    listed = "\n".join(f"- `{note.id}` {_checkin_text(note)}" for note in notes)
+    st.markdown(f"**{t('checkin.heading')}**" + ("\n\n" + listed if listed else ""))
     if not notes:
         st.caption(t("checkin.none", year=result.year))
-    for note in notes:
-        st.markdown(f"- `{note.id}` {_checkin_text(note)}")
-    user = access.current_user()
-    if user is None or not checkins.may_write(user.roles):
+    if not may_write:
         return
     # The form is drawn only when its expander is opened: a page of 19 KPIs drew 19 forms nobody had asked for.
     adding = st.expander(t("checkin.add"), key=f"checkin-open-{result.id}", on_change="rerun")
@@ -231,6 +237,10 @@ def notes_panel(result: KpiResult) -> None:
         )
         if not st.form_submit_button(t("checkin.save"), icon=":material/edit_note:"):
             return
+    user = access.current_user()  # asked again as the note is written: the session may have ended since the page
+    if user is None or not checkins.may_write(user.roles):
+        st.error(t("checkin.not_allowed"))
+        return
     try:
         checkins.add_note(data.engine(), result.id, result.year, cause=cause, action=action, author=user.name,
                           corrects=corrects, registry=data.registry())

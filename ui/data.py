@@ -108,3 +108,9 @@ def _story(url: str, version: tuple[int, int], kpi_id: str, year: int, today: da
 def kpi_story(kpi_id: str, year: int) -> stories.KpiStory:
     """Everything one KPI's section shows for `year`."""
     return _story(*cache_key(), kpi_id, year, clock.today())
+
+
+def kpi_stories(kpi_ids: list[str], year: int) -> list[stories.KpiStory]:
+    """`kpi_story` of each of `kpi_ids`, the data version asked once (a query) for them all."""
+    key, today = cache_key(), clock.today()
+    return [_story(*key, kpi_id, year, today) for kpi_id in kpi_ids]

@@ -48,9 +48,9 @@ def kinds_freshness() -> list[freshness.KindFreshness]:
     return _freshness(*data.cache_key())
 
 
-def stale_note(result: KpiResult) -> None:
-    """The note as a caption (nothing when the data is current)."""
-    line = stale_line(result)
+def stale_note(result: KpiResult, found: list[freshness.KindFreshness] | None = None) -> None:
+    """The note as a caption (nothing when the data is current); `found` as for `stale_line`."""
+    line = stale_line(result, found)
     if line:
         st.caption(line)
 
