@@ -19,7 +19,8 @@ from streamlit.testing.v1 import AppTest
 
 from metrics import clock, store
 from metrics.intake.ingest import ingest_file
-from tests.app_fixtures import local_mode_env, with_local_token
+from metrics.kpi.registry import load_registry
+from tests.app_fixtures import local_mode_env, open_tab, with_local_token
 from tests.sheets import csv, xlsx
 from ui import plain
 
@@ -109,6 +110,8 @@ def test_course_names_are_text_in_the_area_page_notes_and_charts():
     _assert_inert(at)
     [listed] = [body for body in _bodies(at) if "의견 수렴 없는 과정" in body]
     assert plain.md(LINK) in listed and plain.md(IMAGE) in listed
+    open_tab(at, [k.id for k in load_registry() if k.area_id == "edu"], "분포").run()  # the completions by course
+    _assert_inert(at)
     charts = json.dumps([json.loads(c.proto.spec) for c in at.get("plotly_chart")], ensure_ascii=False)
     assert "&lt;a href=http://evil.example/c&gt;교육&lt;/a&gt;" in charts  # the completions by course name it
     assert "<a " not in charts and "</a>" not in charts

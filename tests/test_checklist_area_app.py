@@ -71,3 +71,24 @@ def test_an_area_of_few_kpis_shows_each_kpis_trend_at_once(demo_database_url, mo
     at.switch_page("pages/area_edu.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.get("plotly_chart")) >= len(edu)  # each KPI's trend over the years (and months, when dated)
+
+
+def test_a_kpi_section_that_fails_says_so_plainly_and_the_others_are_still_drawn(demo_database_url, monkeypatch):
+    from ui import area
+
+    local_mode_env(monkeypatch)
+    cs = [k.id for k in load_registry() if k.area_id == "cs"]
+    drawn = area.headline
+
+    def failing(story):
+        if story.kpi.id == cs[1]:
+            raise RuntimeError("boom")
+        drawn(story)
+
+    monkeypatch.setattr(area, "headline", failing)
+    at = with_local_token(AppTest.from_file(APP, default_timeout=TIMEOUT))
+    at.run()
+    at.switch_page("pages/area_cs.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.error) == 1 and "boom" not in at.error[0].value  # said plainly, with a reference to quote
+    assert len(at.subheader) == len(cs)  # the KPIs after it are drawn too

@@ -31,12 +31,14 @@ def definition_panel(story: KpiStory) -> None:
 
 
 def headline(story: KpiStory) -> None:
-    """The bullet chart and the plain-words explanation under it (one element)."""
+    """The bullet chart, and the plain-words explanation under it in one element of its own: the core's notes name
+    courses from the files, kept out of any element that holds our HTML."""
     result = story.result
     scale = story.kpi.params.get("scale")
-    lines = "\n".join(f"- {plain.md(line)}" for line in explanations(result))  # the core's notes name courses from the files
-    st.markdown(bullet_html(result, float(scale) if scale else None) + ("\n\n" + lines if lines else ""),
-                unsafe_allow_html=True)
+    st.markdown(bullet_html(result, float(scale) if scale else None), unsafe_allow_html=True)
+    lines = "\n".join(f"- {plain.md(line)}" for line in explanations(result))
+    if lines:
+        st.markdown(lines)
 
 
 def trend_tab(story: KpiStory) -> None:
@@ -110,6 +112,7 @@ def details(story: KpiStory, opened: bool, expanded: bool) -> None:
 
 
 @st.fragment
+@friendly  # a fragment reruns alone, outside the page's own `friendly`
 def kpi_section(story: KpiStory, facts: PageFacts, opened: bool = False, details_open: bool = True) -> None:
     """One KPI: title, status, headline and definition, notes; then its details (`details`).
 
