@@ -78,3 +78,26 @@ def test_an_undo_and_an_import_at_once_both_take_effect(database_url, tmp_path):
     assert [d.returncode for d in done] == [0, 0], [d.stderr for d in done]
     assert scalar(database_url, "SELECT COUNT(*) FROM calls WHERE active") == 50
     assert scalar(database_url, "SELECT version FROM data_state") == 3  # import, undo, import: each counted once
+
+
+def test_the_same_file_committed_elsewhere_while_a_preview_reads_is_refused_as_that_file(engine, monkeypatch):
+    """Another instance commits the very same file between the preview's reads: the preview must see it as the
+    same file (refused), not as rows already stored ("nothing new", which the command line counts as success)."""
+    from metrics import store
+    from metrics.intake.ingest import ingest_file
+
+    data = ("수신일시,내선번호,벨 울린 횟수\n" + "".join(f"2026-03-02 09:{i:02d}:00,7712,1\n" for i in range(20))).encode()
+    real, meanwhile_done = store._active_versions, []
+
+    def rows_read_after_the_other_commit(conn, table, rows, kind):
+        if not meanwhile_done:
+            meanwhile_done.append("started")  # the other instance's own reads go straight through
+            meanwhile_done[0] = ingest_file(engine, data, "calls.csv", kind="calls").status
+        return real(conn, table, rows, kind)
+
+    monkeypatch.setattr(store, "_active_versions", rows_read_after_the_other_commit)
+    report = ingest_file(engine, data, "calls.csv", kind="calls")
+    assert meanwhile_done == ["imported"]
+    assert report.status == "rejected" and report.message.code == "duplicate_file", report.message
+    with engine.connect() as conn:
+        assert len(conn.execute(store.tables.uploads.select()).fetchall()) == 1

@@ -105,7 +105,6 @@ def preview_rows(
     table = kinds.table_of(kind)
     keyed = _keyed(rows, kind)
     with engine.connect() as conn:
-        same = same_file(conn, sha256)
         live = store._active_versions(conn, table, keyed, kind)
         merged = keyed.merge(live, how="left", on="nk")
         stored = merged["old_id"].notna().to_numpy()
@@ -114,6 +113,10 @@ def preview_rows(
         owner = merged["old_id"].map(_owner_ids(conn, table, merged.loc[stored, "old_id"]))
         counts = {"repeated": owner[repeated].value_counts(), "changed": owner[changed].value_counts()}
         uploads = _uploads(conn, {int(i) for c in counts.values() for i in c.index})
+        # Asked last: on PostgreSQL each read sees what was committed when it began, and the same file committed
+        # by another process between the reads must be seen as itself, not as "nothing new" (its rows and its
+        # upload commit together, so a read of the rows that sees them is followed by one that sees the upload).
+        same = same_file(conn, sha256)
     has_year = "year" in merged.columns
     return ImportPreview(
         rows_new=int((~stored).sum()),
